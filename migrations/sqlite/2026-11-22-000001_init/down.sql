@@ -1,0 +1,17 @@
+DROP TABLE attachment_blobs;
+DROP TABLE attachments;
+DROP TABLE reports;
+DROP TABLE journal;
+DROP TABLE task_coordinators;
+DROP TABLE tasks;
+DROP TABLE directive_items;
+DROP TABLE directives;
+DROP TABLE conferences;
+DROP TABLE api_tokens;
+DROP TABLE login_failures;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP TABLE unit_group_members;
+DROP TABLE unit_groups;
+DROP TABLE unit_aliases;
+DROP TABLE units;

@@ -1,0 +1,147 @@
+//! The database at the edge: one connection type over SQLite and PostgreSQL, a pool, migrations.
+
+pub mod directory;
+pub mod schema;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Every query in the service runs on this; diesel generates `MultiBackend` for it.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Sqlite,
+    Postgres,
+}
+
+/// Which backend a `DATABASE_URL` names: `postgres://` / `postgresql://` or anything else as a
+/// SQLite path (with or without `sqlite://`).
+pub fn kind_of(url: &str) -> Kind {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Kind::Postgres
+    } else {
+        Kind::Sqlite
+    }
+}
+
+fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url)
+}
+
+/// Opens connections for the pool; SQLite ones are set up for concurrent web use on each open.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: String,
+    kind: Kind,
+}
+
+impl Manager {
+    pub fn new(url: &str) -> Self {
+        Manager {
+            url: url.to_string(),
+            kind: kind_of(url),
+        }
+    }
+}
+
+pub fn establish(url: &str) -> Result<DbConn, ConnectionError> {
+    match kind_of(url) {
+        Kind::Postgres => Ok(DbConn::Pg(PgConnection::establish(url)?)),
+        Kind::Sqlite => {
+            let mut c = SqliteConnection::establish(sqlite_path(url))?;
+            // WAL lets readers run beside the one writer; the busy timeout makes a writer wait
+            // for the lock instead of failing at once; foreign keys are off by default in SQLite.
+            c.batch_execute(
+                "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+                 PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+            )
+            .map_err(ConnectionError::CouldntSetupConfiguration)?;
+            Ok(DbConn::Sqlite(c))
+        }
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        establish(&self.url).map_err(r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+impl Manager {
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+}
+
+pub fn pool(url: &str, size: u32) -> Result<Pool, r2d2::PoolError> {
+    if kind_of(url) == Kind::Sqlite {
+        if let Some(parent) = std::path::Path::new(sqlite_path(url)).parent() {
+            let _ = std::fs::create_dir_all(parent);
+        }
+    }
+    r2d2::Pool::builder()
+        .max_size(size)
+        .connection_timeout(std::time::Duration::from_secs(10))
+        .build(Manager::new(url))
+}
+
+/// Runs the pending migrations of the connection's backend; returns how many ran.
+pub fn migrate(conn: &mut DbConn) -> anyhow::Result<usize> {
+    let ran = match conn {
+        DbConn::Pg(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?
+            .len(),
+        DbConn::Sqlite(c) => c
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?
+            .len(),
+    };
+    Ok(ran)
+}
+
+pub fn is_postgres(conn: &DbConn) -> bool {
+    matches!(conn, DbConn::Pg(_))
+}
+
+/// Runs blocking database work off the async executor.
+pub async fn run<T, F>(pool: &Pool, f: F) -> Result<T, crate::error::AppError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, crate::error::AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(crate::error::AppError::from_pool)?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(|_| crate::error::AppError::Internal("blocking task failed".into()))?
+}

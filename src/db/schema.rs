@@ -1,0 +1,234 @@
+//! One schema for both backends; see migrations/{sqlite,postgres}.
+
+diesel::table! {
+    units (id) {
+        id -> BigInt,
+        name -> Text,
+        short_name -> Text,
+        kind -> Text,
+        emails -> Text,
+        active -> Bool,
+        merged_into_id -> Nullable<BigInt>,
+        search_key -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    unit_aliases (id) {
+        id -> BigInt,
+        unit_id -> BigInt,
+        alias -> Text,
+        folded -> Text,
+    }
+}
+
+diesel::table! {
+    unit_groups (id) {
+        id -> BigInt,
+        name -> Text,
+        folded -> Text,
+    }
+}
+
+diesel::table! {
+    unit_group_members (group_id, unit_id) {
+        group_id -> BigInt,
+        unit_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        unit_id -> Nullable<BigInt>,
+        password_hash -> Text,
+        active -> Bool,
+        lang -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> BigInt,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> BigInt,
+        key -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    conferences (id) {
+        id -> BigInt,
+        name -> Text,
+        held_on -> Nullable<Date>,
+        place -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    directives (id) {
+        id -> BigInt,
+        conference_id -> Nullable<BigInt>,
+        number -> Text,
+        issued_on -> Date,
+        signer -> Text,
+        title -> Text,
+        body -> Text,
+        form_token -> Nullable<Text>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    directive_items (id) {
+        id -> BigInt,
+        directive_id -> BigInt,
+        position -> Integer,
+        label -> Text,
+        text -> Text,
+        due_on -> Nullable<Date>,
+        recurrence -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    tasks (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        directive_id -> BigInt,
+        lead_unit_id -> BigInt,
+        status -> Text,
+        due_on -> Nullable<Date>,
+        completed_on -> Nullable<Date>,
+        progress -> Integer,
+        version -> Integer,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    task_coordinators (task_id, unit_id) {
+        task_id -> BigInt,
+        unit_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    journal (id) {
+        id -> BigInt,
+        task_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        at -> Timestamp,
+        kind -> Text,
+        from_value -> Nullable<Text>,
+        to_value -> Nullable<Text>,
+        note -> Text,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> BigInt,
+        task_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        unit_id -> Nullable<BigInt>,
+        kind -> Text,
+        at -> Timestamp,
+        text -> Text,
+        percent -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> BigInt,
+        task_id -> BigInt,
+        report_id -> Nullable<BigInt>,
+        original_name -> Text,
+        stored_name -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        in_db -> Bool,
+        uploaded_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attachment_blobs (attachment_id) {
+        attachment_id -> BigInt,
+        data -> Binary,
+    }
+}
+
+diesel::joinable!(unit_aliases -> units (unit_id));
+diesel::joinable!(unit_group_members -> units (unit_id));
+diesel::joinable!(unit_group_members -> unit_groups (group_id));
+diesel::joinable!(users -> units (unit_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(directives -> conferences (conference_id));
+diesel::joinable!(directive_items -> directives (directive_id));
+diesel::joinable!(tasks -> directive_items (item_id));
+diesel::joinable!(tasks -> directives (directive_id));
+diesel::joinable!(tasks -> units (lead_unit_id));
+diesel::joinable!(task_coordinators -> tasks (task_id));
+diesel::joinable!(task_coordinators -> units (unit_id));
+diesel::joinable!(journal -> tasks (task_id));
+diesel::joinable!(journal -> users (user_id));
+diesel::joinable!(reports -> tasks (task_id));
+diesel::joinable!(reports -> users (user_id));
+diesel::joinable!(reports -> units (unit_id));
+diesel::joinable!(attachments -> tasks (task_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    units,
+    unit_aliases,
+    unit_groups,
+    unit_group_members,
+    users,
+    sessions,
+    login_failures,
+    api_tokens,
+    conferences,
+    directives,
+    directive_items,
+    tasks,
+    task_coordinators,
+    journal,
+    reports,
+    attachments,
+    attachment_blobs,
+);

@@ -1,0 +1,686 @@
+//! Demo data: a few accounts and realistic directives with tasks in every state (`--demo`), and
+//! synthetic volume for benchmarks (`demo --synthetic --tasks N`).
+
+use std::io::Write;
+
+use anyhow::Context;
+use chrono::{Days, NaiveDate};
+use diesel::prelude::*;
+
+use crate::db::directory::GROUP_PROVINCIAL;
+use crate::db::schema::{
+    directive_items, directives, journal, task_coordinators, tasks, units, users,
+};
+use crate::db::DbConn;
+use crate::domain::dates::today_in_vietnam;
+use crate::domain::permissions::{Actor, Role};
+use crate::domain::status::{Move, Status};
+use crate::domain::text::fold;
+use crate::models::directive::{self, Assignee, NewDirective, NewItem};
+use crate::models::task::{self, NewReport};
+use crate::models::{attachment::Storage, unit, user};
+
+pub const PASSWORD: &str = "chidao-demo-2026";
+
+/// (email, name, role, unit)
+const ACCOUNTS: &[(&str, &str, Role, Option<&str>)] = &[
+    (
+        "quantri@demo.chidao.vn",
+        "Quản trị hệ thống",
+        Role::Admin,
+        None,
+    ),
+    (
+        "vanphong@demo.chidao.vn",
+        "Nguyễn Thị Thu Hà (Văn phòng Bộ)",
+        Role::Secretariat,
+        None,
+    ),
+    (
+        "thutruong@demo.chidao.vn",
+        "Thứ trưởng Lê Xuân Định",
+        Role::Leader,
+        None,
+    ),
+    (
+        "giamdoc.langson@demo.chidao.vn",
+        "Hoàng Văn Tuấn (GĐ Sở KH&CN Lạng Sơn)",
+        Role::UnitHead,
+        Some("Sở KH&CN Lạng Sơn"),
+    ),
+    (
+        "chuyenvien.langson@demo.chidao.vn",
+        "Lý Thị Mai (Sở KH&CN Lạng Sơn)",
+        Role::UnitStaff,
+        Some("Sở KH&CN Lạng Sơn"),
+    ),
+    (
+        "giamdoc.vinhlong@demo.chidao.vn",
+        "Trần Minh Khoa (GĐ Sở KH&CN Vĩnh Long)",
+        Role::UnitHead,
+        Some("Sở KH&CN Vĩnh Long"),
+    ),
+    (
+        "giamdoc.hanoi@demo.chidao.vn",
+        "Phạm Quốc Bảo (GĐ Sở KH&CN Hà Nội)",
+        Role::UnitHead,
+        Some("Sở KH&CN Hà Nội"),
+    ),
+    (
+        "cuctruong.shtt@demo.chidao.vn",
+        "Đinh Hữu Phí (Cục Sở hữu trí tuệ)",
+        Role::UnitHead,
+        Some("Cục Sở hữu trí tuệ"),
+    ),
+    (
+        "chuyenvien.khtc@demo.chidao.vn",
+        "Vũ Thanh Hương (Cục Kế hoạch - Tài chính)",
+        Role::UnitStaff,
+        Some("Cục Kế hoạch - Tài chính"),
+    ),
+    (
+        "vutruong.khtc@demo.chidao.vn",
+        "Đỗ Văn Lâm (Cục Kế hoạch - Tài chính)",
+        Role::UnitHead,
+        Some("Cục Kế hoạch - Tài chính"),
+    ),
+];
+
+fn unit_id(conn: &mut DbConn, name: &str) -> anyhow::Result<i64> {
+    Ok(unit::find_by_name(conn, name)?
+        .with_context(|| format!("demo unit {name}"))?
+        .id)
+}
+
+fn group_id(conn: &mut DbConn, name: &str) -> anyhow::Result<i64> {
+    unit::groups(conn)?
+        .into_iter()
+        .find(|(g, _)| g.name == name)
+        .map(|(g, _)| g.id)
+        .with_context(|| format!("group {name}"))
+}
+
+/// Seeds the demo set once (it does nothing the second time) and returns the accounts.
+pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static str)>> {
+    let accounts: Vec<_> = ACCOUNTS
+        .iter()
+        .map(|(e, n, r, _)| (e.to_string(), n.to_string(), r.as_str()))
+        .collect();
+    if user::by_email(conn, ACCOUNTS[0].0)?.is_some() {
+        return Ok(accounts);
+    }
+    let mut ids = Vec::new();
+    for (email, name, role, unit) in ACCOUNTS {
+        let unit_id = match unit {
+            Some(u) => Some(unit_id(conn, u)?),
+            None => None,
+        };
+        let form = user::UserForm {
+            email: email.to_string(),
+            name: name.to_string(),
+            role: role.as_str().into(),
+            unit_id,
+            password: PASSWORD.into(),
+            active: true,
+            lang: "vi".into(),
+        };
+        ids.push((user::create(conn, &form)?, *role, unit_id));
+    }
+    let secretariat = ids[1].0;
+    let today = today_in_vietnam(chrono::Utc::now());
+    let day = |offset: i64| -> NaiveDate {
+        if offset >= 0 {
+            today + Days::new(offset as u64)
+        } else {
+            today - Days::new((-offset) as u64)
+        }
+    };
+    let provinces = group_id(conn, GROUP_PROVINCIAL)?;
+    let u = |conn: &mut DbConn, n: &str| unit_id(conn, n).map(Assignee::Unit);
+
+    let conference = directive::create_conference(
+        conn,
+        "Hội nghị giao ban công tác khoa học và công nghệ địa phương",
+        Some(day(-95)),
+        "Hà Nội và trực tuyến",
+        secretariat,
+    )?;
+    let first = NewDirective {
+        conference_id: Some(conference),
+        number: format!("{}/TB-BKHCN", 1200 + today.format("%j").to_string().parse::<u32>().unwrap_or(1) % 700),
+        issued_on: day(-90),
+        signer: "Thứ trưởng Lê Xuân Định".into(),
+        title: "Kết luận của Thứ trưởng Lê Xuân Định tại Hội nghị giao ban công tác khoa học và công nghệ địa phương".into(),
+        body: "Sau khi nghe báo cáo và ý kiến của các đại biểu, Thứ trưởng kết luận như sau:\n1. Các Sở Khoa học và Công nghệ tham mưu Ủy ban nhân dân cấp tỉnh ban hành kế hoạch triển khai Nghị quyết số 57-NQ/TW, báo cáo Bộ trước ngày ...\n2. Giao Cục Kế hoạch - Tài chính chủ trì, phối hợp với Vụ Pháp chế ...\n3. Giao Cục Sở hữu trí tuệ ...\n4. Giao Văn phòng Bộ theo dõi, đôn đốc ...".into(),
+        form_token: crate::models::session::random_token(),
+        items: vec![
+            NewItem {
+                label: "1".into(),
+                text: "Các Sở Khoa học và Công nghệ tham mưu Ủy ban nhân dân cấp tỉnh ban hành kế hoạch triển khai Nghị quyết số 57-NQ/TW về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia, báo cáo kết quả về Bộ.".into(),
+                leads: vec![Assignee::Group(provinces)],
+                coordinators: vec![],
+                due_on: Some(day(-20)),
+                recurrence: None,
+            },
+            NewItem {
+                label: "2".into(),
+                text: "Rà soát, hoàn thiện dự thảo Thông tư hướng dẫn quản lý nhiệm vụ khoa học và công nghệ sử dụng ngân sách nhà nước, trình Bộ trưởng.".into(),
+                leads: vec![u(conn, "Cục Kế hoạch - Tài chính")?],
+                coordinators: vec![u(conn, "Vụ Pháp chế")?],
+                due_on: Some(day(5)),
+                recurrence: None,
+            },
+            NewItem {
+                label: "3".into(),
+                text: "Hướng dẫn các địa phương tháo gỡ vướng mắc trong bảo hộ quyền sở hữu công nghiệp cho sản phẩm OCOP.".into(),
+                leads: vec![u(conn, "Cục Sở hữu trí tuệ")?],
+                coordinators: vec![u(conn, "Sở KH&CN Lạng Sơn")?],
+                due_on: Some(day(40)),
+                recurrence: None,
+            },
+            NewItem {
+                label: "4".into(),
+                text: "Theo dõi, đôn đốc việc thực hiện các nhiệm vụ nêu trên, tổng hợp báo cáo Thứ trưởng hằng tháng.".into(),
+                leads: vec![u(conn, "Văn phòng Bộ")?],
+                coordinators: vec![],
+                due_on: None,
+                recurrence: Some("monthly".into()),
+            },
+        ],
+    };
+    let (first_id, _) = directive::publish(conn, &first, secretariat)?;
+    let second = NewDirective {
+        conference_id: None,
+        number: "45/TB-BKHCN".into(),
+        issued_on: day(-30),
+        signer: "Bộ trưởng".into(),
+        title: "Kết luận của Bộ trưởng tại cuộc họp về chuyển đổi số trong quản lý nhiệm vụ khoa học và công nghệ".into(),
+        body: String::new(),
+        form_token: crate::models::session::random_token(),
+        items: vec![
+            NewItem {
+                label: "1".into(),
+                text: "Xây dựng cơ sở dữ liệu quốc gia về nhiệm vụ khoa học và công nghệ, kết nối với các Sở Khoa học và Công nghệ, hoàn thành trong quý này.".into(),
+                leads: vec![u(conn, "Cục Thông tin, Thống kê")?],
+                coordinators: vec![u(conn, "Cục Chuyển đổi số quốc gia")?, u(conn, "Sở KH&CN Hà Nội")?],
+                due_on: Some(day(25)),
+                recurrence: None,
+            },
+            NewItem {
+                label: "2".into(),
+                text: "Sở Khoa học và Công nghệ thành phố Hà Nội và Sở Khoa học và Công nghệ tỉnh Lạng Sơn thí điểm quy trình số hóa hồ sơ nhiệm vụ, báo cáo kinh nghiệm.".into(),
+                leads: vec![u(conn, "Sở KH&CN Hà Nội")?, u(conn, "Sở KH&CN Lạng Sơn")?],
+                coordinators: vec![u(conn, "Cục Thông tin, Thống kê")?],
+                due_on: Some(day(-3)),
+                recurrence: None,
+            },
+        ],
+    };
+    directive::publish(conn, &second, secretariat)?;
+
+    // Move the first directive's tasks through their life so every status and every timeliness
+    // bucket shows: the province tasks in turn done on time, done late, reported, in progress,
+    // overdue and untouched, one cancelled.
+    let storage = Storage::Database;
+    let sec = Actor {
+        user_id: secretariat,
+        role: Role::Secretariat,
+        unit_id: None,
+    };
+    let first_tasks = directive::tasks_by_item(conn, first_id)?;
+    let heads: std::collections::HashMap<i64, i64> = ids
+        .iter()
+        .filter(|(_, r, _)| *r == Role::UnitHead)
+        .filter_map(|(id, _, u)| u.map(|u| (u, *id)))
+        .collect();
+    let system_head = ids[3].0;
+    for (i, (_, task_id, _, _, _)) in first_tasks.iter().enumerate() {
+        let t = task::get(conn, *task_id)?;
+        let head = Actor {
+            user_id: *heads.get(&t.lead_unit_id).unwrap_or(&system_head),
+            role: Role::UnitHead,
+            unit_id: Some(t.lead_unit_id),
+        };
+        let lead_name = unit::get(conn, t.lead_unit_id)?.name;
+        let report = |text: &'static str| NewReport {
+            kind: "progress",
+            text,
+            percent: None,
+            files: &[],
+        };
+        // Lạng Sơn's own task is left for the demo unit head to work on.
+        if lead_name.contains("Lạng Sơn") {
+            continue;
+        }
+        match i % 7 {
+            0 => {
+                task::apply_move(
+                    conn,
+                    &storage,
+                    &head,
+                    t.id,
+                    t.version,
+                    Move::ReportCompletion,
+                    NewReport {
+                        kind: "completion",
+                        text: "Đã trình UBND tỉnh ban hành Kế hoạch; gửi kèm bản chụp.",
+                        percent: None,
+                        files: &[],
+                    },
+                    day(-25),
+                )?;
+                task::apply_move(
+                    conn,
+                    &storage,
+                    &sec,
+                    t.id,
+                    t.version + 1,
+                    Move::Confirm,
+                    report(""),
+                    day(-22),
+                )?;
+            }
+            1 => {
+                task::apply_move(
+                    conn,
+                    &storage,
+                    &head,
+                    t.id,
+                    t.version,
+                    Move::ReportCompletion,
+                    NewReport {
+                        kind: "completion",
+                        text: "Kế hoạch đã được ban hành, chậm do chờ ý kiến các sở, ngành.",
+                        percent: None,
+                        files: &[],
+                    },
+                    day(-10),
+                )?;
+                task::apply_move(
+                    conn,
+                    &storage,
+                    &sec,
+                    t.id,
+                    t.version + 1,
+                    Move::Confirm,
+                    report(""),
+                    day(-8),
+                )?;
+            }
+            2 => {
+                task::apply_move(
+                    conn,
+                    &storage,
+                    &head,
+                    t.id,
+                    t.version,
+                    Move::ReportCompletion,
+                    NewReport {
+                        kind: "completion",
+                        text: "Đã hoàn thành, đề nghị Văn phòng Bộ xác nhận.",
+                        percent: None,
+                        files: &[],
+                    },
+                    day(-1),
+                )?;
+            }
+            3 => {
+                task::add_progress(
+                    conn,
+                    &storage,
+                    &head,
+                    t.id,
+                    t.version,
+                    NewReport {
+                        kind: "progress",
+                        text: "Đang lấy ý kiến các sở, ngành về dự thảo Kế hoạch.",
+                        percent: Some(60),
+                        files: &[],
+                    },
+                )?;
+            }
+            4 if i == 4 => {
+                task::apply_move(
+                    conn,
+                    &storage,
+                    &sec,
+                    t.id,
+                    t.version,
+                    Move::Cancel,
+                    report("Địa phương đã thực hiện theo văn bản khác của Bộ."),
+                    today,
+                )?;
+            }
+            _ => {}
+        }
+    }
+    let khtc = unit_id(conn, "Cục Kế hoạch - Tài chính")?;
+    if let Some((_, tid, _, _, _)) = first_tasks.iter().find(|r| {
+        task::get(conn, r.1)
+            .map(|t| t.lead_unit_id == khtc)
+            .unwrap_or(false)
+    }) {
+        let staff = Actor {
+            user_id: ids[8].0,
+            role: Role::UnitStaff,
+            unit_id: Some(khtc),
+        };
+        let t = task::get(conn, *tid)?;
+        task::add_progress(
+            conn,
+            &storage,
+            &staff,
+            t.id,
+            t.version,
+            NewReport {
+                kind: "progress",
+                text: "Đã hoàn thành dự thảo lần 2, đang xin ý kiến Vụ Pháp chế.",
+                percent: Some(70),
+                files: &[],
+            },
+        )?;
+    }
+    Ok(accounts)
+}
+
+/// Runs the same statement on whichever backend: batch inserts need the concrete connection.
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            DbConn::Pg($c) => $body,
+            DbConn::Sqlite($c) => $body,
+        }
+    };
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = tasks)]
+struct TaskRow {
+    id: i64,
+    item_id: i64,
+    directive_id: i64,
+    lead_unit_id: i64,
+    status: &'static str,
+    due_on: Option<NaiveDate>,
+    completed_on: Option<NaiveDate>,
+    progress: i32,
+    version: i32,
+    search_text: String,
+    created_at: chrono::NaiveDateTime,
+    updated_at: chrono::NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = journal)]
+struct JournalRow {
+    task_id: i64,
+    at: chrono::NaiveDateTime,
+    kind: &'static str,
+    from_value: Option<&'static str>,
+    to_value: Option<&'static str>,
+    note: String,
+}
+
+const VERBS: &[&str] = &[
+    "Rà soát, hoàn thiện",
+    "Xây dựng và trình ban hành",
+    "Tổng kết, đánh giá",
+    "Hướng dẫn triển khai",
+    "Tham mưu Ủy ban nhân dân cấp tỉnh ban hành",
+    "Đôn đốc, kiểm tra việc thực hiện",
+    "Nghiên cứu, đề xuất sửa đổi",
+];
+const OBJECTS: &[&str] = &[
+    "kế hoạch triển khai Nghị quyết số 57-NQ/TW",
+    "cơ chế tài chính cho nhiệm vụ khoa học và công nghệ",
+    "chương trình hỗ trợ doanh nghiệp đổi mới công nghệ",
+    "hệ thống tiêu chuẩn quốc gia về chuyển đổi số",
+    "đề án phát triển thị trường khoa học và công nghệ",
+    "quy trình bảo hộ quyền sở hữu công nghiệp cho sản phẩm OCOP",
+    "cơ sở dữ liệu nhiệm vụ khoa học và công nghệ các cấp",
+    "mạng lưới đổi mới sáng tạo tại địa phương",
+];
+
+/// A cheap deterministic generator, so two runs with the same N give the same data.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+/// Fills the database with about `n` tasks over the directory's units, with thousands of users,
+/// directives of 5 to 15 items (some fanned out to every province) and statuses by age.
+pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<()> {
+    let unit_rows: Vec<(i64, String, String, String)> = units::table
+        .filter(units::active.eq(true))
+        .filter(units::kind.ne("external"))
+        .select((units::id, units::name, units::short_name, units::kind))
+        .load(conn)?;
+    let provinces: Vec<usize> = (0..unit_rows.len())
+        .filter(|i| unit_rows[*i].3 == "province")
+        .collect();
+    let folded: Vec<String> = unit_rows
+        .iter()
+        .map(|u| fold(&format!("{} {}", u.1, u.2)))
+        .collect();
+    let now = crate::models::now();
+    let today = today_in_vietnam(chrono::Utc::now());
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ n);
+
+    // People: 40 per unit share one hash (hashing thousands of passwords would take minutes).
+    let existing: i64 = users::table
+        .filter(users::email.like("%@synthetic.chidao.vn"))
+        .count()
+        .get_result(conn)?;
+    if existing == 0 {
+        let hash = user::hash_password(PASSWORD)?;
+        conn.transaction::<_, anyhow::Error, _>(|conn| {
+            for (ui, (uid, _, _, _)) in unit_rows.iter().enumerate() {
+                for k in 0..40 {
+                    let role = if k < 3 { "unit_head" } else { "unit_staff" };
+                    diesel::insert_into(users::table)
+                        .values((
+                            users::email.eq(format!("u{ui}.{k}@synthetic.chidao.vn")),
+                            users::name.eq(format!("Cán bộ {k} – {}", unit_rows[ui].2)),
+                            users::role.eq(role),
+                            users::unit_id.eq(uid),
+                            users::password_hash.eq(&hash),
+                            users::active.eq(true),
+                            users::lang.eq("vi"),
+                            users::created_at.eq(now),
+                            users::updated_at.eq(now),
+                        ))
+                        .execute(conn)?;
+                }
+            }
+            Ok(())
+        })?;
+    }
+
+    let mut next_task: i64 = tasks::table
+        .select(diesel::dsl::max(tasks::id))
+        .first::<Option<i64>>(conn)?
+        .unwrap_or(0)
+        + 1;
+    let mut made: u64 = 0;
+    let mut directive_no = 0u64;
+    let started = std::time::Instant::now();
+    while made < n {
+        conn.transaction::<_, anyhow::Error, _>(|conn| {
+            let mut batch: Vec<TaskRow> = Vec::new();
+            let mut coords: Vec<(i64, i64)> = Vec::new();
+            // About 2,000 tasks a transaction: big enough to be fast, small enough for memory.
+            while batch.len() < 2000 && made + (batch.len() as u64) < n {
+                directive_no += 1;
+                let age = rng.below(720) as u64; // issued up to two years ago
+                let issued = today - Days::new(age);
+                let d_id: i64 = diesel::insert_into(directives::table)
+                    .values((
+                        directives::number.eq(format!("{}/TB-BKHCN", 1000 + directive_no)),
+                        directives::issued_on.eq(issued),
+                        directives::signer.eq("Thứ trưởng"),
+                        directives::title
+                            .eq(format!("Kết luận tại Hội nghị chuyên đề số {directive_no}")),
+                        directives::body.eq(""),
+                        directives::created_at.eq(now),
+                    ))
+                    .returning(directives::id)
+                    .get_result(conn)?;
+                let items = 5 + rng.below(11);
+                for pos in 0..items {
+                    let text = format!(
+                        "{} {}",
+                        VERBS[rng.below(VERBS.len() as u64) as usize],
+                        OBJECTS[rng.below(OBJECTS.len() as u64) as usize]
+                    );
+                    let due = if rng.below(10) == 0 {
+                        None
+                    } else {
+                        Some(issued + Days::new(15 + rng.below(180)))
+                    };
+                    let item_id: i64 = diesel::insert_into(directive_items::table)
+                        .values((
+                            directive_items::directive_id.eq(d_id),
+                            directive_items::position.eq(pos as i32),
+                            directive_items::label.eq((pos + 1).to_string()),
+                            directive_items::text.eq(&text),
+                            directive_items::due_on.eq(due),
+                        ))
+                        .returning(directive_items::id)
+                        .get_result(conn)?;
+                    let fan_out = rng.below(12) == 0;
+                    let leads: Vec<usize> = if fan_out {
+                        provinces.clone()
+                    } else {
+                        vec![rng.below(unit_rows.len() as u64) as usize]
+                    };
+                    let coordinator = if rng.below(3) == 0 {
+                        Some(rng.below(unit_rows.len() as u64) as usize)
+                    } else {
+                        None
+                    };
+                    for lead in leads {
+                        // Older tasks are more likely finished; some finish late.
+                        let roll = rng.below(100);
+                        let (status, completed) = match (age > 120, roll) {
+                            (_, r) if r < 3 => (Status::Cancelled, None),
+                            (true, r) if r < 75 => (
+                                Status::Done,
+                                due.map(|d| {
+                                    if r < 55 {
+                                        d - Days::new(rng.below(10))
+                                    } else {
+                                        d + Days::new(1 + rng.below(30))
+                                    }
+                                }),
+                            ),
+                            (false, r) if r < 25 => (
+                                Status::Done,
+                                Some(issued + Days::new(rng.below(age.max(1)))),
+                            ),
+                            (_, r) if r < 85 => (Status::InProgress, None),
+                            (_, r) if r < 92 => (
+                                Status::Reported,
+                                Some(today.min(issued + Days::new(rng.below(age.max(1)) + 1))),
+                            ),
+                            _ => (Status::Assigned, None),
+                        };
+                        let progress = match status {
+                            Status::Done => 100,
+                            Status::InProgress => (10 + rng.below(80)) as i32,
+                            Status::Reported => 100,
+                            _ => 0,
+                        };
+                        let id = next_task;
+                        next_task += 1;
+                        batch.push(TaskRow {
+                            id,
+                            item_id,
+                            directive_id: d_id,
+                            lead_unit_id: unit_rows[lead].0,
+                            status: status.as_str(),
+                            due_on: due,
+                            completed_on: completed,
+                            progress,
+                            version: 1,
+                            search_text: format!(
+                                "{} {} {}/tb bkhcn",
+                                fold(&text),
+                                folded[lead],
+                                1000 + directive_no
+                            ),
+                            created_at: now,
+                            updated_at: now,
+                        });
+                        if let Some(c) = coordinator.filter(|c| *c != lead) {
+                            coords.push((id, unit_rows[c].0));
+                        }
+                    }
+                }
+            }
+            for chunk in batch.chunks(500) {
+                on_backend!(conn, |c| diesel::insert_into(tasks::table)
+                    .values(chunk)
+                    .execute(c))?;
+            }
+            let journal_rows: Vec<JournalRow> = batch
+                .iter()
+                .map(|t| JournalRow {
+                    task_id: t.id,
+                    at: now,
+                    kind: "created",
+                    from_value: None,
+                    to_value: Some("assigned"),
+                    note: String::new(),
+                })
+                .collect();
+            for chunk in journal_rows.chunks(500) {
+                on_backend!(conn, |c| diesel::insert_into(journal::table)
+                    .values(chunk)
+                    .execute(c))?;
+            }
+            let coord_rows: Vec<_> = coords
+                .iter()
+                .map(|(t, u)| {
+                    (
+                        task_coordinators::task_id.eq(*t),
+                        task_coordinators::unit_id.eq(*u),
+                    )
+                })
+                .collect();
+            for chunk in coord_rows.chunks(500) {
+                on_backend!(conn, |c| diesel::insert_into(task_coordinators::table)
+                    .values(chunk)
+                    .execute(c))?;
+            }
+            made += batch.len() as u64;
+            Ok(())
+        })?;
+        let pct = (made * 100 / n.max(1)).min(100);
+        let bar: String = (0..40)
+            .map(|i| if i * 100 / 40 < pct { '#' } else { ' ' })
+            .collect();
+        eprint!(
+            "\r[{bar}] {pct:>3}% {made}/{n} tasks, {:.0}s",
+            started.elapsed().as_secs_f64()
+        );
+        std::io::stderr().flush().ok();
+    }
+    eprintln!();
+    // Explicit ids leave PostgreSQL's sequence behind; move it past them.
+    if let DbConn::Pg(c) = conn {
+        diesel::sql_query(
+            "SELECT setval(pg_get_serial_sequence('tasks', 'id'), (SELECT MAX(id) FROM tasks))",
+        )
+        .execute(c)?;
+    }
+    println!("{made} tasks in {directive_no} directives");
+    Ok(())
+}

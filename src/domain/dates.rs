@@ -1,0 +1,75 @@
+//! Dates as the ministry reads them: the day in Asia/Ho_Chi_Minh, written dd/mm/yyyy.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
+
+/// Vietnam keeps UTC+7 all year (no daylight saving), so a fixed offset is exact.
+pub fn vietnam() -> FixedOffset {
+    FixedOffset::east_opt(7 * 3600).expect("valid offset")
+}
+
+pub fn today_in_vietnam(now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&vietnam()).date_naive()
+}
+
+pub fn format_date(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+pub fn format_opt_date(d: Option<NaiveDate>) -> String {
+    d.map(format_date).unwrap_or_default()
+}
+
+/// A stored UTC timestamp shown in Vietnamese local time.
+pub fn format_timestamp(t: NaiveDateTime) -> String {
+    t.and_utc()
+        .with_timezone(&vietnam())
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
+}
+
+/// Reads a date typed by a person: dd/mm/yyyy (also with - or .), or the ISO form that
+/// `<input type=date>` sends.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Some(d);
+    }
+    let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
+    if let [d, m, y] = parts[..] {
+        let (d, m, y) = (d.parse().ok()?, m.parse().ok()?, y.parse::<i32>().ok()?);
+        if (1900..=2200).contains(&y) {
+            return NaiveDate::from_ymd_opt(y, m, d);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn today_follows_hanoi_not_utc() {
+        let late_utc = Utc.with_ymd_and_hms(2026, 3, 31, 18, 30, 0).unwrap();
+        assert_eq!(
+            today_in_vietnam(late_utc),
+            NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()
+        );
+    }
+
+    #[test]
+    fn parses_and_formats() {
+        let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+        assert_eq!(parse_date("30/6/2025"), Some(d));
+        assert_eq!(parse_date("30/06/2025"), Some(d));
+        assert_eq!(parse_date("2025-06-30"), Some(d));
+        assert_eq!(parse_date("31/02/2025"), None);
+        assert_eq!(parse_date("hôm nay"), None);
+        assert_eq!(parse_date(""), None);
+        assert_eq!(format_date(d), "30/06/2025");
+    }
+}

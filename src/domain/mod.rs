@@ -1,0 +1,7 @@
+//! Pure rules: no I/O here, everything is tested without a database.
+
+pub mod dates;
+pub mod filetype;
+pub mod permissions;
+pub mod status;
+pub mod text;

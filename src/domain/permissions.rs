@@ -1,0 +1,262 @@
+//! Who may do what: one pure function of (user, action, target), DESIGN.md §4.
+//!
+//! A unit user who may not see a task gets `NotFound`, so that the existence of other units'
+//! tasks is not revealed; one who may see it but not act gets `Forbidden`.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Secretariat,
+    Leader,
+    UnitHead,
+    UnitStaff,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Secretariat,
+        Role::Leader,
+        Role::UnitHead,
+        Role::UnitStaff,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Secretariat => "secretariat",
+            Role::Leader => "leader",
+            Role::UnitHead => "unit_head",
+            Role::UnitStaff => "unit_staff",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Unit roles belong to a unit and see only that unit's tasks.
+    pub fn is_unit_role(self) -> bool {
+        matches!(self, Role::UnitHead | Role::UnitStaff)
+    }
+}
+
+/// The signed-in person as the rules see them; built from the session, never from a form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub role: Role,
+    pub unit_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// See every unit's tasks, not only one's own.
+    ViewAllTasks,
+    CreateDirective,
+    ViewDirectives,
+    ManageUnits,
+    ManageUsers,
+    ViewTask,
+    StartTask,
+    AddProgress,
+    ReportCompletion,
+    ConfirmCompletion,
+    ReturnCompletion,
+    CancelTask,
+    EditTask,
+    Comment,
+}
+
+impl Action {
+    pub const ALL: [Action; 14] = [
+        Action::ViewAllTasks,
+        Action::CreateDirective,
+        Action::ViewDirectives,
+        Action::ManageUnits,
+        Action::ManageUsers,
+        Action::ViewTask,
+        Action::StartTask,
+        Action::AddProgress,
+        Action::ReportCompletion,
+        Action::ConfirmCompletion,
+        Action::ReturnCompletion,
+        Action::CancelTask,
+        Action::EditTask,
+        Action::Comment,
+    ];
+
+    fn on_task(self) -> bool {
+        !matches!(
+            self,
+            Action::ViewAllTasks
+                | Action::CreateDirective
+                | Action::ViewDirectives
+                | Action::ManageUnits
+                | Action::ManageUsers
+        )
+    }
+}
+
+/// The facts about a task that decide access.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskScope<'a> {
+    pub lead_unit_id: i64,
+    pub coordinating_unit_ids: &'a [i64],
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    System,
+    Task(TaskScope<'a>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    Forbidden,
+    NotFound,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Relation {
+    Lead,
+    Coordinating,
+    None,
+}
+
+fn relation(actor: &Actor, task: &TaskScope) -> Relation {
+    match actor.unit_id {
+        Some(u) if u == task.lead_unit_id => Relation::Lead,
+        Some(u) if task.coordinating_unit_ids.contains(&u) => Relation::Coordinating,
+        _ => Relation::None,
+    }
+}
+
+pub fn decide(actor: &Actor, action: Action, target: Target) -> Decision {
+    use Action::*;
+    use Role::*;
+    let allow = |yes: bool| {
+        if yes {
+            Decision::Allow
+        } else {
+            Decision::Forbidden
+        }
+    };
+    match target {
+        Target::System => {
+            if action.on_task() {
+                // A task action needs a task; asking without one is a programming error that
+                // must fail closed.
+                return Decision::Forbidden;
+            }
+            allow(match action {
+                ViewAllTasks | ViewDirectives => matches!(actor.role, Admin | Secretariat | Leader),
+                CreateDirective => actor.role == Secretariat,
+                ManageUnits | ManageUsers => actor.role == Admin,
+                _ => false,
+            })
+        }
+        Target::Task(task) => {
+            if !action.on_task() {
+                return Decision::Forbidden;
+            }
+            let rel = relation(actor, &task);
+            let sees = match actor.role {
+                Admin | Secretariat | Leader => true,
+                UnitHead | UnitStaff => rel != Relation::None,
+            };
+            if !sees {
+                return Decision::NotFound;
+            }
+            let lead = rel == Relation::Lead;
+            allow(match action {
+                ViewTask => true,
+                StartTask | AddProgress => actor.role.is_unit_role() && lead,
+                ReportCompletion => actor.role == UnitHead && lead,
+                ConfirmCompletion | ReturnCompletion | CancelTask | EditTask => {
+                    actor.role == Secretariat
+                }
+                Comment => actor.role != Admin,
+                _ => false,
+            })
+        }
+    }
+}
+
+pub fn allowed(actor: &Actor, action: Action, target: Target) -> bool {
+    decide(actor, action, target) == Decision::Allow
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Decision::{Allow as A, Forbidden as F, NotFound as N};
+
+    const LEAD: i64 = 1;
+    const COORD: i64 = 2;
+    const OTHER: i64 = 3;
+
+    fn actor(role: Role, unit: Option<i64>) -> Actor {
+        Actor {
+            user_id: 7,
+            role,
+            unit_id: unit,
+        }
+    }
+
+    /// The whole table: every role (and, for unit roles, every relation to the task) against
+    /// every action. Each row lists the decision for Action::ALL in order.
+    #[test]
+    fn full_table() {
+        let coords = [COORD];
+        let task = Target::Task(TaskScope {
+            lead_unit_id: LEAD,
+            coordinating_unit_ids: &coords,
+        });
+        #[rustfmt::skip]
+        let rows: Vec<(&str, Actor, [Decision; 14])> = vec![
+            //                                  all dirC dirV unit user | view start prog compl conf ret  canc edit comm
+            ("admin", actor(Role::Admin, None),               [A, F, A, A, A,  A, F, F, F, F, F, F, F, F]),
+            ("secretariat", actor(Role::Secretariat, None),   [A, A, A, F, F,  A, F, F, F, A, A, A, A, A]),
+            ("leader", actor(Role::Leader, None),             [A, F, A, F, F,  A, F, F, F, F, F, F, F, A]),
+            ("head/lead", actor(Role::UnitHead, Some(LEAD)),  [F, F, F, F, F,  A, A, A, A, F, F, F, F, A]),
+            ("head/coord", actor(Role::UnitHead, Some(COORD)),[F, F, F, F, F,  A, F, F, F, F, F, F, F, A]),
+            ("head/other", actor(Role::UnitHead, Some(OTHER)),[F, F, F, F, F,  N, N, N, N, N, N, N, N, N]),
+            ("staff/lead", actor(Role::UnitStaff, Some(LEAD)),[F, F, F, F, F,  A, A, A, F, F, F, F, F, A]),
+            ("staff/coord", actor(Role::UnitStaff, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A]),
+            ("staff/other", actor(Role::UnitStaff, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N]),
+            ("head/no unit", actor(Role::UnitHead, None),     [F, F, F, F, F,  N, N, N, N, N, N, N, N, N]),
+        ];
+        for (name, who, expected) in rows {
+            for (i, action) in Action::ALL.into_iter().enumerate() {
+                let target = if action.on_task() {
+                    task
+                } else {
+                    Target::System
+                };
+                assert_eq!(
+                    decide(&who, action, target),
+                    expected[i],
+                    "{name} {action:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn task_actions_without_a_task_and_system_actions_on_a_task_fail_closed() {
+        let task = Target::Task(TaskScope {
+            lead_unit_id: LEAD,
+            coordinating_unit_ids: &[],
+        });
+        for role in Role::ALL {
+            let a = actor(role, Some(LEAD));
+            assert_eq!(decide(&a, Action::ViewTask, Target::System), F);
+            assert_eq!(decide(&a, Action::ManageUsers, task), F);
+        }
+    }
+}

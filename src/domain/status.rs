@@ -1,0 +1,203 @@
+//! A task's stored status, the moves between statuses, and its derived timeliness.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Assigned,
+    InProgress,
+    Reported,
+    Done,
+    Cancelled,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Assigned,
+        Status::InProgress,
+        Status::Reported,
+        Status::Done,
+        Status::Cancelled,
+    ];
+    pub const OPEN: [Status; 3] = [Status::Assigned, Status::InProgress, Status::Reported];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Assigned => "assigned",
+            Status::InProgress => "in_progress",
+            Status::Reported => "reported",
+            Status::Done => "done",
+            Status::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    pub fn is_open(self) -> bool {
+        Status::OPEN.contains(&self)
+    }
+}
+
+/// What a person asks to do with a task's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    Start,
+    ReportCompletion,
+    Confirm,
+    Return,
+    Cancel,
+}
+
+impl Move {
+    /// The status a move leads to from `from`, or None where the move makes no sense now.
+    pub fn apply(self, from: Status) -> Option<Status> {
+        use Status::*;
+        match (self, from) {
+            (Move::Start, Assigned) => Some(InProgress),
+            (Move::ReportCompletion, Assigned | InProgress) => Some(Reported),
+            (Move::Confirm, Reported) => Some(Done),
+            (Move::Return, Reported) => Some(InProgress),
+            (Move::Cancel, s) if s.is_open() => Some(Cancelled),
+            _ => None,
+        }
+    }
+
+    /// Returning and cancelling must say why; the others may.
+    pub fn needs_reason(self) -> bool {
+        matches!(self, Move::Return | Move::Cancel)
+    }
+}
+
+/// The four buckets of Vietnamese official progress reports, derived for a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Timeliness {
+    DoneOnTime,
+    DoneLate,
+    OpenWithinDeadline,
+    OpenOverdue,
+}
+
+impl Timeliness {
+    pub const ALL: [Timeliness; 4] = [
+        Timeliness::DoneOnTime,
+        Timeliness::DoneLate,
+        Timeliness::OpenWithinDeadline,
+        Timeliness::OpenOverdue,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Timeliness::DoneOnTime => "done_on_time",
+            Timeliness::DoneLate => "done_late",
+            Timeliness::OpenWithinDeadline => "open_within_deadline",
+            Timeliness::OpenOverdue => "open_overdue",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Timeliness> {
+        Timeliness::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+/// Cancelled tasks fall in no bucket. A done task counts from the day completion was reported,
+/// since that is when the unit finished; confirmation may come later.
+pub fn timeliness(
+    status: Status,
+    due: Option<NaiveDate>,
+    completed: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Option<Timeliness> {
+    match status {
+        Status::Cancelled => None,
+        Status::Done => Some(match (due, completed) {
+            (Some(due), Some(done)) if done > due => Timeliness::DoneLate,
+            _ => Timeliness::DoneOnTime,
+        }),
+        _ => Some(match due {
+            Some(due) if today > due => Timeliness::OpenOverdue,
+            _ => Timeliness::OpenWithinDeadline,
+        }),
+    }
+}
+
+/// Open and due within `days` days from `today` (overdue ones are not "soon", they are late).
+pub fn due_soon(status: Status, due: Option<NaiveDate>, today: NaiveDate, days: i64) -> bool {
+    match due {
+        Some(due) if status.is_open() => {
+            let left = (due - today).num_days();
+            (0..=days).contains(&left)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn moves() {
+        use Status::*;
+        assert_eq!(Move::Start.apply(Assigned), Some(InProgress));
+        assert_eq!(Move::Start.apply(InProgress), None);
+        assert_eq!(Move::ReportCompletion.apply(Assigned), Some(Reported));
+        assert_eq!(Move::ReportCompletion.apply(InProgress), Some(Reported));
+        assert_eq!(Move::ReportCompletion.apply(Done), None);
+        assert_eq!(Move::Confirm.apply(Reported), Some(Done));
+        assert_eq!(Move::Confirm.apply(InProgress), None);
+        assert_eq!(Move::Return.apply(Reported), Some(InProgress));
+        assert_eq!(Move::Return.apply(Done), None);
+        for s in Status::OPEN {
+            assert_eq!(Move::Cancel.apply(s), Some(Cancelled));
+        }
+        assert_eq!(Move::Cancel.apply(Done), None);
+        assert_eq!(Move::Cancel.apply(Cancelled), None);
+    }
+
+    #[test]
+    fn buckets_at_the_boundaries() {
+        let due = Some(d(2025, 6, 30));
+        let t = |s, c, today| timeliness(s, due, c, today);
+        assert_eq!(
+            t(Status::Done, Some(d(2025, 6, 30)), d(2025, 8, 1)),
+            Some(Timeliness::DoneOnTime)
+        );
+        assert_eq!(
+            t(Status::Done, Some(d(2025, 7, 1)), d(2025, 8, 1)),
+            Some(Timeliness::DoneLate)
+        );
+        assert_eq!(
+            t(Status::InProgress, None, d(2025, 6, 30)),
+            Some(Timeliness::OpenWithinDeadline)
+        );
+        assert_eq!(
+            t(Status::Reported, None, d(2025, 7, 1)),
+            Some(Timeliness::OpenOverdue)
+        );
+        assert_eq!(t(Status::Cancelled, None, d(2025, 7, 1)), None);
+        assert_eq!(
+            timeliness(Status::Assigned, None, None, d(2030, 1, 1)),
+            Some(Timeliness::OpenWithinDeadline)
+        );
+    }
+
+    #[test]
+    fn soon() {
+        let today = d(2025, 6, 1);
+        assert!(due_soon(Status::Assigned, Some(d(2025, 6, 8)), today, 7));
+        assert!(due_soon(Status::Assigned, Some(today), today, 7));
+        assert!(!due_soon(Status::Assigned, Some(d(2025, 6, 9)), today, 7));
+        assert!(!due_soon(Status::Assigned, Some(d(2025, 5, 31)), today, 7));
+        assert!(!due_soon(Status::Done, Some(d(2025, 6, 2)), today, 7));
+        assert!(!due_soon(Status::Assigned, None, today, 7));
+    }
+}

@@ -1,0 +1,9 @@
+//! Chỉ đạo: conference conclusions turned into tracked tasks. See DESIGN.md for the words.
+
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod models;
+pub mod web;

@@ -1,0 +1,250 @@
+//! The `chidao` command: serve, migrate, user, token, demo.
+
+use std::io::Read;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+
+use chidao::config::{DbArgs, ServeArgs, Settings};
+use chidao::db;
+use chidao::models::{session, unit, user};
+
+#[derive(Parser)]
+#[command(
+    name = "chidao",
+    version,
+    about = "Chỉ đạo: tasks from conference conclusions, tracked to their deadlines"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web service (migrates and loads the unit directory first).
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
+    /// Run pending database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Manage people.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Personal API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Demo data: `--synthetic --tasks N` fills the database with N realistic tasks.
+    Demo {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Generate synthetic volume data instead of the small demo set.
+        #[arg(long)]
+        synthetic: bool,
+        /// How many tasks to generate (with --synthetic).
+        #[arg(long, default_value_t = 10_000)]
+        tasks: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a person; the password is read from standard input.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, secretariat, leader, unit_head or unit_staff
+        #[arg(long)]
+        role: String,
+        /// The unit's name, short name or any alias (unit roles only).
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a token for a person and print it (shown only once).
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        email: String,
+    },
+}
+
+fn connect(db: &DbArgs) -> anyhow::Result<db::DbConn> {
+    let url = db.url();
+    if db::kind_of(&url) == db::Kind::Sqlite {
+        std::fs::create_dir_all(&db.data_dir)
+            .with_context(|| format!("creating {}", db.data_dir.display()))?;
+    }
+    let mut conn = db::establish(&url).with_context(|| "connecting to the database")?;
+    let ran = db::migrate(&mut conn)?;
+    if ran > 0 {
+        tracing::info!(ran, "migrations applied");
+    }
+    if chidao::db::directory::seed_if_empty(&mut conn)? {
+        tracing::info!("unit directory loaded");
+    }
+    Ok(conn)
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Serve { db, serve } => run_server(db, serve),
+        Command::Migrate { db } => {
+            connect(&db)?;
+            println!("migrations up to date");
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    db,
+                    email,
+                    name,
+                    role,
+                    unit,
+                    password_stdin,
+                },
+        } => {
+            if !password_stdin {
+                bail!("pass the password on standard input with --password-stdin");
+            }
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password)?;
+            let password = password.trim_end_matches(['\n', '\r']).to_string();
+            let mut conn = connect(&db)?;
+            let unit_id = match &unit {
+                Some(name) => Some(
+                    unit::find_by_name(&mut conn, name)?
+                        .with_context(|| format!("no unit is called {name:?}"))?
+                        .id,
+                ),
+                None => None,
+            };
+            let form = user::UserForm {
+                email,
+                name,
+                role,
+                unit_id,
+                password,
+                active: true,
+                lang: "vi".into(),
+            };
+            let errors = form.validate(true);
+            if !errors.is_empty() {
+                bail!(
+                    "invalid: {}",
+                    errors
+                        .iter()
+                        .map(|(f, k)| format!("{f} ({k})"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+            if user::email_taken(&mut conn, &form.email, None)? {
+                bail!("{} already has an account", form.email);
+            }
+            let id = user::create(&mut conn, &form)?;
+            println!("user {id} created: {}", form.email);
+            Ok(())
+        }
+        Command::Token {
+            command: TokenCommand::Create { db, email },
+        } => {
+            let mut conn = connect(&db)?;
+            let (u, _) =
+                user::by_email(&mut conn, &email)?.with_context(|| format!("no user {email}"))?;
+            println!("{}", session::create_api_token(&mut conn, u.id)?);
+            Ok(())
+        }
+        Command::Demo {
+            db,
+            synthetic,
+            tasks,
+        } => {
+            let mut conn = connect(&db)?;
+            if synthetic {
+                chidao::demo::synthetic(&mut conn, tasks)?;
+            } else {
+                print_accounts(&chidao::demo::seed(&mut conn)?, None);
+            }
+            Ok(())
+        }
+    }
+}
+
+fn print_accounts(accounts: &[(String, String, &'static str)], url: Option<&str>) {
+    if let Some(url) = url {
+        println!("\nChỉ đạo is running: {url}/login\n");
+    }
+    println!(
+        "Demo accounts (password for all: {}):",
+        chidao::demo::PASSWORD
+    );
+    for (email, name, role) in accounts {
+        println!("  {role:<12} {email:<32} {name}");
+    }
+    println!();
+}
+
+fn run_server(db: DbArgs, serve: ServeArgs) -> anyhow::Result<()> {
+    let url = db.url();
+    let mut conn = connect(&db)?;
+    let accounts = if serve.demo {
+        Some(chidao::demo::seed(&mut conn)?)
+    } else {
+        None
+    };
+    drop(conn);
+    let pool = db::pool(&url, serve.pool_size)?;
+    let settings = Settings::from_args(&db, &serve);
+    std::fs::create_dir_all(settings.attachments_dir()).ok();
+    let listener = std::net::TcpListener::bind(&serve.bind)
+        .with_context(|| format!("binding {}", serve.bind))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, database = %redact(&url), attachments_in_db = settings.attachments_in_db, "listening");
+    if let Some(accounts) = &accounts {
+        print_accounts(accounts, Some(&format!("http://{addr}")));
+    }
+    let state = chidao::web::state(pool, settings);
+    actix_web::rt::System::new()
+        .block_on(async move { chidao::web::server(state, listener, serve.workers)?.await })?;
+    Ok(())
+}
+
+/// A database URL for the log, without its password.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}{}:***{}", &url[..s + 3], user, &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}

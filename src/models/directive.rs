@@ -1,0 +1,293 @@
+//! Conferences, directives (thông báo kết luận) and their items; publishing one creates its tasks.
+
+use std::collections::BTreeSet;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{
+    conferences, directive_items, directives, task_coordinators, tasks, units,
+};
+use crate::db::DbConn;
+use crate::domain::status::Status;
+use crate::error::{AppError, AppResult};
+use crate::models::{journal, now, task, unit};
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = conferences)]
+pub struct Conference {
+    pub id: i64,
+    pub name: String,
+    pub held_on: Option<NaiveDate>,
+    pub place: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = directives)]
+pub struct Directive {
+    pub id: i64,
+    pub conference_id: Option<i64>,
+    pub number: String,
+    pub issued_on: NaiveDate,
+    pub signer: String,
+    pub title: String,
+    pub body: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = directive_items)]
+pub struct Item {
+    pub id: i64,
+    pub directive_id: i64,
+    pub position: i32,
+    pub label: String,
+    pub text: String,
+    pub due_on: Option<NaiveDate>,
+    pub recurrence: Option<String>,
+}
+
+pub const RECURRENCES: [&str; 4] = ["monthly", "quarterly", "half_yearly", "yearly"];
+
+pub fn create_conference(
+    conn: &mut DbConn,
+    name: &str,
+    held_on: Option<NaiveDate>,
+    place: &str,
+    by: i64,
+) -> AppResult<i64> {
+    Ok(diesel::insert_into(conferences::table)
+        .values((
+            conferences::name.eq(name.trim()),
+            conferences::held_on.eq(held_on),
+            conferences::place.eq(place.trim()),
+            conferences::created_by.eq(by),
+            conferences::created_at.eq(now()),
+        ))
+        .returning(conferences::id)
+        .get_result(conn)?)
+}
+
+pub fn conferences(conn: &mut DbConn) -> AppResult<Vec<Conference>> {
+    Ok(conferences::table
+        .order((conferences::held_on.desc(), conferences::id.desc()))
+        .select(Conference::as_select())
+        .load(conn)?)
+}
+
+pub fn get(conn: &mut DbConn, id: i64) -> AppResult<Directive> {
+    directives::table
+        .find(id)
+        .select(Directive::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+pub fn conference(conn: &mut DbConn, id: i64) -> AppResult<Option<Conference>> {
+    Ok(conferences::table
+        .find(id)
+        .select(Conference::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn items(conn: &mut DbConn, directive_id: i64) -> AppResult<Vec<Item>> {
+    Ok(directive_items::table
+        .filter(directive_items::directive_id.eq(directive_id))
+        .order(directive_items::position)
+        .select(Item::as_select())
+        .load(conn)?)
+}
+
+#[derive(Debug, Clone, Queryable, Serialize)]
+pub struct DirectiveRow {
+    pub id: i64,
+    pub number: String,
+    pub issued_on: NaiveDate,
+    pub title: String,
+}
+
+pub fn list(conn: &mut DbConn) -> AppResult<Vec<DirectiveRow>> {
+    Ok(directives::table
+        .order((directives::issued_on.desc(), directives::id.desc()))
+        .select((
+            directives::id,
+            directives::number,
+            directives::issued_on,
+            directives::title,
+        ))
+        .limit(500)
+        .load(conn)?)
+}
+
+/// Per item: each task's id, lead unit name and status, for the directive page.
+pub fn tasks_by_item(
+    conn: &mut DbConn,
+    directive_id: i64,
+) -> AppResult<Vec<(i64, i64, String, String, Option<NaiveDate>)>> {
+    Ok(tasks::table
+        .inner_join(units::table)
+        .filter(tasks::directive_id.eq(directive_id))
+        .order((tasks::item_id, units::name))
+        .select((
+            tasks::item_id,
+            tasks::id,
+            units::name,
+            tasks::status,
+            tasks::due_on,
+        ))
+        .load(conn)?)
+}
+
+/// Who an item is assigned to, as the form sends it: "u:<id>" for a unit, "g:<id>" for a group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Assignee {
+    Unit(i64),
+    Group(i64),
+}
+
+impl Assignee {
+    pub fn parse(s: &str) -> Option<Self> {
+        let (kind, id) = s.split_once(':')?;
+        let id = id.parse().ok()?;
+        match kind {
+            "u" => Some(Assignee::Unit(id)),
+            "g" => Some(Assignee::Group(id)),
+            _ => None,
+        }
+    }
+}
+
+/// A directive item ready to be stored: what it says, who leads, who coordinates, by when.
+#[derive(Debug, Clone)]
+pub struct NewItem {
+    pub label: String,
+    pub text: String,
+    pub leads: Vec<Assignee>,
+    pub coordinators: Vec<Assignee>,
+    pub due_on: Option<NaiveDate>,
+    pub recurrence: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewDirective {
+    pub conference_id: Option<i64>,
+    pub number: String,
+    pub issued_on: NaiveDate,
+    pub signer: String,
+    pub title: String,
+    pub body: String,
+    /// Sent with the form; a second submission of the same form finds the first directive.
+    pub form_token: String,
+    pub items: Vec<NewItem>,
+}
+
+/// Units behind a list of assignees, groups fanned out to their active members, in order and
+/// without repeats.
+fn expand(conn: &mut DbConn, assignees: &[Assignee]) -> AppResult<Vec<i64>> {
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    for a in assignees {
+        let ids = match a {
+            Assignee::Unit(id) => {
+                let u = unit::get(conn, *id)?;
+                if !u.active {
+                    return Err(AppError::BadRequest(format!("unit {} inactive", u.id)));
+                }
+                vec![u.id]
+            }
+            Assignee::Group(id) => {
+                unit::get_group(conn, *id)?;
+                unit::group_members(conn, *id)?
+            }
+        };
+        for id in ids {
+            if seen.insert(id) {
+                out.push(id);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Stores the directive, its items and one task per lead unit, all or nothing. Returns the
+/// directive's id, and whether it was created now (false: this form was already submitted).
+pub fn publish(conn: &mut DbConn, d: &NewDirective, by: i64) -> AppResult<(i64, bool)> {
+    conn.transaction(|conn| {
+        let existing: Option<i64> = directives::table
+            .filter(directives::form_token.eq(&d.form_token))
+            .select(directives::id)
+            .first(conn)
+            .optional()?;
+        if let Some(id) = existing {
+            return Ok((id, false));
+        }
+        let t = now();
+        let directive_id: i64 = diesel::insert_into(directives::table)
+            .values((
+                directives::conference_id.eq(d.conference_id),
+                directives::number.eq(d.number.trim()),
+                directives::issued_on.eq(d.issued_on),
+                directives::signer.eq(d.signer.trim()),
+                directives::title.eq(d.title.trim()),
+                directives::body.eq(&d.body),
+                directives::form_token.eq(&d.form_token),
+                directives::created_by.eq(by),
+                directives::created_at.eq(t),
+            ))
+            .returning(directives::id)
+            .get_result(conn)?;
+        for (pos, item) in d.items.iter().enumerate() {
+            let item_id: i64 = diesel::insert_into(directive_items::table)
+                .values((
+                    directive_items::directive_id.eq(directive_id),
+                    directive_items::position.eq(pos as i32),
+                    directive_items::label.eq(item.label.trim()),
+                    directive_items::text.eq(item.text.trim()),
+                    directive_items::due_on.eq(item.due_on),
+                    directive_items::recurrence.eq(&item.recurrence),
+                ))
+                .returning(directive_items::id)
+                .get_result(conn)?;
+            let leads = expand(conn, &item.leads)?;
+            let coordinators = expand(conn, &item.coordinators)?;
+            for lead in leads {
+                let task_id: i64 = diesel::insert_into(tasks::table)
+                    .values((
+                        tasks::item_id.eq(item_id),
+                        tasks::directive_id.eq(directive_id),
+                        tasks::lead_unit_id.eq(lead),
+                        tasks::status.eq(Status::Assigned.as_str()),
+                        tasks::due_on.eq(item.due_on),
+                        tasks::progress.eq(0),
+                        tasks::version.eq(1),
+                        tasks::created_at.eq(t),
+                        tasks::updated_at.eq(t),
+                    ))
+                    .returning(tasks::id)
+                    .get_result(conn)?;
+                for c in coordinators.iter().filter(|c| **c != lead) {
+                    diesel::insert_into(task_coordinators::table)
+                        .values((
+                            task_coordinators::task_id.eq(task_id),
+                            task_coordinators::unit_id.eq(*c),
+                        ))
+                        .execute(conn)?;
+                }
+                task::refresh_search_text(conn, task_id)?;
+                journal::write(
+                    conn,
+                    task_id,
+                    Some(by),
+                    journal::Kind::Created,
+                    None,
+                    Some(Status::Assigned.as_str()),
+                    "",
+                )?;
+            }
+        }
+        Ok((directive_id, true))
+    })
+}

@@ -1,0 +1,86 @@
+//! The task journal: every change, who made it, when, from what, to what, and why.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{journal, users};
+use crate::db::DbConn;
+use crate::error::AppResult;
+use crate::models::now;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Created,
+    StatusChanged,
+    DueDateChanged,
+    Progress,
+    Comment,
+    Attachment,
+    UnitMerged,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Created => "created",
+            Kind::StatusChanged => "status",
+            Kind::DueDateChanged => "due_date",
+            Kind::Progress => "progress",
+            Kind::Comment => "comment",
+            Kind::Attachment => "attachment",
+            Kind::UnitMerged => "unit_merged",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Serialize)]
+pub struct Entry {
+    pub id: i64,
+    pub at: NaiveDateTime,
+    pub kind: String,
+    pub from_value: Option<String>,
+    pub to_value: Option<String>,
+    pub note: String,
+    pub user_name: Option<String>,
+}
+
+pub fn write(
+    conn: &mut DbConn,
+    task_id: i64,
+    user_id: Option<i64>,
+    kind: Kind,
+    from: Option<&str>,
+    to: Option<&str>,
+    note: &str,
+) -> AppResult<()> {
+    diesel::insert_into(journal::table)
+        .values((
+            journal::task_id.eq(task_id),
+            journal::user_id.eq(user_id),
+            journal::at.eq(now()),
+            journal::kind.eq(kind.as_str()),
+            journal::from_value.eq(from),
+            journal::to_value.eq(to),
+            journal::note.eq(note),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn for_task(conn: &mut DbConn, task_id: i64) -> AppResult<Vec<Entry>> {
+    Ok(journal::table
+        .left_join(users::table)
+        .filter(journal::task_id.eq(task_id))
+        .order((journal::at, journal::id))
+        .select((
+            journal::id,
+            journal::at,
+            journal::kind,
+            journal::from_value,
+            journal::to_value,
+            journal::note,
+            users::name.nullable(),
+        ))
+        .load(conn)?)
+}

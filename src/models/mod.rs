@@ -1,0 +1,15 @@
+//! One file per entity: its row struct, its forms and its queries.
+
+pub mod attachment;
+pub mod directive;
+pub mod journal;
+pub mod session;
+pub mod task;
+pub mod unit;
+pub mod user;
+
+use chrono::NaiveDateTime;
+
+pub fn now() -> NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}

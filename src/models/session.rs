@@ -1,0 +1,159 @@
+//! Server-side sessions, failed-login counting and personal API tokens. All in the database, so
+//! that several instances behind a load balancer share them.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::db::schema::{api_tokens, login_failures, sessions, users};
+use crate::db::DbConn;
+use crate::error::AppResult;
+use crate::models::now;
+use crate::models::user::User;
+
+/// 32 random bytes as hex: session ids, CSRF tokens, API tokens, stored file names.
+pub fn random_token() -> String {
+    let mut b = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    hex(&b)
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Only a hash of a session or API token is stored: a leaked database does not open sessions.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+pub struct Session {
+    pub user: User,
+    pub csrf_token: String,
+}
+
+/// Starts a session; returns the token for the cookie. Always a new id (no fixation).
+pub fn create(conn: &mut DbConn, user_id: i64) -> AppResult<String> {
+    let token = random_token();
+    let t = now();
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::token_hash.eq(token_hash(&token)),
+            sessions::user_id.eq(user_id),
+            sessions::csrf_token.eq(random_token()),
+            sessions::created_at.eq(t),
+            sessions::last_seen_at.eq(t),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+/// The live session for a cookie token: its user must be active and neither the idle nor the
+/// absolute timeout passed. `last_seen_at` is written at most once a minute, so that reading
+/// pages does not turn every request into a write.
+pub fn lookup(
+    conn: &mut DbConn,
+    token: &str,
+    idle: Duration,
+    absolute: Duration,
+) -> AppResult<Option<Session>> {
+    let hash = token_hash(token);
+    let found: Option<(User, String, NaiveDateTime, NaiveDateTime)> = sessions::table
+        .inner_join(users::table)
+        .filter(sessions::token_hash.eq(&hash))
+        .select((
+            User::as_select(),
+            sessions::csrf_token,
+            sessions::created_at,
+            sessions::last_seen_at,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((user, csrf_token, created, seen)) = found else {
+        return Ok(None);
+    };
+    let t = now();
+    if !user.active || t - seen > idle || t - created > absolute {
+        diesel::delete(sessions::table.filter(sessions::token_hash.eq(&hash))).execute(conn)?;
+        return Ok(None);
+    }
+    if t - seen > Duration::seconds(60) {
+        diesel::update(sessions::table.filter(sessions::token_hash.eq(&hash)))
+            .set(sessions::last_seen_at.eq(t))
+            .execute(conn)?;
+    }
+    Ok(Some(Session { user, csrf_token }))
+}
+
+pub fn delete(conn: &mut DbConn, token: &str) -> AppResult<()> {
+    diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash(token))))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Seconds to wait before another attempt, if any of `keys` has had `max` failures within the
+/// window; counted from the oldest failure in the window.
+pub fn login_blocked(
+    conn: &mut DbConn,
+    keys: &[(&str, i64)],
+    window: Duration,
+) -> AppResult<Option<u64>> {
+    let since = now() - window;
+    for (key, max) in keys {
+        let times: Vec<NaiveDateTime> = login_failures::table
+            .filter(login_failures::key.eq(*key))
+            .filter(login_failures::at.gt(since))
+            .order(login_failures::at.desc())
+            .limit(*max)
+            .select(login_failures::at)
+            .load(conn)?;
+        if times.len() as i64 >= *max {
+            let oldest = times.last().copied().unwrap_or_else(now);
+            let wait = (oldest + window - now()).num_seconds().max(1);
+            return Ok(Some(wait as u64));
+        }
+    }
+    Ok(None)
+}
+
+pub fn record_login_failure(conn: &mut DbConn, keys: &[&str]) -> AppResult<()> {
+    let t = now();
+    for k in keys {
+        diesel::insert_into(login_failures::table)
+            .values((login_failures::key.eq(*k), login_failures::at.eq(t)))
+            .execute(conn)?;
+    }
+    // Old rows say nothing any more; keep the table small.
+    diesel::delete(login_failures::table.filter(login_failures::at.lt(t - Duration::days(1))))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn clear_login_failures(conn: &mut DbConn, key: &str) -> AppResult<()> {
+    diesel::delete(login_failures::table.filter(login_failures::key.eq(key))).execute(conn)?;
+    Ok(())
+}
+
+/// Creates a personal API token; the token itself is shown once and only its hash is kept.
+pub fn create_api_token(conn: &mut DbConn, user_id: i64) -> AppResult<String> {
+    let token = format!("cd_{}", random_token());
+    diesel::insert_into(api_tokens::table)
+        .values((
+            api_tokens::user_id.eq(user_id),
+            api_tokens::token_hash.eq(token_hash(&token)),
+            api_tokens::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+pub fn api_token_user(conn: &mut DbConn, token: &str) -> AppResult<Option<User>> {
+    Ok(api_tokens::table
+        .inner_join(users::table)
+        .filter(api_tokens::token_hash.eq(token_hash(token)))
+        .filter(users::active.eq(true))
+        .select(User::as_select())
+        .first(conn)
+        .optional()?)
+}

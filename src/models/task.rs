@@ -1,0 +1,616 @@
+//! Tasks (nhiệm vụ): the inbox query, one task with everything around it, and the changes a
+//! task goes through. Every change bumps `version` and writes a journal entry in the same
+//! transaction; a change made against an old version is refused.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{
+    directive_items, directives, reports, task_coordinators, tasks, units, users,
+};
+use crate::db::{DbConn, MultiBackend};
+use crate::domain::permissions::{Actor, Role, TaskScope};
+use crate::domain::status::{timeliness, Move, Status, Timeliness};
+use crate::domain::text::{fold, like_pattern, search_terms};
+use crate::error::{AppError, AppResult};
+use crate::models::{journal, now};
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = tasks)]
+pub struct Task {
+    pub id: i64,
+    pub item_id: i64,
+    pub directive_id: i64,
+    pub lead_unit_id: i64,
+    pub status: String,
+    pub due_on: Option<NaiveDate>,
+    pub completed_on: Option<NaiveDate>,
+    pub progress: i32,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Task {
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Assigned)
+    }
+    pub fn timeliness(&self, today: NaiveDate) -> Option<Timeliness> {
+        timeliness(self.status(), self.due_on, self.completed_on, today)
+    }
+}
+
+/// Which tasks a list shows: every field comes from the URL, so a filtered list can be shared.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    /// None: every status; "open" is the three open ones.
+    pub statuses: Option<Vec<Status>>,
+    pub bucket: Option<Timeliness>,
+    pub unit_id: Option<i64>,
+    pub directive_id: Option<i64>,
+    pub due_from: Option<NaiveDate>,
+    pub due_to: Option<NaiveDate>,
+    pub q: String,
+    pub sort: Sort,
+    pub page: i64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Most urgent first: earliest due date, tasks without one last.
+    #[default]
+    Due,
+    DueDesc,
+    Updated,
+    Created,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 4] = [Sort::Due, Sort::DueDesc, Sort::Updated, Sort::Created];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Due => "due",
+            Sort::DueDesc => "-due",
+            Sort::Updated => "updated",
+            Sort::Created => "created",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+pub const PAGE_SIZE: i64 = 25;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ListRow {
+    pub id: i64,
+    pub status: Status,
+    pub timeliness: Option<Timeliness>,
+    pub due_on: Option<NaiveDate>,
+    pub completed_on: Option<NaiveDate>,
+    pub progress: i32,
+    pub lead_unit_id: i64,
+    pub lead_unit: String,
+    pub directive_id: i64,
+    pub directive_number: String,
+    pub item_label: String,
+    pub item_text: String,
+    pub coordinating_units: Vec<String>,
+}
+
+fn open_strs() -> Vec<&'static str> {
+    Status::OPEN.iter().map(|s| s.as_str()).collect()
+}
+
+/// The filtered tasks as a boxed query over `tasks` alone, so that counting and paging share it.
+fn filtered<'a>(
+    actor: &Actor,
+    f: &'a Filter,
+    today: NaiveDate,
+) -> tasks::BoxedQuery<'a, MultiBackend> {
+    let mut q = tasks::table.into_boxed();
+    if actor.role.is_unit_role() {
+        // Unit people see what their unit leads or coordinates; without a unit, nothing.
+        let unit = actor.unit_id.unwrap_or(-1);
+        q = q.filter(
+            tasks::lead_unit_id.eq(unit).or(tasks::id.eq_any(
+                task_coordinators::table
+                    .filter(task_coordinators::unit_id.eq(unit))
+                    .select(task_coordinators::task_id),
+            )),
+        );
+    }
+    if let Some(statuses) = &f.statuses {
+        q = q.filter(tasks::status.eq_any(statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
+    }
+    if let Some(b) = f.bucket {
+        q = match b {
+            Timeliness::DoneOnTime => q.filter(tasks::status.eq("done")).filter(
+                tasks::due_on
+                    .is_null()
+                    .or(tasks::completed_on.is_null())
+                    .or(tasks::completed_on.le(tasks::due_on)),
+            ),
+            Timeliness::DoneLate => q
+                .filter(tasks::status.eq("done"))
+                .filter(tasks::completed_on.gt(tasks::due_on)),
+            Timeliness::OpenWithinDeadline => q
+                .filter(tasks::status.eq_any(open_strs()))
+                .filter(tasks::due_on.is_null().or(tasks::due_on.ge(today))),
+            Timeliness::OpenOverdue => q
+                .filter(tasks::status.eq_any(open_strs()))
+                .filter(tasks::due_on.lt(today)),
+        };
+    }
+    if let Some(u) = f.unit_id {
+        q = q.filter(
+            tasks::lead_unit_id.eq(u).or(tasks::id.eq_any(
+                task_coordinators::table
+                    .filter(task_coordinators::unit_id.eq(u))
+                    .select(task_coordinators::task_id),
+            )),
+        );
+    }
+    if let Some(d) = f.directive_id {
+        q = q.filter(tasks::directive_id.eq(d));
+    }
+    if let Some(d) = f.due_from {
+        q = q.filter(tasks::due_on.ge(d));
+    }
+    if let Some(d) = f.due_to {
+        q = q.filter(tasks::due_on.le(d));
+    }
+    for term in search_terms(&f.q) {
+        q = q.filter(tasks::search_text.like(like_pattern(&term)).escape('\\'));
+    }
+    q
+}
+
+/// One page of tasks and the total count: four queries whatever the page size.
+pub fn list(
+    conn: &mut DbConn,
+    actor: &Actor,
+    f: &Filter,
+    today: NaiveDate,
+) -> AppResult<(Vec<ListRow>, i64)> {
+    let total: i64 = filtered(actor, f, today).count().get_result(conn)?;
+    let mut q = filtered(actor, f, today).select(tasks::id);
+    q = match f.sort {
+        Sort::Due => q.order((
+            tasks::due_on.is_null().asc(),
+            tasks::due_on.asc(),
+            tasks::id.asc(),
+        )),
+        Sort::DueDesc => q.order((
+            tasks::due_on.is_null().asc(),
+            tasks::due_on.desc(),
+            tasks::id.desc(),
+        )),
+        Sort::Updated => q.order((tasks::updated_at.desc(), tasks::id.desc())),
+        Sort::Created => q.order(tasks::id.desc()),
+    };
+    let ids: Vec<i64> = q
+        .limit(PAGE_SIZE)
+        .offset((f.page.max(1) - 1) * PAGE_SIZE)
+        .load(conn)?;
+    let rows = rows_for(conn, &ids, today)?;
+    Ok((rows, total))
+}
+
+/// The list rows for the given ids, in that order.
+pub fn rows_for(conn: &mut DbConn, ids: &[i64], today: NaiveDate) -> AppResult<Vec<ListRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    type Joined = (Task, String, String, String, String);
+    let found: Vec<Joined> = tasks::table
+        .inner_join(units::table)
+        .inner_join(directives::table)
+        .inner_join(directive_items::table)
+        .filter(tasks::id.eq_any(ids))
+        .select((
+            Task::as_select(),
+            units::name,
+            directives::number,
+            directive_items::label,
+            directive_items::text,
+        ))
+        .load(conn)?;
+    let mut coords = coordinator_names(conn, ids)?;
+    let mut by_id: HashMap<i64, Joined> = found.into_iter().map(|r| (r.0.id, r)).collect();
+    Ok(ids
+        .iter()
+        .filter_map(|id| by_id.remove(id))
+        .map(|(t, unit, number, label, text)| ListRow {
+            id: t.id,
+            status: t.status(),
+            timeliness: t.timeliness(today),
+            due_on: t.due_on,
+            completed_on: t.completed_on,
+            progress: t.progress,
+            lead_unit_id: t.lead_unit_id,
+            lead_unit: unit,
+            directive_id: t.directive_id,
+            directive_number: number,
+            item_label: label,
+            item_text: text,
+            coordinating_units: coords.remove(&t.id).unwrap_or_default(),
+        })
+        .collect())
+}
+
+fn coordinator_names(conn: &mut DbConn, task_ids: &[i64]) -> AppResult<HashMap<i64, Vec<String>>> {
+    let pairs: Vec<(i64, String)> = task_coordinators::table
+        .inner_join(units::table)
+        .filter(task_coordinators::task_id.eq_any(task_ids))
+        .order(units::name)
+        .select((task_coordinators::task_id, units::name))
+        .load(conn)?;
+    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+    for (t, n) in pairs {
+        out.entry(t).or_default().push(n);
+    }
+    Ok(out)
+}
+
+pub fn get(conn: &mut DbConn, id: i64) -> AppResult<Task> {
+    tasks::table
+        .find(id)
+        .select(Task::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+pub fn coordinator_ids(conn: &mut DbConn, task_id: i64) -> AppResult<Vec<i64>> {
+    Ok(task_coordinators::table
+        .filter(task_coordinators::task_id.eq(task_id))
+        .select(task_coordinators::unit_id)
+        .load(conn)?)
+}
+
+/// A task and the units around it: what the permission rules need.
+pub struct Scoped {
+    pub task: Task,
+    pub coordinators: Vec<i64>,
+}
+
+impl Scoped {
+    pub fn scope(&self) -> TaskScope<'_> {
+        TaskScope {
+            lead_unit_id: self.task.lead_unit_id,
+            coordinating_unit_ids: &self.coordinators,
+        }
+    }
+}
+
+pub fn scoped(conn: &mut DbConn, id: i64) -> AppResult<Scoped> {
+    let task = get(conn, id)?;
+    let coordinators = coordinator_ids(conn, id)?;
+    Ok(Scoped { task, coordinators })
+}
+
+#[derive(Debug, Clone, Queryable, Serialize)]
+pub struct ReportRow {
+    pub id: i64,
+    pub kind: String,
+    pub at: NaiveDateTime,
+    pub text: String,
+    pub percent: Option<i32>,
+    pub user_name: Option<String>,
+    pub unit_name: Option<String>,
+}
+
+pub fn reports(conn: &mut DbConn, task_id: i64) -> AppResult<Vec<ReportRow>> {
+    Ok(reports::table
+        .left_join(users::table)
+        .left_join(units::table)
+        .filter(reports::task_id.eq(task_id))
+        .order((reports::at.desc(), reports::id.desc()))
+        .select((
+            reports::id,
+            reports::kind,
+            reports::at,
+            reports::text,
+            reports::percent,
+            users::name.nullable(),
+            units::name.nullable(),
+        ))
+        .load(conn)?)
+}
+
+/// Rebuilds the folded text a task is searched by: its item, directive and lead unit.
+pub fn refresh_search_text(conn: &mut DbConn, task_id: i64) -> AppResult<()> {
+    let (label, text, number, title, unit, short): (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    ) = tasks::table
+        .inner_join(directive_items::table)
+        .inner_join(directives::table)
+        .inner_join(units::table)
+        .filter(tasks::id.eq(task_id))
+        .select((
+            directive_items::label,
+            directive_items::text,
+            directives::number,
+            directives::title,
+            units::name,
+            units::short_name,
+        ))
+        .first(conn)?;
+    let s = fold(&[label, text, number, title, unit, short].join(" "));
+    diesel::update(tasks::table.find(task_id))
+        .set(tasks::search_text.eq(s))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn refresh_search_text_for_unit(conn: &mut DbConn, unit_id: i64) -> AppResult<()> {
+    let ids: Vec<i64> = tasks::table
+        .filter(tasks::lead_unit_id.eq(unit_id))
+        .select(tasks::id)
+        .load(conn)?;
+    for id in ids {
+        refresh_search_text(conn, id)?;
+    }
+    Ok(())
+}
+
+/// How a change ended.
+#[derive(Debug)]
+pub enum Outcome {
+    Done,
+    /// Someone changed the task since the form was loaded; nothing was written.
+    Stale(Box<Task>),
+    /// The move does not apply to the task's current status; nothing was written.
+    NotNow(Status),
+}
+
+/// Bumps the version if it is still `version`; false when someone else got there first. This
+/// one statement is the lock: two instances cannot both win.
+fn claim(conn: &mut DbConn, task_id: i64, version: i32) -> AppResult<bool> {
+    let n = diesel::update(
+        tasks::table
+            .filter(tasks::id.eq(task_id))
+            .filter(tasks::version.eq(version)),
+    )
+    .set((tasks::version.eq(version + 1), tasks::updated_at.eq(now())))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+fn stale(conn: &mut DbConn, task_id: i64) -> AppResult<Outcome> {
+    Ok(Outcome::Stale(Box::new(get(conn, task_id)?)))
+}
+
+/// A report to attach to a change: its text, an optional percent, and the files already checked.
+pub struct NewReport<'a> {
+    pub kind: &'static str,
+    pub text: &'a str,
+    pub percent: Option<i32>,
+    pub files: &'a [crate::models::attachment::Upload],
+}
+
+/// Moves a task to another status, with an optional report, in one transaction.
+pub fn apply_move(
+    conn: &mut DbConn,
+    storage: &crate::models::attachment::Storage,
+    actor: &Actor,
+    task_id: i64,
+    version: i32,
+    mv: Move,
+    report: NewReport,
+    today: NaiveDate,
+) -> AppResult<Outcome> {
+    conn.transaction(|conn| {
+        let task = get(conn, task_id)?;
+        if task.version != version {
+            return stale(conn, task_id);
+        }
+        let from = task.status();
+        let Some(to) = mv.apply(from) else {
+            return Ok(Outcome::NotNow(from));
+        };
+        if !claim(conn, task_id, version)? {
+            return stale(conn, task_id);
+        }
+        let completed = match to {
+            Status::Reported => Some(today),
+            Status::Done => task.completed_on.or(Some(today)),
+            _ => None,
+        };
+        let progress = if to == Status::Done {
+            100
+        } else {
+            task.progress
+        };
+        diesel::update(tasks::table.find(task_id))
+            .set((
+                tasks::status.eq(to.as_str()),
+                tasks::completed_on.eq(completed),
+                tasks::progress.eq(progress),
+            ))
+            .execute(conn)?;
+        if !report.text.trim().is_empty() || !report.files.is_empty() {
+            insert_report(conn, storage, actor, task_id, &report)?;
+        }
+        journal::write(
+            conn,
+            task_id,
+            Some(actor.user_id),
+            journal::Kind::StatusChanged,
+            Some(from.as_str()),
+            Some(to.as_str()),
+            report.text.trim(),
+        )?;
+        Ok(Outcome::Done)
+    })
+}
+
+fn insert_report(
+    conn: &mut DbConn,
+    storage: &crate::models::attachment::Storage,
+    actor: &Actor,
+    task_id: i64,
+    report: &NewReport,
+) -> AppResult<i64> {
+    let unit_id = if actor.role.is_unit_role() {
+        actor.unit_id
+    } else {
+        None
+    };
+    let id: i64 = diesel::insert_into(reports::table)
+        .values((
+            reports::task_id.eq(task_id),
+            reports::user_id.eq(actor.user_id),
+            reports::unit_id.eq(unit_id),
+            reports::kind.eq(report.kind),
+            reports::at.eq(now()),
+            reports::text.eq(report.text.trim()),
+            reports::percent.eq(report.percent),
+        ))
+        .returning(reports::id)
+        .get_result(conn)?;
+    for file in report.files {
+        crate::models::attachment::store(conn, storage, task_id, Some(id), actor.user_id, file)?;
+        journal::write(
+            conn,
+            task_id,
+            Some(actor.user_id),
+            journal::Kind::Attachment,
+            None,
+            Some(&file.original_name),
+            "",
+        )?;
+    }
+    Ok(id)
+}
+
+/// A progress report from the lead unit: text, percent, files. Starts an assigned task.
+pub fn add_progress(
+    conn: &mut DbConn,
+    storage: &crate::models::attachment::Storage,
+    actor: &Actor,
+    task_id: i64,
+    version: i32,
+    report: NewReport,
+) -> AppResult<Outcome> {
+    conn.transaction(|conn| {
+        let task = get(conn, task_id)?;
+        if task.version != version {
+            return stale(conn, task_id);
+        }
+        let from = task.status();
+        if !matches!(from, Status::Assigned | Status::InProgress) {
+            return Ok(Outcome::NotNow(from));
+        }
+        if !claim(conn, task_id, version)? {
+            return stale(conn, task_id);
+        }
+        let percent = report.percent.unwrap_or(task.progress).clamp(0, 100);
+        diesel::update(tasks::table.find(task_id))
+            .set((
+                tasks::status.eq(Status::InProgress.as_str()),
+                tasks::progress.eq(percent),
+            ))
+            .execute(conn)?;
+        if from == Status::Assigned {
+            journal::write(
+                conn,
+                task_id,
+                Some(actor.user_id),
+                journal::Kind::StatusChanged,
+                Some(from.as_str()),
+                Some(Status::InProgress.as_str()),
+                "",
+            )?;
+        }
+        insert_report(conn, storage, actor, task_id, &report)?;
+        journal::write(
+            conn,
+            task_id,
+            Some(actor.user_id),
+            journal::Kind::Progress,
+            Some(&format!("{}%", task.progress)),
+            Some(&format!("{percent}%")),
+            report.text.trim(),
+        )?;
+        Ok(Outcome::Done)
+    })
+}
+
+/// A comment: no version needed, it changes nothing but the record.
+pub fn add_comment(
+    conn: &mut DbConn,
+    storage: &crate::models::attachment::Storage,
+    actor: &Actor,
+    task_id: i64,
+    text: &str,
+) -> AppResult<()> {
+    conn.transaction(|conn| {
+        let report = NewReport {
+            kind: "comment",
+            text,
+            percent: None,
+            files: &[],
+        };
+        insert_report(conn, storage, actor, task_id, &report)?;
+        journal::write(
+            conn,
+            task_id,
+            Some(actor.user_id),
+            journal::Kind::Comment,
+            None,
+            None,
+            text.trim(),
+        )?;
+        diesel::update(tasks::table.find(task_id))
+            .set(tasks::updated_at.eq(now()))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// The secretariat changes a task's due date, saying why.
+pub fn change_due_date(
+    conn: &mut DbConn,
+    actor: &Actor,
+    task_id: i64,
+    version: i32,
+    due: Option<NaiveDate>,
+    reason: &str,
+) -> AppResult<Outcome> {
+    conn.transaction(|conn| {
+        let task = get(conn, task_id)?;
+        if task.version != version || !claim(conn, task_id, version)? {
+            return stale(conn, task_id);
+        }
+        diesel::update(tasks::table.find(task_id))
+            .set(tasks::due_on.eq(due))
+            .execute(conn)?;
+        let show = |d: Option<NaiveDate>| d.map(|d| d.to_string());
+        journal::write(
+            conn,
+            task_id,
+            Some(actor.user_id),
+            journal::Kind::DueDateChanged,
+            show(task.due_on).as_deref(),
+            show(due).as_deref(),
+            reason.trim(),
+        )?;
+        Ok(Outcome::Done)
+    })
+}
+
+/// Whether a role's people may see the list of everyone's tasks.
+pub fn sees_all(role: Role) -> bool {
+    !role.is_unit_role()
+}

@@ -1,0 +1,550 @@
+//! Units (đơn vị), their aliases and groups.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{
+    task_coordinators, tasks, unit_aliases, unit_group_members, unit_groups, units,
+};
+use crate::db::DbConn;
+use crate::domain::text::fold;
+use crate::error::{AppError, AppResult};
+use crate::models::{journal, now};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    Ministry,
+    Province,
+    External,
+}
+
+impl UnitKind {
+    pub const ALL: [UnitKind; 3] = [UnitKind::Ministry, UnitKind::Province, UnitKind::External];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitKind::Ministry => "ministry",
+            UnitKind::Province => "province",
+            UnitKind::External => "external",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = units)]
+pub struct Unit {
+    pub id: i64,
+    pub name: String,
+    pub short_name: String,
+    pub kind: String,
+    pub emails: String,
+    pub active: bool,
+    pub merged_into_id: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUnit {
+    pub name: String,
+    pub short_name: String,
+    pub kind: UnitKind,
+    pub emails: String,
+}
+
+impl NewUnit {
+    pub fn new(name: &str, short: &str, kind: UnitKind, emails: &str) -> Self {
+        NewUnit {
+            name: name.trim().to_string(),
+            short_name: short.trim().to_string(),
+            kind,
+            emails: emails.trim().to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = unit_groups)]
+pub struct Group {
+    pub id: i64,
+    pub name: String,
+}
+
+/// Everything a unit answers to, folded, so one LIKE finds it by any name.
+fn search_key(name: &str, short: &str, aliases: &[String]) -> String {
+    let mut key = fold(name);
+    for s in std::iter::once(short).chain(aliases.iter().map(String::as_str)) {
+        key.push_str(" | ");
+        key.push_str(&fold(s));
+    }
+    key
+}
+
+pub fn count(conn: &mut DbConn) -> AppResult<i64> {
+    Ok(units::table.count().get_result(conn)?)
+}
+
+/// Names and aliases must be unique in folded form, or a mention could not be resolved.
+fn name_taken(conn: &mut DbConn, folded: &str, except_unit: Option<i64>) -> AppResult<bool> {
+    let alias_owner: Option<i64> = unit_aliases::table
+        .filter(unit_aliases::folded.eq(folded))
+        .select(unit_aliases::unit_id)
+        .first(conn)
+        .optional()?;
+    if alias_owner.is_some_and(|o| Some(o) != except_unit) {
+        return Ok(true);
+    }
+    let names: Vec<(i64, String)> = units::table.select((units::id, units::name)).load(conn)?;
+    Ok(names
+        .iter()
+        .any(|(id, n)| Some(*id) != except_unit && fold(n) == folded))
+}
+
+pub fn create(conn: &mut DbConn, new: &NewUnit, aliases: &[String]) -> AppResult<i64> {
+    let t = now();
+    let id = diesel::insert_into(units::table)
+        .values((
+            units::name.eq(&new.name),
+            units::short_name.eq(&new.short_name),
+            units::kind.eq(new.kind.as_str()),
+            units::emails.eq(&new.emails),
+            units::active.eq(true),
+            units::search_key.eq(search_key(&new.name, &new.short_name, aliases)),
+            units::created_at.eq(t),
+            units::updated_at.eq(t),
+        ))
+        .returning(units::id)
+        .get_result(conn)?;
+    insert_aliases(conn, id, aliases)?;
+    Ok(id)
+}
+
+fn insert_aliases(conn: &mut DbConn, unit_id: i64, aliases: &[String]) -> AppResult<()> {
+    for a in aliases.iter().map(|a| a.trim()).filter(|a| !a.is_empty()) {
+        diesel::insert_into(unit_aliases::table)
+            .values((
+                unit_aliases::unit_id.eq(unit_id),
+                unit_aliases::alias.eq(a),
+                unit_aliases::folded.eq(fold(a)),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn get(conn: &mut DbConn, id: i64) -> AppResult<Unit> {
+    units::table
+        .find(id)
+        .select(Unit::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+pub fn aliases(conn: &mut DbConn, unit_id: i64) -> AppResult<Vec<String>> {
+    Ok(unit_aliases::table
+        .filter(unit_aliases::unit_id.eq(unit_id))
+        .order(unit_aliases::id)
+        .select(unit_aliases::alias)
+        .load(conn)?)
+}
+
+/// Units for lists and pickers; `q` searches every name a unit answers to, without diacritics.
+pub fn list(conn: &mut DbConn, q: &str, include_inactive: bool) -> AppResult<Vec<Unit>> {
+    let mut query = units::table
+        .select(Unit::as_select())
+        .order((units::kind, units::name))
+        .into_boxed();
+    if !include_inactive {
+        query = query.filter(units::active.eq(true));
+    }
+    for term in crate::domain::text::search_terms(q) {
+        query = query.filter(
+            units::search_key
+                .like(crate::domain::text::like_pattern(&term))
+                .escape('\\'),
+        );
+    }
+    Ok(query.load(conn)?)
+}
+
+pub fn names_by_id(conn: &mut DbConn, ids: &[i64]) -> AppResult<HashMap<i64, String>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(units::table
+        .filter(units::id.eq_any(ids))
+        .select((units::id, units::name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// Finds one active unit by exact name, short name or alias, ignoring case and diacritics.
+pub fn find_by_name(conn: &mut DbConn, name: &str) -> AppResult<Option<Unit>> {
+    let folded = fold(name);
+    let by_alias: Option<i64> = unit_aliases::table
+        .filter(unit_aliases::folded.eq(&folded))
+        .select(unit_aliases::unit_id)
+        .first(conn)
+        .optional()?;
+    let all = list(conn, "", true)?;
+    let found = all.into_iter().find(|u| {
+        Some(u.id) == by_alias || fold(&u.name) == folded || fold(&u.short_name) == folded
+    });
+    Ok(match found {
+        // A merged unit answers for the unit it was merged into.
+        Some(u) if !u.active => match u.merged_into_id {
+            Some(target) => Some(get(conn, target)?),
+            None => Some(u),
+        },
+        other => other,
+    })
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct UnitForm {
+    pub name: String,
+    pub short_name: String,
+    pub kind: String,
+    pub emails: String,
+    pub aliases: String,
+    pub active: bool,
+}
+
+impl UnitForm {
+    /// Field errors as (field, message key).
+    pub fn validate(&self) -> Vec<(&'static str, &'static str)> {
+        let mut errors = Vec::new();
+        if self.name.trim().is_empty() {
+            errors.push(("name", "error.required"));
+        }
+        if self.name.chars().count() > 300 {
+            errors.push(("name", "error.too_long"));
+        }
+        if UnitKind::parse(&self.kind).is_none() {
+            errors.push(("kind", "error.invalid_choice"));
+        }
+        if self
+            .email_list()
+            .iter()
+            .any(|e| !crate::models::user::looks_like_email(e))
+        {
+            errors.push(("emails", "error.email"));
+        }
+        errors
+    }
+
+    pub fn alias_list(&self) -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
+        self.aliases
+            .lines()
+            .map(str::trim)
+            .filter(|a| !a.is_empty() && seen.insert(fold(a)))
+            .map(str::to_string)
+            .collect()
+    }
+
+    pub fn email_list(&self) -> Vec<String> {
+        self.emails
+            .split([',', ';', '\n', ' '])
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    }
+}
+
+/// Creates or updates a unit from the admin form. Returns a field error when a name or alias
+/// already belongs to another unit.
+pub fn save(
+    conn: &mut DbConn,
+    id: Option<i64>,
+    form: &UnitForm,
+) -> AppResult<Result<i64, (&'static str, String)>> {
+    conn.transaction(|conn| {
+        let aliases = form.alias_list();
+        for n in std::iter::once(&form.name).chain(aliases.iter()) {
+            if name_taken(conn, &fold(n), id)? {
+                return Ok(Err(("aliases", n.clone())));
+            }
+        }
+        if aliases.iter().any(|a| fold(a) == fold(&form.name)) {
+            return Ok(Err(("aliases", form.name.clone())));
+        }
+        let kind = UnitKind::parse(&form.kind).unwrap_or(UnitKind::Ministry);
+        let emails = form.email_list().join(", ");
+        let new = NewUnit::new(&form.name, &form.short_name, kind, &emails);
+        let id = match id {
+            None => create(conn, &new, &aliases)?,
+            Some(id) => {
+                let old = get(conn, id)?;
+                let mut aliases = aliases;
+                // A renamed unit keeps answering to its former name.
+                if fold(&old.name) != fold(&new.name)
+                    && !aliases.iter().any(|a| fold(a) == fold(&old.name))
+                {
+                    aliases.push(old.name.clone());
+                }
+                diesel::update(units::table.find(id))
+                    .set((
+                        units::name.eq(&new.name),
+                        units::short_name.eq(&new.short_name),
+                        units::kind.eq(kind.as_str()),
+                        units::emails.eq(&new.emails),
+                        units::active.eq(form.active),
+                        units::search_key.eq(search_key(&new.name, &new.short_name, &aliases)),
+                        units::updated_at.eq(now()),
+                    ))
+                    .execute(conn)?;
+                diesel::delete(unit_aliases::table.filter(unit_aliases::unit_id.eq(id)))
+                    .execute(conn)?;
+                insert_aliases(conn, id, &aliases)?;
+                if old.name != new.name {
+                    crate::models::task::refresh_search_text_for_unit(conn, id)?;
+                }
+                id
+            }
+        };
+        Ok(Ok(id))
+    })
+}
+
+/// Merges `from` into `into`: open tasks move to the surviving unit (each move journalled),
+/// coordination moves too, `from`'s names become aliases of `into`, and `from` is deactivated.
+/// Closed tasks keep their unit, so the record of who did what stays true.
+pub fn merge(conn: &mut DbConn, from: i64, into: i64, actor: i64) -> AppResult<usize> {
+    if from == into {
+        return Err(AppError::BadRequest("merge into itself".into()));
+    }
+    conn.transaction(|conn| {
+        let source = get(conn, from)?;
+        let target = get(conn, into)?;
+        if !target.active {
+            return Err(AppError::BadRequest("target inactive".into()));
+        }
+        let open: Vec<&str> = crate::domain::status::Status::OPEN
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
+        let moved: Vec<i64> = tasks::table
+            .filter(tasks::lead_unit_id.eq(from))
+            .filter(tasks::status.eq_any(&open))
+            .select(tasks::id)
+            .load(conn)?;
+        for task_id in &moved {
+            diesel::update(tasks::table.find(task_id))
+                .set((
+                    tasks::lead_unit_id.eq(into),
+                    tasks::version.eq(tasks::version + 1),
+                    tasks::updated_at.eq(now()),
+                ))
+                .execute(conn)?;
+            journal::write(
+                conn,
+                *task_id,
+                Some(actor),
+                journal::Kind::UnitMerged,
+                Some(&source.name),
+                Some(&target.name),
+                "",
+            )?;
+            // If the survivor was coordinating, it now leads instead.
+            diesel::delete(
+                task_coordinators::table
+                    .filter(task_coordinators::task_id.eq(task_id))
+                    .filter(task_coordinators::unit_id.eq(into)),
+            )
+            .execute(conn)?;
+        }
+        let open_coordinated: Vec<i64> = task_coordinators::table
+            .inner_join(tasks::table)
+            .filter(task_coordinators::unit_id.eq(from))
+            .filter(tasks::status.eq_any(&open))
+            .select(task_coordinators::task_id)
+            .load(conn)?;
+        for task_id in open_coordinated {
+            diesel::delete(
+                task_coordinators::table
+                    .filter(task_coordinators::task_id.eq(task_id))
+                    .filter(task_coordinators::unit_id.eq(from)),
+            )
+            .execute(conn)?;
+            let lead: i64 = tasks::table
+                .find(task_id)
+                .select(tasks::lead_unit_id)
+                .first(conn)?;
+            let already: i64 = task_coordinators::table
+                .filter(task_coordinators::task_id.eq(task_id))
+                .filter(task_coordinators::unit_id.eq(into))
+                .count()
+                .get_result(conn)?;
+            if lead != into && already == 0 {
+                diesel::insert_into(task_coordinators::table)
+                    .values((
+                        task_coordinators::task_id.eq(task_id),
+                        task_coordinators::unit_id.eq(into),
+                    ))
+                    .execute(conn)?;
+            }
+        }
+        // The old names now belong to the survivor.
+        let mut names = aliases(conn, from)?;
+        names.push(source.name.clone());
+        diesel::delete(unit_aliases::table.filter(unit_aliases::unit_id.eq(from))).execute(conn)?;
+        let mut target_aliases = aliases(conn, into)?;
+        for n in names {
+            if !target_aliases.iter().any(|a| fold(a) == fold(&n)) && fold(&n) != fold(&target.name)
+            {
+                target_aliases.push(n);
+            }
+        }
+        diesel::delete(unit_aliases::table.filter(unit_aliases::unit_id.eq(into))).execute(conn)?;
+        insert_aliases(conn, into, &target_aliases)?;
+        diesel::update(units::table.find(into))
+            .set(units::search_key.eq(search_key(
+                &target.name,
+                &target.short_name,
+                &target_aliases,
+            )))
+            .execute(conn)?;
+        diesel::update(units::table.find(from))
+            .set((
+                units::active.eq(false),
+                units::merged_into_id.eq(into),
+                units::search_key.eq(search_key(&source.name, &source.short_name, &[])),
+                units::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        // A merged unit's members belong to the survivor's groups too.
+        let group_ids: Vec<i64> = unit_group_members::table
+            .filter(unit_group_members::unit_id.eq(from))
+            .select(unit_group_members::group_id)
+            .load(conn)?;
+        diesel::delete(unit_group_members::table.filter(unit_group_members::unit_id.eq(from)))
+            .execute(conn)?;
+        for g in group_ids {
+            add_group_member(conn, g, into)?;
+        }
+        for task_id in &moved {
+            crate::models::task::refresh_search_text(conn, *task_id)?;
+        }
+        Ok(moved.len())
+    })
+}
+
+pub fn create_group(conn: &mut DbConn, name: &str) -> AppResult<i64> {
+    Ok(diesel::insert_into(unit_groups::table)
+        .values((
+            unit_groups::name.eq(name.trim()),
+            unit_groups::folded.eq(fold(name)),
+        ))
+        .returning(unit_groups::id)
+        .get_result(conn)?)
+}
+
+pub fn add_group_member(conn: &mut DbConn, group_id: i64, unit_id: i64) -> AppResult<()> {
+    let member = unit_group_members::table
+        .filter(unit_group_members::group_id.eq(group_id))
+        .filter(unit_group_members::unit_id.eq(unit_id));
+    let already: i64 = member.count().get_result(conn)?;
+    if already == 0 {
+        diesel::insert_into(unit_group_members::table)
+            .values((
+                unit_group_members::group_id.eq(group_id),
+                unit_group_members::unit_id.eq(unit_id),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn groups(conn: &mut DbConn) -> AppResult<Vec<(Group, i64)>> {
+    let groups: Vec<Group> = unit_groups::table
+        .order(unit_groups::name)
+        .select(Group::as_select())
+        .load(conn)?;
+    let counts: HashMap<i64, i64> = unit_group_members::table
+        .group_by(unit_group_members::group_id)
+        .select((unit_group_members::group_id, diesel::dsl::count_star()))
+        .load::<(i64, i64)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(groups
+        .into_iter()
+        .map(|g| {
+            let n = counts.get(&g.id).copied().unwrap_or(0);
+            (g, n)
+        })
+        .collect())
+}
+
+pub fn get_group(conn: &mut DbConn, id: i64) -> AppResult<Group> {
+    unit_groups::table
+        .find(id)
+        .select(Group::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+/// The active members of a group: what a mention of the group fans out to.
+pub fn group_members(conn: &mut DbConn, group_id: i64) -> AppResult<Vec<i64>> {
+    Ok(unit_group_members::table
+        .inner_join(units::table)
+        .filter(unit_group_members::group_id.eq(group_id))
+        .filter(units::active.eq(true))
+        .order(units::name)
+        .select(units::id)
+        .load(conn)?)
+}
+
+/// Renames a group and replaces its members, in one transaction. Returns false if the name
+/// belongs to another group.
+pub fn save_group(
+    conn: &mut DbConn,
+    id: Option<i64>,
+    name: &str,
+    members: &[i64],
+) -> AppResult<Option<i64>> {
+    conn.transaction(|conn| {
+        let clash: Option<i64> = unit_groups::table
+            .filter(unit_groups::folded.eq(fold(name)))
+            .select(unit_groups::id)
+            .first(conn)
+            .optional()?;
+        if clash.is_some_and(|c| Some(c) != id) {
+            return Ok(None);
+        }
+        let id = match id {
+            Some(id) => {
+                diesel::update(unit_groups::table.find(id))
+                    .set((
+                        unit_groups::name.eq(name.trim()),
+                        unit_groups::folded.eq(fold(name)),
+                    ))
+                    .execute(conn)?;
+                diesel::delete(
+                    unit_group_members::table.filter(unit_group_members::group_id.eq(id)),
+                )
+                .execute(conn)?;
+                id
+            }
+            None => create_group(conn, name)?,
+        };
+        for m in members {
+            add_group_member(conn, id, *m)?;
+        }
+        Ok(Some(id))
+    })
+}
+
+pub fn all_group_members(conn: &mut DbConn, group_id: i64) -> AppResult<Vec<i64>> {
+    Ok(unit_group_members::table
+        .filter(unit_group_members::group_id.eq(group_id))
+        .select(unit_group_members::unit_id)
+        .load(conn)?)
+}

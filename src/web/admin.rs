@@ -1,0 +1,540 @@
+//! Administration: units, groups and people.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use crate::domain::permissions::{allowed, Action, Role, Target};
+use crate::error::{AppError, AppResult};
+use crate::models::unit::{self, Group, Unit, UnitForm, UnitKind};
+use crate::models::user::{self, UserForm, UserRow};
+use crate::web::auth::Auth;
+use crate::web::form::Form;
+use crate::web::pages::{redirect, render, render_status, Ctx, Errors};
+use crate::web::AppState;
+
+fn require(auth: &Auth, action: Action) -> AppResult<crate::domain::permissions::Actor> {
+    let actor = auth.actor()?;
+    if allowed(&actor, action, Target::System) {
+        Ok(actor)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+fn query(req: &HttpRequest, key: &str) -> String {
+    form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+#[derive(Template)]
+#[template(path = "admin/units.html")]
+struct UnitsPage {
+    ctx: Ctx,
+    q: String,
+    units: Vec<Unit>,
+}
+
+pub async fn units(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+) -> AppResult<HttpResponse> {
+    require(&auth, Action::ManageUnits)?;
+    let q = query(&req, "q");
+    let q2 = q.clone();
+    let units = crate::db::run(&state.pool, move |conn| unit::list(conn, &q2, true)).await?;
+    render(&UnitsPage {
+        ctx: Ctx::new(&auth),
+        q,
+        units,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/unit_form.html")]
+struct UnitPage {
+    ctx: Ctx,
+    id: Option<i64>,
+    form: UnitForm,
+    errors: Errors,
+    clash: String,
+    kinds: Vec<&'static str>,
+    others: Vec<Unit>,
+    merged_into: String,
+}
+
+async fn unit_page(
+    state: &web::Data<AppState>,
+    auth: &Auth,
+    id: Option<i64>,
+    form: UnitForm,
+    errors: Errors,
+    clash: String,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let (others, merged_into) = crate::db::run(&state.pool, move |conn| {
+        let merged_into = match id {
+            Some(id) => match unit::get(conn, id)?.merged_into_id {
+                Some(m) => unit::get(conn, m)?.name,
+                None => String::new(),
+            },
+            None => String::new(),
+        };
+        let others = unit::list(conn, "", false)?
+            .into_iter()
+            .filter(|u| Some(u.id) != id)
+            .collect();
+        Ok((others, merged_into))
+    })
+    .await?;
+    let kinds = UnitKind::ALL.iter().map(|k| k.as_str()).collect();
+    render_status(
+        &UnitPage {
+            ctx: Ctx::new(auth),
+            id,
+            form,
+            errors,
+            clash,
+            kinds,
+            others,
+            merged_into,
+        },
+        status,
+    )
+}
+
+pub async fn unit_form(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: Option<web::Path<i64>>,
+) -> AppResult<HttpResponse> {
+    require(&auth, Action::ManageUnits)?;
+    let id = path.map(|p| p.into_inner());
+    let form = match id {
+        Some(id) => {
+            crate::db::run(&state.pool, move |conn| {
+                let u = unit::get(conn, id)?;
+                Ok(UnitForm {
+                    name: u.name,
+                    short_name: u.short_name,
+                    kind: u.kind,
+                    emails: u.emails,
+                    aliases: unit::aliases(conn, id)?.join("\n"),
+                    active: u.active,
+                })
+            })
+            .await?
+        }
+        None => UnitForm {
+            kind: "ministry".into(),
+            active: true,
+            ..Default::default()
+        },
+    };
+    unit_page(
+        &state,
+        &auth,
+        id,
+        form,
+        Errors::default(),
+        String::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn save_unit(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: Option<web::Path<i64>>,
+    form: Form,
+) -> AppResult<HttpResponse> {
+    auth.post(&form)?;
+    require(&auth, Action::ManageUnits)?;
+    let id = path.map(|p| p.into_inner());
+    let f = UnitForm {
+        name: form.get("name").trim().to_string(),
+        short_name: form.get("short_name").trim().to_string(),
+        kind: form.get("kind").to_string(),
+        emails: form.get("emails").to_string(),
+        aliases: form.get("aliases").to_string(),
+        active: id.is_none() || form.get("active") == "1",
+    };
+    let mut errors = Errors::default();
+    for (field, key) in f.validate() {
+        errors.add(field, key);
+    }
+    if !errors.is_empty() {
+        return unit_page(
+            &state,
+            &auth,
+            id,
+            f,
+            errors,
+            String::new(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let f2 = f.clone();
+    if let Some(id) = id {
+        crate::db::run(&state.pool, move |conn| unit::get(conn, id)).await?;
+    }
+    match crate::db::run(&state.pool, move |conn| unit::save(conn, id, &f2)).await? {
+        Ok(id) => Ok(redirect(&format!("/admin/units/{id}?done=saved"))),
+        Err((field, name)) => {
+            errors.add(field, "error.name_taken");
+            unit_page(
+                &state,
+                &auth,
+                id,
+                f,
+                errors,
+                name,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+pub async fn merge_unit(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<i64>,
+    form: Form,
+) -> AppResult<HttpResponse> {
+    let actor = auth.post(&form)?;
+    require(&auth, Action::ManageUnits)?;
+    let from = path.into_inner();
+    let Some(into) = form.i64("into") else {
+        let f = crate::db::run(&state.pool, move |conn| unit::get(conn, from)).await?;
+        let mut errors = Errors::default();
+        errors.add("into", "error.required");
+        let uf = UnitForm {
+            name: f.name,
+            short_name: f.short_name,
+            kind: f.kind,
+            emails: f.emails,
+            aliases: String::new(),
+            active: f.active,
+        };
+        return unit_page(
+            &state,
+            &auth,
+            Some(from),
+            uf,
+            errors,
+            String::new(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let moved = crate::db::run(&state.pool, move |conn| {
+        unit::merge(conn, from, into, actor.user_id)
+    })
+    .await?;
+    tracing::info!(from, into, moved, "units merged");
+    Ok(redirect(&format!("/admin/units/{into}?done=merged")))
+}
+
+#[derive(Template)]
+#[template(path = "admin/groups.html")]
+struct GroupsPage {
+    ctx: Ctx,
+    groups: Vec<(Group, i64)>,
+}
+
+pub async fn groups(state: web::Data<AppState>, auth: Auth) -> AppResult<HttpResponse> {
+    require(&auth, Action::ManageUnits)?;
+    let groups = crate::db::run(&state.pool, unit::groups).await?;
+    render(&GroupsPage {
+        ctx: Ctx::new(&auth),
+        groups,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/group_form.html")]
+struct GroupPage {
+    ctx: Ctx,
+    id: Option<i64>,
+    name: String,
+    members: Vec<i64>,
+    units: Vec<Unit>,
+    errors: Errors,
+}
+
+async fn group_page(
+    state: &web::Data<AppState>,
+    auth: &Auth,
+    id: Option<i64>,
+    name: String,
+    members: Vec<i64>,
+    errors: Errors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let units = crate::db::run(&state.pool, |conn| unit::list(conn, "", false)).await?;
+    render_status(
+        &GroupPage {
+            ctx: Ctx::new(auth),
+            id,
+            name,
+            members,
+            units,
+            errors,
+        },
+        status,
+    )
+}
+
+pub async fn group_form(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: Option<web::Path<i64>>,
+) -> AppResult<HttpResponse> {
+    require(&auth, Action::ManageUnits)?;
+    let id = path.map(|p| p.into_inner());
+    let (name, members) = match id {
+        Some(id) => {
+            crate::db::run(&state.pool, move |conn| {
+                Ok((
+                    unit::get_group(conn, id)?.name,
+                    unit::all_group_members(conn, id)?,
+                ))
+            })
+            .await?
+        }
+        None => (String::new(), Vec::new()),
+    };
+    group_page(
+        &state,
+        &auth,
+        id,
+        name,
+        members,
+        Errors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn save_group(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: Option<web::Path<i64>>,
+    form: Form,
+) -> AppResult<HttpResponse> {
+    auth.post(&form)?;
+    require(&auth, Action::ManageUnits)?;
+    let id = path.map(|p| p.into_inner());
+    let name = form.get("name").trim().to_string();
+    let members: Vec<i64> = form
+        .all("members")
+        .iter()
+        .filter_map(|m| m.parse().ok())
+        .collect();
+    let mut errors = Errors::default();
+    if name.is_empty() {
+        errors.add("name", "error.required");
+        return group_page(
+            &state,
+            &auth,
+            id,
+            name,
+            members,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let (n, m) = (name.clone(), members.clone());
+    if let Some(id) = id {
+        crate::db::run(&state.pool, move |conn| unit::get_group(conn, id)).await?;
+    }
+    match crate::db::run(&state.pool, move |conn| unit::save_group(conn, id, &n, &m)).await? {
+        Some(id) => Ok(redirect(&format!("/admin/groups/{id}?done=saved"))),
+        None => {
+            errors.add("name", "error.name_taken");
+            group_page(
+                &state,
+                &auth,
+                id,
+                name,
+                members,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+struct UsersPage {
+    ctx: Ctx,
+    q: String,
+    rows: Vec<UserRow>,
+    total: i64,
+    page: i64,
+    pages: i64,
+}
+
+pub async fn users(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+) -> AppResult<HttpResponse> {
+    require(&auth, Action::ManageUsers)?;
+    let q = query(&req, "q");
+    let page = query(&req, "page").parse::<i64>().unwrap_or(1).max(1);
+    let q2 = q.clone();
+    let (rows, total) =
+        crate::db::run(&state.pool, move |conn| user::list(conn, &q2, page)).await?;
+    let pages = ((total + user::PAGE_SIZE - 1) / user::PAGE_SIZE).max(1);
+    render(&UsersPage {
+        ctx: Ctx::new(&auth),
+        q,
+        rows,
+        total,
+        page,
+        pages,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/user_form.html")]
+struct UserPage {
+    ctx: Ctx,
+    id: Option<i64>,
+    form: UserForm,
+    unit_id: String,
+    errors: Errors,
+    roles: Vec<&'static str>,
+    units: Vec<Unit>,
+}
+
+async fn user_page(
+    state: &web::Data<AppState>,
+    auth: &Auth,
+    id: Option<i64>,
+    form: UserForm,
+    errors: Errors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let units = crate::db::run(&state.pool, |conn| unit::list(conn, "", false)).await?;
+    let unit_id = form.unit_id.map(|u| u.to_string()).unwrap_or_default();
+    let roles = Role::ALL.iter().map(|r| r.as_str()).collect();
+    render_status(
+        &UserPage {
+            ctx: Ctx::new(auth),
+            id,
+            form,
+            unit_id,
+            errors,
+            roles,
+            units,
+        },
+        status,
+    )
+}
+
+pub async fn user_form(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: Option<web::Path<i64>>,
+) -> AppResult<HttpResponse> {
+    require(&auth, Action::ManageUsers)?;
+    let id = path.map(|p| p.into_inner());
+    let form = match id {
+        Some(id) => {
+            let u = crate::db::run(&state.pool, move |conn| user::get(conn, id)).await?;
+            UserForm {
+                email: u.email,
+                name: u.name,
+                role: u.role,
+                unit_id: u.unit_id,
+                password: String::new(),
+                active: u.active,
+                lang: u.lang,
+            }
+        }
+        None => UserForm {
+            role: "unit_staff".into(),
+            active: true,
+            lang: "vi".into(),
+            ..Default::default()
+        },
+    };
+    user_page(&state, &auth, id, form, Errors::default(), StatusCode::OK).await
+}
+
+/// Creates or edits a person; a new password here is the administrator's reset.
+pub async fn save_user(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: Option<web::Path<i64>>,
+    form: Form,
+) -> AppResult<HttpResponse> {
+    auth.post(&form)?;
+    let me = require(&auth, Action::ManageUsers)?;
+    let id = path.map(|p| p.into_inner());
+    let f = UserForm {
+        email: form.get("email").trim().to_lowercase(),
+        name: form.get("name").trim().to_string(),
+        role: form.get("role").to_string(),
+        unit_id: form.i64("unit_id"),
+        password: form.get("password").to_string(),
+        active: id.is_none() || form.get("active") == "1",
+        lang: form.get("lang").to_string(),
+    };
+    let mut errors = Errors::default();
+    for (field, key) in f.validate(id.is_none()) {
+        errors.add(field, key);
+    }
+    // An administrator cannot lock themselves out.
+    if id == Some(me.user_id) && (!f.active || f.role != "admin") {
+        errors.add("role", "error.self_lockout");
+    }
+    let (email, unit_id) = (f.email.clone(), f.unit_id);
+    let (taken, unit_ok) = crate::db::run(&state.pool, move |conn| {
+        if let Some(id) = id {
+            user::get(conn, id)?;
+        }
+        let unit_ok = match unit_id {
+            Some(u) => unit::get(conn, u).map(|u| u.active).unwrap_or(false),
+            None => true,
+        };
+        Ok((user::email_taken(conn, &email, id)?, unit_ok))
+    })
+    .await?;
+    if taken {
+        errors.add("email", "error.email_taken");
+    }
+    if !unit_ok {
+        errors.add("unit_id", "error.invalid_choice");
+    }
+    if !errors.is_empty() {
+        let mut f = f;
+        f.password.clear();
+        return user_page(
+            &state,
+            &auth,
+            id,
+            f,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let id = crate::db::run(&state.pool, move |conn| match id {
+        Some(id) => user::update(conn, id, &f).map(|_| id),
+        None => user::create(conn, &f),
+    })
+    .await?;
+    Ok(redirect(&format!("/admin/users/{id}?done=saved")))
+}

@@ -1,0 +1,137 @@
+//! JSON twins of the task list and the task page: same filters, same permissions.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Serialize;
+
+use crate::domain::dates::format_opt_date;
+use crate::domain::permissions::{decide, Action, Decision, Target};
+use crate::error::{AppError, AppResult};
+use crate::models::{directive, journal, task, unit};
+use crate::web::auth::Auth;
+use crate::web::tasks::{parse_filter, today};
+use crate::web::AppState;
+
+fn json_error(e: AppError) -> HttpResponse {
+    let (status, code) = match e {
+        AppError::LoginRequired(_) => (actix_web::http::StatusCode::UNAUTHORIZED, "unauthorized"),
+        AppError::NotFound => (actix_web::http::StatusCode::NOT_FOUND, "not_found"),
+        AppError::Forbidden => (actix_web::http::StatusCode::FORBIDDEN, "forbidden"),
+        _ => (
+            actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+        ),
+    };
+    if status.is_server_error() {
+        tracing::error!(error = %e, "api request failed");
+    }
+    HttpResponse::build(status).json(serde_json::json!({ "error": code }))
+}
+
+#[derive(Serialize)]
+struct TaskJson {
+    id: i64,
+    status: String,
+    timeliness: Option<String>,
+    due_on: Option<chrono::NaiveDate>,
+    completed_on: Option<chrono::NaiveDate>,
+    due_on_display: String,
+    progress: i32,
+    lead_unit: UnitRef,
+    coordinating_units: Vec<String>,
+    directive: DirectiveRef,
+    item_label: String,
+    item_text: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct UnitRef {
+    id: i64,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct DirectiveRef {
+    id: i64,
+    number: String,
+}
+
+fn to_json(r: task::ListRow) -> TaskJson {
+    TaskJson {
+        id: r.id,
+        status: r.status.as_str().into(),
+        timeliness: r.timeliness.map(|t| t.as_str().into()),
+        due_on: r.due_on,
+        completed_on: r.completed_on,
+        due_on_display: format_opt_date(r.due_on),
+        progress: r.progress,
+        lead_unit: UnitRef {
+            id: r.lead_unit_id,
+            name: r.lead_unit,
+        },
+        coordinating_units: r.coordinating_units,
+        directive: DirectiveRef {
+            id: r.directive_id,
+            number: r.directive_number,
+        },
+        item_label: r.item_label,
+        item_text: r.item_text,
+        url: format!("/tasks/{}", r.id),
+    }
+}
+
+pub async fn tasks(req: HttpRequest, state: web::Data<AppState>, auth: Auth) -> HttpResponse {
+    let result: AppResult<HttpResponse> = async {
+        let actor = auth.actor()?;
+        let f = parse_filter(req.query_string(), &actor);
+        let page = f.page;
+        let (rows, total) = crate::db::run(&state.pool, move |conn| {
+            task::list(conn, &actor, &f, today())
+        })
+        .await?;
+        Ok(HttpResponse::Ok().json(serde_json::json!({
+            "total": total,
+            "page": page,
+            "page_size": task::PAGE_SIZE,
+            "tasks": rows.into_iter().map(to_json).collect::<Vec<_>>(),
+        })))
+    }
+    .await;
+    result.unwrap_or_else(json_error)
+}
+
+pub async fn task(state: web::Data<AppState>, auth: Auth, path: web::Path<i64>) -> HttpResponse {
+    let id = path.into_inner();
+    let result: AppResult<HttpResponse> = async {
+        let actor = auth.actor()?;
+        let body = crate::db::run(&state.pool, move |conn| {
+            let scoped = task::scoped(conn, id)?;
+            if decide(&actor, Action::ViewTask, Target::Task(scoped.scope())) != Decision::Allow {
+                return Err(AppError::NotFound);
+            }
+            let row = task::rows_for(conn, &[id], today())?.pop().ok_or(AppError::NotFound)?;
+            let d = directive::get(conn, row.directive_id)?;
+            let journal: Vec<_> = journal::for_task(conn, id)?
+                .into_iter()
+                .map(|e| serde_json::json!({"at": e.at, "kind": e.kind, "from": e.from_value, "to": e.to_value, "note": e.note, "by": e.user_name}))
+                .collect();
+            let reports: Vec<_> = task::reports(conn, id)?
+                .into_iter()
+                .map(|r| serde_json::json!({"at": r.at, "kind": r.kind, "text": r.text, "percent": r.percent, "by": r.user_name, "unit": r.unit_name}))
+                .collect();
+            let lead_aliases = unit::aliases(conn, row.lead_unit_id)?;
+            Ok(serde_json::json!({
+                "task": to_json(row),
+                "version": scoped.task.version,
+                "directive": {"id": d.id, "number": d.number, "issued_on": d.issued_on, "title": d.title, "signer": d.signer},
+                "lead_unit_aliases": lead_aliases,
+                "journal": journal,
+                "reports": reports,
+            }))
+        })
+        .await?;
+        Ok(HttpResponse::Ok().json(body))
+    }
+    .await;
+    result.unwrap_or_else(json_error)
+}

@@ -1,0 +1,193 @@
+//! Who is asking: the session cookie or a bearer token, the language, and the CSRF check.
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::Payload;
+use actix_web::{http::header, web, FromRequest, HttpMessage, HttpRequest};
+use chrono::Duration;
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::domain::permissions::Actor;
+use crate::error::{AppError, AppResult};
+use crate::models::{session, user::User};
+use crate::web::i18n::Lang;
+use crate::web::AppState;
+
+pub const SESSION_COOKIE: &str = "chidao_session";
+pub const PRE_SESSION_COOKIE: &str = "chidao_pre";
+pub const LANG_COOKIE: &str = "chidao_lang";
+
+/// The request's person (if any), their CSRF token and the language to answer in.
+#[derive(Clone)]
+pub struct Auth {
+    pub user: Option<User>,
+    pub csrf: String,
+    pub lang: Lang,
+    pub path: String,
+    /// True when the person came with a bearer token: no cookie, so no CSRF to check.
+    pub by_token: bool,
+}
+
+impl Auth {
+    /// The signed-in person, or a redirect to the login page that comes back here.
+    pub fn user(&self) -> AppResult<&User> {
+        self.user
+            .as_ref()
+            .ok_or_else(|| AppError::LoginRequired(self.path.clone()))
+    }
+
+    pub fn actor(&self) -> AppResult<Actor> {
+        Ok(self.user()?.actor())
+    }
+
+    /// For state changes: signed in, and the form carries this session's CSRF token.
+    pub fn post(&self, form: &crate::web::form::Form) -> AppResult<Actor> {
+        let actor = self.actor()?;
+        if !self.by_token && !constant_time_eq(form.get("csrf").as_bytes(), self.csrf.as_bytes()) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(actor)
+    }
+}
+
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len()
+        && !a.is_empty()
+        && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let v = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    v.strip_prefix("Bearer ").map(|t| t.trim().to_string())
+}
+
+/// `?lang=` wins, then the person's setting, then the cookie, then Vietnamese.
+fn query_lang(req: &HttpRequest) -> Option<Lang> {
+    form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| Lang::parse(&v))
+}
+
+impl FromRequest for Auth {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Auth, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if let Some(a) = req.extensions().get::<Auth>() {
+            let a = a.clone();
+            return Box::pin(async move { Ok(a) });
+        }
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let cookie = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
+        let token = bearer(req);
+        let asked_lang = query_lang(req);
+        let cookie_lang = req.cookie(LANG_COOKIE).and_then(|c| Lang::parse(c.value()));
+        let path = match req.query_string() {
+            "" => req.path().to_string(),
+            q => format!("{}?{}", req.path(), q),
+        };
+        let req = req.clone();
+        Box::pin(async move {
+            let state = state.ok_or_else(|| AppError::Internal("no state".into()))?;
+            let idle = Duration::minutes(state.settings.session_idle_minutes);
+            let absolute = Duration::hours(state.settings.session_max_hours);
+            let by_token = token.is_some();
+            let found = crate::db::run(&state.pool, move |conn| {
+                if let Some(t) = token {
+                    return Ok(session::api_token_user(conn, &t)?.map(|u| (u, String::new())));
+                }
+                let Some(c) = cookie else { return Ok(None) };
+                let s = session::lookup(conn, &c, idle, absolute)?;
+                let Some(s) = s else { return Ok(None) };
+                // A language chosen with ?lang= becomes the person's setting.
+                if let Some(l) = asked_lang {
+                    if l.as_str() != s.user.lang {
+                        crate::models::user::set_lang(conn, s.user.id, l.as_str())?;
+                    }
+                }
+                Ok(Some((s.user, s.csrf_token)))
+            })
+            .await?;
+            let (user, csrf) = match found {
+                Some((u, c)) => (Some(u), c),
+                None => (None, String::new()),
+            };
+            let lang = asked_lang
+                .or_else(|| user.as_ref().and_then(|u| Lang::parse(&u.lang)))
+                .or(cookie_lang)
+                .unwrap_or(Lang::Vi);
+            let auth = Auth {
+                user,
+                csrf,
+                lang,
+                path,
+                by_token,
+            };
+            req.extensions_mut().insert(auth.clone());
+            Ok(auth)
+        })
+    }
+}
+
+/// Cookies are Secure when the request came over HTTPS (directly or, behind a trusted proxy,
+/// as X-Forwarded-Proto says).
+pub fn is_https(req: &HttpRequest, behind_proxy: bool) -> bool {
+    if behind_proxy {
+        if let Some(p) = req
+            .headers()
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+        {
+            return p.eq_ignore_ascii_case("https");
+        }
+    }
+    req.app_config().secure()
+}
+
+pub fn cookie<'a>(name: &'a str, value: String, secure: bool) -> Cookie<'a> {
+    Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .finish()
+}
+
+pub fn removal(name: &str) -> Cookie<'_> {
+    let mut c = Cookie::build(name, "").path("/").finish();
+    c.make_removal();
+    c
+}
+
+/// The address a login attempt is counted against.
+pub fn client_address(req: &HttpRequest, behind_proxy: bool) -> String {
+    if behind_proxy {
+        if let Some(ip) = req.connection_info().realip_remote_addr() {
+            return ip.to_string();
+        }
+    }
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// State changes must come from our own pages: an Origin (or, without one, a Referer) naming
+/// another site is refused before any handler runs.
+pub fn same_origin(req: &actix_web::dev::ServiceRequest) -> bool {
+    let host = req.connection_info().host().to_string();
+    let from = |v: &str| -> bool {
+        if v == "null" {
+            return false;
+        }
+        let rest = v.split_once("://").map(|(_, r)| r).unwrap_or(v);
+        let origin_host = rest.split('/').next().unwrap_or("");
+        origin_host.eq_ignore_ascii_case(&host)
+    };
+    if let Some(o) = req.headers().get(header::ORIGIN) {
+        return o.to_str().map(from).unwrap_or(false);
+    }
+    if let Some(r) = req.headers().get(header::REFERER) {
+        return r.to_str().map(from).unwrap_or(false);
+    }
+    true
+}

@@ -1,0 +1,376 @@
+//! Conferences and directives entered by hand, and a directive's page.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use crate::domain::dates::parse_date;
+use crate::domain::permissions::{allowed, Action, Actor, Target};
+use crate::error::{AppError, AppResult};
+use crate::models::directive::{
+    self, Assignee, Conference, Directive, DirectiveRow, Item, NewDirective, NewItem, RECURRENCES,
+};
+use crate::models::session::random_token;
+use crate::models::unit::{self, Group, Unit};
+use crate::web::auth::Auth;
+use crate::web::form::Form;
+use crate::web::pages::{redirect, render, render_status, Ctx, Errors};
+use crate::web::AppState;
+
+fn require(actor: &Actor, action: Action) -> AppResult<()> {
+    if allowed(actor, action, Target::System) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "directives/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    rows: Vec<DirectiveRow>,
+}
+
+pub async fn list(state: web::Data<AppState>, auth: Auth) -> AppResult<HttpResponse> {
+    require(&auth.actor()?, Action::ViewDirectives)?;
+    let rows = crate::db::run(&state.pool, directive::list).await?;
+    render(&ListPage {
+        ctx: Ctx::new(&auth),
+        rows,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "directives/show.html")]
+struct ShowPage {
+    ctx: Ctx,
+    d: Directive,
+    conference: Option<Conference>,
+    items: Vec<(Item, Vec<(i64, String, String, Option<chrono::NaiveDate>)>)>,
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    require(&auth.actor()?, Action::ViewDirectives)?;
+    let id = path.into_inner();
+    let (d, conference, items, tasks) = crate::db::run(&state.pool, move |conn| {
+        let d = directive::get(conn, id)?;
+        let c = match d.conference_id {
+            Some(c) => directive::conference(conn, c)?,
+            None => None,
+        };
+        Ok((
+            d,
+            c,
+            directive::items(conn, id)?,
+            directive::tasks_by_item(conn, id)?,
+        ))
+    })
+    .await?;
+    let items = items
+        .into_iter()
+        .map(|i| {
+            let mine = tasks
+                .iter()
+                .filter(|t| t.0 == i.id)
+                .map(|t| (t.1, t.2.clone(), t.3.clone(), t.4))
+                .collect();
+            (i, mine)
+        })
+        .collect();
+    render(&ShowPage {
+        ctx: Ctx::new(&auth),
+        d,
+        conference,
+        items,
+    })
+}
+
+/// One item row of the form, as typed.
+#[derive(Default, Clone)]
+pub struct ItemRow {
+    pub label: String,
+    pub text: String,
+    pub leads: Vec<String>,
+    pub coords: Vec<String>,
+    pub due: String,
+    pub recurrence: String,
+}
+
+#[derive(Template)]
+#[template(path = "directives/new.html")]
+struct NewPage {
+    ctx: Ctx,
+    form_token: String,
+    conference_id: String,
+    number: String,
+    issued_on: String,
+    signer: String,
+    title: String,
+    body: String,
+    items: Vec<ItemRow>,
+    errors: Errors,
+    conferences: Vec<Conference>,
+    groups: Vec<(Group, i64)>,
+    units: Vec<Unit>,
+    recurrences: Vec<&'static str>,
+}
+
+impl NewPage {
+    fn item_error(&self, i: &usize, name: &str) -> &'static str {
+        self.errors.get(&format!("item{i}.{name}"))
+    }
+}
+
+async fn new_page(
+    state: &web::Data<AppState>,
+    mut page: NewPage,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let (conferences, groups, units) = crate::db::run(&state.pool, |conn| {
+        Ok((
+            directive::conferences(conn)?,
+            unit::groups(conn)?,
+            unit::list(conn, "", false)?,
+        ))
+    })
+    .await?;
+    page.conferences = conferences;
+    page.groups = groups;
+    page.units = units;
+    render_status(&page, status)
+}
+
+fn blank(auth: &Auth) -> NewPage {
+    NewPage {
+        ctx: Ctx::new(auth),
+        form_token: random_token(),
+        conference_id: String::new(),
+        number: String::new(),
+        issued_on: String::new(),
+        signer: String::new(),
+        title: String::new(),
+        body: String::new(),
+        items: vec![ItemRow::default(); 3],
+        errors: Errors::default(),
+        conferences: Vec::new(),
+        groups: Vec::new(),
+        units: Vec::new(),
+        recurrences: RECURRENCES.to_vec(),
+    }
+}
+
+pub async fn new_form(state: web::Data<AppState>, auth: Auth) -> AppResult<HttpResponse> {
+    require(&auth.actor()?, Action::CreateDirective)?;
+    let mut page = blank(&auth);
+    if let Some(c) = auth.path.split("conference=").nth(1) {
+        page.conference_id = c.split('&').next().unwrap_or("").to_string();
+    }
+    new_page(&state, page, StatusCode::OK).await
+}
+
+/// Reads the form into what was typed, and, when it is all valid, the directive to publish.
+fn read(form: &Form, auth: &Auth) -> (NewPage, Option<NewDirective>) {
+    let mut page = blank(auth);
+    page.form_token = form.get("form_token").to_string();
+    page.conference_id = form.get("conference_id").to_string();
+    page.number = form.get("number").trim().to_string();
+    page.issued_on = form.get("issued_on").trim().to_string();
+    page.signer = form.get("signer").to_string();
+    page.title = form.get("title").to_string();
+    page.body = form.get("body").to_string();
+    let count = form.i64("items").unwrap_or(0).clamp(0, 200) as usize;
+    page.items = (0..count)
+        .map(|i| ItemRow {
+            label: form.get(&format!("item{i}.label")).to_string(),
+            text: form.get(&format!("item{i}.text")).to_string(),
+            leads: form.all(&format!("item{i}.leads")),
+            coords: form.all(&format!("item{i}.coords")),
+            due: form.get(&format!("item{i}.due")).trim().to_string(),
+            recurrence: form.get(&format!("item{i}.recurrence")).to_string(),
+        })
+        .collect();
+    let e = &mut page.errors;
+    if page.form_token.len() != 64 {
+        page.form_token = random_token();
+    }
+    if page.number.is_empty() {
+        e.add("number", "error.required");
+    }
+    let issued_on = parse_date(&page.issued_on);
+    if issued_on.is_none() {
+        e.add(
+            "issued_on",
+            if page.issued_on.is_empty() {
+                "error.required"
+            } else {
+                "error.date"
+            },
+        );
+    }
+    if page.title.trim().is_empty() {
+        e.add("title", "error.required");
+    }
+    let conference_id = match page.conference_id.trim() {
+        "" => None,
+        c => match c.parse::<i64>() {
+            Ok(c) => Some(c),
+            Err(_) => {
+                e.add("conference_id", "error.invalid_choice");
+                None
+            }
+        },
+    };
+    let mut items = Vec::new();
+    for (i, row) in page.items.iter().enumerate() {
+        // Rows left entirely blank are spare rows, not items.
+        if row.text.trim().is_empty()
+            && row.leads.is_empty()
+            && row.label.trim().is_empty()
+            && row.due.is_empty()
+        {
+            continue;
+        }
+        let f = |n: &str| format!("item{i}.{n}");
+        if row.text.trim().is_empty() {
+            e.add(&f("text"), "error.required");
+        }
+        let leads: Vec<Assignee> = row
+            .leads
+            .iter()
+            .filter_map(|l| Assignee::parse(l))
+            .collect();
+        if leads.is_empty() {
+            e.add(&f("leads"), "error.lead_required");
+        }
+        let coordinators: Vec<Assignee> = row
+            .coords
+            .iter()
+            .filter_map(|l| Assignee::parse(l))
+            .collect();
+        let due_on = parse_date(&row.due);
+        if !row.due.is_empty() && due_on.is_none() {
+            e.add(&f("due"), "error.date");
+        }
+        let recurrence = match row.recurrence.as_str() {
+            "" => None,
+            r if RECURRENCES.contains(&r) => Some(r.to_string()),
+            _ => {
+                e.add(&f("recurrence"), "error.invalid_choice");
+                None
+            }
+        };
+        items.push(NewItem {
+            label: row.label.clone(),
+            text: row.text.clone(),
+            leads,
+            coordinators,
+            due_on,
+            recurrence,
+        });
+    }
+    if items.is_empty() && !e.has("item0.text") {
+        e.add("items", "error.no_items");
+    }
+    let ok = e.is_empty();
+    let new = match (ok, issued_on) {
+        (true, Some(issued_on)) => Some(NewDirective {
+            conference_id,
+            number: page.number.clone(),
+            issued_on,
+            signer: page.signer.clone(),
+            title: page.title.clone(),
+            body: page.body.clone(),
+            form_token: page.form_token.clone(),
+            items,
+        }),
+        _ => None,
+    };
+    (page, new)
+}
+
+pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> AppResult<HttpResponse> {
+    let actor = auth.post(&form)?;
+    require(&actor, Action::CreateDirective)?;
+    let (mut page, new) = read(&form, &auth);
+    if form.has("add_item") {
+        page.items.push(ItemRow::default());
+        page.errors = Errors::default();
+        return new_page(&state, page, StatusCode::OK).await;
+    }
+    let Some(new) = new else {
+        return new_page(&state, page, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let result = crate::db::run(&state.pool, move |conn| {
+        directive::publish(conn, &new, actor.user_id)
+    })
+    .await;
+    match result {
+        Ok((id, _)) => Ok(redirect(&format!("/directives/{id}?done=published"))),
+        // A unit or group that vanished or was deactivated since the form was loaded.
+        Err(AppError::BadRequest(_)) | Err(AppError::NotFound) => {
+            page.errors.add("items", "error.unit_gone");
+            new_page(&state, page, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "directives/conference.html")]
+struct ConferencePage {
+    ctx: Ctx,
+    name: String,
+    held_on: String,
+    place: String,
+    errors: Errors,
+}
+
+pub async fn new_conference(auth: Auth) -> AppResult<HttpResponse> {
+    require(&auth.actor()?, Action::CreateDirective)?;
+    render(&ConferencePage {
+        ctx: Ctx::new(&auth),
+        name: String::new(),
+        held_on: String::new(),
+        place: String::new(),
+        errors: Errors::default(),
+    })
+}
+
+pub async fn create_conference(
+    state: web::Data<AppState>,
+    auth: Auth,
+    form: Form,
+) -> AppResult<HttpResponse> {
+    let actor = auth.post(&form)?;
+    require(&actor, Action::CreateDirective)?;
+    let mut page = ConferencePage {
+        ctx: Ctx::new(&auth),
+        name: form.get("name").to_string(),
+        held_on: form.get("held_on").trim().to_string(),
+        place: form.get("place").to_string(),
+        errors: Errors::default(),
+    };
+    if page.name.trim().is_empty() {
+        page.errors.add("name", "error.required");
+    }
+    let held_on = parse_date(&page.held_on);
+    if !page.held_on.is_empty() && held_on.is_none() {
+        page.errors.add("held_on", "error.date");
+    }
+    if !page.errors.is_empty() {
+        return render_status(&page, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let (name, place) = (page.name.clone(), page.place.clone());
+    let id = crate::db::run(&state.pool, move |conn| {
+        directive::create_conference(conn, &name, held_on, &place, actor.user_id)
+    })
+    .await?;
+    Ok(redirect(&format!(
+        "/directives/new?conference={id}&done=conference"
+    )))
+}

@@ -1,0 +1,106 @@
+//! The interface's words in Vietnamese (first) and English. Keys are looked up at render time;
+//! a test checks that every key a template uses exists in both languages.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "vi" => Some(Lang::Vi),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+}
+
+fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
+    static T: OnceLock<HashMap<&'static str, (&'static str, &'static str)>> = OnceLock::new();
+    T.get_or_init(|| WORDS.iter().map(|(k, vi, en)| (*k, (*vi, *en))).collect())
+}
+
+pub fn t(lang: Lang, key: &str) -> &'static str {
+    match table().get(key) {
+        Some((vi, en)) => match lang {
+            Lang::Vi => vi,
+            Lang::En => en,
+        },
+        None => {
+            tracing::warn!(key, "missing translation");
+            "…"
+        }
+    }
+}
+
+pub fn has(key: &str) -> bool {
+    table().contains_key(key)
+}
+
+include!("words.rs");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `t("key")` in the templates exists, and no key is defined twice.
+    #[test]
+    fn every_template_key_is_translated() {
+        let mut missing = Vec::new();
+        let mut stack = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/templates"
+        ))];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for part in text.split("t(\"").skip(1) {
+                    let key = part.split('"').next().unwrap();
+                    if !has(key) {
+                        missing.push(format!("{}: {key}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "missing translations: {missing:#?}");
+        let mut seen = std::collections::HashSet::new();
+        for (k, vi, en) in WORDS {
+            assert!(seen.insert(k), "duplicate key {k}");
+            assert!(!vi.is_empty() && !en.is_empty(), "{k}");
+        }
+    }
+
+    #[test]
+    fn enum_keys_exist() {
+        use crate::domain::permissions::Role;
+        use crate::domain::status::{Status, Timeliness};
+        for s in Status::ALL {
+            assert!(has(&format!("status.{}", s.as_str())));
+        }
+        for b in Timeliness::ALL {
+            assert!(has(&format!("bucket.{}", b.as_str())));
+        }
+        for r in Role::ALL {
+            assert!(has(&format!("role.{}", r.as_str())));
+        }
+        for k in crate::models::unit::UnitKind::ALL {
+            assert!(has(&format!("kind.{}", k.as_str())));
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! The web application: state, the one route table, and the server.
+
+pub mod admin;
+pub mod api;
+pub mod auth;
+pub mod directives;
+pub mod form;
+pub mod i18n;
+pub mod pages;
+pub mod session_pages;
+pub mod tasks;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{from_fn, Next};
+use actix_web::{web, App, HttpResponse, HttpServer};
+
+use crate::config::Settings;
+use crate::db::Pool;
+use crate::error::AppError;
+use crate::models::attachment::Storage;
+
+pub struct AppState {
+    pub pool: Pool,
+    pub settings: Settings,
+}
+
+impl AppState {
+    pub fn storage(&self) -> Storage {
+        if self.settings.attachments_in_db {
+            Storage::Database
+        } else {
+            Storage::Dir(self.settings.attachments_dir())
+        }
+    }
+}
+
+/// Every route of the service, in one place.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(session_pages::home))
+        .route("/healthz", web::get().to(healthz))
+        .route("/static/app.css", web::get().to(stylesheet))
+        .route("/login", web::get().to(session_pages::login_form))
+        .route("/login", web::post().to(session_pages::login))
+        .route("/logout", web::post().to(session_pages::logout))
+        .route("/me", web::get().to(session_pages::me))
+        .route("/me", web::post().to(session_pages::save_me))
+        .route("/tasks", web::get().to(tasks::inbox))
+        .route("/tasks/{id}", web::get().to(tasks::show))
+        .route("/tasks/{id}/edit", web::get().to(tasks::edit_form))
+        .route("/tasks/{id}/{action}", web::post().to(tasks::act))
+        .route("/attachments/{id}", web::get().to(tasks::download))
+        .route("/directives", web::get().to(directives::list))
+        .route("/directives", web::post().to(directives::create))
+        .route("/directives/new", web::get().to(directives::new_form))
+        .route("/directives/{id}", web::get().to(directives::show))
+        .route(
+            "/conferences",
+            web::post().to(directives::create_conference),
+        )
+        .route(
+            "/conferences/new",
+            web::get().to(directives::new_conference),
+        )
+        .route("/admin/units", web::get().to(admin::units))
+        .route("/admin/units", web::post().to(admin::save_unit))
+        .route("/admin/units/new", web::get().to(admin::unit_form))
+        .route("/admin/units/{id}", web::get().to(admin::unit_form))
+        .route("/admin/units/{id}", web::post().to(admin::save_unit))
+        .route("/admin/units/{id}/merge", web::post().to(admin::merge_unit))
+        .route("/admin/groups", web::get().to(admin::groups))
+        .route("/admin/groups", web::post().to(admin::save_group))
+        .route("/admin/groups/new", web::get().to(admin::group_form))
+        .route("/admin/groups/{id}", web::get().to(admin::group_form))
+        .route("/admin/groups/{id}", web::post().to(admin::save_group))
+        .route("/admin/users", web::get().to(admin::users))
+        .route("/admin/users", web::post().to(admin::save_user))
+        .route("/admin/users/new", web::get().to(admin::user_form))
+        .route("/admin/users/{id}", web::get().to(admin::user_form))
+        .route("/admin/users/{id}", web::post().to(admin::save_user))
+        .route("/api/v1/tasks", web::get().to(api::tasks))
+        .route("/api/v1/tasks/{id}", web::get().to(api::task));
+}
+
+async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    let ok = crate::db::run(&state.pool, |conn| {
+        use diesel::connection::SimpleConnection;
+        conn.batch_execute("SELECT 1").map_err(AppError::from)
+    })
+    .await
+    .is_ok();
+    if ok {
+        HttpResponse::Ok().json(serde_json::json!({"status": "ok", "database": "ok"}))
+    } else {
+        HttpResponse::ServiceUnavailable()
+            .json(serde_json::json!({"status": "unavailable", "database": "unreachable"}))
+    }
+}
+
+async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../../static/app.css"))
+}
+
+/// Refuses cross-site state changes and sets the headers every response carries.
+async fn guard(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let safe = matches!(req.method().as_str(), "GET" | "HEAD" | "OPTIONS");
+    if !safe && !auth::same_origin(&req) {
+        let resp = actix_web::ResponseError::error_response(&AppError::Forbidden);
+        return Ok(req.into_response(resp));
+    }
+    let lang = form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| i18n::Lang::parse(&v));
+    let behind_proxy = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.settings.behind_proxy)
+        .unwrap_or(false);
+    let secure = auth::is_https(req.request(), behind_proxy);
+    let mut res = next.call(req).await?.map_into_boxed_body();
+    let h = res.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; frame-ancestors 'none'"),
+    );
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if let Some(l) = lang {
+        let c = auth::cookie(auth::LANG_COOKIE, l.as_str().to_string(), secure);
+        let _ = res.response_mut().add_cookie(&c);
+    }
+    Ok(res)
+}
+
+pub fn state(pool: Pool, settings: Settings) -> web::Data<AppState> {
+    web::Data::new(AppState { pool, settings })
+}
+
+/// Builds the server on a bound listener (tests bind port 0).
+pub fn server(
+    state: web::Data<AppState>,
+    listener: std::net::TcpListener,
+    workers: Option<usize>,
+) -> std::io::Result<actix_web::dev::Server> {
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::PayloadConfig::new(4 * 1024 * 1024))
+            .wrap(from_fn(guard))
+            .wrap(
+                actix_web::middleware::Logger::new("%a \"%r\" %s %Dms").log_target("chidao::http"),
+            )
+            .configure(routes)
+            .default_service(web::to(|| async {
+                Err::<HttpResponse, _>(AppError::NotFound)
+            }))
+    })
+    .listen(listener)?;
+    if let Some(w) = workers {
+        server = server.workers(w);
+    }
+    Ok(server.run())
+}

@@ -1,0 +1,274 @@
+//! Logging in and out, and the person's own settings.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use chrono::Duration;
+
+use crate::error::{AppError, AppResult};
+use crate::models::{session, user};
+use crate::web::auth::{self, Auth};
+use crate::web::form::Form;
+use crate::web::pages::{redirect, render_status, Ctx, Errors};
+use crate::web::AppState;
+
+pub async fn home(auth: Auth) -> AppResult<HttpResponse> {
+    Ok(redirect(if auth.user.is_some() {
+        "/tasks"
+    } else {
+        "/login"
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    ctx: Ctx,
+    email: String,
+    next: String,
+    error: &'static str,
+    pre: String,
+}
+
+/// Only local paths are followed after login, never another site.
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_string()
+    } else {
+        "/tasks".to_string()
+    }
+}
+
+fn login_page(
+    req: &HttpRequest,
+    auth: &Auth,
+    email: &str,
+    next: &str,
+    error: &'static str,
+    status: actix_web::http::StatusCode,
+) -> AppResult<HttpResponse> {
+    // Before there is a session, the form's CSRF token is checked against a cookie of its own.
+    let pre = req
+        .cookie(auth::PRE_SESSION_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|v| v.len() == 64)
+        .unwrap_or_else(session::random_token);
+    let page = LoginPage {
+        ctx: Ctx::new(auth),
+        email: email.to_string(),
+        next: safe_next(next),
+        error,
+        pre: pre.clone(),
+    };
+    let mut resp = render_status(&page, status)?;
+    let secure = auth::is_https(req, behind_proxy(req));
+    resp.add_cookie(&auth::cookie(auth::PRE_SESSION_COOKIE, pre, secure))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(resp)
+}
+
+fn behind_proxy(req: &HttpRequest) -> bool {
+    req.app_data::<web::Data<AppState>>()
+        .map(|s| s.settings.behind_proxy)
+        .unwrap_or(false)
+}
+
+pub async fn login_form(req: HttpRequest, auth: Auth) -> AppResult<HttpResponse> {
+    let next = form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(k, _)| k == "next")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    if auth.user.is_some() {
+        return Ok(redirect(&safe_next(&next)));
+    }
+    login_page(&req, &auth, "", &next, "", actix_web::http::StatusCode::OK)
+}
+
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    form: Form,
+) -> AppResult<HttpResponse> {
+    let pre = req
+        .cookie(auth::PRE_SESSION_COOKIE)
+        .map(|c| c.value().to_string())
+        .unwrap_or_default();
+    if !auth::constant_time_eq(form.get("csrf").as_bytes(), pre.as_bytes()) {
+        return Err(AppError::Forbidden);
+    }
+    let email = form.get("email").trim().to_lowercase();
+    let password = form.get("password").to_string();
+    let next = form.get("next").to_string();
+    let s = &state.settings;
+    let account_key = format!("account:{email}");
+    let address_key = format!("address:{}", auth::client_address(&req, s.behind_proxy));
+    let window = Duration::minutes(s.login_window_minutes);
+    let limits = [
+        (account_key.clone(), s.login_max_per_account),
+        (address_key.clone(), s.login_max_per_address),
+    ];
+    let result = crate::db::run(&state.pool, move |conn| {
+        let keys: Vec<(&str, i64)> = limits.iter().map(|(k, m)| (k.as_str(), *m)).collect();
+        if let Some(wait) = session::login_blocked(conn, &keys, window)? {
+            return Err(AppError::TooManyAttempts {
+                retry_after_secs: wait,
+            });
+        }
+        let found = user::by_email(conn, &email)?;
+        let ok = match &found {
+            Some((u, hash)) => user::verify_password(hash, &password) && u.active,
+            None => {
+                user::verify_password(user::dummy_hash(), &password);
+                false
+            }
+        };
+        if !ok {
+            session::record_login_failure(conn, &[&account_key, &address_key])?;
+            return Ok(None);
+        }
+        session::clear_login_failures(conn, &account_key)?;
+        let (u, _) = found.expect("checked above");
+        Ok(Some((session::create(conn, u.id)?, u.lang)))
+    })
+    .await?;
+    match result {
+        Some((token, lang)) => {
+            let secure = auth::is_https(&req, s.behind_proxy);
+            let mut resp = redirect(&safe_next(&next));
+            resp.add_cookie(&auth::cookie(auth::SESSION_COOKIE, token, secure))
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            resp.add_cookie(&auth::cookie(auth::LANG_COOKIE, lang, secure))
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            resp.add_removal_cookie(&auth::removal(auth::PRE_SESSION_COOKIE))
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok(resp)
+        }
+        None => login_page(
+            &req,
+            &auth,
+            form.get("email"),
+            &next,
+            "login.failed",
+            actix_web::http::StatusCode::UNAUTHORIZED,
+        ),
+    }
+}
+
+pub async fn logout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    form: Form,
+) -> AppResult<HttpResponse> {
+    if auth.user.is_some() {
+        auth.post(&form)?;
+        if let Some(c) = req.cookie(auth::SESSION_COOKIE) {
+            let token = c.value().to_string();
+            crate::db::run(&state.pool, move |conn| session::delete(conn, &token)).await?;
+        }
+    }
+    let mut resp = redirect("/login");
+    resp.add_removal_cookie(&auth::removal(auth::SESSION_COOKIE))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(resp)
+}
+
+#[derive(Template)]
+#[template(path = "me.html")]
+struct MePage {
+    ctx: Ctx,
+    email: String,
+    role: String,
+    unit: String,
+    errors: Errors,
+}
+
+async fn me_page(
+    state: &web::Data<AppState>,
+    auth: &Auth,
+    errors: Errors,
+) -> AppResult<HttpResponse> {
+    let u = auth.user()?.clone();
+    let unit_id = u.unit_id;
+    let unit = crate::db::run(&state.pool, move |conn| match unit_id {
+        Some(id) => Ok(crate::models::unit::get(conn, id)?.name),
+        None => Ok(String::new()),
+    })
+    .await?;
+    let status = if errors.is_empty() {
+        actix_web::http::StatusCode::OK
+    } else {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_status(
+        &MePage {
+            ctx: Ctx::new(auth),
+            email: u.email,
+            role: u.role,
+            unit,
+            errors,
+        },
+        status,
+    )
+}
+
+pub async fn me(state: web::Data<AppState>, auth: Auth) -> AppResult<HttpResponse> {
+    me_page(&state, &auth, Errors::default()).await
+}
+
+/// Language, or a new password (which ends every other session: the current one is replaced).
+pub async fn save_me(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    form: Form,
+) -> AppResult<HttpResponse> {
+    let actor = auth.post(&form)?;
+    if let Some(lang) = crate::web::i18n::Lang::parse(form.get("lang")) {
+        crate::db::run(&state.pool, move |conn| {
+            user::set_lang(conn, actor.user_id, lang.as_str())
+        })
+        .await?;
+        let mut resp = redirect("/me?done=saved");
+        resp.add_cookie(&auth::cookie(
+            auth::LANG_COOKIE,
+            lang.as_str().into(),
+            auth::is_https(&req, state.settings.behind_proxy),
+        ))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+        return Ok(resp);
+    }
+    let current = form.get("current_password").to_string();
+    let new = form.get("new_password").to_string();
+    let mut errors = Errors::default();
+    if new.chars().count() < user::MIN_PASSWORD_LEN {
+        errors.add("new_password", "error.password_short");
+    }
+    if new != form.get("confirm_password") {
+        errors.add("confirm_password", "error.password_mismatch");
+    }
+    let email = auth.user()?.email.clone();
+    let current_ok = crate::db::run(&state.pool, move |conn| {
+        Ok(user::by_email(conn, &email)?.is_some_and(|(_, h)| user::verify_password(&h, &current)))
+    })
+    .await?;
+    if !current_ok {
+        errors.add("current_password", "error.password_wrong");
+    }
+    if !errors.is_empty() {
+        return me_page(&state, &auth, errors).await;
+    }
+    let token = crate::db::run(&state.pool, move |conn| {
+        user::set_password(conn, actor.user_id, &new)?;
+        session::create(conn, actor.user_id)
+    })
+    .await?;
+    let mut resp = redirect("/me?done=password");
+    resp.add_cookie(&auth::cookie(
+        auth::SESSION_COOKIE,
+        token,
+        auth::is_https(&req, state.settings.behind_proxy),
+    ))
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(resp)
+}

@@ -1,0 +1,650 @@
+//! The inbox, a task's page, and everything done to a task from it.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use chrono::NaiveDate;
+
+use crate::domain::dates::{parse_date, today_in_vietnam};
+use crate::domain::filetype;
+use crate::domain::permissions::{decide, Action, Actor, Decision, Target};
+use crate::domain::status::{Move, Status, Timeliness};
+use crate::error::{AppError, AppResult};
+use crate::models::attachment::{self, Attachment, Upload};
+use crate::models::directive::{self, Directive, Item};
+use crate::models::journal::{self, Entry};
+use crate::models::task::{self, Filter, ListRow, NewReport, Outcome, ReportRow, Sort, Task};
+use crate::models::unit::{self, Unit};
+use crate::web::auth::Auth;
+use crate::web::form::Form;
+use crate::web::pages::{redirect, render, render_status, Ctx, Errors};
+use crate::web::AppState;
+
+pub fn today() -> NaiveDate {
+    today_in_vietnam(chrono::Utc::now())
+}
+
+/// Reads the list filters from a query string. A unit person with no status chosen lands on
+/// their open tasks; everyone else on all tasks.
+pub fn parse_filter(query: &str, actor: &Actor) -> Filter {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+    };
+    let statuses = match get("status").as_deref() {
+        None if actor.role.is_unit_role() => Some(Status::OPEN.to_vec()),
+        None | Some("") | Some("all") => None,
+        Some("open") => Some(Status::OPEN.to_vec()),
+        Some(s) => Status::parse(s).map(|s| vec![s]),
+    };
+    Filter {
+        statuses,
+        bucket: get("bucket").and_then(|b| Timeliness::parse(&b)),
+        unit_id: get("unit").and_then(|v| v.parse().ok()),
+        directive_id: get("directive").and_then(|v| v.parse().ok()),
+        due_from: get("due_from").and_then(|v| parse_date(&v)),
+        due_to: get("due_to").and_then(|v| parse_date(&v)),
+        q: get("q").unwrap_or_default().chars().take(200).collect(),
+        sort: get("sort")
+            .and_then(|s| Sort::parse(&s))
+            .unwrap_or_default(),
+        page: get("page")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1)
+            .clamp(1, 100_000),
+    }
+}
+
+/// The filter as it is written in the URL (status as chosen, dates ISO), for links and forms.
+pub struct FilterView {
+    pub status: String,
+    pub bucket: String,
+    pub unit: String,
+    pub directive: String,
+    pub due_from: String,
+    pub due_to: String,
+    pub q: String,
+    pub sort: String,
+}
+
+impl FilterView {
+    fn of(f: &Filter) -> Self {
+        let status = match &f.statuses {
+            None => "all".to_string(),
+            Some(s) if s.as_slice() == Status::OPEN => "open".to_string(),
+            Some(s) => s
+                .first()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+        };
+        FilterView {
+            status,
+            bucket: f.bucket.map(|b| b.as_str().to_string()).unwrap_or_default(),
+            unit: f.unit_id.map(|u| u.to_string()).unwrap_or_default(),
+            directive: f.directive_id.map(|d| d.to_string()).unwrap_or_default(),
+            due_from: f.due_from.map(|d| d.to_string()).unwrap_or_default(),
+            due_to: f.due_to.map(|d| d.to_string()).unwrap_or_default(),
+            q: f.q.clone(),
+            sort: f.sort.as_str().to_string(),
+        }
+    }
+
+    /// The list URL with these filters and another page or sort.
+    pub fn url(&self, page: i64, sort: &str) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("status", &self.status),
+            ("bucket", &self.bucket),
+            ("unit", &self.unit),
+            ("directive", &self.directive),
+            ("due_from", &self.due_from),
+            ("due_to", &self.due_to),
+            ("q", &self.q),
+        ] {
+            if !v.is_empty() {
+                s.append_pair(k, v);
+            }
+        }
+        s.append_pair("sort", sort);
+        if page > 1 {
+            s.append_pair("page", &page.to_string());
+        }
+        format!("/tasks?{}", s.finish())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "tasks/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    rows: Vec<ListRow>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    f: FilterView,
+    units: Vec<Unit>,
+    directives: Vec<directive::DirectiveRow>,
+    statuses: Vec<&'static str>,
+    buckets: Vec<&'static str>,
+    sorts: Vec<&'static str>,
+}
+
+pub async fn inbox(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+) -> AppResult<HttpResponse> {
+    let actor = auth.actor()?;
+    let filter = parse_filter(req.query_string(), &actor);
+    let f = filter.clone();
+    let (rows, total, units, directives) = crate::db::run(&state.pool, move |conn| {
+        let (rows, total) = task::list(conn, &actor, &f, today())?;
+        // Pickers list what the person may filter by: everything for the ministry, nothing to
+        // choose for a unit (their scope is fixed).
+        let (units, directives) = if task::sees_all(actor.role) {
+            (unit::list(conn, "", true)?, directive::list(conn)?)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        Ok((rows, total, units, directives))
+    })
+    .await?;
+    let pages = ((total + task::PAGE_SIZE - 1) / task::PAGE_SIZE).max(1);
+    render(&ListPage {
+        ctx: Ctx::new(&auth),
+        rows,
+        total,
+        page: filter.page,
+        pages,
+        f: FilterView::of(&filter),
+        units,
+        directives,
+        statuses: Status::ALL.iter().map(|s| s.as_str()).collect(),
+        buckets: Timeliness::ALL.iter().map(|b| b.as_str()).collect(),
+        sorts: Sort::ALL.iter().map(|s| s.as_str()).collect(),
+    })
+}
+
+/// What a person typed into one of the task page's forms, kept when it has to be shown again.
+#[derive(Default, Clone)]
+pub struct Typed {
+    pub form: String,
+    pub text: String,
+    pub percent: String,
+    pub errors: Errors,
+}
+
+#[derive(Template)]
+#[template(path = "tasks/show.html")]
+struct ShowPage {
+    ctx: Ctx,
+    task: Task,
+    bucket: String,
+    directive: Directive,
+    conference: String,
+    item: Item,
+    lead: String,
+    coordinators: Vec<String>,
+    journal: Vec<Entry>,
+    reports: Vec<(ReportRow, Vec<Attachment>)>,
+    other_files: Vec<Attachment>,
+    can: Can,
+    typed: Typed,
+}
+
+/// Which actions the task page offers: allowed for this person and possible in this status.
+pub struct Can {
+    pub start: bool,
+    pub progress: bool,
+    pub complete: bool,
+    pub confirm: bool,
+    pub ret: bool,
+    pub cancel: bool,
+    pub edit: bool,
+    pub comment: bool,
+}
+
+fn can(actor: &Actor, scoped: &task::Scoped) -> Can {
+    let s = scoped.task.status();
+    let t = Target::Task(scoped.scope());
+    let ok = |a: Action| decide(actor, a, t) == Decision::Allow;
+    Can {
+        start: ok(Action::StartTask) && Move::Start.apply(s).is_some(),
+        progress: ok(Action::AddProgress) && matches!(s, Status::Assigned | Status::InProgress),
+        complete: ok(Action::ReportCompletion) && Move::ReportCompletion.apply(s).is_some(),
+        confirm: ok(Action::ConfirmCompletion) && Move::Confirm.apply(s).is_some(),
+        ret: ok(Action::ReturnCompletion) && Move::Return.apply(s).is_some(),
+        cancel: ok(Action::CancelTask) && Move::Cancel.apply(s).is_some(),
+        edit: ok(Action::EditTask) && s.is_open(),
+        comment: ok(Action::Comment),
+    }
+}
+
+/// Loads a task the person may see; anything else is "not found".
+async fn visible(state: &web::Data<AppState>, actor: Actor, id: i64) -> AppResult<task::Scoped> {
+    let scoped = crate::db::run(&state.pool, move |conn| task::scoped(conn, id)).await?;
+    match decide(&actor, Action::ViewTask, Target::Task(scoped.scope())) {
+        Decision::Allow => Ok(scoped),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+async fn show_page(
+    state: &web::Data<AppState>,
+    auth: &Auth,
+    id: i64,
+    typed: Typed,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let actor = auth.actor()?;
+    let scoped = visible(state, actor, id).await?;
+    let can = can(&actor, &scoped);
+    let task = scoped.task;
+    let coordinator_ids = scoped.coordinators;
+    let t = task.clone();
+    let (directive, conference, item, lead, coordinators, journal, reports, files) =
+        crate::db::run(&state.pool, move |conn| {
+            let task = t;
+            let d = directive::get(conn, task.directive_id)?;
+            let conf = match d.conference_id {
+                Some(c) => directive::conference(conn, c)?
+                    .map(|c| c.name)
+                    .unwrap_or_default(),
+                None => String::new(),
+            };
+            let item = directive::items(conn, d.id)?
+                .into_iter()
+                .find(|i| i.id == task.item_id)
+                .ok_or(AppError::NotFound)?;
+            let mut ids = coordinator_ids.clone();
+            ids.push(task.lead_unit_id);
+            let names = unit::names_by_id(conn, &ids)?;
+            let lead = names.get(&task.lead_unit_id).cloned().unwrap_or_default();
+            let mut coords: Vec<String> = coordinator_ids
+                .iter()
+                .filter_map(|i| names.get(i).cloned())
+                .collect();
+            coords.sort();
+            Ok((
+                d,
+                conf,
+                item,
+                lead,
+                coords,
+                journal::for_task(conn, id)?,
+                task::reports(conn, id)?,
+                attachment::for_task(conn, id)?,
+            ))
+        })
+        .await?;
+    let (mut by_report, other_files): (Vec<Attachment>, Vec<Attachment>) =
+        files.into_iter().partition(|a| a.report_id.is_some());
+    let reports = reports
+        .into_iter()
+        .map(|r| {
+            let mine: Vec<Attachment> = by_report
+                .iter()
+                .filter(|a| a.report_id == Some(r.id))
+                .cloned()
+                .collect();
+            by_report.retain(|a| a.report_id != Some(r.id));
+            (r, mine)
+        })
+        .collect();
+    let bucket = task
+        .timeliness(today())
+        .map(|b| b.as_str().to_string())
+        .unwrap_or_default();
+    render_status(
+        &ShowPage {
+            ctx: Ctx::new(auth),
+            task,
+            bucket,
+            directive,
+            conference,
+            item,
+            lead,
+            coordinators,
+            journal,
+            reports,
+            other_files,
+            can,
+            typed,
+        },
+        status,
+    )
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    show_page(
+        &state,
+        &auth,
+        path.into_inner(),
+        Typed::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "tasks/conflict.html")]
+struct ConflictPage {
+    ctx: Ctx,
+    action: String,
+    yours_version: String,
+    typed: Typed,
+    due_typed: String,
+    current: Task,
+    last_change: Option<Entry>,
+}
+
+impl ConflictPage {
+    fn action_key(&self) -> String {
+        format!("action.{}", self.action)
+    }
+}
+
+async fn conflict(
+    state: &web::Data<AppState>,
+    auth: &Auth,
+    action: &str,
+    form: &Form,
+    current: Task,
+) -> AppResult<HttpResponse> {
+    let id = current.id;
+    let last_change = crate::db::run(&state.pool, move |conn| {
+        Ok(journal::for_task(conn, id)?.pop())
+    })
+    .await?;
+    let page = ConflictPage {
+        ctx: Ctx::new(auth),
+        action: action.to_string(),
+        yours_version: form.get("version").to_string(),
+        typed: Typed {
+            form: action.to_string(),
+            text: form.get("text").to_string(),
+            percent: form.get("percent").to_string(),
+            errors: Errors::default(),
+        },
+        due_typed: form.get("due_on").to_string(),
+        current,
+        last_change,
+    };
+    render_status(&page, StatusCode::CONFLICT)
+}
+
+/// Checks each file: size, and that its content is what its name says. Field errors otherwise.
+fn uploads(form: &Form, errors: &mut Errors) -> Vec<Upload> {
+    let mut out = Vec::new();
+    for f in form.files("files") {
+        if f.too_large {
+            errors.add("files", "error.file_too_large");
+            continue;
+        }
+        match filetype::check(&f.file_name, &f.bytes) {
+            Ok(kind) => {
+                let ext = filetype::extension(&f.file_name);
+                out.push(Upload::new(
+                    &f.file_name,
+                    kind.content_type(&ext),
+                    f.bytes.clone(),
+                ));
+            }
+            Err(filetype::Rejection::Empty) => errors.add("files", "error.file_empty"),
+            Err(_) => errors.add("files", "error.file_type"),
+        }
+    }
+    if out.len() > 5 {
+        errors.add("files", "error.too_many_files");
+    }
+    out
+}
+
+/// Every change to a task arrives here: `/tasks/{id}/{action}`.
+pub async fn act(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<(i64, String)>,
+    form: Form,
+) -> AppResult<HttpResponse> {
+    let (id, action) = path.into_inner();
+    let actor = auth.post(&form)?;
+    let (needed, mv) = match action.as_str() {
+        "start" => (Action::StartTask, Some(Move::Start)),
+        "progress" => (Action::AddProgress, None),
+        "complete" => (Action::ReportCompletion, Some(Move::ReportCompletion)),
+        "confirm" => (Action::ConfirmCompletion, Some(Move::Confirm)),
+        "return" => (Action::ReturnCompletion, Some(Move::Return)),
+        "cancel" => (Action::CancelTask, Some(Move::Cancel)),
+        "comment" => (Action::Comment, None),
+        "edit" => (Action::EditTask, None),
+        _ => return Err(AppError::NotFound),
+    };
+    let scoped = crate::db::run(&state.pool, move |conn| task::scoped(conn, id)).await?;
+    match decide(&actor, needed, Target::Task(scoped.scope())) {
+        Decision::Allow => {}
+        Decision::Forbidden => return Err(AppError::Forbidden),
+        Decision::NotFound => return Err(AppError::NotFound),
+    }
+    let text = form.get("text").trim().to_string();
+    let mut errors = Errors::default();
+    if text.chars().count() > 10_000 {
+        errors.add("text", "error.too_long");
+    }
+    let files = if matches!(action.as_str(), "progress" | "complete") {
+        uploads(&form, &mut errors)
+    } else {
+        Vec::new()
+    };
+    let percent = match action.as_str() {
+        "progress" => match form.get("percent").trim().parse::<i32>() {
+            Ok(p) if (0..=100).contains(&p) => Some(p),
+            _ => {
+                errors.add("percent", "error.percent");
+                None
+            }
+        },
+        _ => None,
+    };
+    let needs_text = matches!(
+        action.as_str(),
+        "progress" | "complete" | "comment" | "edit"
+    ) || mv.is_some_and(|m| m.needs_reason());
+    if needs_text && text.is_empty() {
+        errors.add(
+            "text",
+            if mv.is_some_and(|m| m.needs_reason()) {
+                "error.reason_required"
+            } else {
+                "error.required"
+            },
+        );
+    }
+    let due = parse_date(form.get("due_on"));
+    if action == "edit" && !form.get("due_on").trim().is_empty() && due.is_none() {
+        errors.add("due_on", "error.date");
+    }
+    if !errors.is_empty() {
+        let typed = Typed {
+            form: action.clone(),
+            text: form.get("text").to_string(),
+            percent: form.get("percent").to_string(),
+            errors,
+        };
+        if action == "edit" {
+            return edit_page(
+                &state,
+                &auth,
+                id,
+                form.get("due_on").to_string(),
+                text,
+                typed.errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+        return show_page(&state, &auth, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let Ok(version) = form.get("version").trim().parse::<i32>() else {
+        return Err(AppError::BadRequest("version".into()));
+    };
+    let storage = state.storage();
+    let store = storage.clone();
+    let kept = files.clone();
+    let act = action.clone();
+    let outcome = crate::db::run(&state.pool, move |conn| {
+        let report_kind = if act == "complete" {
+            "completion"
+        } else {
+            "progress"
+        };
+        let report = NewReport {
+            kind: report_kind,
+            text: &text,
+            percent,
+            files: &files,
+        };
+        match (act.as_str(), mv) {
+            ("progress", _) => task::add_progress(conn, &store, &actor, id, version, report),
+            ("comment", _) => {
+                task::add_comment(conn, &store, &actor, id, &text).map(|_| Outcome::Done)
+            }
+            ("edit", _) => task::change_due_date(conn, &actor, id, version, due, &text),
+            (_, Some(mv)) => {
+                task::apply_move(conn, &store, &actor, id, version, mv, report, today())
+            }
+            _ => Err(AppError::NotFound),
+        }
+    })
+    .await;
+    let outcome = match outcome {
+        Ok(o) => o,
+        Err(e) => {
+            storage.discard(&kept);
+            return Err(e);
+        }
+    };
+    match outcome {
+        Outcome::Done => Ok(redirect(&format!("/tasks/{id}?done={action}"))),
+        Outcome::Stale(current) => conflict(&state, &auth, &action, &form, *current).await,
+        Outcome::NotNow(_) => {
+            let current = crate::db::run(&state.pool, move |conn| task::get(conn, id)).await?;
+            conflict(&state, &auth, &action, &form, current).await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "tasks/edit.html")]
+struct EditPage {
+    ctx: Ctx,
+    task: Task,
+    item: Item,
+    due_on: String,
+    text: String,
+    errors: Errors,
+}
+
+async fn edit_page(
+    state: &web::Data<AppState>,
+    auth: &Auth,
+    id: i64,
+    due_on: String,
+    text: String,
+    errors: Errors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let actor = auth.actor()?;
+    let scoped = visible(state, actor, id).await?;
+    if decide(&actor, Action::EditTask, Target::Task(scoped.scope())) != Decision::Allow {
+        return Err(AppError::Forbidden);
+    }
+    let task = scoped.task;
+    let (item_id, directive_id) = (task.item_id, task.directive_id);
+    let item = crate::db::run(&state.pool, move |conn| {
+        directive::items(conn, directive_id)?
+            .into_iter()
+            .find(|i| i.id == item_id)
+            .ok_or(AppError::NotFound)
+    })
+    .await?;
+    render_status(
+        &EditPage {
+            ctx: Ctx::new(auth),
+            task,
+            item,
+            due_on,
+            text,
+            errors,
+        },
+        status,
+    )
+}
+
+pub async fn edit_form(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let due = crate::db::run(&state.pool, move |conn| task::get(conn, id))
+        .await?
+        .due_on;
+    edit_page(
+        &state,
+        &auth,
+        id,
+        due.map(|d| d.to_string()).unwrap_or_default(),
+        String::new(),
+        Errors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Serves an attachment to those who may see its task, always as a download.
+pub async fn download(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let actor = auth.actor()?;
+    let id = path.into_inner();
+    let a = crate::db::run(&state.pool, move |conn| attachment::get(conn, id)).await?;
+    visible(&state, actor, a.task_id).await?;
+    let dir = state.settings.attachments_dir();
+    let meta = a.clone();
+    let bytes =
+        crate::db::run(&state.pool, move |conn| attachment::read(conn, &dir, &meta)).await?;
+    let encoded: String = form_urlencoded::byte_serialize(a.original_name.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
+    let ascii: String = a
+        .original_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok(HttpResponse::Ok()
+        .content_type(a.content_type.clone())
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+        ))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(bytes))
+}
