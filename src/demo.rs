@@ -147,7 +147,7 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
     )?;
     let first = NewDirective {
         conference_id: Some(conference),
-        number: format!("{}/TB-BKHCN", 1200 + today.format("%j").to_string().parse::<u32>().unwrap_or(1) % 700),
+        number: "215/TB-BKHCN".into(),
         issued_on: day(-90),
         signer: "Thứ trưởng Lê Xuân Định".into(),
         title: "Kết luận của Thứ trưởng Lê Xuân Định tại Hội nghị giao ban công tác khoa học và công nghệ địa phương".into(),
@@ -227,15 +227,19 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
         role: Role::Secretariat,
         unit_id: None,
     };
-    let first_tasks = directive::tasks_by_item(conn, first_id)?;
+    let first_item = directive::items(conn, first_id)?[0].id;
+    let first_tasks: Vec<_> = directive::tasks_by_item(conn, first_id)?
+        .into_iter()
+        .filter(|t| t.item_id == first_item)
+        .collect();
     let heads: std::collections::HashMap<i64, i64> = ids
         .iter()
         .filter(|(_, r, _)| *r == Role::UnitHead)
         .filter_map(|(id, _, u)| u.map(|u| (u, *id)))
         .collect();
     let system_head = ids[3].0;
-    for (i, (_, task_id, _, _, _)) in first_tasks.iter().enumerate() {
-        let t = task::get(conn, *task_id)?;
+    for (i, it) in first_tasks.iter().enumerate() {
+        let t = task::get(conn, it.task_id)?;
         let head = Actor {
             user_id: *heads.get(&t.lead_unit_id).unwrap_or(&system_head),
             role: Role::UnitHead,
@@ -257,9 +261,11 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
                 task::apply_move(
                     conn,
                     &storage,
-                    &head,
-                    t.id,
-                    t.version,
+                    task::Edit {
+                        actor: &head,
+                        task_id: t.id,
+                        version: t.version,
+                    },
                     Move::ReportCompletion,
                     NewReport {
                         kind: "completion",
@@ -272,9 +278,11 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
                 task::apply_move(
                     conn,
                     &storage,
-                    &sec,
-                    t.id,
-                    t.version + 1,
+                    task::Edit {
+                        actor: &sec,
+                        task_id: t.id,
+                        version: t.version + 1,
+                    },
                     Move::Confirm,
                     report(""),
                     day(-22),
@@ -284,9 +292,11 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
                 task::apply_move(
                     conn,
                     &storage,
-                    &head,
-                    t.id,
-                    t.version,
+                    task::Edit {
+                        actor: &head,
+                        task_id: t.id,
+                        version: t.version,
+                    },
                     Move::ReportCompletion,
                     NewReport {
                         kind: "completion",
@@ -299,9 +309,11 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
                 task::apply_move(
                     conn,
                     &storage,
-                    &sec,
-                    t.id,
-                    t.version + 1,
+                    task::Edit {
+                        actor: &sec,
+                        task_id: t.id,
+                        version: t.version + 1,
+                    },
                     Move::Confirm,
                     report(""),
                     day(-8),
@@ -311,9 +323,11 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
                 task::apply_move(
                     conn,
                     &storage,
-                    &head,
-                    t.id,
-                    t.version,
+                    task::Edit {
+                        actor: &head,
+                        task_id: t.id,
+                        version: t.version,
+                    },
                     Move::ReportCompletion,
                     NewReport {
                         kind: "completion",
@@ -328,9 +342,11 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
                 task::add_progress(
                     conn,
                     &storage,
-                    &head,
-                    t.id,
-                    t.version,
+                    task::Edit {
+                        actor: &head,
+                        task_id: t.id,
+                        version: t.version,
+                    },
                     NewReport {
                         kind: "progress",
                         text: "Đang lấy ý kiến các sở, ngành về dự thảo Kế hoạch.",
@@ -343,9 +359,11 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
                 task::apply_move(
                     conn,
                     &storage,
-                    &sec,
-                    t.id,
-                    t.version,
+                    task::Edit {
+                        actor: &sec,
+                        task_id: t.id,
+                        version: t.version,
+                    },
                     Move::Cancel,
                     report("Địa phương đã thực hiện theo văn bản khác của Bộ."),
                     today,
@@ -355,23 +373,27 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
         }
     }
     let khtc = unit_id(conn, "Cục Kế hoạch - Tài chính")?;
-    if let Some((_, tid, _, _, _)) = first_tasks.iter().find(|r| {
-        task::get(conn, r.1)
-            .map(|t| t.lead_unit_id == khtc)
-            .unwrap_or(false)
-    }) {
+    let khtc_task: Option<i64> = tasks::table
+        .filter(tasks::directive_id.eq(first_id))
+        .filter(tasks::lead_unit_id.eq(khtc))
+        .select(tasks::id)
+        .first(conn)
+        .optional()?;
+    if let Some(tid) = khtc_task {
         let staff = Actor {
             user_id: ids[8].0,
             role: Role::UnitStaff,
             unit_id: Some(khtc),
         };
-        let t = task::get(conn, *tid)?;
+        let t = task::get(conn, tid)?;
         task::add_progress(
             conn,
             &storage,
-            &staff,
-            t.id,
-            t.version,
+            task::Edit {
+                actor: &staff,
+                task_id: t.id,
+                version: t.version,
+            },
             NewReport {
                 kind: "progress",
                 text: "Đã hoàn thành dự thảo lần 2, đang xin ý kiến Vụ Pháp chế.",
@@ -519,7 +541,7 @@ pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<()> {
             // About 2,000 tasks a transaction: big enough to be fast, small enough for memory.
             while batch.len() < 2000 && made + (batch.len() as u64) < n {
                 directive_no += 1;
-                let age = rng.below(720) as u64; // issued up to two years ago
+                let age = rng.below(720); // issued up to two years ago
                 let issued = today - Days::new(age);
                 let d_id: i64 = diesel::insert_into(directives::table)
                     .values((

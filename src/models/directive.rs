@@ -122,11 +122,17 @@ pub fn list(conn: &mut DbConn) -> AppResult<Vec<DirectiveRow>> {
         .load(conn)?)
 }
 
-/// Per item: each task's id, lead unit name and status, for the directive page.
-pub fn tasks_by_item(
-    conn: &mut DbConn,
-    directive_id: i64,
-) -> AppResult<Vec<(i64, i64, String, String, Option<NaiveDate>)>> {
+/// One task of a directive as its page lists it under the item.
+#[derive(Debug, Clone, Queryable, Serialize)]
+pub struct ItemTask {
+    pub item_id: i64,
+    pub task_id: i64,
+    pub unit: String,
+    pub status: String,
+    pub due_on: Option<NaiveDate>,
+}
+
+pub fn tasks_by_item(conn: &mut DbConn, directive_id: i64) -> AppResult<Vec<ItemTask>> {
     Ok(tasks::table
         .inner_join(units::table)
         .filter(tasks::directive_id.eq(directive_id))

@@ -399,17 +399,28 @@ pub struct NewReport<'a> {
     pub files: &'a [crate::models::attachment::Upload],
 }
 
+/// Who changes which task, and the version of it they saw.
+#[derive(Clone, Copy)]
+pub struct Edit<'a> {
+    pub actor: &'a Actor,
+    pub task_id: i64,
+    pub version: i32,
+}
+
 /// Moves a task to another status, with an optional report, in one transaction.
 pub fn apply_move(
     conn: &mut DbConn,
     storage: &crate::models::attachment::Storage,
-    actor: &Actor,
-    task_id: i64,
-    version: i32,
+    edit: Edit,
     mv: Move,
     report: NewReport,
     today: NaiveDate,
 ) -> AppResult<Outcome> {
+    let Edit {
+        actor,
+        task_id,
+        version,
+    } = edit;
     conn.transaction(|conn| {
         let task = get(conn, task_id)?;
         if task.version != version {
@@ -498,11 +509,14 @@ fn insert_report(
 pub fn add_progress(
     conn: &mut DbConn,
     storage: &crate::models::attachment::Storage,
-    actor: &Actor,
-    task_id: i64,
-    version: i32,
+    edit: Edit,
     report: NewReport,
 ) -> AppResult<Outcome> {
+    let Edit {
+        actor,
+        task_id,
+        version,
+    } = edit;
     conn.transaction(|conn| {
         let task = get(conn, task_id)?;
         if task.version != version {
@@ -582,12 +596,15 @@ pub fn add_comment(
 /// The secretariat changes a task's due date, saying why.
 pub fn change_due_date(
     conn: &mut DbConn,
-    actor: &Actor,
-    task_id: i64,
-    version: i32,
+    edit: Edit,
     due: Option<NaiveDate>,
     reason: &str,
 ) -> AppResult<Outcome> {
+    let Edit {
+        actor,
+        task_id,
+        version,
+    } = edit;
     conn.transaction(|conn| {
         let task = get(conn, task_id)?;
         if task.version != version || !claim(conn, task_id, version)? {

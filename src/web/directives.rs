@@ -8,7 +8,8 @@ use crate::domain::dates::parse_date;
 use crate::domain::permissions::{allowed, Action, Actor, Target};
 use crate::error::{AppError, AppResult};
 use crate::models::directive::{
-    self, Assignee, Conference, Directive, DirectiveRow, Item, NewDirective, NewItem, RECURRENCES,
+    self, Assignee, Conference, Directive, DirectiveRow, Item, ItemTask, NewDirective, NewItem,
+    RECURRENCES,
 };
 use crate::models::session::random_token;
 use crate::models::unit::{self, Group, Unit};
@@ -47,7 +48,7 @@ struct ShowPage {
     ctx: Ctx,
     d: Directive,
     conference: Option<Conference>,
-    items: Vec<(Item, Vec<(i64, String, String, Option<chrono::NaiveDate>)>)>,
+    items: Vec<(Item, Vec<ItemTask>)>,
 }
 
 pub async fn show(
@@ -76,8 +77,8 @@ pub async fn show(
         .map(|i| {
             let mine = tasks
                 .iter()
-                .filter(|t| t.0 == i.id)
-                .map(|t| (t.1, t.2.clone(), t.3.clone(), t.4))
+                .filter(|t| t.item_id == i.id)
+                .cloned()
                 .collect();
             (i, mine)
         })

@@ -68,6 +68,17 @@ impl Ctx {
         dates::format_date(*d)
     }
 
+    /// A journal value as people read it: statuses by name, dates as dd/mm/yyyy.
+    pub fn journal_value(&self, kind: &str, v: &str) -> String {
+        match kind {
+            "status" => self.status(v).to_string(),
+            "due_date" => dates::parse_date(v)
+                .map(dates::format_date)
+                .unwrap_or_else(|| v.to_string()),
+            _ => v.to_string(),
+        }
+    }
+
     pub fn time(&self, t: &NaiveDateTime) -> String {
         dates::format_timestamp(*t)
     }

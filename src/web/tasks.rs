@@ -494,8 +494,11 @@ pub async fn act(
         }
         return show_page(&state, &auth, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    let Ok(version) = form.get("version").trim().parse::<i32>() else {
-        return Err(AppError::BadRequest("version".into()));
+    // A comment changes nothing that can conflict, so it carries no version.
+    let version = match (action.as_str(), form.get("version").trim().parse::<i32>()) {
+        ("comment", _) => 0,
+        (_, Ok(v)) => v,
+        (_, Err(_)) => return Err(AppError::BadRequest("version".into())),
     };
     let storage = state.storage();
     let store = storage.clone();
@@ -513,15 +516,18 @@ pub async fn act(
             percent,
             files: &files,
         };
+        let edit = task::Edit {
+            actor: &actor,
+            task_id: id,
+            version,
+        };
         match (act.as_str(), mv) {
-            ("progress", _) => task::add_progress(conn, &store, &actor, id, version, report),
+            ("progress", _) => task::add_progress(conn, &store, edit, report),
             ("comment", _) => {
                 task::add_comment(conn, &store, &actor, id, &text).map(|_| Outcome::Done)
             }
-            ("edit", _) => task::change_due_date(conn, &actor, id, version, due, &text),
-            (_, Some(mv)) => {
-                task::apply_move(conn, &store, &actor, id, version, mv, report, today())
-            }
+            ("edit", _) => task::change_due_date(conn, edit, due, &text),
+            (_, Some(mv)) => task::apply_move(conn, &store, edit, mv, report, today()),
             _ => Err(AppError::NotFound),
         }
     })

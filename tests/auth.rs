@@ -1,0 +1,281 @@
+//! Logging in and out, sessions, CSRF, Origin, login limits, health.
+
+use chidao::domain::permissions::Role;
+
+use crate::support::{backends, each_backend, Body, TestApp, PASSWORD};
+
+#[test]
+fn healthz_answers_once_the_database_does() {
+    each_backend(|app| {
+        let r = app.client().get("/healthz");
+        assert_eq!(r.status, 200);
+        assert_eq!(r.json()["database"], "ok");
+    });
+}
+
+#[test]
+fn healthz_is_503_when_the_database_is_unreachable() {
+    // A pool whose database refuses connections: nothing listens on port 1.
+    let pool = diesel::r2d2::Pool::builder()
+        .connection_timeout(std::time::Duration::from_millis(500))
+        .build_unchecked(chidao::db::Manager::new(
+            "postgres://nobody@127.0.0.1:1/none",
+        ));
+    let dir = std::env::temp_dir().join(crate::support::unique("chidao_down"));
+    let state = chidao::web::state(pool, crate::support::default_settings(dir));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let s = chidao::web::server(state, listener, Some(1)).unwrap();
+            tx.send(s.handle()).unwrap();
+            s.await.unwrap();
+        })
+    });
+    let handle = rx.recv().unwrap();
+    let r = crate::support::Client::new(&base).get("/healthz");
+    assert_eq!(r.status, 503);
+    assert_eq!(r.json()["status"], "unavailable");
+    actix_web::rt::System::new().block_on(handle.stop(false));
+}
+
+#[test]
+fn login_logout_and_session_cookie() {
+    each_backend(|app| {
+        let email = app.add_user(Role::Leader, None);
+        let mut c = app.client();
+        // A page that needs a login sends the browser to it, and back afterwards.
+        let r = c.get("/tasks?status=open");
+        assert_eq!(r.status, 303);
+        assert_eq!(r.location(), "/login?next=%2Ftasks%3Fstatus%3Dopen");
+
+        let wrong = c.login(&email, "not the password");
+        assert_eq!(wrong.status, 401);
+        assert!(wrong.body.contains("không đúng"), "{}", wrong.body);
+        assert!(
+            wrong.body.contains(&format!("value=\"{email}\"")),
+            "the typed email is kept"
+        );
+
+        let pre_cookie = c.cookies.get("chidao_pre").cloned();
+        let page = c.get("/login");
+        let pre = page.input("csrf").unwrap();
+        let r = c.send(
+            "POST",
+            "/login",
+            Body::Form(&[
+                ("csrf", &pre),
+                ("email", &email.to_uppercase()),
+                ("password", PASSWORD),
+                ("next", "//evil.example/"),
+            ]),
+        );
+        assert_eq!(r.status, 303);
+        assert_eq!(r.location(), "/tasks", "only local paths are followed");
+        let set = r.headers.get("set-cookie").unwrap().join("\n");
+        assert!(set.contains("chidao_session="));
+        let session_line = set
+            .lines()
+            .find(|l| l.starts_with("chidao_session="))
+            .unwrap();
+        assert!(
+            session_line.contains("HttpOnly") && session_line.contains("SameSite=Lax"),
+            "{session_line}"
+        );
+        assert!(!session_line.contains("Secure"), "plain HTTP here");
+        let session = c.cookies.get("chidao_session").cloned().unwrap();
+        assert_ne!(
+            Some(&session),
+            pre_cookie.as_ref(),
+            "a new session id at login"
+        );
+
+        assert_eq!(c.get("/tasks").status, 200);
+        let r = c.post("/logout", &[]);
+        assert_eq!(r.status, 303);
+        // The old cookie no longer opens anything.
+        let mut stale = app.client();
+        stale.cookies.insert("chidao_session".into(), session);
+        assert_eq!(stale.get("/tasks").status, 303);
+    });
+}
+
+#[test]
+fn https_behind_a_proxy_makes_cookies_secure() {
+    let app = TestApp::start_with(crate::support::Backend::Sqlite, |s| s.behind_proxy = true);
+    let email = app.add_user(Role::Leader, None);
+    let mut c = app.client();
+    c.extra_headers
+        .push(("X-Forwarded-Proto".into(), "https".into()));
+    let page = c.get("/login");
+    let pre = page.input("csrf").unwrap();
+    let r = c.send(
+        "POST",
+        "/login",
+        Body::Form(&[("csrf", &pre), ("email", &email), ("password", PASSWORD)]),
+    );
+    assert_eq!(r.status, 303);
+    let set = r.headers.get("set-cookie").unwrap().join("\n");
+    assert!(set
+        .lines()
+        .find(|l| l.starts_with("chidao_session="))
+        .unwrap()
+        .contains("Secure"));
+}
+
+#[test]
+fn deactivation_and_password_change_end_sessions_at_once() {
+    each_backend(|app| {
+        let mut admin = app.login_as(Role::Admin, None);
+        let mut staff = app.login_as(Role::UnitStaff, Some("Sở KH&CN Lạng Sơn"));
+        let mut second = app.client();
+        assert_eq!(second.login(&staff.email, PASSWORD).status, 303);
+
+        // The person changes their password: the other session ends, this one goes on.
+        let new_password = "mot-mat-khau-moi-dai";
+        let r = staff.post(
+            "/me",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", new_password),
+                ("confirm_password", new_password),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(staff.get("/tasks").status, 200);
+        assert_eq!(second.get("/tasks").status, 303);
+
+        // A wrong current password is explained, nothing changes.
+        let r = staff.post(
+            "/me",
+            &[
+                ("current_password", "sai"),
+                ("new_password", "abcdefghijkl"),
+                ("confirm_password", "abcdefghijkl"),
+            ],
+        );
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("Mật khẩu hiện tại không đúng"));
+
+        // An administrator deactivates the person: their session ends on the next request.
+        let id = chidao::models::user::by_email(&mut app.conn(), &staff.email)
+            .unwrap()
+            .unwrap()
+            .0
+            .id;
+        let unit = app.unit_id("Sở KH&CN Lạng Sơn").to_string();
+        let email = staff.email.clone();
+        let r = admin.post(
+            &format!("/admin/users/{id}"),
+            &[
+                ("email", &email),
+                ("name", "Cán bộ"),
+                ("role", "unit_staff"),
+                ("unit_id", &unit),
+                ("lang", "vi"),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(staff.get("/tasks").status, 303);
+        assert_eq!(
+            app.client().login(&email, new_password).status,
+            401,
+            "inactive people cannot log in"
+        );
+    });
+}
+
+#[test]
+fn idle_sessions_expire() {
+    let app = TestApp::start_with(crate::support::Backend::Sqlite, |s| {
+        s.session_idle_minutes = 0
+    });
+    let mut c = app.login_as(Role::Leader, None);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(c.get("/tasks").status, 303);
+}
+
+#[test]
+fn login_attempts_are_limited_per_account_and_per_address() {
+    each_backend(|app| {
+        let email = app.add_user(Role::Leader, None);
+        let mut c = app.client();
+        for _ in 0..5 {
+            assert_eq!(c.login(&email, "wrong").status, 401);
+        }
+        let r = c.login(&email, PASSWORD);
+        assert_eq!(r.status, 429, "even the right password waits");
+        let wait: u64 = r.header("retry-after").unwrap().parse().unwrap();
+        assert!(wait > 0 && wait <= 15 * 60);
+        // Another account from the same address is still fine until the address limit.
+        let other = app.add_user(Role::Leader, None);
+        assert_eq!(app.client().login(&other, PASSWORD).status, 303);
+    });
+    let app = TestApp::start_with(crate::support::Backend::Sqlite, |s| {
+        s.login_max_per_address = 3
+    });
+    let mut c = app.client();
+    for i in 0..3 {
+        assert_eq!(c.login(&format!("nobody{i}@x.vn"), "wrong").status, 401);
+    }
+    assert_eq!(c.login("someone@x.vn", "wrong").status, 429);
+}
+
+#[test]
+fn csrf_and_origin_are_checked_before_anything_changes() {
+    each_backend(|app| {
+        let p = crate::fixtures::publish(app);
+        let mut head = app.login_as(Role::UnitHead, Some("Sở KH&CN Lạng Sơn"));
+        let path = format!("/tasks/{}/start", p.langson);
+        let v = crate::fixtures::version(app, p.langson);
+        let no_token = head.send("POST", &path, Body::Form(&[("version", &v)]));
+        assert_eq!(no_token.status, 403);
+        let wrong = head.send(
+            "POST",
+            &path,
+            Body::Form(&[("version", &v), ("csrf", "0000")]),
+        );
+        assert_eq!(wrong.status, 403);
+        head.extra_headers
+            .push(("Origin".into(), "http://evil.example".into()));
+        let cross = head.post(&path, &[("version", &v)]);
+        assert_eq!(cross.status, 403);
+        assert_eq!(
+            crate::fixtures::status(app, p.langson),
+            "assigned",
+            "nothing changed"
+        );
+        head.extra_headers.clear();
+        head.extra_headers.push(("Origin".into(), app.base.clone()));
+        assert_eq!(head.post(&path, &[("version", &v)]).status, 303);
+        assert_eq!(crate::fixtures::status(app, p.langson), "in_progress");
+        // The login form has its own token, bound to a cookie.
+        let mut anon = app.client();
+        let r = anon.send(
+            "POST",
+            "/login",
+            Body::Form(&[("email", "a@b.vn"), ("password", "x")]),
+        );
+        assert_eq!(r.status, 403);
+    });
+}
+
+#[test]
+fn language_by_choice_and_dates_as_dd_mm_yyyy() {
+    let _ = backends();
+    let app = TestApp::start(crate::support::Backend::Sqlite);
+    let p = crate::fixtures::publish(&app);
+    let mut c = app.login_as(Role::Secretariat, None);
+    let vi = c.get(&format!("/tasks/{}", p.langson));
+    assert!(vi.body.contains("Đơn vị chủ trì") && vi.body.contains("lang=\"vi\""));
+    let due = crate::fixtures::days(-2).format("%d/%m/%Y").to_string();
+    assert!(vi.body.contains(&due), "due date shown as {due}");
+    let en = c.get(&format!("/tasks/{}?lang=en", p.langson));
+    assert!(en.body.contains("Lead unit") && en.body.contains("lang=\"en\""));
+    // The choice is the person's setting now, without the parameter.
+    let again = c.get("/tasks");
+    assert!(again.body.contains("Tasks found"), "English kept");
+    let anon = app.client().get("/login?lang=en");
+    assert!(anon.body.contains("Log in"));
+}

@@ -1,0 +1,211 @@
+//! A real browser: headless Chromium driven over WebDriver (Debian's chromium-driver).
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chidao::domain::permissions::Role;
+use serde_json::{json, Value};
+
+use crate::fixtures::publish;
+use crate::support::{Backend, TestApp, PASSWORD};
+
+struct Driver {
+    child: Child,
+    base: String,
+    session: String,
+    agent: ureq::Agent,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self
+            .agent
+            .delete(&format!("{}/session/{}", self.base, self.session))
+            .call();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn find_driver() -> Option<String> {
+    ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+        .iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .map(|p| p.to_string())
+}
+
+impl Driver {
+    fn start() -> Option<Driver> {
+        let Some(path) = find_driver() else {
+            if std::env::var("CHIDAO_REQUIRE_BROWSER").as_deref() == Ok("1") {
+                panic!("CHIDAO_REQUIRE_BROWSER=1 but chromedriver is not installed");
+            }
+            eprintln!("\n*** WARNING: chromedriver not found: the browser test did NOT run (apt-get install chromium chromium-driver) ***\n");
+            return None;
+        };
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let base = format!("http://127.0.0.1:{port}");
+        let agent = ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(60))
+            .build();
+        let started = Instant::now();
+        while agent.get(&format!("{base}/status")).call().is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "chromedriver did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let profile = std::env::temp_dir().join(crate::support::unique("chidao_chrome"));
+        let caps = json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1200,900",
+                     format!("--user-data-dir={}", profile.display())]
+        }}}});
+        let mut d = Driver {
+            child,
+            base,
+            session: String::new(),
+            agent,
+        };
+        let r: Value = d
+            .agent
+            .post(&format!("{}/session", d.base))
+            .send_json(caps)
+            .expect("new session")
+            .into_json()
+            .unwrap();
+        d.session = r["value"]["sessionId"]
+            .as_str()
+            .expect("session id")
+            .to_string();
+        Some(d)
+    }
+
+    fn cmd(&self, method: &str, path: &str, body: Value) -> Value {
+        let url = format!("{}/session/{}{}", self.base, self.session, path);
+        let r = match method {
+            "GET" => self.agent.get(&url).call(),
+            _ => self.agent.post(&url).send_json(body),
+        };
+        match r {
+            Ok(r) => r.into_json::<Value>().unwrap()["value"].clone(),
+            Err(ureq::Error::Status(code, r)) => panic!(
+                "{method} {path}: {code} {}",
+                r.into_string().unwrap_or_default()
+            ),
+            Err(e) => panic!("{method} {path}: {e}"),
+        }
+    }
+
+    fn go(&self, url: &str) {
+        self.cmd("POST", "/url", json!({ "url": url }));
+    }
+
+    fn find(&self, css: &str) -> String {
+        let v = self.cmd(
+            "POST",
+            "/element",
+            json!({"using": "css selector", "value": css}),
+        );
+        v.as_object()
+            .and_then(|o| o.values().next())
+            .and_then(|v| v.as_str())
+            .unwrap_or_else(|| panic!("no element {css}"))
+            .to_string()
+    }
+
+    fn type_into(&self, css: &str, text: &str) {
+        let el = self.find(css);
+        self.cmd("POST", &format!("/element/{el}/clear"), json!({}));
+        self.cmd(
+            "POST",
+            &format!("/element/{el}/value"),
+            json!({ "text": text }),
+        );
+    }
+
+    fn click(&self, css: &str) {
+        let el = self.find(css);
+        self.cmd("POST", &format!("/element/{el}/click"), json!({}));
+    }
+
+    fn text(&self, css: &str) -> String {
+        let el = self.find(css);
+        self.cmd("GET", &format!("/element/{el}/text"), json!({}))
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// Waits for a navigation a click started: WebDriver may answer before the next page loads.
+    fn wait_for_url(&self, part: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let url = self.url();
+            if url.contains(part) {
+                return url;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "still at {url}, waiting for {part}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn url(&self) -> String {
+        self.cmd("GET", "/url", json!({}))
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+}
+
+#[test]
+fn a_unit_head_reports_progress_in_a_browser() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::start(Backend::Sqlite);
+    let p = publish(&app);
+    let email = app.add_user(Role::UnitHead, Some("Sở KH&CN Lạng Sơn"));
+
+    driver.go(&format!("{}/tasks/{}", app.base, p.langson));
+    assert!(
+        driver.url().contains("/login?next="),
+        "sent to log in first"
+    );
+    driver.type_into("#email", &email);
+    driver.type_into("#password", PASSWORD);
+    driver.click("form[action='/login'] button[type=submit]");
+    let url = driver.wait_for_url(&format!("/tasks/{}", p.langson));
+    assert!(!url.contains("login"), "back at the task: {url}");
+    assert!(driver.text("#status").contains("Mới giao"));
+
+    driver.type_into(
+        "#progress-text",
+        "Đã họp với các sở, ngành; dự thảo kế hoạch đạt 60%.",
+    );
+    driver.type_into("#percent", "60");
+    driver.click("#progress-form button[type=submit]");
+    driver.wait_for_url("done=progress");
+    assert_eq!(driver.text("#progress"), "60%");
+    let journal = driver.text("#journal");
+    assert!(
+        journal.contains("báo cáo tiến độ") && journal.contains("Đã họp với các sở, ngành"),
+        "{journal}"
+    );
+    assert!(driver.text("#status").contains("Đang thực hiện"));
+}

@@ -1,0 +1,159 @@
+//! The command line, run as a separate process.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::support::{backends, Backend, TestApp};
+
+fn chidao(app: &TestApp, args: &[&str], stdin: &str) -> (bool, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chidao"))
+        .args(args)
+        .env("DATABASE_URL", &app.url)
+        .env("CHIDAO_DATA_DIR", &app.data_dir)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn user_add_and_token_create() {
+    for b in backends() {
+        let app = TestApp::start(b);
+        let (ok, out, err) = chidao(&app, &["migrate"], "");
+        assert!(ok, "{err}");
+        assert!(out.contains("up to date"));
+        let (ok, out, err) = chidao(
+            &app,
+            &[
+                "user",
+                "add",
+                "--email",
+                "gd.bentre@example.vn",
+                "--name",
+                "Giám đốc",
+                "--role",
+                "unit_head",
+                "--unit",
+                "so kh&cn ben tre",
+                "--password-stdin",
+            ],
+            "mat-khau-rat-dai\n",
+        );
+        assert!(ok, "{out}{err}");
+        let u = chidao::models::user::by_email(&mut app.conn(), "gd.bentre@example.vn")
+            .unwrap()
+            .unwrap()
+            .0;
+        assert_eq!(
+            u.unit_id,
+            Some(app.unit_id("Sở KH&CN Vĩnh Long")),
+            "a former province's name finds today's unit"
+        );
+        let mut c = app.client();
+        assert_eq!(
+            c.login("gd.bentre@example.vn", "mat-khau-rat-dai").status,
+            303
+        );
+
+        let (ok, _, err) = chidao(
+            &app,
+            &[
+                "user",
+                "add",
+                "--email",
+                "x@example.vn",
+                "--name",
+                "X",
+                "--role",
+                "unit_head",
+                "--unit",
+                "Không có đơn vị này",
+                "--password-stdin",
+            ],
+            "mat-khau-rat-dai",
+        );
+        assert!(!ok && err.contains("no unit"), "{err}");
+
+        let (ok, token, err) = chidao(
+            &app,
+            &["token", "create", "--email", "gd.bentre@example.vn"],
+            "",
+        );
+        assert!(ok, "{err}");
+        let mut bot = app.client();
+        bot.extra_headers
+            .push(("Authorization".into(), format!("Bearer {}", token.trim())));
+        assert_eq!(bot.get("/api/v1/tasks").status, 200);
+    }
+}
+
+#[test]
+fn demo_data_covers_every_status_and_bucket() {
+    let app = TestApp::start(Backend::Sqlite);
+    let (ok, out, err) = chidao(&app, &["demo"], "");
+    assert!(ok, "{err}");
+    assert!(out.contains("vanphong@demo.chidao.vn"));
+    let (ok, _, _) = chidao(&app, &["demo"], "");
+    assert!(ok, "seeding twice is harmless");
+    let mut c = app.client();
+    assert_eq!(
+        c.login("thutruong@demo.chidao.vn", chidao::demo::PASSWORD)
+            .status,
+        303
+    );
+    let list = c.get("/api/v1/tasks").json();
+    assert!(list["total"].as_i64().unwrap() >= 40);
+    for status in ["assigned", "in_progress", "reported", "done", "cancelled"] {
+        assert!(
+            c.get(&format!("/api/v1/tasks?status={status}")).json()["total"]
+                .as_i64()
+                .unwrap()
+                > 0,
+            "{status}"
+        );
+    }
+    for bucket in [
+        "done_on_time",
+        "done_late",
+        "open_within_deadline",
+        "open_overdue",
+    ] {
+        assert!(
+            c.get(&format!("/api/v1/tasks?bucket={bucket}")).json()["total"]
+                .as_i64()
+                .unwrap()
+                > 0,
+            "{bucket}"
+        );
+    }
+}
+
+#[test]
+fn synthetic_data_at_volume() {
+    for b in backends() {
+        let app = TestApp::start(b);
+        let (ok, out, err) = chidao(&app, &["demo", "--synthetic", "--tasks", "3000"], "");
+        assert!(ok, "{err}");
+        assert!(out.contains("tasks in"), "{out}");
+        let n = app.count("tasks");
+        assert!((3000..3100).contains(&n), "{n}");
+        assert!(app.count("users") > 2000);
+        // The sequence moved past the explicit ids: a new directive still publishes.
+        crate::fixtures::publish(&app);
+    }
+}

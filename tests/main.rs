@@ -1,0 +1,14 @@
+//! The one integration-test binary: real HTTP against the app, on SQLite and PostgreSQL.
+
+mod support;
+
+mod admin;
+mod api;
+mod auth;
+mod browser;
+mod cli;
+mod directives;
+mod fixtures;
+mod routes;
+mod tasks;
+mod uploads;

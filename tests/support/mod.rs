@@ -1,0 +1,406 @@
+//! The test harness: a real server on a loopback port over a fresh database (a SQLite file, or a
+//! PostgreSQL database created for the test and dropped after), and an HTTP client with cookies.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use chidao::config::Settings;
+use chidao::db::{self, DbConn};
+use chidao::domain::permissions::Role;
+use chidao::models::{unit, user};
+use diesel::prelude::*;
+
+pub const PASSWORD: &str = "mat-khau-thu-nghiem";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server to create test databases on, from CHIDAO_TEST_POSTGRES_URL (a URL to
+/// an existing database with the right to create others).
+pub fn postgres_admin_url() -> Option<String> {
+    std::env::var("CHIDAO_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+}
+
+/// The backends this run covers. Without PostgreSQL the run says so loudly, and fails when
+/// CHIDAO_REQUIRE_POSTGRES=1 (as CI sets it).
+pub fn backends() -> Vec<Backend> {
+    let mut b = vec![Backend::Sqlite];
+    if postgres_admin_url().is_some() {
+        b.push(Backend::Postgres);
+    } else if std::env::var("CHIDAO_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+        panic!("CHIDAO_REQUIRE_POSTGRES=1 but CHIDAO_TEST_POSTGRES_URL is not set");
+    } else {
+        eprintln!("\n*** WARNING: CHIDAO_TEST_POSTGRES_URL is not set: this test ran on SQLite ONLY ***\n");
+    }
+    b
+}
+
+/// Runs a test body once per backend, each on a fresh app.
+pub fn each_backend(f: impl Fn(&TestApp)) {
+    for b in backends() {
+        let app = TestApp::start(b);
+        f(&app);
+    }
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+pub fn unique(prefix: &str) -> String {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    format!(
+        "{prefix}_{}_{}_{n}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_micros() % 1_000_000_000
+    )
+}
+
+pub struct TestApp {
+    pub backend: Backend,
+    pub base: String,
+    pub url: String,
+    pub data_dir: PathBuf,
+    pub settings: Settings,
+    pg_db: Option<(String, String)>,
+    handle: actix_web::dev::ServerHandle,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+pub fn default_settings(data_dir: PathBuf) -> Settings {
+    Settings {
+        data_dir,
+        attachments_in_db: false,
+        max_upload_bytes: 64 * 1024,
+        session_idle_minutes: 120,
+        session_max_hours: 12,
+        login_max_per_account: 5,
+        login_max_per_address: 20,
+        login_window_minutes: 15,
+        behind_proxy: false,
+    }
+}
+
+impl TestApp {
+    pub fn start(backend: Backend) -> TestApp {
+        Self::start_with(backend, |_| {})
+    }
+
+    pub fn start_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> TestApp {
+        let data_dir = std::env::temp_dir().join(unique("chidao_test"));
+        std::fs::create_dir_all(&data_dir).unwrap();
+        let (url, pg_db) = match backend {
+            Backend::Sqlite => (
+                format!("sqlite://{}", data_dir.join("test.sqlite3").display()),
+                None,
+            ),
+            Backend::Postgres => {
+                let admin = postgres_admin_url().expect("postgres url");
+                let name = unique("chidao_t");
+                let mut c = PgConnection::establish(&admin).expect("connect to PostgreSQL");
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut c)
+                    .unwrap();
+                let (head, _) = admin.rsplit_once('/').expect("url with a database");
+                (format!("{head}/{name}"), Some((admin, name)))
+            }
+        };
+        let mut conn = db::establish(&url).unwrap();
+        db::migrate(&mut conn).unwrap();
+        db::directory::seed_if_empty(&mut conn).unwrap();
+        let mut settings = default_settings(data_dir.clone());
+        tweak(&mut settings);
+        let pool = db::pool(&url, 6).unwrap();
+        let state = chidao::web::state(pool, settings.clone());
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let server = chidao::web::server(state, listener, Some(2)).unwrap();
+                tx.send(server.handle()).unwrap();
+                server.await.unwrap();
+            })
+        });
+        let handle = rx.recv().unwrap();
+        TestApp {
+            backend,
+            base: format!("http://127.0.0.1:{port}"),
+            url,
+            data_dir,
+            settings,
+            pg_db,
+            handle,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn conn(&self) -> DbConn {
+        db::establish(&self.url).unwrap()
+    }
+
+    pub fn unit_id(&self, name: &str) -> i64 {
+        unit::find_by_name(&mut self.conn(), name)
+            .unwrap()
+            .unwrap_or_else(|| panic!("unit {name}"))
+            .id
+    }
+
+    /// Creates a person of a role (with a unit for unit roles) and returns their email.
+    pub fn add_user(&self, role: Role, unit: Option<&str>) -> String {
+        let email = format!("{}@test.chidao.vn", unique(role.as_str()));
+        let unit_id = unit.map(|u| self.unit_id(u));
+        let form = user::UserForm {
+            email: email.clone(),
+            name: format!("Người thử {}", role.as_str()),
+            role: role.as_str().into(),
+            unit_id,
+            password: PASSWORD.into(),
+            active: true,
+            lang: "vi".into(),
+        };
+        user::create(&mut self.conn(), &form).unwrap();
+        email
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(&self.base)
+    }
+
+    /// A client logged in as a new person of the role.
+    pub fn login_as(&self, role: Role, unit: Option<&str>) -> Client {
+        let email = self.add_user(role, unit);
+        let mut c = self.client();
+        let r = c.login(&email, PASSWORD);
+        assert_eq!(r.status, 303, "login of {email}: {}", r.body);
+        c.email = email;
+        c
+    }
+
+    pub fn attachment_files(&self) -> Vec<PathBuf> {
+        std::fs::read_dir(self.settings.attachments_dir())
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn count(&self, sql_table: &str) -> i64 {
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let r: N = diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {sql_table}"))
+            .get_result(&mut self.conn())
+            .unwrap();
+        r.n
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let h = self.handle.clone();
+        let stop = std::thread::spawn(move || actix_web::rt::System::new().block_on(h.stop(false)));
+        let _ = stop.join();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        if let Some((admin, name)) = &self.pg_db {
+            if let Ok(mut c) = PgConnection::establish(admin) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut c);
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub body: String,
+    pub headers: HashMap<String, Vec<String>>,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .get(&name.to_ascii_lowercase())
+            .and_then(|v| v.first())
+            .map(String::as_str)
+    }
+    pub fn location(&self) -> &str {
+        self.header("location").unwrap_or("")
+    }
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+    /// The value of the first input with this name.
+    pub fn input(&self, name: &str) -> Option<String> {
+        let needle = format!("name=\"{name}\" value=\"");
+        let start = self.body.find(&needle)? + needle.len();
+        Some(self.body[start..].split('"').next()?.to_string())
+    }
+}
+
+/// An HTTP client that keeps cookies, does not follow redirects, and knows its CSRF token.
+pub struct Client {
+    agent: ureq::Agent,
+    pub base: String,
+    pub cookies: HashMap<String, String>,
+    pub csrf: String,
+    pub email: String,
+    pub extra_headers: Vec<(String, String)>,
+}
+
+pub enum Body<'a> {
+    None,
+    Form(&'a [(&'a str, &'a str)]),
+    /// Fields, then files as (field, file name, bytes).
+    Multipart(&'a [(&'a str, &'a str)], &'a [(&'a str, &'a str, &'a [u8])]),
+}
+
+impl Client {
+    pub fn new(base: &str) -> Client {
+        Client {
+            agent: ureq::AgentBuilder::new()
+                .redirects(0)
+                .timeout(std::time::Duration::from_secs(30))
+                .build(),
+            base: base.to_string(),
+            cookies: HashMap::new(),
+            csrf: String::new(),
+            email: String::new(),
+            extra_headers: Vec::new(),
+        }
+    }
+
+    pub fn send(&mut self, method: &str, path: &str, body: Body) -> Resp {
+        let mut req = self
+            .agent
+            .request(method, &format!("{}{}", self.base, path));
+        if !self.cookies.is_empty() {
+            let c: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            req = req.set("Cookie", &c.join("; "));
+        }
+        for (k, v) in &self.extra_headers {
+            req = req.set(k, v);
+        }
+        let result = match body {
+            Body::None => req.call(),
+            Body::Form(fields) => req.send_form(fields),
+            Body::Multipart(fields, files) => {
+                let boundary = "----chidaotestboundary7MA4YWxkTrZu0gW";
+                let mut b: Vec<u8> = Vec::new();
+                for (k, v) in fields {
+                    b.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+                }
+                for (field, name, bytes) in files {
+                    b.extend(
+                        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                            .as_bytes(),
+                    );
+                    b.extend_from_slice(bytes);
+                    b.extend(b"\r\n");
+                }
+                b.extend(format!("--{boundary}--\r\n").as_bytes());
+                req.set(
+                    "Content-Type",
+                    &format!("multipart/form-data; boundary={boundary}"),
+                )
+                .send_bytes(&b)
+            }
+        };
+        let resp = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{method} {path}: {e}"),
+        };
+        let status = resp.status();
+        let mut headers: HashMap<String, Vec<String>> = HashMap::new();
+        for name in resp.headers_names() {
+            let values = resp.all(&name).iter().map(|s| s.to_string()).collect();
+            headers.insert(name.to_ascii_lowercase(), values);
+        }
+        for sc in headers.get("set-cookie").cloned().unwrap_or_default() {
+            let pair = sc.split(';').next().unwrap_or("");
+            if let Some((k, v)) = pair.split_once('=') {
+                if v.is_empty() || sc.contains("Max-Age=0") {
+                    self.cookies.remove(k);
+                } else {
+                    self.cookies.insert(k.to_string(), v.to_string());
+                }
+            }
+        }
+        let body = resp.into_string().unwrap_or_default();
+        let r = Resp {
+            status,
+            body,
+            headers,
+        };
+        if let Some(c) = r.input("csrf") {
+            if self.cookies.contains_key("chidao_session") {
+                self.csrf = c;
+            }
+        }
+        r
+    }
+
+    pub fn get(&mut self, path: &str) -> Resp {
+        self.send("GET", path, Body::None)
+    }
+
+    /// Posts a form with this session's CSRF token added.
+    pub fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        if self.csrf.is_empty() {
+            self.get("/me");
+        }
+        let csrf = self.csrf.clone();
+        let mut all: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.send("POST", path, Body::Form(&all))
+    }
+
+    pub fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Resp {
+        if self.csrf.is_empty() {
+            self.get("/me");
+        }
+        let csrf = self.csrf.clone();
+        let mut all: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.send("POST", path, Body::Multipart(&all, files))
+    }
+
+    pub fn login(&mut self, email: &str, password: &str) -> Resp {
+        let page = self.get("/login");
+        let pre = page.input("csrf").expect("login form csrf");
+        let r = self.send(
+            "POST",
+            "/login",
+            Body::Form(&[
+                ("csrf", &pre),
+                ("email", email),
+                ("password", password),
+                ("next", "/tasks"),
+            ]),
+        );
+        if r.status == 303 {
+            self.get("/me");
+        }
+        r
+    }
+}

@@ -1,0 +1,357 @@
+//! The inbox and the life of a task over HTTP.
+
+use chidao::domain::permissions::Role;
+
+use crate::fixtures::{publish, status, version};
+use crate::support::each_backend;
+
+fn ids_in(body: &str) -> Vec<i64> {
+    let mut out = Vec::new();
+    for part in body.split("<tr data-task=\"").skip(1) {
+        if let Some(id) = part.split('"').next().and_then(|s| s.parse().ok()) {
+            out.push(id);
+        }
+    }
+    out
+}
+
+#[test]
+fn unit_inbox_shows_only_what_the_unit_leads_or_coordinates() {
+    each_backend(|app| {
+        let p = publish(app);
+        let mut head = app.login_as(Role::UnitHead, Some("Sở KH&CN Lạng Sơn"));
+        let r = head.get("/tasks");
+        assert_eq!(r.status, 200);
+        // Lead of one (overdue, so first), coordinator of another; not Hà Nội's.
+        assert_eq!(ids_in(&r.body), vec![p.langson, p.khtc]);
+        assert!(r.body.contains("Quá hạn chưa hoàn thành"));
+        // Someone else's task is not found, not forbidden.
+        assert_eq!(head.get(&format!("/tasks/{}", p.hanoi)).status, 404);
+        assert_eq!(head.get(&format!("/api/v1/tasks/{}", p.hanoi)).status, 404);
+        // Filtering by another unit cannot widen the scope.
+        let hanoi = app.unit_id("Sở KH&CN Hà Nội").to_string();
+        assert!(ids_in(&head.get(&format!("/tasks?unit={hanoi}&status=all")).body).is_empty());
+
+        let mut leader = app.login_as(Role::Leader, None);
+        let all = ids_in(&leader.get("/tasks").body);
+        assert_eq!(all.len(), 3);
+        assert_eq!(all.last(), Some(&p.hanoi), "no due date sorts last");
+    });
+}
+
+#[test]
+fn filters_search_sort_and_pages() {
+    each_backend(|app| {
+        let p = publish(app);
+        let mut sec = app.login_as(Role::Secretariat, None);
+        // Diacritics and case do not matter.
+        let r = sec.get("/tasks?q=so+khoa+hoc+LANG+son");
+        assert_eq!(ids_in(&r.body), vec![p.langson]);
+        let r = sec.get("/tasks?q=s%C3%A0n+giao+d%E1%BB%8Bch");
+        assert_eq!(ids_in(&r.body), vec![p.hanoi]);
+        assert_eq!(
+            ids_in(&sec.get("/tasks?q=88%2FTB").body).len(),
+            3,
+            "by directive number"
+        );
+        assert_eq!(
+            ids_in(&sec.get("/tasks?bucket=open_overdue").body),
+            vec![p.langson]
+        );
+        assert_eq!(
+            ids_in(&sec.get("/tasks?bucket=open_within_deadline").body),
+            vec![p.khtc, p.hanoi]
+        );
+        let from = crate::fixtures::days(0).to_string();
+        assert_eq!(
+            ids_in(&sec.get(&format!("/tasks?due_from={from}")).body),
+            vec![p.khtc]
+        );
+        let unit = app.unit_id("Sở KH&CN Lạng Sơn");
+        assert_eq!(
+            ids_in(&sec.get(&format!("/tasks?unit={unit}")).body),
+            vec![p.langson, p.khtc],
+            "lead or coordinating"
+        );
+        assert_eq!(
+            ids_in(
+                &sec.get(&format!("/tasks?directive={}&sort=-due", p.directive_id))
+                    .body
+            ),
+            vec![p.khtc, p.langson, p.hanoi]
+        );
+        assert!(ids_in(&sec.get("/tasks?status=done").body).is_empty());
+        // The filter state stays in the form.
+        let r = sec.get("/tasks?q=lang+son&bucket=open_overdue");
+        assert!(r.body.contains("value=\"lang son\""));
+        assert!(r.body.contains("<option value=\"open_overdue\" selected>"));
+
+        // Pages of 25: a group assignment fans out to all 34 provinces.
+        let group = chidao::models::unit::groups(&mut app.conn())
+            .unwrap()
+            .into_iter()
+            .find(|g| g.0.name.starts_with("Các Sở"))
+            .unwrap()
+            .0
+            .id;
+        let d = chidao::models::directive::NewDirective {
+            conference_id: None,
+            number: "9/TB".into(),
+            issued_on: crate::fixtures::days(0),
+            signer: String::new(),
+            title: "Nhiều nhiệm vụ".into(),
+            body: String::new(),
+            form_token: crate::support::unique("t"),
+            items: vec![chidao::models::directive::NewItem {
+                label: "1".into(),
+                text: "Báo cáo".into(),
+                leads: vec![chidao::models::directive::Assignee::Group(group)],
+                coordinators: vec![],
+                due_on: None,
+                recurrence: None,
+            }],
+        };
+        let by = chidao::models::user::by_email(&mut app.conn(), &sec.email)
+            .unwrap()
+            .unwrap()
+            .0
+            .id;
+        chidao::models::directive::publish(&mut app.conn(), &d, by).unwrap();
+        let first = sec.get("/tasks");
+        assert!(first.body.contains("id=\"total\">37<"), "3 + 34 tasks");
+        assert_eq!(ids_in(&first.body).len(), 25);
+        assert!(first.body.contains("page=2"));
+        let second = sec.get("/tasks?sort=due&page=2");
+        assert_eq!(ids_in(&second.body).len(), 12);
+    });
+}
+
+#[test]
+fn a_task_from_assignment_to_done() {
+    each_backend(|app| {
+        let p = publish(app);
+        let t = p.langson;
+        let mut staff = app.login_as(Role::UnitStaff, Some("Sở KH&CN Lạng Sơn"));
+        let mut head = app.login_as(Role::UnitHead, Some("Sở KH&CN Lạng Sơn"));
+        let mut sec = app.login_as(Role::Secretariat, None);
+        let mut leader = app.login_as(Role::Leader, None);
+
+        let v = version(app, t);
+        let r = staff.post(&format!("/tasks/{t}/start"), &[("version", &v)]);
+        assert_eq!(r.status, 303);
+        assert_eq!(status(app, t), "in_progress");
+
+        let v = version(app, t);
+        let r = staff.post(
+            &format!("/tasks/{t}/progress"),
+            &[
+                ("version", &v),
+                ("text", "Đã lấy ý kiến các sở, ngành"),
+                ("percent", "40"),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        let page = staff.get(&format!("/tasks/{t}"));
+        assert!(page.body.contains("Đã lấy ý kiến các sở, ngành"));
+        assert!(page.body.contains("id=\"progress\">40%"));
+
+        // Staff may not report completion; the head may.
+        let v = version(app, t);
+        assert_eq!(
+            staff
+                .post(
+                    &format!("/tasks/{t}/complete"),
+                    &[("version", &v), ("text", "Xong")]
+                )
+                .status,
+            403
+        );
+        let r = head.post(
+            &format!("/tasks/{t}/complete"),
+            &[("version", &v), ("text", "Đã ban hành kế hoạch")],
+        );
+        assert_eq!(r.status, 303);
+        assert_eq!(status(app, t), "reported");
+
+        // Returning needs a reason; the form keeps what was typed otherwise.
+        let v = version(app, t);
+        let r = sec.post(
+            &format!("/tasks/{t}/return"),
+            &[("version", &v), ("text", "  ")],
+        );
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("Vui lòng nêu lý do"));
+        let r = sec.post(
+            &format!("/tasks/{t}/return"),
+            &[("version", &v), ("text", "Thiếu bản chụp kế hoạch")],
+        );
+        assert_eq!(r.status, 303);
+        assert_eq!(status(app, t), "in_progress");
+
+        let v = version(app, t);
+        head.post(
+            &format!("/tasks/{t}/complete"),
+            &[("version", &v), ("text", "Gửi bổ sung bản chụp")],
+        );
+        let v = version(app, t);
+        assert_eq!(
+            leader
+                .post(&format!("/tasks/{t}/confirm"), &[("version", &v)])
+                .status,
+            403,
+            "leaders comment, the secretariat confirms"
+        );
+        assert_eq!(
+            leader
+                .post(
+                    &format!("/tasks/{t}/comment"),
+                    &[("text", "Đề nghị nhân rộng mô hình")]
+                )
+                .status,
+            303
+        );
+        assert_eq!(
+            sec.post(&format!("/tasks/{t}/confirm"), &[("version", &v)])
+                .status,
+            303
+        );
+        let task = chidao::models::task::get(&mut app.conn(), t).unwrap();
+        assert_eq!(task.status, "done");
+        assert_eq!(task.progress, 100);
+        assert_eq!(task.completed_on, Some(crate::fixtures::today()));
+
+        // Every change is in the journal, in order.
+        let kinds: Vec<(String, Option<String>)> =
+            chidao::models::journal::for_task(&mut app.conn(), t)
+                .unwrap()
+                .into_iter()
+                .map(|e| (e.kind, e.to_value))
+                .collect();
+        let statuses: Vec<&str> = kinds
+            .iter()
+            .filter(|k| k.0 == "status")
+            .filter_map(|k| k.1.as_deref())
+            .collect();
+        assert_eq!(
+            statuses,
+            vec!["in_progress", "reported", "in_progress", "reported", "done"]
+        );
+        assert!(kinds.iter().any(|k| k.0 == "progress"));
+        assert!(kinds.iter().any(|k| k.0 == "comment"));
+        let page = leader.get(&format!("/tasks/{t}"));
+        assert!(
+            page.body.contains("Thiếu bản chụp kế hoạch")
+                && page.body.contains("Hoàn thành quá hạn"),
+            "due two days ago, done today"
+        );
+
+        // Nothing more can be done to a closed task.
+        let v = version(app, t);
+        let r = sec.post(
+            &format!("/tasks/{t}/cancel"),
+            &[("version", &v), ("text", "Không cần nữa")],
+        );
+        assert_eq!(r.status, 409);
+        assert_eq!(status(app, t), "done");
+    });
+}
+
+#[test]
+fn a_stale_save_shows_both_versions_and_keeps_the_text() {
+    each_backend(|app| {
+        let p = publish(app);
+        let t = p.khtc;
+        let mut a = app.login_as(Role::UnitHead, Some("Cục Kế hoạch - Tài chính"));
+        let mut b = app.login_as(Role::UnitStaff, Some("Cục Kế hoạch - Tài chính"));
+        let seen = version(app, t);
+        assert_eq!(
+            a.post(
+                &format!("/tasks/{t}/progress"),
+                &[("version", &seen), ("text", "Bản của A"), ("percent", "30")]
+            )
+            .status,
+            303
+        );
+        let before = chidao::models::task::get(&mut app.conn(), t).unwrap();
+        let r = b.post(
+            &format!("/tasks/{t}/progress"),
+            &[
+                ("version", &seen),
+                ("text", "Bản của B, rất dài"),
+                ("percent", "55"),
+            ],
+        );
+        assert_eq!(r.status, 409);
+        assert!(r.body.contains("Phiên bản của bạn") && r.body.contains("Phiên bản hiện tại"));
+        assert!(r.body.contains("Bản của B, rất dài"), "typed text kept");
+        assert!(
+            r.body.contains("55%") && r.body.contains("30%"),
+            "both percents"
+        );
+        let after = chidao::models::task::get(&mut app.conn(), t).unwrap();
+        assert_eq!(after.version, before.version, "nothing changed");
+        assert_eq!(after.progress, 30);
+        // Sending again on the current version goes through.
+        let current = r.input("version").unwrap();
+        assert_eq!(
+            b.post(
+                &format!("/tasks/{t}/progress"),
+                &[
+                    ("version", &current),
+                    ("text", "Bản của B"),
+                    ("percent", "55")
+                ]
+            )
+            .status,
+            303
+        );
+    });
+}
+
+#[test]
+fn bad_input_is_explained_and_kept() {
+    each_backend(|app| {
+        let p = publish(app);
+        let t = p.khtc;
+        let mut head = app.login_as(Role::UnitHead, Some("Cục Kế hoạch - Tài chính"));
+        let v = version(app, t);
+        let r = head.post(
+            &format!("/tasks/{t}/progress"),
+            &[
+                ("version", &v),
+                ("text", "Nội dung đã gõ <b>đậm</b>"),
+                ("percent", "140"),
+            ],
+        );
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("Nhập số từ 0 đến 100"));
+        assert!(
+            r.body.contains("Nội dung đã gõ &#60;b&#62;đậm&#60;/b&#62;"),
+            "kept and escaped"
+        );
+        assert!(r.body.contains("value=\"140\""));
+        assert_eq!(version(app, t), v);
+        let mut sec = app.login_as(Role::Secretariat, None);
+        let r = sec.post(
+            &format!("/tasks/{t}/edit"),
+            &[
+                ("version", &v),
+                ("due_on", "31/02/2026"),
+                ("text", "Lùi hạn"),
+            ],
+        );
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("Ngày không hợp lệ") && r.body.contains("Lùi hạn"));
+        let r = sec.post(
+            &format!("/tasks/{t}/edit"),
+            &[
+                ("version", &v),
+                ("due_on", "2031-01-15"),
+                ("text", "Theo đề nghị của Cục"),
+            ],
+        );
+        assert_eq!(r.status, 303);
+        let page = sec.get(&format!("/tasks/{t}"));
+        assert!(page.body.contains("15/01/2031") && page.body.contains("Theo đề nghị của Cục"));
+    });
+}
