@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Load benchmark: wrk against a release build on a synthetic database.
+#
+#   benches/load.sh [TASKS] [DATABASE_URL]
+#
+# TASKS defaults to 100000; DATABASE_URL defaults to a fresh SQLite file (give a postgres:// URL
+# of an empty database to measure PostgreSQL). Reports requests/s and p99 latency for the inbox
+# of one unit, a filtered list, a text search, a task page and /healthz, all in the same run, at
+# 8 connections. Needs wrk (Debian: apt-get install wrk) and curl.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tasks=${1:-100000}
+dir=$(mktemp -d /tmp/chidao-bench.XXXXXX)
+url=${2:-sqlite://$dir/bench.sqlite3}
+port=${BENCH_PORT:-18080}
+duration=${BENCH_SECONDS:-10}
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+
+cargo build --release --quiet
+bin=target/release/chidao
+export DATABASE_URL=$url CHIDAO_DATA_DIR=$dir RUST_LOG=warn
+echo "== seeding $tasks tasks into $url"
+$bin demo --synthetic --tasks "$tasks"
+echo "chidao-bench-leader" | $bin user add --email leader@bench.vn --name "Lãnh đạo" --role leader --password-stdin >/dev/null 2>&1 || true
+
+$bin serve --bind 127.0.0.1:$port >"$dir/serve.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$dir"' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+
+login() { # email password -> session cookie value
+    local jar="$dir/jar.$RANDOM"
+    local csrf
+    csrf=$(curl -s -c "$jar" "http://127.0.0.1:$port/login" | grep -o 'name="csrf" value="[^"]*"' | head -1 | cut -d'"' -f4)
+    curl -s -b "$jar" -c "$jar" -o /dev/null -d "csrf=$csrf" --data-urlencode "email=$1" --data-urlencode "password=$2" "http://127.0.0.1:$port/login"
+    awk '$6 == "chidao_session" { print $7 }' "$jar"
+}
+unit_cookie=$(login u0.0@synthetic.chidao.vn chidao-demo-2026)
+leader_cookie=$(login leader@bench.vn chidao-bench-leader)
+[ -n "$unit_cookie" ] && [ -n "$leader_cookie" ] || { echo "login failed" >&2; exit 1; }
+task_path=$(curl -s -H "Cookie: chidao_session=$unit_cookie" "http://127.0.0.1:$port/tasks" | grep -o 'data-task="[0-9]*"' | head -1 | cut -d'"' -f2)
+task_path="/tasks/$task_path"
+
+run() { # name cookie path
+    local out rps p99
+    out=$(wrk -t2 -c8 -d"${duration}s" --latency -H "Cookie: chidao_session=$2" "http://127.0.0.1:$port$3")
+    rps=$(echo "$out" | awk '/Requests\/sec/ { print $2 }')
+    p99=$(echo "$out" | awk '$1 == "99%" { print $2 }')
+    non2xx=$(echo "$out" | awk '/Non-2xx/ { print $NF }')
+    printf '%-16s %-48s %10s req/s   p99 %8s %s\n' "$1" "$3" "$rps" "$p99" "${non2xx:+(non-2xx: $non2xx)}"
+}
+echo "== $tasks tasks, $(echo "$url" | cut -d: -f1), 8 connections, ${duration}s each"
+run "healthz" "" "/healthz"
+run "unit inbox" "$unit_cookie" "/tasks"
+run "filtered list" "$leader_cookie" "/tasks?status=open&bucket=open_overdue&sort=due"
+run "text search" "$leader_cookie" "/tasks?q=ke+hoach+nghi+quyet&status=all"
+run "task page" "$unit_cookie" "$task_path"
