@@ -391,6 +391,27 @@ fn stale(conn: &mut DbConn, task_id: i64) -> AppResult<Outcome> {
     Ok(Outcome::Stale(Box::new(get(conn, task_id)?)))
 }
 
+/// Starts a change: the task must still be at the version the person saw and in a status the
+/// change applies to; then its next version is claimed. Otherwise the outcome to report.
+fn begin(
+    conn: &mut DbConn,
+    task_id: i64,
+    version: i32,
+    applies: impl FnOnce(Status) -> bool,
+) -> AppResult<Result<Task, Outcome>> {
+    let task = get(conn, task_id)?;
+    if task.version != version {
+        return Ok(Err(stale(conn, task_id)?));
+    }
+    if !applies(task.status()) {
+        return Ok(Err(Outcome::NotNow(task.status())));
+    }
+    if !claim(conn, task_id, version)? {
+        return Ok(Err(stale(conn, task_id)?));
+    }
+    Ok(Ok(task))
+}
+
 /// A report to attach to a change: its text, an optional percent, and the files already checked.
 pub struct NewReport<'a> {
     pub kind: &'static str,
@@ -422,17 +443,12 @@ pub fn apply_move(
         version,
     } = edit;
     conn.transaction(|conn| {
-        let task = get(conn, task_id)?;
-        if task.version != version {
-            return stale(conn, task_id);
-        }
-        let from = task.status();
-        let Some(to) = mv.apply(from) else {
-            return Ok(Outcome::NotNow(from));
+        let task = match begin(conn, task_id, version, |s| mv.apply(s).is_some())? {
+            Ok(task) => task,
+            Err(refused) => return Ok(refused),
         };
-        if !claim(conn, task_id, version)? {
-            return stale(conn, task_id);
-        }
+        let from = task.status();
+        let to = mv.apply(from).expect("checked by begin");
         let completed = match to {
             Status::Reported => Some(today),
             Status::Done => task.completed_on.or(Some(today)),
@@ -518,17 +534,13 @@ pub fn add_progress(
         version,
     } = edit;
     conn.transaction(|conn| {
-        let task = get(conn, task_id)?;
-        if task.version != version {
-            return stale(conn, task_id);
-        }
+        let task = match begin(conn, task_id, version, |s| {
+            matches!(s, Status::Assigned | Status::InProgress)
+        })? {
+            Ok(task) => task,
+            Err(refused) => return Ok(refused),
+        };
         let from = task.status();
-        if !matches!(from, Status::Assigned | Status::InProgress) {
-            return Ok(Outcome::NotNow(from));
-        }
-        if !claim(conn, task_id, version)? {
-            return stale(conn, task_id);
-        }
         let percent = report.percent.unwrap_or(task.progress).clamp(0, 100);
         diesel::update(tasks::table.find(task_id))
             .set((
@@ -606,10 +618,10 @@ pub fn change_due_date(
         version,
     } = edit;
     conn.transaction(|conn| {
-        let task = get(conn, task_id)?;
-        if task.version != version || !claim(conn, task_id, version)? {
-            return stale(conn, task_id);
-        }
+        let task = match begin(conn, task_id, version, Status::is_open)? {
+            Ok(task) => task,
+            Err(refused) => return Ok(refused),
+        };
         diesel::update(tasks::table.find(task_id))
             .set(tasks::due_on.eq(due))
             .execute(conn)?;

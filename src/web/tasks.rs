@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::NaiveDate;
 
-use crate::domain::dates::{parse_date, today_in_vietnam};
+use crate::domain::dates::{format_opt_date, parse_date, today_in_vietnam};
 use crate::domain::filetype;
 use crate::domain::permissions::{decide, Action, Actor, Decision, Target};
 use crate::domain::status::{Move, Status, Timeliness};
@@ -87,8 +87,8 @@ impl FilterView {
             bucket: f.bucket.map(|b| b.as_str().to_string()).unwrap_or_default(),
             unit: f.unit_id.map(|u| u.to_string()).unwrap_or_default(),
             directive: f.directive_id.map(|d| d.to_string()).unwrap_or_default(),
-            due_from: f.due_from.map(|d| d.to_string()).unwrap_or_default(),
-            due_to: f.due_to.map(|d| d.to_string()).unwrap_or_default(),
+            due_from: format_opt_date(f.due_from),
+            due_to: format_opt_date(f.due_to),
             q: f.q.clone(),
             sort: f.sort.as_str().to_string(),
         }
@@ -609,7 +609,7 @@ pub async fn edit_form(
         &state,
         &auth,
         id,
-        due.map(|d| d.to_string()).unwrap_or_default(),
+        format_opt_date(due),
         String::new(),
         Errors::default(),
         StatusCode::OK,
