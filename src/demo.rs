@@ -9,7 +9,7 @@ use diesel::prelude::*;
 
 use crate::db::directory::GROUP_PROVINCIAL;
 use crate::db::schema::{
-    directive_items, directives, journal, task_coordinators, tasks, units, users,
+    directive_items, directives, journal, task_coordinators, task_units, tasks, units, users,
 };
 use crate::db::DbConn;
 use crate::domain::dates::today_in_vietnam;
@@ -433,6 +433,16 @@ struct TaskRow {
 }
 
 #[derive(Insertable)]
+#[diesel(table_name = task_units)]
+struct TaskUnitRow {
+    unit_id: i64,
+    task_id: i64,
+    is_lead: bool,
+    open: bool,
+    due_sort: NaiveDate,
+}
+
+#[derive(Insertable)]
 #[diesel(table_name = journal)]
 struct JournalRow {
     task_id: i64,
@@ -538,6 +548,7 @@ pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<()> {
         conn.transaction::<_, anyhow::Error, _>(|conn| {
             let mut batch: Vec<TaskRow> = Vec::new();
             let mut coords: Vec<(i64, i64)> = Vec::new();
+            let mut scopes: Vec<TaskUnitRow> = Vec::new();
             // About 2,000 tasks a transaction: big enough to be fast, small enough for memory.
             while batch.len() < 2000 && made + (batch.len() as u64) < n {
                 directive_no += 1;
@@ -641,8 +652,17 @@ pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<()> {
                             created_at: now,
                             updated_at: now,
                         });
+                        let scope = |unit_id, is_lead| TaskUnitRow {
+                            unit_id,
+                            task_id: id,
+                            is_lead,
+                            open: status.is_open(),
+                            due_sort: due.unwrap_or_else(task::no_due_sort),
+                        };
+                        scopes.push(scope(unit_rows[lead].0, true));
                         if let Some(c) = coordinator.filter(|c| *c != lead) {
                             coords.push((id, unit_rows[c].0));
+                            scopes.push(scope(unit_rows[c].0, false));
                         }
                     }
                 }
@@ -677,6 +697,11 @@ pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<()> {
                     )
                 })
                 .collect();
+            for chunk in scopes.chunks(500) {
+                on_backend!(conn, |c| diesel::insert_into(task_units::table)
+                    .values(chunk)
+                    .execute(c))?;
+            }
             for chunk in coord_rows.chunks(500) {
                 on_backend!(conn, |c| diesel::insert_into(task_coordinators::table)
                     .values(chunk)
@@ -703,6 +728,8 @@ pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<()> {
         )
         .execute(c)?;
     }
+    // Fresh statistics, so the planner sees how selective a unit is after a bulk load.
+    diesel::sql_query("ANALYZE").execute(conn)?;
     println!("{made} tasks in {directive_no} directives");
     Ok(())
 }

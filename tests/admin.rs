@@ -129,6 +129,7 @@ fn add_rename_and_merge_units() {
             .unwrap()
             .unwrap();
         assert_eq!(by_old_name.id, new_id);
+        crate::fixtures::assert_scopes_consistent(app);
     });
 }
 

@@ -155,5 +155,6 @@ fn synthetic_data_at_volume() {
         assert!(app.count("users") > 2000);
         // The sequence moved past the explicit ids: a new directive still publishes.
         crate::fixtures::publish(&app);
+        crate::fixtures::assert_scopes_consistent(&app);
     }
 }

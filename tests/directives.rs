@@ -76,6 +76,7 @@ fn a_directive_with_a_group_fans_out_and_publishes_once() {
             "a lead does not also coordinate"
         );
         assert_eq!(app.count("journal"), 35);
+        crate::fixtures::assert_scopes_consistent(app);
         // Pressing the button twice publishes once.
         let again = sec.post("/directives", &fields);
         assert_eq!(again.status, 303);

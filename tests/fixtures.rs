@@ -106,3 +106,42 @@ pub fn status(app: &TestApp, task: i64) -> String {
         .unwrap()
         .status
 }
+
+/// `task_units` says exactly what tasks and task_coordinators say: who sees each task, whether
+/// it is open, and its due date.
+pub fn assert_scopes_consistent(app: &TestApp) {
+    use chidao::db::schema::{task_coordinators, task_units, tasks};
+    use diesel::prelude::*;
+    use std::collections::BTreeSet;
+    let mut conn = app.conn();
+    let all: Vec<(i64, i64, String, Option<NaiveDate>)> = tasks::table
+        .select((tasks::id, tasks::lead_unit_id, tasks::status, tasks::due_on))
+        .load(&mut conn)
+        .unwrap();
+    let coords: Vec<(i64, i64)> = task_coordinators::table
+        .select((task_coordinators::task_id, task_coordinators::unit_id))
+        .load(&mut conn)
+        .unwrap();
+    let mut expected = BTreeSet::new();
+    for (id, lead, status, due) in &all {
+        let open = ["assigned", "in_progress", "reported"].contains(&status.as_str());
+        let due = due.unwrap_or_else(chidao::models::task::no_due_sort);
+        expected.insert((*lead, *id, true, open, due));
+        for (_, unit) in coords.iter().filter(|(t, u)| t == id && u != lead) {
+            expected.insert((*unit, *id, false, open, due));
+        }
+    }
+    let actual: BTreeSet<(i64, i64, bool, bool, NaiveDate)> = task_units::table
+        .select((
+            task_units::unit_id,
+            task_units::task_id,
+            task_units::is_lead,
+            task_units::open,
+            task_units::due_sort,
+        ))
+        .load::<(i64, i64, bool, bool, NaiveDate)>(&mut conn)
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(actual, expected, "task_units out of step");
+}

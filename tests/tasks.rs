@@ -253,6 +253,7 @@ fn a_task_from_assignment_to_done() {
         );
         assert_eq!(r.status, 409);
         assert_eq!(status(app, t), "done");
+        crate::fixtures::assert_scopes_consistent(app);
     });
 }
 
@@ -353,5 +354,6 @@ fn bad_input_is_explained_and_kept() {
         assert_eq!(r.status, 303);
         let page = sec.get(&format!("/tasks/{t}"));
         assert!(page.body.contains("15/01/2031") && page.body.contains("Theo đề nghị của Cục"));
+        crate::fixtures::assert_scopes_consistent(app);
     });
 }

@@ -66,9 +66,13 @@ pub fn establish(url: &str) -> Result<DbConn, ConnectionError> {
             let mut c = SqliteConnection::establish(sqlite_path(url))?;
             // WAL lets readers run beside the one writer; the busy timeout makes a writer wait
             // for the lock instead of failing at once; foreign keys are off by default in SQLite.
+            // `optimize` with 0x10002 gathers the statistics the planner needs to pick the
+            // unit index for an inbox (without them it scans by status), bounded by
+            // analysis_limit so that opening a connection stays cheap on a large database.
             c.batch_execute(
                 "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
-                 PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                 PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
+                 PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;",
             )
             .map_err(ConnectionError::CouldntSetupConfiguration)?;
             Ok(DbConn::Sqlite(c))

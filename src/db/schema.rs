@@ -145,6 +145,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    task_units (unit_id, task_id) {
+        unit_id -> BigInt,
+        task_id -> BigInt,
+        is_lead -> Bool,
+        open -> Bool,
+        due_sort -> Date,
+    }
+}
+
+diesel::table! {
     journal (id) {
         id -> BigInt,
         task_id -> BigInt,
@@ -206,6 +216,7 @@ diesel::joinable!(tasks -> directives (directive_id));
 diesel::joinable!(tasks -> units (lead_unit_id));
 diesel::joinable!(task_coordinators -> tasks (task_id));
 diesel::joinable!(task_coordinators -> units (unit_id));
+diesel::joinable!(task_units -> tasks (task_id));
 diesel::joinable!(journal -> tasks (task_id));
 diesel::joinable!(journal -> users (user_id));
 diesel::joinable!(reports -> tasks (task_id));
@@ -227,6 +238,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     directive_items,
     tasks,
     task_coordinators,
+    task_units,
     journal,
     reports,
     attachments,

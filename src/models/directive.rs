@@ -283,6 +283,7 @@ pub fn publish(conn: &mut DbConn, d: &NewDirective, by: i64) -> AppResult<(i64, 
                         .execute(conn)?;
                 }
                 task::refresh_search_text(conn, task_id)?;
+                task::sync_units(conn, task_id)?;
                 journal::write(
                     conn,
                     task_id,

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{
-    directive_items, directives, reports, task_coordinators, tasks, units, users,
+    directive_items, directives, reports, task_coordinators, task_units, tasks, units, users,
 };
 use crate::db::{DbConn, MultiBackend};
 use crate::domain::permissions::{Actor, Role, TaskScope};
@@ -106,6 +106,15 @@ fn open_strs() -> Vec<&'static str> {
     Status::OPEN.iter().map(|s| s.as_str()).collect()
 }
 
+/// The tasks a unit leads or coordinates, as a subquery.
+macro_rules! tasks_of_unit {
+    ($unit:expr) => {
+        task_units::table
+            .filter(task_units::unit_id.eq($unit))
+            .select(task_units::task_id)
+    };
+}
+
 /// The filtered tasks as a boxed query over `tasks` alone, so that counting and paging share it.
 fn filtered<'a>(
     actor: &Actor,
@@ -116,13 +125,7 @@ fn filtered<'a>(
     if actor.role.is_unit_role() {
         // Unit people see what their unit leads or coordinates; without a unit, nothing.
         let unit = actor.unit_id.unwrap_or(-1);
-        q = q.filter(
-            tasks::lead_unit_id.eq(unit).or(tasks::id.eq_any(
-                task_coordinators::table
-                    .filter(task_coordinators::unit_id.eq(unit))
-                    .select(task_coordinators::task_id),
-            )),
-        );
+        q = q.filter(tasks::id.eq_any(tasks_of_unit!(unit)));
     }
     if let Some(statuses) = &f.statuses {
         q = q.filter(tasks::status.eq_any(statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
@@ -147,13 +150,7 @@ fn filtered<'a>(
         };
     }
     if let Some(u) = f.unit_id {
-        q = q.filter(
-            tasks::lead_unit_id.eq(u).or(tasks::id.eq_any(
-                task_coordinators::table
-                    .filter(task_coordinators::unit_id.eq(u))
-                    .select(task_coordinators::task_id),
-            )),
-        );
+        q = q.filter(tasks::id.eq_any(tasks_of_unit!(u)));
     }
     if let Some(d) = f.directive_id {
         q = q.filter(tasks::directive_id.eq(d));
@@ -170,6 +167,57 @@ fn filtered<'a>(
     q
 }
 
+/// The date that stands for "no due date" in `task_units.due_sort`: after every real one.
+pub fn no_due_sort() -> NaiveDate {
+    NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date")
+}
+
+/// Rewrites the task's rows in `task_units` from the task and its coordinators. Called by every
+/// change to a task's lead, coordinators, status or due date, in the same transaction.
+pub fn sync_units(conn: &mut DbConn, task_id: i64) -> AppResult<()> {
+    let t = get(conn, task_id)?;
+    let coordinators = coordinator_ids(conn, task_id)?;
+    diesel::delete(task_units::table.filter(task_units::task_id.eq(task_id))).execute(conn)?;
+    let open = t.status().is_open();
+    let due_sort = t.due_on.unwrap_or_else(no_due_sort);
+    let units = std::iter::once((t.lead_unit_id, true)).chain(
+        coordinators
+            .into_iter()
+            .filter(|c| *c != t.lead_unit_id)
+            .map(|c| (c, false)),
+    );
+    for (unit_id, is_lead) in units {
+        diesel::insert_into(task_units::table)
+            .values((
+                task_units::unit_id.eq(unit_id),
+                task_units::task_id.eq(task_id),
+                task_units::is_lead.eq(is_lead),
+                task_units::open.eq(open),
+                task_units::due_sort.eq(due_sort),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The unit whose landing inbox this is: its open tasks, most urgent first, nothing else
+/// filtered. That page is answered from one range of the `task_units_inbox` index.
+fn plain_inbox(actor: &Actor, f: &Filter) -> Option<i64> {
+    let plain = f.statuses.as_deref() == Some(&Status::OPEN[..])
+        && f.bucket.is_none()
+        && f.unit_id.is_none()
+        && f.directive_id.is_none()
+        && f.due_from.is_none()
+        && f.due_to.is_none()
+        && search_terms(&f.q).is_empty()
+        && f.sort == Sort::Due;
+    if plain && actor.role.is_unit_role() {
+        actor.unit_id
+    } else {
+        None
+    }
+}
+
 /// One page of tasks and the total count: four queries whatever the page size.
 pub fn list(
     conn: &mut DbConn,
@@ -177,6 +225,22 @@ pub fn list(
     f: &Filter,
     today: NaiveDate,
 ) -> AppResult<(Vec<ListRow>, i64)> {
+    let offset = (f.page.max(1) - 1) * PAGE_SIZE;
+    if let Some(unit) = plain_inbox(actor, f) {
+        let inbox = || {
+            task_units::table
+                .filter(task_units::unit_id.eq(unit))
+                .filter(task_units::open.eq(true))
+        };
+        let total: i64 = inbox().count().get_result(conn)?;
+        let ids: Vec<i64> = inbox()
+            .order((task_units::due_sort, task_units::task_id))
+            .select(task_units::task_id)
+            .limit(PAGE_SIZE)
+            .offset(offset)
+            .load(conn)?;
+        return Ok((rows_for(conn, &ids, today)?, total));
+    }
     let total: i64 = filtered(actor, f, today).count().get_result(conn)?;
     let mut q = filtered(actor, f, today).select(tasks::id);
     q = match f.sort {
@@ -193,10 +257,7 @@ pub fn list(
         Sort::Updated => q.order((tasks::updated_at.desc(), tasks::id.desc())),
         Sort::Created => q.order(tasks::id.desc()),
     };
-    let ids: Vec<i64> = q
-        .limit(PAGE_SIZE)
-        .offset((f.page.max(1) - 1) * PAGE_SIZE)
-        .load(conn)?;
+    let ids: Vec<i64> = q.limit(PAGE_SIZE).offset(offset).load(conn)?;
     let rows = rows_for(conn, &ids, today)?;
     Ok((rows, total))
 }
@@ -466,6 +527,7 @@ pub fn apply_move(
                 tasks::progress.eq(progress),
             ))
             .execute(conn)?;
+        sync_units(conn, task_id)?;
         if !report.text.trim().is_empty() || !report.files.is_empty() {
             insert_report(conn, storage, actor, task_id, &report)?;
         }
@@ -625,6 +687,7 @@ pub fn change_due_date(
         diesel::update(tasks::table.find(task_id))
             .set(tasks::due_on.eq(due))
             .execute(conn)?;
+        sync_units(conn, task_id)?;
         let show = |d: Option<NaiveDate>| d.map(|d| d.to_string());
         journal::write(
             conn,

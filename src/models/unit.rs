@@ -366,7 +366,7 @@ pub fn merge(conn: &mut DbConn, from: i64, into: i64, actor: i64) -> AppResult<u
             .filter(tasks::status.eq_any(&open))
             .select(task_coordinators::task_id)
             .load(conn)?;
-        for task_id in open_coordinated {
+        for &task_id in &open_coordinated {
             diesel::delete(
                 task_coordinators::table
                     .filter(task_coordinators::task_id.eq(task_id))
@@ -429,8 +429,9 @@ pub fn merge(conn: &mut DbConn, from: i64, into: i64, actor: i64) -> AppResult<u
         for g in group_ids {
             add_group_member(conn, g, into)?;
         }
-        for task_id in &moved {
+        for task_id in moved.iter().chain(&open_coordinated) {
             crate::models::task::refresh_search_text(conn, *task_id)?;
+            crate::models::task::sync_units(conn, *task_id)?;
         }
         Ok(moved.len())
     })
