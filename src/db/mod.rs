@@ -47,14 +47,12 @@ fn sqlite_path(url: &str) -> &str {
 #[derive(Debug, Clone)]
 pub struct Manager {
     url: String,
-    kind: Kind,
 }
 
 impl Manager {
     pub fn new(url: &str) -> Self {
         Manager {
             url: url.to_string(),
-            kind: kind_of(url),
         }
     }
 }
@@ -66,13 +64,15 @@ pub fn establish(url: &str) -> Result<DbConn, ConnectionError> {
             let mut c = SqliteConnection::establish(sqlite_path(url))?;
             // WAL lets readers run beside the one writer; the busy timeout makes a writer wait
             // for the lock instead of failing at once; foreign keys are off by default in SQLite.
-            // `optimize` with 0x10002 gathers the statistics the planner needs to pick the
+            // Reads through a memory map and a 16 MB page cache per connection spare the
+            // read() calls a page walk would make. `optimize` with 0x10002 gathers the statistics the planner needs to pick the
             // unit index for an inbox (without them it scans by status), bounded by
             // analysis_limit so that opening a connection stays cheap on a large database.
             c.batch_execute(
                 "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
                  PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-                 PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;",
+                 PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002; \
+                 PRAGMA mmap_size = 268435456; PRAGMA cache_size = -16000;",
             )
             .map_err(ConnectionError::CouldntSetupConfiguration)?;
             Ok(DbConn::Sqlite(c))
@@ -98,12 +98,6 @@ impl ManageConnection for Manager {
     }
 }
 
-impl Manager {
-    pub fn kind(&self) -> Kind {
-        self.kind
-    }
-}
-
 pub fn pool(url: &str, size: u32) -> Result<Pool, r2d2::PoolError> {
     if kind_of(url) == Kind::Sqlite {
         if let Some(parent) = std::path::Path::new(sqlite_path(url)).parent() {
@@ -112,6 +106,9 @@ pub fn pool(url: &str, size: u32) -> Result<Pool, r2d2::PoolError> {
     }
     r2d2::Pool::builder()
         .max_size(size)
+        // A SQLite connection is a file handle and cannot drop; checking it with a query on
+        // every checkout would only add a round trip. A PostgreSQL one can, so it is checked.
+        .test_on_check_out(kind_of(url) == Kind::Postgres)
         .connection_timeout(std::time::Duration::from_secs(10))
         .build(Manager::new(url))
 }

@@ -1,6 +1,6 @@
 //! Dates as the ministry reads them: the day in Asia/Ho_Chi_Minh, written dd/mm/yyyy.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 
 /// Vietnam keeps UTC+7 all year (no daylight saving), so a fixed offset is exact.
 pub fn vietnam() -> FixedOffset {
@@ -12,7 +12,8 @@ pub fn today_in_vietnam(now: DateTime<Utc>) -> NaiveDate {
 }
 
 pub fn format_date(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
+    // By hand: chrono's formatter parses its pattern on every call, and lists show many dates.
+    format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year())
 }
 
 pub fn format_opt_date(d: Option<NaiveDate>) -> String {

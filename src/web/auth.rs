@@ -68,6 +68,92 @@ fn query_lang(req: &HttpRequest) -> Option<Lang> {
         .and_then(|(_, v)| Lang::parse(&v))
 }
 
+/// What a request says about who is asking, read without touching the database; `resolve`
+/// then looks the person up. Hot pages resolve inside their own database call, so that a
+/// request makes one trip to the blocking pool instead of two.
+#[derive(Clone)]
+pub struct Credentials {
+    cookie: Option<String>,
+    token: Option<String>,
+    asked_lang: Option<Lang>,
+    cookie_lang: Option<Lang>,
+    path: String,
+    idle: Duration,
+    absolute: Duration,
+}
+
+impl Credentials {
+    pub fn of(req: &HttpRequest) -> Credentials {
+        let (idle, absolute) = req
+            .app_data::<web::Data<AppState>>()
+            .map(|s| {
+                (
+                    Duration::minutes(s.settings.session_idle_minutes),
+                    Duration::hours(s.settings.session_max_hours),
+                )
+            })
+            .unwrap_or((Duration::zero(), Duration::zero()));
+        Credentials {
+            cookie: req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()),
+            token: bearer(req),
+            asked_lang: query_lang(req),
+            cookie_lang: req.cookie(LANG_COOKIE).and_then(|c| Lang::parse(c.value())),
+            path: match req.query_string() {
+                "" => req.path().to_string(),
+                q => format!("{}?{}", req.path(), q),
+            },
+            idle,
+            absolute,
+        }
+    }
+
+    /// Finds the session or token's person (blocking: call inside `db::run`).
+    pub fn resolve(self, conn: &mut crate::db::DbConn) -> AppResult<Auth> {
+        let by_token = self.token.is_some();
+        let found = match (&self.token, &self.cookie) {
+            (Some(t), _) => session::api_token_user(conn, t)?.map(|u| (u, String::new())),
+            (None, Some(c)) => match session::lookup(conn, c, self.idle, self.absolute)? {
+                Some(s) => {
+                    // A language chosen with ?lang= becomes the person's setting.
+                    if let Some(l) = self.asked_lang {
+                        if l.as_str() != s.user.lang {
+                            crate::models::user::set_lang(conn, s.user.id, l.as_str())?;
+                        }
+                    }
+                    Some((s.user, s.csrf_token))
+                }
+                None => None,
+            },
+            (None, None) => None,
+        };
+        let (user, csrf) = match found {
+            Some((u, c)) => (Some(u), c),
+            None => (None, String::new()),
+        };
+        let lang = self
+            .asked_lang
+            .or_else(|| user.as_ref().and_then(|u| Lang::parse(&u.lang)))
+            .or(self.cookie_lang)
+            .unwrap_or(Lang::Vi);
+        Ok(Auth {
+            user,
+            csrf,
+            lang,
+            path: self.path,
+            by_token,
+        })
+    }
+}
+
+impl FromRequest for Credentials {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Credentials, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Ok(Credentials::of(req)))
+    }
+}
+
 impl FromRequest for Auth {
     type Error = AppError;
     type Future = Pin<Box<dyn Future<Output = Result<Auth, AppError>>>>;
@@ -78,51 +164,11 @@ impl FromRequest for Auth {
             return Box::pin(async move { Ok(a) });
         }
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let cookie = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
-        let token = bearer(req);
-        let asked_lang = query_lang(req);
-        let cookie_lang = req.cookie(LANG_COOKIE).and_then(|c| Lang::parse(c.value()));
-        let path = match req.query_string() {
-            "" => req.path().to_string(),
-            q => format!("{}?{}", req.path(), q),
-        };
+        let creds = Credentials::of(req);
         let req = req.clone();
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::Internal("no state".into()))?;
-            let idle = Duration::minutes(state.settings.session_idle_minutes);
-            let absolute = Duration::hours(state.settings.session_max_hours);
-            let by_token = token.is_some();
-            let found = crate::db::run(&state.pool, move |conn| {
-                if let Some(t) = token {
-                    return Ok(session::api_token_user(conn, &t)?.map(|u| (u, String::new())));
-                }
-                let Some(c) = cookie else { return Ok(None) };
-                let s = session::lookup(conn, &c, idle, absolute)?;
-                let Some(s) = s else { return Ok(None) };
-                // A language chosen with ?lang= becomes the person's setting.
-                if let Some(l) = asked_lang {
-                    if l.as_str() != s.user.lang {
-                        crate::models::user::set_lang(conn, s.user.id, l.as_str())?;
-                    }
-                }
-                Ok(Some((s.user, s.csrf_token)))
-            })
-            .await?;
-            let (user, csrf) = match found {
-                Some((u, c)) => (Some(u), c),
-                None => (None, String::new()),
-            };
-            let lang = asked_lang
-                .or_else(|| user.as_ref().and_then(|u| Lang::parse(&u.lang)))
-                .or(cookie_lang)
-                .unwrap_or(Lang::Vi);
-            let auth = Auth {
-                user,
-                csrf,
-                lang,
-                path,
-                by_token,
-            };
+            let auth = crate::db::run(&state.pool, move |conn| creds.resolve(conn)).await?;
             req.extensions_mut().insert(auth.clone());
             Ok(auth)
         })

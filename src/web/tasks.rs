@@ -15,7 +15,7 @@ use crate::models::directive::{self, Directive, Item};
 use crate::models::journal::{self, Entry};
 use crate::models::task::{self, Filter, ListRow, NewReport, Outcome, ReportRow, Sort, Task};
 use crate::models::unit::{self, Unit};
-use crate::web::auth::Auth;
+use crate::web::auth::{Auth, Credentials};
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render, render_status, Ctx, Errors};
 use crate::web::AppState;
@@ -137,13 +137,15 @@ struct ListPage {
 pub async fn inbox(
     req: HttpRequest,
     state: web::Data<AppState>,
-    auth: Auth,
+    creds: Credentials,
 ) -> AppResult<HttpResponse> {
-    let actor = auth.actor()?;
-    let filter = parse_filter(req.query_string(), &actor);
-    let f = filter.clone();
-    let (rows, total, units, directives) = crate::db::run(&state.pool, move |conn| {
-        let (rows, total) = task::list(conn, &actor, &f, today())?;
+    let query = req.query_string().to_string();
+    // The person and the page in one trip to the database: this is the page people land on.
+    let (auth, filter, rows, total, units, directives) = crate::db::run(&state.pool, move |conn| {
+        let auth = creds.resolve(conn)?;
+        let actor = auth.actor()?;
+        let filter = parse_filter(&query, &actor);
+        let (rows, total) = task::list(conn, &actor, &filter, today())?;
         // Pickers list what the person may filter by: everything for the ministry, nothing to
         // choose for a unit (their scope is fixed).
         let (units, directives) = if task::sees_all(actor.role) {
@@ -151,7 +153,7 @@ pub async fn inbox(
         } else {
             (Vec::new(), Vec::new())
         };
-        Ok((rows, total, units, directives))
+        Ok((auth, filter, rows, total, units, directives))
     })
     .await?;
     let pages = ((total + task::PAGE_SIZE - 1) / task::PAGE_SIZE).max(1);
