@@ -93,6 +93,15 @@ pub fn conference(conn: &mut DbConn, id: i64) -> AppResult<Option<Conference>> {
         .optional()?)
 }
 
+pub fn item(conn: &mut DbConn, id: i64) -> AppResult<Item> {
+    directive_items::table
+        .find(id)
+        .select(Item::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
 pub fn items(conn: &mut DbConn, directive_id: i64) -> AppResult<Vec<Item>> {
     Ok(directive_items::table
         .filter(directive_items::directive_id.eq(directive_id))

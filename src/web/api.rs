@@ -7,7 +7,7 @@ use crate::domain::dates::format_opt_date;
 use crate::domain::permissions::{decide, Action, Decision, Target};
 use crate::error::{AppError, AppResult};
 use crate::models::{directive, journal, task, unit};
-use crate::web::auth::Auth;
+use crate::web::auth::Credentials;
 use crate::web::tasks::{parse_filter, today};
 use crate::web::AppState;
 
@@ -80,13 +80,18 @@ fn to_json(r: task::ListRow) -> TaskJson {
     }
 }
 
-pub async fn tasks(req: HttpRequest, state: web::Data<AppState>, auth: Auth) -> HttpResponse {
+pub async fn tasks(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    creds: Credentials,
+) -> HttpResponse {
+    let query = req.query_string().to_string();
     let result: AppResult<HttpResponse> = async {
-        let actor = auth.actor()?;
-        let f = parse_filter(req.query_string(), &actor);
-        let page = f.page;
-        let (rows, total) = crate::db::run(&state.pool, move |conn| {
-            task::list(conn, &actor, &f, today())
+        let (page, rows, total) = crate::db::run(&state.pool, move |conn| {
+            let actor = creds.resolve(conn)?.actor()?;
+            let f = parse_filter(&query, &actor);
+            let (rows, total) = task::list(conn, &actor, &f, today())?;
+            Ok((f.page, rows, total))
         })
         .await?;
         Ok(HttpResponse::Ok().json(serde_json::json!({
@@ -100,11 +105,15 @@ pub async fn tasks(req: HttpRequest, state: web::Data<AppState>, auth: Auth) -> 
     result.unwrap_or_else(json_error)
 }
 
-pub async fn task(state: web::Data<AppState>, auth: Auth, path: web::Path<i64>) -> HttpResponse {
+pub async fn task(
+    state: web::Data<AppState>,
+    creds: Credentials,
+    path: web::Path<i64>,
+) -> HttpResponse {
     let id = path.into_inner();
     let result: AppResult<HttpResponse> = async {
-        let actor = auth.actor()?;
         let body = crate::db::run(&state.pool, move |conn| {
+            let actor = creds.resolve(conn)?.actor()?;
             let scoped = task::scoped(conn, id)?;
             if decide(&actor, Action::ViewTask, Target::Task(scoped.scope())) != Decision::Allow {
                 return Err(AppError::NotFound);

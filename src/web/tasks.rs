@@ -236,6 +236,102 @@ async fn visible(state: &web::Data<AppState>, actor: Actor, id: i64) -> AppResul
     }
 }
 
+/// Everything the task page shows, loaded in one go for a person who may see the task.
+struct TaskView {
+    task: Task,
+    bucket: String,
+    directive: Directive,
+    conference: String,
+    item: Item,
+    lead: String,
+    coordinators: Vec<String>,
+    journal: Vec<Entry>,
+    reports: Vec<(ReportRow, Vec<Attachment>)>,
+    other_files: Vec<Attachment>,
+    can: Can,
+}
+
+fn load_view(conn: &mut crate::db::DbConn, actor: &Actor, id: i64) -> AppResult<TaskView> {
+    let scoped = task::scoped(conn, id)?;
+    if decide(actor, Action::ViewTask, Target::Task(scoped.scope())) != Decision::Allow {
+        return Err(AppError::NotFound);
+    }
+    let can = can(actor, &scoped);
+    let task = scoped.task;
+    let d = directive::get(conn, task.directive_id)?;
+    let conference = match d.conference_id {
+        Some(c) => directive::conference(conn, c)?
+            .map(|c| c.name)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let item = directive::item(conn, task.item_id)?;
+    let mut ids = scoped.coordinators.clone();
+    ids.push(task.lead_unit_id);
+    let names = unit::names_by_id(conn, &ids)?;
+    let lead = names.get(&task.lead_unit_id).cloned().unwrap_or_default();
+    let mut coordinators: Vec<String> = scoped
+        .coordinators
+        .iter()
+        .filter_map(|i| names.get(i).cloned())
+        .collect();
+    coordinators.sort();
+    let (mut by_report, other_files): (Vec<Attachment>, Vec<Attachment>) =
+        attachment::for_task(conn, id)?
+            .into_iter()
+            .partition(|a| a.report_id.is_some());
+    let reports = task::reports(conn, id)?
+        .into_iter()
+        .map(|r| {
+            let (mine, rest) = by_report.drain(..).partition(|a| a.report_id == Some(r.id));
+            by_report = rest;
+            (r, mine)
+        })
+        .collect();
+    let bucket = task
+        .timeliness(today())
+        .map(|b| b.as_str().to_string())
+        .unwrap_or_default();
+    Ok(TaskView {
+        task,
+        bucket,
+        directive: d,
+        conference,
+        item,
+        lead,
+        coordinators,
+        journal: journal::for_task(conn, id)?,
+        reports,
+        other_files,
+        can,
+    })
+}
+
+fn render_view(
+    auth: &Auth,
+    v: TaskView,
+    typed: Typed,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let page = ShowPage {
+        ctx: Ctx::new(auth),
+        task: v.task,
+        bucket: v.bucket,
+        directive: v.directive,
+        conference: v.conference,
+        item: v.item,
+        lead: v.lead,
+        coordinators: v.coordinators,
+        journal: v.journal,
+        reports: v.reports,
+        other_files: v.other_files,
+        can: v.can,
+        typed,
+    };
+    render_status(&page, status)
+}
+
+/// The task page again, with what was typed into one of its forms and the errors.
 async fn show_page(
     state: &web::Data<AppState>,
     auth: &Auth,
@@ -244,97 +340,24 @@ async fn show_page(
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
     let actor = auth.actor()?;
-    let scoped = visible(state, actor, id).await?;
-    let can = can(&actor, &scoped);
-    let task = scoped.task;
-    let coordinator_ids = scoped.coordinators;
-    let t = task.clone();
-    let (directive, conference, item, lead, coordinators, journal, reports, files) =
-        crate::db::run(&state.pool, move |conn| {
-            let task = t;
-            let d = directive::get(conn, task.directive_id)?;
-            let conf = match d.conference_id {
-                Some(c) => directive::conference(conn, c)?
-                    .map(|c| c.name)
-                    .unwrap_or_default(),
-                None => String::new(),
-            };
-            let item = directive::items(conn, d.id)?
-                .into_iter()
-                .find(|i| i.id == task.item_id)
-                .ok_or(AppError::NotFound)?;
-            let mut ids = coordinator_ids.clone();
-            ids.push(task.lead_unit_id);
-            let names = unit::names_by_id(conn, &ids)?;
-            let lead = names.get(&task.lead_unit_id).cloned().unwrap_or_default();
-            let mut coords: Vec<String> = coordinator_ids
-                .iter()
-                .filter_map(|i| names.get(i).cloned())
-                .collect();
-            coords.sort();
-            Ok((
-                d,
-                conf,
-                item,
-                lead,
-                coords,
-                journal::for_task(conn, id)?,
-                task::reports(conn, id)?,
-                attachment::for_task(conn, id)?,
-            ))
-        })
-        .await?;
-    let (mut by_report, other_files): (Vec<Attachment>, Vec<Attachment>) =
-        files.into_iter().partition(|a| a.report_id.is_some());
-    let reports = reports
-        .into_iter()
-        .map(|r| {
-            let mine: Vec<Attachment> = by_report
-                .iter()
-                .filter(|a| a.report_id == Some(r.id))
-                .cloned()
-                .collect();
-            by_report.retain(|a| a.report_id != Some(r.id));
-            (r, mine)
-        })
-        .collect();
-    let bucket = task
-        .timeliness(today())
-        .map(|b| b.as_str().to_string())
-        .unwrap_or_default();
-    render_status(
-        &ShowPage {
-            ctx: Ctx::new(auth),
-            task,
-            bucket,
-            directive,
-            conference,
-            item,
-            lead,
-            coordinators,
-            journal,
-            reports,
-            other_files,
-            can,
-            typed,
-        },
-        status,
-    )
+    let view = crate::db::run(&state.pool, move |conn| load_view(conn, &actor, id)).await?;
+    render_view(auth, view, typed, status)
 }
 
+/// The task page: the person and the task in one trip to the database.
 pub async fn show(
     state: web::Data<AppState>,
-    auth: Auth,
+    creds: Credentials,
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    show_page(
-        &state,
-        &auth,
-        path.into_inner(),
-        Typed::default(),
-        StatusCode::OK,
-    )
-    .await
+    let id = path.into_inner();
+    let (auth, view) = crate::db::run(&state.pool, move |conn| {
+        let auth = creds.resolve(conn)?;
+        let view = load_view(conn, &auth.actor()?, id)?;
+        Ok((auth, view))
+    })
+    .await?;
+    render_view(&auth, view, Typed::default(), StatusCode::OK)
 }
 
 #[derive(Template)]
@@ -577,14 +600,8 @@ async fn edit_page(
         return Err(AppError::Forbidden);
     }
     let task = scoped.task;
-    let (item_id, directive_id) = (task.item_id, task.directive_id);
-    let item = crate::db::run(&state.pool, move |conn| {
-        directive::items(conn, directive_id)?
-            .into_iter()
-            .find(|i| i.id == item_id)
-            .ok_or(AppError::NotFound)
-    })
-    .await?;
+    let item_id = task.item_id;
+    let item = crate::db::run(&state.pool, move |conn| directive::item(conn, item_id)).await?;
     render_status(
         &EditPage {
             ctx: Ctx::new(auth),
