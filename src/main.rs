@@ -44,6 +44,11 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// The working calendar, for scripts: `add DATE N`, `check DATE`.
+    Workdays {
+        #[command(subcommand)]
+        command: WorkdaysCommand,
+    },
     /// Demo data: `--synthetic --tasks N` fills the database with N realistic tasks.
     Demo {
         #[command(flatten)]
@@ -79,6 +84,26 @@ enum UserCommand {
 }
 
 #[derive(Subcommand)]
+enum WorkdaysCommand {
+    /// Print the date N working days after DATE (before it for negative N).
+    #[command(allow_negative_numbers = true)]
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        /// YYYY-MM-DD
+        date: String,
+        n: i64,
+    },
+    /// Say whether DATE is a working day, and why.
+    Check {
+        #[command(flatten)]
+        db: DbArgs,
+        /// YYYY-MM-DD
+        date: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum TokenCommand {
     /// Create a token for a person and print it (shown only once).
     Create {
@@ -96,13 +121,7 @@ fn connect(db: &DbArgs) -> anyhow::Result<db::DbConn> {
             .with_context(|| format!("creating {}", db.data_dir.display()))?;
     }
     let mut conn = db::establish(&url).with_context(|| "connecting to the database")?;
-    let ran = db::migrate(&mut conn)?;
-    if ran > 0 {
-        tracing::info!(ran, "migrations applied");
-    }
-    if chidao::db::directory::seed_if_empty(&mut conn)? {
-        tracing::info!("unit directory loaded");
-    }
+    db::prepare(&mut conn)?;
     Ok(conn)
 }
 
@@ -182,6 +201,7 @@ fn main() -> anyhow::Result<()> {
             println!("{}", session::create_api_token(&mut conn, u.id)?);
             Ok(())
         }
+        Command::Workdays { command } => workdays(command),
         Command::Demo {
             db,
             synthetic,
@@ -196,6 +216,49 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+fn parse_day(s: &str) -> anyhow::Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .with_context(|| format!("{s:?} is not a date (YYYY-MM-DD)"))
+}
+
+fn workdays(command: WorkdaysCommand) -> anyhow::Result<()> {
+    use chidao::domain::calendar::Why;
+    use chrono::Datelike;
+    let (db, date) = match &command {
+        WorkdaysCommand::Add { db, date, .. } | WorkdaysCommand::Check { db, date } => {
+            (db, parse_day(date)?)
+        }
+    };
+    let calendar = chidao::models::calendar::load(&mut connect(db)?)?;
+    match command {
+        WorkdaysCommand::Add { n, .. } => {
+            let to = calendar.add_working_days(date, n);
+            let (a, b) = (date.year().min(to.year()), date.year().max(to.year()));
+            for year in (a..=b).filter(|y| !calendar.has_official(*y)) {
+                eprintln!("note: no official schedule for {year}: the statutory rule was used");
+            }
+            println!("{to}");
+        }
+        WorkdaysCommand::Check { .. } => {
+            let info = calendar.day(date);
+            let why = match &info.why {
+                Why::Weekday => "weekday".to_string(),
+                Why::MakeUpDay(name) => format!("make-up working Saturday: {name}"),
+                Why::Weekend => "weekend".to_string(),
+                Why::Holiday(name) => format!("holiday: {name}"),
+            };
+            let source = if info.official {
+                format!("official schedule {}", date.year())
+            } else {
+                format!("statutory rule: no official schedule for {}", date.year())
+            };
+            let verdict = if info.working { "working" } else { "off" };
+            println!("{date} {} {verdict} ({why}; {source})", date.format("%A"));
+        }
+    }
+    Ok(())
 }
 
 fn print_accounts(accounts: &[(String, String, &'static str)], url: Option<&str>) {

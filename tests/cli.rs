@@ -158,3 +158,35 @@ fn synthetic_data_at_volume() {
         crate::fixtures::assert_scopes_consistent(&app);
     }
 }
+
+#[test]
+fn workdays_for_scripts() {
+    let app = TestApp::start(Backend::Sqlite);
+    let (ok, out, err) = chidao(&app, &["workdays", "add", "2026-02-12", "10"], "");
+    assert!(ok, "{err}");
+    assert_eq!(out.trim(), "2026-03-05");
+    let (_, out, _) = chidao(&app, &["workdays", "add", "2026-02-23", "-1"], "");
+    assert_eq!(out.trim(), "2026-02-13");
+    let (_, out, _) = chidao(&app, &["workdays", "add", "2026-08-21", "1"], "");
+    assert_eq!(out.trim(), "2026-08-22", "a make-up Saturday counts");
+    let (_, out, _) = chidao(&app, &["workdays", "check", "2026-02-16"], "");
+    assert!(
+        out.contains(" off ") && out.contains("Tết Nguyên đán") && out.contains("official"),
+        "{out}"
+    );
+    let (_, out, _) = chidao(&app, &["workdays", "check", "2026-08-22"], "");
+    assert!(
+        out.contains(" working ") && out.contains("make-up"),
+        "{out}"
+    );
+    let (_, out, _) = chidao(&app, &["workdays", "check", "2027-02-08"], "");
+    assert!(
+        out.contains(" off ") && out.contains("statutory rule"),
+        "{out}"
+    );
+    let (_, out, err) = chidao(&app, &["workdays", "add", "2027-02-04", "2"], "");
+    assert_eq!(out.trim(), "2027-02-15");
+    assert!(err.contains("no official schedule for 2027"), "{err}");
+    let (ok, _, err) = chidao(&app, &["workdays", "check", "31/02/2026"], "");
+    assert!(!ok && err.contains("not a date"));
+}

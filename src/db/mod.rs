@@ -128,8 +128,20 @@ pub fn migrate(conn: &mut DbConn) -> anyhow::Result<usize> {
     Ok(ran)
 }
 
-pub fn is_postgres(conn: &DbConn) -> bool {
-    matches!(conn, DbConn::Pg(_))
+/// Everything a database needs before the service uses it: pending migrations, then the data
+/// that ships with the service (the unit directory, the holiday schedules) if not yet loaded.
+pub fn prepare(conn: &mut DbConn) -> anyhow::Result<()> {
+    let ran = migrate(conn)?;
+    if ran > 0 {
+        tracing::info!(ran, "migrations applied");
+    }
+    if directory::seed_if_empty(conn)? {
+        tracing::info!("unit directory loaded");
+    }
+    if crate::models::calendar::seed_if_empty(conn)? {
+        tracing::info!("holiday schedules 2020-2026 loaded");
+    }
+    Ok(())
 }
 
 /// Runs blocking database work off the async executor.

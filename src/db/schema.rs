@@ -203,6 +203,42 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    holiday_years (year) {
+        year -> Integer,
+        source -> Text,
+    }
+}
+
+diesel::table! {
+    holiday_days (day) {
+        day -> Date,
+        kind -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    extension_requests (id) {
+        id -> BigInt,
+        task_id -> BigInt,
+        unit_id -> Nullable<BigInt>,
+        requested_by -> Nullable<BigInt>,
+        report_id -> Nullable<BigInt>,
+        previous_due -> Nullable<Date>,
+        requested_due -> Date,
+        reason -> Text,
+        status -> Text,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        decided_due -> Nullable<Date>,
+        decision_note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(extension_requests -> tasks (task_id));
+diesel::joinable!(extension_requests -> units (unit_id));
 diesel::joinable!(unit_aliases -> units (unit_id));
 diesel::joinable!(unit_group_members -> units (unit_id));
 diesel::joinable!(unit_group_members -> unit_groups (group_id));
@@ -243,4 +279,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     reports,
     attachments,
     attachment_blobs,
+    holiday_years,
+    holiday_days,
+    extension_requests,
 );

@@ -1,7 +1,10 @@
 //! Pure rules: no I/O here, everything is tested without a database.
 
+pub mod calendar;
 pub mod dates;
 pub mod filetype;
+pub mod holidays;
+pub mod lunar;
 pub mod permissions;
 pub mod status;
 pub mod text;

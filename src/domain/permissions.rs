@@ -69,10 +69,16 @@ pub enum Action {
     CancelTask,
     EditTask,
     Comment,
+    /// The list of pending extension requests.
+    ViewExtensions,
+    /// The working calendar's yearly schedules.
+    ManageCalendar,
+    RequestExtension,
+    DecideExtension,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 18] = [
         Action::ViewAllTasks,
         Action::CreateDirective,
         Action::ViewDirectives,
@@ -87,6 +93,10 @@ impl Action {
         Action::CancelTask,
         Action::EditTask,
         Action::Comment,
+        Action::ViewExtensions,
+        Action::ManageCalendar,
+        Action::RequestExtension,
+        Action::DecideExtension,
     ];
 
     fn on_task(self) -> bool {
@@ -97,6 +107,8 @@ impl Action {
                 | Action::ViewDirectives
                 | Action::ManageUnits
                 | Action::ManageUsers
+                | Action::ViewExtensions
+                | Action::ManageCalendar
         )
     }
 }
@@ -156,7 +168,8 @@ pub fn decide(actor: &Actor, action: Action, target: Target) -> Decision {
             allow(match action {
                 ViewAllTasks | ViewDirectives => matches!(actor.role, Admin | Secretariat | Leader),
                 CreateDirective => actor.role == Secretariat,
-                ManageUnits | ManageUsers => actor.role == Admin,
+                ManageUnits | ManageUsers | ManageCalendar => actor.role == Admin,
+                ViewExtensions => matches!(actor.role, Secretariat | Leader),
                 _ => false,
             })
         }
@@ -181,6 +194,9 @@ pub fn decide(actor: &Actor, action: Action, target: Target) -> Decision {
                     actor.role == Secretariat
                 }
                 Comment => actor.role != Admin,
+                // Only the head of the lead unit asks for more time: it commits the unit.
+                RequestExtension => actor.role == UnitHead && lead,
+                DecideExtension => matches!(actor.role, Secretariat | Leader),
                 _ => false,
             })
         }
@@ -218,18 +234,18 @@ mod tests {
             coordinating_unit_ids: &coords,
         });
         #[rustfmt::skip]
-        let rows: Vec<(&str, Actor, [Decision; 14])> = vec![
-            //                                  all dirC dirV unit user | view start prog compl conf ret  canc edit comm
-            ("admin", actor(Role::Admin, None),               [A, F, A, A, A,  A, F, F, F, F, F, F, F, F]),
-            ("secretariat", actor(Role::Secretariat, None),   [A, A, A, F, F,  A, F, F, F, A, A, A, A, A]),
-            ("leader", actor(Role::Leader, None),             [A, F, A, F, F,  A, F, F, F, F, F, F, F, A]),
-            ("head/lead", actor(Role::UnitHead, Some(LEAD)),  [F, F, F, F, F,  A, A, A, A, F, F, F, F, A]),
-            ("head/coord", actor(Role::UnitHead, Some(COORD)),[F, F, F, F, F,  A, F, F, F, F, F, F, F, A]),
-            ("head/other", actor(Role::UnitHead, Some(OTHER)),[F, F, F, F, F,  N, N, N, N, N, N, N, N, N]),
-            ("staff/lead", actor(Role::UnitStaff, Some(LEAD)),[F, F, F, F, F,  A, A, A, F, F, F, F, F, A]),
-            ("staff/coord", actor(Role::UnitStaff, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A]),
-            ("staff/other", actor(Role::UnitStaff, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N]),
-            ("head/no unit", actor(Role::UnitHead, None),     [F, F, F, F, F,  N, N, N, N, N, N, N, N, N]),
+        let rows: Vec<(&str, Actor, [Decision; 18])> = vec![
+            //                                  all dirC dirV unit user | view start prog compl conf ret  canc edit comm | extV cal | extR extD
+            ("admin", actor(Role::Admin, None),               [A, F, A, A, A,  A, F, F, F, F, F, F, F, F,  F, A,  F, F]),
+            ("secretariat", actor(Role::Secretariat, None),   [A, A, A, F, F,  A, F, F, F, A, A, A, A, A,  A, F,  F, A]),
+            ("leader", actor(Role::Leader, None),             [A, F, A, F, F,  A, F, F, F, F, F, F, F, A,  A, F,  F, A]),
+            ("head/lead", actor(Role::UnitHead, Some(LEAD)),  [F, F, F, F, F,  A, A, A, A, F, F, F, F, A,  F, F,  A, F]),
+            ("head/coord", actor(Role::UnitHead, Some(COORD)),[F, F, F, F, F,  A, F, F, F, F, F, F, F, A,  F, F,  F, F]),
+            ("head/other", actor(Role::UnitHead, Some(OTHER)),[F, F, F, F, F,  N, N, N, N, N, N, N, N, N,  F, F,  N, N]),
+            ("staff/lead", actor(Role::UnitStaff, Some(LEAD)),[F, F, F, F, F,  A, A, A, F, F, F, F, F, A,  F, F,  F, F]),
+            ("staff/coord", actor(Role::UnitStaff, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A,  F, F,  F, F]),
+            ("staff/other", actor(Role::UnitStaff, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N,  F, F,  N, N]),
+            ("head/no unit", actor(Role::UnitHead, None),     [F, F, F, F, F,  N, N, N, N, N, N, N, N, N,  F, F,  N, N]),
         ];
         for (name, who, expected) in rows {
             for (i, action) in Action::ALL.into_iter().enumerate() {

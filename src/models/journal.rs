@@ -18,6 +18,9 @@ pub enum Kind {
     Comment,
     Attachment,
     UnitMerged,
+    ExtensionRequested,
+    ExtensionApproved,
+    ExtensionRejected,
 }
 
 impl Kind {
@@ -30,6 +33,9 @@ impl Kind {
             Kind::Comment => "comment",
             Kind::Attachment => "attachment",
             Kind::UnitMerged => "unit_merged",
+            Kind::ExtensionRequested => "extension_requested",
+            Kind::ExtensionApproved => "extension_approved",
+            Kind::ExtensionRejected => "extension_rejected",
         }
     }
 }

@@ -1,7 +1,9 @@
 //! One file per entity: its row struct, its forms and its queries.
 
 pub mod attachment;
+pub mod calendar;
 pub mod directive;
+pub mod extension;
 pub mod journal;
 pub mod session;
 pub mod task;

@@ -9,7 +9,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{
-    directive_items, directives, reports, task_coordinators, task_units, tasks, units, users,
+    directive_items, directives, extension_requests, reports, task_coordinators, task_units, tasks,
+    units, users,
 };
 use crate::db::{DbConn, MultiBackend};
 use crate::domain::permissions::{Actor, Role, TaskScope};
@@ -54,6 +55,8 @@ pub struct Filter {
     pub due_from: Option<NaiveDate>,
     pub due_to: Option<NaiveDate>,
     pub q: String,
+    /// Only tasks whose due date an approved extension moved.
+    pub extended: bool,
     pub sort: Sort,
     pub page: i64,
 }
@@ -164,6 +167,15 @@ fn filtered<'a>(
     for term in search_terms(&f.q) {
         q = q.filter(tasks::search_text.like(like_pattern(&term)).escape('\\'));
     }
+    if f.extended {
+        q = q.filter(
+            tasks::id.eq_any(
+                extension_requests::table
+                    .filter(extension_requests::status.eq(crate::models::extension::APPROVED))
+                    .select(extension_requests::task_id),
+            ),
+        );
+    }
     q
 }
 
@@ -210,6 +222,7 @@ fn plain_inbox(actor: &Actor, f: &Filter) -> Option<i64> {
         && f.due_from.is_none()
         && f.due_to.is_none()
         && search_terms(&f.q).is_empty()
+        && !f.extended
         && f.sort == Sort::Due;
     if plain && actor.role.is_unit_role() {
         actor.unit_id
@@ -544,7 +557,7 @@ pub fn apply_move(
     })
 }
 
-fn insert_report(
+pub fn insert_report(
     conn: &mut DbConn,
     storage: &crate::models::attachment::Storage,
     actor: &Actor,

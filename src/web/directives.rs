@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
+use crate::domain::calendar::Calendar;
 use crate::domain::dates::parse_date;
 use crate::domain::permissions::{allowed, Action, Actor, Target};
 use crate::error::{AppError, AppResult};
@@ -99,6 +100,8 @@ pub struct ItemRow {
     pub leads: Vec<String>,
     pub coords: Vec<String>,
     pub due: String,
+    /// "Within N working days of the issue date", instead of a date.
+    pub workdays: String,
     pub recurrence: String,
 }
 
@@ -175,7 +178,7 @@ pub async fn new_form(state: web::Data<AppState>, auth: Auth) -> AppResult<HttpR
 }
 
 /// Reads the form into what was typed, and, when it is all valid, the directive to publish.
-fn read(form: &Form, auth: &Auth) -> (NewPage, Option<NewDirective>) {
+fn read(form: &Form, auth: &Auth, calendar: &Calendar) -> (NewPage, Option<NewDirective>) {
     let mut page = blank(auth);
     page.form_token = form.get("form_token").to_string();
     page.conference_id = form.get("conference_id").to_string();
@@ -192,6 +195,7 @@ fn read(form: &Form, auth: &Auth) -> (NewPage, Option<NewDirective>) {
             leads: form.all(&format!("item{i}.leads")),
             coords: form.all(&format!("item{i}.coords")),
             due: form.get(&format!("item{i}.due")).trim().to_string(),
+            workdays: form.get(&format!("item{i}.workdays")).trim().to_string(),
             recurrence: form.get(&format!("item{i}.recurrence")).to_string(),
         })
         .collect();
@@ -233,6 +237,7 @@ fn read(form: &Form, auth: &Auth) -> (NewPage, Option<NewDirective>) {
             && row.leads.is_empty()
             && row.label.trim().is_empty()
             && row.due.is_empty()
+            && row.workdays.is_empty()
         {
             continue;
         }
@@ -253,9 +258,19 @@ fn read(form: &Form, auth: &Auth) -> (NewPage, Option<NewDirective>) {
             .iter()
             .filter_map(|l| Assignee::parse(l))
             .collect();
-        let due_on = parse_date(&row.due);
+        let mut due_on = parse_date(&row.due);
         if !row.due.is_empty() && due_on.is_none() {
             e.add(&f("due"), "error.date");
+        }
+        if !row.workdays.is_empty() {
+            match row.workdays.parse::<i64>() {
+                Ok(n) if (1..=365).contains(&n) && row.due.is_empty() => {
+                    // Counted on the working calendar from the day the notice was issued.
+                    due_on = issued_on.map(|d| calendar.add_working_days(d, n));
+                }
+                Ok(n) if (1..=365).contains(&n) => e.add(&f("workdays"), "error.workdays_and_date"),
+                _ => e.add(&f("workdays"), "error.workdays"),
+            }
         }
         let recurrence = match row.recurrence.as_str() {
             "" => None,
@@ -297,7 +312,8 @@ fn read(form: &Form, auth: &Auth) -> (NewPage, Option<NewDirective>) {
 pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> AppResult<HttpResponse> {
     let actor = auth.post(&form)?;
     require(&actor, Action::CreateDirective)?;
-    let (mut page, new) = read(&form, &auth);
+    let calendar = crate::db::run(&state.pool, crate::models::calendar::load).await?;
+    let (mut page, new) = read(&form, &auth, &calendar);
     if form.has("add_item") {
         page.items.push(ItemRow::default());
         page.errors = Errors::default();

@@ -3,7 +3,9 @@
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod calendar;
 pub mod directives;
+pub mod extensions;
 pub mod form;
 pub mod i18n;
 pub mod pages;
@@ -51,6 +53,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/tasks/{id}/edit", web::get().to(tasks::edit_form))
         .route("/tasks/{id}/{action}", web::post().to(tasks::act))
         .route("/attachments/{id}", web::get().to(tasks::download))
+        .route("/extensions", web::get().to(extensions::list))
+        .route(
+            "/extensions/{id}/{decision}",
+            web::post().to(extensions::decide_request),
+        )
         .route("/directives", web::get().to(directives::list))
         .route("/directives", web::post().to(directives::create))
         .route("/directives/new", web::get().to(directives::new_form))
@@ -79,6 +86,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/users/new", web::get().to(admin::user_form))
         .route("/admin/users/{id}", web::get().to(admin::user_form))
         .route("/admin/users/{id}", web::post().to(admin::save_user))
+        .route("/admin/calendar", web::get().to(calendar::page_get))
+        .route("/admin/calendar", web::post().to(calendar::save))
         .route("/api/v1/tasks", web::get().to(api::tasks))
         .route("/api/v1/tasks/{id}", web::get().to(api::task));
 }

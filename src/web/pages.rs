@@ -91,6 +91,8 @@ impl Ctx {
             "create_directive" => Action::CreateDirective,
             "units" => Action::ManageUnits,
             "users" => Action::ManageUsers,
+            "calendar" => Action::ManageCalendar,
+            "extensions" => Action::ViewExtensions,
             _ => return false,
         };
         allowed(a, action, Target::System)

@@ -12,6 +12,7 @@ use crate::domain::status::{Move, Status, Timeliness};
 use crate::error::{AppError, AppResult};
 use crate::models::attachment::{self, Attachment, Upload};
 use crate::models::directive::{self, Directive, Item};
+use crate::models::extension::{self, Request};
 use crate::models::journal::{self, Entry};
 use crate::models::task::{self, Filter, ListRow, NewReport, Outcome, ReportRow, Sort, Task};
 use crate::models::unit::{self, Unit};
@@ -50,6 +51,7 @@ pub fn parse_filter(query: &str, actor: &Actor) -> Filter {
         due_from: get("due_from").and_then(|v| parse_date(&v)),
         due_to: get("due_to").and_then(|v| parse_date(&v)),
         q: get("q").unwrap_or_default().chars().take(200).collect(),
+        extended: get("extended").is_some_and(|v| v == "yes"),
         sort: get("sort")
             .and_then(|s| Sort::parse(&s))
             .unwrap_or_default(),
@@ -69,6 +71,7 @@ pub struct FilterView {
     pub due_from: String,
     pub due_to: String,
     pub q: String,
+    pub extended: bool,
     pub sort: String,
 }
 
@@ -90,6 +93,7 @@ impl FilterView {
             due_from: format_opt_date(f.due_from),
             due_to: format_opt_date(f.due_to),
             q: f.q.clone(),
+            extended: f.extended,
             sort: f.sort.as_str().to_string(),
         }
     }
@@ -109,6 +113,9 @@ impl FilterView {
             if !v.is_empty() {
                 s.append_pair(k, v);
             }
+        }
+        if self.extended {
+            s.append_pair("extended", "yes");
         }
         s.append_pair("sort", sort);
         if page > 1 {
@@ -178,6 +185,7 @@ pub struct Typed {
     pub form: String,
     pub text: String,
     pub percent: String,
+    pub due: String,
     pub errors: Errors,
 }
 
@@ -195,6 +203,8 @@ struct ShowPage {
     journal: Vec<Entry>,
     reports: Vec<(ReportRow, Vec<Attachment>)>,
     other_files: Vec<Attachment>,
+    extensions: Vec<Request>,
+    original_due: Option<NaiveDate>,
     can: Can,
     typed: Typed,
 }
@@ -209,9 +219,11 @@ pub struct Can {
     pub cancel: bool,
     pub edit: bool,
     pub comment: bool,
+    pub extend: bool,
+    pub decide: bool,
 }
 
-fn can(actor: &Actor, scoped: &task::Scoped) -> Can {
+fn can(actor: &Actor, scoped: &task::Scoped, extension_pending: bool) -> Can {
     let s = scoped.task.status();
     let t = Target::Task(scoped.scope());
     let ok = |a: Action| decide(actor, a, t) == Decision::Allow;
@@ -224,6 +236,8 @@ fn can(actor: &Actor, scoped: &task::Scoped) -> Can {
         cancel: ok(Action::CancelTask) && Move::Cancel.apply(s).is_some(),
         edit: ok(Action::EditTask) && s.is_open(),
         comment: ok(Action::Comment),
+        extend: ok(Action::RequestExtension) && s.is_open() && !extension_pending,
+        decide: ok(Action::DecideExtension) && s.is_open() && extension_pending,
     }
 }
 
@@ -248,6 +262,9 @@ struct TaskView {
     journal: Vec<Entry>,
     reports: Vec<(ReportRow, Vec<Attachment>)>,
     other_files: Vec<Attachment>,
+    extensions: Vec<Request>,
+    /// The due date before any change, when it was changed.
+    original_due: Option<NaiveDate>,
     can: Can,
 }
 
@@ -256,7 +273,9 @@ fn load_view(conn: &mut crate::db::DbConn, actor: &Actor, id: i64) -> AppResult<
     if decide(actor, Action::ViewTask, Target::Task(scoped.scope())) != Decision::Allow {
         return Err(AppError::NotFound);
     }
-    let can = can(actor, &scoped);
+    let extensions = extension::for_task(conn, id)?;
+    let pending = extensions.iter().any(|e| e.status == extension::PENDING);
+    let can = can(actor, &scoped, pending);
     let task = scoped.task;
     let d = directive::get(conn, task.directive_id)?;
     let conference = match d.conference_id {
@@ -300,10 +319,22 @@ fn load_view(conn: &mut crate::db::DbConn, actor: &Actor, id: i64) -> AppResult<
         item,
         lead,
         coordinators,
+        original_due: None,
         journal: journal::for_task(conn, id)?,
         reports,
         other_files,
+        extensions,
         can,
+    })
+    .map(|mut v| {
+        // The first due-date change says what the date was before it: derived, not stored.
+        v.original_due = v
+            .journal
+            .iter()
+            .find(|e| e.kind == journal::Kind::DueDateChanged.as_str())
+            .and_then(|e| e.from_value.as_deref())
+            .and_then(parse_date);
+        v
     })
 }
 
@@ -325,6 +356,8 @@ fn render_view(
         journal: v.journal,
         reports: v.reports,
         other_files: v.other_files,
+        extensions: v.extensions,
+        original_due: v.original_due,
         can: v.can,
         typed,
     };
@@ -332,7 +365,7 @@ fn render_view(
 }
 
 /// The task page again, with what was typed into one of its forms and the errors.
-async fn show_page(
+pub async fn show_page(
     state: &web::Data<AppState>,
     auth: &Auth,
     id: i64,
@@ -365,6 +398,7 @@ pub async fn show(
 struct ConflictPage {
     ctx: Ctx,
     action: String,
+    form_action: String,
     yours_version: String,
     typed: Typed,
     due_typed: String,
@@ -378,10 +412,13 @@ impl ConflictPage {
     }
 }
 
-async fn conflict(
+/// The 409 page: what the person sent beside the task as it is now, with their text kept and a
+/// form to send it again on the current version (to `form_action`).
+pub async fn conflict(
     state: &web::Data<AppState>,
     auth: &Auth,
     action: &str,
+    form_action: &str,
     form: &Form,
     current: Task,
 ) -> AppResult<HttpResponse> {
@@ -393,11 +430,13 @@ async fn conflict(
     let page = ConflictPage {
         ctx: Ctx::new(auth),
         action: action.to_string(),
+        form_action: form_action.to_string(),
         yours_version: form.get("version").to_string(),
         typed: Typed {
             form: action.to_string(),
             text: form.get("text").to_string(),
             percent: form.get("percent").to_string(),
+            due: form.get("due_on").to_string(),
             errors: Errors::default(),
         },
         due_typed: form.get("due_on").to_string(),
@@ -452,6 +491,7 @@ pub async fn act(
         "cancel" => (Action::CancelTask, Some(Move::Cancel)),
         "comment" => (Action::Comment, None),
         "edit" => (Action::EditTask, None),
+        "extension" => (Action::RequestExtension, None),
         _ => return Err(AppError::NotFound),
     };
     let scoped = crate::db::run(&state.pool, move |conn| task::scoped(conn, id)).await?;
@@ -465,7 +505,7 @@ pub async fn act(
     if text.chars().count() > 10_000 {
         errors.add("text", "error.too_long");
     }
-    let files = if matches!(action.as_str(), "progress" | "complete") {
+    let files = if matches!(action.as_str(), "progress" | "complete" | "extension") {
         uploads(&form, &mut errors)
     } else {
         Vec::new()
@@ -480,14 +520,16 @@ pub async fn act(
         },
         _ => None,
     };
-    let needs_text = matches!(
-        action.as_str(),
-        "progress" | "complete" | "comment" | "edit"
-    ) || mv.is_some_and(|m| m.needs_reason());
+    let needs_reason = mv.is_some_and(|m| m.needs_reason()) || action == "extension";
+    let needs_text = needs_reason
+        || matches!(
+            action.as_str(),
+            "progress" | "complete" | "comment" | "edit"
+        );
     if needs_text && text.is_empty() {
         errors.add(
             "text",
-            if mv.is_some_and(|m| m.needs_reason()) {
+            if needs_reason {
                 "error.reason_required"
             } else {
                 "error.required"
@@ -498,11 +540,21 @@ pub async fn act(
     if action == "edit" && !form.get("due_on").trim().is_empty() && due.is_none() {
         errors.add("due_on", "error.date");
     }
+    if action == "extension" {
+        // More time means a date after the current due date, and not in the past.
+        let earliest = scoped.task.due_on.map_or(today(), |d| d.max(today()));
+        match due {
+            None => errors.add("due_on", "error.date"),
+            Some(d) if d <= earliest => errors.add("due_on", "error.extension_date"),
+            Some(_) => {}
+        }
+    }
     if !errors.is_empty() {
         let typed = Typed {
             form: action.clone(),
             text: form.get("text").to_string(),
             percent: form.get("percent").to_string(),
+            due: form.get("due_on").to_string(),
             errors,
         };
         if action == "edit" {
@@ -518,6 +570,9 @@ pub async fn act(
             .await;
         }
         return show_page(&state, &auth, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    if action == "extension" {
+        return request_extension(&state, &auth, actor, id, due, text, files, &form).await;
     }
     // A comment changes nothing that can conflict, so it carries no version.
     let version = match (action.as_str(), form.get("version").trim().parse::<i32>()) {
@@ -566,11 +621,90 @@ pub async fn act(
     };
     match outcome {
         Outcome::Done => Ok(redirect(&format!("/tasks/{id}?done={action}"))),
-        Outcome::Stale(current) => conflict(&state, &auth, &action, &form, *current).await,
+        Outcome::Stale(current) => {
+            conflict(
+                &state,
+                &auth,
+                &action,
+                &format!("/tasks/{id}/{action}"),
+                &form,
+                *current,
+            )
+            .await
+        }
         Outcome::NotNow(_) => {
             let current = crate::db::run(&state.pool, move |conn| task::get(conn, id)).await?;
-            conflict(&state, &auth, &action, &form, current).await
+            conflict(
+                &state,
+                &auth,
+                &action,
+                &format!("/tasks/{id}/{action}"),
+                &form,
+                current,
+            )
+            .await
         }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn request_extension(
+    state: &web::Data<AppState>,
+    auth: &Auth,
+    actor: Actor,
+    id: i64,
+    due: Option<NaiveDate>,
+    reason: String,
+    files: Vec<Upload>,
+    form: &Form,
+) -> AppResult<HttpResponse> {
+    let due = due.ok_or_else(|| AppError::BadRequest("due".into()))?;
+    let storage = state.storage();
+    let store = storage.clone();
+    let kept = files.clone();
+    let result = crate::db::run(&state.pool, move |conn| {
+        extension::request(conn, &store, &actor, id, due, &reason, &files)
+    })
+    .await;
+    let refusal = match result {
+        Ok(Ok(_)) => return Ok(redirect(&format!("/tasks/{id}?done=extension"))),
+        Ok(Err(refusal)) => refusal,
+        Err(e) => {
+            storage.discard(&kept);
+            return match e {
+                // The unique index caught a request filed at the same moment.
+                AppError::BadRequest(_) => {
+                    let typed = typed_extension(form, "error.extension_pending");
+                    show_page(state, auth, id, typed, StatusCode::CONFLICT).await
+                }
+                e => Err(e),
+            };
+        }
+    };
+    storage.discard(&kept);
+    let key = match refusal {
+        extension::Refusal::AlreadyPending => "error.extension_pending",
+        extension::Refusal::Closed => "error.extension_closed",
+    };
+    show_page(
+        state,
+        auth,
+        id,
+        typed_extension(form, key),
+        StatusCode::CONFLICT,
+    )
+    .await
+}
+
+fn typed_extension(form: &Form, key: &'static str) -> Typed {
+    let mut errors = Errors::default();
+    errors.add("extension", key);
+    Typed {
+        form: "extension".into(),
+        text: form.get("text").to_string(),
+        percent: String::new(),
+        due: form.get("due_on").to_string(),
+        errors,
     }
 }
 

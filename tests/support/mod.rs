@@ -112,8 +112,7 @@ impl TestApp {
             }
         };
         let mut conn = db::establish(&url).unwrap();
-        db::migrate(&mut conn).unwrap();
-        db::directory::seed_if_empty(&mut conn).unwrap();
+        db::prepare(&mut conn).unwrap();
         let mut settings = default_settings(data_dir.clone());
         tweak(&mut settings);
         let pool = db::pool(&url, 6).unwrap();

@@ -1,0 +1,3 @@
+DROP TABLE extension_requests;
+DROP TABLE holiday_days;
+DROP TABLE holiday_years;

@@ -1,0 +1,264 @@
+//! Extension requests (đề nghị gia hạn): a unit asks for a later due date, the secretariat or a
+//! leader approves (possibly with another date) or rejects. Approval moves the task's due date
+//! in the same transaction; the original and every change stay in the journal.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::expression_methods::AggregateExpressionMethods;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{directive_items, extension_requests, tasks, units, users};
+use crate::db::DbConn;
+use crate::domain::permissions::Actor;
+use crate::error::{AppError, AppResult};
+use crate::models::attachment::{Storage, Upload};
+use crate::models::task::{self, Edit, NewReport, Outcome};
+use crate::models::{journal, now};
+
+pub const PENDING: &str = "pending";
+pub const APPROVED: &str = "approved";
+pub const REJECTED: &str = "rejected";
+
+#[derive(Debug, Clone, Queryable, Serialize)]
+pub struct Request {
+    pub id: i64,
+    pub task_id: i64,
+    pub report_id: Option<i64>,
+    pub previous_due: Option<NaiveDate>,
+    pub requested_due: NaiveDate,
+    pub reason: String,
+    pub status: String,
+    pub decided_due: Option<NaiveDate>,
+    pub decision_note: String,
+    pub created_at: NaiveDateTime,
+    pub decided_at: Option<NaiveDateTime>,
+    pub requested_by_name: Option<String>,
+}
+
+macro_rules! request_columns {
+    () => {
+        (
+            extension_requests::id,
+            extension_requests::task_id,
+            extension_requests::report_id,
+            extension_requests::previous_due,
+            extension_requests::requested_due,
+            extension_requests::reason,
+            extension_requests::status,
+            extension_requests::decided_due,
+            extension_requests::decision_note,
+            extension_requests::created_at,
+            extension_requests::decided_at,
+            users::name.nullable(),
+        )
+    };
+}
+
+/// Why a request cannot be made now.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The task is done or cancelled.
+    Closed,
+    /// One is already waiting for a decision.
+    AlreadyPending,
+}
+
+pub fn for_task(conn: &mut DbConn, task_id: i64) -> AppResult<Vec<Request>> {
+    Ok(extension_requests::table
+        .left_join(users::table.on(users::id.nullable().eq(extension_requests::requested_by)))
+        .filter(extension_requests::task_id.eq(task_id))
+        .order(extension_requests::id)
+        .select(request_columns!())
+        .load(conn)?)
+}
+
+pub fn get(conn: &mut DbConn, id: i64) -> AppResult<Request> {
+    extension_requests::table
+        .left_join(users::table.on(users::id.nullable().eq(extension_requests::requested_by)))
+        .filter(extension_requests::id.eq(id))
+        .select(request_columns!())
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+/// A pending request with what the deciders' list shows beside it.
+#[derive(Debug, Clone, Queryable, Serialize)]
+pub struct PendingRow {
+    pub id: i64,
+    pub task_id: i64,
+    pub previous_due: Option<NaiveDate>,
+    pub requested_due: NaiveDate,
+    pub reason: String,
+    pub created_at: NaiveDateTime,
+    pub unit_name: String,
+    pub item_text: String,
+}
+
+pub fn pending(conn: &mut DbConn) -> AppResult<Vec<PendingRow>> {
+    Ok(extension_requests::table
+        .inner_join(
+            tasks::table
+                .inner_join(units::table)
+                .inner_join(directive_items::table),
+        )
+        .filter(extension_requests::status.eq(PENDING))
+        .order(extension_requests::created_at)
+        .select((
+            extension_requests::id,
+            extension_requests::task_id,
+            extension_requests::previous_due,
+            extension_requests::requested_due,
+            extension_requests::reason,
+            extension_requests::created_at,
+            units::name,
+            directive_items::text,
+        ))
+        .limit(500)
+        .load(conn)?)
+}
+
+/// How many tasks have had their due date moved by an approved request.
+pub fn extended_task_count(conn: &mut DbConn) -> AppResult<i64> {
+    Ok(extension_requests::table
+        .filter(extension_requests::status.eq(APPROVED))
+        .select(diesel::dsl::count(extension_requests::task_id).aggregate_distinct())
+        .first(conn)?)
+}
+
+/// Files the request, with its reason and files as a report of the task, all or nothing.
+pub fn request(
+    conn: &mut DbConn,
+    storage: &Storage,
+    actor: &Actor,
+    task_id: i64,
+    due: NaiveDate,
+    reason: &str,
+    files: &[Upload],
+) -> AppResult<Result<i64, Refusal>> {
+    conn.transaction(|conn| {
+        let t = task::get(conn, task_id)?;
+        if !t.status().is_open() {
+            return Ok(Err(Refusal::Closed));
+        }
+        let pending: i64 = extension_requests::table
+            .filter(extension_requests::task_id.eq(task_id))
+            .filter(extension_requests::status.eq(PENDING))
+            .count()
+            .get_result(conn)?;
+        if pending > 0 {
+            return Ok(Err(Refusal::AlreadyPending));
+        }
+        let report = NewReport {
+            kind: "extension",
+            text: reason,
+            percent: None,
+            files,
+        };
+        let report_id = task::insert_report(conn, storage, actor, task_id, &report)?;
+        let inserted = diesel::insert_into(extension_requests::table)
+            .values((
+                extension_requests::task_id.eq(task_id),
+                extension_requests::unit_id.eq(actor.unit_id),
+                extension_requests::requested_by.eq(actor.user_id),
+                extension_requests::report_id.eq(report_id),
+                extension_requests::previous_due.eq(t.due_on),
+                extension_requests::requested_due.eq(due),
+                extension_requests::reason.eq(reason.trim()),
+                extension_requests::status.eq(PENDING),
+                extension_requests::created_at.eq(now()),
+            ))
+            .returning(extension_requests::id)
+            .get_result::<i64>(conn);
+        let id = match inserted {
+            Ok(id) => id,
+            // Another instance filed one between the check and the insert: the unique index
+            // on pending requests is the last word.
+            Err(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => return Err(AppError::BadRequest("already pending".into())),
+            Err(e) => return Err(e.into()),
+        };
+        journal::write(
+            conn,
+            task_id,
+            Some(actor.user_id),
+            journal::Kind::ExtensionRequested,
+            t.due_on.map(|d| d.to_string()).as_deref(),
+            Some(&due.to_string()),
+            reason.trim(),
+        )?;
+        Ok(Ok(id))
+    })
+}
+
+/// How a decision ended.
+#[derive(Debug)]
+pub enum Decided {
+    Done,
+    /// Already decided by someone else.
+    NotPending,
+    /// The task changed since the decider loaded it (approval only); nothing was written.
+    Task(Outcome),
+}
+
+/// Approves (moving the due date to `due`, by default the date asked for) or rejects.
+pub fn decide(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    approve: bool,
+    due: Option<NaiveDate>,
+    task_version: i32,
+    note: &str,
+) -> AppResult<Decided> {
+    conn.transaction(|conn| {
+        let r = get(conn, id)?;
+        if r.status != PENDING {
+            return Ok(Decided::NotPending);
+        }
+        let new_due = due.unwrap_or(r.requested_due);
+        if approve {
+            let edit = Edit {
+                actor,
+                task_id: r.task_id,
+                version: task_version,
+            };
+            match task::change_due_date(conn, edit, Some(new_due), note)? {
+                Outcome::Done => {}
+                other => return Ok(Decided::Task(other)),
+            }
+        }
+        let n = diesel::update(
+            extension_requests::table
+                .filter(extension_requests::id.eq(id))
+                .filter(extension_requests::status.eq(PENDING)),
+        )
+        .set((
+            extension_requests::status.eq(if approve { APPROVED } else { REJECTED }),
+            extension_requests::decided_by.eq(actor.user_id),
+            extension_requests::decided_at.eq(now()),
+            extension_requests::decided_due.eq(approve.then_some(new_due)),
+            extension_requests::decision_note.eq(note.trim()),
+        ))
+        .execute(conn)?;
+        if n == 0 {
+            return Ok(Decided::NotPending);
+        }
+        journal::write(
+            conn,
+            r.task_id,
+            Some(actor.user_id),
+            if approve {
+                journal::Kind::ExtensionApproved
+            } else {
+                journal::Kind::ExtensionRejected
+            },
+            None,
+            approve.then(|| new_due.to_string()).as_deref(),
+            note.trim(),
+        )?;
+        Ok(Decided::Done)
+    })
+}

@@ -1,0 +1,163 @@
+//! The working calendar over HTTP and the command line: administrators edit the yearly
+//! schedules, deadlines given in working days follow them.
+
+use chidao::domain::permissions::Role;
+
+use crate::support::each_backend;
+
+#[test]
+fn administrators_edit_a_year_and_the_calendar_follows() {
+    each_backend(|app| {
+        let mut admin = app.login_as(Role::Admin, None);
+        let mut sec = app.login_as(Role::Secretariat, None);
+        assert_eq!(sec.get("/admin/calendar").status, 403);
+        assert_eq!(
+            sec.post("/admin/calendar", &[("year", "2027"), ("op", "mark")])
+                .status,
+            403
+        );
+
+        let page = admin.get("/admin/calendar?year=2026");
+        assert!(
+            page.body.contains("Năm có lịch nghỉ chính thức")
+                && page.body.contains("Tết Nguyên đán")
+        );
+        let page = admin.get("/admin/calendar?year=2027");
+        assert!(
+            page.body.contains("id=\"fallback\""),
+            "2027 has no schedule yet: {}",
+            page.body.len()
+        );
+        assert!(
+            page.body.contains("06/02/2027"),
+            "the statutory Tết is shown"
+        );
+
+        // Bad input is explained and kept.
+        let r = admin.post(
+            "/admin/calendar",
+            &[
+                ("year", "2027"),
+                ("op", "add"),
+                ("first", "03/02/2027"),
+                ("last", "01/02/2027"),
+                ("kind", "off"),
+                ("name", "Tết"),
+            ],
+        );
+        assert_eq!(r.status, 422);
+        assert!(
+            r.body.contains("Khoảng ngày không hợp lệ") && r.body.contains("value=\"03/02/2027\"")
+        );
+        let r = admin.post(
+            "/admin/calendar",
+            &[
+                ("year", "2027"),
+                ("op", "add"),
+                ("first", "01/02/2027"),
+                ("kind", "work"),
+                ("name", "Làm bù"),
+            ],
+        );
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("phải là thứ Bảy"));
+
+        // The 2027 schedule: Tết 04/02 – 14/02, a make-up Saturday on 30/01.
+        let r = admin.post(
+            "/admin/calendar",
+            &[
+                ("year", "2027"),
+                ("op", "add"),
+                ("first", "04/02/2027"),
+                ("last", "14/02/2027"),
+                ("kind", "off"),
+                ("name", "Tết Nguyên đán"),
+            ],
+        );
+        assert_eq!(r.status, 303);
+        let r = admin.post(
+            "/admin/calendar",
+            &[
+                ("year", "2027"),
+                ("op", "add"),
+                ("first", "30/01/2027"),
+                ("kind", "work"),
+                ("name", "Làm bù"),
+            ],
+        );
+        assert_eq!(r.status, 303);
+        let cal = chidao::models::calendar::load(&mut app.conn()).unwrap();
+        assert!(cal.has_official(2027));
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%d/%m/%Y").unwrap();
+        assert!(!cal.is_working(d("04/02/2027")) && !cal.is_working(d("12/02/2027")));
+        assert!(cal.is_working(d("30/01/2027")) && cal.is_working(d("15/02/2027")));
+        assert_eq!(cal.add_working_days(d("03/02/2027"), 1), d("15/02/2027"));
+        // Deleting a day puts it back to the rule for an official year: a plain weekday.
+        let r = admin.post(
+            "/admin/calendar",
+            &[("year", "2027"), ("op", "delete"), ("day", "2027-02-12")],
+        );
+        assert_eq!(r.status, 303);
+        let cal = chidao::models::calendar::load(&mut app.conn()).unwrap();
+        assert!(cal.is_working(d("12/02/2027")));
+    });
+}
+
+#[test]
+fn deadlines_in_working_days_count_across_tet() {
+    each_backend(|app| {
+        let mut sec = app.login_as(Role::Secretariat, None);
+        let token = sec.get("/directives/new").input("form_token").unwrap();
+        let unit = format!("u:{}", app.unit_id("Cục Sở hữu trí tuệ"));
+        let r = sec.post(
+            "/directives",
+            &[
+                ("form_token", &token),
+                ("number", "12/TB-BKHCN"),
+                ("issued_on", "12/02/2026"),
+                ("title", "Kết luận trước Tết"),
+                ("items", "2"),
+                ("item0.text", "Báo cáo trong 10 ngày làm việc"),
+                ("item0.leads", &unit),
+                ("item0.workdays", "10"),
+                ("item1.text", "Cả hai cách ghi hạn"),
+                ("item1.leads", &unit),
+                ("item1.due", "01/03/2026"),
+                ("item1.workdays", "3"),
+            ],
+        );
+        assert_eq!(
+            r.status, 422,
+            "a date and working days together are refused"
+        );
+        assert!(r.body.contains("không cả hai"));
+        let r = sec.post(
+            "/directives",
+            &[
+                ("form_token", &token),
+                ("number", "12/TB-BKHCN"),
+                ("issued_on", "12/02/2026"),
+                ("title", "Kết luận trước Tết"),
+                ("items", "1"),
+                ("item0.text", "Báo cáo trong 10 ngày làm việc"),
+                ("item0.leads", &unit),
+                ("item0.workdays", "10"),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        let tasks = chidao::models::task::list(
+            &mut app.conn(),
+            &chidao::domain::permissions::Actor {
+                user_id: 0,
+                role: Role::Leader,
+                unit_id: None,
+            },
+            &Default::default(),
+            chrono::NaiveDate::from_ymd_opt(2026, 2, 12).unwrap(),
+        )
+        .unwrap()
+        .0;
+        // 13/02, then Tết to 22/02, then 23–27/02 and 02–05/03.
+        assert_eq!(tasks[0].due_on, chrono::NaiveDate::from_ymd_opt(2026, 3, 5));
+    });
+}
