@@ -141,12 +141,40 @@ impl Driver {
         self.cmd("POST", &format!("/element/{el}/click"), json!({}));
     }
 
+    /// The element's text; retried while a page that just loaded replaces its elements.
     fn text(&self, css: &str) -> String {
-        let el = self.find(css);
-        self.cmd("GET", &format!("/element/{el}/text"), json!({}))
-            .as_str()
-            .unwrap_or("")
-            .to_string()
+        for _ in 0..50 {
+            let found = self.try_cmd(
+                "POST",
+                "/element",
+                json!({"using": "css selector", "value": css}),
+            );
+            let el = found
+                .as_ref()
+                .and_then(|v| v.as_object())
+                .and_then(|o| o.values().next())
+                .and_then(|v| v.as_str())
+                .map(str::to_string);
+            if let Some(el) = el {
+                if let Some(t) = self.try_cmd("GET", &format!("/element/{el}/text"), json!({})) {
+                    return t.as_str().unwrap_or("").to_string();
+                }
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("no stable element {css}");
+    }
+
+    /// A command whose failure is expected now and then (a page still loading).
+    fn try_cmd(&self, method: &str, path: &str, body: Value) -> Option<Value> {
+        let url = format!("{}/session/{}{}", self.base, self.session, path);
+        let r = match method {
+            "GET" => self.agent.get(&url).call(),
+            _ => self.agent.post(&url).send_json(body),
+        };
+        r.ok()
+            .and_then(|r| r.into_json::<Value>().ok())
+            .map(|v| v["value"].clone())
     }
 
     /// Waits for a navigation a click started: WebDriver may answer before the next page loads.
@@ -154,7 +182,12 @@ impl Driver {
         let started = Instant::now();
         loop {
             let url = self.url();
-            if url.contains(part) {
+            let ready = self.try_cmd(
+                "POST",
+                "/execute/sync",
+                json!({"script": "return document.readyState", "args": []}),
+            );
+            if url.contains(part) && ready.as_ref().and_then(|v| v.as_str()) == Some("complete") {
                 return url;
             }
             assert!(
@@ -208,4 +241,53 @@ fn a_unit_head_reports_progress_in_a_browser() {
         "{journal}"
     );
     assert!(driver.text("#status").contains("Đang thực hiện"));
+}
+
+fn log_in(driver: &Driver, base: &str, email: &str, next: &str) {
+    driver.go(&format!("{base}/login?next={next}"));
+    driver.type_into("#email", email);
+    driver.type_into("#password", PASSWORD);
+    driver.click("form[action='/login'] button[type=submit]");
+    driver.wait_for_url(next);
+}
+
+#[test]
+fn an_extension_asked_and_granted_in_a_browser() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::start(Backend::Sqlite);
+    let p = publish(&app);
+    let head = app.add_user(Role::UnitHead, Some("Cục Kế hoạch - Tài chính"));
+    let secretariat = app.add_user(Role::Secretariat, None);
+    let asked = crate::fixtures::days(60).format("%d/%m/%Y").to_string();
+    let task = format!("/tasks/{}", p.khtc);
+
+    log_in(&driver, &app.base, &head, &task);
+    driver.type_into("#extension-due", &asked);
+    driver.type_into("#extension-text", "Chờ ý kiến thẩm định của Bộ Tài chính.");
+    driver.click("#extension-form button[type=submit]");
+    driver.wait_for_url("done=extension");
+    assert!(driver.text("main").contains("Đang chờ xử lý"));
+    driver.click("form[action='/logout'] button");
+    driver.wait_for_url("/login");
+
+    log_in(&driver, &app.base, &secretariat, "/extensions");
+    assert!(driver.text("main").contains("Chờ ý kiến thẩm định"));
+    driver.click("tr[data-extension] a");
+    driver.wait_for_url(&task);
+    driver.type_into("textarea[id^='approve-text-']", "Đồng ý gia hạn.");
+    driver.click("form[action^='/extensions/'][action$='/approve'] button[type=submit]");
+    driver.wait_for_url("done=extension_approve");
+    let main = driver.text("main");
+    assert!(
+        main.contains("Đã đồng ý") && main.contains(&asked),
+        "{main}"
+    );
+    assert_eq!(
+        chidao::models::task::get(&mut app.conn(), p.khtc)
+            .unwrap()
+            .due_on,
+        Some(crate::fixtures::days(60))
+    );
 }

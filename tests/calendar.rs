@@ -161,3 +161,41 @@ fn deadlines_in_working_days_count_across_tet() {
         assert_eq!(tasks[0].due_on, chrono::NaiveDate::from_ymd_opt(2026, 3, 5));
     });
 }
+
+#[test]
+fn due_soon_counts_working_days() {
+    each_backend(|app| {
+        let p = crate::fixtures::publish(app);
+        let cal = chidao::models::calendar::load(&mut app.conn()).unwrap();
+        let today = crate::fixtures::today();
+        let mut sec = app.login_as(Role::Secretariat, None);
+        let ids = |c: &mut crate::support::Client| -> Vec<i64> {
+            c.get("/api/v1/tasks?soon=yes").json()["tasks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["id"].as_i64().unwrap())
+                .collect()
+        };
+        for (n, expected) in [(5, vec![p.khtc]), (6, vec![])] {
+            let due = cal
+                .add_working_days(today, n)
+                .format("%d/%m/%Y")
+                .to_string();
+            let v = crate::fixtures::version(app, p.khtc);
+            assert_eq!(
+                sec.post(
+                    &format!("/tasks/{}/edit", p.khtc),
+                    &[("version", &v), ("due_on", &due), ("text", "Điều chỉnh")]
+                )
+                .status,
+                303
+            );
+            assert_eq!(ids(&mut sec), expected, "due {n} working days from today");
+        }
+        assert!(sec
+            .get("/tasks?soon=yes")
+            .body
+            .contains("name=\"soon\" value=\"yes\" checked"));
+    });
+}

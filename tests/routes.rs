@@ -66,6 +66,9 @@ fn every_page_for_every_role() {
             ("/admin/users/new".into(),                  [303, 200, 403, 403, 403, 403]),
             (format!("/admin/users/{user_id}"),          [303, 200, 403, 403, 403, 403]),
             ("/me".into(),                               [303, 200, 200, 200, 200, 200]),
+            ("/extensions".into(),                       [303, 403, 200, 200, 403, 403]),
+            ("/admin/calendar".into(),                   [303, 200, 403, 403, 403, 403]),
+            ("/admin/calendar?year=2031".into(),         [303, 200, 403, 403, 403, 403]),
             ("/api/v1/tasks".into(),                     [401, 200, 200, 200, 200, 200]),
             (format!("/api/v1/tasks/{ls}"),              [401, 200, 200, 200, 200, 404]),
             ("/no/such/page".into(),                     [404, 404, 404, 404, 404, 404]),
@@ -78,6 +81,28 @@ fn every_page_for_every_role() {
                 assert_eq!(r.status, expected[i], "GET {path} as {}", ROLES[i]);
             }
         }
+
+        // A pending extension request on the Hà Nội task, to try deciding it.
+        let hn_head = {
+            let e = app.add_user(Role::UnitHead, Some("Sở KH&CN Hà Nội"));
+            chidao::models::user::by_email(&mut app.conn(), &e)
+                .unwrap()
+                .unwrap()
+                .0
+                .actor()
+        };
+        let ext = chidao::models::extension::request(
+            &mut app.conn(),
+            &chidao::models::attachment::Storage::Database,
+            &hn_head,
+            hn,
+            crate::fixtures::days(90),
+            "Xin thêm thời gian",
+            &[],
+        )
+        .unwrap()
+        .unwrap();
+        let later = crate::fixtures::days(120).format("%d/%m/%Y").to_string();
 
         // State changes: refused for those who may not, and nothing changes.
         let v = version(app, ls);
@@ -94,6 +119,12 @@ fn every_page_for_every_role() {
             (format!("/tasks/{ls}/edit"),     vec![("version", &v), ("due_on", ""), ("text", "x")], [303, 403, 0, 403, 403, 404]),
             (format!("/tasks/{ls}/comment"),  vec![("text", "x")],                            [303, 403, 0, 0, 0, 404]),
             (format!("/tasks/{ls}/explode"),  vec![],                                         [303, 404, 404, 404, 404, 404]),
+            (format!("/tasks/{ls}/extension"), vec![("due_on", &later), ("text", "x")],       [303, 403, 403, 403, 0, 404]),
+            (format!("/tasks/{hn}/extension"), vec![("due_on", &later), ("text", "x")],       [303, 403, 403, 403, 404, 403]),
+            (format!("/extensions/{ext}/approve"), vec![("version", &vh)],                   [303, 403, 0, 0, 404, 403]),
+            (format!("/extensions/{ext}/reject"), vec![("version", &vh), ("text", "x")],     [303, 403, 0, 0, 404, 403]),
+            (format!("/extensions/{ext}/maybe"), vec![("version", &vh)],                     [303, 404, 404, 404, 404, 404]),
+            ("/admin/calendar".into(),        vec![("year", "2031"), ("op", "mark")],         [303, 0, 403, 403, 403, 403]),
             ("/directives".into(),            vec![("items", "0")],                           [303, 403, 0, 403, 403, 403]),
             ("/conferences".into(),           vec![("name", "")],                             [303, 403, 0, 403, 403, 403]),
             ("/admin/units".into(),           vec![("name", "X")],                            [303, 0, 403, 403, 403, 403]),

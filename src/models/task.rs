@@ -57,6 +57,9 @@ pub struct Filter {
     pub q: String,
     /// Only tasks whose due date an approved extension moved.
     pub extended: bool,
+    /// Only open tasks due from today up to this day (the end of the "due soon" window, which
+    /// the caller counts in working days).
+    pub due_soon_until: Option<NaiveDate>,
     pub sort: Sort,
     pub page: i64,
 }
@@ -167,6 +170,12 @@ fn filtered<'a>(
     for term in search_terms(&f.q) {
         q = q.filter(tasks::search_text.like(like_pattern(&term)).escape('\\'));
     }
+    if let Some(until) = f.due_soon_until {
+        q = q
+            .filter(tasks::status.eq_any(open_strs()))
+            .filter(tasks::due_on.ge(today))
+            .filter(tasks::due_on.le(until));
+    }
     if f.extended {
         q = q.filter(
             tasks::id.eq_any(
@@ -223,6 +232,7 @@ fn plain_inbox(actor: &Actor, f: &Filter) -> Option<i64> {
         && f.due_to.is_none()
         && search_terms(&f.q).is_empty()
         && !f.extended
+        && f.due_soon_until.is_none()
         && f.sort == Sort::Due;
     if plain && actor.role.is_unit_role() {
         actor.unit_id

@@ -8,7 +8,7 @@ use crate::domain::permissions::{decide, Action, Decision, Target};
 use crate::error::{AppError, AppResult};
 use crate::models::{directive, journal, task, unit};
 use crate::web::auth::Credentials;
-use crate::web::tasks::{parse_filter, today};
+use crate::web::tasks::{parse_filter, today, with_calendar};
 use crate::web::AppState;
 
 fn json_error(e: AppError) -> HttpResponse {
@@ -89,7 +89,7 @@ pub async fn tasks(
     let result: AppResult<HttpResponse> = async {
         let (page, rows, total) = crate::db::run(&state.pool, move |conn| {
             let actor = creds.resolve(conn)?.actor()?;
-            let f = parse_filter(&query, &actor);
+            let f = with_calendar(conn, parse_filter(&query, &actor))?;
             let (rows, total) = task::list(conn, &actor, &f, today())?;
             Ok((f.page, rows, total))
         })

@@ -27,6 +27,9 @@ pub fn today() -> NaiveDate {
 
 /// Reads the list filters from a query string. A unit person with no status chosen lands on
 /// their open tasks; everyone else on all tasks.
+/// "Due soon" means due within this many working days.
+pub const DUE_SOON_WORKING_DAYS: i64 = 5;
+
 pub fn parse_filter(query: &str, actor: &Actor) -> Filter {
     let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
         .into_owned()
@@ -52,6 +55,8 @@ pub fn parse_filter(query: &str, actor: &Actor) -> Filter {
         due_to: get("due_to").and_then(|v| parse_date(&v)),
         q: get("q").unwrap_or_default().chars().take(200).collect(),
         extended: get("extended").is_some_and(|v| v == "yes"),
+        // A placeholder until the calendar is at hand: `with_calendar` sets the real end.
+        due_soon_until: get("soon").filter(|v| v == "yes").map(|_| today()),
         sort: get("sort")
             .and_then(|s| Sort::parse(&s))
             .unwrap_or_default(),
@@ -60,6 +65,15 @@ pub fn parse_filter(query: &str, actor: &Actor) -> Filter {
             .unwrap_or(1)
             .clamp(1, 100_000),
     }
+}
+
+/// Counts the "due soon" window on the working calendar, when the filter asks for it.
+pub fn with_calendar(conn: &mut crate::db::DbConn, mut f: Filter) -> AppResult<Filter> {
+    if f.due_soon_until.is_some() {
+        let calendar = crate::models::calendar::load(conn)?;
+        f.due_soon_until = Some(calendar.add_working_days(today(), DUE_SOON_WORKING_DAYS));
+    }
+    Ok(f)
 }
 
 /// The filter as it is written in the URL (status as chosen, dates ISO), for links and forms.
@@ -72,6 +86,7 @@ pub struct FilterView {
     pub due_to: String,
     pub q: String,
     pub extended: bool,
+    pub soon: bool,
     pub sort: String,
 }
 
@@ -94,6 +109,7 @@ impl FilterView {
             due_to: format_opt_date(f.due_to),
             q: f.q.clone(),
             extended: f.extended,
+            soon: f.due_soon_until.is_some(),
             sort: f.sort.as_str().to_string(),
         }
     }
@@ -116,6 +132,9 @@ impl FilterView {
         }
         if self.extended {
             s.append_pair("extended", "yes");
+        }
+        if self.soon {
+            s.append_pair("soon", "yes");
         }
         s.append_pair("sort", sort);
         if page > 1 {
@@ -151,7 +170,7 @@ pub async fn inbox(
     let (auth, filter, rows, total, units, directives) = crate::db::run(&state.pool, move |conn| {
         let auth = creds.resolve(conn)?;
         let actor = auth.actor()?;
-        let filter = parse_filter(&query, &actor);
+        let filter = with_calendar(conn, parse_filter(&query, &actor))?;
         let (rows, total) = task::list(conn, &actor, &filter, today())?;
         // Pickers list what the person may filter by: everything for the ministry, nothing to
         // choose for a unit (their scope is fixed).

@@ -238,6 +238,7 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("extensions.none", "Không có đề nghị nào đang chờ.", "No requests are waiting."),
     ("extensions.extended", "Số nhiệm vụ đã được gia hạn", "Tasks extended"),
     ("extensions.extended_list", "xem danh sách", "see them"),
+    ("filter.soon", "Sắp đến hạn (5 ngày làm việc)", "Due soon (5 working days)"),
     ("filter.extended", "Đã gia hạn", "Extended"),
     ("error.extension_date", "Hạn đề nghị phải sau hạn hiện tại và không ở quá khứ.", "The date asked for must be after the current due date and not in the past."),
     ("error.extension_pending", "Nhiệm vụ đã có một đề nghị gia hạn đang chờ xử lý.", "This task already has a request waiting for a decision."),
