@@ -357,3 +357,83 @@ fn bad_input_is_explained_and_kept() {
         crate::fixtures::assert_scopes_consistent(app);
     });
 }
+
+/// A page makes the same number of queries whatever the number of rows it shows.
+#[test]
+fn pages_make_a_fixed_number_of_queries() {
+    each_backend(|app| {
+        let p = publish(app);
+        let mut head = app.login_as(Role::UnitHead, Some("Sở KH&CN Lạng Sơn"));
+        let mut leader = app.login_as(Role::Leader, None);
+        let pages = [
+            "/tasks",
+            "/tasks?status=all&sort=-due",
+            "/tasks?q=ke+hoach",
+            "/api/v1/tasks",
+        ];
+        let small_inbox: Vec<u64> = pages
+            .iter()
+            .map(|path| app.queries_for(&mut head, path))
+            .collect();
+        let small_all = app.queries_for(&mut leader, "/tasks");
+        let t = p.langson;
+        let small_task = app.queries_for(&mut head, &format!("/tasks/{t}"));
+
+        // Thirty more tasks for the unit, and a long history on one task.
+        let by = chidao::models::user::by_email(&mut app.conn(), &leader.email)
+            .unwrap()
+            .unwrap()
+            .0
+            .id;
+        let unit = chidao::models::directive::Assignee::Unit(app.unit_id("Sở KH&CN Lạng Sơn"));
+        let coordinator = chidao::models::directive::Assignee::Unit(app.unit_id("Vụ Pháp chế"));
+        let items = (0..30)
+            .map(|i| chidao::models::directive::NewItem {
+                label: format!("{i}"),
+                text: format!("Kế hoạch số {i}"),
+                leads: vec![unit.clone()],
+                coordinators: vec![coordinator.clone()],
+                due_on: Some(crate::fixtures::days(i)),
+                recurrence: None,
+            })
+            .collect();
+        let d = chidao::models::directive::NewDirective {
+            conference_id: None,
+            number: "77/TB".into(),
+            issued_on: crate::fixtures::days(0),
+            signer: String::new(),
+            title: "Nhiều mục".into(),
+            body: String::new(),
+            form_token: crate::support::unique("t"),
+            items,
+        };
+        chidao::models::directive::publish(&mut app.conn(), &d, by).unwrap();
+        for i in 0..10 {
+            let v = version(app, t);
+            let percent = (i * 10).to_string();
+            assert_eq!(
+                head.post(
+                    &format!("/tasks/{t}/progress"),
+                    &[("version", &v), ("text", "Tiến độ"), ("percent", &percent)]
+                )
+                .status,
+                303
+            );
+        }
+        let big_inbox: Vec<u64> = pages
+            .iter()
+            .map(|path| app.queries_for(&mut head, path))
+            .collect();
+        assert_eq!(big_inbox, small_inbox, "list queries for {pages:?}");
+        assert_eq!(app.queries_for(&mut leader, "/tasks"), small_all);
+        assert_eq!(
+            app.queries_for(&mut head, &format!("/tasks/{t}")),
+            small_task
+        );
+        assert!(
+            small_inbox[0] <= 6,
+            "the landing inbox: {} queries",
+            small_inbox[0]
+        );
+    });
+}

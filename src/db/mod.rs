@@ -47,12 +47,16 @@ fn sqlite_path(url: &str) -> &str {
 #[derive(Debug, Clone)]
 pub struct Manager {
     url: String,
+    /// Counts the queries run on the pool's connections, when set (tests prove with it that a
+    /// page's query count does not grow with its rows).
+    counter: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
 
 impl Manager {
     pub fn new(url: &str) -> Self {
         Manager {
             url: url.to_string(),
+            counter: None,
         }
     }
 }
@@ -85,7 +89,18 @@ impl ManageConnection for Manager {
     type Error = r2d2::Error;
 
     fn connect(&self) -> Result<DbConn, r2d2::Error> {
-        establish(&self.url).map_err(r2d2::Error::ConnectionError)
+        let mut conn = establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
+        if let Some(counter) = self.counter.clone() {
+            conn.set_instrumentation(move |event: diesel::connection::InstrumentationEvent<'_>| {
+                if matches!(
+                    event,
+                    diesel::connection::InstrumentationEvent::StartQuery { .. }
+                ) {
+                    counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            });
+        }
+        Ok(conn)
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
@@ -99,6 +114,23 @@ impl ManageConnection for Manager {
 }
 
 pub fn pool(url: &str, size: u32) -> Result<Pool, r2d2::PoolError> {
+    build_pool(Manager::new(url), url, size)
+}
+
+/// A pool whose connections count every query they run into `counter`.
+pub fn counted_pool(
+    url: &str,
+    size: u32,
+    counter: std::sync::Arc<std::sync::atomic::AtomicU64>,
+) -> Result<Pool, r2d2::PoolError> {
+    let manager = Manager {
+        url: url.to_string(),
+        counter: Some(counter),
+    };
+    build_pool(manager, url, size)
+}
+
+fn build_pool(manager: Manager, url: &str, size: u32) -> Result<Pool, r2d2::PoolError> {
     if kind_of(url) == Kind::Sqlite {
         if let Some(parent) = std::path::Path::new(sqlite_path(url)).parent() {
             let _ = std::fs::create_dir_all(parent);
@@ -110,7 +142,7 @@ pub fn pool(url: &str, size: u32) -> Result<Pool, r2d2::PoolError> {
         // every checkout would only add a round trip. A PostgreSQL one can, so it is checked.
         .test_on_check_out(kind_of(url) == Kind::Postgres)
         .connection_timeout(std::time::Duration::from_secs(10))
-        .build(Manager::new(url))
+        .build(manager)
 }
 
 /// Runs the pending migrations of the connection's backend; returns how many ran.

@@ -68,6 +68,8 @@ pub struct TestApp {
     pub url: String,
     pub data_dir: PathBuf,
     pub settings: Settings,
+    /// Queries the server has run so far.
+    pub queries: std::sync::Arc<AtomicU64>,
     pg_db: Option<(String, String)>,
     handle: actix_web::dev::ServerHandle,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -115,7 +117,8 @@ impl TestApp {
         db::prepare(&mut conn).unwrap();
         let mut settings = default_settings(data_dir.clone());
         tweak(&mut settings);
-        let pool = db::pool(&url, 6).unwrap();
+        let queries = std::sync::Arc::new(AtomicU64::new(0));
+        let pool = db::counted_pool(&url, 6, queries.clone()).unwrap();
         let state = chidao::web::state(pool, settings.clone());
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -134,10 +137,19 @@ impl TestApp {
             url,
             data_dir,
             settings,
+            queries,
             pg_db,
             handle,
             thread: Some(thread),
         }
+    }
+
+    /// How many queries the server runs to answer one GET.
+    pub fn queries_for(&self, client: &mut Client, path: &str) -> u64 {
+        let before = self.queries.load(Ordering::SeqCst);
+        let r = client.get(path);
+        assert_eq!(r.status, 200, "GET {path}");
+        self.queries.load(Ordering::SeqCst) - before
     }
 
     pub fn conn(&self) -> DbConn {
