@@ -5,5 +5,6 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod extract;
 pub mod models;
 pub mod web;
