@@ -3,3 +3,4 @@
 
 pub mod deadline;
 pub mod folded;
+pub mod units;
