@@ -44,6 +44,20 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Draft the items of a conclusion notice (or news report) in FILE.
+    Extract {
+        /// A .txt file (UTF-8).
+        file: std::path::PathBuf,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// The issue date, when the text does not say it (YYYY-MM-DD).
+        #[arg(long)]
+        issued_on: Option<String>,
+        /// Read the unit directory and calendar from this database instead of the built-in ones.
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
+    },
     /// The working calendar, for scripts: `add DATE N`, `check DATE`.
     Workdays {
         #[command(subcommand)]
@@ -202,6 +216,12 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Workdays { command } => workdays(command),
+        Command::Extract {
+            file,
+            json,
+            issued_on,
+            database_url,
+        } => extract(&file, json, issued_on.as_deref(), database_url),
         Command::Demo {
             db,
             synthetic,
@@ -216,6 +236,64 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+fn extract(
+    file: &std::path::Path,
+    json: bool,
+    issued_on: Option<&str>,
+    database_url: Option<String>,
+) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", file.display()))?;
+    let issued = issued_on.map(parse_day).transpose()?;
+    let (directory, calendar) = match database_url {
+        Some(url) => {
+            let mut conn = db::establish(&url).with_context(|| "connecting to the database")?;
+            db::prepare(&mut conn)?;
+            (
+                chidao::models::extraction::directory(&mut conn)?,
+                chidao::models::calendar::load(&mut conn)?,
+            )
+        }
+        None => (
+            chidao::extract::units::Directory::builtin(),
+            chidao::domain::calendar::Calendar::shipped(),
+        ),
+    };
+    let draft = chidao::extract::extract(&text, issued, &directory, &calendar);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&draft)?);
+        return Ok(());
+    }
+    println!(
+        "{} {} {}",
+        draft.number.as_deref().unwrap_or("-"),
+        draft.issued_on.map(|d| d.to_string()).unwrap_or_default(),
+        draft.title.as_deref().unwrap_or("")
+    );
+    for w in &draft.warnings {
+        println!("! {w}");
+    }
+    for i in &draft.items {
+        let text: String = i.text.chars().take(70).collect();
+        println!("{:>5}  {text}", i.label);
+        println!("       lead: {}", i.lead_units.join("; "));
+        if !i.coordinating_units.is_empty() {
+            println!("       with: {}", i.coordinating_units.join("; "));
+        }
+        if !i.unresolved_units.is_empty() {
+            println!("       unknown: {}", i.unresolved_units.join("; "));
+        }
+        println!(
+            "       due: {} {} {}",
+            i.deadline.map(|d| d.to_string()).unwrap_or("-".into()),
+            i.deadline_text.as_deref().unwrap_or(""),
+            i.recurrence.unwrap_or("")
+        );
+    }
+    Ok(())
 }
 
 fn parse_day(s: &str) -> anyhow::Result<chrono::NaiveDate> {

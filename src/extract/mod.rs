@@ -3,4 +3,201 @@
 
 pub mod deadline;
 pub mod folded;
+pub mod notice;
+pub mod segment;
 pub mod units;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::domain::calendar::Calendar;
+use folded::Folded;
+use units::{Directory, Role, Target};
+
+/// What the extractor drafts from a text, for a person to check.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Draft {
+    pub number: Option<String>,
+    pub issued_on: Option<NaiveDate>,
+    pub place: Option<String>,
+    pub title: Option<String>,
+    pub items: Vec<DraftItem>,
+    /// Why nothing or little was found, as message keys ("extract.not_a_notice", ...).
+    pub warnings: Vec<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DraftItem {
+    pub label: String,
+    pub text: String,
+    /// Unit names as the directory holds them; a group is listed as all its members.
+    pub lead_units: Vec<String>,
+    pub coordinating_units: Vec<String>,
+    /// Mentions of bodies the directory does not know, kept as written.
+    pub unresolved_units: Vec<String>,
+    pub deadline: Option<NaiveDate>,
+    pub deadline_text: Option<String>,
+    pub recurrence: Option<&'static str>,
+    /// Byte range of the item in the input, to highlight where it came from.
+    #[serde(skip)]
+    pub source: std::ops::Range<usize>,
+    /// The directory positions behind the names, groups as the group.
+    #[serde(skip)]
+    pub lead_targets: Vec<Target>,
+    #[serde(skip)]
+    pub coordinating_targets: Vec<Target>,
+}
+
+/// The largest text drafted at once; beyond it the input is refused with a message.
+pub const MAX_INPUT_BYTES: usize = 2 * 1024 * 1024;
+
+fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
+    if !v.contains(&x) {
+        v.push(x);
+    }
+}
+
+impl Directory {
+    fn names_of(&self, targets: &[Target]) -> Vec<String> {
+        let mut out = Vec::new();
+        for t in targets {
+            match t {
+                Target::Unit(i) => push_unique(&mut out, self.units[*i].name.clone()),
+                Target::Group(g) => {
+                    for m in &self.groups[*g].members {
+                        push_unique(&mut out, self.units[*m].name.clone());
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Who an item's own words name as lead and coordinating, and what they name that the
+/// directory does not know.
+fn who(text: &str, directory: &Directory) -> (Vec<Target>, Vec<Target>, Vec<String>) {
+    let f = Folded::new(text);
+    let mentions = directory.mentions(&f.text);
+    let roles = units::roles(&f.text, &mentions);
+    let (mut leads, mut coords) = (Vec::new(), Vec::new());
+    for ((_, target), role) in mentions.iter().zip(&roles) {
+        match role {
+            Role::Lead => push_unique(&mut leads, *target),
+            Role::Coordinating => push_unique(&mut coords, *target),
+            Role::Context => {}
+        }
+    }
+    coords.retain(|c| !leads.contains(c));
+    // Unit-like phrases no mention covers, at a place where a lead or coordinator stands.
+    let mut unresolved = Vec::new();
+    for range in units::unit_like_phrases(text) {
+        let covered = mentions.iter().any(|(m, _)| {
+            let orig = f.original_range(m.clone());
+            orig.start <= range.start + 2 && orig.end + 2 >= range.end
+                || (orig.start < range.end && range.start < orig.end)
+        });
+        let before = Folded::new(&text[..range.start]).text;
+        let before = before.trim_end_matches([' ', ',', ':']);
+        let in_role = [
+            "giao",
+            "de nghi",
+            "yeu cau",
+            "phoi hop voi",
+            "phoi hop",
+            "va",
+            "cho",
+        ]
+        .iter()
+        .any(|c| before.ends_with(c))
+            || before.is_empty();
+        let phrase = text[range].trim().to_string();
+        let generic = phrase.split_whitespace().count() < 2 || phrase.starts_with("Bộ ");
+        if !covered && in_role && !generic {
+            push_unique(&mut unresolved, phrase);
+        }
+    }
+    (leads, coords, unresolved)
+}
+
+/// Drafts the items of a conclusion notice or news report. `issued_on` overrides the date read
+/// from the text (used for years and working days).
+pub fn extract(
+    input: &str,
+    issued_on: Option<NaiveDate>,
+    directory: &Directory,
+    calendar: &Calendar,
+) -> Draft {
+    let mut warnings = Vec::new();
+    if input.trim().is_empty() {
+        warnings.push("extract.empty");
+        return Draft {
+            number: None,
+            issued_on,
+            place: None,
+            title: None,
+            items: Vec::new(),
+            warnings,
+        };
+    }
+    if input.len() > MAX_INPUT_BYTES {
+        warnings.push("extract.too_large");
+        return Draft {
+            number: None,
+            issued_on,
+            place: None,
+            title: None,
+            items: Vec::new(),
+            warnings,
+        };
+    }
+    let head = notice::read_header(input);
+    let issued = issued_on.or(head.issued_on);
+    let raw_items = segment::items(input);
+    if raw_items.is_empty() {
+        warnings.push("extract.no_conclusion");
+    }
+    let mut items = Vec::new();
+    for raw in raw_items {
+        let (mut leads, mut coords, unresolved) = who(&raw.text, directory);
+        if leads.is_empty() {
+            // "5. Các Sở KH&CN: a) ...; b) ..." and "đề nghị Sở ... thực hiện các nhiệm vụ sau:
+            // Thứ nhất ...": the unit is named once, above the items.
+            if let Some(parent) = &raw.inherited {
+                let (l, c, _) = who(parent, directory);
+                leads = l;
+                if coords.is_empty() {
+                    coords = c;
+                }
+            }
+        }
+        let deadline = deadline::find(&raw.text, issued, calendar);
+        items.push(DraftItem {
+            label: raw.label,
+            text: raw.text.trim().to_string(),
+            lead_units: directory.names_of(&leads),
+            coordinating_units: directory.names_of(&coords),
+            unresolved_units: unresolved,
+            deadline: deadline.as_ref().and_then(|d| d.date),
+            deadline_text: deadline
+                .as_ref()
+                .filter(|d| d.date.is_some() || d.recurrence.is_none())
+                .map(|d| d.text.clone()),
+            recurrence: deadline.as_ref().and_then(|d| d.recurrence),
+            source: raw.source,
+            lead_targets: leads,
+            coordinating_targets: coords,
+        });
+    }
+    if !items.is_empty() && items.iter().all(|i| i.lead_units.is_empty()) {
+        warnings.push("extract.no_units");
+    }
+    Draft {
+        number: head.number,
+        issued_on: issued,
+        place: head.place,
+        title: head.title,
+        items,
+        warnings,
+    }
+}

@@ -4,6 +4,7 @@ pub mod attachment;
 pub mod calendar;
 pub mod directive;
 pub mod extension;
+pub mod extraction;
 pub mod journal;
 pub mod session;
 pub mod task;

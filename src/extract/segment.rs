@@ -1,0 +1,331 @@
+//! Finding the concluding part of a text and splitting it into items, however they are
+//! numbered: "1.", "2.1.", "II.", "a)", "-", "+", "Thứ nhất, ... Thứ hai, ...", "gồm: A; B; C",
+//! and sub-items under an item that names the unit ("5. Các Sở KH&CN: a) ...; b) ...").
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::extract::folded::Folded;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawItem {
+    pub label: String,
+    pub text: String,
+    pub source: Range<usize>,
+    /// Text above the item that may name its unit (a parent item or an introducing sentence).
+    pub inherited: Option<String>,
+}
+
+struct Patterns {
+    starts: Vec<Regex>,
+    end: Regex,
+    marker: Regex,
+    ordinal: Regex,
+}
+
+fn patterns() -> &'static Patterns {
+    static P: OnceLock<Patterns> = OnceLock::new();
+    P.get_or_init(|| {
+        let re = |s: &str| Regex::new(s).expect("valid pattern");
+        Patterns {
+            // In order of strength: the first kind found wins.
+            starts: vec![
+                re(r"(?:ket luan|chi dao|yeu cau|thong nhat)(?:\s+nhu\s+sau|\s+sau)?\s*:"),
+                re(r"de nghi[^.:;]{0,300}?(?:nhiem vu|noi dung|giai phap|viec)[^.:;]{0,120}?sau\s*:"),
+                re(r"giao nhiem vu cho[^.:;]{0,300}?gom\s*:"),
+                re(r"(?:phat bieu\s+)?ket luan\s+(?:tai\s+)?(?:hoi nghi|hoi thao|cuoc hop|buoi lam viec)|ket luan hoi thao"),
+            ],
+            end: re(r"(?m)^\s*noi nhan|tren day la (?:ket luan|y kien)|van phong bo (?:xin )?thong bao|^\s*(?:tl|kt|tm|q)\.\s|\./\."),
+            marker: re(r"^\s*(?:(\d{1,2}(?:\.\d{1,2})*)\s*[.)]|([ivxlc]{1,6})\s*[.)]|([a-zđ])\s*\)|([-–+•*]))\s+"),
+            ordinal: re(r"\bthu\s+(nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi)\s*[,:]"),
+        }
+    })
+}
+
+const ORDINALS: [&str; 10] = [
+    "nhat", "hai", "ba", "tu", "nam", "sau", "bay", "tam", "chin", "muoi",
+];
+
+/// Where the conclusion starts (after its marker) and ends, and the introducing sentence.
+fn conclusion(f: &Folded) -> Option<(usize, usize, String)> {
+    let p = patterns();
+    let (marker_start, start) = p
+        .starts
+        .iter()
+        .find_map(|re| re.find(&f.text).map(|m| (m.start(), m.end())))?;
+    let end = p
+        .end
+        .find_at(&f.text, start)
+        .map(|m| m.start())
+        .unwrap_or(f.text.len());
+    // The sentence that introduces the items, from its start to the marker's end.
+    let sentence_start = f.text[..marker_start]
+        .rfind(['.', '\n'])
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let intro = f.original(sentence_start..start).trim().to_string();
+    Some((start, end.max(start), intro))
+}
+
+struct Line {
+    range: Range<usize>,
+    label: Option<(String, Kind)>,
+    body_start: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Kind {
+    Number,
+    Roman,
+    Letter,
+    Bullet,
+}
+
+fn lines(f: &Folded, range: Range<usize>) -> Vec<Line> {
+    let p = patterns();
+    let mut out = Vec::new();
+    let mut at = range.start;
+    for raw in f.text[range.clone()].split_inclusive('\n') {
+        let r = at..at + raw.len();
+        at += raw.len();
+        let label = p.marker.captures(raw).map(|c| {
+            let whole = c.get(0).expect("match").end();
+            let (text, kind) = if let Some(n) = c.get(1) {
+                (n.as_str().to_string(), Kind::Number)
+            } else if let Some(n) = c.get(2) {
+                (n.as_str().to_uppercase(), Kind::Roman)
+            } else if let Some(n) = c.get(3) {
+                (n.as_str().to_string(), Kind::Letter)
+            } else {
+                (String::new(), Kind::Bullet)
+            };
+            ((text, kind), r.start + whole)
+        });
+        match label {
+            Some((l, body)) => out.push(Line {
+                range: r,
+                label: Some(l),
+                body_start: body,
+            }),
+            None => out.push(Line {
+                body_start: r.start,
+                range: r,
+                label: None,
+            }),
+        }
+    }
+    out
+}
+
+/// Splits a text at "Thứ nhất, ... Thứ hai, ..." markers; None when it has fewer than two.
+fn by_ordinals(f: &Folded, range: Range<usize>) -> Option<Vec<(String, Range<usize>)>> {
+    let p = patterns();
+    let found: Vec<(usize, String)> = p
+        .ordinal
+        .captures_iter(&f.text[range.clone()])
+        .map(|c| {
+            let n = ORDINALS.iter().position(|o| *o == &c[1]).unwrap_or(0) + 1;
+            (
+                range.start + c.get(0).expect("match").start(),
+                n.to_string(),
+            )
+        })
+        .collect();
+    if found.len() < 2 {
+        return None;
+    }
+    Some(
+        found
+            .iter()
+            .enumerate()
+            .map(|(i, (at, label))| {
+                let end = found.get(i + 1).map(|n| n.0).unwrap_or(range.end);
+                (label.clone(), *at..end)
+            })
+            .collect(),
+    )
+}
+
+/// Splits "gồm: A; B; C" (or a run of clauses joined by ";") into its parts.
+fn by_semicolons(f: &Folded, range: Range<usize>) -> Option<Vec<(String, Range<usize>)>> {
+    let text = &f.text[range.clone()];
+    let parts: Vec<Range<usize>> = {
+        let mut v = Vec::new();
+        let mut at = 0;
+        for piece in text.split_inclusive(';') {
+            v.push(range.start + at..range.start + at + piece.len());
+            at += piece.len();
+        }
+        v
+    };
+    let parts: Vec<Range<usize>> = parts
+        .into_iter()
+        .filter(|r| f.text[r.clone()].trim().len() > 15)
+        .collect();
+    if parts.len() < 2 {
+        return None;
+    }
+    Some(
+        parts
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| ((i + 1).to_string(), r))
+            .collect(),
+    )
+}
+
+fn item(f: &Folded, label: String, range: Range<usize>, inherited: Option<String>) -> RawItem {
+    let text = f.original(range.clone());
+    let trimmed = text.trim().trim_end_matches([';']).trim().to_string();
+    RawItem {
+        label,
+        text: trimmed,
+        source: f.original_range(range),
+        inherited,
+    }
+}
+
+/// The items of a text's concluding part.
+pub fn items(text: &str) -> Vec<RawItem> {
+    let f = Folded::new(text);
+    let Some((start, end, intro)) = conclusion(&f) else {
+        return Vec::new();
+    };
+    let intro = Some(intro);
+    let all = lines(&f, start..end);
+    let numbered = all.iter().filter(|l| l.label.is_some()).count();
+    let mut out = Vec::new();
+    if numbered >= 1 {
+        // One item per marked line, with the unmarked lines that follow it.
+        let mut parent: Option<(String, String)> = None; // (label, text) of a heading item
+        let mut i = 0;
+        while i < all.len() {
+            let Some((label, kind)) = all[i].label.clone() else {
+                i += 1;
+                continue;
+            };
+            let mut j = i + 1;
+            while j < all.len()
+                && all[j].label.is_none()
+                && !f.text[all[j].range.clone()].trim().is_empty()
+            {
+                j += 1;
+            }
+            let body = all[i].body_start..all[j - 1].range.end;
+            let body_text = f.text[body.clone()].trim().to_string();
+            let next_is_child =
+                all[j..]
+                    .iter()
+                    .find_map(|l| l.label.clone())
+                    .is_some_and(|(_, k)| {
+                        matches!(
+                            (kind, k),
+                            (Kind::Roman, Kind::Number)
+                                | (Kind::Number, Kind::Letter)
+                                | (Kind::Number, Kind::Bullet)
+                                | (Kind::Letter, Kind::Bullet)
+                        )
+                    });
+            if kind == Kind::Roman
+                || (next_is_child && (body_text.ends_with(':') || body_text.len() < 120))
+            {
+                // A heading: its words name the unit for the items under it.
+                parent = Some((label.clone(), f.original(body.clone()).trim().to_string()));
+                if kind == Kind::Roman {
+                    parent = None;
+                }
+                i = j;
+                continue;
+            }
+            let (full_label, inherited) = match (&parent, kind) {
+                (Some((pl, pt)), Kind::Letter | Kind::Bullet) => {
+                    let l = if kind == Kind::Letter {
+                        format!("{pl}.{label}")
+                    } else {
+                        pl.clone()
+                    };
+                    (l, Some(pt.clone()))
+                }
+                _ => {
+                    if kind == Kind::Number {
+                        parent = None;
+                    }
+                    (label.clone(), intro.clone())
+                }
+            };
+            let full_label = if full_label.is_empty() {
+                (out.len() + 1).to_string()
+            } else {
+                full_label
+            };
+            out.push(item(&f, full_label, body, inherited));
+            i = j;
+        }
+    } else if let Some(parts) = by_ordinals(&f, start..end) {
+        for (label, r) in parts {
+            out.push(item(&f, label, r, intro.clone()));
+        }
+    } else if let Some(parts) = by_semicolons(&f, start..end) {
+        for (label, r) in parts {
+            out.push(item(&f, label, r, intro.clone()));
+        }
+    } else {
+        // One paragraph: up to the end of its first sentence.
+        let stop = f.text[start..end]
+            .find(". ")
+            .map(|i| start + i + 1)
+            .unwrap_or(end);
+        if f.text[start..stop].trim().len() > 15 {
+            out.push(item(&f, "1".into(), start..stop, intro.clone()));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(text: &str) -> Vec<(String, String)> {
+        items(text)
+            .into_iter()
+            .map(|i| (i.label, i.text.chars().take(12).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn numbered_lettered_and_headings() {
+        let text = "Bộ trưởng kết luận như sau:\n1. Giao Vụ Pháp chế rà soát.\n2. Các Sở KH&CN:\na) tham mưu ban hành kế hoạch;\nb) báo cáo kết quả.\n3. Giao Văn phòng Bộ theo dõi,\nđôn đốc.\n\nNơi nhận:\n- Như trên;";
+        let got = labels(text);
+        assert_eq!(
+            got.iter().map(|g| g.0.as_str()).collect::<Vec<_>>(),
+            vec!["1", "2.a", "2.b", "3"]
+        );
+        let all = items(text);
+        assert_eq!(all[1].inherited.as_deref(), Some("Các Sở KH&CN:"));
+        assert_eq!(all[3].text, "Giao Văn phòng Bộ theo dõi,\nđôn đốc.");
+    }
+
+    #[test]
+    fn ordinals_and_lists() {
+        let text = "Phó Chủ tịch đề nghị Sở Khoa học và Công nghệ tập trung thực hiện tốt một số nhiệm vụ trọng tâm sau:\nThứ nhất, tập trung triển khai các nội dung chỉ đạo.\nThứ hai, hoàn thành các chỉ tiêu của ngành.";
+        let got = items(text);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[1].label, "2");
+        assert!(got[0]
+            .inherited
+            .as_deref()
+            .unwrap()
+            .contains("Sở Khoa học và Công nghệ"));
+        let list = "Bộ trưởng giao nhiệm vụ cho các đơn vị trực thuộc Bộ gồm: Cục A xây dựng cơ chế hỗ trợ; Cục B hướng dẫn các địa phương; Văn phòng Bộ tổng hợp báo cáo.";
+        assert_eq!(items(list).len(), 3);
+    }
+
+    #[test]
+    fn no_conclusion_no_items() {
+        assert!(items("Cách làm phở bò: 1. Ninh xương 8 tiếng. 2. Thái thịt.").is_empty());
+        assert!(items("").is_empty());
+    }
+}
