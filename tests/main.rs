@@ -10,6 +10,7 @@ mod calendar;
 mod cli;
 mod directives;
 mod extensions;
+mod extract;
 mod fixtures;
 mod routes;
 mod tasks;

@@ -120,6 +120,26 @@ fn who(text: &str, directory: &Directory) -> (Vec<Target>, Vec<Target>, Vec<Stri
     (leads, coords, unresolved)
 }
 
+/// Where an item holds two tasks joined by "và", each with its own lead ("Giao Vụ A rà soát
+/// ... và Cục B bố trí ..."): the byte range of the joining "và" in the item's text.
+fn second_task(text: &str, directory: &Directory) -> Option<std::ops::Range<usize>> {
+    let f = Folded::new(text);
+    let mentions = directory.mentions(&f.text);
+    let roles = units::roles(&f.text, &mentions);
+    for k in 1..mentions.len() {
+        let between = &f.text[mentions[k - 1].0.end..mentions[k].0.start];
+        // Far from the previous mention (words in between), after "và", in a lead position.
+        if roles[k] == Role::Lead && between.split_whitespace().count() > 2 {
+            let trimmed = between.trim_end();
+            if let Some(stripped) = trimmed.strip_suffix("va") {
+                let at = mentions[k - 1].0.end + stripped.len();
+                return Some(f.original_range(at..mentions[k].0.start));
+            }
+        }
+    }
+    None
+}
+
 /// Drafts the items of a conclusion notice or news report. `issued_on` overrides the date read
 /// from the text (used for years and working days).
 pub fn extract(
@@ -153,12 +173,34 @@ pub fn extract(
     }
     let head = notice::read_header(input);
     let issued = issued_on.or(head.issued_on);
-    let raw_items = segment::items(input);
+    // An item with two tasks becomes two items, "N.1" and "N.2"; each keeps the whole item's
+    // text for the deadline, which is often stated once, after the second task.
+    let mut raw_items: Vec<(segment::RawItem, Option<String>)> = Vec::new();
+    for raw in segment::items(input) {
+        match second_task(&raw.text, directory) {
+            Some(join) => {
+                let first = raw.text[..join.start]
+                    .trim()
+                    .trim_end_matches(',')
+                    .to_string();
+                let second = raw.text[join.end..].trim().to_string();
+                for (n, text) in [(1, first), (2, second)] {
+                    let part = segment::RawItem {
+                        label: format!("{}.{n}", raw.label),
+                        text,
+                        ..raw.clone()
+                    };
+                    raw_items.push((part, Some(raw.text.clone())));
+                }
+            }
+            None => raw_items.push((raw, None)),
+        }
+    }
     if raw_items.is_empty() {
         warnings.push("extract.no_conclusion");
     }
     let mut items = Vec::new();
-    for raw in raw_items {
+    for (raw, whole) in raw_items {
         let (mut leads, mut coords, unresolved) = who(&raw.text, directory);
         if leads.is_empty() {
             // "5. Các Sở KH&CN: a) ...; b) ..." and "đề nghị Sở ... thực hiện các nhiệm vụ sau:
@@ -171,7 +213,11 @@ pub fn extract(
                 }
             }
         }
-        let deadline = deadline::find(&raw.text, issued, calendar);
+        let deadline = deadline::find(&raw.text, issued, calendar).or_else(|| {
+            whole
+                .as_deref()
+                .and_then(|t| deadline::find(t, issued, calendar))
+        });
         items.push(DraftItem {
             label: raw.label,
             text: raw.text.trim().to_string(),

@@ -80,7 +80,21 @@ enum Kind {
     Number,
     Roman,
     Letter,
-    Bullet,
+    /// "-", "+", "•": each symbol a level of its own.
+    Bullet(char),
+}
+
+/// Whether a line labelled `child` sits under a heading labelled `parent`. Bullet symbols rank
+/// in the order the text first uses them ("-" then "+": "+" lines sit under "-" lines).
+fn is_child(parent: &(String, Kind), child: &(String, Kind), bullets: &[char]) -> bool {
+    let rank = |c: char| bullets.iter().position(|b| *b == c);
+    match (parent.1, child.1) {
+        (Kind::Number, Kind::Number) => child.0.starts_with(&format!("{}.", parent.0)),
+        (Kind::Number, Kind::Letter | Kind::Bullet(_)) | (Kind::Letter, Kind::Bullet(_)) => true,
+        (Kind::Bullet(a), Kind::Bullet(b)) => rank(b) > rank(a),
+        (Kind::Roman, Kind::Number | Kind::Letter | Kind::Bullet(_)) => true,
+        _ => false,
+    }
 }
 
 fn lines(f: &Folded, range: Range<usize>) -> Vec<Line> {
@@ -95,11 +109,23 @@ fn lines(f: &Folded, range: Range<usize>) -> Vec<Line> {
             let (text, kind) = if let Some(n) = c.get(1) {
                 (n.as_str().to_string(), Kind::Number)
             } else if let Some(n) = c.get(2) {
-                (n.as_str().to_uppercase(), Kind::Roman)
+                // "II." is a section; "c)" is a letter item, so roman numerals must be capitals.
+                let original = f.original(r.start + n.start()..r.start + n.end());
+                if original.chars().all(|ch| ch.is_uppercase()) {
+                    (n.as_str().to_uppercase(), Kind::Roman)
+                } else if n.as_str().len() == 1 {
+                    (n.as_str().to_string(), Kind::Letter)
+                } else {
+                    (n.as_str().to_string(), Kind::Roman)
+                }
             } else if let Some(n) = c.get(3) {
                 (n.as_str().to_string(), Kind::Letter)
             } else {
-                (String::new(), Kind::Bullet)
+                let symbol = c
+                    .get(4)
+                    .and_then(|m| m.as_str().chars().next())
+                    .unwrap_or('-');
+                (String::new(), Kind::Bullet(symbol))
             };
             ((text, kind), r.start + whole)
         });
@@ -198,11 +224,21 @@ pub fn items(text: &str) -> Vec<RawItem> {
     let numbered = all.iter().filter(|l| l.label.is_some()).count();
     let mut out = Vec::new();
     if numbered >= 1 {
-        // One item per marked line, with the unmarked lines that follow it.
-        let mut parent: Option<(String, String)> = None; // (label, text) of a heading item
+        // One item per marked line, with the unmarked lines that follow it. A marked line with
+        // marked lines under it ("2. Các Sở KH&CN:" then "a) ...") is a heading: its words name
+        // the unit for the items under it.
+        let mut parent: Option<((String, Kind), String)> = None;
+        let mut bullets: Vec<char> = Vec::new();
+        for l in &all {
+            if let Some((_, Kind::Bullet(c))) = l.label {
+                if !bullets.contains(&c) {
+                    bullets.push(c);
+                }
+            }
+        }
         let mut i = 0;
         while i < all.len() {
-            let Some((label, kind)) = all[i].label.clone() else {
+            let Some(this) = all[i].label.clone() else {
                 i += 1;
                 continue;
             };
@@ -215,52 +251,29 @@ pub fn items(text: &str) -> Vec<RawItem> {
             }
             let body = all[i].body_start..all[j - 1].range.end;
             let body_text = f.text[body.clone()].trim().to_string();
-            let next_is_child =
-                all[j..]
-                    .iter()
-                    .find_map(|l| l.label.clone())
-                    .is_some_and(|(_, k)| {
-                        matches!(
-                            (kind, k),
-                            (Kind::Roman, Kind::Number)
-                                | (Kind::Number, Kind::Letter)
-                                | (Kind::Number, Kind::Bullet)
-                                | (Kind::Letter, Kind::Bullet)
-                        )
-                    });
-            if kind == Kind::Roman
-                || (next_is_child && (body_text.ends_with(':') || body_text.len() < 120))
-            {
-                // A heading: its words name the unit for the items under it.
-                parent = Some((label.clone(), f.original(body.clone()).trim().to_string()));
-                if kind == Kind::Roman {
-                    parent = None;
-                }
+            let next = all[j..].iter().find_map(|l| l.label.clone());
+            let heads = next.as_ref().is_some_and(|n| is_child(&this, n, &bullets))
+                && (body_text.ends_with(':') || body_text.len() < 120 || this.1 == Kind::Roman);
+            if heads || this.1 == Kind::Roman {
+                parent = (this.1 != Kind::Roman)
+                    .then(|| (this.clone(), f.original(body.clone()).trim().to_string()));
                 i = j;
                 continue;
             }
-            let (full_label, inherited) = match (&parent, kind) {
-                (Some((pl, pt)), Kind::Letter | Kind::Bullet) => {
-                    let l = if kind == Kind::Letter {
-                        format!("{pl}.{label}")
-                    } else {
-                        pl.clone()
-                    };
-                    (l, Some(pt.clone()))
-                }
-                _ => {
-                    if kind == Kind::Number {
-                        parent = None;
-                    }
-                    (label.clone(), intro.clone())
-                }
+            let under = parent.as_ref().filter(|p| is_child(&p.0, &this, &bullets));
+            let label = match (under, this.1) {
+                (Some(p), Kind::Letter) => format!("{}.{}", p.0 .0, this.0),
+                (_, Kind::Bullet(_)) => (out.len() + 1).to_string(),
+                _ => this.0.clone(),
             };
-            let full_label = if full_label.is_empty() {
-                (out.len() + 1).to_string()
-            } else {
-                full_label
+            let inherited = match under {
+                Some(p) => Some(p.1.clone()),
+                None => intro.clone(),
             };
-            out.push(item(&f, full_label, body, inherited));
+            if under.is_none() {
+                parent = None;
+            }
+            out.push(item(&f, label, body, inherited));
             i = j;
         }
     } else if let Some(parts) = by_ordinals(&f, start..end) {
