@@ -194,7 +194,10 @@ fn workdays_for_scripts() {
 #[test]
 fn extract_prints_the_draft_as_json() {
     let app = TestApp::start(Backend::Sqlite);
-    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/extract/formal_notice_2020.txt");
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/extract/formal_notice_2020.txt"
+    );
     let (ok, out, err) = chidao(&app, &["extract", file, "--json"], "");
     assert!(ok, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -203,25 +206,52 @@ fn extract_prints_the_draft_as_json() {
     assert_eq!(v["items"].as_array().unwrap().len(), 6);
     let item4 = &v["items"][3];
     assert_eq!(item4["label"], "4");
-    assert_eq!(item4["lead_units"][0], "Ủy ban Tiêu chuẩn Đo lường Chất lượng quốc gia");
+    assert_eq!(
+        item4["lead_units"][0],
+        "Ủy ban Tiêu chuẩn Đo lường Chất lượng quốc gia"
+    );
     assert_eq!(item4["coordinating_units"].as_array().unwrap().len(), 2);
     assert_eq!(item4["deadline"], "2020-11-30");
     assert_eq!(item4["deadline_text"], "trong tháng 11 năm 2020");
-    assert_eq!(v["items"][0]["lead_units"].as_array().unwrap().len(), 34, "a group as all its members");
+    assert_eq!(
+        v["items"][0]["lead_units"].as_array().unwrap().len(),
+        34,
+        "a group as all its members"
+    );
     assert_eq!(v["items"][4]["recurrence"], "monthly");
     assert!(v["items"][5]["deadline"].is_null());
     for key in ["unresolved_units", "text", "deadline_text"] {
         assert!(item4.get(key).is_some(), "{key}");
     }
     // The database's directory: a unit renamed there is found by its new name.
-    let (ok, out, _) = chidao(&app, &["extract", file, "--json", "--database-url", &app.url.clone()], "");
+    let (ok, out, _) = chidao(
+        &app,
+        &[
+            "extract",
+            file,
+            "--json",
+            "--database-url",
+            &app.url.clone(),
+        ],
+        "",
+    );
     assert!(ok);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["items"][2]["lead_units"][0], "Cục Sở hữu trí tuệ");
     // --issued-on is used for years and working days when the text does not say them.
     let dir = app.data_dir.join("in.txt");
     std::fs::write(&dir, "Bộ trưởng kết luận như sau:\n1. Giao Vụ Pháp chế rà soát, hoàn thành trước 15/8.\n2. Giao Văn phòng Bộ tổng hợp trong 10 ngày làm việc.").unwrap();
-    let (_, out, _) = chidao(&app, &["extract", dir.to_str().unwrap(), "--json", "--issued-on", "2026-02-12"], "");
+    let (_, out, _) = chidao(
+        &app,
+        &[
+            "extract",
+            dir.to_str().unwrap(),
+            "--json",
+            "--issued-on",
+            "2026-02-12",
+        ],
+        "",
+    );
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["items"][0]["deadline"], "2026-08-15");
     assert_eq!(v["items"][1]["deadline"], "2026-03-05");

@@ -12,6 +12,7 @@ mod directives;
 mod extensions;
 mod extract;
 mod fixtures;
+mod review;
 mod routes;
 mod tasks;
 mod uploads;

@@ -127,6 +127,7 @@ fn every_page_for_every_role() {
             ("/admin/calendar".into(),        vec![("year", "2031"), ("op", "mark")],         [303, 0, 403, 403, 403, 403]),
             ("/directives".into(),            vec![("items", "0")],                           [303, 403, 0, 403, 403, 403]),
             ("/conferences".into(),           vec![("name", "")],                             [303, 403, 0, 403, 403, 403]),
+            ("/directives/draft".into(),      vec![("source", "Bộ trưởng kết luận như sau:")],  [303, 403, 0, 403, 403, 403]),
             ("/admin/units".into(),           vec![("name", "X")],                            [303, 0, 403, 403, 403, 403]),
             (format!("/admin/units/{unit}/merge"), vec![],                                    [303, 0, 403, 403, 403, 403]),
             ("/admin/groups".into(),          vec![("name", "X")],                            [303, 0, 403, 403, 403, 403]),
@@ -177,6 +178,11 @@ fn every_state_change_needs_the_csrf_token() {
                 vec![("version", &v), ("text", "x")],
             ),
             (1, "/conferences".into(), vec![("name", "Hội nghị")]),
+            (
+                1,
+                "/directives/draft".into(),
+                vec![("source", "Bộ trưởng kết luận như sau:")],
+            ),
             (
                 0,
                 "/admin/units".into(),

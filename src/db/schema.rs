@@ -237,6 +237,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    directive_drafts (id) {
+        id -> BigInt,
+        created_by -> BigInt,
+        form_token -> Text,
+        title -> Text,
+        fields -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(extension_requests -> tasks (task_id));
 diesel::joinable!(extension_requests -> units (unit_id));
 diesel::joinable!(unit_aliases -> units (unit_id));
@@ -282,4 +293,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     holiday_years,
     holiday_days,
     extension_requests,
+    directive_drafts,
 );

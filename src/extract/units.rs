@@ -22,9 +22,13 @@ pub struct DirUnit {
 
 #[derive(Debug, Clone)]
 pub struct DirGroup {
+    pub id: i64,
     pub name: String,
     pub members: Vec<usize>,
 }
+
+/// A group as the directory is built from it: (id, name, member positions in the units).
+pub type GroupRow = (i64, String, Vec<usize>);
 
 /// The unit directory as the extractor reads it, with one matcher over every way of writing
 /// every name.
@@ -126,7 +130,7 @@ fn group_phrases(name: &str) -> Vec<String> {
 impl Directory {
     /// `units`: (id, every name the unit answers to, canonical first); `groups`: (name, member
     /// positions in `units`).
-    pub fn new(units: Vec<(i64, Vec<String>)>, groups: Vec<(String, Vec<usize>)>) -> Directory {
+    pub fn new(units: Vec<(i64, Vec<String>)>, groups: Vec<GroupRow>) -> Directory {
         let mut patterns: Vec<String> = Vec::new();
         let mut targets = Vec::new();
         let mut seen = std::collections::HashSet::new();
@@ -140,7 +144,7 @@ impl Directory {
                 }
             }
         }
-        for (i, (name, _)) in groups.iter().enumerate() {
+        for (i, (_, name, _)) in groups.iter().enumerate() {
             for v in group_phrases(name) {
                 if seen.insert(v.clone()) {
                     patterns.push(v);
@@ -162,7 +166,7 @@ impl Directory {
                 .collect(),
             groups: groups
                 .into_iter()
-                .map(|(name, members)| DirGroup { name, members })
+                .map(|(id, name, members)| DirGroup { id, name, members })
                 .collect(),
             matcher,
             targets,
@@ -172,16 +176,16 @@ impl Directory {
     /// The directory that ships with the service, numbered in its order.
     pub fn builtin() -> Directory {
         let entries = crate::db::directory::entries();
-        let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+        let mut groups: Vec<GroupRow> = Vec::new();
         let mut units = Vec::new();
         for (i, (unit, aliases, group)) in entries.into_iter().enumerate() {
             let mut names = vec![unit.name.clone(), unit.short_name.clone()];
             names.extend(aliases);
             units.push((i as i64 + 1, names));
             if !group.is_empty() {
-                match groups.iter_mut().find(|g| g.0 == group) {
-                    Some(g) => g.1.push(i),
-                    None => groups.push((group.to_string(), vec![i])),
+                match groups.iter_mut().find(|g| g.1 == group) {
+                    Some(g) => g.2.push(i),
+                    None => groups.push((groups.len() as i64 + 1, group.to_string(), vec![i])),
                 }
             }
         }

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{
-    conferences, directive_items, directives, task_coordinators, tasks, units,
+    conferences, directive_drafts, directive_items, directives, task_coordinators, tasks, units,
 };
 use crate::db::DbConn;
 use crate::domain::status::Status;
@@ -306,4 +306,66 @@ pub fn publish(conn: &mut DbConn, d: &NewDirective, by: i64) -> AppResult<(i64, 
         }
         Ok((directive_id, true))
     })
+}
+
+/// A review form saved to be resumed.
+#[derive(Debug, Clone, Queryable, Serialize)]
+pub struct Draft {
+    pub id: i64,
+    pub title: String,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Saves the review form's fields under its form token (one draft per form), returns its id.
+pub fn save_draft(
+    conn: &mut DbConn,
+    by: i64,
+    form_token: &str,
+    title: &str,
+    fields: &[(String, String)],
+) -> AppResult<i64> {
+    let json = serde_json::to_string(fields).map_err(|e| AppError::Internal(e.to_string()))?;
+    conn.transaction(|conn| {
+        diesel::delete(directive_drafts::table.filter(directive_drafts::form_token.eq(form_token)))
+            .execute(conn)?;
+        Ok(diesel::insert_into(directive_drafts::table)
+            .values((
+                directive_drafts::created_by.eq(by),
+                directive_drafts::form_token.eq(form_token),
+                directive_drafts::title.eq(title.trim()),
+                directive_drafts::fields.eq(json),
+                directive_drafts::updated_at.eq(now()),
+            ))
+            .returning(directive_drafts::id)
+            .get_result(conn)?)
+    })
+}
+
+pub fn drafts(conn: &mut DbConn) -> AppResult<Vec<Draft>> {
+    Ok(directive_drafts::table
+        .order(directive_drafts::updated_at.desc())
+        .select((
+            directive_drafts::id,
+            directive_drafts::title,
+            directive_drafts::updated_at,
+        ))
+        .limit(200)
+        .load(conn)?)
+}
+
+pub fn draft_fields(conn: &mut DbConn, id: i64) -> AppResult<Vec<(String, String)>> {
+    let json: String = directive_drafts::table
+        .find(id)
+        .select(directive_drafts::fields)
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)?;
+    serde_json::from_str(&json).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// A published directive's draft is done with.
+pub fn delete_draft(conn: &mut DbConn, form_token: &str) -> AppResult<()> {
+    diesel::delete(directive_drafts::table.filter(directive_drafts::form_token.eq(form_token)))
+        .execute(conn)?;
+    Ok(())
 }

@@ -42,7 +42,7 @@ pub fn directory(conn: &mut DbConn) -> AppResult<Directory> {
                 .filter(|(g, _)| *g == gid)
                 .filter_map(|(_, u)| position.get(u).copied())
                 .collect();
-            (name, m)
+            (gid, name, m)
         })
         .collect();
     Ok(Directory::new(names, groups))

@@ -1,7 +1,7 @@
 //! Conferences and directives entered by hand, and a directive's page.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::domain::calendar::Calendar;
@@ -103,6 +103,10 @@ pub struct ItemRow {
     /// "Within N working days of the issue date", instead of a date.
     pub workdays: String,
     pub recurrence: String,
+    /// Bodies the draft named that the directory does not know, as written ("; " between).
+    pub unresolved: String,
+    /// Units that may be meant by the unresolved mentions (filled at render).
+    pub suggestions: Vec<String>,
 }
 
 #[derive(Template)]
@@ -122,6 +126,10 @@ struct NewPage {
     groups: Vec<(Group, i64)>,
     units: Vec<Unit>,
     recurrences: Vec<&'static str>,
+    /// The pasted text cut where items came from: (text, the item's label when it is one).
+    source_parts: Vec<(String, Option<String>)>,
+    drafts: Vec<directive::Draft>,
+    warnings: Vec<&'static str>,
 }
 
 impl NewPage {
@@ -135,18 +143,228 @@ async fn new_page(
     mut page: NewPage,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
-    let (conferences, groups, units) = crate::db::run(&state.pool, |conn| {
-        Ok((
-            directive::conferences(conn)?,
-            unit::groups(conn)?,
-            unit::list(conn, "", false)?,
-        ))
-    })
-    .await?;
+    let unresolved: Vec<String> = page.items.iter().map(|i| i.unresolved.clone()).collect();
+    let (conferences, groups, units, drafts, suggestions) =
+        crate::db::run(&state.pool, move |conn| {
+            let suggestions = unresolved
+                .iter()
+                .map(|u| suggest(conn, u))
+                .collect::<AppResult<Vec<_>>>()?;
+            Ok((
+                directive::conferences(conn)?,
+                unit::groups(conn)?,
+                unit::list(conn, "", false)?,
+                directive::drafts(conn)?,
+                suggestions,
+            ))
+        })
+        .await?;
     page.conferences = conferences;
     page.groups = groups;
     page.units = units;
+    page.drafts = drafts;
+    for (item, s) in page.items.iter_mut().zip(suggestions) {
+        item.suggestions = s;
+    }
+    page.source_parts = source_parts(&page.body, &page.items);
     render_status(&page, status)
+}
+
+/// Units a person may have meant by a mention the directory did not know: those whose names
+/// share the mention's last words (usually the place).
+fn suggest(conn: &mut crate::db::DbConn, unresolved: &str) -> AppResult<Vec<String>> {
+    let mut out = Vec::new();
+    for mention in unresolved.split("; ").filter(|m| !m.trim().is_empty()) {
+        let words: Vec<&str> = mention.split_whitespace().collect();
+        let place = words[words.len().saturating_sub(2)..].join(" ");
+        for u in unit::list(conn, &place, false)?.into_iter().take(3) {
+            if !out.contains(&u.name) {
+                out.push(u.name);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The pasted text cut into pieces, each item's text marked where it is found, in order.
+fn source_parts(body: &str, items: &[ItemRow]) -> Vec<(String, Option<String>)> {
+    let mut parts = Vec::new();
+    let mut at = 0;
+    for item in items {
+        let text = item.text.trim();
+        let prefix: String = text.chars().take(40).collect();
+        if prefix.is_empty() {
+            continue;
+        }
+        let Some(found) = body[at..].find(&prefix).map(|i| at + i) else {
+            continue;
+        };
+        let mut end = if body[found..].starts_with(text) {
+            found + text.len()
+        } else {
+            found + prefix.len()
+        };
+        while !body.is_char_boundary(end) {
+            end += 1;
+        }
+        if found > at {
+            parts.push((body[at..found].to_string(), None));
+        }
+        let label = if item.label.is_empty() {
+            "•".to_string()
+        } else {
+            item.label.clone()
+        };
+        parts.push((body[found..end].to_string(), Some(label)));
+        at = end;
+    }
+    if at < body.len() && !parts.is_empty() {
+        parts.push((body[at..].to_string(), None));
+    }
+    parts
+}
+
+fn date_text(d: Option<chrono::NaiveDate>) -> String {
+    crate::domain::dates::format_opt_date(d)
+}
+
+/// The review form filled from what the extractor drafted.
+fn from_draft(
+    auth: &Auth,
+    source: String,
+    draft: crate::extract::Draft,
+    directory: &crate::extract::units::Directory,
+) -> NewPage {
+    use crate::extract::units::Target;
+    let value = |t: &Target| match t {
+        Target::Unit(i) => format!("u:{}", directory.units[*i].id),
+        Target::Group(g) => format!("g:{}", directory.groups[*g].id),
+    };
+    let mut page = blank(auth);
+    page.number = draft.number.unwrap_or_default();
+    page.issued_on = date_text(draft.issued_on);
+    page.title = draft.title.unwrap_or_default();
+    page.body = source;
+    page.warnings = draft.warnings;
+    page.items = draft
+        .items
+        .into_iter()
+        .map(|i| ItemRow {
+            label: i.label,
+            text: i.text,
+            leads: i.lead_targets.iter().map(value).collect(),
+            coords: i.coordinating_targets.iter().map(value).collect(),
+            due: date_text(i.deadline),
+            workdays: String::new(),
+            recurrence: i.recurrence.unwrap_or("").to_string(),
+            unresolved: i.unresolved_units.join("; "),
+            suggestions: Vec::new(),
+        })
+        .collect();
+    if page.items.is_empty() {
+        page.items.push(ItemRow::default());
+    }
+    page
+}
+
+/// Paste (or a .txt file) in, the review form out, drafted by the extractor from the
+/// database's own directory and calendar.
+pub async fn draft_from_text(
+    state: web::Data<AppState>,
+    auth: Auth,
+    form: Form,
+) -> AppResult<HttpResponse> {
+    let actor = auth.post(&form)?;
+    require(&actor, Action::CreateDirective)?;
+    let mut source = form.get("source").to_string();
+    let mut warning = None;
+    if let Some(file) = form.files("file").next() {
+        let ext = crate::domain::filetype::extension(&file.file_name);
+        if file.too_large {
+            warning = Some("extract.too_large");
+        } else if ext == "txt" {
+            match String::from_utf8(file.bytes.clone()) {
+                Ok(text) => source = text,
+                Err(_) => warning = Some("extract.not_utf8"),
+            }
+        } else {
+            warning = Some("extract.file_type");
+        }
+    }
+    let source = source.replace("\r\n", "\n");
+    let (directory, calendar) = crate::db::run(&state.pool, |conn| {
+        Ok((
+            crate::models::extraction::directory(conn)?,
+            crate::models::calendar::load(conn)?,
+        ))
+    })
+    .await?;
+    let draft = crate::extract::extract(&source, None, &directory, &calendar);
+    let mut page = from_draft(&auth, source, draft, &directory);
+    if let Some(w) = warning {
+        page.warnings.insert(0, w);
+    }
+    new_page(&state, page, StatusCode::OK).await
+}
+
+/// The review's edits to the list of items: delete one, merge one with the next, split one at
+/// its first blank line (or in the middle, at a sentence end).
+fn apply_op(items: &mut Vec<ItemRow>, op: &str) {
+    let Some((what, i)) = op.split_once(':') else {
+        return;
+    };
+    let Ok(i) = i.parse::<usize>() else { return };
+    if i >= items.len() {
+        return;
+    }
+    match what {
+        "delete" => {
+            items.remove(i);
+        }
+        "merge" if i + 1 < items.len() => {
+            let next = items.remove(i + 1);
+            let it = &mut items[i];
+            it.text = format!("{}\n{}", it.text.trim_end(), next.text.trim_start());
+            for l in next.leads {
+                if !it.leads.contains(&l) {
+                    it.leads.push(l);
+                }
+            }
+            for c in next.coords {
+                if !it.coords.contains(&c) {
+                    it.coords.push(c);
+                }
+            }
+            if it.due.is_empty() {
+                it.due = next.due;
+            }
+        }
+        "split" => {
+            let text = items[i].text.clone();
+            let cut = text.find("\n\n").or_else(|| {
+                let mut half = text.len() / 2;
+                while !text.is_char_boundary(half) {
+                    half -= 1;
+                }
+                text[half..]
+                    .find(". ")
+                    .map(|p| half + p + 1)
+                    .or_else(|| text[..half].rfind(". ").map(|p| p + 1))
+            });
+            if let Some(cut) = cut {
+                let mut second = items[i].clone();
+                items[i].text = text[..cut].trim().to_string();
+                second.text = text[cut..].trim().to_string();
+                second.label = if items[i].label.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}b", items[i].label)
+                };
+                items.insert(i + 1, second);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn blank(auth: &Auth) -> NewPage {
@@ -165,11 +383,41 @@ fn blank(auth: &Auth) -> NewPage {
         groups: Vec::new(),
         units: Vec::new(),
         recurrences: RECURRENCES.to_vec(),
+        source_parts: Vec::new(),
+        drafts: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 
-pub async fn new_form(state: web::Data<AppState>, auth: Auth) -> AppResult<HttpResponse> {
+pub async fn new_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+) -> AppResult<HttpResponse> {
     require(&auth.actor()?, Action::CreateDirective)?;
+    let draft = form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(k, _)| k == "draft")
+        .and_then(|(_, v)| v.parse::<i64>().ok());
+    if let Some(id) = draft {
+        // Resuming a saved review: its fields, read as if just sent.
+        let (fields, calendar) = crate::db::run(&state.pool, move |conn| {
+            Ok((
+                directive::draft_fields(conn, id)?,
+                crate::models::calendar::load(conn)?,
+            ))
+        })
+        .await?;
+        let (mut page, _) = read(
+            &Form {
+                fields,
+                files: Vec::new(),
+            },
+            &auth,
+            &calendar,
+        );
+        page.errors = Errors::default();
+        return new_page(&state, page, StatusCode::OK).await;
+    }
     let mut page = blank(&auth);
     if let Some(c) = auth.path.split("conference=").nth(1) {
         page.conference_id = c.split('&').next().unwrap_or("").to_string();
@@ -196,6 +444,8 @@ fn read(form: &Form, auth: &Auth, calendar: &Calendar) -> (NewPage, Option<NewDi
             coords: form.all(&format!("item{i}.coords")),
             due: form.get(&format!("item{i}.due")).trim().to_string(),
             workdays: form.get(&format!("item{i}.workdays")).trim().to_string(),
+            unresolved: form.get(&format!("item{i}.unresolved")).to_string(),
+            suggestions: Vec::new(),
             recurrence: form.get(&format!("item{i}.recurrence")).to_string(),
         })
         .collect();
@@ -314,16 +564,39 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> AppRe
     require(&actor, Action::CreateDirective)?;
     let calendar = crate::db::run(&state.pool, crate::models::calendar::load).await?;
     let (mut page, new) = read(&form, &auth, &calendar);
-    if form.has("add_item") {
-        page.items.push(ItemRow::default());
+    if form.has("add_item") || !form.get("op").is_empty() {
+        if form.has("add_item") {
+            page.items.push(ItemRow::default());
+        }
+        apply_op(&mut page.items, form.get("op"));
         page.errors = Errors::default();
         return new_page(&state, page, StatusCode::OK).await;
+    }
+    if form.has("save_draft") {
+        let (token, title, fields) = (
+            page.form_token.clone(),
+            page.title.clone(),
+            form.fields.clone(),
+        );
+        let fields: Vec<(String, String)> = fields
+            .into_iter()
+            .filter(|(k, _)| k != "csrf" && k != "save_draft")
+            .collect();
+        let id = crate::db::run(&state.pool, move |conn| {
+            directive::save_draft(conn, actor.user_id, &token, &title, &fields)
+        })
+        .await?;
+        return Ok(redirect(&format!(
+            "/directives/new?draft={id}&done=draft_saved"
+        )));
     }
     let Some(new) = new else {
         return new_page(&state, page, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let result = crate::db::run(&state.pool, move |conn| {
-        directive::publish(conn, &new, actor.user_id)
+        let published = directive::publish(conn, &new, actor.user_id)?;
+        directive::delete_draft(conn, &new.form_token)?;
+        Ok(published)
     })
     .await;
     match result {

@@ -61,6 +61,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/directives", web::get().to(directives::list))
         .route("/directives", web::post().to(directives::create))
         .route("/directives/new", web::get().to(directives::new_form))
+        .route(
+            "/directives/draft",
+            web::post().to(directives::draft_from_text),
+        )
         .route("/directives/{id}", web::get().to(directives::show))
         .route(
             "/conferences",

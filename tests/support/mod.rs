@@ -415,3 +415,111 @@ impl Client {
         r
     }
 }
+
+/// Decodes the character references askama writes (`&#38;`, `&#34;`, `&amp;` ...).
+pub fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let Some(end) = rest.find(';') else { break };
+        let entity = &rest[1..end];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix('#')
+                .and_then(|n| n.parse::<u32>().ok())
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The fields a browser would send for the form posting to `action`: inputs with their values
+/// (checkboxes only when checked; no buttons), textareas, and the selected options of selects.
+pub fn form_fields(html: &str, action: &str) -> Vec<(String, String)> {
+    let start = html.find(&format!("action=\"{action}\"")).expect("form");
+    let end = html[start..]
+        .find("</form>")
+        .map(|e| start + e)
+        .expect("form end");
+    let form = &html[start..end];
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let needle = format!("{name}=\"");
+        let at = tag.find(&needle)? + needle.len();
+        Some(unescape(&tag[at..at + tag[at..].find('"')?]))
+    };
+    let mut out = Vec::new();
+    let mut rest = form;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at..];
+        let tag_end = rest.find('>').unwrap_or(rest.len());
+        let tag = &rest[..tag_end];
+        if tag.starts_with("<input") {
+            let kind = attr(tag, "type").unwrap_or_default();
+            if let Some(name) = attr(tag, "name") {
+                let send = match kind.as_str() {
+                    "checkbox" | "radio" => tag.contains(" checked"),
+                    "submit" | "file" | "button" => false,
+                    _ => true,
+                };
+                if send {
+                    out.push((name, attr(tag, "value").unwrap_or_default()));
+                }
+            }
+        } else if tag.starts_with("<textarea") {
+            if let Some(name) = attr(tag, "name") {
+                let body = &rest[tag_end + 1..];
+                let close = body.find("</textarea>").unwrap_or(0);
+                out.push((name, unescape(&body[..close])));
+            }
+        } else if tag.starts_with("<select") {
+            if let Some(name) = attr(tag, "name") {
+                let body = &rest[tag_end + 1..];
+                let close = body.find("</select>").unwrap_or(0);
+                let mut opts = &body[..close];
+                let mut any = false;
+                let mut first: Option<String> = None;
+                while let Some(o) = opts.find("<option") {
+                    opts = &opts[o..];
+                    let oend = opts.find('>').unwrap_or(opts.len());
+                    let otag = &opts[..oend];
+                    let value = attr(otag, "value").unwrap_or_default();
+                    if first.is_none() {
+                        first = Some(value.clone());
+                    }
+                    if otag.contains(" selected") {
+                        out.push((name.clone(), value));
+                        any = true;
+                    }
+                    opts = &opts[oend..];
+                }
+                if !any && !tag.contains(" multiple") {
+                    out.push((name, first.unwrap_or_default()));
+                }
+            }
+        }
+        rest = &rest[tag_end.min(rest.len())..];
+        if rest.len() <= 1 {
+            break;
+        }
+        rest = &rest[1..];
+    }
+    out
+}

@@ -1,0 +1,1 @@
+DROP TABLE directive_drafts;

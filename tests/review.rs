@@ -1,0 +1,165 @@
+//! Paste → review → edit → publish over HTTP: the extractor drafts, a person corrects, the
+//! tasks reach the units' inboxes.
+
+use chidao::domain::permissions::Role;
+
+use crate::support::{each_backend, form_fields, Client};
+
+const NOTICE: &str = include_str!("fixtures/extract/formal_notice_2020.txt");
+
+fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
+    fields.retain(|(k, _)| k != name);
+    fields.push((name.to_string(), value.to_string()));
+}
+
+fn post(c: &mut Client, path: &str, fields: &[(String, String)]) -> crate::support::Resp {
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .filter(|(k, _)| k != "csrf")
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    c.post(path, &borrowed)
+}
+
+#[test]
+fn a_pasted_notice_is_drafted_reviewed_and_published() {
+    each_backend(|app| {
+        let mut sec = app.login_as(Role::Secretariat, None);
+        let mut head = app.login_as(Role::UnitHead, Some("Sở KH&CN Vĩnh Long"));
+        assert_eq!(
+            head.post("/directives/draft", &[("source", NOTICE)]).status,
+            403
+        );
+
+        let r = sec.post("/directives/draft", &[("source", NOTICE)]);
+        assert_eq!(r.status, 200);
+        assert!(
+            r.body.contains("id=\"source-pane\"") && r.body.contains("<mark"),
+            "the source beside the form"
+        );
+        let mut fields = form_fields(&r.body, "/directives");
+        let get = |f: &Vec<(String, String)>, k: &str| {
+            f.iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(get(&fields, "number"), "1873/TB-BKHCN");
+        assert_eq!(get(&fields, "issued_on"), "12/06/2020");
+        assert_eq!(get(&fields, "items"), "6");
+        let khtc = format!("u:{}", app.unit_id("Cục Kế hoạch - Tài chính"));
+        assert_eq!(get(&fields, "item1.leads"), khtc);
+        assert_eq!(get(&fields, "item1.due"), "31/12/2020");
+        assert_eq!(get(&fields, "item4.recurrence"), "monthly");
+        assert!(
+            get(&fields, "item0.leads").starts_with("g:"),
+            "a group, fanned out on publishing"
+        );
+        assert!(
+            get(&fields, "body").contains("Nơi nhận"),
+            "the full text is kept"
+        );
+
+        // Review: item 6 is not a task for a unit; item 3 gets another date; save and resume.
+        set(&mut fields, "op", "delete:5");
+        let r = post(&mut sec, "/directives", &fields);
+        assert_eq!(r.status, 200);
+        let mut fields = form_fields(&r.body, "/directives");
+        assert_eq!(get(&fields, "items"), "5");
+        set(&mut fields, "item2.due", "31/08/2020");
+        set(&mut fields, "save_draft", "1");
+        let r = post(&mut sec, "/directives", &fields);
+        assert_eq!(r.status, 303);
+        let resumed = sec.get(r.location());
+        assert_eq!(resumed.status, 200);
+        let mut fields = form_fields(&resumed.body, "/directives");
+        assert_eq!(get(&fields, "item2.due"), "31/08/2020");
+        assert!(resumed.body.contains("Bản nháp đã lưu"));
+
+        set(&mut fields, "publish", "1");
+        let r = post(&mut sec, "/directives", &fields);
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(app.count("directives"), 1);
+        assert_eq!(
+            app.count("tasks"),
+            34 + 4,
+            "34 provinces, then one task each"
+        );
+        assert_eq!(app.count("directive_drafts"), 0, "the draft is done with");
+        // Pressed twice: published once.
+        assert_eq!(post(&mut sec, "/directives", &fields).status, 303);
+        assert_eq!(app.count("tasks"), 38);
+
+        // In the units' inboxes, with the reviewed dates.
+        let inbox = head.get("/tasks?status=all");
+        assert!(
+            inbox.body.contains("chủ động tham mưu"),
+            "Vĩnh Long (formerly Bến Tre) got item 1"
+        );
+        let shtt = app.login_as(Role::UnitHead, Some("Cục Sở hữu trí tuệ"));
+        let mut shtt = shtt;
+        let tasks = shtt.get("/api/v1/tasks?status=all").json();
+        assert_eq!(tasks["tasks"][0]["due_on"], "2020-08-31");
+        let coordinating = head.get("/api/v1/tasks?status=all").json();
+        assert_eq!(
+            coordinating["total"], 2,
+            "lead of item 1, coordinating item 4"
+        );
+    });
+}
+
+#[test]
+fn merge_split_and_what_cannot_be_read() {
+    let app = crate::support::TestApp::start(crate::support::Backend::Sqlite);
+    let mut sec = app.login_as(Role::Secretariat, None);
+    let r = sec.post(
+        "/directives/draft",
+        &[("source", "Cách làm phở bò: ninh xương, chần bánh.")],
+    );
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Không tìm thấy phần kết luận"));
+    let text = "Bộ trưởng kết luận như sau:\n1. Giao Sở Giáo dục và Đào tạo tỉnh Lạng Sơn tuyên truyền.\n2. Giao Vụ Pháp chế rà soát văn bản. Báo cáo kết quả trước ngày 30/12/2026.";
+    let r = sec.post("/directives/draft", &[("source", text)]);
+    assert!(
+        r.body.contains("Chưa nhận ra đơn vị")
+            && r.body.contains("Sở Giáo dục và Đào tạo tỉnh Lạng Sơn")
+    );
+    assert!(
+        r.body.contains("Có thể là") && r.body.contains("Sở Khoa học và Công nghệ tỉnh Lạng Sơn"),
+        "suggestions by place"
+    );
+    let mut fields = form_fields(&r.body, "/directives");
+    set(&mut fields, "op", "split:1");
+    let r = post(&mut sec, "/directives", &fields);
+    let mut fields = form_fields(&r.body, "/directives");
+    let texts: Vec<String> = fields
+        .iter()
+        .filter(|(k, _)| k.ends_with(".text"))
+        .map(|(_, v)| v.clone())
+        .collect();
+    assert_eq!(
+        texts,
+        vec![
+            "Giao Sở Giáo dục và Đào tạo tỉnh Lạng Sơn tuyên truyền.",
+            "Giao Vụ Pháp chế rà soát văn bản.",
+            "Báo cáo kết quả trước ngày 30/12/2026."
+        ]
+    );
+    set(&mut fields, "op", "merge:1");
+    let r = post(&mut sec, "/directives", &fields);
+    let fields = form_fields(&r.body, "/directives");
+    let texts: Vec<String> = fields
+        .iter()
+        .filter(|(k, _)| k.ends_with(".text"))
+        .map(|(_, v)| v.clone())
+        .collect();
+    assert_eq!(texts.len(), 2);
+    assert!(texts[1].starts_with("Giao Vụ Pháp chế") && texts[1].ends_with("30/12/2026."));
+    // A Word file is not read yet: said so, nothing lost.
+    let r = sec.post_multipart(
+        "/directives/draft",
+        &[("source", "")],
+        &[("file", "thong-bao.docx", b"PK\x03\x04")],
+    );
+    assert!(r.body.contains("Chỉ nhận tệp .txt"));
+}
