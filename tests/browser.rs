@@ -9,7 +9,11 @@ use serde_json::{json, Value};
 use crate::fixtures::publish;
 use crate::support::{Backend, TestApp, PASSWORD};
 
+/// One browser at a time: on two cores, parallel Chromiums make each other's pages time out.
+static ONE_BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 struct Driver {
+    _turn: std::sync::MutexGuard<'static, ()>,
     child: Child,
     base: String,
     session: String,
@@ -43,6 +47,7 @@ impl Driver {
             eprintln!("\n*** WARNING: chromedriver not found: the browser test did NOT run (apt-get install chromium chromium-driver) ***\n");
             return None;
         };
+        let turn = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -74,6 +79,7 @@ impl Driver {
                      format!("--user-data-dir={}", profile.display())]
         }}}});
         let mut d = Driver {
+            _turn: turn,
             child,
             base,
             session: String::new(),
@@ -289,5 +295,41 @@ fn an_extension_asked_and_granted_in_a_browser() {
             .unwrap()
             .due_on,
         Some(crate::fixtures::days(60))
+    );
+}
+
+#[test]
+fn a_notice_pasted_reviewed_and_published_in_a_browser() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::start(Backend::Sqlite);
+    let secretariat = app.add_user(Role::Secretariat, None);
+    let head = app.add_user(Role::UnitHead, Some("Cục Sở hữu trí tuệ"));
+    log_in(&driver, &app.base, &secretariat, "/directives/new");
+    let text = include_str!("fixtures/extract/formal_notice_2020.txt");
+    // Typing 2 KB key by key is slow in WebDriver; the text goes in as a value.
+    driver.cmd("POST", "/execute/sync", json!({"script": "document.getElementById('source').value = arguments[0];", "args": [text]}));
+    driver.click("#paste-form button[type=submit]");
+    driver.wait_for_url("/directives/draft");
+    assert!(driver.text("#source-pane").contains("Nơi nhận"));
+    // The person corrects item 3's date and publishes.
+    let due = driver.find("input[name='item2.due']");
+    driver.cmd("POST", &format!("/element/{due}/clear"), json!({}));
+    driver.cmd(
+        "POST",
+        &format!("/element/{due}/value"),
+        json!({"text": "31/08/2020"}),
+    );
+    driver.click("button[name=publish]");
+    driver.wait_for_url("done=published");
+    assert!(driver.text("main").contains("1873/TB-BKHCN"));
+    driver.click("form[action='/logout'] button");
+    driver.wait_for_url("/login");
+    log_in(&driver, &app.base, &head, "/tasks?status=all");
+    let inbox = driver.text("main");
+    assert!(
+        inbox.contains("OCOP") && inbox.contains("31/08/2020"),
+        "{inbox}"
     );
 }
