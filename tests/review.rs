@@ -155,11 +155,52 @@ fn merge_split_and_what_cannot_be_read() {
         .collect();
     assert_eq!(texts.len(), 2);
     assert!(texts[1].starts_with("Giao Vụ Pháp chế") && texts[1].ends_with("30/12/2026."));
-    // A Word file is not read yet: said so, nothing lost.
+    // A Word file: its paragraphs and automatic numbering become the text.
+    let xml = concat!(
+        "<w:document><w:body><w:p><w:r><w:t>Số: 5/TB-BKHCN</w:t></w:r></w:p>",
+        "<w:p><w:r><w:t>Bộ trưởng kết luận như sau:</w:t></w:r></w:p>",
+        "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr>",
+        "<w:r><w:t>Giao Cục Viễn thông rà soát, hoàn thành trước ngày 30/6/2026.</w:t></w:r></w:p>",
+        "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr>",
+        "<w:r><w:t>Giao Văn phòng Bộ theo dõi.</w:t></w:r></w:p></w:body></w:document>"
+    );
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut z = zip::ZipWriter::new(&mut buf);
+    z.start_file(
+        "word/document.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    std::io::Write::write_all(&mut z, xml.as_bytes()).unwrap();
+    z.finish().unwrap();
     let r = sec.post_multipart(
         "/directives/draft",
         &[("source", "")],
-        &[("file", "thong-bao.docx", b"PK\x03\x04")],
+        &[("file", "thong-bao.docx", buf.get_ref())],
     );
-    assert!(r.body.contains("Chỉ nhận tệp .txt"));
+    let fields = form_fields(&r.body, "/directives");
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(get("number"), "5/TB-BKHCN");
+    assert_eq!(get("items"), "2");
+    assert_eq!(get("item0.label"), "1");
+    assert_eq!(get("item0.due"), "30/06/2026");
+    // Other files are refused with a message, nothing lost.
+    let r = sec.post_multipart(
+        "/directives/draft",
+        &[("source", "")],
+        &[("file", "anh.png", b"\x89PNG")],
+    );
+    assert!(r.body.contains("Chỉ nhận tệp .txt hoặc .docx"));
+    let r = sec.post_multipart(
+        "/directives/draft",
+        &[("source", "")],
+        &[("file", "hong.docx", b"PK\x03\x04 broken")],
+    );
+    assert!(r.body.contains("bị hỏng"));
 }

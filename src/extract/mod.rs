@@ -2,6 +2,7 @@
 //! each, and by when. Pure: no I/O.
 
 pub mod deadline;
+pub mod docx;
 pub mod folded;
 pub mod notice;
 pub mod segment;

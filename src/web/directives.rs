@@ -267,7 +267,7 @@ fn from_draft(
     page
 }
 
-/// Paste (or a .txt file) in, the review form out, drafted by the extractor from the
+/// Paste (or a .txt or .docx file) in, the review form out, drafted by the extractor from the
 /// database's own directory and calendar.
 pub async fn draft_from_text(
     state: web::Data<AppState>,
@@ -286,6 +286,14 @@ pub async fn draft_from_text(
             match String::from_utf8(file.bytes.clone()) {
                 Ok(text) => source = text,
                 Err(_) => warning = Some("extract.not_utf8"),
+            }
+        } else if ext == "docx" {
+            match crate::extract::docx::text_of_docx(&file.bytes) {
+                Ok(text) => source = text,
+                Err(crate::extract::docx::DocxError::TooLarge) => {
+                    warning = Some("extract.too_large")
+                }
+                Err(crate::extract::docx::DocxError::NotDocx) => warning = Some("extract.not_docx"),
             }
         } else {
             warning = Some("extract.file_type");
