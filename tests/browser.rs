@@ -313,6 +313,42 @@ fn a_notice_pasted_reviewed_and_published_in_a_browser() {
     driver.click("#paste-form button[type=submit]");
     driver.wait_for_url("/directives/draft");
     assert!(driver.text("#source-pane").contains("Nơi nhận"));
+    // The unit picker's search box, without diacritics.
+    let filters = driver.cmd(
+        "POST",
+        "/elements",
+        json!({"using": "css selector", "value": "input.picker-filter"}),
+    );
+    let second = filters.as_array().unwrap()[2]
+        .as_object()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
+    driver.cmd(
+        "POST",
+        &format!("/element/{second}/value"),
+        json!({"text": "phap che"}),
+    );
+    let shown = driver.cmd(
+        "POST",
+        "/execute/sync",
+        json!({"script": "return Array.from(document.getElementById('item1.leads').options).filter(o => !o.hidden).map(o => o.textContent);", "args": []}),
+    );
+    let shown: Vec<&str> = shown
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        shown,
+        vec!["Cục Kế hoạch - Tài chính", "Vụ Pháp chế"],
+        "the selected lead stays, Vụ Pháp chế is found"
+    );
     // The person corrects item 3's date and publishes.
     let due = driver.find("input[name='item2.due']");
     driver.cmd("POST", &format!("/element/{due}/clear"), json!({}));

@@ -43,6 +43,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(session_pages::home))
         .route("/healthz", web::get().to(healthz))
         .route("/static/app.css", web::get().to(stylesheet))
+        .route("/static/app.js", web::get().to(script))
         .route("/login", web::get().to(session_pages::login_form))
         .route("/login", web::post().to(session_pages::login))
         .route("/logout", web::post().to(session_pages::logout))
@@ -116,6 +117,13 @@ async fn stylesheet() -> HttpResponse {
         .content_type("text/css; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(include_str!("../../static/app.css"))
+}
+
+async fn script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../../static/app.js"))
 }
 
 /// Refuses cross-site state changes and sets the headers every response carries.

@@ -256,6 +256,7 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("review.source", "Văn bản gốc", "Source text"),
     ("review.unresolved", "Chưa nhận ra đơn vị", "Unit not recognised"),
     ("review.suggestions", "Có thể là", "Perhaps"),
+    ("review.find_unit", "Tìm đơn vị (không cần dấu)", "Find a unit (accents optional)"),
     ("review.delete", "Xóa mục này", "Delete this item"),
     ("review.split", "Tách đôi", "Split in two"),
     ("review.merge", "Gộp với mục sau", "Merge with the next"),
