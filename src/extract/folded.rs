@@ -11,6 +11,9 @@ pub struct Folded<'a> {
 }
 
 fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
     match c {
         'đ' | 'Đ' => 'd',
         _ => {
@@ -40,6 +43,15 @@ impl<'a> Folded<'a> {
             Ok(i) => self.starts[i].0,
             Err(i) if i >= self.starts.len() => self.original.len(),
             Err(i) => self.starts[i].0,
+        }
+    }
+
+    /// The folded offset of an original byte offset (a character boundary).
+    pub fn folded_offset(&self, original: usize) -> usize {
+        match self.starts.binary_search_by_key(&original, |s| s.0) {
+            Ok(i) => self.starts[i].1,
+            Err(i) if i >= self.starts.len() => self.text.len(),
+            Err(i) => self.starts[i].1,
         }
     }
 

@@ -98,8 +98,7 @@ fn who(text: &str, directory: &Directory) -> (Vec<Target>, Vec<Target>, Vec<Stri
             orig.start <= range.start + 2 && orig.end + 2 >= range.end
                 || (orig.start < range.end && range.start < orig.end)
         });
-        let before = Folded::new(&text[..range.start]).text;
-        let before = before.trim_end_matches([' ', ',', ':']);
+        let before = f.text[..f.folded_offset(range.start)].trim_end_matches([' ', ',', ':']);
         let in_role = [
             "giao",
             "de nghi",

@@ -5,6 +5,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 use crate::extract::folded::Folded;
 
@@ -315,12 +316,13 @@ pub fn unit_like_phrases(text: &str) -> Vec<std::ops::Range<usize>> {
         .map(|t| (t.as_ptr() as usize - text.as_ptr() as usize, t))
         .collect();
     let capital = |t: &str| t.chars().next().is_some_and(|c| c.is_uppercase());
+    static ORGS: OnceLock<Vec<Vec<&'static str>>> = OnceLock::new();
+    let orgs = ORGS.get_or_init(|| ORG_WORDS.iter().map(|w| w.split(' ').collect()).collect());
     let mut out = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
-        let org_len = ORG_WORDS
+        let org_len = orgs
             .iter()
-            .map(|w| w.split(' ').collect::<Vec<_>>())
             .filter(|w| {
                 tokens[i..]
                     .iter()
