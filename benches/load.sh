@@ -22,6 +22,7 @@ export DATABASE_URL=$url CHIDAO_DATA_DIR=$dir RUST_LOG=warn
 echo "== seeding $tasks tasks into $url"
 $bin demo --synthetic --tasks "$tasks"
 echo "chidao-bench-leader" | $bin user add --email leader@bench.vn --name "Lãnh đạo" --role leader --password-stdin >/dev/null 2>&1 || true
+echo "chidao-bench-secretariat" | $bin user add --email vp@bench.vn --name "Văn phòng" --role secretariat --password-stdin >/dev/null 2>&1 || true
 
 $bin serve --bind 127.0.0.1:$port >"$dir/serve.log" 2>&1 &
 server=$!
@@ -37,6 +38,7 @@ login() { # email password -> session cookie value
 }
 unit_cookie=$(login u0.0@synthetic.chidao.vn chidao-demo-2026)
 leader_cookie=$(login leader@bench.vn chidao-bench-leader)
+secretariat_cookie=$(login vp@bench.vn chidao-bench-secretariat)
 [ -n "$unit_cookie" ] && [ -n "$leader_cookie" ] || { echo "login failed" >&2; exit 1; }
 task_path=$(curl -s -H "Cookie: chidao_session=$unit_cookie" "http://127.0.0.1:$port/tasks" | grep -o 'data-task="[0-9]*"' | head -1 | cut -d'"' -f2)
 task_path="/tasks/$task_path"
@@ -55,3 +57,23 @@ run "unit inbox" "$unit_cookie" "/tasks"
 run "filtered list" "$leader_cookie" "/tasks?status=open&bucket=open_overdue&sort=due"
 run "text search" "$leader_cookie" "/tasks?q=ke+hoach+nghi+quyet&status=all"
 run "task page" "$unit_cookie" "$task_path"
+
+# The review page for a pasted 60-item notice: extraction, the directory and the whole form.
+csrf=$(curl -s -H "Cookie: chidao_session=$secretariat_cookie" "http://127.0.0.1:$port/me" | grep -o 'name="csrf" value="[^"]*"' | head -1 | cut -d'"' -f4)
+{
+    printf 'Số: 60/TB-BKHCN\nHà Nội, ngày 12 tháng 6 năm 2025\n\nTHÔNG BÁO\nKết luận\n\nBộ trưởng kết luận như sau:\n'
+    for i in $(seq 1 60); do
+        printf '%s. Giao Cục Sở hữu trí tuệ chủ trì, phối hợp với Vụ Pháp chế và Sở KH&CN tỉnh Lạng Sơn rà soát, hoàn thiện cơ chế, chính sách, báo cáo Bộ trưởng trước ngày 30/9/2025.\n' "$i"
+    done
+} > "$dir/notice.txt"
+body=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlencode({"csrf": sys.argv[1], "source": open(sys.argv[2]).read()}))' "$csrf" "$dir/notice.txt")
+cat > "$dir/post.lua" <<LUA
+wrk.method = "POST"
+wrk.body = [[$body]]
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Cookie"] = "chidao_session=$secretariat_cookie"
+LUA
+out=$(wrk -t1 -c1 -d"${duration}s" --latency -s "$dir/post.lua" "http://127.0.0.1:$port/directives/draft")
+printf '%-16s %-48s %10s req/s   p99 %8s %s\n' "review page" "POST /directives/draft (60 items, 1 conn)" \
+    "$(echo "$out" | awk '/Requests\/sec/ { print $2 }')" "$(echo "$out" | awk '$1 == "99%" { print $2 }')" \
+    "$(echo "$out" | awk '/Non-2xx/ { print "(non-2xx: " $NF ")" }')"
