@@ -52,6 +52,7 @@ const SWAPS: &[(&str, &[&str])] = &[
         &["kh&cn", "khcn", "kh và cn", "kh va cn", "kh-cn"],
     ),
     ("uy ban nhan dan", &["ubnd"]),
+    ("trung uong", &["tw"]),
     (
         "thanh pho ho chi minh",
         &["tp ho chi minh", "tp. ho chi minh", "tp.hcm", "tp hcm"],
