@@ -212,19 +212,7 @@ pub struct Typed {
 #[template(path = "tasks/show.html")]
 struct ShowPage {
     ctx: Ctx,
-    task: Task,
-    bucket: String,
-    directive: Directive,
-    conference: String,
-    item: Item,
-    lead: String,
-    coordinators: Vec<String>,
-    journal: Vec<Entry>,
-    reports: Vec<(ReportRow, Vec<Attachment>)>,
-    other_files: Vec<Attachment>,
-    extensions: Vec<Request>,
-    original_due: Option<NaiveDate>,
-    can: Can,
+    v: TaskView,
     typed: Typed,
 }
 
@@ -365,19 +353,7 @@ fn render_view(
 ) -> AppResult<HttpResponse> {
     let page = ShowPage {
         ctx: Ctx::new(auth),
-        task: v.task,
-        bucket: v.bucket,
-        directive: v.directive,
-        conference: v.conference,
-        item: v.item,
-        lead: v.lead,
-        coordinators: v.coordinators,
-        journal: v.journal,
-        reports: v.reports,
-        other_files: v.other_files,
-        extensions: v.extensions,
-        original_due: v.original_due,
-        can: v.can,
+        v,
         typed,
     };
     render_status(&page, status)
