@@ -7,4 +7,5 @@ pub mod domain;
 pub mod error;
 pub mod extract;
 pub mod models;
+pub mod reports;
 pub mod web;

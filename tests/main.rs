@@ -8,6 +8,7 @@ mod auth;
 mod browser;
 mod calendar;
 mod cli;
+mod dashboard;
 mod directives;
 mod extensions;
 mod extract;

@@ -67,6 +67,8 @@ fn every_page_for_every_role() {
             (format!("/admin/users/{user_id}"),          [303, 200, 403, 403, 403, 403]),
             ("/me".into(),                               [303, 200, 200, 200, 200, 200]),
             ("/extensions".into(),                       [303, 403, 200, 200, 403, 403]),
+            ("/dashboard".into(),                        [303, 200, 200, 200, 200, 200]),
+            ("/reports/tasks.csv".into(),                [303, 200, 200, 200, 200, 200]),
             ("/admin/calendar".into(),                   [303, 200, 403, 403, 403, 403]),
             ("/admin/calendar?year=2031".into(),         [303, 200, 403, 403, 403, 403]),
             ("/api/v1/tasks".into(),                     [401, 200, 200, 200, 200, 200]),

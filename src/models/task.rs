@@ -60,6 +60,11 @@ pub struct Filter {
     /// Only open tasks due from today up to this day (the end of the "due soon" window, which
     /// the caller counts in working days).
     pub due_soon_until: Option<NaiveDate>,
+    /// Assigned (created) on or after / on or before these days, in Vietnam's time.
+    pub assigned_from: Option<NaiveDate>,
+    pub assigned_to: Option<NaiveDate>,
+    /// Only tasks this unit leads (where `unit_id` also takes the ones it coordinates).
+    pub lead_unit_id: Option<i64>,
     pub sort: Sort,
     pub page: i64,
 }
@@ -158,6 +163,9 @@ fn filtered<'a>(
     if let Some(u) = f.unit_id {
         q = q.filter(tasks::id.eq_any(tasks_of_unit!(u)));
     }
+    if let Some(u) = f.lead_unit_id {
+        q = q.filter(tasks::lead_unit_id.eq(u));
+    }
     if let Some(d) = f.directive_id {
         q = q.filter(tasks::directive_id.eq(d));
     }
@@ -169,6 +177,15 @@ fn filtered<'a>(
     }
     for term in search_terms(&f.q) {
         q = q.filter(tasks::search_text.like(like_pattern(&term)).escape('\\'));
+    }
+    // Stored times are UTC; a Vietnamese day starts at 17:00 UTC the day before.
+    let vn_midnight =
+        |d: NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight") - chrono::Duration::hours(7);
+    if let Some(d) = f.assigned_from {
+        q = q.filter(tasks::created_at.ge(vn_midnight(d)));
+    }
+    if let Some(d) = f.assigned_to {
+        q = q.filter(tasks::created_at.lt(vn_midnight(d) + chrono::Duration::days(1)));
     }
     if let Some(until) = f.due_soon_until {
         q = q
@@ -233,11 +250,66 @@ fn plain_inbox(actor: &Actor, f: &Filter) -> Option<i64> {
         && search_terms(&f.q).is_empty()
         && !f.extended
         && f.due_soon_until.is_none()
+        && f.assigned_from.is_none()
+        && f.assigned_to.is_none()
+        && f.lead_unit_id.is_none()
         && f.sort == Sort::Due;
     if plain && actor.role.is_unit_role() {
         actor.unit_id
     } else {
         None
+    }
+}
+
+/// The facts that decide each filtered task's bucket: (lead unit, status, due, completed),
+/// under the same filter the task list uses, so that a count made from them is the count of
+/// the list it links to.
+pub fn timeliness_facts(
+    conn: &mut DbConn,
+    actor: &Actor,
+    f: &Filter,
+    today: NaiveDate,
+) -> AppResult<Vec<crate::reports::stats::Facts>> {
+    Ok(filtered(actor, f, today)
+        .select((
+            tasks::lead_unit_id,
+            tasks::status,
+            tasks::due_on,
+            tasks::completed_on,
+        ))
+        .load(conn)?)
+}
+
+/// Every filtered task's id in the list's order, up to `cap` (for exports).
+pub fn all_ids(
+    conn: &mut DbConn,
+    actor: &Actor,
+    f: &Filter,
+    today: NaiveDate,
+    cap: i64,
+) -> AppResult<Vec<i64>> {
+    Ok(ordered(filtered(actor, f, today).select(tasks::id), f.sort)
+        .limit(cap)
+        .load(conn)?)
+}
+
+type IdQuery<'a> = tasks::BoxedQuery<'a, MultiBackend, diesel::sql_types::BigInt>;
+
+/// The list's order: most urgent first by default.
+fn ordered(q: IdQuery<'_>, sort: Sort) -> IdQuery<'_> {
+    match sort {
+        Sort::Due => q.order((
+            tasks::due_on.is_null().asc(),
+            tasks::due_on.asc(),
+            tasks::id.asc(),
+        )),
+        Sort::DueDesc => q.order((
+            tasks::due_on.is_null().asc(),
+            tasks::due_on.desc(),
+            tasks::id.desc(),
+        )),
+        Sort::Updated => q.order((tasks::updated_at.desc(), tasks::id.desc())),
+        Sort::Created => q.order(tasks::id.desc()),
     }
 }
 
@@ -265,22 +337,10 @@ pub fn list(
         return Ok((rows_for(conn, &ids, today)?, total));
     }
     let total: i64 = filtered(actor, f, today).count().get_result(conn)?;
-    let mut q = filtered(actor, f, today).select(tasks::id);
-    q = match f.sort {
-        Sort::Due => q.order((
-            tasks::due_on.is_null().asc(),
-            tasks::due_on.asc(),
-            tasks::id.asc(),
-        )),
-        Sort::DueDesc => q.order((
-            tasks::due_on.is_null().asc(),
-            tasks::due_on.desc(),
-            tasks::id.desc(),
-        )),
-        Sort::Updated => q.order((tasks::updated_at.desc(), tasks::id.desc())),
-        Sort::Created => q.order(tasks::id.desc()),
-    };
-    let ids: Vec<i64> = q.limit(PAGE_SIZE).offset(offset).load(conn)?;
+    let ids: Vec<i64> = ordered(filtered(actor, f, today).select(tasks::id), f.sort)
+        .limit(PAGE_SIZE)
+        .offset(offset)
+        .load(conn)?;
     let rows = rows_for(conn, &ids, today)?;
     Ok((rows, total))
 }

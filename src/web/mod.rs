@@ -4,6 +4,7 @@ pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod calendar;
+pub mod dashboard;
 pub mod directives;
 pub mod extensions;
 pub mod form;
@@ -54,6 +55,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/tasks/{id}/edit", web::get().to(tasks::edit_form))
         .route("/tasks/{id}/{action}", web::post().to(tasks::act))
         .route("/attachments/{id}", web::get().to(tasks::download))
+        .route("/dashboard", web::get().to(dashboard::dashboard))
+        .route("/reports/tasks.csv", web::get().to(dashboard::tasks_csv))
         .route("/extensions", web::get().to(extensions::list))
         .route(
             "/extensions/{id}/{decision}",

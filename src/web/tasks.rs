@@ -44,6 +44,13 @@ pub fn parse_filter(query: &str, actor: &Actor) -> Filter {
         None if actor.role.is_unit_role() => Some(Status::OPEN.to_vec()),
         None | Some("") | Some("all") => None,
         Some("open") => Some(Status::OPEN.to_vec()),
+        // What statistics count: everything but the cancelled.
+        Some("counted") => Some(
+            Status::ALL
+                .into_iter()
+                .filter(|s| *s != Status::Cancelled)
+                .collect(),
+        ),
         Some(s) => Status::parse(s).map(|s| vec![s]),
     };
     Filter {
@@ -57,6 +64,9 @@ pub fn parse_filter(query: &str, actor: &Actor) -> Filter {
         extended: get("extended").is_some_and(|v| v == "yes"),
         // A placeholder until the calendar is at hand: `with_calendar` sets the real end.
         due_soon_until: get("soon").filter(|v| v == "yes").map(|_| today()),
+        assigned_from: get("assigned_from").and_then(|v| parse_date(&v)),
+        assigned_to: get("assigned_to").and_then(|v| parse_date(&v)),
+        lead_unit_id: get("lead").and_then(|v| v.parse().ok()),
         sort: get("sort")
             .and_then(|s| Sort::parse(&s))
             .unwrap_or_default(),
@@ -87,6 +97,9 @@ pub struct FilterView {
     pub q: String,
     pub extended: bool,
     pub soon: bool,
+    pub assigned_from: String,
+    pub assigned_to: String,
+    pub lead: String,
     pub sort: String,
 }
 
@@ -95,6 +108,7 @@ impl FilterView {
         let status = match &f.statuses {
             None => "all".to_string(),
             Some(s) if s.as_slice() == Status::OPEN => "open".to_string(),
+            Some(s) if s.len() == 4 && !s.contains(&Status::Cancelled) => "counted".to_string(),
             Some(s) => s
                 .first()
                 .map(|s| s.as_str().to_string())
@@ -110,6 +124,9 @@ impl FilterView {
             q: f.q.clone(),
             extended: f.extended,
             soon: f.due_soon_until.is_some(),
+            assigned_from: format_opt_date(f.assigned_from),
+            assigned_to: format_opt_date(f.assigned_to),
+            lead: f.lead_unit_id.map(|u| u.to_string()).unwrap_or_default(),
             sort: f.sort.as_str().to_string(),
         }
     }
@@ -125,6 +142,9 @@ impl FilterView {
             ("due_from", &self.due_from),
             ("due_to", &self.due_to),
             ("q", &self.q),
+            ("assigned_from", &self.assigned_from),
+            ("assigned_to", &self.assigned_to),
+            ("lead", &self.lead),
         ] {
             if !v.is_empty() {
                 s.append_pair(k, v);

@@ -1,0 +1,212 @@
+//! The four buckets of Vietnamese progress reports, tallied per unit, and the periods they are
+//! counted over.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use crate::domain::status::{timeliness, Status, Timeliness};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub done_on_time: i64,
+    pub done_late: i64,
+    pub open_within: i64,
+    pub open_overdue: i64,
+}
+
+impl Counts {
+    pub fn add(&mut self, b: Timeliness) {
+        match b {
+            Timeliness::DoneOnTime => self.done_on_time += 1,
+            Timeliness::DoneLate => self.done_late += 1,
+            Timeliness::OpenWithinDeadline => self.open_within += 1,
+            Timeliness::OpenOverdue => self.open_overdue += 1,
+        }
+    }
+
+    pub fn get(&self, b: Timeliness) -> i64 {
+        match b {
+            Timeliness::DoneOnTime => self.done_on_time,
+            Timeliness::DoneLate => self.done_late,
+            Timeliness::OpenWithinDeadline => self.open_within,
+            Timeliness::OpenOverdue => self.open_overdue,
+        }
+    }
+
+    pub fn total(&self) -> i64 {
+        self.done_on_time + self.done_late + self.open_within + self.open_overdue
+    }
+
+    /// Of the tasks that are done or past their deadline, the share done on time; None while
+    /// no task has reached that point.
+    pub fn on_time_rate(&self) -> Option<f64> {
+        let judged = self.done_on_time + self.done_late + self.open_overdue;
+        (judged > 0).then(|| self.done_on_time as f64 / judged as f64)
+    }
+
+    /// A bucket's share of all counted tasks, in percent.
+    pub fn share(&self, b: Timeliness) -> f64 {
+        if self.total() == 0 {
+            0.0
+        } else {
+            100.0 * self.get(b) as f64 / self.total() as f64
+        }
+    }
+}
+
+/// What decides a task's bucket: (lead unit, status, due date, completion date).
+pub type Facts = (i64, String, Option<NaiveDate>, Option<NaiveDate>);
+
+/// Tallies tasks: the whole and per lead unit. Cancelled tasks count nowhere.
+pub fn tally(facts: &[Facts], today: NaiveDate) -> (Counts, BTreeMap<i64, Counts>) {
+    let mut all = Counts::default();
+    let mut by_unit: BTreeMap<i64, Counts> = BTreeMap::new();
+    for (unit, status, due, completed) in facts {
+        let Some(status) = Status::parse(status) else {
+            continue;
+        };
+        if let Some(b) = timeliness(status, *due, *completed, today) {
+            all.add(b);
+            by_unit.entry(*unit).or_default().add(b);
+        }
+    }
+    (all, by_unit)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    Year,
+    Quarter,
+    Month,
+    Custom,
+}
+
+impl Preset {
+    pub fn parse(s: &str) -> Preset {
+        match s {
+            "quarter" => Preset::Quarter,
+            "month" => Preset::Month,
+            "custom" => Preset::Custom,
+            _ => Preset::Year,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Preset::Year => "year",
+            Preset::Quarter => "quarter",
+            Preset::Month => "month",
+            Preset::Custom => "custom",
+        }
+    }
+}
+
+/// The first and last day of the period that holds `today`.
+pub fn period(
+    preset: Preset,
+    today: NaiveDate,
+    custom: (Option<NaiveDate>, Option<NaiveDate>),
+) -> (NaiveDate, NaiveDate) {
+    let y = today.year();
+    let ymd = |m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).expect("valid date");
+    let end_of_month = |m: u32| {
+        let next = if m == 12 {
+            NaiveDate::from_ymd_opt(y + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(y, m + 1, 1)
+        };
+        next.expect("valid date").pred_opt().expect("valid date")
+    };
+    match preset {
+        Preset::Year => (ymd(1, 1), ymd(12, 31)),
+        Preset::Quarter => {
+            let first = (today.month() - 1) / 3 * 3 + 1;
+            (ymd(first, 1), end_of_month(first + 2))
+        }
+        Preset::Month => (ymd(today.month(), 1), end_of_month(today.month())),
+        Preset::Custom => {
+            let from = custom.0.unwrap_or(ymd(1, 1));
+            let to = custom.1.unwrap_or(ymd(12, 31)).max(from);
+            (from, to)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%d/%m/%Y").unwrap()
+    }
+
+    #[test]
+    fn tally_and_rates() {
+        let today = d("15/06/2026");
+        let f = |u: i64, s: &str, due: Option<&str>, done: Option<&str>| {
+            (u, s.to_string(), due.map(d), done.map(d))
+        };
+        let facts = vec![
+            f(1, "done", Some("10/06/2026"), Some("10/06/2026")), // on the due day: on time
+            f(1, "done", Some("10/06/2026"), Some("11/06/2026")), // late
+            f(1, "in_progress", Some("15/06/2026"), None),        // due today: within
+            f(2, "assigned", Some("14/06/2026"), None),           // overdue
+            f(2, "cancelled", Some("01/06/2026"), None),          // nowhere
+            f(2, "reported", None, Some("01/06/2026")),           // no due date: within
+        ];
+        let (all, by_unit) = tally(&facts, today);
+        assert_eq!(
+            all,
+            Counts {
+                done_on_time: 1,
+                done_late: 1,
+                open_within: 2,
+                open_overdue: 1
+            }
+        );
+        assert_eq!(by_unit[&1].total(), 3);
+        assert_eq!(
+            by_unit[&2],
+            Counts {
+                done_on_time: 0,
+                done_late: 0,
+                open_within: 1,
+                open_overdue: 1
+            }
+        );
+        assert_eq!(all.on_time_rate(), Some(1.0 / 3.0));
+        assert_eq!(by_unit[&2].on_time_rate(), Some(0.0));
+        assert_eq!(Counts::default().on_time_rate(), None);
+        assert_eq!(all.share(Timeliness::OpenWithinDeadline), 40.0);
+    }
+
+    #[test]
+    fn periods() {
+        let today = d("15/08/2026");
+        assert_eq!(
+            period(Preset::Year, today, (None, None)),
+            (d("01/01/2026"), d("31/12/2026"))
+        );
+        assert_eq!(
+            period(Preset::Quarter, today, (None, None)),
+            (d("01/07/2026"), d("30/09/2026"))
+        );
+        assert_eq!(
+            period(Preset::Month, today, (None, None)),
+            (d("01/08/2026"), d("31/08/2026"))
+        );
+        assert_eq!(
+            period(Preset::Month, d("10/02/2028"), (None, None)).1,
+            d("29/02/2028")
+        );
+        assert_eq!(
+            period(
+                Preset::Custom,
+                today,
+                (Some(d("01/03/2026")), Some(d("01/02/2026")))
+            ),
+            (d("01/03/2026"), d("01/03/2026"))
+        );
+    }
+}

@@ -1,0 +1,251 @@
+//! The dashboard: the four buckets for a period, every unit's record, the most overdue tasks
+//! and what falls due this week; and the task list as CSV. A unit's people see their own.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use chrono::{Days, NaiveDate};
+
+use crate::domain::dates::{format_date, format_opt_date, parse_date};
+use crate::domain::status::{Status, Timeliness};
+use crate::error::AppResult;
+use crate::models::task::{self, Filter, ListRow, Sort};
+use crate::models::unit;
+use crate::reports::stats::{self, Counts, Preset};
+use crate::web::auth::Credentials;
+use crate::web::pages::{render, Ctx};
+use crate::web::tasks::{parse_filter, today, with_calendar};
+use crate::web::AppState;
+
+pub struct UnitRow {
+    pub id: i64,
+    pub name: String,
+    pub counts: Counts,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    ctx: Ctx,
+    preset: &'static str,
+    by: &'static str,
+    from: String,
+    to: String,
+    /// The query string that puts the same period on the task list.
+    period_query: String,
+    all: Counts,
+    units: Vec<UnitRow>,
+    overdue: Vec<ListRow>,
+    soon: Vec<ListRow>,
+    buckets: Vec<&'static str>,
+    today: NaiveDate,
+}
+
+impl DashboardPage {
+    fn count(&self, c: &Counts, b: &&str) -> i64 {
+        Timeliness::parse(b).map(|b| c.get(b)).unwrap_or(0)
+    }
+    fn share(&self, b: &&str) -> String {
+        Timeliness::parse(b)
+            .map(|b| format!("{:.1}", self.all.share(b)))
+            .unwrap_or_default()
+    }
+    fn rate(&self, c: &Counts) -> String {
+        c.on_time_rate()
+            .map(|r| format!("{:.1}%", r * 100.0))
+            .unwrap_or_else(|| "—".into())
+    }
+    fn days_late(&self, r: &ListRow) -> i64 {
+        r.due_on.map(|d| (self.today - d).num_days()).unwrap_or(0)
+    }
+    fn sort_link(&self, sort: &str) -> String {
+        format!(
+            "/dashboard?period={}&by={}&from={}&to={}&sort={sort}",
+            self.preset, self.by, self.from, self.to
+        )
+    }
+}
+
+fn query_value(req: &HttpRequest, key: &str) -> String {
+    form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+pub async fn dashboard(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    creds: Credentials,
+) -> AppResult<HttpResponse> {
+    let today = today();
+    let preset = Preset::parse(&query_value(&req, "period"));
+    let by_assignment = query_value(&req, "by") == "assigned";
+    let custom = (
+        parse_date(&query_value(&req, "from")),
+        parse_date(&query_value(&req, "to")),
+    );
+    let (from, to) = stats::period(preset, today, custom);
+    let sort = query_value(&req, "sort");
+    let mut f = Filter::default();
+    let (from_key, to_key) = if by_assignment {
+        f.assigned_from = Some(from);
+        f.assigned_to = Some(to);
+        ("assigned_from", "assigned_to")
+    } else {
+        f.due_from = Some(from);
+        f.due_to = Some(to);
+        ("due_from", "due_to")
+    };
+    let period_query = format!(
+        "status=counted&{from_key}={}&{to_key}={}",
+        format_date(from),
+        format_date(to)
+    );
+    let (auth, facts, names, overdue, soon) = crate::db::run(&state.pool, move |conn| {
+        let auth = creds.resolve(conn)?;
+        let actor = auth.actor()?;
+        // A unit's people see the record of what their unit leads: its own view.
+        let mut f = f;
+        if actor.role.is_unit_role() {
+            f.lead_unit_id = Some(actor.unit_id.unwrap_or(-1));
+        }
+        let facts = task::timeliness_facts(conn, &actor, &f, today)?;
+        let mut ids: Vec<i64> = facts.iter().map(|x| x.0).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let names = unit::names_by_id(conn, &ids)?;
+        let late = Filter {
+            bucket: Some(Timeliness::OpenOverdue),
+            sort: Sort::Due,
+            page: 1,
+            ..Default::default()
+        };
+        let (overdue, _) = task::list(conn, &actor, &late, today)?;
+        let week = Filter {
+            statuses: Some(Status::OPEN.to_vec()),
+            due_from: Some(today),
+            due_to: Some(today + Days::new(7)),
+            sort: Sort::Due,
+            page: 1,
+            ..Default::default()
+        };
+        let (soon, _) = task::list(conn, &actor, &week, today)?;
+        Ok((auth, facts, names, overdue, soon))
+    })
+    .await?;
+    let (all, by_unit) = stats::tally(&facts, today);
+    let mut units: Vec<UnitRow> = by_unit
+        .into_iter()
+        .map(|(id, counts)| UnitRow {
+            id,
+            name: names.get(&id).cloned().unwrap_or_default(),
+            counts,
+        })
+        .collect();
+    match sort.as_str() {
+        "name" => units.sort_by(|a, b| a.name.cmp(&b.name)),
+        "rate" => units.sort_by(|a, b| {
+            let r = |u: &UnitRow| u.counts.on_time_rate().unwrap_or(2.0);
+            r(a).total_cmp(&r(b)).then(a.name.cmp(&b.name))
+        }),
+        "total" => units.sort_by(|a, b| {
+            b.counts
+                .total()
+                .cmp(&a.counts.total())
+                .then(a.name.cmp(&b.name))
+        }),
+        // Worst first: most overdue.
+        _ => units.sort_by(|a, b| {
+            b.counts
+                .open_overdue
+                .cmp(&a.counts.open_overdue)
+                .then(a.name.cmp(&b.name))
+        }),
+    }
+    render(&DashboardPage {
+        ctx: Ctx::new(&auth),
+        preset: preset.as_str(),
+        by: if by_assignment { "assigned" } else { "due" },
+        from: format_date(from),
+        to: format_date(to),
+        period_query,
+        all,
+        units,
+        overdue: overdue.into_iter().take(10).collect(),
+        soon,
+        buckets: Timeliness::ALL.iter().map(|b| b.as_str()).collect(),
+        today,
+    })
+}
+
+/// The most rows one export holds.
+const EXPORT_CAP: i64 = 100_000;
+
+/// `/reports/tasks.csv` with the task list's filters: the customary report columns.
+pub async fn tasks_csv(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    creds: Credentials,
+) -> AppResult<HttpResponse> {
+    let query = req.query_string().to_string();
+    let (rows, lang) = crate::db::run(&state.pool, move |conn| {
+        let auth = creds.resolve(conn)?;
+        let actor = auth.actor()?;
+        let f = with_calendar(conn, parse_filter(&query, &actor))?;
+        let ids = task::all_ids(conn, &actor, &f, today(), EXPORT_CAP)?;
+        let mut rows = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(1000) {
+            rows.extend(task::rows_for(conn, chunk, today())?);
+        }
+        Ok((rows, auth.lang))
+    })
+    .await?;
+    let t = |k: &str| crate::web::i18n::t(lang, k);
+    let header = [
+        t("report.col.no"),
+        t("report.col.task"),
+        t("report.col.directive"),
+        t("report.col.lead"),
+        t("report.col.coordinating"),
+        t("report.col.due"),
+        t("report.col.status"),
+        t("report.col.result"),
+    ];
+    let lines: Vec<Vec<String>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let bucket = r
+                .timeliness
+                .map(|b| t(&format!("bucket.{}", b.as_str())))
+                .unwrap_or("");
+            vec![
+                (i + 1).to_string(),
+                format!(
+                    "{}{}",
+                    if r.item_label.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{}. ", r.item_label)
+                    },
+                    r.item_text
+                ),
+                r.directive_number.clone(),
+                r.lead_unit.clone(),
+                r.coordinating_units.join("; "),
+                format_opt_date(r.due_on),
+                t(&format!("status.{}", r.status.as_str())).to_string(),
+                format!("{}% {bucket}", r.progress).trim().to_string(),
+            ]
+        })
+        .collect();
+    let name = format!("nhiem-vu-{}.csv", today().format("%Y%m%d"));
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(crate::reports::csv::write(&header, &lines)))
+}

@@ -1,0 +1,262 @@
+//! The dashboard's numbers against hand-counted expectations, each linking to the list it
+//! counts; a unit's own view; the CSV export.
+
+use chidao::domain::permissions::{Actor, Role};
+use chidao::domain::status::Move;
+use chidao::models::attachment::Storage;
+use chidao::models::directive::{self, Assignee, NewDirective, NewItem};
+use chidao::models::task::{self, Edit, NewReport};
+
+use crate::fixtures::{days, publish};
+use crate::support::{each_backend, Client, TestApp};
+
+fn actor(app: &TestApp, role: Role, unit: Option<&str>) -> Actor {
+    let email = app.add_user(role, unit);
+    chidao::models::user::by_email(&mut app.conn(), &email)
+        .unwrap()
+        .unwrap()
+        .0
+        .actor()
+}
+
+fn mv(app: &TestApp, who: &Actor, id: i64, m: Move, on: chrono::NaiveDate) {
+    let v = task::get(&mut app.conn(), id).unwrap().version;
+    let report = NewReport {
+        kind: "completion",
+        text: "Xong",
+        percent: None,
+        files: &[],
+    };
+    task::apply_move(
+        &mut app.conn(),
+        &Storage::Database,
+        Edit {
+            actor: who,
+            task_id: id,
+            version: v,
+        },
+        m,
+        report,
+        on,
+    )
+    .unwrap();
+}
+
+/// On time 1 (KHTC), late 1 (SHTT), within 1 (LS), overdue 1 (LS); one cancelled and one
+/// without a due date, counted nowhere in a due-date period.
+fn scenario(app: &TestApp) -> (i64, i64) {
+    let p = publish(app);
+    let sec = actor(app, Role::Secretariat, None);
+    let khtc = actor(app, Role::UnitHead, Some("Cục Kế hoạch - Tài chính"));
+    mv(app, &khtc, p.khtc, Move::ReportCompletion, days(0));
+    mv(app, &sec, p.khtc, Move::Confirm, days(0));
+    let u = |n: &str| Assignee::Unit(app.unit_id(n));
+    let item = |text: &str, unit: &str, due: i64| NewItem {
+        label: String::new(),
+        text: text.into(),
+        leads: vec![u(unit)],
+        coordinators: vec![],
+        due_on: Some(days(due)),
+        recurrence: None,
+    };
+    let d = NewDirective {
+        conference_id: None,
+        number: "2/TB".into(),
+        issued_on: days(-30),
+        signer: String::new(),
+        title: "Thứ hai".into(),
+        body: String::new(),
+        form_token: crate::support::unique("t"),
+        items: vec![
+            item("Muộn", "Cục Sở hữu trí tuệ", -10),
+            item("Trong hạn", "Sở KH&CN Lạng Sơn", 5),
+            item("Đã hủy", "Sở KH&CN Lạng Sơn", -1),
+        ],
+    };
+    let (id, _) = directive::publish(&mut app.conn(), &d, sec.user_id).unwrap();
+    let late = crate::fixtures::task_for(app, id, "Cục Sở hữu trí tuệ");
+    let shtt = actor(app, Role::UnitHead, Some("Cục Sở hữu trí tuệ"));
+    mv(app, &shtt, late, Move::ReportCompletion, days(-5));
+    mv(app, &sec, late, Move::Confirm, days(-4));
+    let items = directive::tasks_by_item(&mut app.conn(), id).unwrap();
+    let cancelled = items
+        .iter()
+        .find(|t| {
+            t.status == "assigned"
+                && task::get(&mut app.conn(), t.task_id).unwrap().due_on == Some(days(-1))
+        })
+        .unwrap()
+        .task_id;
+    mv(app, &sec, cancelled, Move::Cancel, days(0));
+    (
+        app.unit_id("Sở KH&CN Lạng Sơn"),
+        app.unit_id("Cục Kế hoạch - Tài chính"),
+    )
+}
+
+fn bucket_in_row(body: &str, unit: i64, bucket: &str) -> i64 {
+    let row = body
+        .split(&format!("<tr data-unit=\"{unit}\">"))
+        .nth(1)
+        .expect("unit row")
+        .split("</tr>")
+        .next()
+        .unwrap();
+    let cell = row
+        .split(&format!("data-bucket=\"{bucket}\">"))
+        .nth(1)
+        .unwrap();
+    cell.split('<').next().unwrap().trim().parse().unwrap()
+}
+
+fn total_of(c: &mut Client, path: &str) -> i64 {
+    let body = c.get(path).body;
+    body.split("id=\"total\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn the_four_buckets_by_unit_and_the_lists_behind_them() {
+    each_backend(|app| {
+        let (ls, khtc) = scenario(app);
+        let mut leader = app.login_as(Role::Leader, None);
+        let r = leader.get("/dashboard?period=custom&from=01/01/2000&to=31/12/2100");
+        assert_eq!(r.status, 200);
+        let count = |b: &str| -> i64 {
+            let at = r
+                .body
+                .split(&format!(
+                    "<div style=\"font-size:2rem;font-weight:700\" data-bucket=\"{b}\">"
+                ))
+                .nth(1)
+                .unwrap();
+            at.split('<').next().unwrap().trim().parse().unwrap()
+        };
+        assert_eq!(
+            [
+                count("done_on_time"),
+                count("done_late"),
+                count("open_within_deadline"),
+                count("open_overdue")
+            ],
+            [1, 1, 1, 1]
+        );
+        assert!(
+            r.body.contains("id=\"rate\">33.3%"),
+            "1 on time of 3 judged"
+        );
+        assert_eq!(bucket_in_row(&r.body, ls, "open_overdue"), 1);
+        assert_eq!(bucket_in_row(&r.body, ls, "open_within_deadline"), 1);
+        assert_eq!(bucket_in_row(&r.body, khtc, "done_on_time"), 1);
+        // Worst first.
+        let first_row = r
+            .body
+            .split("<tr data-unit=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse::<i64>()
+            .unwrap();
+        assert_eq!(first_row, ls);
+        // Every number links to the list behind it, and the list has that many tasks.
+        let period = "status=counted&due_from=01/01/2000&due_to=31/12/2100";
+        assert_eq!(
+            total_of(&mut leader, &format!("/tasks?{period}&bucket=open_overdue")),
+            1
+        );
+        assert_eq!(
+            total_of(&mut leader, &format!("/tasks?{period}&lead={ls}")),
+            2,
+            "the cancelled one is not counted"
+        );
+        assert_eq!(total_of(&mut leader, &format!("/tasks?{period}")), 4);
+        assert_eq!(
+            total_of(
+                &mut leader,
+                &format!("/tasks?{period}&lead={ls}&bucket=open_within_deadline")
+            ),
+            1
+        );
+        assert!(crate::support::unescape(&r.body)
+            .contains(&format!("/tasks?{period}&lead={ls}&bucket=open_overdue")));
+        // Most overdue, and what falls due this week.
+        assert!(
+            r.body
+                .contains("Xây dựng kế hoạch ứng dụng trí tuệ nhân tạo")
+                && r.body.contains("2 ngày")
+        );
+        assert!(r.body.contains("Trong hạn"));
+
+        // By assignment date, today's tasks all count (the one without a due date too).
+        let today = crate::fixtures::days(0).format("%d/%m/%Y").to_string();
+        let r = leader.get(&format!(
+            "/dashboard?period=custom&by=assigned&from={today}&to={today}"
+        ));
+        assert!(
+            r.body.contains("id=\"total\">5<"),
+            "6 tasks assigned today, one cancelled"
+        );
+
+        // A unit's people see their own unit's view.
+        let mut head = app.login_as(Role::UnitHead, Some("Sở KH&CN Lạng Sơn"));
+        let mine = head.get("/dashboard?period=custom&from=01/01/2000&to=31/12/2100");
+        assert!(mine.body.contains(&format!("<tr data-unit=\"{ls}\">")));
+        assert!(
+            !mine.body.contains(&format!("<tr data-unit=\"{khtc}\">")),
+            "not the ministry's view"
+        );
+        assert_eq!(app.client().get("/dashboard").status, 303);
+    });
+}
+
+#[test]
+fn the_task_list_as_csv_for_excel() {
+    each_backend(|app| {
+        scenario(app);
+        let mut leader = app.login_as(Role::Leader, None);
+        let r = leader.get("/reports/tasks.csv?status=all&sort=due");
+        assert_eq!(r.status, 200);
+        assert!(r.header("content-type").unwrap().starts_with("text/csv"));
+        assert!(r
+            .header("content-disposition")
+            .unwrap()
+            .contains("attachment"));
+        assert!(
+            r.body.starts_with('\u{feff}'),
+            "a byte-order mark for Excel"
+        );
+        let lines: Vec<&str> = r
+            .body
+            .trim_start_matches('\u{feff}')
+            .split("\r\n")
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert_eq!(lines[0], "STT,Nội dung nhiệm vụ,Văn bản giao,Đơn vị chủ trì,Đơn vị phối hợp,Hạn xử lý,Tình trạng,Kết quả / ghi chú");
+        assert_eq!(lines.len(), 1 + 6);
+        assert!(
+            lines[1].starts_with("1,Muộn,2/TB,Cục Sở hữu trí tuệ,,"),
+            "{}",
+            lines[1]
+        );
+        assert!(lines
+            .iter()
+            .any(|l| l.contains("Sở Khoa học và Công nghệ tỉnh Lạng Sơn")
+                && l.contains("Quá hạn chưa hoàn thành")));
+        // The same filters as the list, and the same scope.
+        let mut head = app.login_as(Role::UnitHead, Some("Cục Sở hữu trí tuệ"));
+        let mine = head.get("/reports/tasks.csv?status=all");
+        let rows = mine.body.split("\r\n").filter(|l| !l.is_empty()).count();
+        assert_eq!(rows, 1 + 2, "lead of one, coordinating another");
+        let en = leader.get("/reports/tasks.csv?status=open&lang=en");
+        assert!(en.body.contains("No.,Task,Directive"));
+    });
+}
