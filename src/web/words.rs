@@ -259,6 +259,8 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("dashboard.by", "Tính theo", "Counted by"),
     ("dashboard.by.due", "Hạn xử lý", "Due date"),
     ("dashboard.by.assigned", "Ngày giao", "Assignment date"),
+    ("dashboard.from", "Từ ngày", "From"),
+    ("dashboard.to", "Đến ngày", "To"),
     ("dashboard.total", "Tổng số", "Total"),
     ("dashboard.rate", "Tỷ lệ đúng hạn", "On-time rate"),
     ("dashboard.rate_hint", "Tỷ lệ đúng hạn = số hoàn thành đúng hạn / (hoàn thành + quá hạn chưa hoàn thành). Nhiệm vụ đã hủy không được tính.", "On-time rate = done on time / (done + open overdue). Cancelled tasks are not counted."),
