@@ -260,3 +260,83 @@ fn the_task_list_as_csv_for_excel() {
         assert!(en.body.contains("No.,Task,Directive"));
     });
 }
+
+/// The workbook, opened and read back by a real reader (openpyxl).
+#[test]
+fn the_task_list_as_a_workbook_read_back_by_openpyxl() {
+    let has_openpyxl = std::process::Command::new("python3")
+        .args(["-c", "import openpyxl"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_openpyxl {
+        if std::env::var("CHIDAO_REQUIRE_OPENPYXL").as_deref() == Ok("1") {
+            panic!("CHIDAO_REQUIRE_OPENPYXL=1 but python3 cannot import openpyxl");
+        }
+        eprintln!("\n*** WARNING: openpyxl not installed (pip install openpyxl): the .xlsx was NOT read back ***\n");
+        return;
+    }
+    each_backend(|app| {
+        scenario(app);
+        let leader = app.login_as(Role::Leader, None);
+        let url = format!("{}/reports/tasks.xlsx?status=all&sort=due", app.base);
+        // Binary body: fetched without the text client.
+        let cookie = format!("chidao_session={}", leader.cookies["chidao_session"]);
+        let resp = ureq::get(&url).set("Cookie", &cookie).call().unwrap();
+        assert_eq!(
+            resp.header("content-type"),
+            Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        );
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut resp.into_reader(), &mut bytes).unwrap();
+        let path = app.data_dir.join("tasks.xlsx");
+        std::fs::write(&path, &bytes).unwrap();
+        let script = r#"
+import json, sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1]).active
+rows = [[(c.strftime("%Y-%m-%d") if hasattr(c, "strftime") else c) for c in r] for r in ws.iter_rows(values_only=True)]
+print(json.dumps(rows, ensure_ascii=False))
+"#;
+        let out = std::process::Command::new("python3")
+            .args(["-c", script, path.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let rows: Vec<Vec<serde_json::Value>> = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(rows[0][0], "DANH SÁCH NHIỆM VỤ");
+        assert!(rows[1][0]
+            .as_str()
+            .unwrap()
+            .starts_with("Số liệu đến ngày "));
+        let header: Vec<&str> = rows[3].iter().map(|v| v.as_str().unwrap()).collect();
+        assert_eq!(
+            header,
+            [
+                "STT",
+                "Nội dung nhiệm vụ",
+                "Văn bản giao",
+                "Đơn vị chủ trì",
+                "Đơn vị phối hợp",
+                "Hạn xử lý",
+                "Tình trạng",
+                "Kết quả / ghi chú"
+            ]
+        );
+        assert_eq!(rows.len(), 4 + 6);
+        assert_eq!(rows[4][0], 1);
+        assert_eq!(rows[4][1], "Muộn");
+        assert_eq!(rows[4][3], "Cục Sở hữu trí tuệ");
+        assert_eq!(
+            rows[4][5].as_str().unwrap(),
+            crate::fixtures::days(-10).to_string(),
+            "a real date cell"
+        );
+        assert!(rows
+            .iter()
+            .any(|r| r[3] == "Sở Khoa học và Công nghệ tỉnh Lạng Sơn"
+                && r[7].as_str().unwrap().contains("Quá hạn")));
+    });
+}

@@ -69,6 +69,7 @@ fn every_page_for_every_role() {
             ("/extensions".into(),                       [303, 403, 200, 200, 403, 403]),
             ("/dashboard".into(),                        [303, 200, 200, 200, 200, 200]),
             ("/reports/tasks.csv".into(),                [303, 200, 200, 200, 200, 200]),
+            ("/reports/tasks.xlsx".into(),               [303, 200, 200, 200, 200, 200]),
             ("/admin/calendar".into(),                   [303, 200, 403, 403, 403, 403]),
             ("/admin/calendar?year=2031".into(),         [303, 200, 403, 403, 403, 403]),
             ("/api/v1/tasks".into(),                     [401, 200, 200, 200, 200, 200]),

@@ -12,6 +12,7 @@ use crate::error::AppResult;
 use crate::models::task::{self, Filter, ListRow, Sort};
 use crate::models::unit;
 use crate::reports::stats::{self, Counts, Preset};
+use crate::reports::ReportRow;
 use crate::web::auth::Credentials;
 use crate::web::pages::{render, Ctx};
 use crate::web::tasks::{parse_filter, today, with_calendar};
@@ -182,12 +183,12 @@ pub async fn dashboard(
 /// The most rows one export holds.
 const EXPORT_CAP: i64 = 100_000;
 
-/// `/reports/tasks.csv` with the task list's filters: the customary report columns.
-pub async fn tasks_csv(
-    req: HttpRequest,
-    state: web::Data<AppState>,
+/// The rows of the task list under the request's filters, in the person's scope and language.
+async fn report(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
     creds: Credentials,
-) -> AppResult<HttpResponse> {
+) -> AppResult<(Vec<ReportRow>, crate::web::i18n::Lang)> {
     let query = req.query_string().to_string();
     let (rows, lang) = crate::db::run(&state.pool, move |conn| {
         let auth = creds.resolve(conn)?;
@@ -202,7 +203,40 @@ pub async fn tasks_csv(
     })
     .await?;
     let t = |k: &str| crate::web::i18n::t(lang, k);
-    let header = [
+    let out = rows
+        .iter()
+        .map(|r| ReportRow {
+            task: format!(
+                "{}{}",
+                if r.item_label.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}. ", r.item_label)
+                },
+                r.item_text
+            ),
+            directive: r.directive_number.clone(),
+            lead: r.lead_unit.clone(),
+            coordinating: r.coordinating_units.join("; "),
+            due: r.due_on,
+            status: t(&format!("status.{}", r.status.as_str())).to_string(),
+            result: format!(
+                "{}% {}",
+                r.progress,
+                r.timeliness
+                    .map(|b| t(&format!("bucket.{}", b.as_str())))
+                    .unwrap_or("")
+            )
+            .trim()
+            .to_string(),
+        })
+        .collect();
+    Ok((out, lang))
+}
+
+fn header(lang: crate::web::i18n::Lang) -> [&'static str; 8] {
+    let t = |k: &str| crate::web::i18n::t(lang, k);
+    [
         t("report.col.no"),
         t("report.col.task"),
         t("report.col.directive"),
@@ -211,41 +245,68 @@ pub async fn tasks_csv(
         t("report.col.due"),
         t("report.col.status"),
         t("report.col.result"),
-    ];
-    let lines: Vec<Vec<String>> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let bucket = r
-                .timeliness
-                .map(|b| t(&format!("bucket.{}", b.as_str())))
-                .unwrap_or("");
-            vec![
-                (i + 1).to_string(),
-                format!(
-                    "{}{}",
-                    if r.item_label.is_empty() {
-                        String::new()
-                    } else {
-                        format!("{}. ", r.item_label)
-                    },
-                    r.item_text
-                ),
-                r.directive_number.clone(),
-                r.lead_unit.clone(),
-                r.coordinating_units.join("; "),
-                format_opt_date(r.due_on),
-                t(&format!("status.{}", r.status.as_str())).to_string(),
-                format!("{}% {bucket}", r.progress).trim().to_string(),
-            ]
-        })
-        .collect();
-    let name = format!("nhiem-vu-{}.csv", today().format("%Y%m%d"));
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
+    ]
+}
+
+fn download(content_type: &str, name: String, body: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type)
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{name}\""),
         ))
-        .body(crate::reports::csv::write(&header, &lines)))
+        .body(body)
+}
+
+/// `/reports/tasks.csv` with the task list's filters: the customary report columns.
+pub async fn tasks_csv(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    creds: Credentials,
+) -> AppResult<HttpResponse> {
+    let (rows, lang) = report(&req, &state, creds).await?;
+    let lines: Vec<Vec<String>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            vec![
+                (i + 1).to_string(),
+                r.task.clone(),
+                r.directive.clone(),
+                r.lead.clone(),
+                r.coordinating.clone(),
+                format_opt_date(r.due),
+                r.status.clone(),
+                r.result.clone(),
+            ]
+        })
+        .collect();
+    let body = crate::reports::csv::write(&header(lang), &lines).into_bytes();
+    Ok(download(
+        "text/csv; charset=utf-8",
+        format!("nhiem-vu-{}.csv", today().format("%Y%m%d")),
+        body,
+    ))
+}
+
+/// `/reports/tasks.xlsx`: the same rows as a workbook with a title and the date of the data.
+pub async fn tasks_xlsx(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    creds: Credentials,
+) -> AppResult<HttpResponse> {
+    let (rows, lang) = report(&req, &state, creds).await?;
+    let t = |k: &str| crate::web::i18n::t(lang, k);
+    let body = crate::reports::xlsx::write(
+        t("report.title"),
+        &crate::reports::xlsx::data_date(t("report.data_date"), today()),
+        &header(lang),
+        &rows,
+    )
+    .map_err(|e| crate::error::AppError::Internal(format!("xlsx: {e}")))?;
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format!("nhiem-vu-{}.xlsx", today().format("%Y%m%d")),
+        body,
+    ))
 }

@@ -57,6 +57,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/attachments/{id}", web::get().to(tasks::download))
         .route("/dashboard", web::get().to(dashboard::dashboard))
         .route("/reports/tasks.csv", web::get().to(dashboard::tasks_csv))
+        .route("/reports/tasks.xlsx", web::get().to(dashboard::tasks_xlsx))
         .route("/extensions", web::get().to(extensions::list))
         .route(
             "/extensions/{id}/{decision}",
