@@ -340,3 +340,61 @@ print(json.dumps(rows, ensure_ascii=False))
                 && r[7].as_str().unwrap().contains("Quá hạn")));
     });
 }
+
+/// A directive's page: each item's progress across its units, and a matrix for items given to
+/// several units.
+#[test]
+fn a_directive_shows_progress_across_its_units() {
+    each_backend(|app| {
+        let sec = actor(app, Role::Secretariat, None);
+        let group = chidao::models::unit::groups(&mut app.conn())
+            .unwrap()
+            .into_iter()
+            .find(|g| g.0.name.starts_with("Các Sở"))
+            .unwrap()
+            .0
+            .id;
+        let item = |label: &str, due: i64| NewItem {
+            label: label.into(),
+            text: format!("Nội dung {label}"),
+            leads: vec![Assignee::Group(group)],
+            coordinators: vec![],
+            due_on: Some(days(due)),
+            recurrence: None,
+        };
+        let d = NewDirective {
+            conference_id: None,
+            number: "5/TB".into(),
+            issued_on: days(-60),
+            signer: String::new(),
+            title: "Các tỉnh".into(),
+            body: String::new(),
+            form_token: crate::support::unique("t"),
+            items: vec![item("5.a", -3), item("5.b", 30)],
+        };
+        let (id, _) = directive::publish(&mut app.conn(), &d, sec.user_id).unwrap();
+        let ls = crate::fixtures::task_for(app, id, "Sở KH&CN Lạng Sơn");
+        let head = actor(app, Role::UnitHead, Some("Sở KH&CN Lạng Sơn"));
+        mv(app, &head, ls, Move::ReportCompletion, days(-5));
+        mv(app, &sec, ls, Move::Confirm, days(-4));
+        let mut leader = app.login_as(Role::Leader, None);
+        let page = leader.get(&format!("/directives/{id}"));
+        assert!(
+            page.body.contains("<strong>1/34</strong>") && page.body.contains("33 quá hạn"),
+            "item 5.a: one done, the rest overdue"
+        );
+        assert!(page.body.contains("<strong>0/34</strong>"));
+        let matrix = page
+            .body
+            .split("id=\"matrix\"")
+            .nth(1)
+            .unwrap()
+            .split("</table>")
+            .next()
+            .unwrap();
+        assert_eq!(matrix.matches("<tr><td>").count(), 34);
+        assert!(matrix.contains(&format!(
+            "href=\"/tasks/{ls}\" class=\"badge b-done_on_time\""
+        )));
+    });
+}

@@ -139,6 +139,20 @@ pub struct ItemTask {
     pub unit: String,
     pub status: String,
     pub due_on: Option<NaiveDate>,
+    pub completed_on: Option<NaiveDate>,
+}
+
+impl ItemTask {
+    /// The task's timeliness bucket on `today`, as a key ("open_overdue"), or "" if cancelled.
+    pub fn bucket(&self, today: &NaiveDate) -> &'static str {
+        let today = *today;
+        Status::parse(&self.status)
+            .and_then(|s| {
+                crate::domain::status::timeliness(s, self.due_on, self.completed_on, today)
+            })
+            .map(|b| b.as_str())
+            .unwrap_or("")
+    }
 }
 
 pub fn tasks_by_item(conn: &mut DbConn, directive_id: i64) -> AppResult<Vec<ItemTask>> {
@@ -152,6 +166,7 @@ pub fn tasks_by_item(conn: &mut DbConn, directive_id: i64) -> AppResult<Vec<Item
             units::name,
             tasks::status,
             tasks::due_on,
+            tasks::completed_on,
         ))
         .load(conn)?)
 }

@@ -50,6 +50,31 @@ struct ShowPage {
     d: Directive,
     conference: Option<Conference>,
     items: Vec<(Item, Vec<ItemTask>)>,
+    /// Items given to several units, and the units across them: the progress matrix.
+    matrix_items: Vec<Item>,
+    matrix_units: Vec<String>,
+    today: chrono::NaiveDate,
+}
+
+impl ShowPage {
+    /// "20 of 34 done, 6 overdue" for an item.
+    fn done_of(&self, tasks: &[ItemTask]) -> (usize, usize, usize) {
+        let done = tasks.iter().filter(|t| t.status == "done").count();
+        let overdue = tasks
+            .iter()
+            .filter(|t| t.bucket(&self.today) == "open_overdue")
+            .count();
+        let counted = tasks.iter().filter(|t| t.status != "cancelled").count();
+        (done, counted, overdue)
+    }
+
+    /// The task of an item for a unit, for the matrix's cell.
+    fn cell(&self, item: &Item, unit: &str) -> Option<&ItemTask> {
+        self.items
+            .iter()
+            .find(|(i, _)| i.id == item.id)
+            .and_then(|(_, tasks)| tasks.iter().find(|t| t.unit == unit))
+    }
 }
 
 pub async fn show(
@@ -73,7 +98,7 @@ pub async fn show(
         ))
     })
     .await?;
-    let items = items
+    let items: Vec<(Item, Vec<ItemTask>)> = items
         .into_iter()
         .map(|i| {
             let mine = tasks
@@ -84,11 +109,26 @@ pub async fn show(
             (i, mine)
         })
         .collect();
+    let matrix_items: Vec<Item> = items
+        .iter()
+        .filter(|(_, t)| t.len() > 1)
+        .map(|(i, _)| i.clone())
+        .collect();
+    let mut matrix_units: Vec<String> = items
+        .iter()
+        .filter(|(_, t)| t.len() > 1)
+        .flat_map(|(_, t)| t.iter().map(|x| x.unit.clone()))
+        .collect();
+    matrix_units.sort();
+    matrix_units.dedup();
     render(&ShowPage {
         ctx: Ctx::new(&auth),
         d,
         conference,
         items,
+        matrix_items,
+        matrix_units,
+        today: crate::web::tasks::today(),
     })
 }
 
