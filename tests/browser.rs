@@ -185,6 +185,10 @@ impl Driver {
 
     /// Waits for a navigation a click started: WebDriver may answer before the next page loads.
     fn wait_for_url(&self, part: &str) -> String {
+        self.wait_until(|url| url.contains(part), part)
+    }
+
+    fn wait_until(&self, done: impl Fn(&str) -> bool, what: &str) -> String {
         let started = Instant::now();
         loop {
             let url = self.url();
@@ -193,12 +197,12 @@ impl Driver {
                 "/execute/sync",
                 json!({"script": "return document.readyState", "args": []}),
             );
-            if url.contains(part) && ready.as_ref().and_then(|v| v.as_str()) == Some("complete") {
+            if done(&url) && ready.as_ref().and_then(|v| v.as_str()) == Some("complete") {
                 return url;
             }
             assert!(
                 started.elapsed() < Duration::from_secs(15),
-                "still at {url}, waiting for {part}"
+                "still at {url}, waiting for {what}"
             );
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -254,7 +258,8 @@ fn log_in(driver: &Driver, base: &str, email: &str, next: &str) {
     driver.type_into("#email", email);
     driver.type_into("#password", PASSWORD);
     driver.click("form[action='/login'] button[type=submit]");
-    driver.wait_for_url(next);
+    // The login page's own address holds `next`: wait until it is left.
+    driver.wait_until(|url| url.contains(next) && !url.contains("/login"), next);
 }
 
 #[test]
