@@ -2,6 +2,7 @@
 
 pub mod csv;
 pub mod stats;
+pub mod svg;
 pub mod xlsx;
 
 use chrono::NaiveDate;

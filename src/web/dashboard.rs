@@ -36,6 +36,8 @@ struct DashboardPage {
     period_query: String,
     all: Counts,
     units: Vec<UnitRow>,
+    /// The units' buckets as an SVG chart, made and escaped by reports::svg.
+    chart: String,
     overdue: Vec<ListRow>,
     soon: Vec<ListRow>,
     buckets: Vec<&'static str>,
@@ -164,6 +166,26 @@ pub async fn dashboard(
                 .then(a.name.cmp(&b.name))
         }),
     }
+    let t = |k: &str| crate::web::i18n::t(auth.lang, k);
+    let chart_rows: Vec<(String, Counts)> = units
+        .iter()
+        .take(15)
+        .map(|u| (u.name.clone(), u.counts))
+        .collect();
+    let chart = if chart_rows.is_empty() {
+        String::new()
+    } else {
+        crate::reports::svg::stacked_bars(
+            &chart_rows,
+            [
+                t("bucket.done_on_time"),
+                t("bucket.done_late"),
+                t("bucket.open_within_deadline"),
+                t("bucket.open_overdue"),
+            ],
+            t("dashboard.chart"),
+        )
+    };
     render(&DashboardPage {
         ctx: Ctx::new(&auth),
         preset: preset.as_str(),
@@ -173,6 +195,7 @@ pub async fn dashboard(
         period_query,
         all,
         units,
+        chart,
         overdue: overdue.into_iter().take(10).collect(),
         soon,
         buckets: Timeliness::ALL.iter().map(|b| b.as_str()).collect(),

@@ -262,6 +262,8 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("dashboard.by", "Tính theo", "Counted by"),
     ("dashboard.by.due", "Hạn xử lý", "Due date"),
     ("dashboard.by.assigned", "Ngày giao", "Assignment date"),
+    ("dashboard.chart", "Tình hình thực hiện theo đơn vị chủ trì", "Progress by lead unit"),
+    ("dashboard.chart_caption", "15 đơn vị đầu theo thứ tự của bảng; số liệu chi tiết ở bảng dưới.", "The first 15 units in the table's order; the table below has the numbers."),
     ("dashboard.from", "Từ ngày", "From"),
     ("dashboard.to", "Đến ngày", "To"),
     ("dashboard.total", "Tổng số", "Total"),

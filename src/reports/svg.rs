@@ -1,0 +1,114 @@
+//! Charts drawn on the server as SVG, readable without JavaScript: every bar carries a <title>
+//! with its numbers, and the page shows the same numbers as a table beside it.
+
+use crate::reports::stats::Counts;
+
+const COLORS: [&str; 4] = ["#2e7d32", "#ef6c00", "#1565c0", "#c62828"];
+
+/// Text made safe for SVG markup: the chart is inserted into the page as is, so every name in
+/// it is escaped here.
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// One horizontal bar per unit, split into the four buckets in their usual order, scaled to the
+/// largest total. `labels` name the buckets (in the reader's language).
+pub fn stacked_bars(rows: &[(String, Counts)], labels: [&str; 4], title: &str) -> String {
+    let bar_h = 18;
+    let gap = 6;
+    let label_w = 300;
+    let width = 900;
+    let plot_w = (width - label_w - 60) as f64;
+    let max = rows
+        .iter()
+        .map(|(_, c)| c.total())
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let legend_h = 28;
+    let height = legend_h + rows.len() * (bar_h + gap) + gap;
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\" aria-label=\"{}\" font-family=\"sans-serif\" font-size=\"12\">",
+        esc(title)
+    );
+    s.push_str(&format!("<title>{}</title>", esc(title)));
+    for (i, (label, color)) in labels.iter().zip(COLORS).enumerate() {
+        let x = 10 + i * 220;
+        s.push_str(&format!("<rect x=\"{x}\" y=\"6\" width=\"12\" height=\"12\" fill=\"{color}\"/><text x=\"{}\" y=\"16\">{}</text>", x + 16, esc(label)));
+    }
+    for (row, (name, c)) in rows.iter().enumerate() {
+        let y = legend_h + row * (bar_h + gap);
+        let shown: String = name.chars().take(46).collect();
+        s.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            label_w - 8,
+            y + 13,
+            esc(&shown)
+        ));
+        let mut x = label_w as f64;
+        let values = [c.done_on_time, c.done_late, c.open_within, c.open_overdue];
+        for ((v, color), label) in values.iter().zip(COLORS).zip(labels) {
+            if *v == 0 {
+                continue;
+            }
+            let w = plot_w * *v as f64 / max;
+            s.push_str(&format!(
+                "<rect x=\"{x:.1}\" y=\"{y}\" width=\"{w:.1}\" height=\"{bar_h}\" fill=\"{color}\"><title>{}: {}: {v}</title></rect>",
+                esc(name),
+                esc(label)
+            ));
+            x += w;
+        }
+        s.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{}\">{}</text>",
+            x + 4.0,
+            y + 13,
+            c.total()
+        ));
+    }
+    s.push_str("</svg>");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_scale_and_names_are_escaped() {
+        let a = Counts {
+            done_on_time: 2,
+            done_late: 0,
+            open_within: 1,
+            open_overdue: 1,
+        };
+        let b = Counts {
+            done_on_time: 0,
+            done_late: 1,
+            open_within: 0,
+            open_overdue: 1,
+        };
+        let svg = stacked_bars(
+            &[("Sở <A> & \"B\"".into(), a), ("Cục C".into(), b)],
+            ["đúng hạn", "muộn", "trong hạn", "quá hạn"],
+            "Biểu đồ",
+        );
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains("Sở &lt;A&gt; &amp; &quot;B&quot;") && !svg.contains("<A>"));
+        // The largest total spans the plot (540 units): 2 of 4 on time is 270 wide.
+        assert!(
+            svg.contains("width=\"270.0\" height=\"18\" fill=\"#2e7d32\""),
+            "{svg}"
+        );
+        assert_eq!(
+            svg.matches("<rect x=\"300.0\"").count(),
+            2,
+            "each bar starts at the label column"
+        );
+        assert!(svg.contains("<title>Cục C: quá hạn: 1</title>"));
+    }
+}
