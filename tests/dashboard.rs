@@ -398,3 +398,35 @@ fn a_directive_shows_progress_across_its_units() {
         )));
     });
 }
+
+#[test]
+fn a_units_page_shows_its_record_over_time() {
+    each_backend(|app| {
+        let (ls, khtc) = scenario(app);
+        let mut leader = app.login_as(Role::Leader, None);
+        let page = leader.get(&format!("/units/{ls}"));
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("Sở Khoa học và Công nghệ tỉnh Lạng Sơn"));
+        let record = page
+            .body
+            .split("id=\"record\"")
+            .nth(1)
+            .unwrap()
+            .split("</table>")
+            .next()
+            .unwrap();
+        assert_eq!(record.matches("<tr><td>").count(), 12, "twelve months");
+        let this_month = crate::fixtures::days(0).format("%m/%Y").to_string();
+        assert!(record.contains(&this_month));
+        assert!(page.body.contains(&format!(
+            "/tasks?lead={ls}&amp;status=open\">Nhiệm vụ đang thực hiện (2)"
+        )));
+        let mut own = app.login_as(Role::UnitHead, Some("Sở KH&CN Lạng Sơn"));
+        assert_eq!(own.get(&format!("/units/{ls}")).status, 200);
+        assert_eq!(
+            own.get(&format!("/units/{khtc}")).status,
+            404,
+            "another unit's record is not theirs to see"
+        );
+    });
+}

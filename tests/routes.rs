@@ -68,6 +68,7 @@ fn every_page_for_every_role() {
             ("/me".into(),                               [303, 200, 200, 200, 200, 200]),
             ("/extensions".into(),                       [303, 403, 200, 200, 403, 403]),
             ("/dashboard".into(),                        [303, 200, 200, 200, 200, 200]),
+            (format!("/units/{unit}"),                   [303, 200, 200, 200, 404, 404]),
             ("/reports/tasks.csv".into(),                [303, 200, 200, 200, 200, 200]),
             ("/reports/tasks.xlsx".into(),               [303, 200, 200, 200, 200, 200]),
             ("/admin/calendar".into(),                   [303, 200, 403, 403, 403, 403]),

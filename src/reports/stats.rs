@@ -210,3 +210,62 @@ mod tests {
         );
     }
 }
+
+/// A unit's record month by month: for each of the last `months` months (oldest first), the
+/// tasks that fell due in it, in their buckets as of `today`.
+pub fn by_month(facts: &[Facts], today: NaiveDate, months: u32) -> Vec<(NaiveDate, Counts)> {
+    let first_of =
+        |d: NaiveDate| NaiveDate::from_ymd_opt(d.year(), d.month(), 1).expect("valid date");
+    let mut starts = Vec::new();
+    let mut m = first_of(today);
+    for _ in 0..months {
+        starts.push(m);
+        m = first_of(m.pred_opt().expect("valid date"));
+    }
+    starts.reverse();
+    starts
+        .into_iter()
+        .map(|start| {
+            let mut c = Counts::default();
+            for (_, status, due, completed) in facts {
+                let (Some(due), Some(status)) = (due, Status::parse(status)) else {
+                    continue;
+                };
+                if first_of(*due) == start {
+                    if let Some(b) = timeliness(status, Some(*due), *completed, today) {
+                        c.add(b);
+                    }
+                }
+            }
+            (start, c)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod month_tests {
+    use super::*;
+
+    #[test]
+    fn months_oldest_first() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%d/%m/%Y").unwrap();
+        let facts: Vec<Facts> = vec![
+            (
+                1,
+                "done".into(),
+                Some(d("10/05/2026")),
+                Some(d("09/05/2026")),
+            ),
+            (1, "assigned".into(), Some(d("20/06/2026")), None),
+            (1, "assigned".into(), None, None),
+        ];
+        let m = by_month(&facts, d("15/06/2026"), 3);
+        assert_eq!(
+            m.iter().map(|x| x.0).collect::<Vec<_>>(),
+            vec![d("01/04/2026"), d("01/05/2026"), d("01/06/2026")]
+        );
+        assert_eq!(m[1].1.done_on_time, 1);
+        assert_eq!(m[2].1.open_within, 1);
+        assert_eq!(m[0].1.total(), 0);
+    }
+}

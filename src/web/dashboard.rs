@@ -333,3 +333,67 @@ pub async fn tasks_xlsx(
         body,
     ))
 }
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+struct UnitPage {
+    ctx: Ctx,
+    id: i64,
+    name: String,
+    open: i64,
+    done: i64,
+    rate: String,
+    buckets: Vec<&'static str>,
+    /// (month as mm/yyyy, its counts, its on-time rate)
+    months: Vec<(String, Counts, String)>,
+}
+
+/// `/units/{id}`: a unit's open and closed tasks and its record over the last twelve months.
+/// Unit people see only their own unit.
+pub async fn unit_page(
+    state: web::Data<AppState>,
+    creds: Credentials,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let today = today();
+    let (auth, name, facts) = crate::db::run(&state.pool, move |conn| {
+        let auth = creds.resolve(conn)?;
+        let actor = auth.actor()?;
+        if actor.role.is_unit_role() && actor.unit_id != Some(id) {
+            return Err(crate::error::AppError::NotFound);
+        }
+        let name = unit::get(conn, id)?.name;
+        let f = Filter {
+            lead_unit_id: Some(id),
+            ..Default::default()
+        };
+        Ok((auth, name, task::timeliness_facts(conn, &actor, &f, today)?))
+    })
+    .await?;
+    let (all, _) = stats::tally(&facts, today);
+    let rate = |c: &Counts| {
+        c.on_time_rate()
+            .map(|r| format!("{:.1}%", r * 100.0))
+            .unwrap_or_else(|| "—".into())
+    };
+    let open = facts
+        .iter()
+        .filter(|f| Status::parse(&f.1).is_some_and(|s| s.is_open()))
+        .count() as i64;
+    let done = facts.iter().filter(|f| f.1 == "done").count() as i64;
+    let months = stats::by_month(&facts, today, 12)
+        .into_iter()
+        .map(|(m, c)| (m.format("%m/%Y").to_string(), c, rate(&c)))
+        .collect();
+    render(&UnitPage {
+        ctx: Ctx::new(&auth),
+        id,
+        name,
+        open,
+        done,
+        rate: rate(&all),
+        buckets: Timeliness::ALL.iter().map(|b| b.as_str()).collect(),
+        months,
+    })
+}

@@ -56,6 +56,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/tasks/{id}/{action}", web::post().to(tasks::act))
         .route("/attachments/{id}", web::get().to(tasks::download))
         .route("/dashboard", web::get().to(dashboard::dashboard))
+        .route("/units/{id}", web::get().to(dashboard::unit_page))
         .route("/reports/tasks.csv", web::get().to(dashboard::tasks_csv))
         .route("/reports/tasks.xlsx", web::get().to(dashboard::tasks_xlsx))
         .route("/extensions", web::get().to(extensions::list))
