@@ -374,3 +374,30 @@ fn a_notice_pasted_reviewed_and_published_in_a_browser() {
         "{inbox}"
     );
 }
+
+#[test]
+fn a_leader_follows_a_units_overdue_count_to_its_list() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::start(Backend::Sqlite);
+    let p = publish(&app);
+    let leader = app.add_user(Role::Leader, None);
+    log_in(&driver, &app.base, &leader, "/dashboard");
+    let ls = app.unit_id("Sở KH&CN Lạng Sơn");
+    assert_eq!(
+        driver.text(&format!(
+            "tr[data-unit='{ls}'] a[data-bucket='open_overdue']"
+        )),
+        "1"
+    );
+    driver.click(&format!(
+        "tr[data-unit='{ls}'] a[data-bucket='open_overdue']"
+    ));
+    driver.wait_until(
+        |url| url.contains("bucket=open_overdue") && url.contains(&format!("lead={ls}")),
+        "the unit's overdue list",
+    );
+    assert_eq!(driver.text("#total"), "1");
+    assert!(driver.text("main").contains(&format!("{}", p.langson)));
+}
