@@ -489,7 +489,8 @@ impl Rng {
 
 /// Fills the database with about `n` tasks over the directory's units, with thousands of users,
 /// directives of 5 to 15 items (some fanned out to every province) and statuses by age.
-pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<()> {
+/// Returns how many tasks and directives were made.
+pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<(u64, u64)> {
     let unit_rows: Vec<(i64, String, String, String)> = units::table
         .filter(units::active.eq(true))
         .filter(units::kind.ne("external"))
@@ -730,6 +731,5 @@ pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<()> {
     }
     // Fresh statistics, so the planner sees how selective a unit is after a bulk load.
     diesel::sql_query("ANALYZE").execute(conn)?;
-    println!("{made} tasks in {directive_no} directives");
-    Ok(())
+    Ok((made, directive_no))
 }

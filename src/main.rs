@@ -229,7 +229,8 @@ fn main() -> anyhow::Result<()> {
         } => {
             let mut conn = connect(&db)?;
             if synthetic {
-                chidao::demo::synthetic(&mut conn, tasks)?;
+                let (made, directives) = chidao::demo::synthetic(&mut conn, tasks)?;
+                println!("{made} tasks in {directives} directives");
             } else {
                 print_accounts(&chidao::demo::seed(&mut conn)?, None);
             }

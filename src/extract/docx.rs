@@ -14,7 +14,8 @@ pub enum DocxError {
 
 const MAX_XML_BYTES: u64 = 20 * 1024 * 1024;
 
-fn unescape_xml(s: &str) -> String {
+/// Decodes XML and HTML character references (`&amp;`, `&#38;`, `&#x26;` ...).
+pub fn unescape_xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(at) = rest.find('&') {

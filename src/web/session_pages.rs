@@ -114,20 +114,19 @@ pub async fn login(
                 retry_after_secs: wait,
             });
         }
-        let found = user::by_email(conn, &email)?;
-        let ok = match &found {
-            Some((u, hash)) => user::verify_password(hash, &password) && u.active,
+        let user = match user::by_email(conn, &email)? {
+            Some((u, hash)) => (user::verify_password(&hash, &password) && u.active).then_some(u),
             None => {
+                // As long as a real check, so that timing does not tell who has an account.
                 user::verify_password(user::dummy_hash(), &password);
-                false
+                None
             }
         };
-        if !ok {
+        let Some(u) = user else {
             session::record_login_failure(conn, &[&account_key, &address_key])?;
             return Ok(None);
-        }
+        };
         session::clear_login_failures(conn, &account_key)?;
-        let (u, _) = found.expect("checked above");
         Ok(Some((session::create(conn, u.id)?, u.lang)))
     })
     .await?;

@@ -634,32 +634,20 @@ pub async fn act(
             return Err(e);
         }
     };
-    match outcome {
-        Outcome::Done => Ok(redirect(&format!("/tasks/{id}?done={action}"))),
-        Outcome::Stale(current) => {
-            conflict(
-                &state,
-                &auth,
-                &action,
-                &format!("/tasks/{id}/{action}"),
-                &form,
-                *current,
-            )
-            .await
-        }
-        Outcome::NotNow(_) => {
-            let current = crate::db::run(&state.pool, move |conn| task::get(conn, id)).await?;
-            conflict(
-                &state,
-                &auth,
-                &action,
-                &format!("/tasks/{id}/{action}"),
-                &form,
-                current,
-            )
-            .await
-        }
-    }
+    let current = match outcome {
+        Outcome::Done => return Ok(redirect(&format!("/tasks/{id}?done={action}"))),
+        Outcome::Stale(current) => *current,
+        Outcome::NotNow(_) => crate::db::run(&state.pool, move |conn| task::get(conn, id)).await?,
+    };
+    conflict(
+        &state,
+        &auth,
+        &action,
+        &format!("/tasks/{id}/{action}"),
+        &form,
+        current,
+    )
+    .await
 }
 
 #[allow(clippy::too_many_arguments)]
