@@ -430,3 +430,76 @@ fn a_units_page_shows_its_record_over_time() {
         );
     });
 }
+
+/// Counted against the current due date after an extension, and by the surviving unit after a
+/// merge (closed tasks stay with the unit that did them).
+#[test]
+fn extensions_and_merges_in_the_statistics() {
+    each_backend(|app| {
+        let p = publish(app);
+        let sec = actor(app, Role::Secretariat, None);
+        let ls_head = actor(app, Role::UnitHead, Some("Sở KH&CN Lạng Sơn"));
+        // Lạng Sơn's task was overdue (due 2 days ago); an approved extension moves it.
+        let ext = chidao::models::extension::request(
+            &mut app.conn(),
+            &Storage::Database,
+            &ls_head,
+            p.langson,
+            days(10),
+            "Xin gia hạn",
+            &[],
+        )
+        .unwrap()
+        .unwrap();
+        let v = task::get(&mut app.conn(), p.langson).unwrap().version;
+        chidao::models::extension::decide(&mut app.conn(), &sec, ext, true, None, v, "Đồng ý")
+            .unwrap();
+        let mut leader = app.login_as(Role::Leader, None);
+        let range = "/dashboard?period=custom&from=01/01/2000&to=31/12/2100";
+        let r = leader.get(range);
+        let ls = app.unit_id("Sở KH&CN Lạng Sơn");
+        assert_eq!(
+            bucket_in_row(&r.body, ls, "open_within_deadline"),
+            1,
+            "counted against the new date"
+        );
+        assert_eq!(bucket_in_row(&r.body, ls, "open_overdue"), 0);
+
+        // A second Lạng Sơn task, done on time, then the unit merges into Hà Nội's.
+        let d = NewDirective {
+            conference_id: None,
+            number: "3/TB".into(),
+            issued_on: days(-20),
+            signer: String::new(),
+            title: "Ba".into(),
+            body: String::new(),
+            form_token: crate::support::unique("t"),
+            items: vec![NewItem {
+                label: "1".into(),
+                text: "Đã xong".into(),
+                leads: vec![Assignee::Unit(ls)],
+                coordinators: vec![],
+                due_on: Some(days(-3)),
+                recurrence: None,
+            }],
+        };
+        let (id, _) = directive::publish(&mut app.conn(), &d, sec.user_id).unwrap();
+        let done = crate::fixtures::task_for(app, id, "Sở KH&CN Lạng Sơn");
+        mv(app, &ls_head, done, Move::ReportCompletion, days(-4));
+        mv(app, &sec, done, Move::Confirm, days(-4));
+        let hn = app.unit_id("Sở KH&CN Hà Nội");
+        chidao::models::unit::merge(&mut app.conn(), ls, hn, sec.user_id).unwrap();
+        let r = leader.get(range);
+        assert_eq!(
+            bucket_in_row(&r.body, hn, "open_within_deadline"),
+            1,
+            "the open task moved to the surviving unit"
+        );
+        assert_eq!(
+            bucket_in_row(&r.body, ls, "done_on_time"),
+            1,
+            "the done one stays with the unit that did it"
+        );
+        assert_eq!(bucket_in_row(&r.body, ls, "open_within_deadline"), 0);
+    });
+}
