@@ -112,3 +112,65 @@ mod tests {
         assert!(svg.contains("<title>Cục C: quá hạn: 1</title>"));
     }
 }
+
+/// Vertical bars of a rate per period (0–100 %), with the value above each bar; a period with
+/// no rate yet shows a dash.
+pub fn rate_bars(points: &[(String, Option<f64>)], title: &str) -> String {
+    let (width, height, top, bottom) = (900.0, 220.0, 24.0, 30.0);
+    let plot_h = height - top - bottom;
+    let slot = width / points.len().max(1) as f64;
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\" aria-label=\"{}\" font-family=\"sans-serif\" font-size=\"12\"><title>{}</title>",
+        esc(title),
+        esc(title)
+    );
+    s.push_str(&format!(
+        "<line x1=\"0\" y1=\"{}\" x2=\"{width}\" y2=\"{}\" stroke=\"#999\"/>",
+        top + plot_h,
+        top + plot_h
+    ));
+    for (i, (label, rate)) in points.iter().enumerate() {
+        let x = i as f64 * slot + slot * 0.2;
+        let w = slot * 0.6;
+        let cx = x + w / 2.0;
+        match rate {
+            Some(r) => {
+                let h = plot_h * r.clamp(0.0, 1.0);
+                let y = top + plot_h - h;
+                s.push_str(&format!(
+                    "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" fill=\"#2e7d32\"><title>{}: {:.1}%</title></rect><text x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{:.0}%</text>",
+                    esc(label),
+                    r * 100.0,
+                    y - 4.0,
+                    r * 100.0
+                ));
+            }
+            None => s.push_str(&format!(
+                "<text x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">—</text>",
+                top + plot_h - 4.0
+            )),
+        }
+        s.push_str(&format!(
+            "<text x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            height - 10.0,
+            esc(label)
+        ));
+    }
+    s.push_str("</svg>");
+    s
+}
+
+#[cfg(test)]
+mod rate_tests {
+    #[test]
+    fn rates_as_bars() {
+        let svg = super::rate_bars(
+            &[("01/2026".into(), Some(0.5)), ("02/2026".into(), None)],
+            "Tỷ lệ",
+        );
+        assert!(svg.contains("<title>01/2026: 50.0%</title>") && svg.contains(">50%</text>"));
+        assert!(svg.contains(">—</text>") && svg.contains(">02/2026</text>"));
+        // Half of the 166-unit plot height.
+        assert!(svg.contains("height=\"83.0\""), "{svg}");
+    }
+}

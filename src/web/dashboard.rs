@@ -38,6 +38,8 @@ struct DashboardPage {
     units: Vec<UnitRow>,
     /// The units' buckets as an SVG chart, made and escaped by reports::svg.
     chart: String,
+    /// The on-time rate of the tasks due in each of the last twelve months, as SVG.
+    rate_chart: String,
     overdue: Vec<ListRow>,
     soon: Vec<ListRow>,
     buckets: Vec<&'static str>,
@@ -105,38 +107,48 @@ pub async fn dashboard(
         format_date(from),
         format_date(to)
     );
-    let (auth, facts, names, overdue, soon) = crate::db::run(&state.pool, move |conn| {
-        let auth = creds.resolve(conn)?;
-        let actor = auth.actor()?;
-        // A unit's people see the record of what their unit leads: its own view.
-        let mut f = f;
-        if actor.role.is_unit_role() {
-            f.lead_unit_id = Some(actor.unit_id.unwrap_or(-1));
-        }
-        let facts = task::timeliness_facts(conn, &actor, &f, today)?;
-        let mut ids: Vec<i64> = facts.iter().map(|x| x.0).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let names = unit::names_by_id(conn, &ids)?;
-        let late = Filter {
-            bucket: Some(Timeliness::OpenOverdue),
-            sort: Sort::Due,
-            page: 1,
-            ..Default::default()
-        };
-        let (overdue, _) = task::list(conn, &actor, &late, today)?;
-        let week = Filter {
-            statuses: Some(Status::OPEN.to_vec()),
-            due_from: Some(today),
-            due_to: Some(today + Days::new(7)),
-            sort: Sort::Due,
-            page: 1,
-            ..Default::default()
-        };
-        let (soon, _) = task::list(conn, &actor, &week, today)?;
-        Ok((auth, facts, names, overdue, soon))
-    })
-    .await?;
+    let (auth, facts, month_facts, names, overdue, soon) =
+        crate::db::run(&state.pool, move |conn| {
+            let auth = creds.resolve(conn)?;
+            let actor = auth.actor()?;
+            // A unit's people see the record of what their unit leads: its own view.
+            let mut f = f;
+            if actor.role.is_unit_role() {
+                f.lead_unit_id = Some(actor.unit_id.unwrap_or(-1));
+            }
+            let facts = task::timeliness_facts(conn, &actor, &f, today)?;
+            // The last twelve months by due date, whatever the period chosen.
+            let year_ago = today - Days::new(400);
+            let months = Filter {
+                due_from: Some(year_ago),
+                due_to: Some(today),
+                lead_unit_id: f.lead_unit_id,
+                ..Default::default()
+            };
+            let month_facts = task::timeliness_facts(conn, &actor, &months, today)?;
+            let mut ids: Vec<i64> = facts.iter().map(|x| x.0).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let names = unit::names_by_id(conn, &ids)?;
+            let late = Filter {
+                bucket: Some(Timeliness::OpenOverdue),
+                sort: Sort::Due,
+                page: 1,
+                ..Default::default()
+            };
+            let (overdue, _) = task::list(conn, &actor, &late, today)?;
+            let week = Filter {
+                statuses: Some(Status::OPEN.to_vec()),
+                due_from: Some(today),
+                due_to: Some(today + Days::new(7)),
+                sort: Sort::Due,
+                page: 1,
+                ..Default::default()
+            };
+            let (soon, _) = task::list(conn, &actor, &week, today)?;
+            Ok((auth, facts, month_facts, names, overdue, soon))
+        })
+        .await?;
     let (all, by_unit) = stats::tally(&facts, today);
     let mut units: Vec<UnitRow> = by_unit
         .into_iter()
@@ -186,6 +198,11 @@ pub async fn dashboard(
             t("dashboard.chart"),
         )
     };
+    let monthly: Vec<(String, Option<f64>)> = stats::by_month(&month_facts, today, 12)
+        .into_iter()
+        .map(|(m, c)| (m.format("%m/%Y").to_string(), c.on_time_rate()))
+        .collect();
+    let rate_chart = crate::reports::svg::rate_bars(&monthly, t("dashboard.rate_by_month"));
     render(&DashboardPage {
         ctx: Ctx::new(&auth),
         preset: preset.as_str(),
@@ -196,6 +213,7 @@ pub async fn dashboard(
         all,
         units,
         chart,
+        rate_chart,
         overdue: overdue.into_iter().take(10).collect(),
         soon,
         buckets: Timeliness::ALL.iter().map(|b| b.as_str()).collect(),

@@ -270,6 +270,7 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("unit.record", "Kết quả theo tháng (theo hạn xử lý)", "Record by month (by due date)"),
     ("unit.month", "Tháng", "Month"),
     ("unit.record_hint", "Nhiệm vụ được tính vào tháng đến hạn; tình trạng tính đến hôm nay.", "Tasks count in the month they fall due, as they stand today."),
+    ("dashboard.rate_by_month", "Tỷ lệ đúng hạn theo tháng đến hạn (12 tháng gần nhất)", "On-time rate by month due (last 12 months)"),
     ("dashboard.from", "Từ ngày", "From"),
     ("dashboard.to", "Đến ngày", "To"),
     ("dashboard.total", "Tổng số", "Total"),
