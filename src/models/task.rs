@@ -280,6 +280,35 @@ pub fn timeliness_facts(
         .load(conn)?)
 }
 
+/// What says whether each filtered task was overdue on a past day; see stats::overdue_by_month.
+pub fn history_facts(
+    conn: &mut DbConn,
+    actor: &Actor,
+    f: &Filter,
+    today: NaiveDate,
+) -> AppResult<Vec<crate::reports::stats::History>> {
+    let rows: Vec<(Option<NaiveDate>, Option<NaiveDate>, String, NaiveDateTime)> =
+        filtered(actor, f, today)
+            .select((
+                tasks::due_on,
+                tasks::completed_on,
+                tasks::status,
+                tasks::created_at,
+            ))
+            .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(due, done, status, created)| {
+            (
+                due,
+                done,
+                status,
+                crate::domain::dates::today_in_vietnam(created.and_utc()),
+            )
+        })
+        .collect())
+}
+
 /// Every filtered task's id in the list's order, up to `cap` (for exports).
 pub fn all_ids(
     conn: &mut DbConn,

@@ -242,6 +242,49 @@ pub fn by_month(facts: &[Facts], today: NaiveDate, months: u32) -> Vec<(NaiveDat
         .collect()
 }
 
+/// What tells whether a task was overdue on a past day: (due, completed, status, assigned on).
+pub type History = (Option<NaiveDate>, Option<NaiveDate>, String, NaiveDate);
+
+/// How many tasks were open past their deadline at the end of each of the last `months` months
+/// (oldest first). Cancelled tasks are left out, since the day they were cancelled is not kept
+/// with the task.
+pub fn overdue_by_month(tasks: &[History], today: NaiveDate, months: u32) -> Vec<(NaiveDate, i64)> {
+    let first_of =
+        |d: NaiveDate| NaiveDate::from_ymd_opt(d.year(), d.month(), 1).expect("valid date");
+    let mut ends = Vec::new();
+    let mut m = first_of(today);
+    for i in 0..months {
+        // The end of the month, or today for the current one.
+        let end = if i == 0 {
+            today
+        } else {
+            first_of(
+                m.checked_add_months(chrono::Months::new(1))
+                    .expect("valid date"),
+            )
+            .pred_opt()
+            .expect("valid date")
+        };
+        ends.push((m, end));
+        m = first_of(m.pred_opt().expect("valid date"));
+    }
+    ends.reverse();
+    ends.into_iter()
+        .map(|(month, end)| {
+            let n = tasks
+                .iter()
+                .filter(|(due, completed, status, assigned)| {
+                    status != "cancelled"
+                        && *assigned <= end
+                        && due.is_some_and(|d| d < end)
+                        && completed.is_none_or(|c| c > end)
+                })
+                .count() as i64;
+            (month, n)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod month_tests {
     use super::*;
@@ -267,5 +310,48 @@ mod month_tests {
         assert_eq!(m[1].1.done_on_time, 1);
         assert_eq!(m[2].1.open_within, 1);
         assert_eq!(m[0].1.total(), 0);
+    }
+
+    #[test]
+    fn overdue_at_each_month_end() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%d/%m/%Y").unwrap();
+        let tasks: Vec<History> = vec![
+            // Due in April, done in May: overdue at the end of April only.
+            (
+                Some(d("10/04/2026")),
+                Some(d("05/05/2026")),
+                "done".into(),
+                d("01/03/2026"),
+            ),
+            // Due in May, still open: overdue at the end of May and today.
+            (
+                Some(d("20/05/2026")),
+                None,
+                "in_progress".into(),
+                d("01/03/2026"),
+            ),
+            (
+                Some(d("20/05/2026")),
+                None,
+                "cancelled".into(),
+                d("01/03/2026"),
+            ),
+            // Assigned in June, due before: not counted before it existed.
+            (
+                Some(d("01/01/2026")),
+                None,
+                "assigned".into(),
+                d("02/06/2026"),
+            ),
+        ];
+        let m = overdue_by_month(&tasks, d("15/06/2026"), 3);
+        assert_eq!(
+            m,
+            vec![
+                (d("01/04/2026"), 1),
+                (d("01/05/2026"), 1),
+                (d("01/06/2026"), 2)
+            ]
+        );
     }
 }

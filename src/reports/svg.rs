@@ -116,6 +116,32 @@ mod tests {
 /// Vertical bars of a rate per period (0–100 %), with the value above each bar; a period with
 /// no rate yet shows a dash.
 pub fn rate_bars(points: &[(String, Option<f64>)], title: &str) -> String {
+    bars(
+        points,
+        1.0,
+        "#2e7d32",
+        |v| format!("{:.0}%", v * 100.0),
+        title,
+    )
+}
+
+/// Vertical bars of a count per period.
+pub fn count_bars(points: &[(String, i64)], title: &str) -> String {
+    let max = points.iter().map(|p| p.1).max().unwrap_or(0).max(1) as f64;
+    let points: Vec<(String, Option<f64>)> = points
+        .iter()
+        .map(|(l, v)| (l.clone(), Some(*v as f64)))
+        .collect();
+    bars(&points, max, "#c62828", |v| format!("{v:.0}"), title)
+}
+
+fn bars(
+    points: &[(String, Option<f64>)],
+    max: f64,
+    color: &str,
+    show: impl Fn(f64) -> String,
+    title: &str,
+) -> String {
     let (width, height, top, bottom) = (900.0, 220.0, 24.0, 30.0);
     let plot_h = height - top - bottom;
     let slot = width / points.len().max(1) as f64;
@@ -134,15 +160,14 @@ pub fn rate_bars(points: &[(String, Option<f64>)], title: &str) -> String {
         let w = slot * 0.6;
         let cx = x + w / 2.0;
         match rate {
-            Some(r) => {
-                let h = plot_h * r.clamp(0.0, 1.0);
+            Some(v) => {
+                let h = plot_h * (v / max).clamp(0.0, 1.0);
                 let y = top + plot_h - h;
+                let shown = show(*v);
                 s.push_str(&format!(
-                    "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" fill=\"#2e7d32\"><title>{}: {:.1}%</title></rect><text x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{:.0}%</text>",
+                    "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" fill=\"{color}\"><title>{}: {shown}</title></rect><text x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{shown}</text>",
                     esc(label),
-                    r * 100.0,
                     y - 4.0,
-                    r * 100.0
                 ));
             }
             None => s.push_str(&format!(
@@ -168,7 +193,13 @@ mod rate_tests {
             &[("01/2026".into(), Some(0.5)), ("02/2026".into(), None)],
             "Tỷ lệ",
         );
-        assert!(svg.contains("<title>01/2026: 50.0%</title>") && svg.contains(">50%</text>"));
+        assert!(svg.contains("<title>01/2026: 50%</title>") && svg.contains(">50%</text>"));
+        let counts = super::count_bars(&[("a".into(), 4), ("b".into(), 2)], "Quá hạn");
+        assert!(
+            counts.contains("height=\"166.0\"")
+                && counts.contains("height=\"83.0\"")
+                && counts.contains(">4</text>")
+        );
         assert!(svg.contains(">—</text>") && svg.contains(">02/2026</text>"));
         // Half of the 166-unit plot height.
         assert!(svg.contains("height=\"83.0\""), "{svg}");

@@ -40,6 +40,8 @@ struct DashboardPage {
     chart: String,
     /// The on-time rate of the tasks due in each of the last twelve months, as SVG.
     rate_chart: String,
+    /// How many tasks were overdue at each month's end, as SVG.
+    overdue_chart: String,
     overdue: Vec<ListRow>,
     soon: Vec<ListRow>,
     buckets: Vec<&'static str>,
@@ -126,6 +128,16 @@ pub async fn dashboard(
                 ..Default::default()
             };
             let month_facts = task::timeliness_facts(conn, &actor, &months, today)?;
+            let history = task::history_facts(
+                conn,
+                &actor,
+                &Filter {
+                    lead_unit_id: f.lead_unit_id,
+                    due_to: Some(today),
+                    ..Default::default()
+                },
+                today,
+            )?;
             let mut ids: Vec<i64> = facts.iter().map(|x| x.0).collect();
             ids.sort_unstable();
             ids.dedup();
@@ -146,7 +158,7 @@ pub async fn dashboard(
                 ..Default::default()
             };
             let (soon, _) = task::list(conn, &actor, &week, today)?;
-            Ok((auth, facts, month_facts, names, overdue, soon))
+            Ok((auth, facts, (month_facts, history), names, overdue, soon))
         })
         .await?;
     let (all, by_unit) = stats::tally(&facts, today);
@@ -198,6 +210,13 @@ pub async fn dashboard(
             t("dashboard.chart"),
         )
     };
+    let (month_facts, history) = month_facts;
+    let overdue_points: Vec<(String, i64)> = stats::overdue_by_month(&history, today, 12)
+        .into_iter()
+        .map(|(m, n)| (m.format("%m/%Y").to_string(), n))
+        .collect();
+    let overdue_chart =
+        crate::reports::svg::count_bars(&overdue_points, t("dashboard.overdue_by_month"));
     let monthly: Vec<(String, Option<f64>)> = stats::by_month(&month_facts, today, 12)
         .into_iter()
         .map(|(m, c)| (m.format("%m/%Y").to_string(), c.on_time_rate()))
@@ -214,6 +233,7 @@ pub async fn dashboard(
         units,
         chart,
         rate_chart,
+        overdue_chart,
         overdue: overdue.into_iter().take(10).collect(),
         soon,
         buckets: Timeliness::ALL.iter().map(|b| b.as_str()).collect(),

@@ -271,6 +271,8 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("unit.month", "Tháng", "Month"),
     ("unit.record_hint", "Nhiệm vụ được tính vào tháng đến hạn; tình trạng tính đến hôm nay.", "Tasks count in the month they fall due, as they stand today."),
     ("dashboard.rate_by_month", "Tỷ lệ đúng hạn theo tháng đến hạn (12 tháng gần nhất)", "On-time rate by month due (last 12 months)"),
+    ("dashboard.overdue_by_month", "Số nhiệm vụ quá hạn chưa hoàn thành cuối mỗi tháng", "Tasks open past their deadline at each month's end"),
+    ("dashboard.overdue_hint", "Tháng hiện tại tính đến hôm nay; nhiệm vụ đã hủy không được tính.", "The current month counts to today; cancelled tasks are left out."),
     ("dashboard.from", "Từ ngày", "From"),
     ("dashboard.to", "Đến ngày", "To"),
     ("dashboard.total", "Tổng số", "Total"),
