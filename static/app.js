@@ -22,4 +22,9 @@
       });
     });
   });
+  // Print buttons appear only where a script can press print for the person.
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.hidden = false;
+    b.addEventListener("click", function () { window.print(); });
+  });
 })();

@@ -273,6 +273,7 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("dashboard.rate_by_month", "Tỷ lệ đúng hạn theo tháng đến hạn (12 tháng gần nhất)", "On-time rate by month due (last 12 months)"),
     ("dashboard.overdue_by_month", "Số nhiệm vụ quá hạn chưa hoàn thành cuối mỗi tháng", "Tasks open past their deadline at each month's end"),
     ("dashboard.overdue_hint", "Tháng hiện tại tính đến hôm nay; nhiệm vụ đã hủy không được tính.", "The current month counts to today; cancelled tasks are left out."),
+    ("dashboard.print", "In báo cáo (A4)", "Print the report (A4)"),
     ("dashboard.from", "Từ ngày", "From"),
     ("dashboard.to", "Đến ngày", "To"),
     ("dashboard.total", "Tổng số", "Total"),
