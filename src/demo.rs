@@ -15,7 +15,6 @@ use crate::db::DbConn;
 use crate::domain::dates::today_in_vietnam;
 use crate::domain::permissions::{Actor, Role};
 use crate::domain::status::{Move, Status};
-use crate::domain::text::fold;
 use crate::models::directive::{self, Assignee, NewDirective, NewItem};
 use crate::models::task::{self, NewReport};
 use crate::models::{attachment::Storage, unit, user};
@@ -499,10 +498,6 @@ pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<(u64, u64)> {
     let provinces: Vec<usize> = (0..unit_rows.len())
         .filter(|i| unit_rows[*i].3 == "province")
         .collect();
-    let folded: Vec<String> = unit_rows
-        .iter()
-        .map(|u| fold(&format!("{} {}", u.1, u.2)))
-        .collect();
     let now = crate::models::now();
     let today = today_in_vietnam(chrono::Utc::now());
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ n);
@@ -555,13 +550,14 @@ pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<(u64, u64)> {
                 directive_no += 1;
                 let age = rng.below(720); // issued up to two years ago
                 let issued = today - Days::new(age);
+                let number = format!("{}/TB-BKHCN", 1000 + directive_no);
+                let title = format!("Kết luận tại Hội nghị chuyên đề số {directive_no}");
                 let d_id: i64 = diesel::insert_into(directives::table)
                     .values((
-                        directives::number.eq(format!("{}/TB-BKHCN", 1000 + directive_no)),
+                        directives::number.eq(&number),
                         directives::issued_on.eq(issued),
                         directives::signer.eq("Thứ trưởng"),
-                        directives::title
-                            .eq(format!("Kết luận tại Hội nghị chuyên đề số {directive_no}")),
+                        directives::title.eq(&title),
                         directives::body.eq(""),
                         directives::created_at.eq(now),
                     ))
@@ -644,12 +640,14 @@ pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<(u64, u64)> {
                             completed_on: completed,
                             progress,
                             version: 1,
-                            search_text: format!(
-                                "{} {} {}/tb bkhcn",
-                                fold(&text),
-                                folded[lead],
-                                1000 + directive_no
-                            ),
+                            search_text: task::search_text(&[
+                                &(pos + 1).to_string(),
+                                &text,
+                                &number,
+                                &title,
+                                &unit_rows[lead].1,
+                                &unit_rows[lead].2,
+                            ]),
                             created_at: now,
                             updated_at: now,
                         });

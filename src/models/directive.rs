@@ -283,7 +283,24 @@ pub fn publish(conn: &mut DbConn, d: &NewDirective, by: i64) -> AppResult<(i64, 
                 .get_result(conn)?;
             let leads = expand(conn, &item.leads)?;
             let coordinators = expand(conn, &item.coordinators)?;
+            // The lead units' names for the search text, in one query for the whole fan-out.
+            let names: std::collections::HashMap<i64, (String, String)> = units::table
+                .filter(units::id.eq_any(&leads))
+                .select((units::id, units::name, units::short_name))
+                .load::<(i64, String, String)>(conn)?
+                .into_iter()
+                .map(|(id, n, s)| (id, (n, s)))
+                .collect();
             for lead in leads {
+                let (name, short) = names.get(&lead).cloned().unwrap_or_default();
+                let search = task::search_text(&[
+                    &item.label,
+                    &item.text,
+                    &d.number,
+                    &d.title,
+                    &name,
+                    &short,
+                ]);
                 let task_id: i64 = diesel::insert_into(tasks::table)
                     .values((
                         tasks::item_id.eq(item_id),
@@ -293,6 +310,7 @@ pub fn publish(conn: &mut DbConn, d: &NewDirective, by: i64) -> AppResult<(i64, 
                         tasks::due_on.eq(item.due_on),
                         tasks::progress.eq(0),
                         tasks::version.eq(1),
+                        tasks::search_text.eq(search),
                         tasks::created_at.eq(t),
                         tasks::updated_at.eq(t),
                     ))
@@ -306,8 +324,7 @@ pub fn publish(conn: &mut DbConn, d: &NewDirective, by: i64) -> AppResult<(i64, 
                         ))
                         .execute(conn)?;
                 }
-                task::refresh_search_text(conn, task_id)?;
-                task::sync_units(conn, task_id)?;
+                task::insert_units(conn, task_id, lead, &coordinators, true, item.due_on)?;
                 journal::write(
                     conn,
                     task_id,

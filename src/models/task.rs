@@ -216,13 +216,31 @@ pub fn sync_units(conn: &mut DbConn, task_id: i64) -> AppResult<()> {
     let t = get(conn, task_id)?;
     let coordinators = coordinator_ids(conn, task_id)?;
     diesel::delete(task_units::table.filter(task_units::task_id.eq(task_id))).execute(conn)?;
-    let open = t.status().is_open();
-    let due_sort = t.due_on.unwrap_or_else(no_due_sort);
-    let units = std::iter::once((t.lead_unit_id, true)).chain(
+    insert_units(
+        conn,
+        task_id,
+        t.lead_unit_id,
+        &coordinators,
+        t.status().is_open(),
+        t.due_on,
+    )
+}
+
+/// Writes a task's rows of `task_units`: its lead and each coordinator that is not the lead.
+pub fn insert_units(
+    conn: &mut DbConn,
+    task_id: i64,
+    lead: i64,
+    coordinators: &[i64],
+    open: bool,
+    due: Option<NaiveDate>,
+) -> AppResult<()> {
+    let due_sort = due.unwrap_or_else(no_due_sort);
+    let units = std::iter::once((lead, true)).chain(
         coordinators
-            .into_iter()
-            .filter(|c| *c != t.lead_unit_id)
-            .map(|c| (c, false)),
+            .iter()
+            .filter(|c| **c != lead)
+            .map(|c| (*c, false)),
     );
     for (unit_id, is_lead) in units {
         diesel::insert_into(task_units::table)
@@ -496,6 +514,12 @@ pub fn reports(conn: &mut DbConn, task_id: i64) -> AppResult<Vec<ReportRow>> {
         .load(conn)?)
 }
 
+/// The folded text a task is searched by: its item's label and text, its directive's number and
+/// title, its lead unit's name and short name.
+pub fn search_text(parts: &[&str]) -> String {
+    fold(&parts.join(" "))
+}
+
 /// Rebuilds the folded text a task is searched by: its item, directive and lead unit.
 pub fn refresh_search_text(conn: &mut DbConn, task_id: i64) -> AppResult<()> {
     let (label, text, number, title, unit, short): (
@@ -519,7 +543,7 @@ pub fn refresh_search_text(conn: &mut DbConn, task_id: i64) -> AppResult<()> {
             units::short_name,
         ))
         .first(conn)?;
-    let s = fold(&[label, text, number, title, unit, short].join(" "));
+    let s = search_text(&[&label, &text, &number, &title, &unit, &short]);
     diesel::update(tasks::table.find(task_id))
         .set(tasks::search_text.eq(s))
         .execute(conn)?;

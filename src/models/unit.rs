@@ -87,20 +87,26 @@ pub fn count(conn: &mut DbConn) -> AppResult<i64> {
     Ok(units::table.count().get_result(conn)?)
 }
 
-/// Names and aliases must be unique in folded form, or a mention could not be resolved.
-fn name_taken(conn: &mut DbConn, folded: &str, except_unit: Option<i64>) -> AppResult<bool> {
-    let alias_owner: Option<i64> = unit_aliases::table
-        .filter(unit_aliases::folded.eq(folded))
-        .select(unit_aliases::unit_id)
-        .first(conn)
-        .optional()?;
-    if alias_owner.is_some_and(|o| Some(o) != except_unit) {
-        return Ok(true);
-    }
-    let names: Vec<(i64, String)> = units::table.select((units::id, units::name)).load(conn)?;
-    Ok(names
-        .iter()
-        .any(|(id, n)| Some(*id) != except_unit && fold(n) == folded))
+/// Names and aliases must be unique in folded form, or a mention could not be resolved. Returns
+/// the first of `names` that belongs to a unit other than `except_unit`.
+fn taken_name<'a>(
+    conn: &mut DbConn,
+    names: &'a [String],
+    except_unit: Option<i64>,
+) -> AppResult<Option<&'a String>> {
+    let folded: Vec<String> = names.iter().map(|n| fold(n)).collect();
+    let alias_owners: Vec<(String, i64)> = unit_aliases::table
+        .filter(unit_aliases::folded.eq_any(&folded))
+        .select((unit_aliases::folded, unit_aliases::unit_id))
+        .load(conn)?;
+    let unit_names: Vec<(i64, String)> =
+        units::table.select((units::id, units::name)).load(conn)?;
+    let other = |id: i64| Some(id) != except_unit;
+    Ok(names.iter().zip(&folded).find_map(|(name, f)| {
+        let by_alias = alias_owners.iter().any(|(a, id)| a == f && other(*id));
+        let by_name = unit_names.iter().any(|(id, n)| other(*id) && fold(n) == *f);
+        (by_alias || by_name).then_some(name)
+    }))
 }
 
 pub fn create(conn: &mut DbConn, new: &NewUnit, aliases: &[String]) -> AppResult<i64> {
@@ -267,10 +273,11 @@ pub fn save(
 ) -> AppResult<Result<i64, (&'static str, String)>> {
     conn.transaction(|conn| {
         let aliases = form.alias_list();
-        for n in std::iter::once(&form.name).chain(aliases.iter()) {
-            if name_taken(conn, &fold(n), id)? {
-                return Ok(Err(("aliases", n.clone())));
-            }
+        let names: Vec<String> = std::iter::once(form.name.clone())
+            .chain(aliases.iter().cloned())
+            .collect();
+        if let Some(n) = taken_name(conn, &names, id)? {
+            return Ok(Err(("aliases", n.clone())));
         }
         if aliases.iter().any(|a| fold(a) == fold(&form.name)) {
             return Ok(Err(("aliases", form.name.clone())));
