@@ -550,6 +550,10 @@ pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<(u64, u64)> {
                 directive_no += 1;
                 let age = rng.below(720); // issued up to two years ago
                 let issued = today - Days::new(age);
+                // Assigned on the day the notice was issued, at 09:00 in Hà Nội.
+                let assigned_at = (crate::domain::dates::vn_day_start(issued)
+                    + chrono::Duration::hours(9))
+                .min(now);
                 let number = format!("{}/TB-BKHCN", 1000 + directive_no);
                 let title = format!("Kết luận tại Hội nghị chuyên đề số {directive_no}");
                 let d_id: i64 = diesel::insert_into(directives::table)
@@ -603,12 +607,14 @@ pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<(u64, u64)> {
                             (_, r) if r < 3 => (Status::Cancelled, None),
                             (true, r) if r < 75 => (
                                 Status::Done,
+                                // Never completed in the future.
                                 due.map(|d| {
                                     if r < 55 {
                                         d - Days::new(rng.below(10))
                                     } else {
                                         d + Days::new(1 + rng.below(30))
                                     }
+                                    .min(today)
                                 }),
                             ),
                             (false, r) if r < 25 => (
@@ -648,7 +654,7 @@ pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<(u64, u64)> {
                                 &unit_rows[lead].1,
                                 &unit_rows[lead].2,
                             ]),
-                            created_at: now,
+                            created_at: assigned_at,
                             updated_at: now,
                         });
                         let scope = |unit_id, is_lead| TaskUnitRow {

@@ -503,3 +503,129 @@ fn extensions_and_merges_in_the_statistics() {
         assert_eq!(bucket_in_row(&r.body, ls, "open_within_deadline"), 0);
     });
 }
+
+/// The stored tallies (kept by triggers) against a count of the tasks one by one, after bulk
+/// inserts and every kind of later write: status, due date, assignment time, cancellation,
+/// unit merge; for whole and partial months, by due and by assignment date.
+#[test]
+fn the_stored_tallies_agree_with_a_task_by_task_count() {
+    use chidao::db::schema::tasks;
+    use chidao::models::tally::{self, Axis};
+    use chidao::reports::stats;
+    use diesel::prelude::*;
+
+    each_backend(|app| {
+        let mut conn = app.conn();
+        chidao::demo::synthetic(&mut conn, 1500).unwrap();
+        // Spread assignment over months, move deadlines, finish and cancel some: all by SQL
+        // that knows nothing of the tallies.
+        let ids: Vec<i64> = tasks::table
+            .select(tasks::id)
+            .order(tasks::id)
+            .load(&mut conn)
+            .unwrap();
+        for (i, id) in ids.iter().enumerate().step_by(7) {
+            let when = chrono::Utc::now().naive_utc() - chrono::Duration::days((i % 400) as i64);
+            let t = tasks::table.find(*id);
+            diesel::update(t)
+                .set(tasks::created_at.eq(when))
+                .execute(&mut conn)
+                .unwrap();
+            match i % 4 {
+                0 => diesel::update(t)
+                    .set(tasks::due_on.eq(Some(days(i as i64 % 60 - 30))))
+                    .execute(&mut conn),
+                1 => diesel::update(t)
+                    .set((
+                        tasks::status.eq("done"),
+                        tasks::completed_on.eq(Some(days(-(i as i64 % 20)))),
+                    ))
+                    .execute(&mut conn),
+                2 => diesel::update(t)
+                    .set(tasks::status.eq("cancelled"))
+                    .execute(&mut conn),
+                _ => diesel::update(t)
+                    .set(tasks::due_on.eq(None::<chrono::NaiveDate>))
+                    .execute(&mut conn),
+            }
+            .unwrap();
+        }
+        let sec = actor(app, Role::Secretariat, None);
+        let (from, into) = (
+            app.unit_id("Sở KH&CN Lạng Sơn"),
+            app.unit_id("Sở KH&CN Hà Nội"),
+        );
+        chidao::models::unit::merge(&mut conn, from, into, sec.user_id).unwrap();
+
+        let today = crate::fixtures::today();
+        let admin = actor(app, Role::Admin, None);
+        let periods = [
+            (days(-800), days(800)),
+            (days(-45), days(20)),
+            (days(-3), days(3)),
+            (crate::fixtures::days(-400).with_day(1).unwrap(), days(0)),
+        ];
+        use chrono::Datelike;
+        for (from, to) in periods {
+            for axis in [Axis::Due, Axis::Assigned] {
+                let mut f = task::Filter::default();
+                if axis == Axis::Due {
+                    (f.due_from, f.due_to) = (Some(from), Some(to));
+                } else {
+                    (f.assigned_from, f.assigned_to) = (Some(from), Some(to));
+                }
+                let facts = task::timeliness_facts(&mut conn, &admin, &f, today).unwrap();
+                let expected = stats::tally(&facts, today);
+                assert!(expected.0.total() > 0 || (to - from).num_days() < 10);
+                let got = tally::period_buckets(&mut conn, axis, (from, to), None, today).unwrap();
+                assert_eq!(got, expected, "{axis:?} {from}..{to}");
+                let one =
+                    tally::period_buckets(&mut conn, axis, (from, to), Some(into), today).unwrap();
+                assert_eq!(one.0, expected.1.get(&into).copied().unwrap_or_default());
+            }
+        }
+
+        // The charts: each month's tasks due, and the overdue count at each month's close.
+        let (by_month, overdue) =
+            tally::charts(&mut conn, None, today, &Default::default()).unwrap();
+        let rows: Vec<(
+            Option<chrono::NaiveDate>,
+            Option<chrono::NaiveDate>,
+            String,
+            chrono::NaiveDateTime,
+        )> = tasks::table
+            .select((
+                tasks::due_on,
+                tasks::completed_on,
+                tasks::status,
+                tasks::created_at,
+            ))
+            .load(&mut conn)
+            .unwrap();
+        for ((month, counts), (month2, late)) in by_month.iter().zip(&overdue) {
+            assert_eq!(month, month2);
+            let end = (*month + chrono::Months::new(1)).pred_opt().unwrap();
+            let mut f = task::Filter::default();
+            (f.due_from, f.due_to) = (Some(*month), Some(end));
+            let facts = task::timeliness_facts(&mut conn, &admin, &f, today).unwrap();
+            assert_eq!(*counts, stats::tally(&facts, today).0, "due in {month}");
+            // At the close of a past month; now for this one.
+            let (close, due_by) = if end >= today {
+                (today, today.pred_opt().unwrap())
+            } else {
+                (end, end)
+            };
+            let expected = rows
+                .iter()
+                .filter(|(due, done, status, created)| {
+                    status != "cancelled"
+                        && chidao::domain::dates::today_in_vietnam(created.and_utc()) <= close
+                        && due.is_some_and(|d| d <= due_by)
+                        && done.is_none_or(|d| d > close)
+                })
+                .count() as i64;
+            assert_eq!(*late, expected, "overdue at the close of {month}");
+        }
+        assert!(overdue.iter().any(|(_, n)| *n > 0));
+    });
+}

@@ -29,6 +29,25 @@ pub enum Kind {
 
 /// Which backend a `DATABASE_URL` names: `postgres://` / `postgresql://` or anything else as a
 /// SQLite path (with or without `sqlite://`).
+/// Raw SQL written with `?` placeholders, in the form this connection's backend takes
+/// (PostgreSQL numbers them: `$1`, `$2`, ...). The text must not hold a literal `?`.
+pub fn placeholders(conn: &DbConn, sql: &str) -> String {
+    match conn {
+        DbConn::Sqlite(_) => sql.to_string(),
+        DbConn::Pg(_) => {
+            let mut out = String::with_capacity(sql.len() + 16);
+            for (i, part) in sql.split('?').enumerate() {
+                if i > 0 {
+                    out.push('$');
+                    out.push_str(&i.to_string());
+                }
+                out.push_str(part);
+            }
+            out
+        }
+    }
+}
+
 pub fn kind_of(url: &str) -> Kind {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Kind::Postgres

@@ -11,6 +11,11 @@ pub fn today_in_vietnam(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&vietnam()).date_naive()
 }
 
+/// The UTC time at which a Vietnamese day begins (stored times are UTC).
+pub fn vn_day_start(d: NaiveDate) -> NaiveDateTime {
+    d.and_hms_opt(0, 0, 0).expect("midnight") - chrono::Duration::hours(7)
+}
+
 pub fn format_date(d: NaiveDate) -> String {
     // By hand: chrono's formatter parses its pattern on every call, and lists show many dates.
     format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year())

@@ -7,6 +7,7 @@ pub mod extension;
 pub mod extraction;
 pub mod journal;
 pub mod session;
+pub mod tally;
 pub mod task;
 pub mod unit;
 pub mod user;

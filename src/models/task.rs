@@ -178,9 +178,7 @@ fn filtered<'a>(
     for term in search_terms(&f.q) {
         q = q.filter(tasks::search_text.like(like_pattern(&term)).escape('\\'));
     }
-    // Stored times are UTC; a Vietnamese day starts at 17:00 UTC the day before.
-    let vn_midnight =
-        |d: NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight") - chrono::Duration::hours(7);
+    let vn_midnight = crate::domain::dates::vn_day_start;
     if let Some(d) = f.assigned_from {
         q = q.filter(tasks::created_at.ge(vn_midnight(d)));
     }
@@ -298,35 +296,6 @@ pub fn timeliness_facts(
         .load(conn)?)
 }
 
-/// What says whether each filtered task was overdue on a past day; see stats::overdue_by_month.
-pub fn history_facts(
-    conn: &mut DbConn,
-    actor: &Actor,
-    f: &Filter,
-    today: NaiveDate,
-) -> AppResult<Vec<crate::reports::stats::History>> {
-    let rows: Vec<(Option<NaiveDate>, Option<NaiveDate>, String, NaiveDateTime)> =
-        filtered(actor, f, today)
-            .select((
-                tasks::due_on,
-                tasks::completed_on,
-                tasks::status,
-                tasks::created_at,
-            ))
-            .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(due, done, status, created)| {
-            (
-                due,
-                done,
-                status,
-                crate::domain::dates::today_in_vietnam(created.and_utc()),
-            )
-        })
-        .collect())
-}
-
 /// Every filtered task's id in the list's order, up to `cap` (for exports).
 pub fn all_ids(
     conn: &mut DbConn,
@@ -390,6 +359,43 @@ pub fn list(
         .load(conn)?;
     let rows = rows_for(conn, &ids, today)?;
     Ok((rows, total))
+}
+
+/// The `n` open tasks the person sees that fall due first within `[from, to]`, without a
+/// count (the dashboard's short lists). A unit's people read their `task_units` index range;
+/// everyone else one `(status, due_on)` index range per open status, merged.
+pub fn first_due(
+    conn: &mut DbConn,
+    actor: &Actor,
+    (from, to): (NaiveDate, NaiveDate),
+    today: NaiveDate,
+    n: i64,
+) -> AppResult<Vec<ListRow>> {
+    let mut picked: Vec<(NaiveDate, i64)> = Vec::new();
+    if actor.role.is_unit_role() {
+        picked = task_units::table
+            .filter(task_units::unit_id.eq(actor.unit_id.unwrap_or(-1)))
+            .filter(task_units::open.eq(true))
+            .filter(task_units::due_sort.between(from, to))
+            .order((task_units::due_sort, task_units::task_id))
+            .select((task_units::due_sort, task_units::task_id))
+            .limit(n)
+            .load(conn)?;
+    } else {
+        for status in Status::OPEN {
+            let rows: Vec<(Option<NaiveDate>, i64)> = tasks::table
+                .filter(tasks::status.eq(status.as_str()))
+                .filter(tasks::due_on.between(from, to))
+                .order((tasks::due_on, tasks::id))
+                .select((tasks::due_on, tasks::id))
+                .limit(n)
+                .load(conn)?;
+            picked.extend(rows.into_iter().filter_map(|(d, id)| Some((d?, id))));
+        }
+        picked.sort_unstable();
+    }
+    let ids: Vec<i64> = picked.into_iter().take(n as usize).map(|p| p.1).collect();
+    rows_for(conn, &ids, today)
 }
 
 /// The list rows for the given ids, in that order.

@@ -3,6 +3,7 @@
 pub mod csv;
 pub mod stats;
 pub mod svg;
+pub mod tallies;
 pub mod xlsx;
 
 use chrono::NaiveDate;

@@ -26,6 +26,13 @@ impl Counts {
         }
     }
 
+    pub fn merge(&mut self, other: &Counts) {
+        self.done_on_time += other.done_on_time;
+        self.done_late += other.done_late;
+        self.open_within += other.open_within;
+        self.open_overdue += other.open_overdue;
+    }
+
     pub fn get(&self, b: Timeliness) -> i64 {
         match b {
             Timeliness::DoneOnTime => self.done_on_time,
@@ -207,151 +214,6 @@ mod tests {
                 (Some(d("01/03/2026")), Some(d("01/02/2026")))
             ),
             (d("01/03/2026"), d("01/03/2026"))
-        );
-    }
-}
-
-/// A unit's record month by month: for each of the last `months` months (oldest first), the
-/// tasks that fell due in it, in their buckets as of `today`.
-pub fn by_month(facts: &[Facts], today: NaiveDate, months: u32) -> Vec<(NaiveDate, Counts)> {
-    let first_of =
-        |d: NaiveDate| NaiveDate::from_ymd_opt(d.year(), d.month(), 1).expect("valid date");
-    let mut starts = Vec::new();
-    let mut m = first_of(today);
-    for _ in 0..months {
-        starts.push(m);
-        m = first_of(m.pred_opt().expect("valid date"));
-    }
-    starts.reverse();
-    starts
-        .into_iter()
-        .map(|start| {
-            let mut c = Counts::default();
-            for (_, status, due, completed) in facts {
-                let (Some(due), Some(status)) = (due, Status::parse(status)) else {
-                    continue;
-                };
-                if first_of(*due) == start {
-                    if let Some(b) = timeliness(status, Some(*due), *completed, today) {
-                        c.add(b);
-                    }
-                }
-            }
-            (start, c)
-        })
-        .collect()
-}
-
-/// What tells whether a task was overdue on a past day: (due, completed, status, assigned on).
-pub type History = (Option<NaiveDate>, Option<NaiveDate>, String, NaiveDate);
-
-/// How many tasks were open past their deadline at the end of each of the last `months` months
-/// (oldest first). Cancelled tasks are left out, since the day they were cancelled is not kept
-/// with the task.
-pub fn overdue_by_month(tasks: &[History], today: NaiveDate, months: u32) -> Vec<(NaiveDate, i64)> {
-    let first_of =
-        |d: NaiveDate| NaiveDate::from_ymd_opt(d.year(), d.month(), 1).expect("valid date");
-    let mut ends = Vec::new();
-    let mut m = first_of(today);
-    for i in 0..months {
-        // The end of the month, or today for the current one.
-        let end = if i == 0 {
-            today
-        } else {
-            first_of(
-                m.checked_add_months(chrono::Months::new(1))
-                    .expect("valid date"),
-            )
-            .pred_opt()
-            .expect("valid date")
-        };
-        ends.push((m, end));
-        m = first_of(m.pred_opt().expect("valid date"));
-    }
-    ends.reverse();
-    ends.into_iter()
-        .map(|(month, end)| {
-            let n = tasks
-                .iter()
-                .filter(|(due, completed, status, assigned)| {
-                    status != "cancelled"
-                        && *assigned <= end
-                        && due.is_some_and(|d| d < end)
-                        && completed.is_none_or(|c| c > end)
-                })
-                .count() as i64;
-            (month, n)
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod month_tests {
-    use super::*;
-
-    #[test]
-    fn months_oldest_first() {
-        let d = |s: &str| NaiveDate::parse_from_str(s, "%d/%m/%Y").unwrap();
-        let facts: Vec<Facts> = vec![
-            (
-                1,
-                "done".into(),
-                Some(d("10/05/2026")),
-                Some(d("09/05/2026")),
-            ),
-            (1, "assigned".into(), Some(d("20/06/2026")), None),
-            (1, "assigned".into(), None, None),
-        ];
-        let m = by_month(&facts, d("15/06/2026"), 3);
-        assert_eq!(
-            m.iter().map(|x| x.0).collect::<Vec<_>>(),
-            vec![d("01/04/2026"), d("01/05/2026"), d("01/06/2026")]
-        );
-        assert_eq!(m[1].1.done_on_time, 1);
-        assert_eq!(m[2].1.open_within, 1);
-        assert_eq!(m[0].1.total(), 0);
-    }
-
-    #[test]
-    fn overdue_at_each_month_end() {
-        let d = |s: &str| NaiveDate::parse_from_str(s, "%d/%m/%Y").unwrap();
-        let tasks: Vec<History> = vec![
-            // Due in April, done in May: overdue at the end of April only.
-            (
-                Some(d("10/04/2026")),
-                Some(d("05/05/2026")),
-                "done".into(),
-                d("01/03/2026"),
-            ),
-            // Due in May, still open: overdue at the end of May and today.
-            (
-                Some(d("20/05/2026")),
-                None,
-                "in_progress".into(),
-                d("01/03/2026"),
-            ),
-            (
-                Some(d("20/05/2026")),
-                None,
-                "cancelled".into(),
-                d("01/03/2026"),
-            ),
-            // Assigned in June, due before: not counted before it existed.
-            (
-                Some(d("01/01/2026")),
-                None,
-                "assigned".into(),
-                d("02/06/2026"),
-            ),
-        ];
-        let m = overdue_by_month(&tasks, d("15/06/2026"), 3);
-        assert_eq!(
-            m,
-            vec![
-                (d("01/04/2026"), 1),
-                (d("01/05/2026"), 1),
-                (d("01/06/2026"), 2)
-            ]
         );
     }
 }

@@ -7,11 +7,13 @@ use askama::Template;
 use chrono::{Days, NaiveDate};
 
 use crate::domain::dates::{format_date, format_opt_date, parse_date};
-use crate::domain::status::{Status, Timeliness};
+use crate::domain::status::Timeliness;
 use crate::error::AppResult;
-use crate::models::task::{self, Filter, ListRow, Sort};
+use crate::models::tally::{self, Axis};
+use crate::models::task::{self, ListRow};
 use crate::models::unit;
 use crate::reports::stats::{self, Counts, Preset};
+use crate::reports::tallies;
 use crate::reports::ReportRow;
 use crate::web::auth::Credentials;
 use crate::web::pages::{render, Ctx};
@@ -94,14 +96,9 @@ pub async fn dashboard(
     );
     let (from, to) = stats::period(preset, today, custom);
     let sort = query_value(&req, "sort");
-    let mut f = Filter::default();
     let (from_key, to_key) = if by_assignment {
-        f.assigned_from = Some(from);
-        f.assigned_to = Some(to);
         ("assigned_from", "assigned_to")
     } else {
-        f.due_from = Some(from);
-        f.due_to = Some(to);
         ("due_from", "due_to")
     };
     let period_query = format!(
@@ -109,59 +106,34 @@ pub async fn dashboard(
         format_date(from),
         format_date(to)
     );
-    let (auth, facts, month_facts, names, overdue, soon) =
+    let axis = if by_assignment {
+        Axis::Assigned
+    } else {
+        Axis::Due
+    };
+    let shared = state.clone();
+    let (auth, (all, by_unit), charts, names, overdue, soon) =
         crate::db::run(&state.pool, move |conn| {
             let auth = creds.resolve(conn)?;
             let actor = auth.actor()?;
             // A unit's people see the record of what their unit leads: its own view.
-            let mut f = f;
-            if actor.role.is_unit_role() {
-                f.lead_unit_id = Some(actor.unit_id.unwrap_or(-1));
-            }
-            let facts = task::timeliness_facts(conn, &actor, &f, today)?;
+            let unit = actor
+                .role
+                .is_unit_role()
+                .then(|| actor.unit_id.unwrap_or(-1));
+            let counts = tally::period_buckets(conn, axis, (from, to), unit, today)?;
             // The last twelve months by due date, whatever the period chosen.
-            let year_ago = today - Days::new(400);
-            let months = Filter {
-                due_from: Some(year_ago),
-                due_to: Some(today),
-                lead_unit_id: f.lead_unit_id,
-                ..Default::default()
-            };
-            let month_facts = task::timeliness_facts(conn, &actor, &months, today)?;
-            let history = task::history_facts(
-                conn,
-                &actor,
-                &Filter {
-                    lead_unit_id: f.lead_unit_id,
-                    due_to: Some(today),
-                    ..Default::default()
-                },
-                today,
-            )?;
-            let mut ids: Vec<i64> = facts.iter().map(|x| x.0).collect();
-            ids.sort_unstable();
-            ids.dedup();
+            let charts = tally::charts(conn, unit, today, &shared.history)?;
+            let ids: Vec<i64> = counts.1.keys().copied().collect();
             let names = unit::names_by_id(conn, &ids)?;
-            let late = Filter {
-                bucket: Some(Timeliness::OpenOverdue),
-                sort: Sort::Due,
-                page: 1,
-                ..Default::default()
-            };
-            let (overdue, _) = task::list(conn, &actor, &late, today)?;
-            let week = Filter {
-                statuses: Some(Status::OPEN.to_vec()),
-                due_from: Some(today),
-                due_to: Some(today + Days::new(7)),
-                sort: Sort::Due,
-                page: 1,
-                ..Default::default()
-            };
-            let (soon, _) = task::list(conn, &actor, &week, today)?;
-            Ok((auth, facts, (month_facts, history), names, overdue, soon))
+            let long_ago = NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date");
+            let yesterday = today.pred_opt().unwrap_or(today);
+            let overdue = task::first_due(conn, &actor, (long_ago, yesterday), today, 10)?;
+            let week = (today, today + Days::new(7));
+            let soon = task::first_due(conn, &actor, week, today, 50)?;
+            Ok((auth, counts, charts, names, overdue, soon))
         })
         .await?;
-    let (all, by_unit) = stats::tally(&facts, today);
     let mut units: Vec<UnitRow> = by_unit
         .into_iter()
         .map(|(id, counts)| UnitRow {
@@ -210,14 +182,14 @@ pub async fn dashboard(
             t("dashboard.chart"),
         )
     };
-    let (month_facts, history) = month_facts;
-    let overdue_points: Vec<(String, i64)> = stats::overdue_by_month(&history, today, 12)
+    let (monthly, history) = charts;
+    let overdue_points: Vec<(String, i64)> = history
         .into_iter()
         .map(|(m, n)| (m.format("%m/%Y").to_string(), n))
         .collect();
     let overdue_chart =
         crate::reports::svg::count_bars(&overdue_points, t("dashboard.overdue_by_month"));
-    let monthly: Vec<(String, Option<f64>)> = stats::by_month(&month_facts, today, 12)
+    let monthly: Vec<(String, Option<f64>)> = monthly
         .into_iter()
         .map(|(m, c)| (m.format("%m/%Y").to_string(), c.on_time_rate()))
         .collect();
@@ -234,7 +206,7 @@ pub async fn dashboard(
         chart,
         rate_chart,
         overdue_chart,
-        overdue: overdue.into_iter().take(10).collect(),
+        overdue,
         soon,
         buckets: Timeliness::ALL.iter().map(|b| b.as_str()).collect(),
         today,
@@ -395,35 +367,33 @@ pub async fn unit_page(
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let today = today();
-    let (auth, name, facts) = crate::db::run(&state.pool, move |conn| {
+    let months = tallies::last_months(today, 12);
+    let this_month = tallies::month_of(today);
+    let (auth, name, rows, late) = crate::db::run(&state.pool, move |conn| {
         let auth = creds.resolve(conn)?;
         let actor = auth.actor()?;
         if actor.role.is_unit_role() && actor.unit_id != Some(id) {
             return Err(crate::error::AppError::NotFound);
         }
         let name = unit::get(conn, id)?.name;
-        let f = Filter {
-            lead_unit_id: Some(id),
-            ..Default::default()
-        };
-        Ok((auth, name, task::timeliness_facts(conn, &actor, &f, today)?))
+        let rows = tally::all(conn, Some(id))?;
+        let late = tally::late_this_month(conn, Axis::Due, (this_month, today), Some(id), today)?;
+        Ok((auth, name, rows, late))
     })
     .await?;
-    let (all, _) = stats::tally(&facts, today);
+    let (all, _) = tallies::buckets(&rows, this_month, &late);
     let rate = |c: &Counts| {
         c.on_time_rate()
             .map(|r| format!("{:.1}%", r * 100.0))
             .unwrap_or_else(|| "—".into())
     };
-    let open = facts
-        .iter()
-        .filter(|f| Status::parse(&f.1).is_some_and(|s| s.is_open()))
-        .count() as i64;
-    let done = facts.iter().filter(|f| f.1 == "done").count() as i64;
-    let months = stats::by_month(&facts, today, 12)
+    let late: i64 = late.values().sum();
+    let months = tallies::by_due_month(&rows, &months, this_month, late)
         .into_iter()
         .map(|(m, c)| (m.format("%m/%Y").to_string(), c, rate(&c)))
         .collect();
+    let open = all.open_within + all.open_overdue;
+    let done = all.done_on_time + all.done_late;
     render(&UnitPage {
         ctx: Ctx::new(&auth),
         id,

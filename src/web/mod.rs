@@ -27,6 +27,8 @@ use crate::models::attachment::Storage;
 pub struct AppState {
     pub pool: Pool,
     pub settings: Settings,
+    /// The overdue-at-month-close chart's past months, per scope, for the day.
+    pub history: crate::models::tally::HistoryCache,
 }
 
 impl AppState {
@@ -175,7 +177,11 @@ async fn guard(
 }
 
 pub fn state(pool: Pool, settings: Settings) -> web::Data<AppState> {
-    web::Data::new(AppState { pool, settings })
+    web::Data::new(AppState {
+        pool,
+        settings,
+        history: Default::default(),
+    })
 }
 
 /// Builds the server on a bound listener (tests bind port 0).

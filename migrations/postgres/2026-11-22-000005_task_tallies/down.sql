@@ -1,0 +1,10 @@
+DROP TRIGGER tasks_tally ON tasks;
+DROP FUNCTION tasks_tally();
+DROP FUNCTION task_tally_key(tasks);
+DROP TABLE task_tallies;
+DROP TABLE task_due_tallies;
+DROP INDEX tasks_lead_status_due;
+CREATE INDEX tasks_lead_status_due ON tasks(lead_unit_id, status, due_on);
+DROP INDEX tasks_status_due;
+CREATE INDEX tasks_status_due ON tasks(status, due_on);
+DROP INDEX tasks_created;

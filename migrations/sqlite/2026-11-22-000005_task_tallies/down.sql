@@ -1,0 +1,11 @@
+DROP TRIGGER tasks_tally_insert;
+DROP TRIGGER tasks_tally_forget;
+DROP TRIGGER tasks_tally_update_old;
+DROP TRIGGER tasks_tally_update_new;
+DROP TABLE task_tallies;
+DROP TABLE task_due_tallies;
+DROP INDEX tasks_lead_status_due;
+CREATE INDEX tasks_lead_status_due ON tasks(lead_unit_id, status, due_on);
+DROP INDEX tasks_status_due;
+CREATE INDEX tasks_status_due ON tasks(status, due_on);
+DROP INDEX tasks_created;

@@ -1,0 +1,454 @@
+//! Reading the stored tallies (kept by triggers on `tasks`, see migration 000005) and the few
+//! direct counts that months cannot answer: open tasks due this month before today, and the
+//! partial months at the edges of a custom period.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+
+use chrono::{Months, NaiveDate};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Date, Text, Timestamp};
+
+use crate::db::{DbConn, MultiBackend};
+use crate::domain::dates::vn_day_start;
+use crate::error::AppResult;
+use crate::reports::stats::Counts;
+use crate::reports::tallies::{
+    buckets, by_due_month, last_months, month_of, overdue_by_month, split, Outcome, Tally,
+};
+
+/// The stand-in for "no due date" / "not completed" in the tally key.
+fn never() -> NaiveDate {
+    NaiveDate::from_ymd_opt(9999, 12, 1).expect("valid date")
+}
+
+/// Which date of a task a period is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Axis {
+    Due,
+    Assigned,
+}
+
+type Sql =
+    diesel::query_builder::BoxedSqlQuery<'static, MultiBackend, diesel::query_builder::SqlQuery>;
+
+/// A direct count over tasks: `select` with `where_` (both holding `?` placeholders that the
+/// caller binds after these), narrowed to one lead unit when given, then grouped. The unit
+/// test is left out entirely for all units, so the planner picks the (status, due) index.
+fn count_sql(conn: &DbConn, select: &str, where_: &str, unit: Option<i64>, group: &str) -> Sql {
+    let unit_test = if unit.is_some() {
+        " AND lead_unit_id = ?"
+    } else {
+        ""
+    };
+    let sql = format!("SELECT {select} FROM tasks WHERE {where_}{unit_test} {group}");
+    diesel::sql_query(crate::db::placeholders(conn, &sql)).into_boxed()
+}
+
+fn bind_unit(q: Sql, unit: Option<i64>) -> Sql {
+    match unit {
+        Some(u) => q.bind::<BigInt, _>(u),
+        None => q,
+    }
+}
+
+#[derive(QueryableByName)]
+struct Row {
+    #[diesel(sql_type = Date)]
+    due_month: NaiveDate,
+    #[diesel(sql_type = Date)]
+    assigned_month: NaiveDate,
+    #[diesel(sql_type = Date)]
+    done_month: NaiveDate,
+    #[diesel(sql_type = BigInt)]
+    lead_unit_id: i64,
+    #[diesel(sql_type = Text)]
+    outcome: String,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+fn to_tally(r: Row) -> Option<Tally> {
+    Some(Tally {
+        unit: r.lead_unit_id,
+        due: (r.due_month != never()).then_some(r.due_month),
+        assigned: r.assigned_month,
+        done: (r.done_month != never()).then_some(r.done_month),
+        outcome: Outcome::parse(&r.outcome)?,
+        n: r.n,
+    })
+}
+
+const COLUMNS: [&str; 5] = [
+    "lead_unit_id",
+    "due_month",
+    "assigned_month",
+    "done_month",
+    "outcome",
+];
+
+/// Tally rows under `where_` (its `?` bound to `dates`, in order), summed over every column
+/// not in `keep`: a reader that ignores a dimension gets a few hundred rows, not tens of
+/// thousands. A summed-over column holds one of its values (MIN), which that reader ignores.
+fn grouped(
+    conn: &mut DbConn,
+    keep: &[&str],
+    where_: &str,
+    dates: &[NaiveDate],
+    unit: Option<i64>,
+) -> AppResult<Vec<Tally>> {
+    let select: Vec<String> = COLUMNS
+        .iter()
+        .map(|c| {
+            if keep.contains(c) {
+                c.to_string()
+            } else {
+                format!("MIN({c}) AS {c}")
+            }
+        })
+        .collect();
+    let unit_test = if unit.is_some() {
+        " AND lead_unit_id = ?"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT {}, CAST(SUM(n) AS BIGINT) AS n FROM task_tallies WHERE {where_}{unit_test} \
+         GROUP BY {} HAVING SUM(n) > 0",
+        select.join(", "),
+        keep.join(", ")
+    );
+    let mut q = diesel::sql_query(crate::db::placeholders(conn, &sql)).into_boxed();
+    for d in dates {
+        q = q.bind::<Date, _>(*d);
+    }
+    let rows: Vec<Row> = bind_unit(q, unit).load(conn)?;
+    Ok(rows.into_iter().filter_map(to_tally).collect())
+}
+
+#[derive(QueryableByName)]
+struct DueRow {
+    #[diesel(sql_type = Date)]
+    due_month: NaiveDate,
+    #[diesel(sql_type = BigInt)]
+    lead_unit_id: i64,
+    #[diesel(sql_type = Text)]
+    outcome: String,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// Rows of `task_due_tallies` (by due month, lead unit and outcome) under `where_`; they say
+/// nothing of assignment or completion, which their readers (buckets, months) ignore.
+fn by_due(
+    conn: &mut DbConn,
+    where_: &str,
+    dates: &[NaiveDate],
+    unit: Option<i64>,
+) -> AppResult<Vec<Tally>> {
+    let unit_test = if unit.is_some() {
+        " AND lead_unit_id = ?"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT due_month, lead_unit_id, outcome, n FROM task_due_tallies \
+         WHERE n > 0 AND {where_}{unit_test}"
+    );
+    let mut q = diesel::sql_query(crate::db::placeholders(conn, &sql)).into_boxed();
+    for d in dates {
+        q = q.bind::<Date, _>(*d);
+    }
+    let rows: Vec<DueRow> = bind_unit(q, unit).load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            to_tally(Row {
+                due_month: r.due_month,
+                assigned_month: r.due_month,
+                done_month: never(),
+                lead_unit_id: r.lead_unit_id,
+                outcome: r.outcome,
+                n: r.n,
+            })
+        })
+        .collect())
+}
+
+/// The tally rows whose due (or assignment) month lies in `[first, last]` (first days), by
+/// lead unit, due month and outcome: what the buckets and the monthly chart read.
+pub fn in_months(
+    conn: &mut DbConn,
+    axis: Axis,
+    (first, last): (NaiveDate, NaiveDate),
+    unit: Option<i64>,
+) -> AppResult<Vec<Tally>> {
+    match axis {
+        Axis::Due => by_due(conn, "due_month BETWEEN ? AND ?", &[first, last], unit),
+        Axis::Assigned => grouped(
+            conn,
+            &["lead_unit_id", "due_month", "outcome"],
+            "assigned_month BETWEEN ? AND ?",
+            &[first, last],
+            unit,
+        ),
+    }
+}
+
+/// Every tally row of a unit (or of all).
+pub fn all(conn: &mut DbConn, unit: Option<i64>) -> AppResult<Vec<Tally>> {
+    by_due(conn, "1 = 1", &[], unit)
+}
+
+/// The rows that can have been overdue at the close of a month since `since`: due before this
+/// month and completed after `since` or not at all; by due, assignment and completion month.
+pub fn history(
+    conn: &mut DbConn,
+    since: NaiveDate,
+    this_month: NaiveDate,
+    unit: Option<i64>,
+) -> AppResult<Vec<Tally>> {
+    grouped(
+        conn,
+        &["due_month", "assigned_month", "done_month"],
+        "due_month < ? AND done_month > ?",
+        &[this_month, since],
+        unit,
+    )
+}
+
+#[derive(QueryableByName)]
+struct UnitCount {
+    #[diesel(sql_type = BigInt)]
+    lead_unit_id: i64,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct UnitCounts {
+    #[diesel(sql_type = BigInt)]
+    lead_unit_id: i64,
+    #[diesel(sql_type = BigInt)]
+    done_on_time: i64,
+    #[diesel(sql_type = BigInt)]
+    done_late: i64,
+    #[diesel(sql_type = BigInt)]
+    open_within: i64,
+    #[diesel(sql_type = BigInt)]
+    open_overdue: i64,
+}
+
+/// Restricts a direct count to a period on an axis; appended after a WHERE.
+fn period_sql(axis: Axis) -> &'static str {
+    match axis {
+        Axis::Due => "due_on >= ? AND due_on <= ?",
+        Axis::Assigned => "created_at >= ? AND created_at < ?",
+    }
+}
+
+fn bind_period(q: Sql, axis: Axis, (from, to): (NaiveDate, NaiveDate)) -> Sql {
+    match axis {
+        Axis::Due => q.bind::<Date, _>(from).bind::<Date, _>(to),
+        Axis::Assigned => q
+            .bind::<Timestamp, _>(vn_day_start(from))
+            .bind::<Timestamp, _>(vn_day_start(to) + chrono::Duration::days(1)),
+    }
+}
+
+// Statuses spelled out (rather than `<> 'cancelled'`) so that the planner walks the
+// (status, due_on, lead_unit_id, completed_on) index.
+const OPEN: &str = "status IN ('assigned', 'in_progress', 'reported')";
+const COUNTED: &str = "status IN ('assigned', 'in_progress', 'reported', 'done')";
+
+/// Per lead unit, the open tasks in the period that fell due this month before today: the
+/// split of this month's open tasks that the monthly tallies cannot make.
+pub fn late_this_month(
+    conn: &mut DbConn,
+    axis: Axis,
+    period: (NaiveDate, NaiveDate),
+    unit: Option<i64>,
+    today: NaiveDate,
+) -> AppResult<BTreeMap<i64, i64>> {
+    let where_ = format!(
+        "{OPEN} AND due_on >= ? AND due_on < ? AND {}",
+        period_sql(axis)
+    );
+    let q = count_sql(
+        conn,
+        "lead_unit_id, COUNT(*) AS n",
+        &where_,
+        unit,
+        "GROUP BY lead_unit_id",
+    )
+    .bind::<Date, _>(month_of(today))
+    .bind::<Date, _>(today);
+    let rows: Vec<UnitCount> = bind_unit(bind_period(q, axis, period), unit).load(conn)?;
+    Ok(rows.into_iter().map(|r| (r.lead_unit_id, r.n)).collect())
+}
+
+/// The tasks past their deadline today and never reported done (not cancelled), that fell due
+/// this month: with the tallies of earlier months, the overdue count at this moment.
+pub fn unreported_late_this_month(
+    conn: &mut DbConn,
+    unit: Option<i64>,
+    today: NaiveDate,
+) -> AppResult<i64> {
+    let where_ = format!("{COUNTED} AND completed_on IS NULL AND due_on >= ? AND due_on < ?");
+    let q = count_sql(
+        conn,
+        "CAST(0 AS BIGINT) AS lead_unit_id, COUNT(*) AS n",
+        &where_,
+        unit,
+        "",
+    )
+    .bind::<Date, _>(month_of(today))
+    .bind::<Date, _>(today);
+    let rows: Vec<UnitCount> = bind_unit(q, unit).load(conn)?;
+    Ok(rows.first().map(|r| r.n).unwrap_or(0))
+}
+
+/// The buckets per lead unit counted task by task over a short period (the partial months at
+/// the edges of a custom period); the same rules as `domain::status::timeliness`.
+pub fn direct(
+    conn: &mut DbConn,
+    axis: Axis,
+    period: (NaiveDate, NaiveDate),
+    unit: Option<i64>,
+    today: NaiveDate,
+) -> AppResult<BTreeMap<i64, Counts>> {
+    let select = format!(
+        "lead_unit_id, \
+         SUM(CASE WHEN status = 'done' AND completed_on > due_on THEN 0 \
+                  WHEN status = 'done' THEN 1 ELSE 0 END) AS done_on_time, \
+         SUM(CASE WHEN status = 'done' AND completed_on > due_on THEN 1 ELSE 0 END) AS done_late, \
+         SUM(CASE WHEN {OPEN} AND (due_on IS NULL OR due_on >= ?) THEN 1 ELSE 0 END) \
+             AS open_within, \
+         SUM(CASE WHEN {OPEN} AND due_on < ? THEN 1 ELSE 0 END) AS open_overdue"
+    );
+    // By assignment, the creation-time index narrows best; by due date, the status one.
+    let statuses = match axis {
+        Axis::Due => COUNTED,
+        Axis::Assigned => "status <> 'cancelled'",
+    };
+    let where_ = format!("{statuses} AND {}", period_sql(axis));
+    let q = count_sql(conn, &select, &where_, unit, "GROUP BY lead_unit_id")
+        .bind::<Date, _>(today)
+        .bind::<Date, _>(today);
+    let rows: Vec<UnitCounts> = bind_unit(bind_period(q, axis, period), unit).load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.lead_unit_id,
+                Counts {
+                    done_on_time: r.done_on_time,
+                    done_late: r.done_late,
+                    open_within: r.open_within,
+                    open_overdue: r.open_overdue,
+                },
+            )
+        })
+        .collect())
+}
+
+/// The buckets, overall and per lead unit, of the tasks whose due (or assignment) date falls in
+/// `[from, to]`: whole months from the tallies, partial months counted directly.
+pub fn period_buckets(
+    conn: &mut DbConn,
+    axis: Axis,
+    (from, to): (NaiveDate, NaiveDate),
+    unit: Option<i64>,
+    today: NaiveDate,
+) -> AppResult<(Counts, BTreeMap<i64, Counts>)> {
+    let cut = split(from, to);
+    let (mut all, mut by_unit) = match cut.months {
+        Some((first, last)) => {
+            let rows = in_months(conn, axis, (first, last), unit)?;
+            let whole = (
+                first,
+                (last + Months::new(1)).pred_opt().expect("valid date"),
+            );
+            let late = late_this_month(conn, axis, whole, unit, today)?;
+            buckets(&rows, month_of(today), &late)
+        }
+        None => Default::default(),
+    };
+    for edge in cut.edges {
+        for (u, c) in direct(conn, axis, edge, unit, today)? {
+            all.merge(&c);
+            by_unit.entry(u).or_default().merge(&c);
+        }
+    }
+    Ok((all, by_unit))
+}
+
+/// How many tasks are past their deadline right now and were never reported done: those due
+/// before this month from the tallies, those due earlier this month counted directly.
+pub fn overdue_now(conn: &mut DbConn, unit: Option<i64>, today: NaiveDate) -> AppResult<i64> {
+    let unit_test = if unit.is_some() {
+        " AND lead_unit_id = ?"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT CAST(0 AS BIGINT) AS lead_unit_id, CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n \
+         FROM task_tallies WHERE done_month = ? AND due_month < ?{unit_test}"
+    );
+    let q = diesel::sql_query(crate::db::placeholders(conn, &sql))
+        .into_boxed()
+        .bind::<Date, _>(never())
+        .bind::<Date, _>(month_of(today));
+    let rows: Vec<UnitCount> = bind_unit(q, unit).load(conn)?;
+    let earlier = rows.first().map(|r| r.n).unwrap_or(0);
+    Ok(earlier + unreported_late_this_month(conn, unit, today)?)
+}
+
+/// Past months' overdue counts per scope (all units, or one), remembered for the day they
+/// were counted: they read tens of thousands of tally rows, and change only when a past
+/// deadline is moved or a task cancelled, which tomorrow's count picks up. This month's count
+/// is always made afresh.
+#[derive(Default)]
+pub struct HistoryCache(Mutex<HashMap<Option<i64>, (NaiveDate, MonthCounts)>>);
+
+/// (first day of a month, a count) for each month.
+pub type MonthCounts = Vec<(NaiveDate, i64)>;
+
+/// The monthly chart's buckets and the overdue chart's counts.
+pub type Charts = (Vec<(NaiveDate, Counts)>, MonthCounts);
+
+/// The dashboard's two charts over the last twelve months: the buckets of the tasks due in
+/// each month, and how many tasks were overdue at each month's close (now, for this one).
+pub fn charts(
+    conn: &mut DbConn,
+    unit: Option<i64>,
+    today: NaiveDate,
+    cache: &HistoryCache,
+) -> AppResult<Charts> {
+    let months = last_months(today, 12);
+    let this_month = month_of(today);
+    let recent = in_months(conn, Axis::Due, (months[0], this_month), unit)?;
+    let late: i64 = late_this_month(conn, Axis::Due, (this_month, today), unit, today)?
+        .values()
+        .sum();
+    let remembered = cache
+        .0
+        .lock()
+        .ok()
+        .and_then(|c| c.get(&unit).filter(|(day, _)| *day == today).cloned());
+    let past = match remembered {
+        Some((_, past)) => past,
+        None => {
+            let rows = history(conn, months[0], this_month, unit)?;
+            let past = overdue_by_month(&rows, &months[..months.len() - 1]);
+            if let Ok(mut c) = cache.0.lock() {
+                c.insert(unit, (today, past.clone()));
+            }
+            past
+        }
+    };
+    let now = overdue_now(conn, unit, today)?;
+    let mut overdue = past;
+    overdue.push((this_month, now));
+    Ok((by_due_month(&recent, &months, this_month, late), overdue))
+}

@@ -1,0 +1,366 @@
+//! The dashboard's numbers from the stored tallies (tasks counted by lead unit, due month,
+//! assignment month, completion month and outcome), so that a year over a million tasks is a
+//! sum over a few thousand rows. Months cannot say whether an open task due this month is late
+//! yet, so the callers count those few tasks directly and pass the count in.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Months, NaiveDate};
+
+use super::stats::Counts;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    OnTime,
+    Late,
+    Open,
+}
+
+impl Outcome {
+    pub fn parse(s: &str) -> Option<Outcome> {
+        match s {
+            "on_time" => Some(Outcome::OnTime),
+            "late" => Some(Outcome::Late),
+            "open" => Some(Outcome::Open),
+            _ => None,
+        }
+    }
+}
+
+/// One stored tally row; months are their first day, None where the task has no due date or
+/// is not completed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tally {
+    pub unit: i64,
+    pub due: Option<NaiveDate>,
+    pub assigned: NaiveDate,
+    pub done: Option<NaiveDate>,
+    pub outcome: Outcome,
+    pub n: i64,
+}
+
+pub fn month_of(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).expect("every month has a first day")
+}
+
+fn month_end(m: NaiveDate) -> NaiveDate {
+    (month_of(m) + Months::new(1))
+        .pred_opt()
+        .expect("valid date")
+}
+
+/// A period cut at month boundaries: the whole months inside it (first and last month) and
+/// the partial months at its edges as day ranges, which are counted from the tasks themselves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    pub months: Option<(NaiveDate, NaiveDate)>,
+    pub edges: Vec<(NaiveDate, NaiveDate)>,
+}
+
+pub fn split(from: NaiveDate, to: NaiveDate) -> Split {
+    let first = if from.day() == 1 {
+        from
+    } else {
+        month_of(from) + Months::new(1)
+    };
+    let last = if to == month_end(to) {
+        month_of(to)
+    } else {
+        month_of(to) - Months::new(1)
+    };
+    if first > last {
+        // No whole month inside: the period is its own edge.
+        return Split {
+            months: None,
+            edges: if from <= to { vec![(from, to)] } else { vec![] },
+        };
+    }
+    let mut edges = Vec::new();
+    if from < first {
+        edges.push((from, first.pred_opt().expect("valid date")));
+    }
+    if to > month_end(last) {
+        edges.push((month_of(to), to));
+    }
+    Split {
+        months: Some((first, last)),
+        edges,
+    }
+}
+
+/// Adds one tally row to counts as of `this_month`: open tasks due before it are overdue, due
+/// after it (or never) are within their deadline, due in it are counted within here and moved
+/// by `late_this_month`.
+fn add(c: &mut Counts, t: &Tally, this_month: NaiveDate) {
+    match t.outcome {
+        Outcome::OnTime => c.done_on_time += t.n,
+        Outcome::Late => c.done_late += t.n,
+        Outcome::Open => match t.due {
+            Some(due) if due < this_month => c.open_overdue += t.n,
+            _ => c.open_within += t.n,
+        },
+    }
+}
+
+/// Moves the open tasks due earlier this month from "within" to "overdue".
+fn shift_late(c: &mut Counts, late: i64) {
+    c.open_within -= late;
+    c.open_overdue += late;
+}
+
+/// The buckets, overall and per lead unit, of the given tally rows; `late_this_month` holds per
+/// unit the open tasks among them that fell due this month before today.
+pub fn buckets(
+    rows: &[Tally],
+    this_month: NaiveDate,
+    late_this_month: &BTreeMap<i64, i64>,
+) -> (Counts, BTreeMap<i64, Counts>) {
+    let mut by_unit: BTreeMap<i64, Counts> = BTreeMap::new();
+    for t in rows {
+        add(by_unit.entry(t.unit).or_default(), t, this_month);
+    }
+    for (unit, late) in late_this_month {
+        shift_late(by_unit.entry(*unit).or_default(), *late);
+    }
+    by_unit.retain(|_, c| c.total() > 0);
+    let mut all = Counts::default();
+    for c in by_unit.values() {
+        all.merge(c);
+    }
+    (all, by_unit)
+}
+
+/// The first days of the last `months` months up to `today`'s, oldest first.
+pub fn last_months(today: NaiveDate, months: u32) -> Vec<NaiveDate> {
+    (0..months)
+        .rev()
+        .map(|i| month_of(today) - Months::new(i))
+        .collect()
+}
+
+/// For each of the given months, the tasks that fell due in it, in their buckets as of today.
+pub fn by_due_month(
+    rows: &[Tally],
+    months: &[NaiveDate],
+    this_month: NaiveDate,
+    late_this_month: i64,
+) -> Vec<(NaiveDate, Counts)> {
+    months
+        .iter()
+        .map(|m| {
+            let mut c = Counts::default();
+            for t in rows.iter().filter(|t| t.due == Some(*m)) {
+                add(&mut c, t, this_month);
+            }
+            if *m == this_month {
+                shift_late(&mut c, late_this_month);
+            }
+            (*m, c)
+        })
+        .collect()
+}
+
+/// How many tasks were open past their deadline at the close of each given month: due in it
+/// or before, assigned by then, not yet reported done. Cancelled tasks are left out, since the
+/// day they were cancelled is not kept with the task. (This month's "close" is now: see
+/// models::tally::overdue_now.)
+pub fn overdue_by_month(rows: &[Tally], months: &[NaiveDate]) -> Vec<(NaiveDate, i64)> {
+    months
+        .iter()
+        .map(|m| {
+            let n = rows
+                .iter()
+                .filter(|t| {
+                    t.due.is_some_and(|d| d <= *m)
+                        && t.assigned <= *m
+                        && t.done.is_none_or(|d| d > *m)
+                })
+                .map(|t| t.n)
+                .sum();
+            (*m, n)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%d/%m/%Y").unwrap()
+    }
+
+    fn row(unit: i64, due: Option<&str>, assigned: &str, done: Option<&str>, o: Outcome) -> Tally {
+        Tally {
+            unit,
+            due: due.map(d),
+            assigned: d(assigned),
+            done: done.map(d),
+            outcome: o,
+            n: 1,
+        }
+    }
+
+    #[test]
+    fn periods_split_at_month_boundaries() {
+        assert_eq!(
+            split(d("01/01/2026"), d("31/12/2026")),
+            Split {
+                months: Some((d("01/01/2026"), d("01/12/2026"))),
+                edges: vec![]
+            }
+        );
+        assert_eq!(
+            split(d("15/01/2026"), d("10/04/2026")),
+            Split {
+                months: Some((d("01/02/2026"), d("01/03/2026"))),
+                edges: vec![
+                    (d("15/01/2026"), d("31/01/2026")),
+                    (d("01/04/2026"), d("10/04/2026"))
+                ]
+            }
+        );
+        assert_eq!(
+            split(d("03/02/2026"), d("20/02/2026")),
+            Split {
+                months: None,
+                edges: vec![(d("03/02/2026"), d("20/02/2026"))]
+            }
+        );
+        // Two partial months side by side, no whole one.
+        assert_eq!(
+            split(d("15/01/2026"), d("10/02/2026")),
+            Split {
+                months: None,
+                edges: vec![(d("15/01/2026"), d("10/02/2026"))]
+            }
+        );
+        assert_eq!(
+            split(d("01/02/2028"), d("29/02/2028")).months,
+            Some((d("01/02/2028"), d("01/02/2028")))
+        );
+    }
+
+    #[test]
+    fn buckets_split_this_month_at_today() {
+        use Outcome::*;
+        let this = d("01/06/2026");
+        let rows = vec![
+            row(
+                1,
+                Some("01/05/2026"),
+                "01/03/2026",
+                Some("01/05/2026"),
+                OnTime,
+            ),
+            row(
+                1,
+                Some("01/05/2026"),
+                "01/03/2026",
+                Some("01/06/2026"),
+                Late,
+            ),
+            row(1, Some("01/05/2026"), "01/03/2026", None, Open), // before this month: overdue
+            row(1, Some("01/06/2026"), "01/03/2026", None, Open),
+            row(2, Some("01/06/2026"), "01/03/2026", None, Open),
+            row(2, Some("01/07/2026"), "01/03/2026", None, Open), // later: within
+            row(2, None, "01/03/2026", None, Open),               // no due date: within
+        ];
+        let late = BTreeMap::from([(2, 1)]);
+        let (all, by_unit) = buckets(&rows, this, &late);
+        assert_eq!(
+            by_unit[&1],
+            Counts {
+                done_on_time: 1,
+                done_late: 1,
+                open_within: 1,
+                open_overdue: 1
+            }
+        );
+        assert_eq!(
+            by_unit[&2],
+            Counts {
+                done_on_time: 0,
+                done_late: 0,
+                open_within: 2,
+                open_overdue: 1
+            }
+        );
+        assert_eq!(all.total(), 7);
+        assert_eq!(all.open_overdue, 2);
+    }
+
+    #[test]
+    fn months_oldest_first() {
+        use Outcome::*;
+        let rows = vec![
+            row(
+                1,
+                Some("01/05/2026"),
+                "01/03/2026",
+                Some("01/05/2026"),
+                OnTime,
+            ),
+            row(1, Some("01/06/2026"), "01/03/2026", None, Open),
+            row(1, Some("01/06/2026"), "01/03/2026", None, Open),
+            row(1, None, "01/03/2026", None, Open),
+        ];
+        let months = last_months(d("15/06/2026"), 3);
+        assert_eq!(
+            months,
+            vec![d("01/04/2026"), d("01/05/2026"), d("01/06/2026")]
+        );
+        let m = by_due_month(&rows, &months, d("01/06/2026"), 1);
+        assert_eq!(m[0].1.total(), 0);
+        assert_eq!(m[1].1.done_on_time, 1);
+        assert_eq!((m[2].1.open_within, m[2].1.open_overdue), (1, 1));
+        assert_eq!(
+            last_months(d("31/01/2026"), 2),
+            vec![d("01/12/2025"), d("01/01/2026")]
+        );
+    }
+
+    #[test]
+    fn overdue_at_each_month_close() {
+        use Outcome::*;
+        let rows = vec![
+            // Due in April, done in May: overdue at the close of April only.
+            row(
+                1,
+                Some("01/04/2026"),
+                "01/03/2026",
+                Some("01/05/2026"),
+                Late,
+            ),
+            // Due in May, still open: overdue at the close of May.
+            row(1, Some("01/05/2026"), "01/03/2026", None, Open),
+            // Reported done in June: overdue at the close of May, not of June.
+            row(
+                1,
+                Some("01/05/2026"),
+                "01/03/2026",
+                Some("01/06/2026"),
+                Open,
+            ),
+            // Assigned in June, due before: not counted before it existed.
+            row(1, Some("01/01/2026"), "01/06/2026", None, Open),
+            // Done on time: never overdue.
+            row(
+                1,
+                Some("01/04/2026"),
+                "01/03/2026",
+                Some("01/04/2026"),
+                OnTime,
+            ),
+        ];
+        let months = last_months(d("15/06/2026"), 3);
+        assert_eq!(
+            overdue_by_month(&rows, &months),
+            vec![
+                (d("01/04/2026"), 1),
+                (d("01/05/2026"), 2),
+                (d("01/06/2026"), 2),
+            ]
+        );
+    }
+}
