@@ -278,8 +278,8 @@ fn plain_inbox(actor: &Actor, f: &Filter) -> Option<i64> {
 }
 
 /// The facts that decide each filtered task's bucket: (lead unit, status, due, completed),
-/// under the same filter the task list uses, so that a count made from them is the count of
-/// the list it links to.
+/// under the same filter the task list uses: the task-by-task count that the stored tallies
+/// (models::tally) are checked against, and that the list a dashboard number links to shows.
 pub fn timeliness_facts(
     conn: &mut DbConn,
     actor: &Actor,

@@ -66,7 +66,8 @@ impl Counts {
 /// What decides a task's bucket: (lead unit, status, due date, completion date).
 pub type Facts = (i64, String, Option<NaiveDate>, Option<NaiveDate>);
 
-/// Tallies tasks: the whole and per lead unit. Cancelled tasks count nowhere.
+/// Tallies tasks one by one: the whole and per lead unit. Cancelled tasks count nowhere. The
+/// dashboard reads stored tallies instead (reports::tallies); this is their reference.
 pub fn tally(facts: &[Facts], today: NaiveDate) -> (Counts, BTreeMap<i64, Counts>) {
     let mut all = Counts::default();
     let mut by_unit: BTreeMap<i64, Counts> = BTreeMap::new();
