@@ -33,16 +33,21 @@ type Sql =
     diesel::query_builder::BoxedSqlQuery<'static, MultiBackend, diesel::query_builder::SqlQuery>;
 
 /// A direct count over tasks: `select` with `where_` (both holding `?` placeholders that the
-/// caller binds after these), narrowed to one lead unit when given, then grouped. The unit
-/// test is left out entirely for all units, so the planner picks the (status, due) index.
+/// caller binds after these), narrowed to one lead unit when given, then grouped.
 fn count_sql(conn: &DbConn, select: &str, where_: &str, unit: Option<i64>, group: &str) -> Sql {
-    let unit_test = if unit.is_some() {
+    let unit_test = unit_sql(unit);
+    let sql = format!("SELECT {select} FROM tasks WHERE {where_}{unit_test} {group}");
+    diesel::sql_query(crate::db::placeholders(conn, &sql)).into_boxed()
+}
+
+/// The condition narrowing a count to one lead unit, bound by `bind_unit`; nothing for all
+/// units, so the planner picks the (status, due) index.
+fn unit_sql(unit: Option<i64>) -> &'static str {
+    if unit.is_some() {
         " AND lead_unit_id = ?"
     } else {
         ""
-    };
-    let sql = format!("SELECT {select} FROM tasks WHERE {where_}{unit_test} {group}");
-    diesel::sql_query(crate::db::placeholders(conn, &sql)).into_boxed()
+    }
 }
 
 fn bind_unit(q: Sql, unit: Option<i64>) -> Sql {
@@ -107,11 +112,7 @@ fn grouped(
             }
         })
         .collect();
-    let unit_test = if unit.is_some() {
-        " AND lead_unit_id = ?"
-    } else {
-        ""
-    };
+    let unit_test = unit_sql(unit);
     let sql = format!(
         "SELECT {}, CAST(SUM(n) AS BIGINT) AS n FROM task_tallies WHERE {where_}{unit_test} \
          GROUP BY {} HAVING SUM(n) > 0",
@@ -146,11 +147,7 @@ fn by_due(
     dates: &[NaiveDate],
     unit: Option<i64>,
 ) -> AppResult<Vec<Tally>> {
-    let unit_test = if unit.is_some() {
-        " AND lead_unit_id = ?"
-    } else {
-        ""
-    };
+    let unit_test = unit_sql(unit);
     let sql = format!(
         "SELECT due_month, lead_unit_id, outcome, n FROM task_due_tallies \
          WHERE n > 0 AND {where_}{unit_test}"
@@ -386,11 +383,7 @@ pub fn period_buckets(
 /// How many tasks are past their deadline right now and were never reported done: those due
 /// before this month from the tallies, those due earlier this month counted directly.
 pub fn overdue_now(conn: &mut DbConn, unit: Option<i64>, today: NaiveDate) -> AppResult<i64> {
-    let unit_test = if unit.is_some() {
-        " AND lead_unit_id = ?"
-    } else {
-        ""
-    };
+    let unit_test = unit_sql(unit);
     let sql = format!(
         "SELECT CAST(0 AS BIGINT) AS lead_unit_id, CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n \
          FROM task_tallies WHERE done_month = ? AND due_month < ?{unit_test}"
