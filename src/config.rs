@@ -99,3 +99,79 @@ impl Settings {
         self.data_dir.join("attachments")
     }
 }
+
+/// How mail goes out and when reminders are due; shared by `serve` and `remind`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct MailArgs {
+    /// SMTP server in lettre's URL form: `smtp://user:pass@host:587?tls=required`,
+    /// `smtps://host`, `smtp://127.0.0.1:2525`. Without it, messages are written as .eml files
+    /// under `<data-dir>/mail`.
+    #[arg(long, env = "CHIDAO_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender: `Chỉ đạo <no-reply@bo.gov.vn>` or a bare address.
+    #[arg(
+        long,
+        env = "CHIDAO_MAIL_FROM",
+        default_value = "Chỉ đạo <no-reply@chidao.local>"
+    )]
+    pub mail_from: String,
+    /// Seconds to wait for the SMTP server at each step before giving up (and retrying later).
+    #[arg(long, env = "CHIDAO_SMTP_TIMEOUT_SECONDS", default_value_t = 20)]
+    pub smtp_timeout_seconds: u64,
+    /// The address people open the service at, for links in mail. Default: http://<bind>.
+    #[arg(long, env = "CHIDAO_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Days before the due date on which reminders go out (0 = the due day).
+    #[arg(long, env = "CHIDAO_REMIND_BEFORE", default_value = "7,3,1,0")]
+    pub remind_before: String,
+    /// While a task is overdue, remind every this many days (0 = never).
+    #[arg(long, env = "CHIDAO_REMIND_OVERDUE_EVERY", default_value_t = 7)]
+    pub remind_overdue_every: u32,
+    /// Count reminder offsets in working days, and send reminders only on working days.
+    #[arg(long, env = "CHIDAO_REMIND_WORKING_DAYS")]
+    pub remind_working_days: bool,
+    /// The hour (Vietnam time, 0-23) from which the day's reminders and digests are queued.
+    #[arg(long, env = "CHIDAO_REMIND_HOUR", default_value_t = 7)]
+    pub remind_hour: u32,
+}
+
+/// Mail settings, checked.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    pub smtp_url: Option<String>,
+    pub from: String,
+    pub timeout: std::time::Duration,
+    /// Without a trailing slash.
+    pub public_url: String,
+    pub schedule: crate::domain::reminders::Schedule,
+    pub remind_hour: u32,
+}
+
+impl MailArgs {
+    pub fn settings(&self, bind: &str) -> anyhow::Result<MailSettings> {
+        let before = crate::domain::reminders::Schedule::parse_before(&self.remind_before)
+            .map_err(|e| anyhow::anyhow!("--remind-before: {e}"))?;
+        if self.remind_hour > 23 {
+            anyhow::bail!("--remind-hour must be 0-23");
+        }
+        self.mail_from
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|e| anyhow::anyhow!("--mail-from {:?}: {e}", self.mail_from))?;
+        let public_url = self
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bind}"));
+        Ok(MailSettings {
+            smtp_url: self.smtp_url.clone().filter(|s| !s.is_empty()),
+            from: self.mail_from.clone(),
+            timeout: std::time::Duration::from_secs(self.smtp_timeout_seconds.max(1)),
+            public_url: public_url.trim_end_matches('/').to_string(),
+            schedule: crate::domain::reminders::Schedule {
+                before,
+                overdue_every: self.remind_overdue_every,
+                working_days: self.remind_working_days,
+            },
+            remind_hour: self.remind_hour,
+        })
+    }
+}

@@ -6,6 +6,8 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod extract;
+pub mod jobs;
+pub mod mail;
 pub mod models;
 pub mod reports;
 pub mod web;

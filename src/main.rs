@@ -5,8 +5,9 @@ use std::io::Read;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 
-use chidao::config::{DbArgs, ServeArgs, Settings};
+use chidao::config::{DbArgs, MailArgs, ServeArgs, Settings};
 use chidao::db;
+use chidao::jobs::scheduler::{self, Mailing};
 use chidao::models::{session, unit, user};
 
 #[derive(Parser)]
@@ -28,6 +29,21 @@ enum Command {
         db: DbArgs,
         #[command(flatten)]
         serve: ServeArgs,
+        #[command(flatten)]
+        mail: MailArgs,
+    },
+    /// Queue the day's reminders and deliver the outbox: once (for cron and tests) or as a loop.
+    Remind {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        mail: MailArgs,
+        /// One pass, then exit (default: keep running like the loop inside `serve`).
+        #[arg(long)]
+        once: bool,
+        /// The day to act as (YYYY-MM-DD, Vietnam time; default today).
+        #[arg(long)]
+        now: Option<String>,
     },
     /// Run pending database migrations and exit.
     Migrate {
@@ -147,7 +163,13 @@ fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve { db, serve } => run_server(db, serve),
+        Command::Serve { db, serve, mail } => run_server(db, serve, mail),
+        Command::Remind {
+            db,
+            mail,
+            once,
+            now,
+        } => remind(db, mail, once, now),
         Command::Migrate { db } => {
             connect(&db)?;
             println!("migrations up to date");
@@ -354,7 +376,30 @@ fn print_accounts(accounts: &[(String, String, &'static str)], url: Option<&str>
     println!();
 }
 
-fn run_server(db: DbArgs, serve: ServeArgs) -> anyhow::Result<()> {
+fn remind(db: DbArgs, mail: MailArgs, once: bool, now: Option<String>) -> anyhow::Result<()> {
+    let day = match now {
+        Some(s) => chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+            .with_context(|| format!("--now {s:?}: expected YYYY-MM-DD"))?,
+        None => chidao::domain::dates::today_in_vietnam(chrono::Utc::now()),
+    };
+    let mailing = Mailing::new(mail.settings("127.0.0.1:8080")?, &db.data_dir)?;
+    tracing::info!(mail = %mailing.mailer.describe(), "mail");
+    if !once {
+        let pool = db::pool(&db.url(), 2)?;
+        drop(connect(&db)?);
+        let _ = scheduler::spawn(pool, std::sync::Arc::new(mailing)).join();
+        return Ok(());
+    }
+    let mut conn = connect(&db)?;
+    let (q, t) = mailing.once(&mut conn, day)?;
+    println!(
+        "{day}: queued {} reminders and {} digests; sent {}, to retry {}, failed {}, skipped {}",
+        q.reminders, q.digests, t.sent, t.retried, t.failed, t.skipped
+    );
+    Ok(())
+}
+
+fn run_server(db: DbArgs, serve: ServeArgs, mail: MailArgs) -> anyhow::Result<()> {
     let url = db.url();
     let mut conn = connect(&db)?;
     let accounts = if serve.demo {
@@ -365,6 +410,9 @@ fn run_server(db: DbArgs, serve: ServeArgs) -> anyhow::Result<()> {
     drop(conn);
     let pool = db::pool(&url, serve.pool_size)?;
     let settings = Settings::from_args(&db, &serve);
+    let mailing = Mailing::new(mail.settings(&serve.bind)?, &db.data_dir)?;
+    tracing::info!(mail = %mailing.mailer.describe(), public_url = %mailing.ctx.public_url, "mail");
+    scheduler::spawn(pool.clone(), std::sync::Arc::new(mailing));
     std::fs::create_dir_all(settings.attachments_dir()).ok();
     let listener = std::net::TcpListener::bind(&serve.bind)
         .with_context(|| format!("binding {}", serve.bind))?;

@@ -5,7 +5,7 @@ use std::process::{Command, Stdio};
 
 use crate::support::{backends, Backend, TestApp};
 
-fn chidao(app: &TestApp, args: &[&str], stdin: &str) -> (bool, String, String) {
+pub fn chidao(app: &TestApp, args: &[&str], stdin: &str) -> (bool, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_chidao"))
         .args(args)
         .env("DATABASE_URL", &app.url)

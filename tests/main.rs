@@ -13,6 +13,7 @@ mod directives;
 mod extensions;
 mod extract;
 mod fixtures;
+mod mail;
 mod review;
 mod routes;
 mod tasks;

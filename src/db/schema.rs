@@ -12,6 +12,7 @@ diesel::table! {
         search_key -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        mail_digest -> Bool,
     }
 }
 
@@ -51,6 +52,8 @@ diesel::table! {
         lang -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        mail_mode -> Text,
+        mail_off -> Text,
     }
 }
 
@@ -248,6 +251,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        dedupe_key -> Text,
+        kind -> Text,
+        task_id -> Nullable<BigInt>,
+        directive_id -> Nullable<BigInt>,
+        user_id -> Nullable<BigInt>,
+        recipient -> Text,
+        lang -> Text,
+        payload -> Text,
+        message_id -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        last_error -> Text,
+        subject -> Text,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    mail_passes (day) {
+        day -> Date,
+        queued -> Integer,
+        finished_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    password_resets (token_hash) {
+        token_hash -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(extension_requests -> tasks (task_id));
 diesel::joinable!(extension_requests -> units (unit_id));
 diesel::joinable!(unit_aliases -> units (unit_id));
@@ -256,6 +300,7 @@ diesel::joinable!(unit_group_members -> unit_groups (group_id));
 diesel::joinable!(users -> units (unit_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(directives -> conferences (conference_id));
 diesel::joinable!(directive_items -> directives (directive_id));
 diesel::joinable!(tasks -> directive_items (item_id));
@@ -294,4 +339,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     holiday_days,
     extension_requests,
     directive_drafts,
+    outbox,
+    mail_passes,
+    password_resets,
 );

@@ -5,6 +5,8 @@ pub mod dates;
 pub mod filetype;
 pub mod holidays;
 pub mod lunar;
+pub mod mail;
 pub mod permissions;
+pub mod reminders;
 pub mod status;
 pub mod text;

@@ -336,6 +336,7 @@ pub fn publish(conn: &mut DbConn, d: &NewDirective, by: i64) -> AppResult<(i64, 
                 )?;
             }
         }
+        crate::mail::notices::assigned(conn, directive_id)?;
         Ok((directive_id, true))
     })
 }

@@ -9,8 +9,10 @@ use serde::Serialize;
 
 use crate::db::schema::{directive_items, extension_requests, tasks, units, users};
 use crate::db::DbConn;
+use crate::domain::mail::Kind as MailKind;
 use crate::domain::permissions::Actor;
 use crate::error::{AppError, AppResult};
+use crate::mail::notices;
 use crate::models::attachment::{Storage, Upload};
 use crate::models::task::{self, Edit, NewReport, Outcome};
 use crate::models::{journal, now};
@@ -189,6 +191,7 @@ pub fn request(
             Some(&due.to_string()),
             reason.trim(),
         )?;
+        notices::extension(conn, MailKind::ExtensionRequested, id, task_id)?;
         Ok(Ok(id))
     })
 }
@@ -259,6 +262,7 @@ pub fn decide(
             approve.then(|| new_due.to_string()).as_deref(),
             note.trim(),
         )?;
+        notices::extension(conn, MailKind::ExtensionDecided, id, r.task_id)?;
         Ok(Decided::Done)
     })
 }

@@ -682,6 +682,15 @@ pub fn apply_move(
             Some(to.as_str()),
             report.text.trim(),
         )?;
+        crate::mail::notices::moved(
+            conn,
+            task_id,
+            task.lead_unit_id,
+            from,
+            to,
+            version + 1,
+            report.text,
+        )?;
         Ok(Outcome::Done)
     })
 }

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -198,6 +200,39 @@ impl TestApp {
         std::fs::read_dir(self.settings.attachments_dir())
             .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
             .unwrap_or_default()
+    }
+
+    /// Mail settings that send to `smtp_url`, with links to https://chidao.test and a short
+    /// timeout so a silent server fails the test quickly instead of hanging it.
+    pub fn mailing(&self, smtp_url: &str) -> chidao::jobs::scheduler::Mailing {
+        self.mailing_with(smtp_url, |_| {})
+    }
+
+    pub fn mailing_with(
+        &self,
+        smtp_url: &str,
+        tweak: impl FnOnce(&mut chidao::config::MailSettings),
+    ) -> chidao::jobs::scheduler::Mailing {
+        let mut settings = chidao::config::MailSettings {
+            smtp_url: Some(smtp_url.to_string()),
+            from: "Chỉ đạo <no-reply@chidao.test>".into(),
+            timeout: std::time::Duration::from_secs(2),
+            public_url: "https://chidao.test".into(),
+            schedule: Default::default(),
+            remind_hour: 7,
+        };
+        tweak(&mut settings);
+        chidao::jobs::scheduler::Mailing::new(settings, &self.data_dir).unwrap()
+    }
+
+    /// Outbox rows as (kind, recipient, status).
+    pub fn outbox(&self) -> Vec<(String, String, String)> {
+        use chidao::db::schema::outbox;
+        outbox::table
+            .order(outbox::id)
+            .select((outbox::kind, outbox::recipient, outbox::status))
+            .load(&mut self.conn())
+            .unwrap()
     }
 
     pub fn count(&self, sql_table: &str) -> i64 {

@@ -1,0 +1,203 @@
+//! What mail the service sends and who may turn which kind off: pure rules, no I/O.
+
+use crate::domain::permissions::Role;
+
+/// The kinds of message; stored in `outbox.kind` and in people's opt-out lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// New tasks of a published directive, to the lead and coordinating units.
+    Assigned,
+    /// Before the due date and every week while overdue.
+    Reminder,
+    /// One daily summary instead of single reminders.
+    Digest,
+    /// A unit reported completion: to the secretariat.
+    Reported,
+    /// The secretariat confirmed a completion: to the unit.
+    Confirmed,
+    /// The secretariat returned a completion for more work: to the unit.
+    Returned,
+    /// A unit asked for a later due date: to the secretariat.
+    ExtensionRequested,
+    /// The request was approved or rejected: to the unit.
+    ExtensionDecided,
+    /// A link to set a new password, to the person who asked.
+    PasswordReset,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 9] = [
+        Kind::Assigned,
+        Kind::Reminder,
+        Kind::Digest,
+        Kind::Reported,
+        Kind::Confirmed,
+        Kind::Returned,
+        Kind::ExtensionRequested,
+        Kind::ExtensionDecided,
+        Kind::PasswordReset,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Assigned => "assigned",
+            Kind::Reminder => "reminder",
+            Kind::Digest => "digest",
+            Kind::Reported => "reported",
+            Kind::Confirmed => "confirmed",
+            Kind::Returned => "returned",
+            Kind::ExtensionRequested => "extension_requested",
+            Kind::ExtensionDecided => "extension_decided",
+            Kind::PasswordReset => "password_reset",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Whether a person of this role receives this kind at all.
+    pub fn reaches(self, role: Role) -> bool {
+        match self {
+            Kind::Assigned
+            | Kind::Reminder
+            | Kind::Digest
+            | Kind::Confirmed
+            | Kind::Returned
+            | Kind::ExtensionDecided => role.is_unit_role(),
+            Kind::Reported | Kind::ExtensionRequested => role == Role::Secretariat,
+            Kind::PasswordReset => true,
+        }
+    }
+
+    /// Why a person of this role cannot turn this kind off (an i18n key), or None when they may.
+    pub fn mandatory_because(self, role: Role) -> Option<&'static str> {
+        match self {
+            // Assignments and returns are instructions; the unit must have them in writing.
+            Kind::Assigned | Kind::Returned | Kind::ExtensionDecided => {
+                Some("mail.why.instruction")
+            }
+            // The head answers for the unit's deadlines; staff may rely on the head and digest.
+            Kind::Reminder | Kind::Digest if role == Role::UnitHead => Some("mail.why.head"),
+            Kind::PasswordReset => Some("mail.why.security"),
+            _ => None,
+        }
+    }
+
+    /// The kinds a person of this role may turn off, in the order the settings page shows them.
+    pub fn optional_for(role: Role) -> Vec<Kind> {
+        Kind::ALL
+            .into_iter()
+            .filter(|k| k.reaches(role) && k.mandatory_because(role).is_none())
+            .filter(|k| *k != Kind::Digest)
+            .collect()
+    }
+}
+
+/// A person's stored choices: `mail_mode` and the comma-separated `mail_off` list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prefs {
+    /// Reminders come as one daily digest instead of one mail each.
+    pub digest: bool,
+    pub off: Vec<Kind>,
+}
+
+impl Prefs {
+    pub fn parse(mode: &str, off: &str) -> Prefs {
+        Prefs {
+            digest: mode == "digest",
+            off: off
+                .split(',')
+                .filter_map(|s| Kind::parse(s.trim()))
+                .collect(),
+        }
+    }
+
+    pub fn mode_str(&self) -> &'static str {
+        if self.digest {
+            "digest"
+        } else {
+            "each"
+        }
+    }
+
+    /// The `mail_off` column: only kinds this role may turn off are ever stored.
+    pub fn off_str(&self, role: Role) -> String {
+        let allowed = Kind::optional_for(role);
+        let kept: Vec<&str> = allowed
+            .iter()
+            .filter(|k| self.off.contains(k))
+            .map(|k| k.as_str())
+            .collect();
+        kept.join(",")
+    }
+
+    /// Whether a person with these choices gets a message of this kind.
+    pub fn wants(&self, kind: Kind, role: Role) -> bool {
+        if !kind.reaches(role) {
+            return false;
+        }
+        let wanted = match kind {
+            Kind::Reminder => !self.digest,
+            Kind::Digest => self.digest,
+            _ => true,
+        };
+        wanted && (kind.mandatory_because(role).is_some() || !self.off.contains(&kind))
+    }
+}
+
+/// The addresses in a unit's contact field: separated by commas, semicolons or spaces.
+pub fn split_addresses(s: &str) -> Vec<String> {
+    s.split([',', ';', ' ', '\n', '\t'])
+        .map(str::trim)
+        .filter(|a| a.contains('@'))
+        .map(str::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mandatory_kinds_cannot_be_turned_off() {
+        let p = Prefs::parse("each", "assigned,returned,reminder,confirmed,bogus");
+        assert!(p.wants(Kind::Assigned, Role::UnitStaff));
+        assert!(p.wants(Kind::Returned, Role::UnitHead));
+        assert!(!p.wants(Kind::Confirmed, Role::UnitStaff));
+        // staff may silence reminders, a head may not
+        assert!(!p.wants(Kind::Reminder, Role::UnitStaff));
+        assert!(p.wants(Kind::Reminder, Role::UnitHead));
+        assert_eq!(p.off_str(Role::UnitStaff), "reminder,confirmed");
+        assert_eq!(p.off_str(Role::UnitHead), "confirmed");
+    }
+
+    #[test]
+    fn digest_replaces_single_reminders() {
+        let p = Prefs::parse("digest", "");
+        assert!(!p.wants(Kind::Reminder, Role::UnitHead));
+        assert!(p.wants(Kind::Digest, Role::UnitHead));
+        assert!(!Prefs::parse("each", "").wants(Kind::Digest, Role::UnitStaff));
+    }
+
+    #[test]
+    fn kinds_reach_only_their_audience() {
+        let p = Prefs::parse("each", "");
+        assert!(!p.wants(Kind::Reminder, Role::Leader));
+        assert!(p.wants(Kind::Reported, Role::Secretariat));
+        assert!(!p.wants(Kind::Reported, Role::UnitHead));
+        assert!(p.wants(Kind::PasswordReset, Role::Admin));
+        assert_eq!(
+            Kind::optional_for(Role::Secretariat),
+            vec![Kind::Reported, Kind::ExtensionRequested]
+        );
+    }
+
+    #[test]
+    fn unit_contact_field_splits_into_addresses() {
+        assert_eq!(
+            split_addresses("VP@a.vn; b@b.vn,  c@c.vn\nnot-an-address"),
+            vec!["vp@a.vn", "b@b.vn", "c@c.vn"]
+        );
+    }
+}

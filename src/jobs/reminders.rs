@@ -1,0 +1,189 @@
+//! The day's reminders and digests, queued in the outbox. A pass for a day is idempotent (the
+//! outbox keys carry the day), so every instance may run it; the finished pass is recorded so
+//! the scheduler does not repeat the work.
+
+use chrono::{Duration, NaiveDate};
+use diesel::prelude::*;
+use serde_json::json;
+
+use crate::db::schema::{mail_passes, tasks, units, users};
+use crate::db::DbConn;
+use crate::domain::calendar::Calendar;
+use crate::domain::mail::Kind;
+use crate::domain::permissions::Role;
+use crate::domain::reminders::{due_targets, overdue_targets, Schedule};
+use crate::domain::status::Status;
+use crate::error::AppResult;
+use crate::mail::outbox::{enqueue, NewMail};
+use crate::mail::recipients;
+use crate::models::now;
+
+/// Reminders go to tasks still being worked on; a reported task waits on the secretariat.
+const WORKING: [&str; 2] = ["assigned", "in_progress"];
+
+/// What a pass queued.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Queued {
+    pub reminders: usize,
+    pub digests: usize,
+}
+
+/// Queues the reminders and digests of `day` and records the pass.
+pub fn queue_day(
+    conn: &mut DbConn,
+    cal: &Calendar,
+    schedule: &Schedule,
+    day: NaiveDate,
+) -> AppResult<Queued> {
+    conn.transaction(|conn| {
+        let reminders = queue_reminders(conn, cal, schedule, day)?;
+        let digests = queue_digests(conn, cal, schedule, day)?;
+        record_pass(conn, day, reminders + digests)?;
+        Ok(Queued { reminders, digests })
+    })
+}
+
+fn queue_reminders(
+    conn: &mut DbConn,
+    cal: &Calendar,
+    schedule: &Schedule,
+    day: NaiveDate,
+) -> AppResult<usize> {
+    let earliest: Option<NaiveDate> = tasks::table
+        .filter(tasks::status.eq_any(WORKING))
+        .select(diesel::dsl::min(tasks::due_on))
+        .first(conn)?;
+    let mut targets = due_targets(cal, schedule, day);
+    if let Some(earliest) = earliest {
+        targets.extend(overdue_targets(cal, schedule, day, earliest));
+    }
+    // One index range per due date on (status, due_on, lead_unit_id): the cost follows the
+    // number of tasks reminded, not the number of tasks.
+    let mut due: Vec<(i64, i64)> = Vec::new();
+    for chunk in targets.chunks(400) {
+        due.extend(
+            tasks::table
+                .filter(tasks::status.eq_any(WORKING))
+                .filter(tasks::due_on.eq_any(chunk))
+                .select((tasks::id, tasks::lead_unit_id))
+                .load::<(i64, i64)>(conn)?,
+        );
+    }
+    let mut unit_ids: Vec<i64> = due.iter().map(|(_, u)| *u).collect();
+    unit_ids.sort_unstable();
+    unit_ids.dedup();
+    let people = recipients::of_units(conn, &unit_ids, Kind::Reminder)?;
+    let (now, day_s) = (now(), day.to_string());
+    let payload = json!({"day": day_s}).to_string();
+    let mut mails = Vec::new();
+    let mut added = 0;
+    for (task, unit) in due {
+        for r in people.get(&unit).into_iter().flatten() {
+            let mut m =
+                NewMail::new(Kind::Reminder, &format!("t{task}"), r, &day_s, now).task(task);
+            m.payload.clone_from(&payload);
+            mails.push(m);
+        }
+        if mails.len() >= 5000 {
+            added += enqueue(conn, &mails)?;
+            mails.clear();
+        }
+    }
+    added += enqueue(conn, &mails)?;
+    Ok(added)
+}
+
+/// One digest per person (or unit address) that chose it, for each unit with something to say.
+fn queue_digests(
+    conn: &mut DbConn,
+    cal: &Calendar,
+    schedule: &Schedule,
+    day: NaiveDate,
+) -> AppResult<usize> {
+    // Digests follow the reminders' calendar: none on a day off in working-day mode.
+    if schedule.working_days && !cal.is_working(day) {
+        return Ok(0);
+    }
+    let mut unit_ids: Vec<i64> = users::table
+        .filter(users::mail_mode.eq("digest"))
+        .filter(users::active.eq(true))
+        .filter(users::role.eq_any([Role::UnitHead.as_str(), Role::UnitStaff.as_str()]))
+        .filter(users::unit_id.is_not_null())
+        .select(users::unit_id.assume_not_null())
+        .distinct()
+        .load(conn)?;
+    unit_ids.extend(
+        units::table
+            .filter(units::mail_digest.eq(true))
+            .select(units::id)
+            .load::<i64>(conn)?,
+    );
+    unit_ids.sort_unstable();
+    unit_ids.dedup();
+    let week = day + Duration::days(7);
+    let since = crate::domain::dates::vn_day_start(day - Duration::days(1));
+    let mut busy = Vec::new();
+    for unit in unit_ids {
+        // Something due within the week or overdue, or a task touched since yesterday (a
+        // return): otherwise the digest would be empty and is not queued.
+        let open = || {
+            tasks::table
+                .filter(tasks::lead_unit_id.eq(unit))
+                .filter(tasks::status.eq_any(WORKING))
+                .into_boxed()
+        };
+        let due_soon = open()
+            .filter(tasks::due_on.le(week))
+            .select(tasks::id)
+            .first::<i64>(conn)
+            .optional()?;
+        let touched = open()
+            .filter(tasks::status.eq(Status::InProgress.as_str()))
+            .filter(tasks::updated_at.ge(since))
+            .select(tasks::id)
+            .first::<i64>(conn)
+            .optional()?;
+        if due_soon.is_some() || touched.is_some() {
+            busy.push(unit);
+        }
+    }
+    let people = recipients::of_units(conn, &busy, Kind::Digest)?;
+    let (now, day_s) = (now(), day.to_string());
+    let mut mails = Vec::new();
+    for unit in busy {
+        for r in people.get(&unit).into_iter().flatten() {
+            mails.push(
+                NewMail::new(Kind::Digest, &format!("u{unit}"), r, &day_s, now)
+                    .payload(json!({"day": day_s, "unit": unit})),
+            );
+        }
+    }
+    enqueue(conn, &mails)
+}
+
+fn record_pass(conn: &mut DbConn, day: NaiveDate, queued: usize) -> AppResult<()> {
+    let row = (
+        mail_passes::day.eq(day),
+        mail_passes::queued.eq(queued as i32),
+        mail_passes::finished_at.eq(now()),
+    );
+    match conn {
+        DbConn::Sqlite(c) => diesel::insert_or_ignore_into(mail_passes::table)
+            .values(row)
+            .execute(c)?,
+        DbConn::Pg(c) => diesel::insert_into(mail_passes::table)
+            .values(row)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+    };
+    Ok(())
+}
+
+/// Whether the day's pass has run (on any instance).
+pub fn pass_done(conn: &mut DbConn, day: NaiveDate) -> AppResult<bool> {
+    Ok(mail_passes::table
+        .find(day)
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}

@@ -1,0 +1,103 @@
+//! The loop inside every `chidao serve` (and `chidao remind` without --once): from the reminder
+//! hour on, queue the day's reminders once, and keep delivering the outbox.
+
+use std::sync::Arc;
+
+use chrono::{Timelike, Utc};
+
+use crate::config::MailSettings;
+use crate::db::{DbConn, Pool};
+use crate::domain::dates::today_in_vietnam;
+use crate::error::{AppError, AppResult};
+use crate::jobs::reminders::{self, Queued};
+use crate::mail::deliver::{self, Tally};
+use crate::mail::{Context, Mailer};
+
+/// What the loop needs: where mail goes, how it looks, when reminders are due.
+pub struct Mailing {
+    pub mailer: Mailer,
+    pub ctx: Context,
+    pub settings: MailSettings,
+}
+
+impl Mailing {
+    pub fn new(settings: MailSettings, data_dir: &std::path::Path) -> anyhow::Result<Mailing> {
+        let mailer = match &settings.smtp_url {
+            Some(url) => Mailer::smtp(url, settings.timeout)?,
+            None => Mailer::files(data_dir.join("mail"))?,
+        };
+        let ctx = Context::new(&settings.from, &settings.public_url)?;
+        Ok(Mailing {
+            mailer,
+            ctx,
+            settings,
+        })
+    }
+
+    /// One full pass for `day`: queue its reminders and digests (again, if already done: the
+    /// outbox keys make that harmless), then deliver what is due.
+    pub fn once(&self, conn: &mut DbConn, day: chrono::NaiveDate) -> AppResult<(Queued, Tally)> {
+        let cal = crate::models::calendar::load(conn)?;
+        let queued = reminders::queue_day(conn, &cal, &self.settings.schedule, day)?;
+        let sent = self.deliver(conn, day)?;
+        Ok((queued, sent))
+    }
+
+    pub fn deliver(&self, conn: &mut DbConn, today: chrono::NaiveDate) -> AppResult<Tally> {
+        self.deliver_at(conn, None, today)
+    }
+
+    /// Delivers as if the clock said `at` (None: the clock).
+    pub fn deliver_at(
+        &self,
+        conn: &mut DbConn,
+        at: Option<chrono::NaiveDateTime>,
+        today: chrono::NaiveDate,
+    ) -> AppResult<Tally> {
+        deliver::drain(conn, &self.mailer, &self.ctx, self.lease(), at, today)
+    }
+
+    pub fn lease(&self) -> chrono::Duration {
+        deliver::lease_for(self.settings.timeout)
+    }
+
+    /// One turn of the loop at the current time.
+    fn tick(&self, pool: &Pool) -> AppResult<()> {
+        let mut conn = pool.get().map_err(AppError::from_pool)?;
+        let now = Utc::now();
+        let today = today_in_vietnam(now);
+        let vn_hour = (now + chrono::Duration::hours(7)).hour();
+        if vn_hour >= self.settings.remind_hour && !reminders::pass_done(&mut conn, today)? {
+            let cal = crate::models::calendar::load(&mut conn)?;
+            let q = reminders::queue_day(&mut conn, &cal, &self.settings.schedule, today)?;
+            tracing::info!(%today, reminders = q.reminders, digests = q.digests, "reminders queued");
+        }
+        let t = self.deliver(&mut conn, today)?;
+        if t != Tally::default() {
+            tracing::info!(
+                sent = t.sent,
+                retried = t.retried,
+                failed = t.failed,
+                skipped = t.skipped,
+                "outbox delivered"
+            );
+        }
+        Ok(())
+    }
+}
+
+/// How often the loop looks at the outbox.
+const INTERVAL: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Runs the loop on its own thread for as long as the process lives.
+pub fn spawn(pool: Pool, mailing: Arc<Mailing>) -> std::thread::JoinHandle<()> {
+    std::thread::Builder::new()
+        .name("chidao-mail".into())
+        .spawn(move || loop {
+            if let Err(e) = mailing.tick(&pool) {
+                tracing::warn!(error = %e, "mail loop");
+            }
+            std::thread::sleep(INTERVAL);
+        })
+        .expect("starting the mail thread")
+}

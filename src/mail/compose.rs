@@ -1,0 +1,512 @@
+//! A queued row turned into the message people read: subject, plain text and HTML from the
+//! askama templates under templates/email/, in the recipient's language, with links to the
+//! service. Rendered when sent, from the data as it is then, so a reminder for a task finished
+//! in the meantime is skipped instead of sent.
+
+use askama::Template;
+use chrono::{Duration, NaiveDate};
+use diesel::prelude::*;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::Message;
+use serde_json::Value;
+
+use crate::db::schema::{journal, tasks};
+use crate::db::DbConn;
+use crate::domain::dates::vn_day_start;
+use crate::domain::mail::Kind;
+use crate::domain::permissions::Role;
+use crate::domain::status::Status;
+use crate::error::AppResult;
+use crate::mail::outbox::Mail;
+use crate::models::task::{self, ListRow};
+use crate::models::{directive, extension, user};
+use crate::web::i18n::{t, Lang};
+
+/// Everything a message needs besides its row.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub from: Mailbox,
+    /// Without a trailing slash.
+    pub public_url: String,
+}
+
+impl Context {
+    pub fn new(from: &str, public_url: &str) -> anyhow::Result<Context> {
+        Ok(Context {
+            from: from
+                .parse()
+                .map_err(|e| anyhow::anyhow!("sender {from:?}: {e}"))?,
+            public_url: public_url.trim_end_matches('/').to_string(),
+        })
+    }
+
+    /// The right-hand side of Message-IDs: the sender's domain.
+    fn domain(&self) -> &str {
+        self.from.email.domain()
+    }
+}
+
+/// One task as a message lists it.
+pub struct Item {
+    pub heading: String,
+    pub text: String,
+    pub unit: String,
+    pub due: String,
+    pub state: String,
+    pub url: String,
+}
+
+/// A titled list of tasks, with how many more there are beyond those shown.
+pub struct Section {
+    pub heading: String,
+    pub items: Vec<Item>,
+    pub more: i64,
+    pub more_url: String,
+}
+
+/// The content of a message, before it is laid out in HTML and plain text.
+pub struct Letter {
+    pub lang: Lang,
+    pub subject: String,
+    pub lines: Vec<String>,
+    pub sections: Vec<Section>,
+    /// A quoted reason or note, with its label.
+    pub note: Option<(String, String)>,
+    pub action: Option<(String, String)>,
+    /// Why this person receives it, and whether and where they can turn it off.
+    pub footer: Vec<String>,
+}
+
+impl Letter {
+    pub fn t(&self, key: &str) -> &'static str {
+        t(self.lang, key)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "email/message.html")]
+struct Html<'a> {
+    l: &'a Letter,
+}
+
+#[derive(Template)]
+#[template(path = "email/message.txt", whitespace = "preserve")]
+struct Text<'a> {
+    l: &'a Letter,
+}
+
+/// What to do with a row.
+pub enum Composed {
+    Send {
+        message: Box<Message>,
+        subject: String,
+    },
+    /// Moot now (the task was finished, the digest would be empty): not sent, with the reason.
+    Skip(&'static str),
+    /// The recipient address cannot be used: a permanent failure.
+    BadAddress(String),
+}
+
+fn date(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// A word with `{name}` holes filled.
+fn fill(lang: Lang, key: &str, values: &[(&str, &str)]) -> String {
+    let mut s = t(lang, key).to_string();
+    for (k, v) in values {
+        s = s.replace(&format!("{{{k}}}"), v);
+    }
+    s
+}
+
+fn short(text: &str, max: usize) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", text[..i].trim_end()),
+        None => text.to_string(),
+    }
+}
+
+fn item(lang: Lang, ctx: &Context, r: &ListRow) -> Item {
+    let heading = if r.item_label.is_empty() {
+        r.directive_number.clone()
+    } else {
+        format!("{} — {}", r.directive_number, r.item_label)
+    };
+    Item {
+        heading,
+        text: short(&r.item_text, 400),
+        unit: r.lead_unit.clone(),
+        due: r
+            .due_on
+            .map(date)
+            .unwrap_or_else(|| t(lang, "mail.no_due").into()),
+        state: t(lang, &format!("status.{}", r.status.as_str())).into(),
+        url: format!("{}/tasks/{}", ctx.public_url, r.id),
+    }
+}
+
+fn section(lang: Lang, ctx: &Context, heading: &str, rows: &[ListRow]) -> Section {
+    Section {
+        heading: heading.into(),
+        items: rows.iter().map(|r| item(lang, ctx, r)).collect(),
+        more: 0,
+        more_url: String::new(),
+    }
+}
+
+fn payload_day(p: &Value) -> Option<NaiveDate> {
+    p.get("day")?.as_str()?.parse().ok()
+}
+
+fn ids(p: &Value, key: &str) -> Vec<i64> {
+    p.get(key)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_i64).collect())
+        .unwrap_or_default()
+}
+
+fn text_of(p: &Value, key: &str) -> String {
+    p.get(key).and_then(Value::as_str).unwrap_or("").to_string()
+}
+
+/// Turns a claimed row into a message, or says why not.
+pub fn compose(
+    conn: &mut DbConn,
+    ctx: &Context,
+    mail: &Mail,
+    today: NaiveDate,
+) -> AppResult<Composed> {
+    let lang = Lang::parse(&mail.lang).unwrap_or(Lang::Vi);
+    let Some(kind) = Kind::parse(&mail.kind) else {
+        return Ok(Composed::Skip("unknown kind"));
+    };
+    let payload: Value = serde_json::from_str(&mail.payload).unwrap_or(Value::Null);
+    let letter = match letter(conn, ctx, mail, kind, lang, &payload, today)? {
+        Ok(l) => l,
+        Err(why) => return Ok(Composed::Skip(why)),
+    };
+    let to: Mailbox = match mail.recipient.parse() {
+        Ok(m) => m,
+        Err(e) => return Ok(Composed::BadAddress(format!("{}: {e}", mail.recipient))),
+    };
+    let html = Html { l: &letter }
+        .render()
+        .map_err(|e| crate::error::AppError::Internal(format!("email template: {e}")))?;
+    let text = Text { l: &letter }
+        .render()
+        .map_err(|e| crate::error::AppError::Internal(format!("email template: {e}")))?;
+    let message = Message::builder()
+        .from(ctx.from.clone())
+        .to(to)
+        .subject(letter.subject.clone())
+        .message_id(Some(format!("<{}@{}>", mail.message_id, ctx.domain())))
+        .multipart(MultiPart::alternative_plain_html(text, html))
+        .map_err(|e| crate::error::AppError::Internal(format!("building a message: {e}")))?;
+    Ok(Composed::Send {
+        message: Box::new(message),
+        subject: letter.subject,
+    })
+}
+
+/// The footer: why this address gets the message, and how (or why not) to stop it.
+fn footer(
+    conn: &mut DbConn,
+    ctx: &Context,
+    mail: &Mail,
+    kind: Kind,
+    lang: Lang,
+) -> AppResult<Vec<String>> {
+    let Some(user_id) = mail.user_id else {
+        return Ok(vec![t(lang, "mail.footer.contact").into()]);
+    };
+    let role = user::get(conn, user_id)
+        .map(|u| u.role())
+        .unwrap_or(Role::UnitStaff);
+    let mut out = vec![t(lang, "mail.footer.person").to_string()];
+    match kind.mandatory_because(role) {
+        Some(why) => out.push(format!(
+            "{} {}",
+            t(lang, "mail.footer.mandatory"),
+            t(lang, why)
+        )),
+        None => out.push(fill(
+            lang,
+            "mail.footer.optional",
+            &[("url", &format!("{}/me", ctx.public_url))],
+        )),
+    }
+    Ok(out)
+}
+
+type Built = Result<Letter, &'static str>;
+
+fn letter(
+    conn: &mut DbConn,
+    ctx: &Context,
+    mail: &Mail,
+    kind: Kind,
+    lang: Lang,
+    p: &Value,
+    today: NaiveDate,
+) -> AppResult<Built> {
+    let mut l = Letter {
+        lang,
+        subject: String::new(),
+        lines: Vec::new(),
+        sections: Vec::new(),
+        note: None,
+        action: None,
+        footer: footer(conn, ctx, mail, kind, lang)?,
+    };
+    let app = t(lang, "app.name");
+    let task_row = |conn: &mut DbConn| -> AppResult<Option<ListRow>> {
+        match mail.task_id {
+            Some(id) => Ok(task::rows_for(conn, &[id], today)?.pop()),
+            None => Ok(None),
+        }
+    };
+    match kind {
+        Kind::Assigned => {
+            let Some(d) = mail.directive_id else {
+                return Ok(Err("no directive"));
+            };
+            let d = directive::get(conn, d)?;
+            let (lead, coord) = (ids(p, "lead"), ids(p, "coordinate"));
+            l.subject = fill(
+                lang,
+                "mail.assigned.subject",
+                &[("app", app), ("number", &d.number)],
+            );
+            l.lines.push(fill(
+                lang,
+                "mail.assigned.intro",
+                &[
+                    ("number", &d.number),
+                    ("date", &date(d.issued_on)),
+                    ("title", &d.title),
+                ],
+            ));
+            for (key, list) in [
+                ("mail.assigned.lead", lead),
+                ("mail.assigned.coordinate", coord),
+            ] {
+                if !list.is_empty() {
+                    let rows = task::rows_for(conn, &list, today)?;
+                    l.sections.push(section(lang, ctx, t(lang, key), &rows));
+                }
+            }
+            l.action = Some((
+                t(lang, "mail.open_tasks").into(),
+                format!("{}/tasks", ctx.public_url),
+            ));
+        }
+        Kind::Reminder => {
+            let Some(r) = task_row(conn)? else {
+                return Ok(Err("task gone"));
+            };
+            let (Some(due), Some(day)) = (r.due_on, payload_day(p)) else {
+                return Ok(Err("no due date"));
+            };
+            if !matches!(r.status, Status::Assigned | Status::InProgress) {
+                return Ok(Err("task no longer open"));
+            }
+            let left = (due - day).num_days();
+            let n = left.abs().to_string();
+            let (subject, line) = match left {
+                0 => ("mail.reminder.today.subject", "mail.reminder.today"),
+                l if l > 0 => ("mail.reminder.soon.subject", "mail.reminder.soon"),
+                _ => ("mail.reminder.late.subject", "mail.reminder.late"),
+            };
+            let title = short(&r.item_text, 60);
+            l.subject = fill(lang, subject, &[("app", app), ("n", &n), ("title", &title)]);
+            l.lines.push(fill(
+                lang,
+                line,
+                &[("n", &n), ("date", &date(due)), ("unit", &r.lead_unit)],
+            ));
+            l.sections
+                .push(section(lang, ctx, "", std::slice::from_ref(&r)));
+            l.action = Some((
+                t(lang, "mail.open_task").into(),
+                format!("{}/tasks/{}", ctx.public_url, r.id),
+            ));
+        }
+        Kind::Digest => {
+            let (Some(day), Some(unit)) = (payload_day(p), p.get("unit").and_then(Value::as_i64))
+            else {
+                return Ok(Err("no day"));
+            };
+            let built = digest(conn, ctx, lang, unit, day, today)?;
+            if built.iter().all(|s| s.items.is_empty()) {
+                return Ok(Err("nothing to report"));
+            }
+            l.subject = fill(
+                lang,
+                "mail.digest.subject",
+                &[("app", app), ("date", &date(day))],
+            );
+            l.lines.push(t(lang, "mail.digest.intro").into());
+            l.sections = built.into_iter().filter(|s| !s.items.is_empty()).collect();
+            l.action = Some((
+                t(lang, "mail.open_tasks").into(),
+                format!("{}/tasks", ctx.public_url),
+            ));
+        }
+        Kind::Reported | Kind::Confirmed | Kind::Returned => {
+            let Some(r) = task_row(conn)? else {
+                return Ok(Err("task gone"));
+            };
+            let key = kind.as_str();
+            let title = short(&r.item_text, 60);
+            l.subject = fill(
+                lang,
+                &format!("mail.{key}.subject"),
+                &[("app", app), ("title", &title)],
+            );
+            l.lines.push(fill(
+                lang,
+                &format!("mail.{key}.intro"),
+                &[("unit", &r.lead_unit)],
+            ));
+            let note = text_of(p, "note");
+            if !note.is_empty() {
+                l.note = Some((t(lang, &format!("mail.{key}.note")).into(), note));
+            }
+            l.sections
+                .push(section(lang, ctx, "", std::slice::from_ref(&r)));
+            l.action = Some((
+                t(lang, "mail.open_task").into(),
+                format!("{}/tasks/{}", ctx.public_url, r.id),
+            ));
+        }
+        Kind::ExtensionRequested | Kind::ExtensionDecided => {
+            let (Some(r), Some(req)) = (task_row(conn)?, p.get("request").and_then(Value::as_i64))
+            else {
+                return Ok(Err("task gone"));
+            };
+            let req = extension::get(conn, req)?;
+            let title = short(&r.item_text, 60);
+            let (key, note) = if kind == Kind::ExtensionRequested {
+                ("mail.extension_requested", req.reason.clone())
+            } else if req.status == extension::APPROVED {
+                ("mail.extension_approved", req.decision_note.clone())
+            } else {
+                ("mail.extension_rejected", req.decision_note.clone())
+            };
+            let new_due = req.decided_due.unwrap_or(req.requested_due);
+            l.subject = fill(
+                lang,
+                &format!("{key}.subject"),
+                &[("app", app), ("title", &title)],
+            );
+            l.lines.push(fill(
+                lang,
+                &format!("{key}.intro"),
+                &[
+                    ("unit", &r.lead_unit),
+                    ("date", &date(new_due)),
+                    ("asked", &date(req.requested_due)),
+                ],
+            ));
+            if !note.trim().is_empty() {
+                l.note = Some((t(lang, "mail.reason").into(), note));
+            }
+            l.sections
+                .push(section(lang, ctx, "", std::slice::from_ref(&r)));
+            let url = if kind == Kind::ExtensionRequested {
+                format!("{}/extensions", ctx.public_url)
+            } else {
+                format!("{}/tasks/{}", ctx.public_url, r.id)
+            };
+            l.action = Some((t(lang, "mail.open_task").into(), url));
+        }
+        Kind::PasswordReset => {
+            let token = text_of(p, "token");
+            if token.is_empty() {
+                return Ok(Err("token already used"));
+            }
+            l.subject = fill(lang, "mail.reset.subject", &[("app", app)]);
+            l.lines.push(t(lang, "mail.reset.intro").into());
+            l.lines.push(t(lang, "mail.reset.ignore").into());
+            l.action = Some((
+                t(lang, "mail.reset.action").into(),
+                format!("{}/password/reset/{token}", ctx.public_url),
+            ));
+        }
+    }
+    Ok(Ok(l))
+}
+
+/// How many tasks of each list a digest shows; the rest is a count and a link.
+const DIGEST_LIMIT: i64 = 20;
+
+/// The unit's lists for a day: due within a week, overdue, returned since yesterday.
+fn digest(
+    conn: &mut DbConn,
+    ctx: &Context,
+    lang: Lang,
+    unit: i64,
+    day: NaiveDate,
+    today: NaiveDate,
+) -> AppResult<Vec<Section>> {
+    let working = [Status::Assigned.as_str(), Status::InProgress.as_str()];
+    let open = || {
+        tasks::table
+            .filter(tasks::lead_unit_id.eq(unit))
+            .filter(tasks::status.eq_any(working))
+            .into_boxed()
+    };
+    let week = day + Duration::days(7);
+    let soon_q = || {
+        open()
+            .filter(tasks::due_on.ge(day))
+            .filter(tasks::due_on.le(week))
+    };
+    let late_q = || open().filter(tasks::due_on.lt(day));
+    let mut out = Vec::new();
+    for (key, filter, ids, total) in [
+        (
+            "mail.digest.soon",
+            "soon=yes",
+            soon_q()
+                .order(tasks::due_on)
+                .limit(DIGEST_LIMIT)
+                .select(tasks::id)
+                .load::<i64>(conn)?,
+            soon_q().count().get_result::<i64>(conn)?,
+        ),
+        (
+            "mail.digest.late",
+            "bucket=open_overdue",
+            late_q()
+                .order(tasks::due_on)
+                .limit(DIGEST_LIMIT)
+                .select(tasks::id)
+                .load::<i64>(conn)?,
+            late_q().count().get_result::<i64>(conn)?,
+        ),
+    ] {
+        let rows = task::rows_for(conn, &ids, today)?;
+        let mut s = section(lang, ctx, t(lang, key), &rows);
+        s.more = total - rows.len() as i64;
+        s.more_url = format!("{}/tasks?{filter}&lead={unit}", ctx.public_url);
+        out.push(s);
+    }
+    let since = vn_day_start(day - Duration::days(1));
+    let returned: Vec<i64> = journal::table
+        .inner_join(tasks::table)
+        .filter(tasks::lead_unit_id.eq(unit))
+        .filter(tasks::status.eq(Status::InProgress.as_str()))
+        .filter(journal::at.ge(since))
+        .filter(journal::from_value.eq(Status::Reported.as_str()))
+        .filter(journal::to_value.eq(Status::InProgress.as_str()))
+        .select(journal::task_id)
+        .distinct()
+        .limit(DIGEST_LIMIT)
+        .load(conn)?;
+    let rows = task::rows_for(conn, &returned, today)?;
+    out.push(section(lang, ctx, t(lang, "mail.digest.returned"), &rows));
+    Ok(out)
+}

@@ -1,0 +1,12 @@
+//! Mail: the outbox every message goes through, who receives what, the messages themselves, the
+//! transports and the delivery worker.
+
+pub mod compose;
+pub mod deliver;
+pub mod notices;
+pub mod outbox;
+pub mod recipients;
+pub mod transport;
+
+pub use compose::Context;
+pub use transport::Mailer;

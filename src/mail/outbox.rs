@@ -1,0 +1,309 @@
+//! The outbox: every message the service sends is a row here, written in the same transaction as
+//! the change that causes it. The unique dedupe key makes queuing idempotent across re-runs and
+//! instances; delivery claims rows with a lease so two workers never send a row at the same time,
+//! and a worker that dies mid-way gives its rows back when the lease runs out.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Timestamp};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::db::schema::outbox;
+use crate::db::DbConn;
+use crate::domain::mail::Kind;
+use crate::error::AppResult;
+
+pub const PENDING: &str = "pending";
+pub const SENT: &str = "sent";
+pub const FAILED: &str = "failed";
+pub const SKIPPED: &str = "skipped";
+
+/// After this many attempts a temporary failure becomes a failure an administrator can retry.
+pub const MAX_ATTEMPTS: i32 = 12;
+
+/// A message to queue.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = outbox)]
+#[diesel(treat_none_as_default_value = false)]
+pub struct NewMail {
+    pub dedupe_key: String,
+    pub kind: String,
+    pub task_id: Option<i64>,
+    pub directive_id: Option<i64>,
+    pub user_id: Option<i64>,
+    pub recipient: String,
+    pub lang: String,
+    pub payload: String,
+    pub message_id: String,
+    pub next_attempt_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+}
+
+impl NewMail {
+    /// A message of `kind` to `to`; `subject` says what it is about ("t12", "d3", "e7") and
+    /// `day` which day's message it is, so the key is (kind, subject, recipient, day).
+    pub fn new(kind: Kind, subject: &str, to: &Recipient, day: &str, now: NaiveDateTime) -> Self {
+        let dedupe_key = format!("{}:{subject}:{}:{day}", kind.as_str(), to.address);
+        // The Message-ID's left part, fixed now so every (re)send of the row carries the same one.
+        let digest = Sha256::digest(dedupe_key.as_bytes());
+        let message_id = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        NewMail {
+            dedupe_key,
+            kind: kind.as_str().into(),
+            task_id: None,
+            directive_id: None,
+            user_id: to.user_id,
+            recipient: to.address.clone(),
+            lang: to.lang.clone(),
+            payload: "{}".into(),
+            message_id,
+            next_attempt_at: now,
+            created_at: now,
+        }
+    }
+
+    pub fn task(mut self, id: i64) -> Self {
+        self.task_id = Some(id);
+        self
+    }
+
+    pub fn directive(mut self, id: i64) -> Self {
+        self.directive_id = Some(id);
+        self
+    }
+
+    pub fn payload(mut self, value: serde_json::Value) -> Self {
+        self.payload = value.to_string();
+        self
+    }
+}
+
+/// Someone a message goes to: a person (with their language) or a unit's contact address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub address: String,
+    pub user_id: Option<i64>,
+    pub lang: String,
+}
+
+/// Queues messages; those whose key is already queued are left as they are. Returns how many
+/// were new.
+pub fn enqueue(conn: &mut DbConn, mails: &[NewMail]) -> AppResult<usize> {
+    let mut added = 0;
+    // 11 values a row: well under both backends' limits on bound parameters.
+    for chunk in mails.chunks(500) {
+        added += match conn {
+            DbConn::Sqlite(c) => diesel::insert_or_ignore_into(outbox::table)
+                .values(chunk)
+                .execute(c)?,
+            DbConn::Pg(c) => diesel::insert_into(outbox::table)
+                .values(chunk)
+                .on_conflict_do_nothing()
+                .execute(c)?,
+        };
+    }
+    Ok(added)
+}
+
+/// A claimed row, as the worker needs it.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+pub struct Mail {
+    pub id: i64,
+    pub kind: String,
+    pub task_id: Option<i64>,
+    pub directive_id: Option<i64>,
+    pub user_id: Option<i64>,
+    pub recipient: String,
+    pub lang: String,
+    pub payload: String,
+    pub message_id: String,
+    pub attempts: i32,
+}
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// Claims up to `limit` rows due for sending, leasing them until `now + lease`.
+pub fn claim(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    lease: Duration,
+    limit: i64,
+) -> AppResult<Vec<Mail>> {
+    let until = now + lease;
+    let ids: Vec<i64> = match conn {
+        DbConn::Pg(c) => diesel::sql_query(
+            "UPDATE outbox SET lease_until = $1, attempts = attempts + 1 WHERE id IN (
+                 SELECT id FROM outbox
+                 WHERE status = 'pending' AND next_attempt_at <= $2
+                   AND (lease_until IS NULL OR lease_until < $2)
+                 ORDER BY next_attempt_at, id LIMIT $3
+                 FOR UPDATE SKIP LOCKED)
+             RETURNING id",
+        )
+        .bind::<Timestamp, _>(until)
+        .bind::<Timestamp, _>(now)
+        .bind::<BigInt, _>(limit)
+        .load::<Id>(c)?
+        .into_iter()
+        .map(|r| r.id)
+        .collect(),
+        // SQLite has one writer: an immediate transaction takes the write lock before reading,
+        // so no other worker can pick the same rows in between.
+        DbConn::Sqlite(c) => c.immediate_transaction(|c| {
+            let ids: Vec<i64> = outbox::table
+                .filter(outbox::status.eq(PENDING))
+                .filter(outbox::next_attempt_at.le(now))
+                .filter(
+                    outbox::lease_until
+                        .is_null()
+                        .or(outbox::lease_until.lt(now)),
+                )
+                .order((outbox::next_attempt_at, outbox::id))
+                .limit(limit)
+                .select(outbox::id)
+                .load(c)?;
+            diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+                .set((
+                    outbox::lease_until.eq(until),
+                    outbox::attempts.eq(outbox::attempts + 1),
+                ))
+                .execute(c)?;
+            Ok::<_, diesel::result::Error>(ids)
+        })?,
+    };
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(outbox::table
+        .filter(outbox::id.eq_any(&ids))
+        .order(outbox::id)
+        .select(Mail::as_select())
+        .load(conn)?)
+}
+
+pub fn mark_sent(conn: &mut DbConn, id: i64, subject: &str, now: NaiveDateTime) -> AppResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::status.eq(SENT),
+            outbox::sent_at.eq(now),
+            outbox::lease_until.eq(None::<NaiveDateTime>),
+            outbox::subject.eq(subject),
+            outbox::last_error.eq(""),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Another try later, waiting twice as long after each failure (30 s, 1 min, 2 min, ... 1 h);
+/// after MAX_ATTEMPTS the row fails and waits for an administrator.
+pub fn mark_retry(
+    conn: &mut DbConn,
+    mail: &Mail,
+    error: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    if mail.attempts >= MAX_ATTEMPTS {
+        return mark_final(conn, mail.id, FAILED, error);
+    }
+    diesel::update(outbox::table.find(mail.id))
+        .set((
+            outbox::next_attempt_at.eq(now + backoff(mail.attempts)),
+            outbox::lease_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(error),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Gives a claimed row back untried, to be tried at `at`.
+pub fn release(conn: &mut DbConn, mail: &Mail, why: &str, at: NaiveDateTime) -> AppResult<()> {
+    diesel::update(outbox::table.find(mail.id))
+        .set((
+            outbox::next_attempt_at.eq(at),
+            outbox::lease_until.eq(None::<NaiveDateTime>),
+            outbox::attempts.eq(mail.attempts),
+            outbox::last_error.eq(why),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn backoff(attempts: i32) -> Duration {
+    let shift = attempts.clamp(1, 8) - 1;
+    Duration::seconds((30i64 << shift).min(3600))
+}
+
+/// Failed (a permanent answer) or skipped (moot by the time it was due): never sent again
+/// unless an administrator asks.
+pub fn mark_final(conn: &mut DbConn, id: i64, status: &str, why: &str) -> AppResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::status.eq(status),
+            outbox::lease_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(why),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// An administrator's "send again": failed rows, or pending ones waiting for their next try.
+pub fn retry(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> AppResult<bool> {
+    let n = diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::status.eq_any([FAILED, PENDING])),
+    )
+    .set((
+        outbox::status.eq(PENDING),
+        outbox::attempts.eq(0),
+        outbox::next_attempt_at.eq(now),
+        outbox::lease_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// A line of the administrator's outbox list.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = outbox)]
+pub struct Row {
+    pub id: i64,
+    pub kind: String,
+    pub task_id: Option<i64>,
+    pub recipient: String,
+    pub subject: String,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: String,
+    pub created_at: NaiveDateTime,
+    pub next_attempt_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+pub const PAGE: i64 = 50;
+
+/// Newest first, optionally one status; page from 0.
+pub fn list(conn: &mut DbConn, status: Option<&str>, page: i64) -> AppResult<Vec<Row>> {
+    let mut q = outbox::table.select(Row::as_select()).into_boxed();
+    if let Some(s) = status {
+        q = q.filter(outbox::status.eq(s.to_string()));
+    }
+    Ok(q.order(outbox::id.desc())
+        .limit(PAGE + 1)
+        .offset(page.max(0) * PAGE)
+        .load(conn)?)
+}
+
+/// How many rows are in each status.
+pub fn counts(conn: &mut DbConn) -> AppResult<Vec<(String, i64)>> {
+    Ok(outbox::table
+        .group_by(outbox::status)
+        .select((outbox::status, diesel::dsl::count_star()))
+        .load(conn)?)
+}
