@@ -475,3 +475,383 @@ fn three_workers_at_once_send_each_message_exactly_once() {
         assert_eq!((q.reminders, t.sent), (0, 0));
     }
 }
+
+fn subjects_for(smtp: &SmtpServer, rcpt: &str) -> Vec<String> {
+    smtp.received()
+        .iter()
+        .filter(|m| m.rcpt() == rcpt)
+        .map(|m| m.subject())
+        .collect()
+}
+
+#[test]
+fn workflow_notices_reach_the_right_people_and_respect_their_choices() {
+    each_backend(|app| {
+        let smtp = SmtpServer::start();
+        let p = fixtures::publish(app);
+        let t = p.langson;
+        let mut head = app.login_as(Role::UnitHead, Some(LANGSON));
+        let staff = app.add_user(Role::UnitStaff, Some(LANGSON));
+        let mut sec = app.login_as(Role::Secretariat, None);
+        let quiet_sec = app.add_user(Role::Secretariat, None);
+        // Staff turned off confirmations (optional) and tried to turn off returns (mandatory).
+        set_user(app, &staff, "vi", "each", "confirmed,returned");
+        set_user(app, &quiet_sec, "vi", "each", "reported");
+        deliver(app, &smtp);
+        smtp.clear();
+
+        let v = fixtures::version(app, t);
+        let r = head.post(
+            &format!("/tasks/{t}/complete"),
+            &[("version", &v), ("text", "Đã ban hành kế hoạch số 12/KH")],
+        );
+        assert_eq!(r.status, 303);
+        deliver(app, &smtp);
+        let to_sec = subjects_for(&smtp, &sec.email);
+        assert_eq!(to_sec.len(), 1, "{to_sec:?}");
+        assert!(
+            to_sec[0].starts_with("[Chỉ đạo] Báo cáo hoàn thành"),
+            "{to_sec:?}"
+        );
+        let m = smtp
+            .received()
+            .into_iter()
+            .find(|m| m.rcpt() == sec.email)
+            .unwrap();
+        assert!(
+            m.text().contains("Đã ban hành kế hoạch số 12/KH"),
+            "{}",
+            m.text()
+        );
+        assert!(
+            m.text().contains("Sở Khoa học và Công nghệ tỉnh Lạng Sơn"),
+            "{}",
+            m.text()
+        );
+        assert!(
+            !m.text().contains("tổng hợp hằng ngày"),
+            "no digest offer to the secretariat"
+        );
+        assert!(subjects_for(&smtp, &quiet_sec).is_empty(), "opted out");
+        assert!(
+            subjects_for(&smtp, &head.email).is_empty(),
+            "the unit is not told what it did"
+        );
+        smtp.clear();
+
+        let v = fixtures::version(app, t);
+        sec.post(
+            &format!("/tasks/{t}/return"),
+            &[("version", &v), ("text", "Thiếu bản chụp kế hoạch")],
+        );
+        deliver(app, &smtp);
+        for who in [&head.email, &staff] {
+            let got: Vec<_> = smtp
+                .received()
+                .into_iter()
+                .filter(|m| m.rcpt() == *who)
+                .collect();
+            assert_eq!(got.len(), 1, "return to {who}");
+            assert!(got[0].subject().contains("Trả lại"));
+            assert!(got[0].text().contains("Thiếu bản chụp kế hoạch"));
+        }
+        smtp.clear();
+
+        // Reported again the same day: a new notice (a new version), then confirmed.
+        let v = fixtures::version(app, t);
+        head.post(
+            &format!("/tasks/{t}/complete"),
+            &[("version", &v), ("text", "Gửi bổ sung")],
+        );
+        let v = fixtures::version(app, t);
+        sec.post(&format!("/tasks/{t}/confirm"), &[("version", &v)]);
+        deliver(app, &smtp);
+        assert_eq!(subjects_for(&smtp, &sec.email).len(), 1, "second report");
+        assert_eq!(
+            subjects_for(&smtp, &head.email).len(),
+            1,
+            "confirmation to the head"
+        );
+        assert!(subjects_for(&smtp, &head.email)[0].contains("Đã xác nhận hoàn thành"));
+        assert!(
+            subjects_for(&smtp, &staff).is_empty(),
+            "staff turned confirmations off"
+        );
+        smtp.clear();
+
+        // Extension asked (to the secretariat) and decided (to the unit).
+        let k = p.khtc;
+        let mut khtc_head = app.login_as(Role::UnitHead, Some("Cục Kế hoạch - Tài chính"));
+        let asked = fixtures::days(60).format("%d/%m/%Y").to_string();
+        let r = khtc_head.post(
+            &format!("/tasks/{k}/extension"),
+            &[("due_on", &asked), ("text", "Chờ ý kiến Bộ Tài chính")],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        deliver(app, &smtp);
+        let m = smtp
+            .received()
+            .into_iter()
+            .find(|m| m.rcpt() == sec.email)
+            .expect("request to sec");
+        assert!(m.subject().contains("Đề nghị gia hạn"), "{}", m.subject());
+        assert!(
+            m.text().contains(&asked) && m.text().contains("Chờ ý kiến Bộ Tài chính"),
+            "{}",
+            m.text()
+        );
+        assert!(m.text().contains("https://chidao.test/extensions"));
+        let id: i64 = chidao::db::schema::extension_requests::table
+            .select(chidao::db::schema::extension_requests::id)
+            .first(&mut app.conn())
+            .unwrap();
+        let v = fixtures::version(app, k);
+        let r = sec.post(&format!("/extensions/{id}/approve"), &[("version", &v)]);
+        assert_eq!(r.status, 303);
+        deliver(app, &smtp);
+        let m = smtp
+            .received()
+            .into_iter()
+            .find(|m| m.rcpt() == khtc_head.email)
+            .expect("decision");
+        assert!(m.subject().contains("Đồng ý gia hạn"), "{}", m.subject());
+        assert!(m.text().contains(&asked));
+    });
+}
+
+#[test]
+fn people_choose_their_mail_on_their_page_but_not_what_is_mandatory() {
+    each_backend(|app| {
+        let mut staff = app.login_as(Role::UnitStaff, Some(LANGSON));
+        let page = staff.get("/me");
+        assert!(page.body.contains("Nhắc hạn và quá hạn"));
+        assert!(
+            page.body.contains("đây là văn bản giao việc chính thức"),
+            "the why of a mandatory kind"
+        );
+        // Untick everything, ask for assignments off by hand, choose the digest.
+        let r = staff.post(
+            "/me",
+            &[
+                ("mail", "1"),
+                ("mode", "digest"),
+                ("on", "extension_decided"),
+            ],
+        );
+        assert_eq!(r.status, 303);
+        let prefs = chidao::models::user::mail_prefs(
+            &mut app.conn(),
+            chidao::models::user::by_email(&mut app.conn(), &staff.email)
+                .unwrap()
+                .unwrap()
+                .0
+                .id,
+        )
+        .unwrap();
+        assert!(prefs.digest);
+        assert_eq!(
+            prefs.off,
+            [
+                chidao::domain::mail::Kind::Reminder,
+                chidao::domain::mail::Kind::Confirmed
+            ]
+        );
+        let page = staff.get("/me");
+        assert!(page.body.contains("value=\"digest\" checked"));
+        // A head cannot turn reminders off at all.
+        let mut head = app.login_as(Role::UnitHead, Some(LANGSON));
+        head.post("/me", &[("mail", "1"), ("mode", "each")]);
+        let stored: String = users::table
+            .filter(users::email.eq(&head.email))
+            .select(users::mail_off)
+            .first(&mut app.conn())
+            .unwrap();
+        assert_eq!(stored, "confirmed");
+        // And the form needs its token.
+        assert_eq!(
+            staff
+                .send("POST", "/me", crate::support::Body::Form(&[("mail", "1")]))
+                .status,
+            403
+        );
+    });
+}
+
+#[test]
+fn a_forgotten_password_is_reset_by_a_one_time_link() {
+    each_backend(|app| {
+        let smtp = SmtpServer::start();
+        let email = app.add_user(Role::UnitHead, Some(LANGSON));
+        let mut c = app.client();
+        let form = c.get("/password/forgot");
+        assert_eq!(form.status, 200);
+        let csrf = form.input("csrf").unwrap();
+        let r = c.post_raw(
+            "/password/forgot",
+            &[("csrf", &csrf), ("email", &email.to_uppercase())],
+        );
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("Nếu địa chỉ này có tài khoản"));
+        // An unknown address gets the same answer, and no mail.
+        let r2 = c.post_raw(
+            "/password/forgot",
+            &[("csrf", &csrf), ("email", "nobody@nowhere.vn")],
+        );
+        assert_eq!(r2.status, 200);
+        assert!(r2.body.contains("Nếu địa chỉ này có tài khoản"));
+        deliver(app, &smtp);
+        let got = smtp.received();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].rcpt(), email);
+        assert_eq!(got[0].subject(), "[Chỉ đạo] Đặt lại mật khẩu");
+        let text = got[0].text();
+        let link = text
+            .split_whitespace()
+            .find(|w| w.starts_with("https://chidao.test/password/reset/"))
+            .expect("a link")
+            .to_string();
+        let path = link.trim_start_matches("https://chidao.test").to_string();
+        // The token is not kept in the outbox once sent.
+        let payloads: Vec<String> = outbox::table
+            .select(outbox::payload)
+            .load(&mut app.conn())
+            .unwrap();
+        assert!(
+            payloads.iter().all(|p| !p.contains("token")),
+            "{payloads:?}"
+        );
+
+        let page = c.get(&path);
+        assert_eq!(page.status, 200);
+        let csrf = page.input("csrf").unwrap();
+        let r = c.post_raw(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("new_password", "ngan"),
+                ("confirm_password", "ngan"),
+            ],
+        );
+        assert_eq!(r.status, 422, "too short");
+        let r = c.post_raw(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("new_password", "mat-khau-moi-dai-hon"),
+                ("confirm_password", "mat-khau-moi-dai-hon"),
+            ],
+        );
+        assert_eq!(r.status, 303);
+        assert!(r.location().starts_with("/login?done=password_reset"));
+        let mut fresh = app.client();
+        assert_eq!(
+            fresh.login(&email, crate::support::PASSWORD).status,
+            401,
+            "old password refused"
+        );
+        assert_eq!(fresh.login(&email, "mat-khau-moi-dai-hon").status, 303);
+        // Used once: the link is spent.
+        assert_eq!(c.get(&path).status, 404);
+        assert_eq!(c.get("/password/reset/not-a-token").status, 404);
+        // Asking again and again is limited.
+        let mut last = 0;
+        for _ in 0..4 {
+            last = c
+                .post_raw("/password/forgot", &[("csrf", &csrf), ("email", &email)])
+                .status;
+        }
+        assert_eq!(last, 429);
+    });
+}
+
+#[test]
+fn a_digest_replaces_single_reminders_and_is_not_sent_when_empty() {
+    each_backend(|app| {
+        let smtp = SmtpServer::start();
+        let head = app.add_user(Role::UnitHead, Some(LANGSON));
+        set_user(app, &head, "vi", "digest", "");
+        set_contact(app, LANGSON, "vanthu@langson.gov.vn");
+        diesel::update(units::table.find(app.unit_id(LANGSON)))
+            .set(units::mail_digest.eq(true))
+            .execute(&mut app.conn())
+            .unwrap();
+        // Hà Nội's head also wants a digest, but its only task has no due date.
+        let hn = app.add_user(Role::UnitHead, Some("Sở KH&CN Hà Nội"));
+        set_user(app, &hn, "en", "digest", "");
+        let p = fixtures::publish(app);
+        deliver(app, &smtp);
+        smtp.clear();
+        // Lạng Sơn: one task 3 days overdue at the pass, one more due in 3 days.
+        let day = d("15/01/2027");
+        due_on(app, p.langson, day - Duration::days(3));
+        let extra = publish_another(app);
+        let extra_task = fixtures::task_for(app, extra, LANGSON);
+        due_on(app, extra_task, day + Duration::days(3));
+        deliver(app, &smtp);
+        smtp.clear();
+        remind_once(app, &smtp, day, &[]);
+        let got = by_recipient(&smtp);
+        assert_eq!(
+            got.keys().cloned().collect::<Vec<_>>(),
+            vec![head.clone(), "vanthu@langson.gov.vn".to_string()],
+            "digest only, no single reminders; nothing for Hà Nội"
+        );
+        let m = &got[&head][0];
+        assert_eq!(m.subject(), "[Chỉ đạo] Tổng hợp nhiệm vụ ngày 15/01/2027");
+        let text = m.text();
+        assert!(
+            text.contains("Sắp đến hạn (7 ngày tới)") && text.contains("Quá hạn"),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("/tasks/{extra_task}"))
+                && text.contains(&format!("/tasks/{}", p.langson)),
+            "{text}"
+        );
+        // The head may not turn the digest off: it replaces mandatory reminders.
+        assert!(text.contains("Không thể tắt"), "{text}");
+    });
+}
+
+#[test]
+fn the_administrator_sees_failures_and_sends_again() {
+    each_backend(|app| {
+        let smtp = SmtpServer::start();
+        langson_people(app);
+        fixtures::publish(app);
+        smtp.script(&[Fault::NoMailbox]);
+        deliver(app, &smtp);
+        let mut admin = app.login_as(Role::Admin, None);
+        let page = admin.get("/admin/outbox?status=failed");
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("550"), "the server's answer is shown");
+        let id: i64 = outbox::table
+            .filter(outbox::status.eq("failed"))
+            .select(outbox::id)
+            .first(&mut app.conn())
+            .unwrap();
+        let r = admin.post(
+            &format!("/admin/outbox/{id}/retry"),
+            &[("status", "failed")],
+        );
+        assert_eq!(r.status, 303);
+        assert!(r.location().contains("done=retried"));
+        let t = deliver(app, &smtp);
+        assert_eq!(t.sent, 1, "{t:?}");
+        assert_eq!(statuses(app), ["sent"; 3]);
+        let page = admin.get("/admin/outbox");
+        assert!(
+            page.body.contains("Giao nhiệm vụ theo 88/TB-BKHCN"),
+            "subjects of sent mail"
+        );
+        // A sent message is not sent again.
+        let r = admin.post(&format!("/admin/outbox/{id}/retry"), &[]);
+        assert!(r.location().contains("done=not_retried"));
+        let mut sec = app.login_as(Role::Secretariat, None);
+        assert_eq!(sec.get("/admin/outbox").status, 403);
+        assert_eq!(
+            sec.post(&format!("/admin/outbox/{id}/retry"), &[]).status,
+            403
+        );
+    });
+}

@@ -73,12 +73,14 @@ pub enum Action {
     ViewExtensions,
     /// The working calendar's yearly schedules.
     ManageCalendar,
+    /// The outbox: what was sent, what failed, sending again.
+    ManageMail,
     RequestExtension,
     DecideExtension,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 19] = [
         Action::ViewAllTasks,
         Action::CreateDirective,
         Action::ViewDirectives,
@@ -95,6 +97,7 @@ impl Action {
         Action::Comment,
         Action::ViewExtensions,
         Action::ManageCalendar,
+        Action::ManageMail,
         Action::RequestExtension,
         Action::DecideExtension,
     ];
@@ -109,6 +112,7 @@ impl Action {
                 | Action::ManageUsers
                 | Action::ViewExtensions
                 | Action::ManageCalendar
+                | Action::ManageMail
         )
     }
 }
@@ -168,7 +172,7 @@ pub fn decide(actor: &Actor, action: Action, target: Target) -> Decision {
             allow(match action {
                 ViewAllTasks | ViewDirectives => matches!(actor.role, Admin | Secretariat | Leader),
                 CreateDirective => actor.role == Secretariat,
-                ManageUnits | ManageUsers | ManageCalendar => actor.role == Admin,
+                ManageUnits | ManageUsers | ManageCalendar | ManageMail => actor.role == Admin,
                 ViewExtensions => matches!(actor.role, Secretariat | Leader),
                 _ => false,
             })
@@ -234,18 +238,18 @@ mod tests {
             coordinating_unit_ids: &coords,
         });
         #[rustfmt::skip]
-        let rows: Vec<(&str, Actor, [Decision; 18])> = vec![
+        let rows: Vec<(&str, Actor, [Decision; 19])> = vec![
             //                                  all dirC dirV unit user | view start prog compl conf ret  canc edit comm | extV cal | extR extD
-            ("admin", actor(Role::Admin, None),               [A, F, A, A, A,  A, F, F, F, F, F, F, F, F,  F, A,  F, F]),
-            ("secretariat", actor(Role::Secretariat, None),   [A, A, A, F, F,  A, F, F, F, A, A, A, A, A,  A, F,  F, A]),
-            ("leader", actor(Role::Leader, None),             [A, F, A, F, F,  A, F, F, F, F, F, F, F, A,  A, F,  F, A]),
-            ("head/lead", actor(Role::UnitHead, Some(LEAD)),  [F, F, F, F, F,  A, A, A, A, F, F, F, F, A,  F, F,  A, F]),
-            ("head/coord", actor(Role::UnitHead, Some(COORD)),[F, F, F, F, F,  A, F, F, F, F, F, F, F, A,  F, F,  F, F]),
-            ("head/other", actor(Role::UnitHead, Some(OTHER)),[F, F, F, F, F,  N, N, N, N, N, N, N, N, N,  F, F,  N, N]),
-            ("staff/lead", actor(Role::UnitStaff, Some(LEAD)),[F, F, F, F, F,  A, A, A, F, F, F, F, F, A,  F, F,  F, F]),
-            ("staff/coord", actor(Role::UnitStaff, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A,  F, F,  F, F]),
-            ("staff/other", actor(Role::UnitStaff, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N,  F, F,  N, N]),
-            ("head/no unit", actor(Role::UnitHead, None),     [F, F, F, F, F,  N, N, N, N, N, N, N, N, N,  F, F,  N, N]),
+            ("admin", actor(Role::Admin, None),               [A, F, A, A, A, A, F, F, F, F, F, F, F, F, F, A, A, F, F]),
+            ("secretariat", actor(Role::Secretariat, None),   [A, A, A, F, F, A, F, F, F, A, A, A, A, A, A, F, F, F, A]),
+            ("leader", actor(Role::Leader, None),             [A, F, A, F, F, A, F, F, F, F, F, F, F, A, A, F, F, F, A]),
+            ("head/lead", actor(Role::UnitHead, Some(LEAD)),  [F, F, F, F, F, A, A, A, A, F, F, F, F, A, F, F, F, A, F]),
+            ("head/coord", actor(Role::UnitHead, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F]),
+            ("head/other", actor(Role::UnitHead, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N]),
+            ("staff/lead", actor(Role::UnitStaff, Some(LEAD)),[F, F, F, F, F, A, A, A, F, F, F, F, F, A, F, F, F, F, F]),
+            ("staff/coord", actor(Role::UnitStaff, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F]),
+            ("staff/other", actor(Role::UnitStaff, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N]),
+            ("head/no unit", actor(Role::UnitHead, None),     [F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N]),
         ];
         for (name, who, expected) in rows {
             for (i, action) in Action::ALL.into_iter().enumerate() {

@@ -224,6 +224,7 @@ fn footer(
     let role = user::get(conn, user_id)
         .map(|u| u.role())
         .unwrap_or(Role::UnitStaff);
+    let me = format!("{}/me", ctx.public_url);
     let mut out = vec![t(lang, "mail.footer.person").to_string()];
     match kind.mandatory_because(role) {
         Some(why) => out.push(format!(
@@ -231,11 +232,10 @@ fn footer(
             t(lang, "mail.footer.mandatory"),
             t(lang, why)
         )),
-        None => out.push(fill(
-            lang,
-            "mail.footer.optional",
-            &[("url", &format!("{}/me", ctx.public_url))],
-        )),
+        None => out.push(fill(lang, "mail.footer.optional", &[("url", &me)])),
+    }
+    if kind == Kind::Reminder {
+        out.push(fill(lang, "mail.footer.digest", &[("url", &me)]));
     }
     Ok(out)
 }

@@ -4,6 +4,7 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
 use crate::db::DbConn;
+use crate::domain::mail::Kind;
 use crate::error::AppResult;
 use crate::mail::compose::{compose, Composed, Context};
 use crate::mail::outbox::{self, Mail, FAILED, SKIPPED};
@@ -104,6 +105,10 @@ fn send_one(
     match mailer.send(&message, &mail.message_id) {
         Ok(()) => {
             outbox::mark_sent(conn, mail.id, &subject, now)?;
+            if mail.kind == Kind::PasswordReset.as_str() {
+                // The link is in the person's mailbox now; the database keeps only its hash.
+                outbox::forget_payload(conn, mail.id)?;
+            }
             Ok(Outcome::Sent)
         }
         Err(SendError::Permanent(e)) => {

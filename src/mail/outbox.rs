@@ -200,6 +200,13 @@ pub fn mark_sent(conn: &mut DbConn, id: i64, subject: &str, now: NaiveDateTime) 
     Ok(())
 }
 
+pub fn forget_payload(conn: &mut DbConn, id: i64) -> AppResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set(outbox::payload.eq("{}"))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Another try later, waiting twice as long after each failure (30 s, 1 min, 2 min, ... 1 h);
 /// after MAX_ATTEMPTS the row fails and waits for an administrator.
 pub fn mark_retry(

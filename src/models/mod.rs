@@ -6,6 +6,7 @@ pub mod directive;
 pub mod extension;
 pub mod extraction;
 pub mod journal;
+pub mod password_reset;
 pub mod session;
 pub mod tally;
 pub mod task;

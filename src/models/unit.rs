@@ -45,6 +45,7 @@ pub struct Unit {
     pub emails: String,
     pub active: bool,
     pub merged_into_id: Option<i64>,
+    pub mail_digest: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -219,6 +220,8 @@ pub struct UnitForm {
     pub emails: String,
     pub aliases: String,
     pub active: bool,
+    /// The contact addresses get one daily digest instead of single reminders.
+    pub mail_digest: bool,
 }
 
 impl UnitForm {
@@ -316,6 +319,9 @@ pub fn save(
                 id
             }
         };
+        diesel::update(units::table.find(id))
+            .set(units::mail_digest.eq(form.mail_digest))
+            .execute(conn)?;
         Ok(Ok(id))
     })
 }

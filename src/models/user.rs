@@ -207,6 +207,31 @@ pub fn set_password(conn: &mut DbConn, id: i64, password: &str) -> AppResult<()>
     end_sessions(conn, id)
 }
 
+/// A person's mail choices.
+pub fn mail_prefs(conn: &mut DbConn, id: i64) -> AppResult<crate::domain::mail::Prefs> {
+    let (mode, off): (String, String) = users::table
+        .find(id)
+        .select((users::mail_mode, users::mail_off))
+        .first(conn)?;
+    Ok(crate::domain::mail::Prefs::parse(&mode, &off))
+}
+
+pub fn set_mail_prefs(
+    conn: &mut DbConn,
+    id: i64,
+    prefs: &crate::domain::mail::Prefs,
+    role: Role,
+) -> AppResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::mail_mode.eq(prefs.mode_str()),
+            users::mail_off.eq(prefs.off_str(role)),
+            users::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 pub fn set_lang(conn: &mut DbConn, id: i64, lang: &str) -> AppResult<()> {
     diesel::update(users::table.find(id))
         .set(users::lang.eq(lang))

@@ -13,7 +13,7 @@ use crate::web::form::Form;
 use crate::web::pages::{redirect, render, render_status, Ctx, Errors};
 use crate::web::AppState;
 
-fn require(auth: &Auth, action: Action) -> AppResult<crate::domain::permissions::Actor> {
+pub(crate) fn require(auth: &Auth, action: Action) -> AppResult<crate::domain::permissions::Actor> {
     let actor = auth.actor()?;
     if allowed(&actor, action, Target::System) {
         Ok(actor)
@@ -22,7 +22,7 @@ fn require(auth: &Auth, action: Action) -> AppResult<crate::domain::permissions:
     }
 }
 
-fn query(req: &HttpRequest, key: &str) -> String {
+pub(crate) fn query(req: &HttpRequest, key: &str) -> String {
     form_urlencoded::parse(req.query_string().as_bytes())
         .find(|(k, _)| k == key)
         .map(|(_, v)| v.into_owned())
@@ -124,6 +124,7 @@ pub async fn unit_form(
                     emails: u.emails,
                     aliases: unit::aliases(conn, id)?.join("\n"),
                     active: u.active,
+                    mail_digest: u.mail_digest,
                 })
             })
             .await?
@@ -162,6 +163,7 @@ pub async fn save_unit(
         emails: form.get("emails").to_string(),
         aliases: form.get("aliases").to_string(),
         active: id.is_none() || form.get("active") == "1",
+        mail_digest: form.get("mail_digest") == "1",
     };
     let mut errors = Errors::default();
     for (field, key) in f.validate() {
@@ -221,6 +223,7 @@ pub async fn merge_unit(
             emails: f.emails,
             aliases: String::new(),
             active: f.active,
+            mail_digest: f.mail_digest,
         };
         return unit_page(
             &state,

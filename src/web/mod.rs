@@ -9,7 +9,9 @@ pub mod directives;
 pub mod extensions;
 pub mod form;
 pub mod i18n;
+pub mod outbox;
 pub mod pages;
+pub mod password;
 pub mod session_pages;
 pub mod tasks;
 
@@ -50,6 +52,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/login", web::get().to(session_pages::login_form))
         .route("/login", web::post().to(session_pages::login))
         .route("/logout", web::post().to(session_pages::logout))
+        .route("/password/forgot", web::get().to(password::forgot_form))
+        .route("/password/forgot", web::post().to(password::forgot))
+        .route(
+            "/password/reset/{token}",
+            web::get().to(password::reset_form),
+        )
+        .route("/password/reset/{token}", web::post().to(password::reset))
         .route("/me", web::get().to(session_pages::me))
         .route("/me", web::post().to(session_pages::save_me))
         .route("/tasks", web::get().to(tasks::inbox))
@@ -98,6 +107,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/users/new", web::get().to(admin::user_form))
         .route("/admin/users/{id}", web::get().to(admin::user_form))
         .route("/admin/users/{id}", web::post().to(admin::save_user))
+        .route("/admin/outbox", web::get().to(outbox::list))
+        .route("/admin/outbox/{id}/retry", web::post().to(outbox::retry))
         .route("/admin/calendar", web::get().to(calendar::page_get))
         .route("/admin/calendar", web::post().to(calendar::save))
         .route("/api/v1/tasks", web::get().to(api::tasks))

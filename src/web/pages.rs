@@ -52,6 +52,11 @@ impl Ctx {
         t(self.lang, key)
     }
 
+    /// A kind of mail by name.
+    pub fn mail_kind(&self, kind: &str) -> &'static str {
+        t(self.lang, &format!("mail.kind.{kind}"))
+    }
+
     pub fn status(&self, s: &str) -> &'static str {
         t(self.lang, &format!("status.{s}"))
     }
@@ -92,6 +97,7 @@ impl Ctx {
             "units" => Action::ManageUnits,
             "users" => Action::ManageUsers,
             "calendar" => Action::ManageCalendar,
+            "mail" => Action::ManageMail,
             "extensions" => Action::ViewExtensions,
             _ => return false,
         };

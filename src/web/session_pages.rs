@@ -4,6 +4,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Duration;
 
+use crate::domain::mail::{Kind as MailKind, Prefs};
+use crate::domain::permissions::Role;
 use crate::error::{AppError, AppResult};
 use crate::models::{session, user};
 use crate::web::auth::{self, Auth};
@@ -46,12 +48,7 @@ fn login_page(
     error: &'static str,
     status: actix_web::http::StatusCode,
 ) -> AppResult<HttpResponse> {
-    // Before there is a session, the form's CSRF token is checked against a cookie of its own.
-    let pre = req
-        .cookie(auth::PRE_SESSION_COOKIE)
-        .map(|c| c.value().to_string())
-        .filter(|v| v.len() == 64)
-        .unwrap_or_else(session::random_token);
+    let pre = pre_token(req);
     let page = LoginPage {
         ctx: Ctx::new(auth),
         email: email.to_string(),
@@ -59,11 +56,39 @@ fn login_page(
         error,
         pre: pre.clone(),
     };
-    let mut resp = render_status(&page, status)?;
+    with_pre_cookie(req, render_status(&page, status)?, pre)
+}
+
+/// Before there is a session, a form's CSRF token is checked against a cookie of its own: the
+/// token for a form without a session (login, password reset).
+pub(crate) fn pre_token(req: &HttpRequest) -> String {
+    req.cookie(auth::PRE_SESSION_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|v| v.len() == 64)
+        .unwrap_or_else(session::random_token)
+}
+
+pub(crate) fn with_pre_cookie(
+    req: &HttpRequest,
+    mut resp: HttpResponse,
+    pre: String,
+) -> AppResult<HttpResponse> {
     let secure = auth::is_https(req, behind_proxy(req));
     resp.add_cookie(&auth::cookie(auth::PRE_SESSION_COOKIE, pre, secure))
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(resp)
+}
+
+/// A session-less form's token matches its cookie.
+pub(crate) fn check_pre(req: &HttpRequest, form: &Form) -> AppResult<()> {
+    let pre = req
+        .cookie(auth::PRE_SESSION_COOKIE)
+        .map(|c| c.value().to_string())
+        .unwrap_or_default();
+    if pre.is_empty() || !auth::constant_time_eq(form.get("csrf").as_bytes(), pre.as_bytes()) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
 }
 
 fn behind_proxy(req: &HttpRequest) -> bool {
@@ -89,13 +114,7 @@ pub async fn login(
     auth: Auth,
     form: Form,
 ) -> AppResult<HttpResponse> {
-    let pre = req
-        .cookie(auth::PRE_SESSION_COOKIE)
-        .map(|c| c.value().to_string())
-        .unwrap_or_default();
-    if !auth::constant_time_eq(form.get("csrf").as_bytes(), pre.as_bytes()) {
-        return Err(AppError::Forbidden);
-    }
+    check_pre(&req, &form)?;
     let email = form.get("email").trim().to_lowercase();
     let password = form.get("password").to_string();
     let next = form.get("next").to_string();
@@ -180,6 +199,29 @@ struct MePage {
     role: String,
     unit: String,
     errors: Errors,
+    /// Whether reminders reach this person, so the choice of single mails or a digest applies.
+    reminded: bool,
+    digest: bool,
+    mail: Vec<MailChoice>,
+}
+
+/// A kind of mail on the settings page: on or off, or why it cannot be turned off.
+struct MailChoice {
+    kind: &'static str,
+    on: bool,
+    mandatory: Option<&'static str>,
+}
+
+fn mail_choices(role: Role, prefs: &Prefs) -> Vec<MailChoice> {
+    MailKind::ALL
+        .into_iter()
+        .filter(|k| k.reaches(role) && *k != MailKind::Digest)
+        .map(|k| MailChoice {
+            kind: k.as_str(),
+            on: !prefs.off.contains(&k),
+            mandatory: k.mandatory_because(role),
+        })
+        .collect()
 }
 
 async fn me_page(
@@ -188,12 +230,16 @@ async fn me_page(
     errors: Errors,
 ) -> AppResult<HttpResponse> {
     let u = auth.user()?.clone();
-    let unit_id = u.unit_id;
-    let unit = crate::db::run(&state.pool, move |conn| match unit_id {
-        Some(id) => Ok(crate::models::unit::get(conn, id)?.name),
-        None => Ok(String::new()),
+    let (unit_id, user_id) = (u.unit_id, u.id);
+    let (unit, prefs) = crate::db::run(&state.pool, move |conn| {
+        let unit = match unit_id {
+            Some(id) => crate::models::unit::get(conn, id)?.name,
+            None => String::new(),
+        };
+        Ok((unit, user::mail_prefs(conn, user_id)?))
     })
     .await?;
+    let role = u.role();
     let status = if errors.is_empty() {
         actix_web::http::StatusCode::OK
     } else {
@@ -206,6 +252,9 @@ async fn me_page(
             role: u.role,
             unit,
             errors,
+            reminded: MailKind::Reminder.reaches(role),
+            digest: prefs.digest,
+            mail: mail_choices(role, &prefs),
         },
         status,
     )
@@ -223,6 +272,23 @@ pub async fn save_me(
     form: Form,
 ) -> AppResult<HttpResponse> {
     let actor = auth.post(&form)?;
+    if form.has("mail") {
+        // Unchecked boxes are not sent: every optional kind not ticked is off. Mandatory ones
+        // are dropped by `off_str` whatever the form says.
+        let on = form.all("on");
+        let prefs = Prefs {
+            digest: form.get("mode") == "digest",
+            off: MailKind::ALL
+                .into_iter()
+                .filter(|k| !on.iter().any(|o| o == k.as_str()))
+                .collect(),
+        };
+        crate::db::run(&state.pool, move |conn| {
+            user::set_mail_prefs(conn, actor.user_id, &prefs, actor.role)
+        })
+        .await?;
+        return Ok(redirect("/me?done=saved"));
+    }
     if let Some(lang) = crate::web::i18n::Lang::parse(form.get("lang")) {
         crate::db::run(&state.pool, move |conn| {
             user::set_lang(conn, actor.user_id, lang.as_str())

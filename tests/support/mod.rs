@@ -416,6 +416,11 @@ impl Client {
         self.send("POST", path, Body::Form(&all))
     }
 
+    /// A form posted as given (for session-less forms that carry their own token).
+    pub fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        self.send("POST", path, Body::Form(fields))
+    }
+
     pub fn post_multipart(
         &mut self,
         path: &str,

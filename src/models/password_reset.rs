@@ -1,0 +1,84 @@
+//! Password resets by mail: a one-time link valid for an hour. Only the token's hash is kept
+//! here; the mail that carries the token forgets it once sent (and when the link is used).
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::{outbox, password_resets, users};
+use crate::db::DbConn;
+use crate::domain::mail::Kind;
+use crate::error::AppResult;
+use crate::models::session::{random_token, token_hash};
+use crate::models::user;
+
+pub const VALID_FOR_MINUTES: i64 = 60;
+
+/// Queues a link for the account with this address, if there is an active one. Says nothing
+/// about whether there was: the page answers the same either way.
+pub fn request(conn: &mut DbConn, email: &str, now: NaiveDateTime) -> AppResult<()> {
+    conn.transaction(|conn| {
+        let Some(id) = users::table
+            .filter(users::email.eq(email.trim().to_lowercase()))
+            .filter(users::active.eq(true))
+            .select(users::id)
+            .first::<i64>(conn)
+            .optional()?
+        else {
+            return Ok(());
+        };
+        let token = random_token();
+        let hash = token_hash(&token);
+        diesel::insert_into(password_resets::table)
+            .values((
+                password_resets::token_hash.eq(&hash),
+                password_resets::user_id.eq(id),
+                password_resets::created_at.eq(now),
+                password_resets::expires_at.eq(now + Duration::minutes(VALID_FOR_MINUTES)),
+            ))
+            .execute(conn)?;
+        crate::mail::notices::password_reset(conn, id, &token, &hash[..16])?;
+        Ok(())
+    })
+}
+
+/// The account a link opens, if the link is unused and not expired.
+pub fn valid(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> AppResult<Option<i64>> {
+    Ok(password_resets::table
+        .find(token_hash(token))
+        .filter(password_resets::used_at.is_null())
+        .filter(password_resets::expires_at.gt(now))
+        .select(password_resets::user_id)
+        .first(conn)
+        .optional()?)
+}
+
+/// Sets the new password, spends the link (and any other open link of the account), ends every
+/// session. False when the link is no longer valid.
+pub fn complete(
+    conn: &mut DbConn,
+    token: &str,
+    password: &str,
+    now: NaiveDateTime,
+) -> AppResult<bool> {
+    conn.transaction(|conn| {
+        let Some(id) = valid(conn, token, now)? else {
+            return Ok(false);
+        };
+        user::set_password(conn, id, password)?;
+        diesel::update(
+            password_resets::table
+                .filter(password_resets::user_id.eq(id))
+                .filter(password_resets::used_at.is_null()),
+        )
+        .set(password_resets::used_at.eq(now))
+        .execute(conn)?;
+        diesel::update(
+            outbox::table
+                .filter(outbox::user_id.eq(id))
+                .filter(outbox::kind.eq(Kind::PasswordReset.as_str())),
+        )
+        .set(outbox::payload.eq("{}"))
+        .execute(conn)?;
+        Ok(true)
+    })
+}

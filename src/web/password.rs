@@ -1,0 +1,172 @@
+//! "Forgot your password?": a form for the address, a one-time link by mail, a form for the new
+//! password. The answer never says whether an address has an account, and requests are limited
+//! per address and per client like logins.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use chrono::Duration;
+
+use crate::error::{AppError, AppResult};
+use crate::models::{now, password_reset, session, user};
+use crate::web::auth::{self, Auth};
+use crate::web::form::Form;
+use crate::web::pages::{redirect, render_status, Ctx, Errors};
+use crate::web::session_pages::{check_pre, pre_token, with_pre_cookie};
+use crate::web::AppState;
+
+/// Links asked for one account within the login window, before the form says "wait".
+const PER_ACCOUNT: i64 = 3;
+
+#[derive(Template)]
+#[template(path = "password_forgot.html")]
+struct ForgotPage {
+    ctx: Ctx,
+    pre: String,
+    email: String,
+    sent: bool,
+}
+
+pub async fn forgot_form(req: HttpRequest, auth: Auth) -> AppResult<HttpResponse> {
+    let pre = pre_token(&req);
+    let page = ForgotPage {
+        ctx: Ctx::new(&auth),
+        pre: pre.clone(),
+        email: String::new(),
+        sent: false,
+    };
+    with_pre_cookie(
+        &req,
+        render_status(&page, actix_web::http::StatusCode::OK)?,
+        pre,
+    )
+}
+
+pub async fn forgot(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    form: Form,
+) -> AppResult<HttpResponse> {
+    check_pre(&req, &form)?;
+    let email = form.get("email").trim().to_lowercase();
+    let s = &state.settings;
+    let account_key = format!("reset:{email}");
+    let address_key = format!(
+        "reset-address:{}",
+        auth::client_address(&req, s.behind_proxy)
+    );
+    let limits = [
+        (account_key.clone(), PER_ACCOUNT),
+        (address_key.clone(), s.login_max_per_address),
+    ];
+    let window = Duration::minutes(s.login_window_minutes);
+    let to = email.clone();
+    crate::db::run(&state.pool, move |conn| {
+        let keys: Vec<(&str, i64)> = limits.iter().map(|(k, m)| (k.as_str(), *m)).collect();
+        if let Some(wait) = session::login_blocked(conn, &keys, window)? {
+            return Err(AppError::TooManyAttempts {
+                retry_after_secs: wait,
+            });
+        }
+        // Every request counts, found or not, so the limit does not tell either.
+        session::record_login_failure(conn, &[&account_key, &address_key])?;
+        if user::looks_like_email(&to) {
+            password_reset::request(conn, &to, now())?;
+        }
+        Ok(())
+    })
+    .await?;
+    let pre = pre_token(&req);
+    let page = ForgotPage {
+        ctx: Ctx::new(&auth),
+        pre: pre.clone(),
+        email,
+        sent: true,
+    };
+    with_pre_cookie(
+        &req,
+        render_status(&page, actix_web::http::StatusCode::OK)?,
+        pre,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "password_reset.html")]
+struct ResetPage {
+    ctx: Ctx,
+    pre: String,
+    token: String,
+    valid: bool,
+    errors: Errors,
+}
+
+async fn reset_page(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    auth: &Auth,
+    token: String,
+    errors: Errors,
+) -> AppResult<HttpResponse> {
+    let t = token.clone();
+    let valid = crate::db::run(&state.pool, move |conn| {
+        password_reset::valid(conn, &t, now())
+    })
+    .await?
+    .is_some();
+    let status = if !valid {
+        actix_web::http::StatusCode::NOT_FOUND
+    } else if errors.is_empty() {
+        actix_web::http::StatusCode::OK
+    } else {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let pre = pre_token(req);
+    let page = ResetPage {
+        ctx: Ctx::new(auth),
+        pre: pre.clone(),
+        token,
+        valid,
+        errors,
+    };
+    with_pre_cookie(req, render_status(&page, status)?, pre)
+}
+
+pub async fn reset_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    reset_page(&req, &state, &auth, path.into_inner(), Errors::default()).await
+}
+
+pub async fn reset(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+    form: Form,
+) -> AppResult<HttpResponse> {
+    check_pre(&req, &form)?;
+    let token = path.into_inner();
+    let new = form.get("new_password").to_string();
+    let mut errors = Errors::default();
+    if new.chars().count() < user::MIN_PASSWORD_LEN {
+        errors.add("new_password", "error.password_short");
+    }
+    if new != form.get("confirm_password") {
+        errors.add("confirm_password", "error.password_mismatch");
+    }
+    if !errors.is_empty() {
+        return reset_page(&req, &state, &auth, token, errors).await;
+    }
+    let t = token.clone();
+    let done = crate::db::run(&state.pool, move |conn| {
+        password_reset::complete(conn, &t, &new, now())
+    })
+    .await?;
+    if !done {
+        return reset_page(&req, &state, &auth, token, Errors::default()).await;
+    }
+    Ok(redirect("/login?done=password_reset"))
+}
