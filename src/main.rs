@@ -44,6 +44,12 @@ enum Command {
         /// The day to act as (YYYY-MM-DD, Vietnam time; default today).
         #[arg(long)]
         now: Option<String>,
+        /// With --once: queue the day's messages but leave delivery to the running instances.
+        #[arg(long, requires = "once")]
+        queue_only: bool,
+        /// With --once: deliver at most about this many messages, then exit.
+        #[arg(long, requires = "once")]
+        max_send: Option<usize>,
     },
     /// Run pending database migrations and exit.
     Migrate {
@@ -169,7 +175,9 @@ fn main() -> anyhow::Result<()> {
             mail,
             once,
             now,
-        } => remind(db, mail, once, now),
+            queue_only,
+            max_send,
+        } => remind(db, mail, once, now, queue_only, max_send),
         Command::Migrate { db } => {
             connect(&db)?;
             println!("migrations up to date");
@@ -376,7 +384,14 @@ fn print_accounts(accounts: &[(String, String, &'static str)], url: Option<&str>
     println!();
 }
 
-fn remind(db: DbArgs, mail: MailArgs, once: bool, now: Option<String>) -> anyhow::Result<()> {
+fn remind(
+    db: DbArgs,
+    mail: MailArgs,
+    once: bool,
+    now: Option<String>,
+    queue_only: bool,
+    max_send: Option<usize>,
+) -> anyhow::Result<()> {
     let day = match now {
         Some(s) => chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d")
             .with_context(|| format!("--now {s:?}: expected YYYY-MM-DD"))?,
@@ -391,10 +406,34 @@ fn remind(db: DbArgs, mail: MailArgs, once: bool, now: Option<String>) -> anyhow
         return Ok(());
     }
     let mut conn = connect(&db)?;
-    let (q, t) = mailing.once(&mut conn, day)?;
+    if queue_only {
+        let started = std::time::Instant::now();
+        let q = mailing.queue(&mut conn, day)?;
+        println!(
+            "{day}: queued {} reminders and {} digests in {:.2} s",
+            q.reminders,
+            q.digests,
+            started.elapsed().as_secs_f64()
+        );
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    let (q, t) = match max_send {
+        Some(max) => (
+            mailing.queue(&mut conn, day)?,
+            mailing.deliver_up_to(&mut conn, day, max)?,
+        ),
+        None => mailing.once(&mut conn, day)?,
+    };
     println!(
-        "{day}: queued {} reminders and {} digests; sent {}, to retry {}, failed {}, skipped {}",
-        q.reminders, q.digests, t.sent, t.retried, t.failed, t.skipped
+        "{day}: queued {} reminders and {} digests; sent {}, to retry {}, failed {}, skipped {} in {:.2} s",
+        q.reminders,
+        q.digests,
+        t.sent,
+        t.retried,
+        t.failed,
+        t.skipped,
+        started.elapsed().as_secs_f64()
     );
     Ok(())
 }

@@ -58,13 +58,15 @@ fn queue_reminders(
         targets.extend(overdue_targets(cal, schedule, day, earliest));
     }
     // One index range per due date on (status, due_on, lead_unit_id): the cost follows the
-    // number of tasks reminded, not the number of tasks.
+    // number of tasks reminded, not the number of tasks. In a fixed order, so that instances
+    // running the same pass insert the same keys in the same order (no deadlock between them).
     let mut due: Vec<(i64, i64)> = Vec::new();
     for chunk in targets.chunks(400) {
         due.extend(
             tasks::table
                 .filter(tasks::status.eq_any(WORKING))
                 .filter(tasks::due_on.eq_any(chunk))
+                .order(tasks::id)
                 .select((tasks::id, tasks::lead_unit_id))
                 .load::<(i64, i64)>(conn)?,
         );

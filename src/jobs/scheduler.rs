@@ -37,10 +37,15 @@ impl Mailing {
     /// One full pass for `day`: queue its reminders and digests (again, if already done: the
     /// outbox keys make that harmless), then deliver what is due.
     pub fn once(&self, conn: &mut DbConn, day: chrono::NaiveDate) -> AppResult<(Queued, Tally)> {
-        let cal = crate::models::calendar::load(conn)?;
-        let queued = reminders::queue_day(conn, &cal, &self.settings.schedule, day)?;
+        let queued = self.queue(conn, day)?;
         let sent = self.deliver(conn, day)?;
         Ok((queued, sent))
+    }
+
+    /// Queues the day's reminders and digests.
+    pub fn queue(&self, conn: &mut DbConn, day: chrono::NaiveDate) -> AppResult<Queued> {
+        let cal = crate::models::calendar::load(conn)?;
+        reminders::queue_day(conn, &cal, &self.settings.schedule, day)
     }
 
     pub fn deliver(&self, conn: &mut DbConn, today: chrono::NaiveDate) -> AppResult<Tally> {
@@ -54,7 +59,25 @@ impl Mailing {
         at: Option<chrono::NaiveDateTime>,
         today: chrono::NaiveDate,
     ) -> AppResult<Tally> {
-        deliver::drain(conn, &self.mailer, &self.ctx, self.lease(), at, today)
+        deliver::drain(conn, &self.mailer, &self.ctx, self.lease(), at, today, None)
+    }
+
+    /// Delivers at most about `max` messages (a batch may go over), then stops.
+    pub fn deliver_up_to(
+        &self,
+        conn: &mut DbConn,
+        today: chrono::NaiveDate,
+        max: usize,
+    ) -> AppResult<Tally> {
+        deliver::drain(
+            conn,
+            &self.mailer,
+            &self.ctx,
+            self.lease(),
+            None,
+            today,
+            Some(max),
+        )
     }
 
     pub fn lease(&self) -> chrono::Duration {

@@ -124,7 +124,8 @@ fn send_one(
 }
 
 /// Sends until nothing is due or the server stops taking mail; for `remind --once` and the
-/// scheduler. `at` stands in for the clock (tests move it past a backoff or a lease).
+/// scheduler. `at` stands in for the clock (tests move it past a backoff or a lease); `max`
+/// stops after about that many messages.
 pub fn drain(
     conn: &mut DbConn,
     mailer: &Mailer,
@@ -132,9 +133,14 @@ pub fn drain(
     lease: Duration,
     at: Option<NaiveDateTime>,
     today: NaiveDate,
+    max: Option<usize>,
 ) -> AppResult<Tally> {
     let mut total = Tally::default();
     loop {
+        let done = total.sent + total.failed + total.skipped;
+        if max.is_some_and(|m| done >= m) {
+            return Ok(total);
+        }
         let now = at.unwrap_or_else(crate::models::now);
         let (claimed, t) = batch(conn, mailer, ctx, lease, now, today)?;
         total.add(t);

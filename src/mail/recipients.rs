@@ -61,6 +61,7 @@ pub fn of_units(
     let people: Vec<PersonRow> = users::table
         .filter(users::unit_id.eq_any(unit_ids))
         .filter(users::active.eq(true))
+        .order(users::id)
         .select(person_columns())
         .load(conn)?;
     for p in people.iter().filter(|p| wants(p, kind)) {
