@@ -2,6 +2,8 @@
 //! outbox keys carry the day), so every instance may run it; the finished pass is recorded so
 //! the scheduler does not repeat the work.
 
+use std::collections::BTreeMap;
+
 use chrono::{Duration, NaiveDate};
 use diesel::prelude::*;
 use serde_json::json;
@@ -71,28 +73,28 @@ fn queue_reminders(
                 .load::<(i64, i64)>(conn)?,
         );
     }
-    let mut unit_ids: Vec<i64> = due.iter().map(|(_, u)| *u).collect();
-    unit_ids.sort_unstable();
-    unit_ids.dedup();
+    // One mail per recipient and day for all of the unit's tasks reminded that day: a unit with
+    // thirty tasks due gets a list, not thirty mails.
+    let mut by_unit: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for (task, unit) in due {
+        by_unit.entry(unit).or_default().push(task);
+    }
+    let unit_ids: Vec<i64> = by_unit.keys().copied().collect();
     let people = recipients::of_units(conn, &unit_ids, Kind::Reminder)?;
     let (now, day_s) = (now(), day.to_string());
-    let payload = json!({"day": day_s}).to_string();
     let mut mails = Vec::new();
-    let mut added = 0;
-    for (task, unit) in due {
+    for (unit, tasks) in by_unit {
+        let payload = json!({"day": day_s, "tasks": tasks}).to_string();
         for r in people.get(&unit).into_iter().flatten() {
-            let mut m =
-                NewMail::new(Kind::Reminder, &format!("t{task}"), r, &day_s, now).task(task);
+            let mut m = NewMail::new(Kind::Reminder, &format!("u{unit}"), r, &day_s, now);
+            if let [only] = tasks.as_slice() {
+                m.task_id = Some(*only);
+            }
             m.payload.clone_from(&payload);
             mails.push(m);
         }
-        if mails.len() >= 5000 {
-            added += enqueue(conn, &mails)?;
-            mails.clear();
-        }
     }
-    added += enqueue(conn, &mails)?;
-    Ok(added)
+    enqueue(conn, &mails)
 }
 
 /// One digest per person (or unit address) that chose it, for each unit with something to say.

@@ -3,6 +3,8 @@
 //! service. Rendered when sent, from the data as it is then, so a reminder for a task finished
 //! in the meantime is skipped instead of sent.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use chrono::{Duration, NaiveDate};
 use diesel::prelude::*;
@@ -73,8 +75,6 @@ pub struct Letter {
     /// A quoted reason or note, with its label.
     pub note: Option<(String, String)>,
     pub action: Option<(String, String)>,
-    /// Why this person receives it, and whether and where they can turn it off.
-    pub footer: Vec<String>,
 }
 
 impl Letter {
@@ -87,12 +87,15 @@ impl Letter {
 #[template(path = "email/message.html")]
 struct Html<'a> {
     l: &'a Letter,
+    /// Why this person receives it, and whether and where they can turn it off.
+    footer: &'a [String],
 }
 
 #[derive(Template)]
 #[template(path = "email/message.txt", whitespace = "preserve")]
 struct Text<'a> {
     l: &'a Letter,
+    footer: &'a [String],
 }
 
 /// What to do with a row.
@@ -172,18 +175,32 @@ fn text_of(p: &Value, key: &str) -> String {
 }
 
 /// Turns a claimed row into a message, or says why not.
+/// Letters already built in this batch, by what they are about: the people of one unit get
+/// the same reminder, so it is built once and only the footer differs.
+#[derive(Default)]
+pub struct Cache(HashMap<String, Result<Letter, &'static str>>);
+
 pub fn compose(
     conn: &mut DbConn,
     ctx: &Context,
     mail: &Mail,
     today: NaiveDate,
+    cache: &mut Cache,
 ) -> AppResult<Composed> {
     let lang = Lang::parse(&mail.lang).unwrap_or(Lang::Vi);
     let Some(kind) = Kind::parse(&mail.kind) else {
         return Ok(Composed::Skip("unknown kind"));
     };
-    let payload: Value = serde_json::from_str(&mail.payload).unwrap_or(Value::Null);
-    let letter = match letter(conn, ctx, mail, kind, lang, &payload, today)? {
+    let key = format!(
+        "{}|{}|{:?}|{:?}|{}",
+        mail.kind, mail.lang, mail.task_id, mail.directive_id, mail.payload
+    );
+    if !cache.0.contains_key(&key) {
+        let payload: Value = serde_json::from_str(&mail.payload).unwrap_or(Value::Null);
+        let built = letter(conn, ctx, mail, kind, lang, &payload, today)?;
+        cache.0.insert(key.clone(), built);
+    }
+    let letter = match &cache.0[&key] {
         Ok(l) => l,
         Err(why) => return Ok(Composed::Skip(why)),
     };
@@ -191,12 +208,21 @@ pub fn compose(
         Ok(m) => m,
         Err(e) => return Ok(Composed::BadAddress(format!("{}: {e}", mail.recipient))),
     };
-    let html = Html { l: &letter }
-        .render()
-        .map_err(|e| crate::error::AppError::Internal(format!("email template: {e}")))?;
-    let text = Text { l: &letter }
-        .render()
-        .map_err(|e| crate::error::AppError::Internal(format!("email template: {e}")))?;
+    let footer = footer(conn, ctx, mail, kind, lang)?;
+    let failed =
+        |e: askama::Error| crate::error::AppError::Internal(format!("email template: {e}"));
+    let html = Html {
+        l: letter,
+        footer: &footer,
+    }
+    .render()
+    .map_err(failed)?;
+    let text = Text {
+        l: letter,
+        footer: &footer,
+    }
+    .render()
+    .map_err(failed)?;
     let message = Message::builder()
         .from(ctx.from.clone())
         .to(to)
@@ -206,7 +232,7 @@ pub fn compose(
         .map_err(|e| crate::error::AppError::Internal(format!("building a message: {e}")))?;
     Ok(Composed::Send {
         message: Box::new(message),
-        subject: letter.subject,
+        subject: letter.subject.clone(),
     })
 }
 
@@ -258,7 +284,6 @@ fn letter(
         sections: Vec::new(),
         note: None,
         action: None,
-        footer: footer(conn, ctx, mail, kind, lang)?,
     };
     let app = t(lang, "app.name");
     let task_row = |conn: &mut DbConn| -> AppResult<Option<ListRow>> {
@@ -303,35 +328,53 @@ fn letter(
             ));
         }
         Kind::Reminder => {
-            let Some(r) = task_row(conn)? else {
-                return Ok(Err("task gone"));
+            let Some(day) = payload_day(p) else {
+                return Ok(Err("no day"));
             };
-            let (Some(due), Some(day)) = (r.due_on, payload_day(p)) else {
-                return Ok(Err("no due date"));
-            };
-            if !matches!(r.status, Status::Assigned | Status::InProgress) {
-                return Ok(Err("task no longer open"));
+            let mut list = ids(p, "tasks");
+            list.extend(mail.task_id);
+            // Only what is still being worked on and still has a due date; a unit's list can be
+            // long, so the ids and dates first, then the rows of the few shown.
+            // By id alone, so the lookup is the primary key whatever the planner thinks of the
+            // status and due-date indexes.
+            let mut live: Vec<(i64, Option<NaiveDate>)> = tasks::table
+                .filter(tasks::id.eq_any(&list))
+                .select((tasks::id, tasks::status, tasks::due_on))
+                .load::<(i64, String, Option<NaiveDate>)>(conn)?
+                .into_iter()
+                .filter(|(_, status, due)| {
+                    due.is_some()
+                        && [Status::Assigned.as_str(), Status::InProgress.as_str()]
+                            .contains(&status.as_str())
+                })
+                .map(|(id, _, due)| (id, due))
+                .collect();
+            live.sort_by_key(|(id, due)| (*due, *id));
+            if live.is_empty() {
+                return Ok(Err("no task still open"));
             }
-            let left = (due - day).num_days();
-            let n = left.abs().to_string();
-            let (subject, line) = match left {
-                0 => ("mail.reminder.today.subject", "mail.reminder.today"),
-                l if l > 0 => ("mail.reminder.soon.subject", "mail.reminder.soon"),
-                _ => ("mail.reminder.late.subject", "mail.reminder.late"),
-            };
-            let title = short(&r.item_text, 60);
-            l.subject = fill(lang, subject, &[("app", app), ("n", &n), ("title", &title)]);
-            l.lines.push(fill(
-                lang,
-                line,
-                &[("n", &n), ("date", &date(due)), ("unit", &r.lead_unit)],
-            ));
-            l.sections
-                .push(section(lang, ctx, "", std::slice::from_ref(&r)));
-            l.action = Some((
-                t(lang, "mail.open_task").into(),
-                format!("{}/tasks/{}", ctx.public_url, r.id),
-            ));
+            let mut groups: [(Vec<i64>, usize); 3] = Default::default();
+            for (id, due) in &live {
+                let g = match due.map(|d| d.cmp(&day)) {
+                    Some(std::cmp::Ordering::Equal) => 0,
+                    Some(std::cmp::Ordering::Greater) => 1,
+                    _ => 2,
+                };
+                if groups[g].0.len() < DIGEST_LIMIT as usize {
+                    groups[g].0.push(*id);
+                }
+                groups[g].1 += 1;
+            }
+            let shown: Vec<i64> = groups.iter().flat_map(|g| g.0.iter().copied()).collect();
+            let mut rows: HashMap<i64, ListRow> = task::rows_for(conn, &shown, today)?
+                .into_iter()
+                .map(|r| (r.id, r))
+                .collect();
+            let groups = groups.map(|(ids, total)| {
+                let rows: Vec<ListRow> = ids.iter().filter_map(|id| rows.remove(id)).collect();
+                (rows, total)
+            });
+            reminder(&mut l, ctx, lang, day, live.len(), groups);
         }
         Kind::Digest => {
             let (Some(day), Some(unit)) = (payload_day(p), p.get("unit").and_then(Value::as_i64))
@@ -437,6 +480,76 @@ fn letter(
         }
     }
     Ok(Ok(l))
+}
+
+/// A reminder: one task in detail, or the unit's tasks of the day in three lists.
+fn reminder(
+    l: &mut Letter,
+    ctx: &Context,
+    lang: Lang,
+    day: NaiveDate,
+    total: usize,
+    groups: [(Vec<ListRow>, usize); 3],
+) {
+    let app = t(lang, "app.name");
+    let Some(first) = groups.iter().find_map(|g| g.0.first()) else {
+        return;
+    };
+    let (unit, unit_id) = (first.lead_unit.clone(), first.lead_unit_id);
+    if total == 1 {
+        let r = first;
+        let due = r.due_on.unwrap_or(day);
+        let left = (due - day).num_days();
+        let n = left.abs().to_string();
+        let (subject, line) = match left {
+            0 => ("mail.reminder.today.subject", "mail.reminder.today"),
+            l if l > 0 => ("mail.reminder.soon.subject", "mail.reminder.soon"),
+            _ => ("mail.reminder.late.subject", "mail.reminder.late"),
+        };
+        let title = short(&r.item_text, 60);
+        l.subject = fill(lang, subject, &[("app", app), ("n", &n), ("title", &title)]);
+        l.lines.push(fill(
+            lang,
+            line,
+            &[("n", &n), ("date", &date(due)), ("unit", &unit)],
+        ));
+        l.sections
+            .push(section(lang, ctx, "", std::slice::from_ref(r)));
+        l.action = Some((
+            t(lang, "mail.open_task").into(),
+            format!("{}/tasks/{}", ctx.public_url, r.id),
+        ));
+        return;
+    }
+    let n = total.to_string();
+    l.subject = fill(
+        lang,
+        "mail.reminders.subject",
+        &[("app", app), ("n", &n), ("unit", &unit)],
+    );
+    l.lines.push(fill(
+        lang,
+        "mail.reminders.intro",
+        &[("n", &n), ("unit", &unit)],
+    ));
+    let keys = [
+        ("mail.reminders.today", "soon=yes"),
+        ("mail.reminders.soon", "soon=yes"),
+        ("mail.reminders.late", "bucket=open_overdue"),
+    ];
+    for ((key, filter), (rows, count)) in keys.into_iter().zip(groups) {
+        if rows.is_empty() {
+            continue;
+        }
+        let mut s = section(lang, ctx, t(lang, key), &rows);
+        s.more = (count - rows.len()) as i64;
+        s.more_url = format!("{}/tasks?{filter}&lead={unit_id}", ctx.public_url);
+        l.sections.push(s);
+    }
+    l.action = Some((
+        t(lang, "mail.open_tasks").into(),
+        format!("{}/tasks", ctx.public_url),
+    ));
 }
 
 /// How many tasks of each list a digest shows; the rest is a count and a link.

@@ -228,19 +228,6 @@ pub fn mark_retry(
     Ok(())
 }
 
-/// Gives a claimed row back untried, to be tried at `at`.
-pub fn release(conn: &mut DbConn, mail: &Mail, why: &str, at: NaiveDateTime) -> AppResult<()> {
-    diesel::update(outbox::table.find(mail.id))
-        .set((
-            outbox::next_attempt_at.eq(at),
-            outbox::lease_until.eq(None::<NaiveDateTime>),
-            outbox::attempts.eq(mail.attempts),
-            outbox::last_error.eq(why),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
 pub fn backoff(attempts: i32) -> Duration {
     let shift = attempts.clamp(1, 8) - 1;
     Duration::seconds((30i64 << shift).min(3600))

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use lettre::transport::smtp::SmtpTransport;
+use lettre::transport::smtp::{PoolConfig, SmtpTransport};
 use lettre::{Message, Transport};
 
 #[derive(Clone)]
@@ -38,6 +38,8 @@ impl Mailer {
         let transport = SmtpTransport::from_url(url)
             .map_err(|e| anyhow::anyhow!("SMTP URL: {e}"))?
             .timeout(Some(timeout))
+            // As many connections as the worker sends at once.
+            .pool_config(PoolConfig::new().max_size(crate::mail::deliver::BATCH as u32))
             .build();
         Ok(Mailer::Smtp(transport))
     }

@@ -437,4 +437,9 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("reset.again", "Yêu cầu liên kết mới", "Ask for a new link"),
     ("done.password_reset", "Đã đặt mật khẩu mới. Hãy đăng nhập.", "Your new password is set. Please log in."),
     ("unit.mail_digest", "Địa chỉ liên hệ nhận một thư tổng hợp mỗi ngày thay cho từng thư nhắc hạn", "Contact addresses get one daily digest instead of single reminders"),
+    ("mail.reminders.subject", "[{app}] Nhắc hạn: {n} nhiệm vụ của {unit}", "[{app}] Reminder: {n} tasks of {unit}"),
+    ("mail.reminders.intro", "{unit} có {n} nhiệm vụ cần lưu ý về thời hạn hôm nay:", "{unit} has {n} tasks whose deadlines need attention today:"),
+    ("mail.reminders.today", "Đến hạn hôm nay", "Due today"),
+    ("mail.reminders.soon", "Sắp đến hạn", "Due soon"),
+    ("mail.reminders.late", "Quá hạn", "Overdue"),
 ];
