@@ -401,3 +401,62 @@ fn a_leader_follows_a_units_overdue_count_to_its_list() {
     assert_eq!(driver.text("#total"), "1");
     assert!(driver.text("main").contains(&format!("{}", p.langson)));
 }
+
+#[test]
+fn a_forgotten_password_and_mail_choices_in_a_browser() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::start(Backend::Sqlite);
+    let smtp = crate::support::smtp::SmtpServer::start();
+    let email = app.add_user(Role::UnitStaff, Some("Sở KH&CN Lạng Sơn"));
+
+    driver.go(&format!("{}/login", app.base));
+    driver.click("a[href='/password/forgot']");
+    driver.wait_for_url("/password/forgot");
+    driver.type_into("#email", &email);
+    driver.click("form[action='/password/forgot'] button[type=submit]");
+    driver.wait_until(|_| true, "answer");
+    assert!(driver.text("main").contains("Nếu địa chỉ này có tài khoản"));
+    app.mailing(&smtp.url())
+        .deliver(&mut app.conn(), crate::fixtures::today())
+        .unwrap();
+    let text = smtp.received()[0].text();
+    let path = text
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("https://chidao.test"))
+        .filter(|p| p.starts_with("/password/reset/"))
+        .expect("a reset link")
+        .to_string();
+    driver.go(&format!("{}{path}", app.base));
+    driver.type_into("#new_password", "mot-mat-khau-moi-rat-dai");
+    driver.type_into("#confirm_password", "mot-mat-khau-moi-rat-dai");
+    driver.click("form[action^='/password/reset/'] button[type=submit]");
+    driver.wait_for_url("done=password_reset");
+    assert!(driver.text("main").contains("Đã đặt mật khẩu mới"));
+    driver.type_into("#email", &email);
+    driver.type_into("#password", "mot-mat-khau-moi-rat-dai");
+    driver.click("form[action='/login'] button[type=submit]");
+    driver.wait_until(|url| !url.contains("/login"), "logged in");
+
+    // Mail choices: a daily digest instead of single reminders, confirmations off.
+    driver.go(&format!("{}/me", app.base));
+    driver.click("input[name=mode][value=digest]");
+    driver.click("input[name=on][value=confirmed]");
+    driver.click("form.mail-prefs button[type=submit]");
+    driver.wait_for_url("done=saved");
+    let digest = driver.find("input[name=mode][value=digest]");
+    let selected = driver.cmd("GET", &format!("/element/{digest}/selected"), json!({}));
+    assert_eq!(selected, json!(true));
+    let prefs = chidao::models::user::mail_prefs(
+        &mut app.conn(),
+        chidao::models::user::by_email(&mut app.conn(), &email)
+            .unwrap()
+            .unwrap()
+            .0
+            .id,
+    )
+    .unwrap();
+    assert!(prefs.digest);
+    assert_eq!(prefs.off, [chidao::domain::mail::Kind::Confirmed]);
+}
