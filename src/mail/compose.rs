@@ -12,7 +12,7 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::Message;
 use serde_json::Value;
 
-use crate::db::schema::{journal, tasks};
+use crate::db::schema::{journal, tasks, users};
 use crate::db::DbConn;
 use crate::domain::dates::vn_day_start;
 use crate::domain::mail::Kind;
@@ -21,7 +21,7 @@ use crate::domain::status::Status;
 use crate::error::AppResult;
 use crate::mail::outbox::Mail;
 use crate::models::task::{self, ListRow};
-use crate::models::{directive, extension, user};
+use crate::models::{directive, extension};
 use crate::web::i18n::{t, Lang};
 
 /// Everything a message needs besides its row.
@@ -178,7 +178,27 @@ fn text_of(p: &Value, key: &str) -> String {
 /// Letters already built in this batch, by what they are about: the people of one unit get
 /// the same reminder, so it is built once and only the footer differs.
 #[derive(Default)]
-pub struct Cache(HashMap<String, Result<Letter, &'static str>>);
+pub struct Cache {
+    letters: HashMap<String, Result<Letter, &'static str>>,
+    roles: HashMap<i64, Role>,
+}
+
+impl Cache {
+    /// The roles of a batch's recipients in one query, for their footers.
+    pub fn load_roles(&mut self, conn: &mut DbConn, mails: &[Mail]) -> AppResult<()> {
+        let ids: Vec<i64> = mails.iter().filter_map(|m| m.user_id).collect();
+        let found: Vec<(i64, String)> = users::table
+            .filter(users::id.eq_any(&ids))
+            .select((users::id, users::role))
+            .load(conn)?;
+        self.roles.extend(
+            found
+                .into_iter()
+                .map(|(id, r)| (id, Role::parse(&r).unwrap_or(Role::UnitStaff))),
+        );
+        Ok(())
+    }
+}
 
 pub fn compose(
     conn: &mut DbConn,
@@ -195,12 +215,12 @@ pub fn compose(
         "{}|{}|{:?}|{:?}|{}",
         mail.kind, mail.lang, mail.task_id, mail.directive_id, mail.payload
     );
-    if !cache.0.contains_key(&key) {
+    if !cache.letters.contains_key(&key) {
         let payload: Value = serde_json::from_str(&mail.payload).unwrap_or(Value::Null);
         let built = letter(conn, ctx, mail, kind, lang, &payload, today)?;
-        cache.0.insert(key.clone(), built);
+        cache.letters.insert(key.clone(), built);
     }
-    let letter = match &cache.0[&key] {
+    let letter = match &cache.letters[&key] {
         Ok(l) => l,
         Err(why) => return Ok(Composed::Skip(why)),
     };
@@ -208,7 +228,7 @@ pub fn compose(
         Ok(m) => m,
         Err(e) => return Ok(Composed::BadAddress(format!("{}: {e}", mail.recipient))),
     };
-    let footer = footer(conn, ctx, mail, kind, lang)?;
+    let footer = footer(&cache.roles, ctx, mail, kind, lang);
     let failed =
         |e: askama::Error| crate::error::AppError::Internal(format!("email template: {e}"));
     let html = Html {
@@ -238,18 +258,16 @@ pub fn compose(
 
 /// The footer: why this address gets the message, and how (or why not) to stop it.
 fn footer(
-    conn: &mut DbConn,
+    roles: &HashMap<i64, Role>,
     ctx: &Context,
     mail: &Mail,
     kind: Kind,
     lang: Lang,
-) -> AppResult<Vec<String>> {
+) -> Vec<String> {
     let Some(user_id) = mail.user_id else {
-        return Ok(vec![t(lang, "mail.footer.contact").into()]);
+        return vec![t(lang, "mail.footer.contact").into()];
     };
-    let role = user::get(conn, user_id)
-        .map(|u| u.role())
-        .unwrap_or(Role::UnitStaff);
+    let role = roles.get(&user_id).copied().unwrap_or(Role::UnitStaff);
     let me = format!("{}/me", ctx.public_url);
     let mut out = vec![t(lang, "mail.footer.person").to_string()];
     match kind.mandatory_because(role) {
@@ -263,7 +281,7 @@ fn footer(
     if kind == Kind::Reminder {
         out.push(fill(lang, "mail.footer.digest", &[("url", &me)]));
     }
-    Ok(out)
+    out
 }
 
 type Built = Result<Letter, &'static str>;

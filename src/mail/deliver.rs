@@ -52,6 +52,7 @@ pub fn batch(
     let mut tally = Tally::default();
     let mut ready = Vec::new();
     let mut cache = Cache::default();
+    cache.load_roles(conn, &claimed)?;
     for mail in &claimed {
         match compose(conn, ctx, mail, today, &mut cache)? {
             Composed::Send { message, subject } => ready.push((mail, message, subject)),
@@ -84,12 +85,16 @@ pub fn batch(
     // The marks of a batch commit together: one write instead of twenty. A worker that dies
     // before the commit leaves its rows leased; they are sent again once, when the lease ends.
     conn.transaction(|conn| {
+        let mut sent: Vec<(&str, Vec<i64>)> = Vec::new();
         for ((mail, _, subject), result) in ready.iter().zip(results) {
             match result {
                 Ok(()) => {
-                    outbox::mark_sent(conn, mail.id, subject, now)?;
+                    match sent.iter_mut().find(|(s, _)| s == subject) {
+                        Some((_, ids)) => ids.push(mail.id),
+                        None => sent.push((subject, vec![mail.id])),
+                    }
                     if mail.kind == Kind::PasswordReset.as_str() {
-                        // The link is in the person's mailbox now; the database keeps its hash only.
+                        // The link is in the person's mailbox now; the database keeps its hash.
                         outbox::forget_payload(conn, mail.id)?;
                     }
                     tally.sent += 1;
@@ -105,6 +110,9 @@ pub fn batch(
                     tally.retried += 1;
                 }
             }
+        }
+        for (subject, ids) in sent {
+            outbox::mark_sent(conn, &ids, subject, now)?;
         }
         Ok::<_, crate::error::AppError>(())
     })?;

@@ -187,8 +187,14 @@ pub fn claim(
         .load(conn)?)
 }
 
-pub fn mark_sent(conn: &mut DbConn, id: i64, subject: &str, now: NaiveDateTime) -> AppResult<()> {
-    diesel::update(outbox::table.find(id))
+/// Marks rows sent; rows of one letter share a subject, so a batch is a few updates.
+pub fn mark_sent(
+    conn: &mut DbConn,
+    ids: &[i64],
+    subject: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
         .set((
             outbox::status.eq(SENT),
             outbox::sent_at.eq(now),
