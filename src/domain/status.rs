@@ -22,6 +22,8 @@ impl Status {
         Status::Cancelled,
     ];
     pub const OPEN: [Status; 3] = [Status::Assigned, Status::InProgress, Status::Reported];
+    /// Open and with the unit (a reported task waits on the secretariat): what reminders chase.
+    pub const WORKING: [&'static str; 2] = ["assigned", "in_progress"];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -15,13 +15,11 @@ use crate::domain::mail::Kind;
 use crate::domain::permissions::Role;
 use crate::domain::reminders::{due_targets, overdue_targets, Schedule};
 use crate::domain::status::Status;
+
 use crate::error::AppResult;
 use crate::mail::outbox::{enqueue, NewMail};
 use crate::mail::recipients;
 use crate::models::now;
-
-/// Reminders go to tasks still being worked on; a reported task waits on the secretariat.
-const WORKING: [&str; 2] = ["assigned", "in_progress"];
 
 /// What a pass queued.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +50,7 @@ fn queue_reminders(
     day: NaiveDate,
 ) -> AppResult<usize> {
     let earliest: Option<NaiveDate> = tasks::table
-        .filter(tasks::status.eq_any(WORKING))
+        .filter(tasks::status.eq_any(Status::WORKING))
         .select(diesel::dsl::min(tasks::due_on))
         .first(conn)?;
     let mut targets = due_targets(cal, schedule, day);
@@ -66,7 +64,7 @@ fn queue_reminders(
     for chunk in targets.chunks(400) {
         due.extend(
             tasks::table
-                .filter(tasks::status.eq_any(WORKING))
+                .filter(tasks::status.eq_any(Status::WORKING))
                 .filter(tasks::due_on.eq_any(chunk))
                 .order(tasks::id)
                 .select((tasks::id, tasks::lead_unit_id))
@@ -133,7 +131,7 @@ fn queue_digests(
         let open = || {
             tasks::table
                 .filter(tasks::lead_unit_id.eq(unit))
-                .filter(tasks::status.eq_any(WORKING))
+                .filter(tasks::status.eq_any(Status::WORKING))
                 .into_boxed()
         };
         let due_soon = open()

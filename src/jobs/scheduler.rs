@@ -91,8 +91,7 @@ impl Mailing {
         let today = today_in_vietnam(now);
         let vn_hour = (now + chrono::Duration::hours(7)).hour();
         if vn_hour >= self.settings.remind_hour && !reminders::pass_done(&mut conn, today)? {
-            let cal = crate::models::calendar::load(&mut conn)?;
-            let q = reminders::queue_day(&mut conn, &cal, &self.settings.schedule, today)?;
+            let q = self.queue(&mut conn, today)?;
             tracing::info!(%today, reminders = q.reminders, digests = q.digests, "reminders queued");
         }
         let t = self.deliver(&mut conn, today)?;

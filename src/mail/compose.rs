@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::db::schema::{journal, tasks, users};
 use crate::db::DbConn;
-use crate::domain::dates::vn_day_start;
+use crate::domain::dates::{format_date, vn_day_start};
 use crate::domain::mail::Kind;
 use crate::domain::permissions::Role;
 use crate::domain::status::Status;
@@ -110,10 +110,6 @@ pub enum Composed {
     BadAddress(String),
 }
 
-fn date(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
-
 /// A word with `{name}` holes filled.
 fn fill(lang: Lang, key: &str, values: &[(&str, &str)]) -> String {
     let mut s = t(lang, key).to_string();
@@ -143,7 +139,7 @@ fn item(lang: Lang, ctx: &Context, r: &ListRow) -> Item {
         unit: r.lead_unit.clone(),
         due: r
             .due_on
-            .map(date)
+            .map(format_date)
             .unwrap_or_else(|| t(lang, "mail.no_due").into()),
         state: t(lang, &format!("status.{}", r.status.as_str())).into(),
         url: format!("{}/tasks/{}", ctx.public_url, r.id),
@@ -327,7 +323,7 @@ fn letter(
                 "mail.assigned.intro",
                 &[
                     ("number", &d.number),
-                    ("date", &date(d.issued_on)),
+                    ("date", &format_date(d.issued_on)),
                     ("title", &d.title),
                 ],
             ));
@@ -361,9 +357,7 @@ fn letter(
                 .load::<(i64, String, Option<NaiveDate>)>(conn)?
                 .into_iter()
                 .filter(|(_, status, due)| {
-                    due.is_some()
-                        && [Status::Assigned.as_str(), Status::InProgress.as_str()]
-                            .contains(&status.as_str())
+                    due.is_some() && Status::WORKING.contains(&status.as_str())
                 })
                 .map(|(id, _, due)| (id, due))
                 .collect();
@@ -406,7 +400,7 @@ fn letter(
             l.subject = fill(
                 lang,
                 "mail.digest.subject",
-                &[("app", app), ("date", &date(day))],
+                &[("app", app), ("date", &format_date(day))],
             );
             l.lines.push(t(lang, "mail.digest.intro").into());
             l.sections = built.into_iter().filter(|s| !s.items.is_empty()).collect();
@@ -467,8 +461,8 @@ fn letter(
                 &format!("{key}.intro"),
                 &[
                     ("unit", &r.lead_unit),
-                    ("date", &date(new_due)),
-                    ("asked", &date(req.requested_due)),
+                    ("date", &format_date(new_due)),
+                    ("asked", &format_date(req.requested_due)),
                 ],
             ));
             if !note.trim().is_empty() {
@@ -529,7 +523,7 @@ fn reminder(
         l.lines.push(fill(
             lang,
             line,
-            &[("n", &n), ("date", &date(due)), ("unit", &unit)],
+            &[("n", &n), ("date", &format_date(due)), ("unit", &unit)],
         ));
         l.sections
             .push(section(lang, ctx, "", std::slice::from_ref(r)));
@@ -582,11 +576,10 @@ fn digest(
     day: NaiveDate,
     today: NaiveDate,
 ) -> AppResult<Vec<Section>> {
-    let working = [Status::Assigned.as_str(), Status::InProgress.as_str()];
     let open = || {
         tasks::table
             .filter(tasks::lead_unit_id.eq(unit))
-            .filter(tasks::status.eq_any(working))
+            .filter(tasks::status.eq_any(Status::WORKING))
             .into_boxed()
     };
     let week = day + Duration::days(7);

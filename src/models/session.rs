@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::schema::{api_tokens, login_failures, sessions, users};
 use crate::db::DbConn;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::models::now;
 use crate::models::user::User;
 
@@ -92,17 +92,17 @@ pub fn delete(conn: &mut DbConn, token: &str) -> AppResult<()> {
     Ok(())
 }
 
-/// Seconds to wait before another attempt, if any of `keys` has had `max` failures within the
-/// window; counted from the oldest failure in the window.
-pub fn login_blocked(
+/// Refuses with 429 (and the seconds to wait) if any of `keys` has had `max` attempts within the
+/// window; the wait is counted from the oldest attempt in the window.
+pub fn refuse_if_blocked(
     conn: &mut DbConn,
-    keys: &[(&str, i64)],
+    keys: &[(String, i64)],
     window: Duration,
-) -> AppResult<Option<u64>> {
+) -> AppResult<()> {
     let since = now() - window;
     for (key, max) in keys {
         let times: Vec<NaiveDateTime> = login_failures::table
-            .filter(login_failures::key.eq(*key))
+            .filter(login_failures::key.eq(key))
             .filter(login_failures::at.gt(since))
             .order(login_failures::at.desc())
             .limit(*max)
@@ -111,10 +111,12 @@ pub fn login_blocked(
         if times.len() as i64 >= *max {
             let oldest = times.last().copied().unwrap_or_else(now);
             let wait = (oldest + window - now()).num_seconds().max(1);
-            return Ok(Some(wait as u64));
+            return Err(AppError::TooManyAttempts {
+                retry_after_secs: wait as u64,
+            });
         }
     }
-    Ok(None)
+    Ok(())
 }
 
 pub fn record_login_failure(conn: &mut DbConn, keys: &[&str]) -> AppResult<()> {

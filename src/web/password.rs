@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Duration;
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::models::{now, password_reset, session, user};
 use crate::web::auth::{self, Auth};
 use crate::web::form::Form;
@@ -62,12 +62,7 @@ pub async fn forgot(
     let window = Duration::minutes(s.login_window_minutes);
     let to = email.clone();
     crate::db::run(&state.pool, move |conn| {
-        let keys: Vec<(&str, i64)> = limits.iter().map(|(k, m)| (k.as_str(), *m)).collect();
-        if let Some(wait) = session::login_blocked(conn, &keys, window)? {
-            return Err(AppError::TooManyAttempts {
-                retry_after_secs: wait,
-            });
-        }
+        session::refuse_if_blocked(conn, &limits, window)?;
         // Every request counts, found or not, so the limit does not tell either.
         session::record_login_failure(conn, &[&account_key, &address_key])?;
         if user::looks_like_email(&to) {

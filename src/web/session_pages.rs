@@ -127,12 +127,7 @@ pub async fn login(
         (address_key.clone(), s.login_max_per_address),
     ];
     let result = crate::db::run(&state.pool, move |conn| {
-        let keys: Vec<(&str, i64)> = limits.iter().map(|(k, m)| (k.as_str(), *m)).collect();
-        if let Some(wait) = session::login_blocked(conn, &keys, window)? {
-            return Err(AppError::TooManyAttempts {
-                retry_after_secs: wait,
-            });
-        }
+        session::refuse_if_blocked(conn, &limits, window)?;
         let user = match user::by_email(conn, &email)? {
             Some((u, hash)) => (user::verify_password(&hash, &password) && u.active).then_some(u),
             None => {
