@@ -607,15 +607,19 @@ pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<(u64, u64)> {
                             (_, r) if r < 3 => (Status::Cancelled, None),
                             (true, r) if r < 75 => (
                                 Status::Done,
-                                // Never completed in the future.
-                                due.map(|d| {
-                                    if r < 55 {
-                                        d - Days::new(rng.below(10))
-                                    } else {
-                                        d + Days::new(1 + rng.below(30))
-                                    }
-                                    .min(today)
-                                }),
+                                // Never completed in the future; without a deadline, some
+                                // day since it was assigned.
+                                Some(
+                                    due.map(|d| {
+                                        if r < 55 {
+                                            d - Days::new(rng.below(10))
+                                        } else {
+                                            d + Days::new(1 + rng.below(30))
+                                        }
+                                    })
+                                    .unwrap_or_else(|| issued + Days::new(rng.below(age)))
+                                    .min(today),
+                                ),
                             ),
                             (false, r) if r < 25 => (
                                 Status::Done,

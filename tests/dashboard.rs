@@ -550,6 +550,28 @@ fn the_stored_tallies_agree_with_a_task_by_task_count() {
             }
             .unwrap();
         }
+        // Completion reported earlier this month (no longer overdue, still open), and some of
+        // those returned to work (overdue again).
+        for (i, id) in ids.iter().enumerate().skip(3).step_by(11) {
+            let t = tasks::table.find(*id);
+            diesel::update(t)
+                .set((
+                    tasks::status.eq("reported"),
+                    tasks::due_on.eq(Some(days(-(i as i64 % 5) - 1))),
+                    tasks::completed_on.eq(Some(days(-(i as i64 % 3)))),
+                ))
+                .execute(&mut conn)
+                .unwrap();
+            if i % 2 == 0 {
+                diesel::update(t)
+                    .set((
+                        tasks::status.eq("in_progress"),
+                        tasks::completed_on.eq(None::<chrono::NaiveDate>),
+                    ))
+                    .execute(&mut conn)
+                    .unwrap();
+            }
+        }
         let sec = actor(app, Role::Secretariat, None);
         let (from, into) = (
             app.unit_id("Sở KH&CN Lạng Sơn"),
@@ -559,6 +581,8 @@ fn the_stored_tallies_agree_with_a_task_by_task_count() {
 
         let today = crate::fixtures::today();
         let admin = actor(app, Role::Admin, None);
+        let late = tally::late_now(&mut conn, None, today).unwrap();
+        let late_into = tally::late_now(&mut conn, Some(into), today).unwrap();
         let periods = [
             (days(-800), days(800)),
             (days(-45), days(20)),
@@ -577,17 +601,25 @@ fn the_stored_tallies_agree_with_a_task_by_task_count() {
                 let facts = task::timeliness_facts(&mut conn, &admin, &f, today).unwrap();
                 let expected = stats::tally(&facts, today);
                 assert!(expected.0.total() > 0 || (to - from).num_days() < 10);
-                let got = tally::period_buckets(&mut conn, axis, (from, to), None, today).unwrap();
+                let got =
+                    tally::period_buckets(&mut conn, axis, (from, to), None, today, &late).unwrap();
                 assert_eq!(got, expected, "{axis:?} {from}..{to}");
-                let one =
-                    tally::period_buckets(&mut conn, axis, (from, to), Some(into), today).unwrap();
+                let one = tally::period_buckets(
+                    &mut conn,
+                    axis,
+                    (from, to),
+                    Some(into),
+                    today,
+                    &late_into,
+                )
+                .unwrap();
                 assert_eq!(one.0, expected.1.get(&into).copied().unwrap_or_default());
             }
         }
 
         // The charts: each month's tasks due, and the overdue count at each month's close.
         let (by_month, overdue) =
-            tally::charts(&mut conn, None, today, &Default::default()).unwrap();
+            tally::charts(&mut conn, None, today, &Default::default(), &late).unwrap();
         let rows: Vec<(
             Option<chrono::NaiveDate>,
             Option<chrono::NaiveDate>,

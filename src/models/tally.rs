@@ -7,10 +7,11 @@ use std::sync::Mutex;
 
 use chrono::{Months, NaiveDate};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Date, Text, Timestamp};
+use diesel::sql_types::{BigInt, Date, Integer, Text, Timestamp};
 
 use crate::db::{DbConn, MultiBackend};
 use crate::domain::dates::vn_day_start;
+use crate::domain::status::Status;
 use crate::error::AppResult;
 use crate::reports::stats::Counts;
 use crate::reports::tallies::{
@@ -140,18 +141,28 @@ struct DueRow {
 }
 
 /// Rows of `task_due_tallies` (by due month, lead unit and outcome) under `where_`; they say
-/// nothing of assignment or completion, which their readers (buckets, months) ignore.
+/// nothing of assignment or completion, which their readers (buckets, months) ignore. With
+/// `per_unit` false the units are summed in the database (unit 0): a dozen rows a month.
 fn by_due(
     conn: &mut DbConn,
     where_: &str,
     dates: &[NaiveDate],
     unit: Option<i64>,
+    per_unit: bool,
 ) -> AppResult<Vec<Tally>> {
     let unit_test = unit_sql(unit);
-    let sql = format!(
-        "SELECT due_month, lead_unit_id, outcome, n FROM task_due_tallies \
-         WHERE n > 0 AND {where_}{unit_test}"
-    );
+    let sql = if per_unit {
+        format!(
+            "SELECT due_month, lead_unit_id, outcome, n FROM task_due_tallies \
+             WHERE n > 0 AND {where_}{unit_test}"
+        )
+    } else {
+        format!(
+            "SELECT due_month, CAST(0 AS BIGINT) AS lead_unit_id, outcome, \
+             CAST(SUM(n) AS BIGINT) AS n FROM task_due_tallies \
+             WHERE n > 0 AND {where_}{unit_test} GROUP BY due_month, outcome"
+        )
+    };
     let mut q = diesel::sql_query(crate::db::placeholders(conn, &sql)).into_boxed();
     for d in dates {
         q = q.bind::<Date, _>(*d);
@@ -172,29 +183,71 @@ fn by_due(
         .collect())
 }
 
-/// The tally rows whose due (or assignment) month lies in `[first, last]` (first days), by
-/// lead unit, due month and outcome: what the buckets and the monthly chart read.
+#[derive(QueryableByName)]
+struct FoldedRow {
+    #[diesel(sql_type = BigInt)]
+    lead_unit_id: i64,
+    #[diesel(sql_type = Text)]
+    outcome: String,
+    #[diesel(sql_type = Integer)]
+    due_class: i32,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// The tallies of the tasks whose due (or assignment) month lies in `[first, last]` (first
+/// days), summed in the database per lead unit and outcome with the due month folded to where
+/// it stands against this month: before it (the month before stands for all), this month, or
+/// later (no month). That is all the buckets read, and a few hundred rows however long the
+/// period.
 pub fn in_months(
     conn: &mut DbConn,
     axis: Axis,
     (first, last): (NaiveDate, NaiveDate),
     unit: Option<i64>,
+    this_month: NaiveDate,
 ) -> AppResult<Vec<Tally>> {
-    match axis {
-        Axis::Due => by_due(conn, "due_month BETWEEN ? AND ?", &[first, last], unit),
-        Axis::Assigned => grouped(
-            conn,
-            &["lead_unit_id", "due_month", "outcome"],
-            "assigned_month BETWEEN ? AND ?",
-            &[first, last],
-            unit,
-        ),
-    }
+    let (table, month) = match axis {
+        Axis::Due => ("task_due_tallies", "due_month"),
+        Axis::Assigned => ("task_tallies", "assigned_month"),
+    };
+    let unit_test = unit_sql(unit);
+    let sql = format!(
+        "SELECT lead_unit_id, outcome, \
+         CASE WHEN due_month < ? THEN 0 WHEN due_month = ? THEN 1 ELSE 2 END AS due_class, \
+         CAST(SUM(n) AS BIGINT) AS n FROM {table} \
+         WHERE {month} BETWEEN ? AND ? AND n > 0{unit_test} GROUP BY 1, 2, 3"
+    );
+    let q = diesel::sql_query(crate::db::placeholders(conn, &sql))
+        .into_boxed()
+        .bind::<Date, _>(this_month)
+        .bind::<Date, _>(this_month)
+        .bind::<Date, _>(first)
+        .bind::<Date, _>(last);
+    let rows: Vec<FoldedRow> = bind_unit(q, unit).load(conn)?;
+    let before = this_month - Months::new(1);
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(Tally {
+                unit: r.lead_unit_id,
+                due: match r.due_class {
+                    0 => Some(before),
+                    1 => Some(this_month),
+                    _ => None,
+                },
+                assigned: first,
+                done: None,
+                outcome: Outcome::parse(&r.outcome)?,
+                n: r.n,
+            })
+        })
+        .collect())
 }
 
 /// Every tally row of a unit (or of all).
 pub fn all(conn: &mut DbConn, unit: Option<i64>) -> AppResult<Vec<Tally>> {
-    by_due(conn, "1 = 1", &[], unit)
+    by_due(conn, "1 = 1", &[], unit, true)
 }
 
 /// The rows that can have been overdue at the close of a month since `since`: due before this
@@ -258,9 +311,9 @@ fn bind_period(q: Sql, axis: Axis, (from, to): (NaiveDate, NaiveDate)) -> Sql {
 const OPEN: &str = "status IN ('assigned', 'in_progress', 'reported')";
 const COUNTED: &str = "status IN ('assigned', 'in_progress', 'reported', 'done')";
 
-/// Per lead unit, the open tasks in the period that fell due this month before today: the
-/// split of this month's open tasks that the monthly tallies cannot make.
-pub fn late_this_month(
+/// Per lead unit, the open tasks assigned in the period that fell due this month before
+/// today: `LateNow` for a period by assignment date.
+fn late_this_month(
     conn: &mut DbConn,
     axis: Axis,
     period: (NaiveDate, NaiveDate),
@@ -284,25 +337,52 @@ pub fn late_this_month(
     Ok(rows.into_iter().map(|r| (r.lead_unit_id, r.n)).collect())
 }
 
-/// The tasks past their deadline today and never reported done (not cancelled), that fell due
-/// this month: with the tallies of earlier months, the overdue count at this moment.
-pub fn unreported_late_this_month(
-    conn: &mut DbConn,
-    unit: Option<i64>,
-    today: NaiveDate,
-) -> AppResult<i64> {
-    let where_ = format!("{COUNTED} AND completed_on IS NULL AND due_on >= ? AND due_on < ?");
+#[derive(QueryableByName)]
+struct StatusCount {
+    #[diesel(sql_type = BigInt)]
+    lead_unit_id: i64,
+    #[diesel(sql_type = Text)]
+    status: String,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// This month's open tasks whose deadline passed before today: the split of this month that
+/// the monthly tallies cannot make. Counted once per page and shared by its readers.
+#[derive(Debug, Default, Clone)]
+pub struct LateNow {
+    /// Per lead unit, every such task (reported done or not): they move from "within the
+    /// deadline" to "overdue" in the buckets.
+    pub by_unit: BTreeMap<i64, i64>,
+    /// Those not reported done: this month's part of the overdue count now.
+    pub unreported: i64,
+}
+
+impl LateNow {
+    pub fn total(&self) -> i64 {
+        self.by_unit.values().sum()
+    }
+}
+
+pub fn late_now(conn: &mut DbConn, unit: Option<i64>, today: NaiveDate) -> AppResult<LateNow> {
     let q = count_sql(
         conn,
-        "CAST(0 AS BIGINT) AS lead_unit_id, COUNT(*) AS n",
-        &where_,
+        "lead_unit_id, status, COUNT(*) AS n",
+        &format!("{OPEN} AND due_on >= ? AND due_on < ?"),
         unit,
-        "",
+        "GROUP BY lead_unit_id, status",
     )
     .bind::<Date, _>(month_of(today))
     .bind::<Date, _>(today);
-    let rows: Vec<UnitCount> = bind_unit(q, unit).load(conn)?;
-    Ok(rows.first().map(|r| r.n).unwrap_or(0))
+    let rows: Vec<StatusCount> = bind_unit(q, unit).load(conn)?;
+    let mut late = LateNow::default();
+    for r in rows {
+        *late.by_unit.entry(r.lead_unit_id).or_default() += r.n;
+        if r.status != Status::Reported.as_str() {
+            late.unreported += r.n;
+        }
+    }
+    Ok(late)
 }
 
 /// The buckets per lead unit counted task by task over a short period (the partial months at
@@ -357,16 +437,22 @@ pub fn period_buckets(
     (from, to): (NaiveDate, NaiveDate),
     unit: Option<i64>,
     today: NaiveDate,
+    late_now: &LateNow,
 ) -> AppResult<(Counts, BTreeMap<i64, Counts>)> {
     let cut = split(from, to);
     let (mut all, mut by_unit) = match cut.months {
         Some((first, last)) => {
-            let rows = in_months(conn, axis, (first, last), unit)?;
+            let rows = in_months(conn, axis, (first, last), unit, month_of(today))?;
             let whole = (
                 first,
                 (last + Months::new(1)).pred_opt().expect("valid date"),
             );
-            let late = late_this_month(conn, axis, whole, unit, today)?;
+            // By due date the period's whole months hold all of this month or none of it.
+            let late = match axis {
+                Axis::Due if (whole.0..=whole.1).contains(&today) => late_now.by_unit.clone(),
+                Axis::Due => BTreeMap::new(),
+                Axis::Assigned => late_this_month(conn, axis, whole, unit, today)?,
+            };
             buckets(&rows, month_of(today), &late)
         }
         None => Default::default(),
@@ -381,20 +467,24 @@ pub fn period_buckets(
 }
 
 /// How many tasks are past their deadline right now and were never reported done: those due
-/// before this month from the tallies, those due earlier this month counted directly.
-pub fn overdue_now(conn: &mut DbConn, unit: Option<i64>, today: NaiveDate) -> AppResult<i64> {
+/// before this month from the tallies, and this month's from `late_now`.
+fn overdue_now(
+    conn: &mut DbConn,
+    unit: Option<i64>,
+    today: NaiveDate,
+    late_now: &LateNow,
+) -> AppResult<i64> {
     let unit_test = unit_sql(unit);
     let sql = format!(
         "SELECT CAST(0 AS BIGINT) AS lead_unit_id, CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n \
-         FROM task_tallies WHERE done_month = ? AND due_month < ?{unit_test}"
+         FROM task_due_tallies WHERE outcome = 'open' AND due_month < ?{unit_test}"
     );
     let q = diesel::sql_query(crate::db::placeholders(conn, &sql))
         .into_boxed()
-        .bind::<Date, _>(never())
         .bind::<Date, _>(month_of(today));
     let rows: Vec<UnitCount> = bind_unit(q, unit).load(conn)?;
     let earlier = rows.first().map(|r| r.n).unwrap_or(0);
-    Ok(earlier + unreported_late_this_month(conn, unit, today)?)
+    Ok(earlier + late_now.unreported)
 }
 
 /// Past months' overdue counts per scope (all units, or one), remembered for the day they
@@ -417,31 +507,32 @@ pub fn charts(
     unit: Option<i64>,
     today: NaiveDate,
     cache: &HistoryCache,
+    late_now: &LateNow,
 ) -> AppResult<Charts> {
     let months = last_months(today, 12);
     let this_month = month_of(today);
-    let recent = in_months(conn, Axis::Due, (months[0], this_month), unit)?;
-    let late: i64 = late_this_month(conn, Axis::Due, (this_month, today), unit, today)?
-        .values()
-        .sum();
-    let remembered = cache
-        .0
-        .lock()
-        .ok()
-        .and_then(|c| c.get(&unit).filter(|(day, _)| *day == today).cloned());
-    let past = match remembered {
-        Some((_, past)) => past,
+    let recent = by_due(
+        conn,
+        "due_month BETWEEN ? AND ?",
+        &[months[0], this_month],
+        unit,
+        false,
+    )?;
+    // Held while counting, so that the first requests of a day count once, not each.
+    let mut remembered = cache.0.lock().unwrap_or_else(|e| e.into_inner());
+    let past = match remembered.get(&unit).filter(|(day, _)| *day == today) {
+        Some((_, past)) => past.clone(),
         None => {
             let rows = history(conn, months[0], this_month, unit)?;
             let past = overdue_by_month(&rows, &months[..months.len() - 1]);
-            if let Ok(mut c) = cache.0.lock() {
-                c.insert(unit, (today, past.clone()));
-            }
+            remembered.insert(unit, (today, past.clone()));
             past
         }
     };
-    let now = overdue_now(conn, unit, today)?;
+    drop(remembered);
+    let now = overdue_now(conn, unit, today, late_now)?;
     let mut overdue = past;
     overdue.push((this_month, now));
-    Ok((by_due_month(&recent, &months, this_month, late), overdue))
+    let months = by_due_month(&recent, &months, this_month, late_now.total());
+    Ok((months, overdue))
 }

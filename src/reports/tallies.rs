@@ -13,7 +13,11 @@ use super::stats::Counts;
 pub enum Outcome {
     OnTime,
     Late,
+    /// Open and not reported done.
     Open,
+    /// Completion reported, awaiting confirmation: open in the buckets, but no longer overdue
+    /// in the overdue chart.
+    Reported,
 }
 
 impl Outcome {
@@ -22,6 +26,7 @@ impl Outcome {
             "on_time" => Some(Outcome::OnTime),
             "late" => Some(Outcome::Late),
             "open" => Some(Outcome::Open),
+            "reported" => Some(Outcome::Reported),
             _ => None,
         }
     }
@@ -95,7 +100,7 @@ fn add(c: &mut Counts, t: &Tally, this_month: NaiveDate) {
     match t.outcome {
         Outcome::OnTime => c.done_on_time += t.n,
         Outcome::Late => c.done_late += t.n,
-        Outcome::Open => match t.due {
+        Outcome::Open | Outcome::Reported => match t.due {
             Some(due) if due < this_month => c.open_overdue += t.n,
             _ => c.open_within += t.n,
         },

@@ -121,9 +121,10 @@ pub async fn dashboard(
                 .role
                 .is_unit_role()
                 .then(|| actor.unit_id.unwrap_or(-1));
-            let counts = tally::period_buckets(conn, axis, (from, to), unit, today)?;
+            let late = tally::late_now(conn, unit, today)?;
+            let counts = tally::period_buckets(conn, axis, (from, to), unit, today, &late)?;
             // The last twelve months by due date, whatever the period chosen.
-            let charts = tally::charts(conn, unit, today, &shared.history)?;
+            let charts = tally::charts(conn, unit, today, &shared.history, &late)?;
             let ids: Vec<i64> = counts.1.keys().copied().collect();
             let names = unit::names_by_id(conn, &ids)?;
             let long_ago = NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date");
@@ -377,18 +378,17 @@ pub async fn unit_page(
         }
         let name = unit::get(conn, id)?.name;
         let rows = tally::all(conn, Some(id))?;
-        let late = tally::late_this_month(conn, Axis::Due, (this_month, today), Some(id), today)?;
+        let late = tally::late_now(conn, Some(id), today)?;
         Ok((auth, name, rows, late))
     })
     .await?;
-    let (all, _) = tallies::buckets(&rows, this_month, &late);
+    let (all, _) = tallies::buckets(&rows, this_month, &late.by_unit);
     let rate = |c: &Counts| {
         c.on_time_rate()
             .map(|r| format!("{:.1}%", r * 100.0))
             .unwrap_or_else(|| "—".into())
     };
-    let late: i64 = late.values().sum();
-    let months = tallies::by_due_month(&rows, &months, this_month, late)
+    let months = tallies::by_due_month(&rows, &months, this_month, late.total())
         .into_iter()
         .map(|(m, c)| (m.format("%m/%Y").to_string(), c, rate(&c)))
         .collect();
