@@ -66,6 +66,8 @@ run "text search" "$leader_cookie" "/tasks?q=ke+hoach+nghi+quyet&status=all"
 run "task page" "$unit_cookie" "$task_path"
 run "dashboard" "$leader_cookie" "/dashboard"
 run "dashboard, unit" "$unit_cookie" "/dashboard"
+run "dashboard, assigned" "$leader_cookie" "/dashboard?period=year&by=assigned"
+run "dashboard, by due" "$leader_cookie" "/dashboard?period=custom&from=15/01/2025&to=10/11/2026"
 run "dashboard, custom" "$leader_cookie" "/dashboard?period=custom&by=assigned&from=15/01/2025&to=10/11/2026"
 unit_id=$(curl -s -H "Cookie: chidao_session=$leader_cookie" "http://127.0.0.1:$port/dashboard" | grep -o 'data-unit="[0-9]*"' | head -1 | cut -d'"' -f2)
 run "unit page" "$leader_cookie" "/units/$unit_id"

@@ -209,7 +209,7 @@ pub fn in_months(
 ) -> AppResult<Vec<Tally>> {
     let (table, month) = match axis {
         Axis::Due => ("task_due_tallies", "due_month"),
-        Axis::Assigned => ("task_tallies", "assigned_month"),
+        Axis::Assigned => ("task_assigned_tallies", "assigned_month"),
     };
     let unit_test = unit_sql(unit);
     let sql = format!(

@@ -3,6 +3,7 @@ DROP TRIGGER tasks_tally_insert;
 DROP TRIGGER tasks_tally_forget;
 DROP TRIGGER tasks_tally_update_old;
 DROP TRIGGER tasks_tally_update_new;
+DROP TABLE task_assigned_tallies;
 DELETE FROM task_tallies;
 DELETE FROM task_due_tallies;
 
@@ -85,5 +86,4 @@ DROP INDEX tasks_status_due;
 CREATE INDEX tasks_status_due ON tasks(status, due_on, lead_unit_id, completed_on);
 DROP INDEX tasks_created;
 CREATE INDEX tasks_created ON tasks(created_at);
-DROP INDEX task_tallies_assigned;
 CREATE INDEX task_tallies_assigned ON task_tallies(assigned_month);
