@@ -1,4 +1,5 @@
-//! Reading the stored tallies (kept by triggers on `tasks`, see migration 000005) and the few
+//! Reading the stored tallies (kept by triggers on `tasks`, see migrations 000005 and 000007:
+//! by due month, by assignment month, and by both with the completion month) and the few
 //! direct counts that months cannot answer: open tasks due this month before today, and the
 //! partial months at the edges of a custom period.
 
@@ -200,7 +201,7 @@ struct FoldedRow {
 /// it stands against this month: before it (the month before stands for all), this month, or
 /// later (no month). That is all the buckets read, and a few hundred rows however long the
 /// period.
-pub fn in_months(
+fn in_months(
     conn: &mut DbConn,
     axis: Axis,
     (first, last): (NaiveDate, NaiveDate),
@@ -364,6 +365,7 @@ impl LateNow {
     }
 }
 
+/// Counts `LateNow` for all units or one.
 pub fn late_now(conn: &mut DbConn, unit: Option<i64>, today: NaiveDate) -> AppResult<LateNow> {
     let q = count_sql(
         conn,
