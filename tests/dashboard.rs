@@ -661,3 +661,144 @@ fn the_stored_tallies_agree_with_a_task_by_task_count() {
         assert!(overdue.iter().any(|(_, n)| *n > 0));
     });
 }
+
+/// A directive's numbers in the row `data-directive="id"` (or the conference's totals), by
+/// bucket, and the links behind them.
+fn directive_cells(body: &str, marker: &str) -> Vec<(String, i64)> {
+    let row = body
+        .split(marker)
+        .nth(1)
+        .expect("row")
+        .split("</tr>")
+        .next()
+        .unwrap();
+    row.split("<a href=\"")
+        .skip(1)
+        .filter(|a| a.starts_with("/tasks?"))
+        .map(|a| {
+            let href = a
+                .split('"')
+                .next()
+                .unwrap()
+                .replace("&amp;", "&")
+                .replace("&#38;", "&");
+            let n = a.split('>').nth(1).unwrap().split('<').next().unwrap();
+            (href, n.trim().parse().unwrap())
+        })
+        .collect()
+}
+
+/// Per notice and per conference: the list of directives shows each one's four buckets, a
+/// conference's page adds its totals, and every number links to a list of that many tasks.
+#[test]
+fn directives_and_conferences_show_their_buckets() {
+    each_backend(|app| {
+        scenario(app);
+        let sec = actor(app, Role::Secretariat, None);
+        let conf = directive::create_conference(
+            &mut app.conn(),
+            "Hội nghị giao ban quý III",
+            Some(days(-20)),
+            "Hà Nội",
+            sec.user_id,
+        )
+        .unwrap();
+        let u = |n: &str| Assignee::Unit(app.unit_id(n));
+        let d = NewDirective {
+            conference_id: Some(conf),
+            number: "3/TB".into(),
+            issued_on: days(-20),
+            signer: String::new(),
+            title: "Kết luận giao ban".into(),
+            body: String::new(),
+            form_token: crate::support::unique("t"),
+            items: [("Quá hạn", -3), ("Còn hạn", 3)]
+                .into_iter()
+                .map(|(text, due)| NewItem {
+                    label: String::new(),
+                    text: text.into(),
+                    leads: vec![u("Sở KH&CN Lạng Sơn")],
+                    coordinators: vec![],
+                    due_on: Some(days(due)),
+                    recurrence: None,
+                })
+                .collect(),
+        };
+        let (in_conf, _) = directive::publish(&mut app.conn(), &d, sec.user_id).unwrap();
+        let second = directive::page_of(&mut app.conn(), None, 1)
+            .unwrap()
+            .0
+            .into_iter()
+            .find(|d| d.number == "2/TB")
+            .unwrap()
+            .id;
+
+        let mut leader = app.login_as(Role::Leader, None);
+        let r = leader.get("/directives");
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("Hội nghị giao ban quý III"));
+        // 2/TB: one done late, one within its deadline, the cancelled one nowhere.
+        let cells = directive_cells(&r.body, &format!("data-directive=\"{second}\">"));
+        let numbers: Vec<i64> = cells.iter().map(|c| c.1).collect();
+        assert_eq!(
+            numbers,
+            [2, 0, 1, 1, 0],
+            "total, on time, late, within, overdue"
+        );
+        let cells_conf = directive_cells(&r.body, &format!("data-directive=\"{in_conf}\">"));
+        assert_eq!(
+            cells_conf.iter().map(|c| c.1).collect::<Vec<_>>(),
+            [2, 0, 0, 1, 1]
+        );
+        for (href, n) in cells.iter().chain(&cells_conf) {
+            assert_eq!(total_of(&mut leader, href), *n, "{href}");
+        }
+
+        let r = leader.get(&format!("/directives?conference={conf}"));
+        assert_eq!(r.status, 200);
+        assert!(!r.body.contains(&format!("data-directive=\"{second}\"")));
+        assert!(r.body.contains(&format!("data-directive=\"{in_conf}\"")));
+        let totals = directive_cells(&r.body, &format!("data-conference=\"{conf}\">"));
+        assert_eq!(
+            totals.iter().map(|c| c.1).collect::<Vec<_>>(),
+            [2, 0, 0, 1, 1]
+        );
+        for (href, n) in &totals {
+            assert!(href.contains(&format!("conference={conf}")));
+            assert_eq!(total_of(&mut leader, href), *n, "{href}");
+        }
+        assert_eq!(leader.get("/directives?conference=999999").status, 404);
+
+        // Fifty a page, newest first: fifty newer notices push the older ones to page two.
+        for i in 0..50 {
+            let d = NewDirective {
+                conference_id: None,
+                number: format!("{}/TB-MOI", 100 + i),
+                issued_on: days(-1),
+                signer: String::new(),
+                title: "Mới".into(),
+                body: String::new(),
+                form_token: crate::support::unique("t"),
+                items: vec![NewItem {
+                    label: String::new(),
+                    text: "Việc mới".into(),
+                    leads: vec![u("Sở KH&CN Lạng Sơn")],
+                    coordinators: vec![],
+                    due_on: Some(days(30)),
+                    recurrence: None,
+                }],
+            };
+            directive::publish(&mut app.conn(), &d, sec.user_id).unwrap();
+        }
+        let first = leader.get("/directives");
+        assert!(first.body.contains("rel=\"next\""));
+        assert!(!first.body.contains(&format!("data-directive=\"{second}\"")));
+        let two = leader.get("/directives?page=2");
+        assert!(two.body.contains(&format!("data-directive=\"{second}\"")));
+        assert!(two.body.contains("rel=\"prev\""));
+
+        // Directives are the ministry's view: a unit's people are refused.
+        let mut unit = app.login_as(Role::UnitHead, Some("Sở KH&CN Lạng Sơn"));
+        assert_eq!(unit.get("/directives").status, 403);
+    });
+}

@@ -1,6 +1,6 @@
 //! Conferences, directives (thông báo kết luận) and their items; publishing one creates its tasks.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -10,9 +10,10 @@ use crate::db::schema::{
     conferences, directive_drafts, directive_items, directives, task_coordinators, tasks, units,
 };
 use crate::db::DbConn;
-use crate::domain::status::Status;
+use crate::domain::status::{timeliness, Status};
 use crate::error::{AppError, AppResult};
 use crate::models::{journal, now, task, unit};
+use crate::reports::stats::Counts;
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = conferences)]
@@ -129,6 +130,95 @@ pub fn list(conn: &mut DbConn) -> AppResult<Vec<DirectiveRow>> {
         ))
         .limit(500)
         .load(conn)?)
+}
+
+/// A directive in the list of directives, with its conference (if any).
+#[derive(Debug, Clone, Queryable)]
+pub struct ListedDirective {
+    pub id: i64,
+    pub number: String,
+    pub issued_on: NaiveDate,
+    pub title: String,
+    pub conference_id: Option<i64>,
+    pub conference: Option<String>,
+}
+
+/// Directives on one page of the list.
+pub const PAGE: i64 = 50;
+
+/// One page of directives, newest first: all of them, or one conference's; and how many
+/// there are in all.
+pub fn page_of(
+    conn: &mut DbConn,
+    conference: Option<i64>,
+    page: i64,
+) -> AppResult<(Vec<ListedDirective>, i64)> {
+    let base = || {
+        let mut q = directives::table.left_join(conferences::table).into_boxed();
+        if let Some(c) = conference {
+            q = q.filter(directives::conference_id.eq(c));
+        }
+        q
+    };
+    let total: i64 = base().count().get_result(conn)?;
+    let rows = base()
+        .order((directives::issued_on.desc(), directives::id.desc()))
+        .select((
+            directives::id,
+            directives::number,
+            directives::issued_on,
+            directives::title,
+            directives::conference_id,
+            conferences::name.nullable(),
+        ))
+        .limit(PAGE)
+        .offset((page.max(1) - 1) * PAGE)
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// The four buckets of each given directive's tasks as of `today` (cancelled tasks count
+/// nowhere): a page of directives reads a few thousand small rows through the directive index.
+pub fn buckets(
+    conn: &mut DbConn,
+    ids: &[i64],
+    today: NaiveDate,
+) -> AppResult<HashMap<i64, Counts>> {
+    let rows: Vec<(i64, String, Option<NaiveDate>, Option<NaiveDate>)> = tasks::table
+        .filter(tasks::directive_id.eq_any(ids))
+        .select((
+            tasks::directive_id,
+            tasks::status,
+            tasks::due_on,
+            tasks::completed_on,
+        ))
+        .load(conn)?;
+    let mut by_directive: HashMap<i64, Counts> =
+        ids.iter().map(|id| (*id, Counts::default())).collect();
+    for (id, status, due, done) in rows {
+        let bucket = Status::parse(&status).and_then(|s| timeliness(s, due, done, today));
+        if let Some(b) = bucket {
+            by_directive.entry(id).or_default().add(b);
+        }
+    }
+    Ok(by_directive)
+}
+
+/// The four buckets of all of a conference's directives together.
+pub fn conference_buckets(
+    conn: &mut DbConn,
+    conference: i64,
+    today: NaiveDate,
+) -> AppResult<Counts> {
+    let ids: Vec<i64> = directives::table
+        .filter(directives::conference_id.eq(conference))
+        .select(directives::id)
+        .load(conn)?;
+    let mut all = Counts::default();
+    for c in buckets(conn, &ids, today)?.values() {
+        all.merge(c);
+    }
+    Ok(all)
 }
 
 /// One task of a directive as its page lists it under the item.

@@ -52,6 +52,8 @@ pub struct Filter {
     pub bucket: Option<Timeliness>,
     pub unit_id: Option<i64>,
     pub directive_id: Option<i64>,
+    /// The tasks of every directive of this conference.
+    pub conference_id: Option<i64>,
     pub due_from: Option<NaiveDate>,
     pub due_to: Option<NaiveDate>,
     pub q: String,
@@ -169,6 +171,15 @@ fn filtered<'a>(
     if let Some(d) = f.directive_id {
         q = q.filter(tasks::directive_id.eq(d));
     }
+    if let Some(c) = f.conference_id {
+        q = q.filter(
+            tasks::directive_id.eq_any(
+                directives::table
+                    .filter(directives::conference_id.eq(c))
+                    .select(directives::id),
+            ),
+        );
+    }
     if let Some(d) = f.due_from {
         q = q.filter(tasks::due_on.ge(d));
     }
@@ -261,6 +272,7 @@ fn plain_inbox(actor: &Actor, f: &Filter) -> Option<i64> {
         && f.bucket.is_none()
         && f.unit_id.is_none()
         && f.directive_id.is_none()
+        && f.conference_id.is_none()
         && f.due_from.is_none()
         && f.due_to.is_none()
         && search_terms(&f.q).is_empty()

@@ -7,13 +7,15 @@ use askama::Template;
 use crate::domain::calendar::Calendar;
 use crate::domain::dates::parse_date;
 use crate::domain::permissions::{allowed, Action, Actor, Target};
+use crate::domain::status::Timeliness;
 use crate::error::{AppError, AppResult};
 use crate::models::directive::{
-    self, Assignee, Conference, Directive, DirectiveRow, Item, ItemTask, NewDirective, NewItem,
+    self, Assignee, Conference, Directive, Item, ItemTask, ListedDirective, NewDirective, NewItem,
     RECURRENCES,
 };
 use crate::models::session::random_token;
 use crate::models::unit::{self, Group, Unit};
+use crate::reports::stats::Counts;
 use crate::web::auth::Auth;
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render, render_status, Ctx, Errors};
@@ -31,15 +33,82 @@ fn require(actor: &Actor, action: Action) -> AppResult<()> {
 #[template(path = "directives/list.html")]
 struct ListPage {
     ctx: Ctx,
-    rows: Vec<DirectiveRow>,
+    rows: Vec<(ListedDirective, Counts)>,
+    /// The conference the list is narrowed to, with its directives' buckets together.
+    conference: Option<(Conference, Counts)>,
+    buckets: Vec<&'static str>,
+    page: i64,
+    pages: i64,
 }
 
-pub async fn list(state: web::Data<AppState>, auth: Auth) -> AppResult<HttpResponse> {
+impl ListPage {
+    fn count(&self, c: &Counts, b: &&str) -> i64 {
+        Timeliness::parse(b).map(|b| c.get(b)).unwrap_or(0)
+    }
+
+    /// The list behind a directive's (or the conference's) numbers: the counted tasks, in one
+    /// bucket or all.
+    fn tasks_link(&self, key: &str, id: impl std::fmt::Display, bucket: &str) -> String {
+        let bucket = if bucket.is_empty() {
+            String::new()
+        } else {
+            format!("&bucket={bucket}")
+        };
+        format!("/tasks?status=counted&{key}={id}{bucket}")
+    }
+
+    fn page_link(&self, page: impl std::fmt::Display) -> String {
+        match &self.conference {
+            Some((c, _)) => format!("/directives?conference={}&page={page}", c.id),
+            None => format!("/directives?page={page}"),
+        }
+    }
+}
+
+/// `/directives`: newest first, fifty a page, each with the four buckets of its tasks linking
+/// to the lists behind them; `?conference=` narrows to one conference and adds its totals.
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+) -> AppResult<HttpResponse> {
     require(&auth.actor()?, Action::ViewDirectives)?;
-    let rows = crate::db::run(&state.pool, directive::list).await?;
+    let query = |key: &str| {
+        form_urlencoded::parse(req.query_string().as_bytes())
+            .find(|(k, _)| k == key)
+            .and_then(|(_, v)| v.trim().parse::<i64>().ok())
+    };
+    let conference_id = query("conference");
+    let page = query("page").unwrap_or(1).clamp(1, 100_000);
+    let today = crate::web::tasks::today();
+    let (rows, total, conference) = crate::db::run(&state.pool, move |conn| {
+        let conference = match conference_id {
+            Some(id) => {
+                let c = directive::conference(conn, id)?.ok_or(AppError::NotFound)?;
+                Some((c, directive::conference_buckets(conn, id, today)?))
+            }
+            None => None,
+        };
+        let (rows, total) = directive::page_of(conn, conference_id, page)?;
+        let ids: Vec<i64> = rows.iter().map(|d| d.id).collect();
+        let mut counts = directive::buckets(conn, &ids, today)?;
+        let rows = rows
+            .into_iter()
+            .map(|d| {
+                let c = counts.remove(&d.id).unwrap_or_default();
+                (d, c)
+            })
+            .collect();
+        Ok((rows, total, conference))
+    })
+    .await?;
     render(&ListPage {
         ctx: Ctx::new(&auth),
         rows,
+        conference,
+        buckets: Timeliness::ALL.iter().map(|b| b.as_str()).collect(),
+        page,
+        pages: ((total + directive::PAGE - 1) / directive::PAGE).max(1),
     })
 }
 

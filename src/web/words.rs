@@ -139,6 +139,8 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("directives.new", "Nhập văn bản kết luận", "New directive"),
     ("directives.none", "Chưa có văn bản nào.", "No directives yet."),
     ("directives.tasks", "Các nhiệm vụ", "Its tasks"),
+    ("directives.conference", "Hội nghị", "Conference"),
+    ("directives.all", "Tất cả văn bản", "All directives"),
     ("directives.add_item", "Thêm nội dung", "Add an item"),
     ("directives.publish", "Ban hành và giao nhiệm vụ", "Publish and assign"),
     ("directive.one", "Văn bản", "Directive"),
