@@ -1,6 +1,6 @@
 //! Conferences, directives (thông báo kết luận) and their items; publishing one creates its tasks.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -10,10 +10,10 @@ use crate::db::schema::{
     conferences, directive_drafts, directive_items, directives, task_coordinators, tasks, units,
 };
 use crate::db::DbConn;
-use crate::domain::status::{timeliness, Status};
+use crate::domain::status::Status;
 use crate::error::{AppError, AppResult};
 use crate::models::{journal, now, task, unit};
-use crate::reports::stats::Counts;
+use crate::reports::stats::{tally, Counts, Facts};
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = conferences)]
@@ -183,25 +183,12 @@ pub fn buckets(
     conn: &mut DbConn,
     ids: &[i64],
     today: NaiveDate,
-) -> AppResult<HashMap<i64, Counts>> {
-    let rows: Vec<(i64, String, Option<NaiveDate>, Option<NaiveDate>)> = tasks::table
+) -> AppResult<BTreeMap<i64, Counts>> {
+    let facts: Vec<Facts> = tasks::table
         .filter(tasks::directive_id.eq_any(ids))
-        .select((
-            tasks::directive_id,
-            tasks::status,
-            tasks::due_on,
-            tasks::completed_on,
-        ))
+        .select(FACTS)
         .load(conn)?;
-    let mut by_directive: HashMap<i64, Counts> =
-        ids.iter().map(|id| (*id, Counts::default())).collect();
-    for (id, status, due, done) in rows {
-        let bucket = Status::parse(&status).and_then(|s| timeliness(s, due, done, today));
-        if let Some(b) = bucket {
-            by_directive.entry(id).or_default().add(b);
-        }
-    }
-    Ok(by_directive)
+    Ok(tally(&facts, today).1)
 }
 
 /// The four buckets of all of a conference's directives together.
@@ -210,16 +197,31 @@ pub fn conference_buckets(
     conference: i64,
     today: NaiveDate,
 ) -> AppResult<Counts> {
-    let ids: Vec<i64> = directives::table
-        .filter(directives::conference_id.eq(conference))
-        .select(directives::id)
+    let facts: Vec<Facts> = tasks::table
+        .filter(
+            tasks::directive_id.eq_any(
+                directives::table
+                    .filter(directives::conference_id.eq(conference))
+                    .select(directives::id),
+            ),
+        )
+        .select(FACTS)
         .load(conn)?;
-    let mut all = Counts::default();
-    for c in buckets(conn, &ids, today)?.values() {
-        all.merge(c);
-    }
-    Ok(all)
+    Ok(tally(&facts, today).0)
 }
+
+/// A task's `Facts`, keyed by its directive.
+const FACTS: (
+    tasks::directive_id,
+    tasks::status,
+    tasks::due_on,
+    tasks::completed_on,
+) = (
+    tasks::directive_id,
+    tasks::status,
+    tasks::due_on,
+    tasks::completed_on,
+);
 
 /// One task of a directive as its page lists it under the item.
 #[derive(Debug, Clone, Queryable, Serialize)]

@@ -314,16 +314,15 @@ const COUNTED: &str = "status IN ('assigned', 'in_progress', 'reported', 'done')
 
 /// Per lead unit, the open tasks assigned in the period that fell due this month before
 /// today: `LateNow` for a period by assignment date.
-fn late_this_month(
+fn late_assigned(
     conn: &mut DbConn,
-    axis: Axis,
     period: (NaiveDate, NaiveDate),
     unit: Option<i64>,
     today: NaiveDate,
 ) -> AppResult<BTreeMap<i64, i64>> {
     let where_ = format!(
         "{OPEN} AND due_on >= ? AND due_on < ? AND {}",
-        period_sql(axis)
+        period_sql(Axis::Assigned)
     );
     let q = count_sql(
         conn,
@@ -334,7 +333,8 @@ fn late_this_month(
     )
     .bind::<Date, _>(month_of(today))
     .bind::<Date, _>(today);
-    let rows: Vec<UnitCount> = bind_unit(bind_period(q, axis, period), unit).load(conn)?;
+    let q = bind_period(q, Axis::Assigned, period);
+    let rows: Vec<UnitCount> = bind_unit(q, unit).load(conn)?;
     Ok(rows.into_iter().map(|r| (r.lead_unit_id, r.n)).collect())
 }
 
@@ -453,7 +453,7 @@ pub fn period_buckets(
             let late = match axis {
                 Axis::Due if (whole.0..=whole.1).contains(&today) => late_now.by_unit.clone(),
                 Axis::Due => BTreeMap::new(),
-                Axis::Assigned => late_this_month(conn, axis, whole, unit, today)?,
+                Axis::Assigned => late_assigned(conn, whole, unit, today)?,
             };
             buckets(&rows, month_of(today), &late)
         }

@@ -63,10 +63,11 @@ impl Counts {
     }
 }
 
-/// What decides a task's bucket: (lead unit, status, due date, completion date).
+/// What decides a task's bucket, under the key it is tallied by: (lead unit or directive,
+/// status, due date, completion date).
 pub type Facts = (i64, String, Option<NaiveDate>, Option<NaiveDate>);
 
-/// Tallies tasks one by one: the whole and per lead unit. Cancelled tasks count nowhere. The
+/// Tallies tasks one by one: the whole and per key (lead unit, or directive). Cancelled tasks count nowhere. The
 /// dashboard reads stored tallies instead (reports::tallies); this is their reference.
 pub fn tally(facts: &[Facts], today: NaiveDate) -> (Counts, BTreeMap<i64, Counts>) {
     let mut all = Counts::default();
