@@ -7,12 +7,12 @@ use anyhow::Context;
 use chrono::{Days, NaiveDate};
 use diesel::prelude::*;
 
-use crate::db::directory::GROUP_PROVINCIAL;
 use crate::db::schema::{
     directive_items, directives, journal, task_coordinators, task_units, tasks, units, users,
 };
 use crate::db::DbConn;
 use crate::domain::dates::today_in_vietnam;
+use crate::domain::directory::GROUP_PROVINCIAL;
 use crate::domain::permissions::{Actor, Role};
 use crate::domain::status::{Move, Status};
 use crate::models::directive::{self, Assignee, NewDirective, NewItem};

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod extract;
+pub mod i18n;
 pub mod jobs;
 pub mod mail;
 pub mod models;

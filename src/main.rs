@@ -157,7 +157,7 @@ fn connect(db: &DbArgs) -> anyhow::Result<db::DbConn> {
             .with_context(|| format!("creating {}", db.data_dir.display()))?;
     }
     let mut conn = db::establish(&url).with_context(|| "connecting to the database")?;
-    db::prepare(&mut conn)?;
+    chidao::models::prepare(&mut conn)?;
     Ok(conn)
 }
 
@@ -282,7 +282,7 @@ fn extract(
     let (directory, calendar) = match database_url {
         Some(url) => {
             let mut conn = db::establish(&url).with_context(|| "connecting to the database")?;
-            db::prepare(&mut conn)?;
+            chidao::models::prepare(&mut conn)?;
             (
                 chidao::models::extraction::directory(&mut conn)?,
                 chidao::models::calendar::load(&mut conn)?,

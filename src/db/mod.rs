@@ -1,6 +1,5 @@
 //! The database at the edge: one connection type over SQLite and PostgreSQL, a pool, migrations.
 
-pub mod directory;
 pub mod schema;
 
 use diesel::connection::SimpleConnection;
@@ -177,22 +176,6 @@ pub fn migrate(conn: &mut DbConn) -> anyhow::Result<usize> {
             .len(),
     };
     Ok(ran)
-}
-
-/// Everything a database needs before the service uses it: pending migrations, then the data
-/// that ships with the service (the unit directory, the holiday schedules) if not yet loaded.
-pub fn prepare(conn: &mut DbConn) -> anyhow::Result<()> {
-    let ran = migrate(conn)?;
-    if ran > 0 {
-        tracing::info!(ran, "migrations applied");
-    }
-    if directory::seed_if_empty(conn)? {
-        tracing::info!("unit directory loaded");
-    }
-    if crate::models::calendar::seed_if_empty(conn)? {
-        tracing::info!("holiday schedules 2020-2026 loaded");
-    }
-    Ok(())
 }
 
 /// Runs blocking database work off the async executor.

@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod dates;
+pub mod directory;
 pub mod filetype;
 pub mod holidays;
 pub mod lunar;

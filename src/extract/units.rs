@@ -177,7 +177,7 @@ impl Directory {
 
     /// The directory that ships with the service, numbered in its order.
     pub fn builtin() -> Directory {
-        let entries = crate::db::directory::entries();
+        let entries = crate::domain::directory::entries();
         let mut groups: Vec<GroupRow> = Vec::new();
         let mut units = Vec::new();
         for (i, (unit, aliases, group)) in entries.into_iter().enumerate() {

@@ -19,10 +19,10 @@ use crate::domain::mail::Kind;
 use crate::domain::permissions::Role;
 use crate::domain::status::Status;
 use crate::error::AppResult;
+use crate::i18n::{t, Lang};
 use crate::mail::outbox::Mail;
 use crate::models::task::{self, ListRow};
 use crate::models::{directive, extension};
-use crate::web::i18n::{t, Lang};
 
 /// Everything a message needs besides its row.
 #[derive(Debug, Clone)]

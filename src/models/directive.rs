@@ -316,7 +316,7 @@ fn expand(conn: &mut DbConn, assignees: &[Assignee]) -> AppResult<Vec<i64>> {
             Assignee::Unit(id) => {
                 let u = unit::get(conn, *id)?;
                 if !u.active {
-                    return Err(AppError::BadRequest(format!("unit {} inactive", u.id)));
+                    return Err(AppError::Refused(format!("unit {} inactive", u.id)));
                 }
                 vec![u.id]
             }

@@ -179,7 +179,7 @@ pub fn request(
             Err(diesel::result::Error::DatabaseError(
                 diesel::result::DatabaseErrorKind::UniqueViolation,
                 _,
-            )) => return Err(AppError::BadRequest("already pending".into())),
+            )) => return Err(AppError::Conflict("already pending".into())),
             Err(e) => return Err(e.into()),
         };
         journal::write(

@@ -13,27 +13,8 @@ use crate::domain::text::fold;
 use crate::error::{AppError, AppResult};
 use crate::models::{journal, now};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum UnitKind {
-    Ministry,
-    Province,
-    External,
-}
-
-impl UnitKind {
-    pub const ALL: [UnitKind; 3] = [UnitKind::Ministry, UnitKind::Province, UnitKind::External];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UnitKind::Ministry => "ministry",
-            UnitKind::Province => "province",
-            UnitKind::External => "external",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+use crate::domain::directory;
+pub use crate::domain::directory::{NewUnit, UnitKind};
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = units)]
@@ -46,25 +27,6 @@ pub struct Unit {
     pub active: bool,
     pub merged_into_id: Option<i64>,
     pub mail_digest: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct NewUnit {
-    pub name: String,
-    pub short_name: String,
-    pub kind: UnitKind,
-    pub emails: String,
-}
-
-impl NewUnit {
-    pub fn new(name: &str, short: &str, kind: UnitKind, emails: &str) -> Self {
-        NewUnit {
-            name: name.trim().to_string(),
-            short_name: short.trim().to_string(),
-            kind,
-            emails: emails.trim().to_string(),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -331,13 +293,13 @@ pub fn save(
 /// Closed tasks keep their unit, so the record of who did what stays true.
 pub fn merge(conn: &mut DbConn, from: i64, into: i64, actor: i64) -> AppResult<usize> {
     if from == into {
-        return Err(AppError::BadRequest("merge into itself".into()));
+        return Err(AppError::Refused("merge into itself".into()));
     }
     conn.transaction(|conn| {
         let source = get(conn, from)?;
         let target = get(conn, into)?;
         if !target.active {
-            return Err(AppError::BadRequest("target inactive".into()));
+            return Err(AppError::Refused("target inactive".into()));
         }
         let open: Vec<&str> = crate::domain::status::Status::OPEN
             .iter()
@@ -561,4 +523,29 @@ pub fn all_group_members(conn: &mut DbConn, group_id: i64) -> AppResult<Vec<i64>
         .filter(unit_group_members::group_id.eq(group_id))
         .select(unit_group_members::unit_id)
         .load(conn)?)
+}
+
+/// Loads the directory into an empty database; does nothing once any unit exists.
+pub fn seed_directory_if_empty(conn: &mut DbConn) -> AppResult<bool> {
+    use diesel::Connection;
+    if count(conn)? > 0 {
+        return Ok(false);
+    }
+    conn.transaction(|conn| {
+        let mut groups = std::collections::HashMap::new();
+        for g in [
+            directory::GROUP_PROVINCIAL,
+            directory::GROUP_MINISTRY,
+            directory::GROUP_PEOPLES_COMMITTEES,
+        ] {
+            groups.insert(g, create_group(conn, g)?);
+        }
+        for (new, aliases, group) in directory::entries() {
+            let id = create(conn, &new, &aliases)?;
+            if let Some(gid) = groups.get(group) {
+                add_group_member(conn, *gid, id)?;
+            }
+        }
+        Ok(true)
+    })
 }

@@ -5,20 +5,20 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::domain::permissions::{allowed, Action, Role, Target};
-use crate::error::{AppError, AppResult};
 use crate::models::unit::{self, Group, Unit, UnitForm, UnitKind};
 use crate::models::user::{self, UserForm, UserRow};
 use crate::web::auth::Auth;
+use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render, render_status, Ctx, Errors};
 use crate::web::AppState;
 
-pub(crate) fn require(auth: &Auth, action: Action) -> AppResult<crate::domain::permissions::Actor> {
+pub(crate) fn require(auth: &Auth, action: Action) -> WebResult<crate::domain::permissions::Actor> {
     let actor = auth.actor()?;
     if allowed(&actor, action, Target::System) {
         Ok(actor)
     } else {
-        Err(AppError::Forbidden)
+        Err(WebError::Forbidden)
     }
 }
 
@@ -41,7 +41,7 @@ pub async fn units(
     req: HttpRequest,
     state: web::Data<AppState>,
     auth: Auth,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     require(&auth, Action::ManageUnits)?;
     let q = query(&req, "q");
     let q2 = q.clone();
@@ -74,7 +74,7 @@ async fn unit_page(
     errors: Errors,
     clash: String,
     status: StatusCode,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let (others, merged_into) = crate::db::run(&state.pool, move |conn| {
         let merged_into = match id {
             Some(id) => match unit::get(conn, id)?.merged_into_id {
@@ -110,7 +110,7 @@ pub async fn unit_form(
     state: web::Data<AppState>,
     auth: Auth,
     path: Option<web::Path<i64>>,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     require(&auth, Action::ManageUnits)?;
     let id = path.map(|p| p.into_inner());
     let form = match id {
@@ -152,7 +152,7 @@ pub async fn save_unit(
     auth: Auth,
     path: Option<web::Path<i64>>,
     form: Form,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     auth.post(&form)?;
     require(&auth, Action::ManageUnits)?;
     let id = path.map(|p| p.into_inner());
@@ -208,7 +208,7 @@ pub async fn merge_unit(
     auth: Auth,
     path: web::Path<i64>,
     form: Form,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let actor = auth.post(&form)?;
     require(&auth, Action::ManageUnits)?;
     let from = path.into_inner();
@@ -251,7 +251,7 @@ struct GroupsPage {
     groups: Vec<(Group, i64)>,
 }
 
-pub async fn groups(state: web::Data<AppState>, auth: Auth) -> AppResult<HttpResponse> {
+pub async fn groups(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpResponse> {
     require(&auth, Action::ManageUnits)?;
     let groups = crate::db::run(&state.pool, unit::groups).await?;
     render(&GroupsPage {
@@ -279,7 +279,7 @@ async fn group_page(
     members: Vec<i64>,
     errors: Errors,
     status: StatusCode,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let units = crate::db::run(&state.pool, |conn| unit::list(conn, "", false)).await?;
     render_status(
         &GroupPage {
@@ -298,7 +298,7 @@ pub async fn group_form(
     state: web::Data<AppState>,
     auth: Auth,
     path: Option<web::Path<i64>>,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     require(&auth, Action::ManageUnits)?;
     let id = path.map(|p| p.into_inner());
     let (name, members) = match id {
@@ -330,7 +330,7 @@ pub async fn save_group(
     auth: Auth,
     path: Option<web::Path<i64>>,
     form: Form,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     auth.post(&form)?;
     require(&auth, Action::ManageUnits)?;
     let id = path.map(|p| p.into_inner());
@@ -391,7 +391,7 @@ pub async fn users(
     req: HttpRequest,
     state: web::Data<AppState>,
     auth: Auth,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     require(&auth, Action::ManageUsers)?;
     let q = query(&req, "q");
     let page = query(&req, "page").parse::<i64>().unwrap_or(1).max(1);
@@ -428,7 +428,7 @@ async fn user_page(
     form: UserForm,
     errors: Errors,
     status: StatusCode,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let units = crate::db::run(&state.pool, |conn| unit::list(conn, "", false)).await?;
     let unit_id = form.unit_id.map(|u| u.to_string()).unwrap_or_default();
     let roles = Role::ALL.iter().map(|r| r.as_str()).collect();
@@ -450,7 +450,7 @@ pub async fn user_form(
     state: web::Data<AppState>,
     auth: Auth,
     path: Option<web::Path<i64>>,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     require(&auth, Action::ManageUsers)?;
     let id = path.map(|p| p.into_inner());
     let form = match id {
@@ -482,7 +482,7 @@ pub async fn save_user(
     auth: Auth,
     path: Option<web::Path<i64>>,
     form: Form,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     auth.post(&form)?;
     let me = require(&auth, Action::ManageUsers)?;
     let id = path.map(|p| p.into_inner());

@@ -5,27 +5,11 @@ use serde::Serialize;
 
 use crate::domain::dates::format_opt_date;
 use crate::domain::permissions::{decide, Action, Decision, Target};
-use crate::error::{AppError, AppResult};
 use crate::models::{directive, journal, task, unit};
 use crate::web::auth::Credentials;
+use crate::web::error::{ApiResult, WebError};
 use crate::web::tasks::{parse_filter, today, with_calendar};
 use crate::web::AppState;
-
-fn json_error(e: AppError) -> HttpResponse {
-    let (status, code) = match e {
-        AppError::LoginRequired(_) => (actix_web::http::StatusCode::UNAUTHORIZED, "unauthorized"),
-        AppError::NotFound => (actix_web::http::StatusCode::NOT_FOUND, "not_found"),
-        AppError::Forbidden => (actix_web::http::StatusCode::FORBIDDEN, "forbidden"),
-        _ => (
-            actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-        ),
-    };
-    if status.is_server_error() {
-        tracing::error!(error = %e, "api request failed");
-    }
-    HttpResponse::build(status).json(serde_json::json!({ "error": code }))
-}
 
 #[derive(Serialize)]
 struct TaskJson {
@@ -84,41 +68,36 @@ pub async fn tasks(
     req: HttpRequest,
     state: web::Data<AppState>,
     creds: Credentials,
-) -> HttpResponse {
+) -> ApiResult<HttpResponse> {
     let query = req.query_string().to_string();
-    let result: AppResult<HttpResponse> = async {
-        let (page, rows, total) = crate::db::run(&state.pool, move |conn| {
-            let actor = creds.resolve(conn)?.actor()?;
-            let f = with_calendar(conn, parse_filter(&query, &actor))?;
-            let (rows, total) = task::list(conn, &actor, &f, today())?;
-            Ok((f.page, rows, total))
-        })
-        .await?;
-        Ok(HttpResponse::Ok().json(serde_json::json!({
-            "total": total,
-            "page": page,
-            "page_size": task::PAGE_SIZE,
-            "tasks": rows.into_iter().map(to_json).collect::<Vec<_>>(),
-        })))
-    }
-    .await;
-    result.unwrap_or_else(json_error)
+    let (page, rows, total) = crate::web::error::run(&state.pool, move |conn| {
+        let actor = creds.resolve(conn)?.actor()?;
+        let f = with_calendar(conn, parse_filter(&query, &actor))?;
+        let (rows, total) = task::list(conn, &actor, &f, today())?;
+        Ok((f.page, rows, total))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "total": total,
+        "page": page,
+        "page_size": task::PAGE_SIZE,
+        "tasks": rows.into_iter().map(to_json).collect::<Vec<_>>(),
+    })))
 }
 
 pub async fn task(
     state: web::Data<AppState>,
     creds: Credentials,
     path: web::Path<i64>,
-) -> HttpResponse {
+) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let result: AppResult<HttpResponse> = async {
-        let body = crate::db::run(&state.pool, move |conn| {
+    let body = crate::web::error::run(&state.pool, move |conn| {
             let actor = creds.resolve(conn)?.actor()?;
             let scoped = task::scoped(conn, id)?;
             if decide(&actor, Action::ViewTask, Target::Task(scoped.scope())) != Decision::Allow {
-                return Err(AppError::NotFound);
+                return Err(WebError::NotFound);
             }
-            let row = task::rows_for(conn, &[id], today())?.pop().ok_or(AppError::NotFound)?;
+            let row = task::rows_for(conn, &[id], today())?.pop().ok_or(WebError::NotFound)?;
             let d = directive::get(conn, row.directive_id)?;
             let journal: Vec<_> = journal::for_task(conn, id)?
                 .into_iter()
@@ -139,8 +118,5 @@ pub async fn task(
             }))
         })
         .await?;
-        Ok(HttpResponse::Ok().json(body))
-    }
-    .await;
-    result.unwrap_or_else(json_error)
+    Ok(HttpResponse::Ok().json(body))
 }

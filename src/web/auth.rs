@@ -8,9 +8,9 @@ use std::future::Future;
 use std::pin::Pin;
 
 use crate::domain::permissions::Actor;
-use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
 use crate::models::{session, user::User};
-use crate::web::i18n::Lang;
+use crate::web::error::{WebError, WebResult};
 use crate::web::AppState;
 
 pub const SESSION_COOKIE: &str = "chidao_session";
@@ -30,21 +30,21 @@ pub struct Auth {
 
 impl Auth {
     /// The signed-in person, or a redirect to the login page that comes back here.
-    pub fn user(&self) -> AppResult<&User> {
+    pub fn user(&self) -> WebResult<&User> {
         self.user
             .as_ref()
-            .ok_or_else(|| AppError::LoginRequired(self.path.clone()))
+            .ok_or_else(|| WebError::LoginRequired(self.path.clone()))
     }
 
-    pub fn actor(&self) -> AppResult<Actor> {
+    pub fn actor(&self) -> WebResult<Actor> {
         Ok(self.user()?.actor())
     }
 
     /// For state changes: signed in, and the form carries this session's CSRF token.
-    pub fn post(&self, form: &crate::web::form::Form) -> AppResult<Actor> {
+    pub fn post(&self, form: &crate::web::form::Form) -> WebResult<Actor> {
         let actor = self.actor()?;
         if !self.by_token && !constant_time_eq(form.get("csrf").as_bytes(), self.csrf.as_bytes()) {
-            return Err(AppError::Forbidden);
+            return Err(WebError::Forbidden);
         }
         Ok(actor)
     }
@@ -108,7 +108,7 @@ impl Credentials {
     }
 
     /// Finds the session or token's person (blocking: call inside `db::run`).
-    pub fn resolve(self, conn: &mut crate::db::DbConn) -> AppResult<Auth> {
+    pub fn resolve(self, conn: &mut crate::db::DbConn) -> WebResult<Auth> {
         let by_token = self.token.is_some();
         let found = match (&self.token, &self.cookie) {
             (Some(t), _) => session::api_token_user(conn, t)?.map(|u| (u, String::new())),
@@ -146,8 +146,8 @@ impl Credentials {
 }
 
 impl FromRequest for Credentials {
-    type Error = AppError;
-    type Future = std::future::Ready<Result<Credentials, AppError>>;
+    type Error = WebError;
+    type Future = std::future::Ready<Result<Credentials, WebError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         std::future::ready(Ok(Credentials::of(req)))
@@ -155,8 +155,8 @@ impl FromRequest for Credentials {
 }
 
 impl FromRequest for Auth {
-    type Error = AppError;
-    type Future = Pin<Box<dyn Future<Output = Result<Auth, AppError>>>>;
+    type Error = WebError;
+    type Future = Pin<Box<dyn Future<Output = Result<Auth, WebError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         if let Some(a) = req.extensions().get::<Auth>() {
@@ -167,8 +167,8 @@ impl FromRequest for Auth {
         let creds = Credentials::of(req);
         let req = req.clone();
         Box::pin(async move {
-            let state = state.ok_or_else(|| AppError::Internal("no state".into()))?;
-            let auth = crate::db::run(&state.pool, move |conn| creds.resolve(conn)).await?;
+            let state = state.ok_or_else(|| WebError::Internal("no state".into()))?;
+            let auth = crate::web::error::run(&state.pool, move |conn| creds.resolve(conn)).await?;
             req.extensions_mut().insert(auth.clone());
             Ok(auth)
         })

@@ -7,18 +7,18 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::domain::dates::parse_date;
 use crate::domain::permissions::{allowed, Action, Target};
-use crate::error::{AppError, AppResult};
 use crate::models::calendar;
 use crate::web::auth::Auth;
+use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render_status, Ctx, Errors};
 use crate::web::AppState;
 
-fn require(auth: &Auth) -> AppResult<()> {
+fn require(auth: &Auth) -> WebResult<()> {
     if allowed(&auth.actor()?, Action::ManageCalendar, Target::System) {
         Ok(())
     } else {
-        Err(AppError::Forbidden)
+        Err(WebError::Forbidden)
     }
 }
 
@@ -72,7 +72,7 @@ async fn page(
     typed: Typed,
     errors: Errors,
     status: StatusCode,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let (official, days, years) = crate::db::run(&state.pool, move |conn| {
         Ok((
             calendar::year_source(conn, year)?,
@@ -132,7 +132,7 @@ pub async fn page_get(
     req: HttpRequest,
     state: web::Data<AppState>,
     auth: Auth,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     require(&auth)?;
     let blank = Typed {
         first: String::new(),
@@ -153,7 +153,7 @@ pub async fn page_get(
 
 /// One form for every change: `op` is add (a range of days), delete (one day), or the year's
 /// official flag (mark / unmark).
-pub async fn save(state: web::Data<AppState>, auth: Auth, form: Form) -> AppResult<HttpResponse> {
+pub async fn save(state: web::Data<AppState>, auth: Auth, form: Form) -> WebResult<HttpResponse> {
     auth.post(&form)?;
     require(&auth)?;
     let year: i32 = form
@@ -161,7 +161,7 @@ pub async fn save(state: web::Data<AppState>, auth: Auth, form: Form) -> AppResu
         .parse()
         .ok()
         .filter(|y| (1990..=2200).contains(y))
-        .ok_or_else(|| AppError::BadRequest("year".into()))?;
+        .ok_or_else(|| WebError::BadRequest("year".into()))?;
     let back = format!("/admin/calendar?year={year}&done=saved");
     match form.get("op") {
         "add" => {
@@ -224,7 +224,7 @@ pub async fn save(state: web::Data<AppState>, auth: Auth, form: Form) -> AppResu
         }
         "delete" => {
             let day =
-                parse_date(form.get("day")).ok_or_else(|| AppError::BadRequest("day".into()))?;
+                parse_date(form.get("day")).ok_or_else(|| WebError::BadRequest("day".into()))?;
             crate::db::run(&state.pool, move |conn| calendar::delete_day(conn, day)).await?;
             Ok(redirect(&back))
         }
@@ -240,6 +240,6 @@ pub async fn save(state: web::Data<AppState>, auth: Auth, form: Form) -> AppResu
             crate::db::run(&state.pool, move |conn| calendar::unmark_year(conn, year)).await?;
             Ok(redirect(&back))
         }
-        _ => Err(AppError::BadRequest("op".into())),
+        _ => Err(WebError::BadRequest("op".into())),
     }
 }

@@ -8,7 +8,6 @@ use chrono::{Days, NaiveDate};
 
 use crate::domain::dates::{format_date, format_opt_date, parse_date};
 use crate::domain::status::Timeliness;
-use crate::error::AppResult;
 use crate::models::tally::{self, Axis};
 use crate::models::task::{self, ListRow};
 use crate::models::unit;
@@ -16,6 +15,7 @@ use crate::reports::stats::{self, Counts, Preset};
 use crate::reports::tallies;
 use crate::reports::ReportRow;
 use crate::web::auth::Credentials;
+use crate::web::error::WebResult;
 use crate::web::pages::{render, Ctx};
 use crate::web::tasks::{parse_filter, today, with_calendar};
 use crate::web::AppState;
@@ -86,7 +86,7 @@ pub async fn dashboard(
     req: HttpRequest,
     state: web::Data<AppState>,
     creds: Credentials,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let today = today();
     let preset = Preset::parse(&query_value(&req, "period"));
     let by_assignment = query_value(&req, "by") == "assigned";
@@ -113,7 +113,7 @@ pub async fn dashboard(
     };
     let shared = state.clone();
     let (auth, (all, by_unit), charts, names, overdue, soon) =
-        crate::db::run(&state.pool, move |conn| {
+        crate::web::error::run(&state.pool, move |conn| {
             let auth = creds.resolve(conn)?;
             let actor = auth.actor()?;
             // A unit's people see the record of what their unit leads: its own view.
@@ -163,7 +163,7 @@ pub async fn dashboard(
                 .then(a.name.cmp(&b.name))
         }),
     }
-    let t = |k: &str| crate::web::i18n::t(auth.lang, k);
+    let t = |k: &str| crate::i18n::t(auth.lang, k);
     let chart_rows: Vec<(String, Counts)> = units
         .iter()
         .take(15)
@@ -222,9 +222,9 @@ async fn report(
     req: &HttpRequest,
     state: &web::Data<AppState>,
     creds: Credentials,
-) -> AppResult<(Vec<ReportRow>, crate::web::i18n::Lang)> {
+) -> WebResult<(Vec<ReportRow>, crate::i18n::Lang)> {
     let query = req.query_string().to_string();
-    let (rows, lang) = crate::db::run(&state.pool, move |conn| {
+    let (rows, lang) = crate::web::error::run(&state.pool, move |conn| {
         let auth = creds.resolve(conn)?;
         let actor = auth.actor()?;
         let f = with_calendar(conn, parse_filter(&query, &actor))?;
@@ -236,7 +236,7 @@ async fn report(
         Ok((rows, auth.lang))
     })
     .await?;
-    let t = |k: &str| crate::web::i18n::t(lang, k);
+    let t = |k: &str| crate::i18n::t(lang, k);
     let out = rows
         .iter()
         .map(|r| ReportRow {
@@ -268,8 +268,8 @@ async fn report(
     Ok((out, lang))
 }
 
-fn header(lang: crate::web::i18n::Lang) -> [&'static str; 8] {
-    let t = |k: &str| crate::web::i18n::t(lang, k);
+fn header(lang: crate::i18n::Lang) -> [&'static str; 8] {
+    let t = |k: &str| crate::i18n::t(lang, k);
     [
         t("report.col.no"),
         t("report.col.task"),
@@ -297,7 +297,7 @@ pub async fn tasks_csv(
     req: HttpRequest,
     state: web::Data<AppState>,
     creds: Credentials,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let (rows, lang) = report(&req, &state, creds).await?;
     let lines: Vec<Vec<String>> = rows
         .iter()
@@ -328,16 +328,16 @@ pub async fn tasks_xlsx(
     req: HttpRequest,
     state: web::Data<AppState>,
     creds: Credentials,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let (rows, lang) = report(&req, &state, creds).await?;
-    let t = |k: &str| crate::web::i18n::t(lang, k);
+    let t = |k: &str| crate::i18n::t(lang, k);
     let body = crate::reports::xlsx::write(
         t("report.title"),
         &crate::reports::xlsx::data_date(t("report.data_date"), today()),
         &header(lang),
         &rows,
     )
-    .map_err(|e| crate::error::AppError::Internal(format!("xlsx: {e}")))?;
+    .map_err(|e| crate::web::error::WebError::Internal(format!("xlsx: {e}")))?;
     Ok(download(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         format!("nhiem-vu-{}.xlsx", today().format("%Y%m%d")),
@@ -365,16 +365,16 @@ pub async fn unit_page(
     state: web::Data<AppState>,
     creds: Credentials,
     path: web::Path<i64>,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let id = path.into_inner();
     let today = today();
     let months = tallies::last_months(today, 12);
     let this_month = tallies::month_of(today);
-    let (auth, name, rows, late) = crate::db::run(&state.pool, move |conn| {
+    let (auth, name, rows, late) = crate::web::error::run(&state.pool, move |conn| {
         let auth = creds.resolve(conn)?;
         let actor = auth.actor()?;
         if actor.role.is_unit_role() && actor.unit_id != Some(id) {
-            return Err(crate::error::AppError::NotFound);
+            return Err(crate::web::error::WebError::NotFound);
         }
         let name = unit::get(conn, id)?.name;
         let rows = tally::all(conn, Some(id))?;

@@ -8,7 +8,7 @@ use crate::domain::calendar::Calendar;
 use crate::domain::dates::parse_date;
 use crate::domain::permissions::{allowed, Action, Actor, Target};
 use crate::domain::status::Timeliness;
-use crate::error::{AppError, AppResult};
+use crate::error::AppError;
 use crate::models::directive::{
     self, Assignee, Conference, Directive, Item, ItemTask, ListedDirective, NewDirective, NewItem,
     RECURRENCES,
@@ -17,15 +17,16 @@ use crate::models::session::random_token;
 use crate::models::unit::{self, Group, Unit};
 use crate::reports::stats::Counts;
 use crate::web::auth::Auth;
+use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render, render_status, Ctx, Errors};
 use crate::web::AppState;
 
-fn require(actor: &Actor, action: Action) -> AppResult<()> {
+fn require(actor: &Actor, action: Action) -> WebResult<()> {
     if allowed(actor, action, Target::System) {
         Ok(())
     } else {
-        Err(AppError::Forbidden)
+        Err(WebError::Forbidden)
     }
 }
 
@@ -71,7 +72,7 @@ pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
     auth: Auth,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     require(&auth.actor()?, Action::ViewDirectives)?;
     let query = |key: &str| {
         form_urlencoded::parse(req.query_string().as_bytes())
@@ -81,10 +82,10 @@ pub async fn list(
     let conference_id = query("conference");
     let page = query("page").unwrap_or(1).clamp(1, 100_000);
     let today = crate::web::tasks::today();
-    let (rows, total, conference) = crate::db::run(&state.pool, move |conn| {
+    let (rows, total, conference) = crate::web::error::run(&state.pool, move |conn| {
         let conference = match conference_id {
             Some(id) => {
-                let c = directive::conference(conn, id)?.ok_or(AppError::NotFound)?;
+                let c = directive::conference(conn, id)?.ok_or(WebError::NotFound)?;
                 Some((c, directive::conference_buckets(conn, id, today)?))
             }
             None => None,
@@ -150,7 +151,7 @@ pub async fn show(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<i64>,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     require(&auth.actor()?, Action::ViewDirectives)?;
     let id = path.into_inner();
     let (d, conference, items, tasks) = crate::db::run(&state.pool, move |conn| {
@@ -251,14 +252,14 @@ async fn new_page(
     state: &web::Data<AppState>,
     mut page: NewPage,
     status: StatusCode,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let unresolved: Vec<String> = page.items.iter().map(|i| i.unresolved.clone()).collect();
     let (conferences, groups, units, drafts, suggestions) =
-        crate::db::run(&state.pool, move |conn| {
+        crate::web::error::run(&state.pool, move |conn| {
             let suggestions = unresolved
                 .iter()
                 .map(|u| suggest(conn, u))
-                .collect::<AppResult<Vec<_>>>()?;
+                .collect::<WebResult<Vec<_>>>()?;
             Ok((
                 directive::conferences(conn)?,
                 unit::groups(conn)?,
@@ -281,7 +282,7 @@ async fn new_page(
 
 /// Units a person may have meant by a mention the directory did not know: those whose names
 /// share the mention's last words (usually the place).
-fn suggest(conn: &mut crate::db::DbConn, unresolved: &str) -> AppResult<Vec<String>> {
+fn suggest(conn: &mut crate::db::DbConn, unresolved: &str) -> WebResult<Vec<String>> {
     let mut out = Vec::new();
     for mention in unresolved.split("; ").filter(|m| !m.trim().is_empty()) {
         let words: Vec<&str> = mention.split_whitespace().collect();
@@ -382,7 +383,7 @@ pub async fn draft_from_text(
     state: web::Data<AppState>,
     auth: Auth,
     form: Form,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let actor = auth.post(&form)?;
     require(&actor, Action::CreateDirective)?;
     let mut source = form.get("source").to_string();
@@ -510,7 +511,7 @@ pub async fn new_form(
     req: HttpRequest,
     state: web::Data<AppState>,
     auth: Auth,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     require(&auth.actor()?, Action::CreateDirective)?;
     let draft = form_urlencoded::parse(req.query_string().as_bytes())
         .find(|(k, _)| k == "draft")
@@ -676,7 +677,7 @@ fn read(form: &Form, auth: &Auth, calendar: &Calendar) -> (NewPage, Option<NewDi
     (page, new)
 }
 
-pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> AppResult<HttpResponse> {
+pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> WebResult<HttpResponse> {
     let actor = auth.post(&form)?;
     require(&actor, Action::CreateDirective)?;
     let calendar = crate::db::run(&state.pool, crate::models::calendar::load).await?;
@@ -719,11 +720,11 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> AppRe
     match result {
         Ok((id, _)) => Ok(redirect(&format!("/directives/{id}?done=published"))),
         // A unit or group that vanished or was deactivated since the form was loaded.
-        Err(AppError::BadRequest(_)) | Err(AppError::NotFound) => {
+        Err(AppError::Refused(_)) | Err(AppError::NotFound) => {
             page.errors.add("items", "error.unit_gone");
             new_page(&state, page, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -737,7 +738,7 @@ struct ConferencePage {
     errors: Errors,
 }
 
-pub async fn new_conference(auth: Auth) -> AppResult<HttpResponse> {
+pub async fn new_conference(auth: Auth) -> WebResult<HttpResponse> {
     require(&auth.actor()?, Action::CreateDirective)?;
     render(&ConferencePage {
         ctx: Ctx::new(&auth),
@@ -752,7 +753,7 @@ pub async fn create_conference(
     state: web::Data<AppState>,
     auth: Auth,
     form: Form,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let actor = auth.post(&form)?;
     require(&actor, Action::CreateDirective)?;
     let mut page = ConferencePage {

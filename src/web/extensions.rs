@@ -6,10 +6,10 @@ use askama::Template;
 
 use crate::domain::dates::parse_date;
 use crate::domain::permissions::{allowed, decide, Action, Decision, Target};
-use crate::error::{AppError, AppResult};
 use crate::models::extension::{self, Decided, PendingRow};
 use crate::models::task::{self, Outcome};
 use crate::web::auth::Auth;
+use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render, Ctx, Errors};
 use crate::web::tasks::{conflict, show_page, Typed};
@@ -23,9 +23,9 @@ struct ListPage {
     extended: i64,
 }
 
-pub async fn list(state: web::Data<AppState>, auth: Auth) -> AppResult<HttpResponse> {
+pub async fn list(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpResponse> {
     if !allowed(&auth.actor()?, Action::ViewExtensions, Target::System) {
-        return Err(AppError::Forbidden);
+        return Err(WebError::Forbidden);
     }
     let (rows, extended) = crate::db::run(&state.pool, |conn| {
         Ok((
@@ -47,13 +47,13 @@ pub async fn decide_request(
     auth: Auth,
     path: web::Path<(i64, String)>,
     form: Form,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let (id, decision) = path.into_inner();
     let actor = auth.post(&form)?;
     let approve = match decision.as_str() {
         "approve" => true,
         "reject" => false,
-        _ => return Err(AppError::NotFound),
+        _ => return Err(WebError::NotFound),
     };
     let request = crate::db::run(&state.pool, move |conn| extension::get(conn, id)).await?;
     let task_id = request.task_id;
@@ -64,8 +64,8 @@ pub async fn decide_request(
         Target::Task(scoped.scope()),
     ) {
         Decision::Allow => {}
-        Decision::Forbidden => return Err(AppError::Forbidden),
-        Decision::NotFound => return Err(AppError::NotFound),
+        Decision::Forbidden => return Err(WebError::Forbidden),
+        Decision::NotFound => return Err(WebError::NotFound),
     }
     let note = form.get("text").trim().to_string();
     let mut errors = Errors::default();
@@ -98,7 +98,7 @@ pub async fn decide_request(
         .await;
     }
     let Ok(version) = form.get("version").trim().parse::<i32>() else {
-        return Err(AppError::BadRequest("version".into()));
+        return Err(WebError::BadRequest("version".into()));
     };
     let outcome = crate::db::run(&state.pool, move |conn| {
         extension::decide(conn, &actor, id, approve, due, version, &note)

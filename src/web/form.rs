@@ -7,7 +7,7 @@ use futures_util::{StreamExt, TryStreamExt};
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::error::AppError;
+use crate::web::error::WebError;
 use crate::web::AppState;
 
 /// A file field as it arrived: name, declared type, and either the bytes or the fact that it
@@ -69,7 +69,7 @@ impl Form {
     }
 }
 
-async fn read_multipart(mut mp: Multipart, max_file: usize) -> Result<Form, AppError> {
+async fn read_multipart(mut mp: Multipart, max_file: usize) -> Result<Form, WebError> {
     let mut form = Form::default();
     let mut fields_bytes = 0usize;
     // Files beyond this in one request are refused outright rather than drained.
@@ -78,7 +78,7 @@ async fn read_multipart(mut mp: Multipart, max_file: usize) -> Result<Form, AppE
     while let Some(mut field) = mp
         .try_next()
         .await
-        .map_err(|e| AppError::BadRequest(format!("multipart: {e}")))?
+        .map_err(|e| WebError::BadRequest(format!("multipart: {e}")))?
     {
         let cd = field.content_disposition().cloned();
         let name = cd
@@ -93,10 +93,10 @@ async fn read_multipart(mut mp: Multipart, max_file: usize) -> Result<Form, AppE
         let mut bytes = Vec::new();
         let mut too_large = false;
         while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| AppError::BadRequest(format!("multipart: {e}")))?;
+            let chunk = chunk.map_err(|e| WebError::BadRequest(format!("multipart: {e}")))?;
             total += chunk.len();
             if total > max_total {
-                return Err(AppError::TooLarge);
+                return Err(WebError::TooLarge);
             }
             let limit = if file_name.is_some() {
                 max_file
@@ -119,11 +119,11 @@ async fn read_multipart(mut mp: Multipart, max_file: usize) -> Result<Form, AppE
             }),
             None => {
                 if too_large {
-                    return Err(AppError::TooLarge);
+                    return Err(WebError::TooLarge);
                 }
                 fields_bytes += bytes.len();
                 let value = String::from_utf8(bytes)
-                    .map_err(|_| AppError::BadRequest("field not UTF-8".into()))?;
+                    .map_err(|_| WebError::BadRequest("field not UTF-8".into()))?;
                 form.fields.push((name, value));
             }
         }
@@ -132,8 +132,8 @@ async fn read_multipart(mut mp: Multipart, max_file: usize) -> Result<Form, AppE
 }
 
 impl FromRequest for Form {
-    type Error = AppError;
-    type Future = Pin<Box<dyn Future<Output = Result<Form, AppError>>>>;
+    type Error = WebError;
+    type Future = Pin<Box<dyn Future<Output = Result<Form, WebError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let ct = req
@@ -152,9 +152,9 @@ impl FromRequest for Form {
         } else {
             let body = web::Bytes::from_request(req, payload);
             Box::pin(async move {
-                let body = body.await.map_err(|_| AppError::TooLarge)?;
+                let body = body.await.map_err(|_| WebError::TooLarge)?;
                 if body.len() > MAX_FIELDS_BYTES {
-                    return Err(AppError::TooLarge);
+                    return Err(WebError::TooLarge);
                 }
                 Ok(Form::parse_urlencoded(&body))
             })

@@ -6,9 +6,9 @@ pub mod auth;
 pub mod calendar;
 pub mod dashboard;
 pub mod directives;
+pub mod error;
 pub mod extensions;
 pub mod form;
-pub mod i18n;
 pub mod outbox;
 pub mod pages;
 pub mod password;
@@ -23,8 +23,8 @@ use actix_web::{web, App, HttpResponse, HttpServer};
 
 use crate::config::Settings;
 use crate::db::Pool;
-use crate::error::AppError;
 use crate::models::attachment::Storage;
+use crate::web::error::WebError;
 
 pub struct AppState {
     pub pool: Pool,
@@ -118,7 +118,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let ok = crate::db::run(&state.pool, |conn| {
         use diesel::connection::SimpleConnection;
-        conn.batch_execute("SELECT 1").map_err(AppError::from)
+        conn.batch_execute("SELECT 1")
+            .map_err(crate::error::AppError::from)
     })
     .await
     .is_ok();
@@ -151,12 +152,12 @@ async fn guard(
 ) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
     let safe = matches!(req.method().as_str(), "GET" | "HEAD" | "OPTIONS");
     if !safe && !auth::same_origin(&req) {
-        let resp = actix_web::ResponseError::error_response(&AppError::Forbidden);
+        let resp = actix_web::ResponseError::error_response(&WebError::Forbidden);
         return Ok(req.into_response(resp));
     }
     let lang = form_urlencoded::parse(req.query_string().as_bytes())
         .find(|(k, _)| k == "lang")
-        .and_then(|(_, v)| i18n::Lang::parse(&v));
+        .and_then(|(_, v)| crate::i18n::Lang::parse(&v));
     let behind_proxy = req
         .app_data::<web::Data<AppState>>()
         .map(|s| s.settings.behind_proxy)
@@ -211,7 +212,7 @@ pub fn server(
             )
             .configure(routes)
             .default_service(web::to(|| async {
-                Err::<HttpResponse, _>(AppError::NotFound)
+                Err::<HttpResponse, _>(WebError::NotFound)
             }))
     })
     .listen(listener)?;

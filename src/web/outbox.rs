@@ -5,10 +5,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::domain::permissions::Action;
-use crate::error::AppResult;
 use crate::mail::outbox::{self, Row};
 use crate::web::admin::{query, require};
 use crate::web::auth::Auth;
+use crate::web::error::WebResult;
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render, Ctx};
 use crate::web::AppState;
@@ -35,7 +35,7 @@ pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
     auth: Auth,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     require(&auth, Action::ManageMail)?;
     let status = query(&req, "status");
     let status = STATUSES
@@ -75,7 +75,7 @@ pub async fn retry(
     auth: Auth,
     path: web::Path<i64>,
     form: Form,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     require(&auth, Action::ManageMail)?;
     auth.post(&form)?;
     let id = path.into_inner();

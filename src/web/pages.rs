@@ -6,9 +6,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::domain::dates;
 use crate::domain::permissions::{allowed, Action, Actor, Target};
-use crate::error::{AppError, AppResult};
+use crate::i18n::{t, Lang};
 use crate::web::auth::Auth;
-use crate::web::i18n::{t, Lang};
+use crate::web::error::{WebError, WebResult};
 
 /// The layout's context: language, the signed-in person, the CSRF token for forms.
 pub struct Ctx {
@@ -32,7 +32,7 @@ impl Ctx {
         )
         .find(|(k, _)| k == "done")
         .map(|(_, v)| format!("done.{v}"))
-        .filter(|k| crate::web::i18n::has(k))
+        .filter(|k| crate::i18n::has(k))
         .unwrap_or_default();
         Ctx {
             lang: auth.lang,
@@ -146,17 +146,17 @@ impl Errors {
     }
 }
 
-pub fn render<T: Template>(page: &T) -> AppResult<HttpResponse> {
+pub fn render<T: Template>(page: &T) -> WebResult<HttpResponse> {
     render_status(page, actix_web::http::StatusCode::OK)
 }
 
 pub fn render_status<T: Template>(
     page: &T,
     status: actix_web::http::StatusCode,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let body = page
         .render()
-        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+        .map_err(|e| WebError::Internal(format!("template: {e}")))?;
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(body))

@@ -6,9 +6,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Duration;
 
-use crate::error::AppResult;
 use crate::models::{now, password_reset, session, user};
 use crate::web::auth::{self, Auth};
+use crate::web::error::WebResult;
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render_status, Ctx, Errors};
 use crate::web::session_pages::{check_pre, pre_token, with_pre_cookie};
@@ -26,7 +26,7 @@ struct ForgotPage {
     sent: bool,
 }
 
-pub async fn forgot_form(req: HttpRequest, auth: Auth) -> AppResult<HttpResponse> {
+pub async fn forgot_form(req: HttpRequest, auth: Auth) -> WebResult<HttpResponse> {
     let pre = pre_token(&req);
     let page = ForgotPage {
         ctx: Ctx::new(&auth),
@@ -46,7 +46,7 @@ pub async fn forgot(
     state: web::Data<AppState>,
     auth: Auth,
     form: Form,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     check_pre(&req, &form)?;
     let email = form.get("email").trim().to_lowercase();
     let s = &state.settings;
@@ -101,7 +101,7 @@ async fn reset_page(
     auth: &Auth,
     token: String,
     errors: Errors,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let t = token.clone();
     let valid = crate::db::run(&state.pool, move |conn| {
         password_reset::valid(conn, &t, now())
@@ -131,7 +131,7 @@ pub async fn reset_form(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<String>,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     reset_page(&req, &state, &auth, path.into_inner(), Errors::default()).await
 }
 
@@ -141,7 +141,7 @@ pub async fn reset(
     auth: Auth,
     path: web::Path<String>,
     form: Form,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     check_pre(&req, &form)?;
     let token = path.into_inner();
     let new = form.get("new_password").to_string();

@@ -6,14 +6,14 @@ use chrono::Duration;
 
 use crate::domain::mail::{Kind as MailKind, Prefs};
 use crate::domain::permissions::Role;
-use crate::error::{AppError, AppResult};
 use crate::models::{session, user};
 use crate::web::auth::{self, Auth};
+use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render_status, Ctx, Errors};
 use crate::web::AppState;
 
-pub async fn home(auth: Auth) -> AppResult<HttpResponse> {
+pub async fn home(auth: Auth) -> WebResult<HttpResponse> {
     Ok(redirect(if auth.user.is_some() {
         "/tasks"
     } else {
@@ -47,7 +47,7 @@ fn login_page(
     next: &str,
     error: &'static str,
     status: actix_web::http::StatusCode,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let pre = pre_token(req);
     let page = LoginPage {
         ctx: Ctx::new(auth),
@@ -72,21 +72,21 @@ pub(crate) fn with_pre_cookie(
     req: &HttpRequest,
     mut resp: HttpResponse,
     pre: String,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let secure = auth::is_https(req, behind_proxy(req));
     resp.add_cookie(&auth::cookie(auth::PRE_SESSION_COOKIE, pre, secure))
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| WebError::Internal(e.to_string()))?;
     Ok(resp)
 }
 
 /// A session-less form's token matches its cookie.
-pub(crate) fn check_pre(req: &HttpRequest, form: &Form) -> AppResult<()> {
+pub(crate) fn check_pre(req: &HttpRequest, form: &Form) -> WebResult<()> {
     let pre = req
         .cookie(auth::PRE_SESSION_COOKIE)
         .map(|c| c.value().to_string())
         .unwrap_or_default();
     if pre.is_empty() || !auth::constant_time_eq(form.get("csrf").as_bytes(), pre.as_bytes()) {
-        return Err(AppError::Forbidden);
+        return Err(WebError::Forbidden);
     }
     Ok(())
 }
@@ -97,7 +97,7 @@ fn behind_proxy(req: &HttpRequest) -> bool {
         .unwrap_or(false)
 }
 
-pub async fn login_form(req: HttpRequest, auth: Auth) -> AppResult<HttpResponse> {
+pub async fn login_form(req: HttpRequest, auth: Auth) -> WebResult<HttpResponse> {
     let next = form_urlencoded::parse(req.query_string().as_bytes())
         .find(|(k, _)| k == "next")
         .map(|(_, v)| v.into_owned())
@@ -113,7 +113,7 @@ pub async fn login(
     state: web::Data<AppState>,
     auth: Auth,
     form: Form,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     check_pre(&req, &form)?;
     let email = form.get("email").trim().to_lowercase();
     let password = form.get("password").to_string();
@@ -149,11 +149,11 @@ pub async fn login(
             let secure = auth::is_https(&req, s.behind_proxy);
             let mut resp = redirect(&safe_next(&next));
             resp.add_cookie(&auth::cookie(auth::SESSION_COOKIE, token, secure))
-                .map_err(|e| AppError::Internal(e.to_string()))?;
+                .map_err(|e| WebError::Internal(e.to_string()))?;
             resp.add_cookie(&auth::cookie(auth::LANG_COOKIE, lang, secure))
-                .map_err(|e| AppError::Internal(e.to_string()))?;
+                .map_err(|e| WebError::Internal(e.to_string()))?;
             resp.add_removal_cookie(&auth::removal(auth::PRE_SESSION_COOKIE))
-                .map_err(|e| AppError::Internal(e.to_string()))?;
+                .map_err(|e| WebError::Internal(e.to_string()))?;
             Ok(resp)
         }
         None => login_page(
@@ -172,7 +172,7 @@ pub async fn logout(
     state: web::Data<AppState>,
     auth: Auth,
     form: Form,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     if auth.user.is_some() {
         auth.post(&form)?;
         if let Some(c) = req.cookie(auth::SESSION_COOKIE) {
@@ -182,7 +182,7 @@ pub async fn logout(
     }
     let mut resp = redirect("/login");
     resp.add_removal_cookie(&auth::removal(auth::SESSION_COOKIE))
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| WebError::Internal(e.to_string()))?;
     Ok(resp)
 }
 
@@ -223,7 +223,7 @@ async fn me_page(
     state: &web::Data<AppState>,
     auth: &Auth,
     errors: Errors,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let u = auth.user()?.clone();
     let (unit_id, user_id) = (u.unit_id, u.id);
     let (unit, prefs) = crate::db::run(&state.pool, move |conn| {
@@ -255,7 +255,7 @@ async fn me_page(
     )
 }
 
-pub async fn me(state: web::Data<AppState>, auth: Auth) -> AppResult<HttpResponse> {
+pub async fn me(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpResponse> {
     me_page(&state, &auth, Errors::default()).await
 }
 
@@ -265,7 +265,7 @@ pub async fn save_me(
     state: web::Data<AppState>,
     auth: Auth,
     form: Form,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let actor = auth.post(&form)?;
     if form.has("mail") {
         // Unchecked boxes are not sent: every optional kind not ticked is off. Mandatory ones
@@ -284,7 +284,7 @@ pub async fn save_me(
         .await?;
         return Ok(redirect("/me?done=saved"));
     }
-    if let Some(lang) = crate::web::i18n::Lang::parse(form.get("lang")) {
+    if let Some(lang) = crate::i18n::Lang::parse(form.get("lang")) {
         crate::db::run(&state.pool, move |conn| {
             user::set_lang(conn, actor.user_id, lang.as_str())
         })
@@ -295,7 +295,7 @@ pub async fn save_me(
             lang.as_str().into(),
             auth::is_https(&req, state.settings.behind_proxy),
         ))
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| WebError::Internal(e.to_string()))?;
         return Ok(resp);
     }
     let current = form.get("current_password").to_string();
@@ -329,6 +329,6 @@ pub async fn save_me(
         token,
         auth::is_https(&req, state.settings.behind_proxy),
     ))
-    .map_err(|e| AppError::Internal(e.to_string()))?;
+    .map_err(|e| WebError::Internal(e.to_string()))?;
     Ok(resp)
 }

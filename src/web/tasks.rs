@@ -9,7 +9,7 @@ use crate::domain::dates::{format_opt_date, parse_date, today_in_vietnam};
 use crate::domain::filetype;
 use crate::domain::permissions::{decide, Action, Actor, Decision, Target};
 use crate::domain::status::{Move, Status, Timeliness};
-use crate::error::{AppError, AppResult};
+use crate::error::AppError;
 use crate::models::attachment::{self, Attachment, Upload};
 use crate::models::directive::{self, Directive, Item};
 use crate::models::extension::{self, Request};
@@ -17,6 +17,7 @@ use crate::models::journal::{self, Entry};
 use crate::models::task::{self, Filter, ListRow, NewReport, Outcome, ReportRow, Sort, Task};
 use crate::models::unit::{self, Unit};
 use crate::web::auth::{Auth, Credentials};
+use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render, render_status, Ctx, Errors};
 use crate::web::AppState;
@@ -79,7 +80,7 @@ pub fn parse_filter(query: &str, actor: &Actor) -> Filter {
 }
 
 /// Counts the "due soon" window on the working calendar, when the filter asks for it.
-pub fn with_calendar(conn: &mut crate::db::DbConn, mut f: Filter) -> AppResult<Filter> {
+pub fn with_calendar(conn: &mut crate::db::DbConn, mut f: Filter) -> WebResult<Filter> {
     if f.due_soon_until.is_some() {
         let calendar = crate::models::calendar::load(conn)?;
         f.due_soon_until = Some(calendar.add_working_days(today(), DUE_SOON_WORKING_DAYS));
@@ -188,24 +189,25 @@ pub async fn inbox(
     req: HttpRequest,
     state: web::Data<AppState>,
     creds: Credentials,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let query = req.query_string().to_string();
     // The person and the page in one trip to the database: this is the page people land on.
-    let (auth, filter, rows, total, units, directives) = crate::db::run(&state.pool, move |conn| {
-        let auth = creds.resolve(conn)?;
-        let actor = auth.actor()?;
-        let filter = with_calendar(conn, parse_filter(&query, &actor))?;
-        let (rows, total) = task::list(conn, &actor, &filter, today())?;
-        // Pickers list what the person may filter by: everything for the ministry, nothing to
-        // choose for a unit (their scope is fixed).
-        let (units, directives) = if task::sees_all(actor.role) {
-            (unit::list(conn, "", true)?, directive::list(conn)?)
-        } else {
-            (Vec::new(), Vec::new())
-        };
-        Ok((auth, filter, rows, total, units, directives))
-    })
-    .await?;
+    let (auth, filter, rows, total, units, directives) =
+        crate::web::error::run(&state.pool, move |conn| {
+            let auth = creds.resolve(conn)?;
+            let actor = auth.actor()?;
+            let filter = with_calendar(conn, parse_filter(&query, &actor))?;
+            let (rows, total) = task::list(conn, &actor, &filter, today())?;
+            // Pickers list what the person may filter by: everything for the ministry, nothing to
+            // choose for a unit (their scope is fixed).
+            let (units, directives) = if task::sees_all(actor.role) {
+                (unit::list(conn, "", true)?, directive::list(conn)?)
+            } else {
+                (Vec::new(), Vec::new())
+            };
+            Ok((auth, filter, rows, total, units, directives))
+        })
+        .await?;
     let pages = ((total + task::PAGE_SIZE - 1) / task::PAGE_SIZE).max(1);
     render(&ListPage {
         ctx: Ctx::new(&auth),
@@ -273,11 +275,11 @@ fn can(actor: &Actor, scoped: &task::Scoped, extension_pending: bool) -> Can {
 }
 
 /// Loads a task the person may see; anything else is "not found".
-async fn visible(state: &web::Data<AppState>, actor: Actor, id: i64) -> AppResult<task::Scoped> {
+async fn visible(state: &web::Data<AppState>, actor: Actor, id: i64) -> WebResult<task::Scoped> {
     let scoped = crate::db::run(&state.pool, move |conn| task::scoped(conn, id)).await?;
     match decide(&actor, Action::ViewTask, Target::Task(scoped.scope())) {
         Decision::Allow => Ok(scoped),
-        _ => Err(AppError::NotFound),
+        _ => Err(WebError::NotFound),
     }
 }
 
@@ -299,10 +301,10 @@ struct TaskView {
     can: Can,
 }
 
-fn load_view(conn: &mut crate::db::DbConn, actor: &Actor, id: i64) -> AppResult<TaskView> {
+fn load_view(conn: &mut crate::db::DbConn, actor: &Actor, id: i64) -> WebResult<TaskView> {
     let scoped = task::scoped(conn, id)?;
     if decide(actor, Action::ViewTask, Target::Task(scoped.scope())) != Decision::Allow {
-        return Err(AppError::NotFound);
+        return Err(WebError::NotFound);
     }
     let extensions = extension::for_task(conn, id)?;
     let pending = extensions.iter().any(|e| e.status == extension::PENDING);
@@ -374,7 +376,7 @@ fn render_view(
     v: TaskView,
     typed: Typed,
     status: StatusCode,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let page = ShowPage {
         ctx: Ctx::new(auth),
         v,
@@ -390,9 +392,9 @@ pub async fn show_page(
     id: i64,
     typed: Typed,
     status: StatusCode,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let actor = auth.actor()?;
-    let view = crate::db::run(&state.pool, move |conn| load_view(conn, &actor, id)).await?;
+    let view = crate::web::error::run(&state.pool, move |conn| load_view(conn, &actor, id)).await?;
     render_view(auth, view, typed, status)
 }
 
@@ -401,9 +403,9 @@ pub async fn show(
     state: web::Data<AppState>,
     creds: Credentials,
     path: web::Path<i64>,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let id = path.into_inner();
-    let (auth, view) = crate::db::run(&state.pool, move |conn| {
+    let (auth, view) = crate::web::error::run(&state.pool, move |conn| {
         let auth = creds.resolve(conn)?;
         let view = load_view(conn, &auth.actor()?, id)?;
         Ok((auth, view))
@@ -440,7 +442,7 @@ pub async fn conflict(
     form_action: &str,
     form: &Form,
     current: Task,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let id = current.id;
     let last_change = crate::db::run(&state.pool, move |conn| {
         Ok(journal::for_task(conn, id)?.pop())
@@ -498,7 +500,7 @@ pub async fn act(
     auth: Auth,
     path: web::Path<(i64, String)>,
     form: Form,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let (id, action) = path.into_inner();
     let actor = auth.post(&form)?;
     let (needed, mv) = match action.as_str() {
@@ -511,13 +513,13 @@ pub async fn act(
         "comment" => (Action::Comment, None),
         "edit" => (Action::EditTask, None),
         "extension" => (Action::RequestExtension, None),
-        _ => return Err(AppError::NotFound),
+        _ => return Err(WebError::NotFound),
     };
     let scoped = crate::db::run(&state.pool, move |conn| task::scoped(conn, id)).await?;
     match decide(&actor, needed, Target::Task(scoped.scope())) {
         Decision::Allow => {}
-        Decision::Forbidden => return Err(AppError::Forbidden),
-        Decision::NotFound => return Err(AppError::NotFound),
+        Decision::Forbidden => return Err(WebError::Forbidden),
+        Decision::NotFound => return Err(WebError::NotFound),
     }
     let text = form.get("text").trim().to_string();
     let mut errors = Errors::default();
@@ -597,7 +599,7 @@ pub async fn act(
     let version = match (action.as_str(), form.get("version").trim().parse::<i32>()) {
         ("comment", _) => 0,
         (_, Ok(v)) => v,
-        (_, Err(_)) => return Err(AppError::BadRequest("version".into())),
+        (_, Err(_)) => return Err(WebError::BadRequest("version".into())),
     };
     let storage = state.storage();
     let store = storage.clone();
@@ -635,7 +637,7 @@ pub async fn act(
         Ok(o) => o,
         Err(e) => {
             storage.discard(&kept);
-            return Err(e);
+            return Err(e.into());
         }
     };
     let current = match outcome {
@@ -664,8 +666,8 @@ async fn request_extension(
     reason: String,
     files: Vec<Upload>,
     form: &Form,
-) -> AppResult<HttpResponse> {
-    let due = due.ok_or_else(|| AppError::BadRequest("due".into()))?;
+) -> WebResult<HttpResponse> {
+    let due = due.ok_or_else(|| WebError::BadRequest("due".into()))?;
     let storage = state.storage();
     let store = storage.clone();
     let kept = files.clone();
@@ -680,11 +682,11 @@ async fn request_extension(
             storage.discard(&kept);
             return match e {
                 // The unique index caught a request filed at the same moment.
-                AppError::BadRequest(_) => {
+                AppError::Conflict(_) => {
                     let typed = typed_extension(form, "error.extension_pending");
                     show_page(state, auth, id, typed, StatusCode::CONFLICT).await
                 }
-                e => Err(e),
+                e => Err(e.into()),
             };
         }
     };
@@ -734,11 +736,11 @@ async fn edit_page(
     text: String,
     errors: Errors,
     status: StatusCode,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let actor = auth.actor()?;
     let scoped = visible(state, actor, id).await?;
     if decide(&actor, Action::EditTask, Target::Task(scoped.scope())) != Decision::Allow {
-        return Err(AppError::Forbidden);
+        return Err(WebError::Forbidden);
     }
     let task = scoped.task;
     let item_id = task.item_id;
@@ -760,7 +762,7 @@ pub async fn edit_form(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<i64>,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let id = path.into_inner();
     let due = crate::db::run(&state.pool, move |conn| task::get(conn, id))
         .await?
@@ -782,7 +784,7 @@ pub async fn download(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<i64>,
-) -> AppResult<HttpResponse> {
+) -> WebResult<HttpResponse> {
     let actor = auth.actor()?;
     let id = path.into_inner();
     let a = crate::db::run(&state.pool, move |conn| attachment::get(conn, id)).await?;

@@ -116,7 +116,7 @@ impl TestApp {
             }
         };
         let mut conn = db::establish(&url).unwrap();
-        db::prepare(&mut conn).unwrap();
+        chidao::models::prepare(&mut conn).unwrap();
         let mut settings = default_settings(data_dir.clone());
         tweak(&mut settings);
         let queries = std::sync::Arc::new(AtomicU64::new(0));

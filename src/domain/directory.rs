@@ -1,12 +1,53 @@
 //! The unit directory that ships with the service, loaded on first start.
 //!
+//! Pure data: `models::unit::seed_directory_if_empty` stores it.
+//!
 //! Provinces as of 1 July 2025 (Resolution 202/2025/QH15: 34 provincial-level units), each with
 //! the former provinces merged into it; the ministry's 25 units after its merger with the former
 //! Ministry of Information and Communications (Decree 55/2025/NĐ-CP), with former names.
 
-use crate::db::DbConn;
-use crate::error::AppResult;
-use crate::models::unit::{self, NewUnit, UnitKind};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    Ministry,
+    Province,
+    External,
+}
+
+impl UnitKind {
+    pub const ALL: [UnitKind; 3] = [UnitKind::Ministry, UnitKind::Province, UnitKind::External];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitKind::Ministry => "ministry",
+            UnitKind::Province => "province",
+            UnitKind::External => "external",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUnit {
+    pub name: String,
+    pub short_name: String,
+    pub kind: UnitKind,
+    pub emails: String,
+}
+
+impl NewUnit {
+    pub fn new(name: &str, short: &str, kind: UnitKind, emails: &str) -> Self {
+        NewUnit {
+            name: name.trim().to_string(),
+            short_name: short.trim().to_string(),
+            kind,
+            emails: emails.trim().to_string(),
+        }
+    }
+}
 
 /// (name without "tỉnh"/"thành phố", is a centrally-run city, former provinces merged into it)
 pub const PROVINCES: &[(&str, bool, &[&str])] = &[
@@ -187,27 +228,6 @@ pub fn entries() -> Vec<(NewUnit, Vec<String>, &'static str)> {
         ));
     }
     out
-}
-
-/// Loads the directory into an empty database; does nothing once any unit exists.
-pub fn seed_if_empty(conn: &mut DbConn) -> AppResult<bool> {
-    use diesel::Connection;
-    if unit::count(conn)? > 0 {
-        return Ok(false);
-    }
-    conn.transaction(|conn| {
-        let mut groups = std::collections::HashMap::new();
-        for g in [GROUP_PROVINCIAL, GROUP_MINISTRY, GROUP_PEOPLES_COMMITTEES] {
-            groups.insert(g, unit::create_group(conn, g)?);
-        }
-        for (new, aliases, group) in entries() {
-            let id = unit::create(conn, &new, &aliases)?;
-            if let Some(gid) = groups.get(group) {
-                unit::add_group_member(conn, *gid, id)?;
-            }
-        }
-        Ok(true)
-    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,183 @@
+//! What a page answers when something goes wrong: every error of the layers below is mapped to a
+//! status and a message here, once.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+
+use crate::error::AppError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    /// Not signed in; pages send the browser to the login form, then back to this path.
+    #[error("login required")]
+    LoginRequired(String),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("too many attempts")]
+    TooManyAttempts { retry_after_secs: u64 },
+    #[error("payload too large")]
+    TooLarge,
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<AppError> for WebError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::NotFound => WebError::NotFound,
+            // A refusal the page did not foresee: the form was not one of ours.
+            AppError::Refused(why) => WebError::BadRequest(why),
+            AppError::Conflict(what) => WebError::Conflict(what),
+            AppError::TooManyAttempts { retry_after_secs } => {
+                WebError::TooManyAttempts { retry_after_secs }
+            }
+            AppError::Db(e) => WebError::Internal(format!("database: {e}")),
+            AppError::Internal(e) => WebError::Internal(e),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for WebError {
+    fn from(e: diesel::result::Error) -> Self {
+        AppError::Db(e).into()
+    }
+}
+
+impl WebError {
+    /// Vietnamese first, English after: an error page can be reached before a language is known.
+    pub fn messages(&self) -> (&'static str, &'static str) {
+        match self {
+            WebError::NotFound => ("Không tìm thấy trang hoặc nội dung này.", "Not found."),
+            WebError::Forbidden => (
+                "Bạn không có quyền thực hiện thao tác này.",
+                "You are not allowed to do this.",
+            ),
+            WebError::LoginRequired(_) => ("Vui lòng đăng nhập.", "Please log in."),
+            WebError::BadRequest(_) => (
+                "Yêu cầu không hợp lệ. Vui lòng tải lại trang và thử lại.",
+                "Bad request. Please reload the page and try again.",
+            ),
+            WebError::Conflict(_) => (
+                "Nội dung này vừa được người khác thay đổi. Vui lòng tải lại trang.",
+                "Someone else changed this just now. Please reload the page.",
+            ),
+            WebError::TooManyAttempts { .. } => (
+                "Quá nhiều lần thử. Vui lòng đợi rồi thử lại.",
+                "Too many attempts. Please wait and try again.",
+            ),
+            WebError::TooLarge => ("Dữ liệu gửi lên quá lớn.", "The upload is too large."),
+            WebError::Internal(_) => (
+                "Đã có lỗi xảy ra. Vui lòng thử lại sau.",
+                "Something went wrong. Please try again later.",
+            ),
+        }
+    }
+}
+
+impl ResponseError for WebError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Forbidden => StatusCode::FORBIDDEN,
+            WebError::LoginRequired(_) => StatusCode::SEE_OTHER,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        if let WebError::LoginRequired(next) = self {
+            let target = format!(
+                "/login?next={}",
+                form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+            );
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, target))
+                .finish();
+        }
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        let (vi, en) = self.messages();
+        let mut resp = HttpResponse::build(status);
+        if let WebError::TooManyAttempts { retry_after_secs } = self {
+            resp.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        }
+        resp.content_type("text/html; charset=utf-8")
+            .body(super::pages::error_page(status.as_u16(), vi, en))
+    }
+}
+
+pub type WebResult<T> = Result<T, WebError>;
+
+/// Runs `f` on the blocking pool with a connection, for handlers whose work there can fail in
+/// the web's own terms (who is asking, may they): one trip to the pool for the whole request.
+pub async fn run<T, F>(pool: &crate::db::Pool, f: F) -> WebResult<T>
+where
+    F: FnOnce(&mut crate::db::DbConn) -> WebResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(AppError::from_pool)?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(|_| WebError::Internal("blocking task failed".into()))?
+}
+
+/// The same errors as the JSON API answers them: a status and a stable code, never a page.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct ApiError(#[from] pub WebError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl ApiError {
+    pub fn code(&self) -> &'static str {
+        match self.0 {
+            WebError::NotFound => "not_found",
+            WebError::Forbidden => "forbidden",
+            WebError::LoginRequired(_) => "unauthorized",
+            WebError::BadRequest(_) => "bad_request",
+            WebError::Conflict(_) => "conflict",
+            WebError::TooManyAttempts { .. } => "too_many_attempts",
+            WebError::TooLarge => "too_large",
+            WebError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self.0 {
+            // No redirect to a login form for a program: it has no browser to follow one.
+            WebError::LoginRequired(_) => StatusCode::UNAUTHORIZED,
+            ref e => e.status_code(),
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        if status.is_server_error() {
+            tracing::error!(error = %self.0, "api request failed");
+        }
+        HttpResponse::build(status).json(serde_json::json!({ "error": self.code() }))
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
