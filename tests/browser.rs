@@ -72,7 +72,8 @@ impl Driver {
             std::thread::sleep(Duration::from_millis(100));
         }
         let profile = std::env::temp_dir().join(crate::support::unique("chidao_chrome"));
-        let caps = json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {
+        // The browser's console is kept so tests can read what it reported (policy violations).
+        let caps = json!({"capabilities": {"alwaysMatch": {"goog:loggingPrefs": {"browser": "ALL"}, "goog:chromeOptions": {
             "binary": "/usr/bin/chromium",
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
                      "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1200,900",
@@ -103,6 +104,7 @@ impl Driver {
         let url = format!("{}/session/{}{}", self.base, self.session, path);
         let r = match method {
             "GET" => self.agent.get(&url).call(),
+            "DELETE" => self.agent.delete(&url).call(),
             _ => self.agent.post(&url).send_json(body),
         };
         match r {
@@ -113,6 +115,18 @@ impl Driver {
             ),
             Err(e) => panic!("{method} {path}: {e}"),
         }
+    }
+
+    /// What the console said since the last call that the Content-Security-Policy refused.
+    fn policy_violations(&self) -> Vec<String> {
+        let log = self.cmd("POST", "/se/log", json!({"type": "browser"}));
+        log.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["message"].as_str())
+            .filter(|m| m.contains("Content Security Policy"))
+            .map(str::to_string)
+            .collect()
     }
 
     fn go(&self, url: &str) {
@@ -459,4 +473,63 @@ fn a_forgotten_password_and_mail_choices_in_a_browser() {
     .unwrap();
     assert!(prefs.digest);
     assert_eq!(prefs.off, [chidao::domain::mail::Kind::Confirmed]);
+}
+
+#[test]
+fn no_page_breaks_the_content_security_policy() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::start(Backend::Sqlite);
+    let p = publish(&app);
+    let pages_by_role: [(Role, Option<&str>, Vec<String>); 3] = [
+        (
+            Role::UnitHead,
+            Some("Sở KH&CN Lạng Sơn"),
+            vec![
+                format!("/tasks/{}", p.langson),
+                "/tasks".into(),
+                "/me".into(),
+            ],
+        ),
+        (
+            Role::Secretariat,
+            None,
+            vec![
+                "/dashboard".into(),
+                "/directives".into(),
+                "/directives/new".into(),
+                format!("/tasks/{}", p.khtc),
+                "/extensions".into(),
+            ],
+        ),
+        (
+            Role::Admin,
+            None,
+            vec![
+                "/admin/units".into(),
+                "/admin/groups/new".into(),
+                "/admin/users".into(),
+                "/admin/calendar".into(),
+                "/admin/outbox".into(),
+            ],
+        ),
+    ];
+    driver.go(&format!("{}/login", app.base));
+    let mut seen = driver.policy_violations();
+    for (role, unit, pages) in pages_by_role {
+        let email = app.add_user(role, unit);
+        driver.cmd("DELETE", "/cookie", json!({}));
+        log_in(&driver, &app.base, &email, &pages[0]);
+        for page in &pages {
+            driver.go(&format!("{}{page}", app.base));
+            seen.extend(
+                driver
+                    .policy_violations()
+                    .into_iter()
+                    .map(|m| format!("{page}: {m}")),
+            );
+        }
+    }
+    assert!(seen.is_empty(), "{seen:#?}");
 }

@@ -82,7 +82,7 @@ fn scenario(app: &TestApp) -> (i64, i64) {
     let cancelled = items
         .iter()
         .find(|t| {
-            t.status == "assigned"
+            t.status.as_str() == "assigned"
                 && task::get(&mut app.conn(), t.task_id).unwrap().due_on == Some(days(-1))
         })
         .unwrap()
@@ -132,9 +132,7 @@ fn the_four_buckets_by_unit_and_the_lists_behind_them() {
         let count = |b: &str| -> i64 {
             let at = r
                 .body
-                .split(&format!(
-                    "<div style=\"font-size:2rem;font-weight:700\" data-bucket=\"{b}\">"
-                ))
+                .split(&format!("<div class=\"headline\" data-bucket=\"{b}\">"))
                 .nth(1)
                 .unwrap();
             at.split('<').next().unwrap().trim().parse().unwrap()

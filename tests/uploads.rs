@@ -126,3 +126,118 @@ fn a_request_far_over_the_limit_is_refused_whole() {
     assert_eq!(app.count("attachments"), 0);
     assert!(app.attachment_files().is_empty());
 }
+
+/// Sends the head of a POST declaring `declared` bytes and only `first` of them, and reads the
+/// answer: a server that waits for the whole body before refusing never answers.
+fn answer_to_a_partial_body(
+    base: &str,
+    path: &str,
+    cookies: &str,
+    first: &[u8],
+    declared: usize,
+) -> u16 {
+    use std::io::{Read, Write};
+    let addr = base.trim_start_matches("http://");
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: multipart/form-data; boundary=B\r\nContent-Length: {declared}\r\nCookie: {cookies}\r\n\r\n"
+    )
+    .unwrap();
+    s.write_all(first).unwrap();
+    let mut head = [0u8; 12];
+    s.read_exact(&mut head)
+        .expect("an answer before the body is sent");
+    String::from_utf8_lossy(&head[9..12]).parse().unwrap()
+}
+
+fn empty_parts(n: usize, name_len: usize) -> Vec<u8> {
+    let name = "n".repeat(name_len);
+    let mut b = Vec::new();
+    for _ in 0..n {
+        b.extend(
+            format!("--B\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n\r\n")
+                .as_bytes(),
+        );
+    }
+    b
+}
+
+#[test]
+fn a_multipart_body_is_read_only_for_a_signed_in_person_with_the_token_first() {
+    let app = TestApp::start(Backend::Sqlite);
+    let p = publish(&app);
+    let gigabyte = 1 << 30;
+    // No account: refused before the body, wherever it is sent (here the login form).
+    let body = empty_parts(100, 10_000);
+    assert_eq!(
+        answer_to_a_partial_body(&app.base, "/login", "", &body, gigabyte),
+        303
+    );
+    // A signed-in person whose body does not start with the session's token.
+    let body = empty_parts(100, 100);
+    let head = app.login_as(Role::UnitHead, Some("Cục Kế hoạch - Tài chính"));
+    let cookies: Vec<String> = head
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let path = format!("/tasks/{}/progress", p.khtc);
+    assert_eq!(
+        answer_to_a_partial_body(&app.base, &path, &cookies.join("; "), &body, gigabyte),
+        403
+    );
+    let forged = b"--B\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nnot-the-token\r\n";
+    let mut forged = forged.to_vec();
+    forged.extend(empty_parts(100, 100));
+    assert_eq!(
+        answer_to_a_partial_body(&app.base, &path, &cookies.join("; "), &forged, gigabyte),
+        403
+    );
+    // With the token first, endless empty parts stop at the limit on parts.
+    let mut many = format!(
+        "--B\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n",
+        head.csrf
+    )
+    .into_bytes();
+    many.extend(empty_parts(300, 100));
+    assert_eq!(
+        answer_to_a_partial_body(&app.base, &path, &cookies.join("; "), &many, gigabyte),
+        413
+    );
+    assert_eq!(app.count("reports"), 0);
+}
+
+#[test]
+fn part_names_and_counts_are_bounded() {
+    let app = TestApp::start(Backend::Sqlite);
+    let p = publish(&app);
+    let mut head = app.login_as(Role::UnitHead, Some("Cục Kế hoạch - Tài chính"));
+    let v = version(&app, p.khtc);
+    let path = format!("/tasks/{}/progress", p.khtc);
+    let long = "n".repeat(300);
+    let r = head.post_multipart(
+        &path,
+        &[
+            ("version", &v),
+            ("text", "x"),
+            ("percent", "1"),
+            (&long, ""),
+        ],
+        &[],
+    );
+    assert_eq!(r.status, 400);
+    let names: Vec<String> = (0..250).map(|i| format!("extra{i}")).collect();
+    let mut fields: Vec<(&str, &str)> = vec![("version", &v), ("text", "x"), ("percent", "1")];
+    fields.extend(names.iter().map(|n| (n.as_str(), "")));
+    assert_eq!(head.post_multipart(&path, &fields, &[]).status, 413);
+    // The same report within the limits goes through.
+    let r = head.post_multipart(
+        &path,
+        &[("version", &v), ("text", "x"), ("percent", "1")],
+        &[],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+}

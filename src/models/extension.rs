@@ -57,12 +57,22 @@ macro_rules! request_columns {
 }
 
 /// Why a request cannot be made now.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
     /// The task is done or cancelled.
     Closed,
     /// One is already waiting for a decision.
     AlreadyPending,
+}
+
+impl Refusal {
+    /// A stable name for the refusal, carried through the application's error.
+    pub fn key(self) -> &'static str {
+        match self {
+            Refusal::AlreadyPending => "already_pending",
+            Refusal::Closed => "closed",
+        }
+    }
 }
 
 pub fn for_task(conn: &mut DbConn, task_id: i64) -> AppResult<Vec<Request>> {

@@ -105,6 +105,13 @@ pub async fn decide_request(
     })
     .await?;
     let form_action = format!("/extensions/{id}/{decision}");
+    let typed = Typed::of(
+        &decision,
+        form.get("text"),
+        "",
+        form.get("due_on"),
+        Errors::default(),
+    );
     match outcome {
         Decided::Done => Ok(redirect(&format!(
             "/tasks/{task_id}?done=extension_{decision}"
@@ -122,11 +129,29 @@ pub async fn decide_request(
             show_page(&state, &auth, task_id, typed, StatusCode::CONFLICT).await
         }
         Decided::Task(Outcome::Stale(current)) => {
-            conflict(&state, &auth, &decision, &form_action, &form, *current).await
+            conflict(
+                &state,
+                &auth,
+                &decision,
+                &form_action,
+                version,
+                typed,
+                *current,
+            )
+            .await
         }
         Decided::Task(_) => {
             let current = crate::db::run(&state.pool, move |conn| task::get(conn, task_id)).await?;
-            conflict(&state, &auth, &decision, &form_action, &form, current).await
+            conflict(
+                &state,
+                &auth,
+                &decision,
+                &form_action,
+                version,
+                typed,
+                current,
+            )
+            .await
         }
     }
 }

@@ -1,12 +1,20 @@
-//! Request bodies: url-encoded forms and multipart forms with files, read the same way.
+//! Request bodies: url-encoded forms and multipart forms with files, read the same way and into
+//! typed structs (`Form::parse`).
+//!
+//! A multipart body is read only for a signed-in person, and its first part must be the
+//! session's CSRF token (our pages put it first): a stranger's or a forged upload is refused
+//! before its body is read. The whole body, the number of parts and the length of their names
+//! are bounded, so no body, however large or strange, grows the server's memory.
 
 use actix_multipart::Multipart;
 use actix_web::dev::Payload;
 use actix_web::{http::header, web, FromRequest, HttpRequest};
-use futures_util::{StreamExt, TryStreamExt};
+use futures_util::{Stream, StreamExt, TryStreamExt};
+use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::pin::Pin;
 
+use crate::web::auth::{constant_time_eq, Auth};
 use crate::web::error::WebError;
 use crate::web::AppState;
 
@@ -27,7 +35,14 @@ pub struct Form {
     pub files: Vec<FilePart>,
 }
 
+/// All text fields of one form together.
 const MAX_FIELDS_BYTES: usize = 2 * 1024 * 1024;
+/// Parts of one multipart body: our largest form has a few dozen.
+const MAX_PARTS: usize = 200;
+/// A part's field or file name.
+const MAX_NAME_BYTES: usize = 255;
+/// Files of one request.
+pub const MAX_FILES: usize = 5;
 
 impl Form {
     pub fn get(&self, name: &str) -> &str {
@@ -61,6 +76,14 @@ impl Form {
         }
     }
 
+    /// The fields as the struct a handler expects. Our own pages always send what it needs; a
+    /// form that does not fit was not sent by them.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, WebError> {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        s.extend_pairs(&self.fields);
+        serde_html_form::from_str(&s.finish()).map_err(|e| WebError::BadRequest(e.to_string()))
+    }
+
     /// Files sent in `field` that have a name (an empty file input sends a nameless part).
     pub fn files<'a>(&'a self, field: &'a str) -> impl Iterator<Item = &'a FilePart> + 'a {
         self.files
@@ -69,17 +92,45 @@ impl Form {
     }
 }
 
-async fn read_multipart(mut mp: Multipart, max_file: usize) -> Result<Form, WebError> {
+/// The body's bytes, refused past `max` before the multipart parser buffers them.
+fn capped(
+    payload: Payload,
+    max: usize,
+) -> impl Stream<Item = Result<web::Bytes, actix_web::error::PayloadError>> {
+    let mut seen = 0usize;
+    payload.map(move |chunk| {
+        let chunk = chunk?;
+        seen += chunk.len();
+        if seen > max {
+            return Err(actix_web::error::PayloadError::Overflow);
+        }
+        Ok(chunk)
+    })
+}
+
+fn multipart_error(e: actix_multipart::MultipartError) -> WebError {
+    match e {
+        actix_multipart::MultipartError::Payload(actix_web::error::PayloadError::Overflow) => {
+            WebError::TooLarge
+        }
+        e => WebError::BadRequest(format!("multipart: {e}")),
+    }
+}
+
+/// Reads a multipart body whose first part must be `csrf` equal to `csrf` (when given).
+async fn read_multipart(
+    mut mp: Multipart,
+    max_file: usize,
+    csrf: Option<String>,
+) -> Result<Form, WebError> {
     let mut form = Form::default();
     let mut fields_bytes = 0usize;
-    // Files beyond this in one request are refused outright rather than drained.
-    let max_total = max_file.saturating_mul(6) + MAX_FIELDS_BYTES;
-    let mut total = 0usize;
-    while let Some(mut field) = mp
-        .try_next()
-        .await
-        .map_err(|e| WebError::BadRequest(format!("multipart: {e}")))?
-    {
+    let mut parts = 0usize;
+    while let Some(mut field) = mp.try_next().await.map_err(multipart_error)? {
+        parts += 1;
+        if parts > MAX_PARTS {
+            return Err(WebError::TooLarge);
+        }
         let cd = field.content_disposition().cloned();
         let name = cd
             .as_ref()
@@ -90,14 +141,21 @@ async fn read_multipart(mut mp: Multipart, max_file: usize) -> Result<Form, WebE
             .as_ref()
             .and_then(|c| c.get_filename())
             .map(str::to_string);
+        if name.len() > MAX_NAME_BYTES
+            || file_name.as_ref().is_some_and(|f| f.len() > MAX_NAME_BYTES)
+        {
+            return Err(WebError::BadRequest("part name too long".into()));
+        }
+        if parts == 1 && csrf.is_some() && (name != "csrf" || file_name.is_some()) {
+            return Err(WebError::Forbidden);
+        }
+        if file_name.is_some() && form.files.len() >= MAX_FILES * 2 {
+            return Err(WebError::TooLarge);
+        }
         let mut bytes = Vec::new();
         let mut too_large = false;
         while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| WebError::BadRequest(format!("multipart: {e}")))?;
-            total += chunk.len();
-            if total > max_total {
-                return Err(WebError::TooLarge);
-            }
+            let chunk = chunk.map_err(multipart_error)?;
             let limit = if file_name.is_some() {
                 max_file
             } else {
@@ -121,12 +179,23 @@ async fn read_multipart(mut mp: Multipart, max_file: usize) -> Result<Form, WebE
                 if too_large {
                     return Err(WebError::TooLarge);
                 }
-                fields_bytes += bytes.len();
+                // Names count against the fields' budget too: many empty parts are not free.
+                fields_bytes += bytes.len() + name.len();
                 let value = String::from_utf8(bytes)
                     .map_err(|_| WebError::BadRequest("field not UTF-8".into()))?;
+                if parts == 1 {
+                    if let Some(token) = &csrf {
+                        if !constant_time_eq(value.as_bytes(), token.as_bytes()) {
+                            return Err(WebError::Forbidden);
+                        }
+                    }
+                }
                 form.fields.push((name, value));
             }
         }
+    }
+    if parts == 0 && csrf.is_some() {
+        return Err(WebError::Forbidden);
     }
     Ok(form)
 }
@@ -147,8 +216,18 @@ impl FromRequest for Form {
             .map(|s| s.settings.max_upload_bytes)
             .unwrap_or(10 * 1024 * 1024);
         if ct.starts_with("multipart/form-data") {
-            let mp = Multipart::new(req.headers(), payload.take());
-            Box::pin(read_multipart(mp, max_file))
+            // Files beyond this in one request are refused outright rather than drained.
+            let max_total = max_file.saturating_mul(MAX_FILES + 1) + MAX_FIELDS_BYTES;
+            let body = capped(payload.take(), max_total);
+            let mp = Multipart::new(req.headers(), body);
+            let auth = Auth::extract(req);
+            Box::pin(async move {
+                let auth = auth.await?;
+                // Who is asking first: nobody reads a stranger's upload.
+                auth.user()?;
+                let csrf = (!auth.by_token).then(|| auth.csrf.clone());
+                read_multipart(mp, max_file, csrf).await
+            })
         } else {
             let body = web::Bytes::from_request(req, payload);
             Box::pin(async move {

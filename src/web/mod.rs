@@ -13,6 +13,7 @@ pub mod outbox;
 pub mod pages;
 pub mod password;
 pub mod session_pages;
+pub mod task_actions;
 pub mod tasks;
 
 use actix_web::body::MessageBody;
@@ -64,7 +65,31 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/tasks", web::get().to(tasks::inbox))
         .route("/tasks/{id}", web::get().to(tasks::show))
         .route("/tasks/{id}/edit", web::get().to(tasks::edit_form))
-        .route("/tasks/{id}/{action}", web::post().to(tasks::act))
+        .route("/tasks/{id}/start", web::post().to(task_actions::start))
+        .route(
+            "/tasks/{id}/progress",
+            web::post().to(task_actions::report_progress),
+        )
+        .route(
+            "/tasks/{id}/complete",
+            web::post().to(task_actions::report_completion),
+        )
+        .route("/tasks/{id}/confirm", web::post().to(task_actions::confirm))
+        .route(
+            "/tasks/{id}/return",
+            web::post().to(task_actions::return_completion),
+        )
+        .route("/tasks/{id}/cancel", web::post().to(task_actions::cancel))
+        .route("/tasks/{id}/comment", web::post().to(task_actions::comment))
+        .route(
+            "/tasks/{id}/edit",
+            web::post().to(task_actions::change_due_date),
+        )
+        .route(
+            "/tasks/{id}/extension",
+            web::post().to(task_actions::request_extension),
+        )
+        .route("/tasks/{id}/{other}", web::post().to(task_actions::unknown))
         .route("/attachments/{id}", web::get().to(tasks::download))
         .route("/dashboard", web::get().to(dashboard::dashboard))
         .route("/units/{id}", web::get().to(dashboard::unit_page))

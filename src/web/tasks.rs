@@ -6,20 +6,17 @@ use askama::Template;
 use chrono::NaiveDate;
 
 use crate::domain::dates::{format_opt_date, parse_date, today_in_vietnam};
-use crate::domain::filetype;
 use crate::domain::permissions::{decide, Action, Actor, Decision, Target};
 use crate::domain::status::{Move, Status, Timeliness};
-use crate::error::AppError;
-use crate::models::attachment::{self, Attachment, Upload};
+use crate::models::attachment::{self, Attachment};
 use crate::models::directive::{self, Directive, Item};
 use crate::models::extension::{self, Request};
 use crate::models::journal::{self, Entry};
-use crate::models::task::{self, Filter, ListRow, NewReport, Outcome, ReportRow, Sort, Task};
+use crate::models::task::{self, Filter, ListRow, ReportRow, Sort, Task};
 use crate::models::unit::{self, Unit};
 use crate::web::auth::{Auth, Credentials};
 use crate::web::error::{WebError, WebResult};
-use crate::web::form::Form;
-use crate::web::pages::{redirect, render, render_status, Ctx, Errors};
+use crate::web::pages::{render, render_status, Ctx, Errors};
 use crate::web::AppState;
 
 pub fn today() -> NaiveDate {
@@ -234,6 +231,19 @@ pub struct Typed {
     pub errors: Errors,
 }
 
+impl Typed {
+    /// What was typed into the form named `form`, with its errors.
+    pub fn of(form: &str, text: &str, percent: &str, due: &str, errors: Errors) -> Typed {
+        Typed {
+            form: form.to_string(),
+            text: text.to_string(),
+            percent: percent.to_string(),
+            due: due.to_string(),
+            errors,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "tasks/show.html")]
 struct ShowPage {
@@ -440,7 +450,8 @@ pub async fn conflict(
     auth: &Auth,
     action: &str,
     form_action: &str,
-    form: &Form,
+    yours_version: i32,
+    typed: Typed,
     current: Task,
 ) -> WebResult<HttpResponse> {
     let id = current.id;
@@ -452,269 +463,13 @@ pub async fn conflict(
         ctx: Ctx::new(auth),
         action: action.to_string(),
         form_action: form_action.to_string(),
-        yours_version: form.get("version").to_string(),
-        typed: Typed {
-            form: action.to_string(),
-            text: form.get("text").to_string(),
-            percent: form.get("percent").to_string(),
-            due: form.get("due_on").to_string(),
-            errors: Errors::default(),
-        },
-        due_typed: form.get("due_on").to_string(),
+        yours_version: yours_version.to_string(),
+        due_typed: typed.due.clone(),
+        typed,
         current,
         last_change,
     };
     render_status(&page, StatusCode::CONFLICT)
-}
-
-/// Checks each file: size, and that its content is what its name says. Field errors otherwise.
-fn uploads(form: &Form, errors: &mut Errors) -> Vec<Upload> {
-    let mut out = Vec::new();
-    for f in form.files("files") {
-        if f.too_large {
-            errors.add("files", "error.file_too_large");
-            continue;
-        }
-        match filetype::check(&f.file_name, &f.bytes) {
-            Ok(kind) => {
-                let ext = filetype::extension(&f.file_name);
-                out.push(Upload::new(
-                    &f.file_name,
-                    kind.content_type(&ext),
-                    f.bytes.clone(),
-                ));
-            }
-            Err(filetype::Rejection::Empty) => errors.add("files", "error.file_empty"),
-            Err(_) => errors.add("files", "error.file_type"),
-        }
-    }
-    if out.len() > 5 {
-        errors.add("files", "error.too_many_files");
-    }
-    out
-}
-
-/// Every change to a task arrives here: `/tasks/{id}/{action}`.
-pub async fn act(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<(i64, String)>,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    let (id, action) = path.into_inner();
-    let actor = auth.post(&form)?;
-    let (needed, mv) = match action.as_str() {
-        "start" => (Action::StartTask, Some(Move::Start)),
-        "progress" => (Action::AddProgress, None),
-        "complete" => (Action::ReportCompletion, Some(Move::ReportCompletion)),
-        "confirm" => (Action::ConfirmCompletion, Some(Move::Confirm)),
-        "return" => (Action::ReturnCompletion, Some(Move::Return)),
-        "cancel" => (Action::CancelTask, Some(Move::Cancel)),
-        "comment" => (Action::Comment, None),
-        "edit" => (Action::EditTask, None),
-        "extension" => (Action::RequestExtension, None),
-        _ => return Err(WebError::NotFound),
-    };
-    let scoped = crate::db::run(&state.pool, move |conn| task::scoped(conn, id)).await?;
-    match decide(&actor, needed, Target::Task(scoped.scope())) {
-        Decision::Allow => {}
-        Decision::Forbidden => return Err(WebError::Forbidden),
-        Decision::NotFound => return Err(WebError::NotFound),
-    }
-    let text = form.get("text").trim().to_string();
-    let mut errors = Errors::default();
-    if text.chars().count() > 10_000 {
-        errors.add("text", "error.too_long");
-    }
-    let files = if matches!(action.as_str(), "progress" | "complete" | "extension") {
-        uploads(&form, &mut errors)
-    } else {
-        Vec::new()
-    };
-    let percent = match action.as_str() {
-        "progress" => match form.get("percent").trim().parse::<i32>() {
-            Ok(p) if (0..=100).contains(&p) => Some(p),
-            _ => {
-                errors.add("percent", "error.percent");
-                None
-            }
-        },
-        _ => None,
-    };
-    let needs_reason = mv.is_some_and(|m| m.needs_reason()) || action == "extension";
-    let needs_text = needs_reason
-        || matches!(
-            action.as_str(),
-            "progress" | "complete" | "comment" | "edit"
-        );
-    if needs_text && text.is_empty() {
-        errors.add(
-            "text",
-            if needs_reason {
-                "error.reason_required"
-            } else {
-                "error.required"
-            },
-        );
-    }
-    let due = parse_date(form.get("due_on"));
-    if action == "edit" && !form.get("due_on").trim().is_empty() && due.is_none() {
-        errors.add("due_on", "error.date");
-    }
-    if action == "extension" {
-        // More time means a date after the current due date, and not in the past.
-        let earliest = scoped.task.due_on.map_or(today(), |d| d.max(today()));
-        match due {
-            None => errors.add("due_on", "error.date"),
-            Some(d) if d <= earliest => errors.add("due_on", "error.extension_date"),
-            Some(_) => {}
-        }
-    }
-    if !errors.is_empty() {
-        let typed = Typed {
-            form: action.clone(),
-            text: form.get("text").to_string(),
-            percent: form.get("percent").to_string(),
-            due: form.get("due_on").to_string(),
-            errors,
-        };
-        if action == "edit" {
-            return edit_page(
-                &state,
-                &auth,
-                id,
-                form.get("due_on").to_string(),
-                text,
-                typed.errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-        return show_page(&state, &auth, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
-    }
-    if action == "extension" {
-        return request_extension(&state, &auth, actor, id, due, text, files, &form).await;
-    }
-    // A comment changes nothing that can conflict, so it carries no version.
-    let version = match (action.as_str(), form.get("version").trim().parse::<i32>()) {
-        ("comment", _) => 0,
-        (_, Ok(v)) => v,
-        (_, Err(_)) => return Err(WebError::BadRequest("version".into())),
-    };
-    let storage = state.storage();
-    let store = storage.clone();
-    let kept = files.clone();
-    let act = action.clone();
-    let outcome = crate::db::run(&state.pool, move |conn| {
-        let report_kind = if act == "complete" {
-            "completion"
-        } else {
-            "progress"
-        };
-        let report = NewReport {
-            kind: report_kind,
-            text: &text,
-            percent,
-            files: &files,
-        };
-        let edit = task::Edit {
-            actor: &actor,
-            task_id: id,
-            version,
-        };
-        match (act.as_str(), mv) {
-            ("progress", _) => task::add_progress(conn, &store, edit, report),
-            ("comment", _) => {
-                task::add_comment(conn, &store, &actor, id, &text).map(|_| Outcome::Done)
-            }
-            ("edit", _) => task::change_due_date(conn, edit, due, &text),
-            (_, Some(mv)) => task::apply_move(conn, &store, edit, mv, report, today()),
-            _ => Err(AppError::NotFound),
-        }
-    })
-    .await;
-    let outcome = match outcome {
-        Ok(o) => o,
-        Err(e) => {
-            storage.discard(&kept);
-            return Err(e.into());
-        }
-    };
-    let current = match outcome {
-        Outcome::Done => return Ok(redirect(&format!("/tasks/{id}?done={action}"))),
-        Outcome::Stale(current) => *current,
-        Outcome::NotNow(_) => crate::db::run(&state.pool, move |conn| task::get(conn, id)).await?,
-    };
-    conflict(
-        &state,
-        &auth,
-        &action,
-        &format!("/tasks/{id}/{action}"),
-        &form,
-        current,
-    )
-    .await
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn request_extension(
-    state: &web::Data<AppState>,
-    auth: &Auth,
-    actor: Actor,
-    id: i64,
-    due: Option<NaiveDate>,
-    reason: String,
-    files: Vec<Upload>,
-    form: &Form,
-) -> WebResult<HttpResponse> {
-    let due = due.ok_or_else(|| WebError::BadRequest("due".into()))?;
-    let storage = state.storage();
-    let store = storage.clone();
-    let kept = files.clone();
-    let result = crate::db::run(&state.pool, move |conn| {
-        extension::request(conn, &store, &actor, id, due, &reason, &files)
-    })
-    .await;
-    let refusal = match result {
-        Ok(Ok(_)) => return Ok(redirect(&format!("/tasks/{id}?done=extension"))),
-        Ok(Err(refusal)) => refusal,
-        Err(e) => {
-            storage.discard(&kept);
-            return match e {
-                // The unique index caught a request filed at the same moment.
-                AppError::Conflict(_) => {
-                    let typed = typed_extension(form, "error.extension_pending");
-                    show_page(state, auth, id, typed, StatusCode::CONFLICT).await
-                }
-                e => Err(e.into()),
-            };
-        }
-    };
-    storage.discard(&kept);
-    let key = match refusal {
-        extension::Refusal::AlreadyPending => "error.extension_pending",
-        extension::Refusal::Closed => "error.extension_closed",
-    };
-    show_page(
-        state,
-        auth,
-        id,
-        typed_extension(form, key),
-        StatusCode::CONFLICT,
-    )
-    .await
-}
-
-fn typed_extension(form: &Form, key: &'static str) -> Typed {
-    let mut errors = Errors::default();
-    errors.add("extension", key);
-    Typed {
-        form: "extension".into(),
-        text: form.get("text").to_string(),
-        percent: String::new(),
-        due: form.get("due_on").to_string(),
-        errors,
-    }
 }
 
 #[derive(Template)]
@@ -728,7 +483,7 @@ struct EditPage {
     errors: Errors,
 }
 
-async fn edit_page(
+pub async fn edit_page(
     state: &web::Data<AppState>,
     auth: &Auth,
     id: i64,

@@ -1,0 +1,437 @@
+//! Everything done to a task from its page: one handler per action, each reading
+//! extract → authorize → validate → call → answer. What they share (the permission check, the
+//! page again with what was typed, the conflict page, files kept only when the change holds)
+//! is below them.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use crate::domain::dates::parse_date;
+use crate::domain::filetype;
+use crate::domain::permissions::{decide, Action, Actor, Decision, Target};
+use crate::domain::status::Move;
+use crate::error::{AppError, AppResult};
+use crate::models::attachment::{Storage, Upload};
+use crate::models::extension;
+use crate::models::task::{self, NewReport, Outcome};
+use crate::web::auth::Auth;
+use crate::web::error::{WebError, WebResult};
+use crate::web::form::{Form, MAX_FILES};
+use crate::web::pages::{redirect, Errors};
+use crate::web::tasks::{conflict, edit_page, show_page, today, Typed};
+use crate::web::AppState;
+
+/// The longest text a report, comment or reason may have, in characters.
+const MAX_TEXT_CHARS: usize = 10_000;
+
+/// A status move: the version the person saw and an optional note (a reason where required).
+#[derive(Deserialize)]
+struct MoveForm {
+    version: i32,
+    #[serde(default)]
+    text: String,
+}
+
+#[derive(Deserialize)]
+struct ProgressForm {
+    version: i32,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    percent: String,
+}
+
+#[derive(Deserialize)]
+struct CommentForm {
+    #[serde(default)]
+    text: String,
+}
+
+#[derive(Deserialize)]
+struct DueDateForm {
+    version: i32,
+    #[serde(default)]
+    due_on: String,
+    #[serde(default)]
+    text: String,
+}
+
+#[derive(Deserialize)]
+struct ExtensionForm {
+    #[serde(default)]
+    due_on: String,
+    #[serde(default)]
+    text: String,
+}
+
+pub async fn start(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<i64>,
+    form: Form,
+) -> WebResult<HttpResponse> {
+    move_task(state, auth, path.into_inner(), form, Move::Start).await
+}
+
+pub async fn report_completion(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<i64>,
+    form: Form,
+) -> WebResult<HttpResponse> {
+    move_task(state, auth, path.into_inner(), form, Move::ReportCompletion).await
+}
+
+pub async fn confirm(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<i64>,
+    form: Form,
+) -> WebResult<HttpResponse> {
+    move_task(state, auth, path.into_inner(), form, Move::Confirm).await
+}
+
+pub async fn return_completion(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<i64>,
+    form: Form,
+) -> WebResult<HttpResponse> {
+    move_task(state, auth, path.into_inner(), form, Move::Return).await
+}
+
+pub async fn cancel(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<i64>,
+    form: Form,
+) -> WebResult<HttpResponse> {
+    move_task(state, auth, path.into_inner(), form, Move::Cancel).await
+}
+
+/// The name a move goes by in URLs, the page's forms and its messages.
+fn move_name(mv: Move) -> &'static str {
+    match mv {
+        Move::Start => "start",
+        Move::ReportCompletion => "complete",
+        Move::Confirm => "confirm",
+        Move::Return => "return",
+        Move::Cancel => "cancel",
+    }
+}
+
+fn move_action(mv: Move) -> Action {
+    match mv {
+        Move::Start => Action::StartTask,
+        Move::ReportCompletion => Action::ReportCompletion,
+        Move::Confirm => Action::ConfirmCompletion,
+        Move::Return => Action::ReturnCompletion,
+        Move::Cancel => Action::CancelTask,
+    }
+}
+
+async fn move_task(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: i64,
+    form: Form,
+    mv: Move,
+) -> WebResult<HttpResponse> {
+    let name = move_name(mv);
+    let actor = auth.post(&form)?;
+    authorize(&state, &actor, id, move_action(mv)).await?;
+    let input: MoveForm = form.parse()?;
+    let mut errors = Errors::default();
+    let text = checked_text(&input.text, &mut errors);
+    let required = match mv {
+        Move::ReportCompletion => Some("error.required"),
+        _ if mv.needs_reason() => Some("error.reason_required"),
+        _ => None,
+    };
+    if let Some(key) = required {
+        require(&text, key, &mut errors);
+    }
+    let files = if mv == Move::ReportCompletion {
+        uploads(&form, &mut errors)
+    } else {
+        Vec::new()
+    };
+    let typed = Typed::of(name, &input.text, "", "", errors);
+    if !typed.errors.is_empty() {
+        return show_page(&state, &auth, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let version = input.version;
+    let outcome = with_files(&state, files, move |conn, store, files| {
+        let report = NewReport {
+            kind: if mv == Move::ReportCompletion {
+                "completion"
+            } else {
+                "progress"
+            },
+            text: &text,
+            percent: None,
+            files,
+        };
+        let edit = task::Edit {
+            actor: &actor,
+            task_id: id,
+            version,
+        };
+        task::apply_move(conn, store, edit, mv, report, today())
+    })
+    .await?;
+    answer(&state, &auth, id, name, version, typed, outcome).await
+}
+
+pub async fn report_progress(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<i64>,
+    form: Form,
+) -> WebResult<HttpResponse> {
+    let id = path.into_inner();
+    let actor = auth.post(&form)?;
+    authorize(&state, &actor, id, Action::AddProgress).await?;
+    let input: ProgressForm = form.parse()?;
+    let mut errors = Errors::default();
+    let text = checked_text(&input.text, &mut errors);
+    require(&text, "error.required", &mut errors);
+    let percent = match input.percent.trim().parse::<i32>() {
+        Ok(p) if (0..=100).contains(&p) => p,
+        _ => {
+            errors.add("percent", "error.percent");
+            0
+        }
+    };
+    let files = uploads(&form, &mut errors);
+    let typed = Typed::of("progress", &input.text, &input.percent, "", errors);
+    if !typed.errors.is_empty() {
+        return show_page(&state, &auth, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let version = input.version;
+    let outcome = with_files(&state, files, move |conn, store, files| {
+        let report = NewReport {
+            kind: "progress",
+            text: &text,
+            percent: Some(percent),
+            files,
+        };
+        let edit = task::Edit {
+            actor: &actor,
+            task_id: id,
+            version,
+        };
+        task::add_progress(conn, store, edit, report)
+    })
+    .await?;
+    answer(&state, &auth, id, "progress", version, typed, outcome).await
+}
+
+/// A comment changes nothing that can conflict, so it carries no version.
+pub async fn comment(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<i64>,
+    form: Form,
+) -> WebResult<HttpResponse> {
+    let id = path.into_inner();
+    let actor = auth.post(&form)?;
+    authorize(&state, &actor, id, Action::Comment).await?;
+    let input: CommentForm = form.parse()?;
+    let mut errors = Errors::default();
+    let text = checked_text(&input.text, &mut errors);
+    require(&text, "error.required", &mut errors);
+    if !errors.is_empty() {
+        let typed = Typed::of("comment", &input.text, "", "", errors);
+        return show_page(&state, &auth, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let store = state.storage();
+    crate::db::run(&state.pool, move |conn| {
+        task::add_comment(conn, &store, &actor, id, &text)
+    })
+    .await?;
+    Ok(redirect(&format!("/tasks/{id}?done=comment")))
+}
+
+pub async fn change_due_date(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<i64>,
+    form: Form,
+) -> WebResult<HttpResponse> {
+    let id = path.into_inner();
+    let actor = auth.post(&form)?;
+    authorize(&state, &actor, id, Action::EditTask).await?;
+    let input: DueDateForm = form.parse()?;
+    let mut errors = Errors::default();
+    let text = checked_text(&input.text, &mut errors);
+    require(&text, "error.required", &mut errors);
+    // An empty date takes the deadline away; anything else must be a date.
+    let due = parse_date(&input.due_on);
+    if !input.due_on.trim().is_empty() && due.is_none() {
+        errors.add("due_on", "error.date");
+    }
+    if !errors.is_empty() {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return edit_page(&state, &auth, id, input.due_on, text, errors, status).await;
+    }
+    let version = input.version;
+    let outcome = crate::db::run(&state.pool, move |conn| {
+        let edit = task::Edit {
+            actor: &actor,
+            task_id: id,
+            version,
+        };
+        task::change_due_date(conn, edit, due, &text)
+    })
+    .await?;
+    let typed = Typed::of("edit", &input.text, "", &input.due_on, Errors::default());
+    answer(&state, &auth, id, "edit", version, typed, outcome).await
+}
+
+pub async fn request_extension(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<i64>,
+    form: Form,
+) -> WebResult<HttpResponse> {
+    let id = path.into_inner();
+    let actor = auth.post(&form)?;
+    let scoped = authorize(&state, &actor, id, Action::RequestExtension).await?;
+    let input: ExtensionForm = form.parse()?;
+    let mut errors = Errors::default();
+    let reason = checked_text(&input.text, &mut errors);
+    require(&reason, "error.reason_required", &mut errors);
+    // More time means a date after the current due date, and not in the past.
+    let earliest = scoped.task.due_on.map_or(today(), |d| d.max(today()));
+    let due = parse_date(&input.due_on);
+    match due {
+        None => errors.add("due_on", "error.date"),
+        Some(d) if d <= earliest => errors.add("due_on", "error.extension_date"),
+        Some(_) => {}
+    }
+    let files = uploads(&form, &mut errors);
+    let typed = |errors| Typed::of("extension", &input.text, "", &input.due_on, errors);
+    let Some(due) = due.filter(|_| errors.is_empty()) else {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return show_page(&state, &auth, id, typed(errors), status).await;
+    };
+    let asked = with_files(&state, files, move |conn, store, files| {
+        let asked = extension::request(conn, store, &actor, id, due, &reason, files)?;
+        // A refused request keeps nothing of what it brought.
+        asked.map_err(|refusal| AppError::Refused(refusal.key().to_string()))
+    })
+    .await;
+    let key = match asked {
+        Ok(_) => return Ok(redirect(&format!("/tasks/{id}?done=extension"))),
+        Err(AppError::Refused(key)) if key == extension::Refusal::Closed.key() => {
+            "error.extension_closed"
+        }
+        // Already pending, or the unique index caught a request filed at the same moment.
+        Err(AppError::Refused(_)) | Err(AppError::Conflict(_)) => "error.extension_pending",
+        Err(e) => return Err(e.into()),
+    };
+    let mut errors = Errors::default();
+    errors.add("extension", key);
+    show_page(&state, &auth, id, typed(errors), StatusCode::CONFLICT).await
+}
+
+/// Any other action: no such thing, told only to someone signed in (as every task route does).
+pub async fn unknown(auth: Auth) -> WebResult<HttpResponse> {
+    auth.actor()?;
+    Err(WebError::NotFound)
+}
+
+/// Loads the task and checks the person may do `action` to it: a task they may not see is
+/// "not found", one they see but may not change is "forbidden".
+async fn authorize(
+    state: &web::Data<AppState>,
+    actor: &Actor,
+    id: i64,
+    action: Action,
+) -> WebResult<task::Scoped> {
+    let scoped = crate::db::run(&state.pool, move |conn| task::scoped(conn, id)).await?;
+    match decide(actor, action, Target::Task(scoped.scope())) {
+        Decision::Allow => Ok(scoped),
+        Decision::Forbidden => Err(WebError::Forbidden),
+        Decision::NotFound => Err(WebError::NotFound),
+    }
+}
+
+/// The text trimmed, with an error when it is too long.
+fn checked_text(text: &str, errors: &mut Errors) -> String {
+    let text = text.trim();
+    if text.chars().count() > MAX_TEXT_CHARS {
+        errors.add("text", "error.too_long");
+    }
+    text.to_string()
+}
+
+fn require(text: &str, key: &'static str, errors: &mut Errors) {
+    if text.is_empty() {
+        errors.add("text", key);
+    }
+}
+
+/// Checks each file: size, and that its content is what its name says. Field errors otherwise.
+fn uploads(form: &Form, errors: &mut Errors) -> Vec<Upload> {
+    let mut out = Vec::new();
+    for f in form.files("files") {
+        if f.too_large {
+            errors.add("files", "error.file_too_large");
+            continue;
+        }
+        match filetype::check(&f.file_name, &f.bytes) {
+            Ok(kind) => {
+                let ext = filetype::extension(&f.file_name);
+                out.push(Upload::new(
+                    &f.file_name,
+                    kind.content_type(&ext),
+                    f.bytes.clone(),
+                ));
+            }
+            Err(filetype::Rejection::Empty) => errors.add("files", "error.file_empty"),
+            Err(_) => errors.add("files", "error.file_type"),
+        }
+    }
+    if out.len() > MAX_FILES {
+        errors.add("files", "error.too_many_files");
+    }
+    out
+}
+
+/// Runs a change that may store files; when it fails, the files it stored go too.
+async fn with_files<T, F>(state: &web::Data<AppState>, files: Vec<Upload>, f: F) -> AppResult<T>
+where
+    F: FnOnce(&mut crate::db::DbConn, &Storage, &[Upload]) -> AppResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let storage = state.storage();
+    let store = storage.clone();
+    let kept = files.clone();
+    let result = crate::db::run(&state.pool, move |conn| f(conn, &store, &files)).await;
+    if result.is_err() {
+        storage.discard(&kept);
+    }
+    result
+}
+
+/// Back to the task when the change held; otherwise the conflict page beside the task as it is.
+async fn answer(
+    state: &web::Data<AppState>,
+    auth: &Auth,
+    id: i64,
+    name: &str,
+    version: i32,
+    typed: Typed,
+    outcome: Outcome,
+) -> WebResult<HttpResponse> {
+    let current = match outcome {
+        Outcome::Done => return Ok(redirect(&format!("/tasks/{id}?done={name}"))),
+        Outcome::Stale(current) => *current,
+        Outcome::NotNow(_) => crate::db::run(&state.pool, move |conn| task::get(conn, id)).await?,
+    };
+    let form_action = format!("/tasks/{id}/{name}");
+    conflict(state, auth, name, &form_action, version, typed, current).await
+}
