@@ -183,7 +183,7 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
                 leads: vec![u(conn, "Văn phòng Bộ")?],
                 coordinators: vec![],
                 due_on: None,
-                recurrence: Some("monthly".into()),
+                recurrence: Some(crate::domain::recurrence::Recurrence::Monthly),
             },
         ],
     };

@@ -321,7 +321,7 @@ fn extract(
             "       due: {} {} {}",
             i.deadline.map(|d| d.to_string()).unwrap_or("-".into()),
             i.deadline_text.as_deref().unwrap_or(""),
-            i.recurrence.unwrap_or("")
+            i.recurrence.map(|r| r.as_str()).unwrap_or("")
         );
     }
     Ok(())

@@ -117,7 +117,7 @@ fn add_rename_and_merge_units() {
         assert_eq!(r.status, 303, "{}", r.body);
         let t = chidao::models::task::get(&mut app.conn(), p.langson).unwrap();
         assert_eq!(t.lead_unit_id, new_id);
-        assert_eq!(t.status, "in_progress", "history and status kept");
+        assert_eq!(t.status.as_str(), "in_progress", "history and status kept");
         let coords = chidao::models::task::coordinator_ids(&mut app.conn(), p.khtc).unwrap();
         assert_eq!(coords, vec![new_id], "coordination moved too");
         let journal = chidao::models::journal::for_task(&mut app.conn(), p.langson).unwrap();

@@ -135,7 +135,7 @@ fn fixtures_are_extracted_completely() {
                 (
                     "deadline",
                     got.deadline.map(|d| d.to_string()).as_deref() == e["deadline"].as_str()
-                        && got.recurrence == e["recurrence"].as_str(),
+                        && got.recurrence.map(|r| r.as_str()) == e["recurrence"].as_str(),
                     format!("{:?} {:?}", got.deadline, got.recurrence),
                 ),
             ];

@@ -81,7 +81,7 @@ pub fn publish(app: &TestApp) -> Published {
                 leads: vec![u("Sở KH&CN Hà Nội")],
                 coordinators: vec![],
                 due_on: None,
-                recurrence: Some("quarterly".into()),
+                recurrence: Some(chidao::domain::recurrence::Recurrence::Quarterly),
             },
         ],
     };
@@ -105,6 +105,8 @@ pub fn status(app: &TestApp, task: i64) -> String {
     chidao::models::task::get(&mut app.conn(), task)
         .unwrap()
         .status
+        .as_str()
+        .to_string()
 }
 
 /// `task_units` says exactly what tasks and task_coordinators say: who sees each task, whether

@@ -204,3 +204,56 @@ fn merge_split_and_what_cannot_be_read() {
     );
     assert!(r.body.contains("bị hỏng"));
 }
+
+/// Every recurrence the extractor reads is offered by the review form and published as read
+/// (a weekly report was once dropped because the form's list lacked it).
+#[test]
+fn every_recurrence_read_survives_review_and_publishing() {
+    each_backend(|app| {
+        let mut sec = app.login_as(Role::Secretariat, None);
+        let paste = "Số: 77/TB-BKHCN\nHà Nội, ngày 01 tháng 12 năm 2026\n\nTHÔNG BÁO\n\
+            Kết luận của Thứ trưởng tại cuộc họp về báo cáo định kỳ\n\n\
+            Ngày 25 tháng 11 năm 2026, Thứ trưởng chủ trì cuộc họp. Thứ trưởng kết luận như sau:\n\n\
+            1. Giao Cục Kế hoạch - Tài chính báo cáo tiến độ hằng tuần.\n\
+            2. Giao Cục Sở hữu trí tuệ báo cáo hằng tháng.\n\
+            3. Giao Vụ Pháp chế báo cáo hằng quý.\n\
+            4. Giao Cục Đổi mới sáng tạo báo cáo định kỳ 6 tháng.\n\
+            5. Giao Văn phòng Bộ báo cáo hằng năm.\n\nNơi nhận:\n- Như trên;\n";
+        let r = sec.post("/directives/draft", &[("source", paste)]);
+        assert_eq!(r.status, 200);
+        let fields = form_fields(&r.body, "/directives");
+        let read: Vec<String> = (0..5)
+            .map(|i| {
+                fields
+                    .iter()
+                    .find(|(k, _)| *k == format!("item{i}.recurrence"))
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            })
+            .collect();
+        assert_eq!(
+            read,
+            ["weekly", "monthly", "quarterly", "half_yearly", "yearly"],
+            "{}",
+            r.body
+        );
+        let r = post(&mut sec, "/directives", &fields);
+        assert_eq!(r.status, 303, "{}", r.body);
+        let stored: Vec<Option<String>> = {
+            use diesel::prelude::*;
+            chidao::db::schema::directive_items::table
+                .order(chidao::db::schema::directive_items::position)
+                .select(chidao::db::schema::directive_items::recurrence)
+                .load(&mut app.conn())
+                .unwrap()
+        };
+        assert_eq!(
+            stored
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            ["weekly", "monthly", "quarterly", "half_yearly", "yearly"]
+        );
+    });
+}

@@ -216,7 +216,7 @@ fn a_task_from_assignment_to_done() {
             303
         );
         let task = chidao::models::task::get(&mut app.conn(), t).unwrap();
-        assert_eq!(task.status, "done");
+        assert_eq!(task.status.as_str(), "done");
         assert_eq!(task.progress, 100);
         assert_eq!(task.completed_on, Some(crate::fixtures::today()));
 

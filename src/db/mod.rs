@@ -1,5 +1,6 @@
 //! The database at the edge: one connection type over SQLite and PostgreSQL, a pool, migrations.
 
+mod enums;
 pub mod schema;
 
 use diesel::connection::SimpleConnection;

@@ -8,6 +8,7 @@ pub mod holidays;
 pub mod lunar;
 pub mod mail;
 pub mod permissions;
+pub mod recurrence;
 pub mod reminders;
 pub mod status;
 pub mod text;

@@ -3,7 +3,11 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Stored as its `as_str` word (see `db::enums`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, diesel::AsExpression, diesel::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Assigned,
@@ -23,7 +27,29 @@ impl Status {
     ];
     pub const OPEN: [Status; 3] = [Status::Assigned, Status::InProgress, Status::Reported];
     /// Open and with the unit (a reported task waits on the secretariat): what reminders chase.
-    pub const WORKING: [&'static str; 2] = ["assigned", "in_progress"];
+    pub const WORKING: [Status; 2] = [Status::Assigned, Status::InProgress];
+
+    /// What statistics count: everything but the cancelled.
+    pub const COUNTED: [Status; 4] = [
+        Status::Assigned,
+        Status::InProgress,
+        Status::Reported,
+        Status::Done,
+    ];
+
+    /// `column IN ('…', …)` for raw SQL: the words come from the enum, never typed again.
+    pub fn sql_in(column: &str, statuses: &[Status]) -> String {
+        let words: Vec<String> = statuses
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        format!("{column} IN ({})", words.join(", "))
+    }
+
+    /// `column = '…'` for raw SQL.
+    pub fn sql_eq(self, column: &str) -> String {
+        format!("{column} = '{}'", self.as_str())
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {

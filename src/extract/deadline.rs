@@ -11,6 +11,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::domain::calendar::Calendar;
+use crate::domain::recurrence::Recurrence;
 use crate::extract::folded::Folded;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -18,7 +19,7 @@ pub struct Deadline {
     pub date: Option<NaiveDate>,
     /// The phrase as written in the text.
     pub text: String,
-    pub recurrence: Option<&'static str>,
+    pub recurrence: Option<Recurrence>,
 }
 
 const CUE: &str =
@@ -32,7 +33,7 @@ struct Patterns {
     year: Regex,
     working_days: Regex,
     days: Regex,
-    recurrences: Vec<(Regex, &'static str)>,
+    recurrences: Vec<(Regex, Recurrence)>,
 }
 
 fn patterns() -> &'static Patterns {
@@ -48,11 +49,11 @@ fn patterns() -> &'static Patterns {
             working_days: re(r"\btrong(?:\s+vong|\s+thoi\s+han)?\s+(\d{1,3})\s+ngay\s+lam\s+viec\b"),
             days: re(r"\btrong(?:\s+vong|\s+thoi\s+han)?\s+(\d{1,3})\s+ngay\b"),
             recurrences: vec![
-                (re(r"\b(?:hang|hàng)\s+tuan\b"), "weekly"),
-                (re(r"\bhang\s+thang\b|\bdinh\s+ky\s+(?:hang\s+)?thang\b"), "monthly"),
-                (re(r"\bhang\s+quy\b|\bdinh\s+ky\s+(?:hang\s+)?quy\b"), "quarterly"),
-                (re(r"\b(?:dinh\s+ky\s+)?(?:6|sau)\s+thang(?:\s+mot\s+lan|\s*/\s*lan)\b|\bdinh\s+ky\s+(?:6|sau)\s+thang\b|\bhang\s+nua\s+nam\b"), "half_yearly"),
-                (re(r"\bhang\s+nam\b|\bdinh\s+ky\s+hang\s+nam\b"), "yearly"),
+                (re(r"\b(?:hang|hàng)\s+tuan\b"), Recurrence::Weekly),
+                (re(r"\bhang\s+thang\b|\bdinh\s+ky\s+(?:hang\s+)?thang\b"), Recurrence::Monthly),
+                (re(r"\bhang\s+quy\b|\bdinh\s+ky\s+(?:hang\s+)?quy\b"), Recurrence::Quarterly),
+                (re(r"\b(?:dinh\s+ky\s+)?(?:6|sau)\s+thang(?:\s+mot\s+lan|\s*/\s*lan)\b|\bdinh\s+ky\s+(?:6|sau)\s+thang\b|\bhang\s+nua\s+nam\b"), Recurrence::HalfYearly),
+                (re(r"\bhang\s+nam\b|\bdinh\s+ky\s+hang\s+nam\b"), Recurrence::Yearly),
             ],
         }
     })
@@ -108,18 +109,17 @@ pub fn find(text: &str, issued: Option<NaiveDate>, calendar: &Calendar) -> Optio
     let p = patterns();
     // Every candidate with where it starts; the earliest wins.
     let mut found: Vec<(usize, Deadline)> = Vec::new();
-    let mut push = |range: std::ops::Range<usize>,
-                    date: Option<NaiveDate>,
-                    recurrence: Option<&'static str>| {
-        found.push((
-            range.start,
-            Deadline {
-                date,
-                text: f.original(range).to_string(),
-                recurrence,
-            },
-        ));
-    };
+    let mut push =
+        |range: std::ops::Range<usize>, date: Option<NaiveDate>, recurrence: Option<Recurrence>| {
+            found.push((
+                range.start,
+                Deadline {
+                    date,
+                    text: f.original(range).to_string(),
+                    recurrence,
+                },
+            ));
+        };
     for re in [&p.day_month_numeric, &p.day_month_words] {
         for c in re.captures_iter(&f.text) {
             let whole = c.get(0).expect("match");
@@ -174,7 +174,7 @@ pub fn find(text: &str, issued: Option<NaiveDate>, calendar: &Calendar) -> Optio
     }
     for (re, kind) in &p.recurrences {
         if let Some(m) = re.find(&f.text) {
-            push(m.range(), None, Some(kind));
+            push(m.range(), None, Some(*kind));
         }
     }
     found.sort_by_key(|(at, _)| *at);
@@ -278,7 +278,11 @@ mod tests {
             ("tổng hợp hằng năm", "yearly"),
         ] {
             let x = find(text, Some(d("12/06/2020")), &Calendar::shipped()).unwrap();
-            assert_eq!((x.date, x.recurrence), (None, Some(kind)), "{text}");
+            assert_eq!(
+                (x.date, x.recurrence.map(|r| r.as_str())),
+                (None, Some(kind)),
+                "{text}"
+            );
         }
         let both = find(
             "báo cáo hằng quý, lần đầu trước ngày 30/6/2025",
@@ -288,7 +292,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             (both.date, both.recurrence),
-            (Some(d("30/06/2025")), Some("quarterly"))
+            (Some(d("30/06/2025")), Some(Recurrence::Quarterly))
         );
     }
 

@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::domain::calendar::Calendar;
+use crate::domain::recurrence::Recurrence;
 use folded::Folded;
 use units::{Directory, Role, Target};
 
@@ -38,7 +39,7 @@ pub struct DraftItem {
     pub unresolved_units: Vec<String>,
     pub deadline: Option<NaiveDate>,
     pub deadline_text: Option<String>,
-    pub recurrence: Option<&'static str>,
+    pub recurrence: Option<Recurrence>,
     /// Byte range of the item in the input, to highlight where it came from.
     #[serde(skip)]
     pub source: std::ops::Range<usize>,

@@ -89,6 +89,7 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("kind.ministry", "Đơn vị thuộc Bộ", "Ministry unit"),
     ("kind.province", "Sở KH&CN", "Provincial department"),
     ("kind.external", "Cơ quan, tổ chức khác", "Outside body"),
+    ("recurrence.weekly", "Hằng tuần", "Weekly"),
     ("recurrence.monthly", "Hằng tháng", "Monthly"),
     ("recurrence.quarterly", "Hằng quý", "Quarterly"),
     ("recurrence.half_yearly", "Định kỳ 6 tháng", "Every six months"),

@@ -140,7 +140,7 @@ fn queue_digests(
             .first::<i64>(conn)
             .optional()?;
         let touched = open()
-            .filter(tasks::status.eq(Status::InProgress.as_str()))
+            .filter(tasks::status.eq(Status::InProgress))
             .filter(tasks::updated_at.ge(since))
             .select(tasks::id)
             .first::<i64>(conn)

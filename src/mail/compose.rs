@@ -354,11 +354,9 @@ fn letter(
             let mut live: Vec<(i64, Option<NaiveDate>)> = tasks::table
                 .filter(tasks::id.eq_any(&list))
                 .select((tasks::id, tasks::status, tasks::due_on))
-                .load::<(i64, String, Option<NaiveDate>)>(conn)?
+                .load::<(i64, Status, Option<NaiveDate>)>(conn)?
                 .into_iter()
-                .filter(|(_, status, due)| {
-                    due.is_some() && Status::WORKING.contains(&status.as_str())
-                })
+                .filter(|(_, status, due)| due.is_some() && Status::WORKING.contains(status))
                 .map(|(id, _, due)| (id, due))
                 .collect();
             live.sort_by_key(|(id, due)| (*due, *id));
@@ -622,7 +620,7 @@ fn digest(
     let returned: Vec<i64> = journal::table
         .inner_join(tasks::table)
         .filter(tasks::lead_unit_id.eq(unit))
-        .filter(tasks::status.eq(Status::InProgress.as_str()))
+        .filter(tasks::status.eq(Status::InProgress))
         .filter(journal::at.ge(since))
         .filter(journal::from_value.eq(Status::Reported.as_str()))
         .filter(journal::to_value.eq(Status::InProgress.as_str()))

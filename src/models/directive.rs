@@ -10,6 +10,7 @@ use crate::db::schema::{
     conferences, directive_drafts, directive_items, directives, task_coordinators, tasks, units,
 };
 use crate::db::DbConn;
+use crate::domain::recurrence::Recurrence;
 use crate::domain::status::Status;
 use crate::error::{AppError, AppResult};
 use crate::models::{journal, now, task, unit};
@@ -46,10 +47,8 @@ pub struct Item {
     pub label: String,
     pub text: String,
     pub due_on: Option<NaiveDate>,
-    pub recurrence: Option<String>,
+    pub recurrence: Option<Recurrence>,
 }
-
-pub const RECURRENCES: [&str; 4] = ["monthly", "quarterly", "half_yearly", "yearly"];
 
 pub fn create_conference(
     conn: &mut DbConn,
@@ -229,7 +228,7 @@ pub struct ItemTask {
     pub item_id: i64,
     pub task_id: i64,
     pub unit: String,
-    pub status: String,
+    pub status: Status,
     pub due_on: Option<NaiveDate>,
     pub completed_on: Option<NaiveDate>,
 }
@@ -238,10 +237,7 @@ impl ItemTask {
     /// The task's timeliness bucket on `today`, as a key ("open_overdue"), or "" if cancelled.
     pub fn bucket(&self, today: &NaiveDate) -> &'static str {
         let today = *today;
-        Status::parse(&self.status)
-            .and_then(|s| {
-                crate::domain::status::timeliness(s, self.due_on, self.completed_on, today)
-            })
+        crate::domain::status::timeliness(self.status, self.due_on, self.completed_on, today)
             .map(|b| b.as_str())
             .unwrap_or("")
     }
@@ -290,7 +286,7 @@ pub struct NewItem {
     pub leads: Vec<Assignee>,
     pub coordinators: Vec<Assignee>,
     pub due_on: Option<NaiveDate>,
-    pub recurrence: Option<String>,
+    pub recurrence: Option<Recurrence>,
 }
 
 #[derive(Debug, Clone)]
@@ -398,7 +394,7 @@ pub fn publish(conn: &mut DbConn, d: &NewDirective, by: i64) -> AppResult<(i64, 
                         tasks::item_id.eq(item_id),
                         tasks::directive_id.eq(directive_id),
                         tasks::lead_unit_id.eq(lead),
-                        tasks::status.eq(Status::Assigned.as_str()),
+                        tasks::status.eq(Status::Assigned),
                         tasks::due_on.eq(item.due_on),
                         tasks::progress.eq(0),
                         tasks::version.eq(1),

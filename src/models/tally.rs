@@ -309,8 +309,13 @@ fn bind_period(q: Sql, axis: Axis, (from, to): (NaiveDate, NaiveDate)) -> Sql {
 
 // Statuses spelled out (rather than `<> 'cancelled'`) so that the planner walks the
 // (status, due_on, lead_unit_id, completed_on) index.
-const OPEN: &str = "status IN ('assigned', 'in_progress', 'reported')";
-const COUNTED: &str = "status IN ('assigned', 'in_progress', 'reported', 'done')";
+fn open_sql() -> String {
+    Status::sql_in("status", &Status::OPEN)
+}
+
+fn counted_sql() -> String {
+    Status::sql_in("status", &Status::COUNTED)
+}
 
 /// Per lead unit, the open tasks assigned in the period that fell due this month before
 /// today: `LateNow` for a period by assignment date.
@@ -321,7 +326,8 @@ fn late_assigned(
     today: NaiveDate,
 ) -> AppResult<BTreeMap<i64, i64>> {
     let where_ = format!(
-        "{OPEN} AND due_on >= ? AND due_on < ? AND {}",
+        "{} AND due_on >= ? AND due_on < ? AND {}",
+        open_sql(),
         period_sql(Axis::Assigned)
     );
     let q = count_sql(
@@ -343,7 +349,7 @@ struct StatusCount {
     #[diesel(sql_type = BigInt)]
     lead_unit_id: i64,
     #[diesel(sql_type = Text)]
-    status: String,
+    status: Status,
     #[diesel(sql_type = BigInt)]
     n: i64,
 }
@@ -370,7 +376,7 @@ pub fn late_now(conn: &mut DbConn, unit: Option<i64>, today: NaiveDate) -> AppRe
     let q = count_sql(
         conn,
         "lead_unit_id, status, COUNT(*) AS n",
-        &format!("{OPEN} AND due_on >= ? AND due_on < ?"),
+        &format!("{} AND due_on >= ? AND due_on < ?", open_sql()),
         unit,
         "GROUP BY lead_unit_id, status",
     )
@@ -380,7 +386,7 @@ pub fn late_now(conn: &mut DbConn, unit: Option<i64>, today: NaiveDate) -> AppRe
     let mut late = LateNow::default();
     for r in rows {
         *late.by_unit.entry(r.lead_unit_id).or_default() += r.n;
-        if r.status != Status::Reported.as_str() {
+        if r.status != Status::Reported {
             late.unreported += r.n;
         }
     }
@@ -396,19 +402,21 @@ pub fn direct(
     unit: Option<i64>,
     today: NaiveDate,
 ) -> AppResult<BTreeMap<i64, Counts>> {
+    let done = Status::Done.sql_eq("status");
+    let (open, counted) = (open_sql(), counted_sql());
     let select = format!(
         "lead_unit_id, \
-         SUM(CASE WHEN status = 'done' AND completed_on > due_on THEN 0 \
-                  WHEN status = 'done' THEN 1 ELSE 0 END) AS done_on_time, \
-         SUM(CASE WHEN status = 'done' AND completed_on > due_on THEN 1 ELSE 0 END) AS done_late, \
-         SUM(CASE WHEN {OPEN} AND (due_on IS NULL OR due_on >= ?) THEN 1 ELSE 0 END) \
+         SUM(CASE WHEN {done} AND completed_on > due_on THEN 0 \
+                  WHEN {done} THEN 1 ELSE 0 END) AS done_on_time, \
+         SUM(CASE WHEN {done} AND completed_on > due_on THEN 1 ELSE 0 END) AS done_late, \
+         SUM(CASE WHEN {open} AND (due_on IS NULL OR due_on >= ?) THEN 1 ELSE 0 END) \
              AS open_within, \
-         SUM(CASE WHEN {OPEN} AND due_on < ? THEN 1 ELSE 0 END) AS open_overdue"
+         SUM(CASE WHEN {open} AND due_on < ? THEN 1 ELSE 0 END) AS open_overdue"
     );
     // By assignment, the creation-time index narrows best; by due date, the status one.
     let statuses = match axis {
-        Axis::Due => COUNTED,
-        Axis::Assigned => "status <> 'cancelled'",
+        Axis::Due => counted,
+        Axis::Assigned => format!("NOT {}", Status::Cancelled.sql_eq("status")),
     };
     let where_ = format!("{statuses} AND {}", period_sql(axis));
     let q = count_sql(conn, &select, &where_, unit, "GROUP BY lead_unit_id")

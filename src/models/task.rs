@@ -26,7 +26,7 @@ pub struct Task {
     pub item_id: i64,
     pub directive_id: i64,
     pub lead_unit_id: i64,
-    pub status: String,
+    pub status: Status,
     pub due_on: Option<NaiveDate>,
     pub completed_on: Option<NaiveDate>,
     pub progress: i32,
@@ -37,7 +37,7 @@ pub struct Task {
 
 impl Task {
     pub fn status(&self) -> Status {
-        Status::parse(&self.status).unwrap_or(Status::Assigned)
+        self.status
     }
     pub fn timeliness(&self, today: NaiveDate) -> Option<Timeliness> {
         timeliness(self.status(), self.due_on, self.completed_on, today)
@@ -115,10 +115,6 @@ pub struct ListRow {
     pub coordinating_units: Vec<String>,
 }
 
-fn open_strs() -> Vec<&'static str> {
-    Status::OPEN.iter().map(|s| s.as_str()).collect()
-}
-
 /// The tasks a unit leads or coordinates, as a subquery.
 macro_rules! tasks_of_unit {
     ($unit:expr) => {
@@ -141,24 +137,24 @@ fn filtered<'a>(
         q = q.filter(tasks::id.eq_any(tasks_of_unit!(unit)));
     }
     if let Some(statuses) = &f.statuses {
-        q = q.filter(tasks::status.eq_any(statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
+        q = q.filter(tasks::status.eq_any(statuses.clone()));
     }
     if let Some(b) = f.bucket {
         q = match b {
-            Timeliness::DoneOnTime => q.filter(tasks::status.eq("done")).filter(
+            Timeliness::DoneOnTime => q.filter(tasks::status.eq(Status::Done)).filter(
                 tasks::due_on
                     .is_null()
                     .or(tasks::completed_on.is_null())
                     .or(tasks::completed_on.le(tasks::due_on)),
             ),
             Timeliness::DoneLate => q
-                .filter(tasks::status.eq("done"))
+                .filter(tasks::status.eq(Status::Done))
                 .filter(tasks::completed_on.gt(tasks::due_on)),
             Timeliness::OpenWithinDeadline => q
-                .filter(tasks::status.eq_any(open_strs()))
+                .filter(tasks::status.eq_any(Status::OPEN))
                 .filter(tasks::due_on.is_null().or(tasks::due_on.ge(today))),
             Timeliness::OpenOverdue => q
-                .filter(tasks::status.eq_any(open_strs()))
+                .filter(tasks::status.eq_any(Status::OPEN))
                 .filter(tasks::due_on.lt(today)),
         };
     }
@@ -198,7 +194,7 @@ fn filtered<'a>(
     }
     if let Some(until) = f.due_soon_until {
         q = q
-            .filter(tasks::status.eq_any(open_strs()))
+            .filter(tasks::status.eq_any(Status::OPEN))
             .filter(tasks::due_on.ge(today))
             .filter(tasks::due_on.le(until));
     }
@@ -396,7 +392,7 @@ pub fn first_due(
     } else {
         for status in Status::OPEN {
             let rows: Vec<(Option<NaiveDate>, i64)> = tasks::table
-                .filter(tasks::status.eq(status.as_str()))
+                .filter(tasks::status.eq(status))
                 .filter(tasks::due_on.between(from, to))
                 .order((tasks::due_on, tasks::id))
                 .select((tasks::due_on, tasks::id))
@@ -676,7 +672,7 @@ pub fn apply_move(
         };
         diesel::update(tasks::table.find(task_id))
             .set((
-                tasks::status.eq(to.as_str()),
+                tasks::status.eq(to),
                 tasks::completed_on.eq(completed),
                 tasks::progress.eq(progress),
             ))
@@ -769,7 +765,7 @@ pub fn add_progress(
         let percent = report.percent.unwrap_or(task.progress).clamp(0, 100);
         diesel::update(tasks::table.find(task_id))
             .set((
-                tasks::status.eq(Status::InProgress.as_str()),
+                tasks::status.eq(Status::InProgress),
                 tasks::progress.eq(percent),
             ))
             .execute(conn)?;

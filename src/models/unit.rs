@@ -301,10 +301,7 @@ pub fn merge(conn: &mut DbConn, from: i64, into: i64, actor: i64) -> AppResult<u
         if !target.active {
             return Err(AppError::Refused("target inactive".into()));
         }
-        let open: Vec<&str> = crate::domain::status::Status::OPEN
-            .iter()
-            .map(|s| s.as_str())
-            .collect();
+        let open = crate::domain::status::Status::OPEN;
         let moved: Vec<i64> = tasks::table
             .filter(tasks::lead_unit_id.eq(from))
             .filter(tasks::status.eq_any(&open))

@@ -65,7 +65,7 @@ impl Counts {
 
 /// What decides a task's bucket, under the key it is tallied by: (lead unit or directive,
 /// status, due date, completion date).
-pub type Facts = (i64, String, Option<NaiveDate>, Option<NaiveDate>);
+pub type Facts = (i64, Status, Option<NaiveDate>, Option<NaiveDate>);
 
 /// Tallies tasks one by one: the whole and per key (lead unit, or directive). Cancelled tasks count nowhere. The
 /// dashboard reads stored tallies instead (reports::tallies); this is their reference.
@@ -73,10 +73,7 @@ pub fn tally(facts: &[Facts], today: NaiveDate) -> (Counts, BTreeMap<i64, Counts
     let mut all = Counts::default();
     let mut by_unit: BTreeMap<i64, Counts> = BTreeMap::new();
     for (unit, status, due, completed) in facts {
-        let Some(status) = Status::parse(status) else {
-            continue;
-        };
-        if let Some(b) = timeliness(status, *due, *completed, today) {
+        if let Some(b) = timeliness(*status, *due, *completed, today) {
             all.add(b);
             by_unit.entry(*unit).or_default().add(b);
         }
@@ -154,7 +151,7 @@ mod tests {
     fn tally_and_rates() {
         let today = d("15/06/2026");
         let f = |u: i64, s: &str, due: Option<&str>, done: Option<&str>| {
-            (u, s.to_string(), due.map(d), done.map(d))
+            (u, Status::parse(s).unwrap(), due.map(d), done.map(d))
         };
         let facts = vec![
             f(1, "done", Some("10/06/2026"), Some("10/06/2026")), // on the due day: on time

@@ -7,11 +7,12 @@ use askama::Template;
 use crate::domain::calendar::Calendar;
 use crate::domain::dates::parse_date;
 use crate::domain::permissions::{allowed, Action, Actor, Target};
+use crate::domain::recurrence::Recurrence;
+use crate::domain::status::Status;
 use crate::domain::status::Timeliness;
 use crate::error::AppError;
 use crate::models::directive::{
     self, Assignee, Conference, Directive, Item, ItemTask, ListedDirective, NewDirective, NewItem,
-    RECURRENCES,
 };
 use crate::models::session::random_token;
 use crate::models::unit::{self, Group, Unit};
@@ -129,12 +130,15 @@ struct ShowPage {
 impl ShowPage {
     /// "20 of 34 done, 6 overdue" for an item.
     fn done_of(&self, tasks: &[ItemTask]) -> (usize, usize, usize) {
-        let done = tasks.iter().filter(|t| t.status == "done").count();
+        let done = tasks.iter().filter(|t| t.status == Status::Done).count();
         let overdue = tasks
             .iter()
             .filter(|t| t.bucket(&self.today) == "open_overdue")
             .count();
-        let counted = tasks.iter().filter(|t| t.status != "cancelled").count();
+        let counted = tasks
+            .iter()
+            .filter(|t| t.status != Status::Cancelled)
+            .count();
         (done, counted, overdue)
     }
 
@@ -366,7 +370,7 @@ fn from_draft(
             coords: i.coordinating_targets.iter().map(value).collect(),
             due: date_text(i.deadline),
             workdays: String::new(),
-            recurrence: i.recurrence.unwrap_or("").to_string(),
+            recurrence: i.recurrence.map(|r| r.as_str()).unwrap_or("").to_string(),
             unresolved: i.unresolved_units.join("; "),
             suggestions: Vec::new(),
         })
@@ -500,7 +504,7 @@ fn blank(auth: &Auth) -> NewPage {
         conferences: Vec::new(),
         groups: Vec::new(),
         units: Vec::new(),
-        recurrences: RECURRENCES.to_vec(),
+        recurrences: Recurrence::ALL.iter().map(|r| r.as_str()).collect(),
         source_parts: Vec::new(),
         drafts: Vec::new(),
         warnings: Vec::new(),
@@ -642,11 +646,10 @@ fn read(form: &Form, auth: &Auth, calendar: &Calendar) -> (NewPage, Option<NewDi
         }
         let recurrence = match row.recurrence.as_str() {
             "" => None,
-            r if RECURRENCES.contains(&r) => Some(r.to_string()),
-            _ => {
+            r => Recurrence::parse(r).or_else(|| {
                 e.add(&f("recurrence"), "error.invalid_choice");
                 None
-            }
+            }),
         };
         items.push(NewItem {
             label: row.label.clone(),
