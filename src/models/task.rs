@@ -71,6 +71,16 @@ pub struct Filter {
     pub page: i64,
 }
 
+impl Filter {
+    /// What statistics count (everything but the cancelled), before any other choice.
+    pub fn counted() -> Filter {
+        Filter {
+            statuses: Some(Status::COUNTED.to_vec()),
+            ..Filter::default()
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Sort {
     /// Most urgent first: earliest due date, tasks without one last.

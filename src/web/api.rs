@@ -8,7 +8,8 @@ use crate::domain::permissions::{decide, Action, Decision, Target};
 use crate::models::{directive, journal, task, unit};
 use crate::web::auth::Credentials;
 use crate::web::error::{ApiResult, WebError};
-use crate::web::tasks::{parse_filter, today, with_calendar};
+use crate::web::list_filter;
+use crate::web::tasks::{today, with_calendar};
 use crate::web::AppState;
 
 #[derive(Serialize)]
@@ -72,7 +73,7 @@ pub async fn tasks(
     let query = req.query_string().to_string();
     let (page, rows, total) = crate::web::error::run(&state.pool, move |conn| {
         let actor = creds.resolve(conn)?.actor()?;
-        let f = with_calendar(conn, parse_filter(&query, &actor))?;
+        let f = with_calendar(conn, list_filter::parse(&query, &actor))?;
         let (rows, total) = task::list(conn, &actor, &f, today())?;
         Ok((f.page, rows, total))
     })

@@ -7,17 +7,18 @@ use askama::Template;
 use chrono::{Days, NaiveDate};
 
 use crate::domain::dates::{format_date, format_opt_date, parse_date};
-use crate::domain::status::Timeliness;
+use crate::domain::status::{Status, Timeliness};
 use crate::models::tally::{self, Axis};
-use crate::models::task::{self, ListRow};
+use crate::models::task::{self, Filter, ListRow};
 use crate::models::unit;
 use crate::reports::stats::{self, Counts, Preset};
 use crate::reports::tallies;
 use crate::reports::ReportRow;
 use crate::web::auth::Credentials;
 use crate::web::error::WebResult;
+use crate::web::list_filter;
 use crate::web::pages::{render, Ctx};
-use crate::web::tasks::{parse_filter, today, with_calendar};
+use crate::web::tasks::{today, with_calendar};
 use crate::web::AppState;
 
 pub struct UnitRow {
@@ -34,8 +35,8 @@ struct DashboardPage {
     by: &'static str,
     from: String,
     to: String,
-    /// The query string that puts the same period on the task list.
-    period_query: String,
+    /// The task list's filter for the same period: every number links to its list.
+    period: Filter,
     all: Counts,
     units: Vec<UnitRow>,
     /// The units' buckets as an SVG chart, made and escaped by reports::svg.
@@ -51,6 +52,21 @@ struct DashboardPage {
 }
 
 impl DashboardPage {
+    /// The list behind a number: the period, narrowed to a lead unit and a bucket if given.
+    fn list(&self, lead: Option<i64>, bucket: &str) -> String {
+        list_filter::list_url(&Filter {
+            lead_unit_id: lead,
+            bucket: Timeliness::parse(bucket),
+            ..self.period.clone()
+        })
+    }
+    /// The period's export in `format` (xlsx or csv).
+    fn export(&self, format: &str) -> String {
+        format!(
+            "/reports/tasks.{format}?{}",
+            list_filter::to_query(&self.period)
+        )
+    }
     fn count(&self, c: &Counts, b: &&str) -> i64 {
         Timeliness::parse(b).map(|b| c.get(b)).unwrap_or(0)
     }
@@ -96,16 +112,19 @@ pub async fn dashboard(
     );
     let (from, to) = stats::period(preset, today, custom);
     let sort = query_value(&req, "sort");
-    let (from_key, to_key) = if by_assignment {
-        ("assigned_from", "assigned_to")
+    let period = if by_assignment {
+        Filter {
+            assigned_from: Some(from),
+            assigned_to: Some(to),
+            ..Filter::counted()
+        }
     } else {
-        ("due_from", "due_to")
+        Filter {
+            due_from: Some(from),
+            due_to: Some(to),
+            ..Filter::counted()
+        }
     };
-    let period_query = format!(
-        "status=counted&{from_key}={}&{to_key}={}",
-        format_date(from),
-        format_date(to)
-    );
     let axis = if by_assignment {
         Axis::Assigned
     } else {
@@ -201,7 +220,7 @@ pub async fn dashboard(
         by: if by_assignment { "assigned" } else { "due" },
         from: format_date(from),
         to: format_date(to),
-        period_query,
+        period,
         all,
         units,
         chart,
@@ -227,7 +246,7 @@ async fn report(
     let (rows, lang) = crate::web::error::run(&state.pool, move |conn| {
         let auth = creds.resolve(conn)?;
         let actor = auth.actor()?;
-        let f = with_calendar(conn, parse_filter(&query, &actor))?;
+        let f = with_calendar(conn, list_filter::parse(&query, &actor))?;
         let ids = task::all_ids(conn, &actor, &f, today(), EXPORT_CAP)?;
         let mut rows = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(1000) {
@@ -349,7 +368,9 @@ pub async fn tasks_xlsx(
 #[template(path = "unit.html")]
 struct UnitPage {
     ctx: Ctx,
-    id: i64,
+    open_list: String,
+    done_list: String,
+    all_list: String,
     name: String,
     open: i64,
     done: i64,
@@ -394,9 +415,19 @@ pub async fn unit_page(
         .collect();
     let open = all.open_within + all.open_overdue;
     let done = all.done_on_time + all.done_late;
+    let of = |status: &[Status]| Filter {
+        lead_unit_id: Some(id),
+        statuses: Some(status.to_vec()),
+        ..Filter::default()
+    };
     render(&UnitPage {
         ctx: Ctx::new(&auth),
-        id,
+        open_list: list_filter::list_url(&of(&Status::OPEN)),
+        done_list: list_filter::list_url(&of(&[Status::Done])),
+        all_list: list_filter::list_url(&Filter {
+            unit_id: Some(id),
+            ..Filter::default()
+        }),
         name,
         open,
         done,

@@ -15,6 +15,7 @@ use crate::models::directive::{
     self, Assignee, Conference, Directive, Item, ItemTask, ListedDirective, NewDirective, NewItem,
 };
 use crate::models::session::random_token;
+use crate::models::task::Filter;
 use crate::models::unit::{self, Group, Unit};
 use crate::reports::stats::Counts;
 use crate::web::auth::Auth;
@@ -50,13 +51,17 @@ impl ListPage {
 
     /// The list behind a directive's (or the conference's) numbers: the counted tasks, in one
     /// bucket or all.
-    fn tasks_link(&self, key: &str, id: impl std::fmt::Display, bucket: &str) -> String {
-        let bucket = if bucket.is_empty() {
-            String::new()
-        } else {
-            format!("&bucket={bucket}")
+    fn tasks_link(&self, key: &str, id: &i64, bucket: &str) -> String {
+        let (directive_id, conference_id) = match key {
+            "conference" => (None, Some(*id)),
+            _ => (Some(*id), None),
         };
-        format!("/tasks?status=counted&{key}={id}{bucket}")
+        crate::web::list_filter::list_url(&Filter {
+            directive_id,
+            conference_id,
+            bucket: Timeliness::parse(bucket),
+            ..Filter::counted()
+        })
     }
 
     fn page_link(&self, page: impl std::fmt::Display) -> String {

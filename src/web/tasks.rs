@@ -16,6 +16,7 @@ use crate::models::task::{self, Filter, ListRow, ReportRow, Sort, Task};
 use crate::models::unit::{self, Unit};
 use crate::web::auth::{Auth, Credentials};
 use crate::web::error::{WebError, WebResult};
+use crate::web::list_filter;
 use crate::web::pages::{render, render_status, Ctx, Errors};
 use crate::web::AppState;
 
@@ -23,58 +24,8 @@ pub fn today() -> NaiveDate {
     today_in_vietnam(chrono::Utc::now())
 }
 
-/// Reads the list filters from a query string. A unit person with no status chosen lands on
-/// their open tasks; everyone else on all tasks.
 /// "Due soon" means due within this many working days.
 pub const DUE_SOON_WORKING_DAYS: i64 = 5;
-
-pub fn parse_filter(query: &str, actor: &Actor) -> Filter {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-        .into_owned()
-        .collect();
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_string())
-    };
-    let statuses = match get("status").as_deref() {
-        None if actor.role.is_unit_role() => Some(Status::OPEN.to_vec()),
-        None | Some("") | Some("all") => None,
-        Some("open") => Some(Status::OPEN.to_vec()),
-        // What statistics count: everything but the cancelled.
-        Some("counted") => Some(
-            Status::ALL
-                .into_iter()
-                .filter(|s| *s != Status::Cancelled)
-                .collect(),
-        ),
-        Some(s) => Status::parse(s).map(|s| vec![s]),
-    };
-    Filter {
-        statuses,
-        bucket: get("bucket").and_then(|b| Timeliness::parse(&b)),
-        unit_id: get("unit").and_then(|v| v.parse().ok()),
-        directive_id: get("directive").and_then(|v| v.parse().ok()),
-        conference_id: get("conference").and_then(|v| v.parse().ok()),
-        due_from: get("due_from").and_then(|v| parse_date(&v)),
-        due_to: get("due_to").and_then(|v| parse_date(&v)),
-        q: get("q").unwrap_or_default().chars().take(200).collect(),
-        extended: get("extended").is_some_and(|v| v == "yes"),
-        // A placeholder until the calendar is at hand: `with_calendar` sets the real end.
-        due_soon_until: get("soon").filter(|v| v == "yes").map(|_| today()),
-        assigned_from: get("assigned_from").and_then(|v| parse_date(&v)),
-        assigned_to: get("assigned_to").and_then(|v| parse_date(&v)),
-        lead_unit_id: get("lead").and_then(|v| v.parse().ok()),
-        sort: get("sort")
-            .and_then(|s| Sort::parse(&s))
-            .unwrap_or_default(),
-        page: get("page")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(1)
-            .clamp(1, 100_000),
-    }
-}
 
 /// Counts the "due soon" window on the working calendar, when the filter asks for it.
 pub fn with_calendar(conn: &mut crate::db::DbConn, mut f: Filter) -> WebResult<Filter> {
@@ -85,8 +36,9 @@ pub fn with_calendar(conn: &mut crate::db::DbConn, mut f: Filter) -> WebResult<F
     Ok(f)
 }
 
-/// The filter as it is written in the URL (status as chosen, dates ISO), for links and forms.
+/// The filter as the list's form shows it, and the links to its other pages and sorts.
 pub struct FilterView {
+    filter: Filter,
     pub status: String,
     pub bucket: String,
     pub unit: String,
@@ -105,21 +57,14 @@ pub struct FilterView {
 
 impl FilterView {
     fn of(f: &Filter) -> Self {
-        let status = match &f.statuses {
-            None => "all".to_string(),
-            Some(s) if s.as_slice() == Status::OPEN => "open".to_string(),
-            Some(s) if s.len() == 4 && !s.contains(&Status::Cancelled) => "counted".to_string(),
-            Some(s) => s
-                .first()
-                .map(|s| s.as_str().to_string())
-                .unwrap_or_default(),
-        };
+        let id = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
         FilterView {
-            status,
+            filter: f.clone(),
+            status: list_filter::status_word(f),
             bucket: f.bucket.map(|b| b.as_str().to_string()).unwrap_or_default(),
-            unit: f.unit_id.map(|u| u.to_string()).unwrap_or_default(),
-            directive: f.directive_id.map(|d| d.to_string()).unwrap_or_default(),
-            conference: f.conference_id.map(|c| c.to_string()).unwrap_or_default(),
+            unit: id(f.unit_id),
+            directive: id(f.directive_id),
+            conference: id(f.conference_id),
             due_from: format_opt_date(f.due_from),
             due_to: format_opt_date(f.due_to),
             q: f.q.clone(),
@@ -127,42 +72,18 @@ impl FilterView {
             soon: f.due_soon_until.is_some(),
             assigned_from: format_opt_date(f.assigned_from),
             assigned_to: format_opt_date(f.assigned_to),
-            lead: f.lead_unit_id.map(|u| u.to_string()).unwrap_or_default(),
+            lead: id(f.lead_unit_id),
             sort: f.sort.as_str().to_string(),
         }
     }
 
     /// The list URL with these filters and another page or sort.
     pub fn url(&self, page: i64, sort: &str) -> String {
-        let mut s = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("status", &self.status),
-            ("bucket", &self.bucket),
-            ("unit", &self.unit),
-            ("directive", &self.directive),
-            ("conference", &self.conference),
-            ("due_from", &self.due_from),
-            ("due_to", &self.due_to),
-            ("q", &self.q),
-            ("assigned_from", &self.assigned_from),
-            ("assigned_to", &self.assigned_to),
-            ("lead", &self.lead),
-        ] {
-            if !v.is_empty() {
-                s.append_pair(k, v);
-            }
-        }
-        if self.extended {
-            s.append_pair("extended", "yes");
-        }
-        if self.soon {
-            s.append_pair("soon", "yes");
-        }
-        s.append_pair("sort", sort);
-        if page > 1 {
-            s.append_pair("page", &page.to_string());
-        }
-        format!("/tasks?{}", s.finish())
+        list_filter::list_url(&Filter {
+            page,
+            sort: Sort::parse(sort).unwrap_or_default(),
+            ..self.filter.clone()
+        })
     }
 }
 
@@ -193,7 +114,7 @@ pub async fn inbox(
         crate::web::error::run(&state.pool, move |conn| {
             let auth = creds.resolve(conn)?;
             let actor = auth.actor()?;
-            let filter = with_calendar(conn, parse_filter(&query, &actor))?;
+            let filter = with_calendar(conn, list_filter::parse(&query, &actor))?;
             let (rows, total) = task::list(conn, &actor, &filter, today())?;
             // Pickers list what the person may filter by: everything for the ministry, nothing to
             // choose for a unit (their scope is fixed).

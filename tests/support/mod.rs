@@ -533,3 +533,22 @@ pub fn form_fields(html: &str, action: &str) -> Vec<(String, String)> {
     }
     out
 }
+
+/// Whether the page links to `target` (a path and query), whatever the order of the query's
+/// fields and however its characters are escaped.
+pub fn links_to(html: &str, target: &str) -> bool {
+    let key = |url: &str| -> (String, Vec<(String, String)>) {
+        let (path, query) = url.split_once('?').unwrap_or((url, ""));
+        let mut pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        pairs.sort();
+        (path.to_string(), pairs)
+    };
+    let wanted = key(target);
+    unescape(html)
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|a| a.split('"').next())
+        .any(|href| key(href) == wanted)
+}

@@ -1,0 +1,308 @@
+//! The task list's filter as a URL writes it: parsed from a query string into `task::Filter`
+//! and written back to one. The list, the JSON API, the exports and every link the dashboard
+//! makes go through here, so a new filter is one field of `Query` and one line each way.
+
+use serde::Deserialize;
+
+use crate::domain::dates::{format_opt_date, parse_date, today_in_vietnam};
+use crate::domain::permissions::Actor;
+use crate::domain::status::{Status, Timeliness};
+use crate::models::task::{Filter, Sort};
+
+/// The query string's fields, as typed. Anything unreadable is as if absent: a list link
+/// someone shortened by hand still opens a list.
+#[derive(Debug, Default, Deserialize)]
+struct Query {
+    status: Option<String>,
+    bucket: Option<String>,
+    unit: Option<String>,
+    directive: Option<String>,
+    conference: Option<String>,
+    due_from: Option<String>,
+    due_to: Option<String>,
+    q: Option<String>,
+    extended: Option<String>,
+    soon: Option<String>,
+    assigned_from: Option<String>,
+    assigned_to: Option<String>,
+    lead: Option<String>,
+    sort: Option<String>,
+    page: Option<String>,
+}
+
+/// The longest search text kept, in characters.
+const MAX_SEARCH_CHARS: usize = 200;
+
+fn id(v: &Option<String>) -> Option<i64> {
+    v.as_deref().and_then(|v| v.trim().parse().ok())
+}
+
+fn date(v: &Option<String>) -> Option<chrono::NaiveDate> {
+    v.as_deref().and_then(parse_date)
+}
+
+fn yes(v: &Option<String>) -> bool {
+    v.as_deref().is_some_and(|v| v.trim() == "yes")
+}
+
+/// The first value of each name, as a browser's form or a hand-made link gives it.
+fn first_values(query: &str) -> Query {
+    let mut seen = std::collections::HashSet::new();
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+        if seen.insert(k.clone()) {
+            s.append_pair(&k, &v);
+        }
+    }
+    serde_html_form::from_str(&s.finish()).unwrap_or_default()
+}
+
+/// Reads the list filters from a query string. A unit person with no status chosen lands on
+/// their open tasks; everyone else on all tasks. "Due soon" gets its end from the calendar
+/// later (`tasks::with_calendar`); until then it holds today.
+pub fn parse(query: &str, actor: &Actor) -> Filter {
+    let q = first_values(query);
+    let statuses = match q.status.as_deref().map(str::trim) {
+        None if actor.role.is_unit_role() => Some(Status::OPEN.to_vec()),
+        None | Some("") | Some("all") => None,
+        Some("open") => Some(Status::OPEN.to_vec()),
+        Some("counted") => Some(Status::COUNTED.to_vec()),
+        Some(s) => Status::parse(s).map(|s| vec![s]),
+    };
+    Filter {
+        statuses,
+        bucket: q
+            .bucket
+            .as_deref()
+            .and_then(|b| Timeliness::parse(b.trim())),
+        unit_id: id(&q.unit),
+        directive_id: id(&q.directive),
+        conference_id: id(&q.conference),
+        due_from: date(&q.due_from),
+        due_to: date(&q.due_to),
+        q: q.q
+            .as_deref()
+            .unwrap_or_default()
+            .trim()
+            .chars()
+            .take(MAX_SEARCH_CHARS)
+            .collect(),
+        extended: yes(&q.extended),
+        due_soon_until: yes(&q.soon).then(|| today_in_vietnam(chrono::Utc::now())),
+        assigned_from: date(&q.assigned_from),
+        assigned_to: date(&q.assigned_to),
+        lead_unit_id: id(&q.lead),
+        sort: q
+            .sort
+            .as_deref()
+            .and_then(|s| Sort::parse(s.trim()))
+            .unwrap_or_default(),
+        page: id(&q.page).unwrap_or(1).clamp(1, 100_000),
+    }
+}
+
+/// How the status choice is written: the words `parse` reads.
+pub fn status_word(f: &Filter) -> String {
+    match &f.statuses {
+        None => "all".to_string(),
+        Some(s) if s.as_slice() == Status::OPEN => "open".to_string(),
+        Some(s) if s.as_slice() == Status::COUNTED => "counted".to_string(),
+        Some(s) => s
+            .first()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// The filter as a query string (`parse` gives the same filter back), page 1 left out.
+pub fn to_query(f: &Filter) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    let mut put = |k: &str, v: Option<String>| {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            s.append_pair(k, &v);
+        }
+    };
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| format_opt_date(Some(d)));
+    put("status", Some(status_word(f)));
+    put("bucket", f.bucket.map(|b| b.as_str().to_string()));
+    put("unit", f.unit_id.map(|v| v.to_string()));
+    put("directive", f.directive_id.map(|v| v.to_string()));
+    put("conference", f.conference_id.map(|v| v.to_string()));
+    put("due_from", date(f.due_from));
+    put("due_to", date(f.due_to));
+    put("q", Some(f.q.clone()));
+    put("extended", f.extended.then(|| "yes".to_string()));
+    put("soon", f.due_soon_until.map(|_| "yes".to_string()));
+    put("assigned_from", date(f.assigned_from));
+    put("assigned_to", date(f.assigned_to));
+    put("lead", f.lead_unit_id.map(|v| v.to_string()));
+    put(
+        "sort",
+        (f.sort != Sort::default()).then(|| f.sort.as_str().to_string()),
+    );
+    put("page", (f.page > 1).then(|| f.page.to_string()));
+    s.finish()
+}
+
+/// The task list showing `f`.
+pub fn list_url(f: &Filter) -> String {
+    format!("/tasks?{}", to_query(f))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::permissions::Role;
+    use chrono::NaiveDate;
+
+    fn actor(role: Role) -> Actor {
+        Actor {
+            user_id: 1,
+            role,
+            unit_id: role.is_unit_role().then_some(7),
+        }
+    }
+
+    fn day(d: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(2026, 11, d)
+    }
+
+    /// One filter per field set to something other than its default, and all of them at once.
+    fn samples() -> Vec<Filter> {
+        let base = parse("", &actor(Role::Leader));
+        let today = today_in_vietnam(chrono::Utc::now());
+        let mut out: Vec<Filter> = vec![
+            Filter {
+                statuses: Some(Status::OPEN.to_vec()),
+                ..base.clone()
+            },
+            Filter {
+                statuses: Some(Status::COUNTED.to_vec()),
+                ..base.clone()
+            },
+            Filter {
+                bucket: Some(Timeliness::OpenOverdue),
+                ..base.clone()
+            },
+            Filter {
+                unit_id: Some(12),
+                ..base.clone()
+            },
+            Filter {
+                directive_id: Some(3),
+                ..base.clone()
+            },
+            Filter {
+                conference_id: Some(4),
+                ..base.clone()
+            },
+            Filter {
+                due_from: day(2),
+                ..base.clone()
+            },
+            Filter {
+                due_to: day(30),
+                ..base.clone()
+            },
+            Filter {
+                q: "Sở KH&CN Lạng Sơn & \"x=1\"".into(),
+                ..base.clone()
+            },
+            Filter {
+                extended: true,
+                ..base.clone()
+            },
+            Filter {
+                due_soon_until: Some(today),
+                ..base.clone()
+            },
+            Filter {
+                assigned_from: day(1),
+                ..base.clone()
+            },
+            Filter {
+                assigned_to: day(15),
+                ..base.clone()
+            },
+            Filter {
+                lead_unit_id: Some(9),
+                ..base.clone()
+            },
+            Filter {
+                sort: Sort::ALL[Sort::ALL.len() - 1],
+                ..base.clone()
+            },
+            Filter {
+                page: 7,
+                ..base.clone()
+            },
+        ];
+        out.extend(Status::ALL.map(|s| Filter {
+            statuses: Some(vec![s]),
+            ..base.clone()
+        }));
+        out.extend(Timeliness::ALL.map(|b| Filter {
+            bucket: Some(b),
+            ..base.clone()
+        }));
+        out.extend(Sort::ALL.map(|s| Filter {
+            sort: s,
+            ..base.clone()
+        }));
+        out.push(Filter {
+            statuses: Some(Status::COUNTED.to_vec()),
+            bucket: Some(Timeliness::DoneLate),
+            unit_id: Some(1),
+            directive_id: Some(2),
+            conference_id: Some(3),
+            due_from: day(1),
+            due_to: day(30),
+            q: "báo cáo".into(),
+            extended: true,
+            due_soon_until: Some(today),
+            assigned_from: day(3),
+            assigned_to: day(4),
+            lead_unit_id: Some(5),
+            sort: Sort::ALL[1],
+            page: 2,
+        });
+        out
+    }
+
+    #[test]
+    fn every_field_survives_the_trip_through_a_url() {
+        for role in [Role::Leader, Role::UnitStaff] {
+            for f in samples() {
+                let url = list_url(&f);
+                let query = url.strip_prefix("/tasks?").unwrap();
+                assert_eq!(parse(query, &actor(role)), f, "{url}");
+                assert_eq!(list_url(&parse(query, &actor(role))), url);
+            }
+        }
+    }
+
+    #[test]
+    fn a_unit_person_lands_on_open_tasks_and_others_on_all() {
+        assert_eq!(
+            parse("", &actor(Role::UnitHead)).statuses,
+            Some(Status::OPEN.to_vec())
+        );
+        assert_eq!(parse("", &actor(Role::Leader)).statuses, None);
+        assert_eq!(parse("status=all", &actor(Role::UnitHead)).statuses, None);
+    }
+
+    #[test]
+    fn what_cannot_be_read_is_left_out() {
+        let f = parse(
+            "status=paused&bucket=x&unit=abc&due_from=31/02/2026&page=-4&sort=up&q=a&q=b",
+            &actor(Role::Leader),
+        );
+        assert_eq!(
+            f,
+            Filter {
+                q: "a".into(),
+                ..parse("", &actor(Role::Leader))
+            }
+        );
+    }
+}
