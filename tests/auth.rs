@@ -2,7 +2,7 @@
 
 use chidao::domain::permissions::Role;
 
-use crate::support::{backends, each_backend, Body, TestApp, PASSWORD};
+use crate::support::{backends, each_backend, Backend, Body, TestApp, PASSWORD};
 
 #[test]
 fn healthz_answers_once_the_database_does() {
@@ -122,6 +122,18 @@ fn https_behind_a_proxy_makes_cookies_secure() {
         .find(|l| l.starts_with("chidao_session="))
         .unwrap()
         .contains("Secure"));
+    assert_eq!(
+        r.header("strict-transport-security"),
+        Some("max-age=31536000")
+    );
+    // Over plain HTTP there is no such promise to make.
+    let plain = app.client().get("/login");
+    assert_eq!(plain.header("strict-transport-security"), None);
+    let csp = plain.header("content-security-policy").unwrap();
+    assert!(
+        csp.contains("object-src 'none'") && csp.contains("base-uri 'self'"),
+        "{csp}"
+    );
 }
 
 #[test]
@@ -278,4 +290,49 @@ fn language_by_choice_and_dates_as_dd_mm_yyyy() {
     assert!(again.body.contains("Tasks found"), "English kept");
     let anon = app.client().get("/login?lang=en");
     assert!(anon.body.contains("Log in"));
+}
+
+/// `next` after login never leads off the site and never breaks the answer, however it is
+/// disguised (a browser drops TAB and newlines, reads `\` as `/`, and `%2F` stays a path).
+#[test]
+fn a_hostile_next_address_leads_home_not_away() {
+    let app = TestApp::start(Backend::Sqlite);
+    let email = app.add_user(Role::Leader, None);
+    let hostile = [
+        "//evil.example/",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\r\nSet-Cookie: x=1",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/%2F/evil.example",
+        "/%5C/evil.example",
+        "/%09/evil.example",
+        "https://evil.example",
+        "https:evil.example",
+        "javascript:alert(1)",
+    ];
+    let mut c = app.client();
+    for next in hostile {
+        let page = c.get("/login");
+        let pre = page.input("csrf").unwrap();
+        let r = c.send(
+            "POST",
+            "/login",
+            Body::Form(&[
+                ("csrf", &pre),
+                ("email", &email),
+                ("password", PASSWORD),
+                ("next", next),
+            ]),
+        );
+        assert_eq!((r.status, r.location()), (303, "/tasks"), "{next:?}");
+        // Signed in, the login page sends a person straight on: to the same safe place.
+        let query: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("next", next)
+            .finish();
+        let r = c.get(&format!("/login?{query}"));
+        assert_eq!((r.status, r.location()), (303, "/tasks"), "{next:?}");
+        c.cookies.clear();
+    }
 }

@@ -162,9 +162,57 @@ pub fn render_status<T: Template>(
         .body(body))
 }
 
+/// `input` if it is a path of this service, else None. The one check for every address taken
+/// from input (`next` after login): it starts with a single `/`, holds only visible ASCII (a
+/// browser drops TAB and newlines, so `/\t/evil.example` would become `//evil.example`, and a
+/// newline cannot go in a header), no backslash (read as `/`), and does not begin with `//` or
+/// `/\` once percent-decoded either.
+pub fn local_path(input: &str) -> Option<&str> {
+    let bytes = input.as_bytes();
+    if bytes.first() != Some(&b'/') || !bytes.iter().all(|b| b.is_ascii_graphic()) {
+        return None;
+    }
+    if input.contains('\\') {
+        return None;
+    }
+    let decoded = percent_decoded(bytes);
+    let other_host = |b: &[u8]| matches!(b, [b'/', b'/' | b'\\', ..]);
+    if other_host(bytes) || other_host(&decoded) || decoded.iter().any(|b| b.is_ascii_control()) {
+        return None;
+    }
+    Some(input)
+}
+
+fn percent_decoded(bytes: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match (
+            bytes[i],
+            bytes.get(i + 1).and_then(|&b| hex(b)),
+            bytes.get(i + 2).and_then(|&b| hex(b)),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push(h * 16 + l);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// 303 to a path of ours; anything else goes to the home page rather than elsewhere.
 pub fn redirect(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
-        .insert_header((actix_web::http::header::LOCATION, to.to_string()))
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            local_path(to).unwrap_or("/").to_string(),
+        ))
         .finish()
 }
 
@@ -180,4 +228,47 @@ pub fn error_page(code: u16, vi: &str, en: &str) -> String {
     ErrorPage { code, vi, en }
         .render()
         .unwrap_or_else(|_| format!("{code} {en}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_our_own_paths_are_kept() {
+        for ok in [
+            "/tasks",
+            "/tasks/12?done=progress",
+            "/tasks?q=s%E1%BB%9F&page=2",
+            "/a%2Fb",
+        ] {
+            assert_eq!(local_path(ok), Some(ok));
+        }
+        for hostile in [
+            "",
+            "tasks",
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/\t/evil.example",
+            "/%09/evil.example",
+            "/\n/evil.example",
+            "/\r\nSet-Cookie:x",
+            "/%2F/evil.example",
+            "/%2f%2fevil.example",
+            "/%5C/evil.example",
+            "/%5cevil.example",
+            "https://evil.example",
+            "https:evil.example",
+            "/ /evil.example",
+            "/tasks\u{0}",
+            "/%00",
+            "/%0d%0aLocation:x",
+            "/tasks?q=Sở",
+            "javascript:alert(1)",
+            " /tasks",
+        ] {
+            assert_eq!(local_path(hostile), None, "{hostile:?}");
+        }
+    }
 }

@@ -32,12 +32,11 @@ struct LoginPage {
 }
 
 /// Only local paths are followed after login, never another site.
+/// Where to go after logging in: `next` if it is one of our paths, else the task list.
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next.to_string()
-    } else {
-        "/tasks".to_string()
-    }
+    crate::web::pages::local_path(next)
+        .unwrap_or("/tasks")
+        .to_string()
 }
 
 fn login_page(
