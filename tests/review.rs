@@ -3,7 +3,7 @@
 
 use chidao::domain::permissions::Role;
 
-use crate::support::{each_backend, form_fields, Client};
+use crate::support::{each_backend, form_fields, Backend, Client, TestApp};
 
 const NOTICE: &str = include_str!("fixtures/extract/formal_notice_2020.txt");
 
@@ -256,4 +256,83 @@ fn every_recurrence_read_survives_review_and_publishing() {
             ["weekly", "monthly", "quarterly", "half_yearly", "yearly"]
         );
     });
+}
+
+fn docx_of(document_xml: &str) -> Vec<u8> {
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut z = zip::ZipWriter::new(&mut buf);
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    z.start_file("word/document.xml", deflated).unwrap();
+    std::io::Write::write_all(&mut z, document_xml.as_bytes()).unwrap();
+    z.finish().unwrap();
+    buf.into_inner()
+}
+
+const HEAD: &str = "Số: 9/TB-BKHCN\nHà Nội, ngày 01 tháng 12 năm 2026\n\nTHÔNG BÁO\nKết luận của Thứ trưởng\n\nThứ trưởng kết luận như sau:\n\n";
+
+/// Texts made to be slow or to break the reader are answered at once, with a message; the
+/// bounds are far above what the answer takes now and far below what it took when the reader
+/// was quadratic (hours for the run of `&`, a minute for the repeated unit in a test build).
+#[test]
+fn hostile_texts_are_answered_at_once_and_never_crash_the_review() {
+    let app = TestApp::start(Backend::Sqlite);
+    let mut sec = app.login_as(Role::Secretariat, None);
+    let timed = |sec: &mut Client, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]| {
+        let started = std::time::Instant::now();
+        let r = sec.post_multipart("/directives/draft", fields, files);
+        (r, started.elapsed())
+    };
+    // One unit named 16,000 times in one item.
+    let names = vec!["Sở KH&CN Lạng Sơn"; 16_000].join(", ");
+    let paste = format!("{HEAD}1. Giao {names} thực hiện.\n");
+    let (r, took) = timed(&mut sec, &[("source", &paste)], &[]);
+    assert_eq!(r.status, 200);
+    assert!(took.as_secs() < 20, "{took:?}");
+    // A .docx whose text is a long run of '&' (20 KB compressed).
+    let ampersands = format!("<w:p><w:r><w:t>{}</w:t></w:r></w:p>", "&".repeat(2_000_000));
+    let file = docx_of(&ampersands);
+    assert!(file.len() < 100_000, "{}", file.len());
+    let (r, took) = timed(&mut sec, &[("source", "")], &[("file", "a.docx", &file)]);
+    assert_eq!(r.status, 200);
+    assert!(took.as_secs() < 20, "{took:?}");
+    // A document cut inside a tag, or inside a character.
+    let cut = "<w:p><w:r><w:t>Giao Sở Hà Nội</w:t></w:r></w:p><";
+    for xml in [cut, &cut[..cut.len() - 1], "<w:p><w:r><w:t>Hà N"] {
+        let (r, _) = timed(
+            &mut sec,
+            &[("source", "")],
+            &[("file", "a.docx", &docx_of(xml))],
+        );
+        assert_eq!(r.status, 200, "{xml}");
+    }
+    let mut bytes = docx_of("<w:p><w:r><w:t>Hà").to_vec();
+    bytes.truncate(bytes.len() - 30);
+    let (r, _) = timed(&mut sec, &[("source", "")], &[("file", "a.docx", &bytes)]);
+    assert!(r.body.contains("bị hỏng"), "a broken file is said to be so");
+}
+
+/// A paste with thousands of items drafts the first hundred and says so: the review page stays
+/// a page, not hundreds of megabytes.
+#[test]
+fn a_huge_paste_drafts_a_bounded_page_with_a_message() {
+    let app = TestApp::start(Backend::Sqlite);
+    let mut sec = app.login_as(Role::Secretariat, None);
+    let items: String = (1..=98)
+        .map(|i| {
+            let subs: String = ('a'..='z')
+                .map(|c| format!("{c}) Giao Cục Viễn thông thực hiện việc {i}{c}, báo cáo Bộ.\n"))
+                .collect();
+            format!("{i}. Giao Sở KH&CN Lạng Sơn rà soát nội dung số {i}:\n{subs}")
+        })
+        .collect();
+    let paste = format!("{HEAD}{items}");
+    assert!(paste.len() > 150_000, "{}", paste.len());
+    let r = sec.post("/directives/draft", &[("source", &paste)]);
+    assert_eq!(r.status, 200);
+    let fields = form_fields(&r.body, "/directives");
+    let items = fields.iter().find(|(k, _)| k == "items").unwrap();
+    assert_eq!(items.1, "100");
+    assert!(r.body.contains("chỉ 100 nội dung đầu được soạn"));
+    assert!(r.body.len() < 10 * 1024 * 1024, "{} bytes", r.body.len());
 }

@@ -14,14 +14,24 @@ pub enum DocxError {
 
 const MAX_XML_BYTES: u64 = 20 * 1024 * 1024;
 
-/// Decodes XML and HTML character references (`&amp;`, `&#38;`, `&#x26;` ...).
+/// The longest reference `unescape_xml` reads, `&` and `;` included (`&#x10FFFF;`).
+const MAX_REFERENCE_BYTES: usize = 10;
+
+/// Decodes XML and HTML character references (`&amp;`, `&#38;`, `&#x26;` ...). Linear: the
+/// `;` is looked for only as far as a reference can reach, so a long run of `&` costs no more
+/// than any other text.
 pub fn unescape_xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
-        let Some(end) = rest.find(';') else { break };
+        let window = &rest.as_bytes()[..rest.len().min(MAX_REFERENCE_BYTES)];
+        let Some(end) = window.iter().position(|&b| b == b';') else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
         let decoded = match &rest[1..end] {
             "amp" => Some('&'),
             "lt" => Some('<'),
@@ -67,10 +77,10 @@ pub fn document_text(xml: &str) -> String {
         if in_text {
             paragraph.push_str(&unescape_xml(&rest[..lt]));
         }
-        let gt = rest[lt..]
-            .find('>')
-            .map(|g| lt + g)
-            .unwrap_or(rest.len() - 1);
+        // A document cut inside a tag ends there.
+        let Some(gt) = rest[lt..].find('>').map(|g| lt + g) else {
+            break;
+        };
         let tag = &rest[lt + 1..gt];
         let name = tag.split([' ', '/']).next().unwrap_or("");
         match name {
@@ -168,5 +178,31 @@ mod tests {
             Err(DocxError::NotDocx)
         );
         assert_eq!(text_of_docx(b"plain text"), Err(DocxError::NotDocx));
+    }
+
+    #[test]
+    fn a_cut_document_is_read_as_far_as_it_goes() {
+        let whole = "<w:p><w:r><w:t>Giao Sở</w:t></w:r></w:p><w:p><w:r><w:t>Hà Nội";
+        for end in 0..=whole.len() {
+            if whole.is_char_boundary(end) {
+                document_text(&whole[..end]);
+            }
+        }
+        assert_eq!(
+            document_text("<w:p><w:r><w:t>Sở</w:t></w:r></w:p><"),
+            "Sở\n"
+        );
+        assert_eq!(text_of_docx(&docx("<w:p><w:t>Hà")).unwrap(), "");
+    }
+
+    #[test]
+    fn references_decode_and_runs_of_ampersands_stay_text() {
+        assert_eq!(
+            unescape_xml("a &amp; b &#7863; &#x1EA1; &bogus; &"),
+            "a & b ặ ạ &bogus; &"
+        );
+        let run = "&".repeat(200_000);
+        assert_eq!(unescape_xml(&run), run);
+        assert_eq!(unescape_xml(&format!("{run};")), format!("{run};"));
     }
 }

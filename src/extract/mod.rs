@@ -52,6 +52,9 @@ pub struct DraftItem {
 
 /// The largest text drafted at once; beyond it the input is refused with a message.
 pub const MAX_INPUT_BYTES: usize = 2 * 1024 * 1024;
+/// Items drafted from one text: a conclusion has a few dozen at most, and each drafted item
+/// carries the unit pickers on the review page.
+pub const MAX_ITEMS: usize = 100;
 
 fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
     if !v.contains(&x) {
@@ -92,13 +95,24 @@ fn who(text: &str, directory: &Directory) -> (Vec<Target>, Vec<Target>, Vec<Stri
     }
     coords.retain(|c| !leads.contains(c));
     // Unit-like phrases no mention covers, at a place where a lead or coordinator stands.
+    // Mentions do not overlap and come in order, so their original ranges are sorted by start
+    // and by end: each phrase looks only at the mentions around it (a paste naming one unit
+    // thousands of times stays linear).
+    let covers: Vec<std::ops::Range<usize>> = mentions
+        .iter()
+        .map(|(m, _)| f.original_range(m.clone()))
+        .collect();
     let mut unresolved = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for range in units::unit_like_phrases(text) {
-        let covered = mentions.iter().any(|(m, _)| {
-            let orig = f.original_range(m.clone());
-            orig.start <= range.start + 2 && orig.end + 2 >= range.end
-                || (orig.start < range.end && range.start < orig.end)
-        });
+        let first = covers.partition_point(|o| o.end + 2 < range.start);
+        let covered = covers[first..]
+            .iter()
+            .take_while(|o| o.start <= range.end + 2)
+            .any(|orig| {
+                orig.start <= range.start + 2 && orig.end + 2 >= range.end
+                    || (orig.start < range.end && range.start < orig.end)
+            });
         let before = f.text[..f.folded_offset(range.start)].trim_end_matches([' ', ',', ':']);
         let in_role = [
             "giao",
@@ -114,8 +128,8 @@ fn who(text: &str, directory: &Directory) -> (Vec<Target>, Vec<Target>, Vec<Stri
             || before.is_empty();
         let phrase = text[range].trim().to_string();
         let generic = phrase.split_whitespace().count() < 2 || phrase.starts_with("Bộ ");
-        if !covered && in_role && !generic {
-            push_unique(&mut unresolved, phrase);
+        if !covered && in_role && !generic && seen.insert(phrase.clone()) {
+            unresolved.push(phrase);
         }
     }
     (leads, coords, unresolved)
@@ -199,6 +213,10 @@ pub fn extract(
     }
     if raw_items.is_empty() {
         warnings.push("extract.no_conclusion");
+    }
+    if raw_items.len() > MAX_ITEMS {
+        raw_items.truncate(MAX_ITEMS);
+        warnings.push("extract.too_many_items");
     }
     let mut items = Vec::new();
     for (raw, whole) in raw_items {

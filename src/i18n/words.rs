@@ -314,6 +314,7 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("done.draft_saved", "Đã lưu nháp. Có thể tiếp tục sau.", "Draft saved. You can resume it later."),
     ("extract.empty", "Văn bản trống.", "The text is empty."),
     ("extract.too_large", "Văn bản quá lớn để xử lý (tối đa 2 MB).", "The text is too large (2 MB at most)."),
+    ("extract.too_many_items", "Văn bản có hơn 100 nội dung; chỉ 100 nội dung đầu được soạn. Hãy chia văn bản thành nhiều lần dán.", "The text has more than 100 items; only the first 100 were drafted. Paste it in several parts."),
     ("extract.no_conclusion", "Không tìm thấy phần kết luận giao nhiệm vụ trong văn bản. Vui lòng kiểm tra lại hoặc nhập các nội dung bằng tay.", "No concluding part with tasks was found. Check the text or enter the items by hand."),
     ("extract.no_units", "Chưa nhận ra đơn vị nào trong các nội dung; vui lòng chọn đơn vị chủ trì cho từng nội dung.", "No unit was recognised; choose the lead unit of each item."),
     ("extract.not_utf8", "Tệp không phải văn bản UTF-8.", "The file is not UTF-8 text."),

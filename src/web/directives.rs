@@ -395,6 +395,37 @@ pub async fn draft_from_text(
 ) -> WebResult<HttpResponse> {
     let actor = auth.post(&form)?;
     require(&actor, Action::CreateDirective)?;
+    // One extraction at a time per person, off the request threads: a heavy paste slows its
+    // sender, not the service.
+    let Some(_turn) = state.extracting.start(actor.user_id) else {
+        return Err(WebError::TooManyAttempts {
+            retry_after_secs: 5,
+        });
+    };
+    let (directory, calendar) = crate::db::run(&state.pool, |conn| {
+        Ok((
+            crate::models::extraction::directory(conn)?,
+            crate::models::calendar::load(conn)?,
+        ))
+    })
+    .await?;
+    let (source, warning, draft, directory) = web::block(move || {
+        let (source, warning) = source_of(&form);
+        let draft = crate::extract::extract(&source, None, &directory, &calendar);
+        (source, warning, draft, directory)
+    })
+    .await
+    .map_err(|_| WebError::Internal("extraction failed".into()))?;
+    let mut page = from_draft(&auth, source, draft, &directory);
+    if let Some(w) = warning {
+        page.warnings.insert(0, w);
+    }
+    new_page(&state, page, StatusCode::OK).await
+}
+
+/// The text to extract from: the uploaded file's (.txt or .docx) if one came, else the pasted
+/// text; and a warning when the file could not be read.
+fn source_of(form: &Form) -> (String, Option<&'static str>) {
     let mut source = form.get("source").to_string();
     let mut warning = None;
     if let Some(file) = form.files("file").next() {
@@ -418,20 +449,7 @@ pub async fn draft_from_text(
             warning = Some("extract.file_type");
         }
     }
-    let source = source.replace("\r\n", "\n");
-    let (directory, calendar) = crate::db::run(&state.pool, |conn| {
-        Ok((
-            crate::models::extraction::directory(conn)?,
-            crate::models::calendar::load(conn)?,
-        ))
-    })
-    .await?;
-    let draft = crate::extract::extract(&source, None, &directory, &calendar);
-    let mut page = from_draft(&auth, source, draft, &directory);
-    if let Some(w) = warning {
-        page.warnings.insert(0, w);
-    }
-    new_page(&state, page, StatusCode::OK).await
+    (source.replace("\r\n", "\n"), warning)
 }
 
 /// The review's edits to the list of items: delete one, merge one with the next, split one at
@@ -562,7 +580,10 @@ fn read(form: &Form, auth: &Auth, calendar: &Calendar) -> (NewPage, Option<NewDi
     page.signer = form.get("signer").to_string();
     page.title = form.get("title").to_string();
     page.body = form.get("body").to_string();
-    let count = form.i64("items").unwrap_or(0).clamp(0, 200) as usize;
+    let count = form
+        .i64("items")
+        .unwrap_or(0)
+        .clamp(0, crate::extract::MAX_ITEMS as i64) as usize;
     page.items = (0..count)
         .map(|i| ItemRow {
             label: form.get(&format!("item{i}.label")).to_string(),
@@ -696,6 +717,10 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> WebRe
         }
         apply_op(&mut page.items, form.get("op"));
         page.errors = Errors::default();
+        if page.items.len() > crate::extract::MAX_ITEMS {
+            page.items.truncate(crate::extract::MAX_ITEMS);
+            page.warnings.push("extract.too_many_items");
+        }
         return new_page(&state, page, StatusCode::OK).await;
     }
     if form.has("save_draft") {

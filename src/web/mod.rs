@@ -33,6 +33,34 @@ pub struct AppState {
     pub settings: Settings,
     /// The overdue-at-month-close chart's past months, per scope, for the day.
     pub history: crate::models::tally::HistoryCache,
+    /// Who is having a text extracted right now.
+    pub extracting: OneEach,
+}
+
+/// At most one running job per person: `start` hands out a turn, or None while theirs runs.
+#[derive(Default)]
+pub struct OneEach(std::sync::Arc<std::sync::Mutex<std::collections::HashSet<i64>>>);
+
+/// A person's turn; it ends when dropped.
+pub struct Turn(
+    std::sync::Arc<std::sync::Mutex<std::collections::HashSet<i64>>>,
+    i64,
+);
+
+impl OneEach {
+    pub fn start(&self, who: i64) -> Option<Turn> {
+        let mut running = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        running.insert(who).then(|| Turn(self.0.clone(), who))
+    }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.1);
+    }
 }
 
 impl AppState {
@@ -226,6 +254,7 @@ pub fn state(pool: Pool, settings: Settings) -> web::Data<AppState> {
         pool,
         settings,
         history: Default::default(),
+        extracting: Default::default(),
     })
 }
 
