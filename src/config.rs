@@ -64,6 +64,11 @@ pub struct ServeArgs {
     /// Trust X-Forwarded-For / X-Forwarded-Proto from a load balancer in front.
     #[arg(long, env = "CHIDAO_BEHIND_PROXY")]
     pub behind_proxy: bool,
+    /// Behind a proxy: how many proxies of ours add themselves to X-Forwarded-For. The
+    /// client's address is the one the outermost of them saw (that many entries from the
+    /// right); what the client itself wrote further left is not believed.
+    #[arg(long, env = "CHIDAO_PROXY_HOPS", default_value_t = 1)]
+    pub proxy_hops: usize,
 }
 
 /// What request handlers need to know; cloned into the app state.
@@ -78,6 +83,7 @@ pub struct Settings {
     pub login_max_per_address: i64,
     pub login_window_minutes: i64,
     pub behind_proxy: bool,
+    pub proxy_hops: usize,
 }
 
 impl Settings {
@@ -92,6 +98,7 @@ impl Settings {
             login_max_per_address: serve.login_max_per_address,
             login_window_minutes: serve.login_window_minutes,
             behind_proxy: serve.behind_proxy,
+            proxy_hops: serve.proxy_hops,
         }
     }
 

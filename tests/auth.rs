@@ -336,3 +336,128 @@ fn a_hostile_next_address_leads_home_not_away() {
         c.cookies.clear();
     }
 }
+
+/// Twenty wrong passwords sent at once for one account: no more are checked than the limit.
+#[test]
+fn the_login_limit_holds_when_attempts_arrive_together() {
+    each_backend(|app| {
+        let email = app.add_user(Role::Leader, None);
+        let clients: Vec<_> = (0..20)
+            .map(|_| {
+                let mut c = app.client();
+                let pre = c.get("/login").input("csrf").unwrap();
+                (c, pre)
+            })
+            .collect();
+        let start = std::sync::Barrier::new(clients.len());
+        let statuses: Vec<u16> = std::thread::scope(|s| {
+            let handles: Vec<_> = clients
+                .into_iter()
+                .map(|(mut c, pre)| {
+                    let (start, email) = (&start, &email);
+                    s.spawn(move || {
+                        start.wait();
+                        c.send(
+                            "POST",
+                            "/login",
+                            Body::Form(&[("csrf", &pre), ("email", email), ("password", "sai")]),
+                        )
+                        .status
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let checked = statuses.iter().filter(|&&s| s == 401).count();
+        let refused = statuses.iter().filter(|&&s| s == 429).count();
+        assert_eq!((checked, refused), (5, 15), "{statuses:?}");
+    });
+}
+
+/// One client's failures hold back that client only: the right password from another address
+/// still gets in; what a client writes into X-Forwarded-For does not change its address.
+#[test]
+fn failures_hold_back_the_client_that_failed_not_the_account() {
+    let app = TestApp::start_with(Backend::Sqlite, |s| {
+        s.behind_proxy = true;
+        s.login_max_per_address = 8;
+    });
+    let email = app.add_user(Role::Leader, None);
+    // Our load balancer appends the address it saw; the client made up the rest.
+    let from = |seen: &str, made_up: &str| {
+        let mut c = app.client();
+        c.extra_headers
+            .push(("X-Forwarded-For".into(), format!("{made_up}, {seen}")));
+        c
+    };
+    for i in 0..5 {
+        let mut attacker = from("203.0.113.7", &format!("10.0.0.{i}"));
+        assert_eq!(attacker.login(&email, "sai").status, 401);
+    }
+    let mut attacker = from("203.0.113.7", "10.9.9.9");
+    assert_eq!(attacker.login(&email, PASSWORD).status, 429);
+    let mut owner = from("198.51.100.20", "203.0.113.7");
+    assert_eq!(
+        owner.login(&email, PASSWORD).status,
+        303,
+        "the owner gets in"
+    );
+    // The address limit counts by the balancer's entry, whatever the client wrote.
+    for i in 0..3 {
+        let other = app.add_user(Role::Leader, None);
+        let mut c = from("203.0.113.7", &format!("172.16.0.{i}"));
+        assert_eq!(c.login(&other, "sai").status, 401);
+    }
+    let last = app.add_user(Role::Leader, None);
+    assert_eq!(
+        from("203.0.113.7", "8.8.8.8").login(&last, PASSWORD).status,
+        429
+    );
+}
+
+/// Without --behind-proxy, a client's forwarding headers do not make another site's form ours,
+/// and our own host over another scheme is another origin.
+#[test]
+fn forwarding_headers_and_schemes_do_not_pass_the_origin_check() {
+    let app = TestApp::start(Backend::Sqlite);
+    let mut me = app.login_as(Role::Leader, None);
+    for (header, value, origin) in [
+        ("X-Forwarded-Host", "evil.example", "http://evil.example"),
+        ("Forwarded", "host=evil.example", "http://evil.example"),
+        (
+            "X-Forwarded-Proto",
+            "https",
+            &app.base.replace("http://", "https://"),
+        ),
+    ] {
+        me.extra_headers = vec![
+            (header.into(), value.into()),
+            ("Origin".into(), origin.to_string()),
+        ];
+        assert_eq!(me.post("/me", &[("lang", "en")]).status, 403, "{header}");
+    }
+    me.extra_headers = vec![("Origin".into(), app.base.clone())];
+    assert_eq!(me.post("/me", &[("lang", "en")]).status, 303);
+}
+
+/// The current password on one's own page is limited like a login.
+#[test]
+fn guessing_the_current_password_is_limited() {
+    let app = TestApp::start(Backend::Sqlite);
+    let mut me = app.login_as(Role::Leader, None);
+    let change = |me: &mut crate::support::Client, current: &str| {
+        me.post(
+            "/me",
+            &[
+                ("current_password", current),
+                ("new_password", "mot-mat-khau-moi-dai"),
+                ("confirm_password", "mot-mat-khau-moi-dai"),
+            ],
+        )
+        .status
+    };
+    for _ in 0..5 {
+        assert_eq!(change(&mut me, "sai"), 422);
+    }
+    assert_eq!(change(&mut me, PASSWORD), 429);
+}

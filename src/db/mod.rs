@@ -179,6 +179,21 @@ pub fn migrate(conn: &mut DbConn) -> anyhow::Result<usize> {
     Ok(ran)
 }
 
+/// Makes other transactions that lock the same `key` wait until this one ends. SQLite needs
+/// nothing: its writers already take turns on the one write lock.
+pub fn lock_key(conn: &mut DbConn, key: &str) -> diesel::QueryResult<()> {
+    use sha2::Digest;
+    if let DbConn::Pg(pg) = conn {
+        let digest = sha2::Sha256::digest(key.as_bytes());
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<diesel::sql_types::BigInt, _>(i64::from_le_bytes(first))
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
 /// Runs blocking database work off the async executor.
 pub async fn run<T, F>(pool: &Pool, f: F) -> Result<T, crate::error::AppError>
 where

@@ -92,31 +92,65 @@ pub fn delete(conn: &mut DbConn, token: &str) -> AppResult<()> {
     Ok(())
 }
 
-/// Refuses with 429 (and the seconds to wait) if any of `keys` has had `max` attempts within the
-/// window; the wait is counted from the oldest attempt in the window.
-pub fn refuse_if_blocked(
+/// Counts an attempt against each of `keys` before it is made, and refuses it (429, with the
+/// seconds to wait) when that would make more than the key's `max` within the window. Counting
+/// and recording are one step under a lock per key, so attempts sent at once cannot all slip
+/// under the limit; a refused attempt leaves no trace, so waiting out the window always works.
+/// Returns the time the attempt was recorded at (see `forget_attempt`).
+pub fn claim_attempt(
     conn: &mut DbConn,
     keys: &[(String, i64)],
     window: Duration,
-) -> AppResult<()> {
-    let since = now() - window;
-    for (key, max) in keys {
-        let times: Vec<NaiveDateTime> = login_failures::table
-            .filter(login_failures::key.eq(key))
-            .filter(login_failures::at.gt(since))
-            .order(login_failures::at.desc())
-            .limit(*max)
-            .select(login_failures::at)
-            .load(conn)?;
-        if times.len() as i64 >= *max {
-            let oldest = times.last().copied().unwrap_or_else(now);
-            let wait = (oldest + window - now()).num_seconds().max(1);
-            return Err(AppError::TooManyAttempts {
-                retry_after_secs: wait as u64,
-            });
+) -> AppResult<NaiveDateTime> {
+    conn.transaction(|conn| {
+        let t = now();
+        for (key, max) in keys {
+            crate::db::lock_key(conn, key)?;
+            diesel::insert_into(login_failures::table)
+                .values((login_failures::key.eq(key), login_failures::at.eq(t)))
+                .execute(conn)?;
+            // This attempt first, then the `max` before it.
+            let times: Vec<NaiveDateTime> = login_failures::table
+                .filter(login_failures::key.eq(key))
+                .filter(login_failures::at.gt(t - window))
+                .order(login_failures::at.desc())
+                .limit(max + 1)
+                .select(login_failures::at)
+                .load(conn)?;
+            if times.len() as i64 > *max {
+                let oldest = times[times.len() - 1];
+                let wait = (oldest + window - t).num_seconds().max(1);
+                return Err(AppError::TooManyAttempts {
+                    retry_after_secs: wait as u64,
+                });
+            }
         }
-    }
+        // Old rows say nothing any more; keep the table small.
+        diesel::delete(login_failures::table.filter(login_failures::at.lt(t - Duration::days(1))))
+            .execute(conn)?;
+        Ok(t)
+    })
+}
+
+/// Takes back the attempt claimed at `at` against `key` (it succeeded).
+pub fn forget_attempt(conn: &mut DbConn, key: &str, at: NaiveDateTime) -> AppResult<()> {
+    let one = login_failures::table
+        .filter(login_failures::key.eq(key))
+        .filter(login_failures::at.eq(at))
+        .select(login_failures::id)
+        .limit(1);
+    let ids: Vec<i64> = one.load(conn)?;
+    diesel::delete(login_failures::table.filter(login_failures::id.eq_any(ids))).execute(conn)?;
     Ok(())
+}
+
+/// Failed attempts against `key` within the window.
+pub fn recent_failures(conn: &mut DbConn, key: &str, window: Duration) -> AppResult<i64> {
+    Ok(login_failures::table
+        .filter(login_failures::key.eq(key))
+        .filter(login_failures::at.gt(now() - window))
+        .count()
+        .get_result(conn)?)
 }
 
 pub fn record_login_failure(conn: &mut DbConn, keys: &[&str]) -> AppResult<()> {
@@ -126,9 +160,6 @@ pub fn record_login_failure(conn: &mut DbConn, keys: &[&str]) -> AppResult<()> {
             .values((login_failures::key.eq(*k), login_failures::at.eq(t)))
             .execute(conn)?;
     }
-    // Old rows say nothing any more; keep the table small.
-    diesel::delete(login_failures::table.filter(login_failures::at.lt(t - Duration::days(1))))
-        .execute(conn)?;
     Ok(())
 }
 

@@ -205,11 +205,21 @@ pub fn removal(name: &str) -> Cookie<'_> {
     c
 }
 
-/// The address a login attempt is counted against.
-pub fn client_address(req: &HttpRequest, behind_proxy: bool) -> String {
-    if behind_proxy {
-        if let Some(ip) = req.connection_info().realip_remote_addr() {
-            return ip.to_string();
+/// The address a login attempt is counted against. Behind our proxies, the entry of
+/// X-Forwarded-For that the outermost of them wrote (`hops` from the right): entries further
+/// left come from the client and prove nothing.
+pub fn client_address(req: &HttpRequest, behind_proxy: bool, hops: usize) -> String {
+    if behind_proxy && hops > 0 {
+        let chain: Vec<&str> = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .collect();
+        if chain.len() >= hops {
+            return chain[chain.len() - hops].to_string();
         }
     }
     req.peer_addr()
@@ -217,17 +227,38 @@ pub fn client_address(req: &HttpRequest, behind_proxy: bool) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// This service's origin (`scheme://host[:port]`) as the request was addressed to it: from
+/// the request itself, or behind a trusted proxy from what the proxy says (X-Forwarded-Proto,
+/// X-Forwarded-Host); a client's own forwarding headers are not believed otherwise.
+fn own_origin(req: &HttpRequest, behind_proxy: bool) -> String {
+    let scheme = if is_https(req, behind_proxy) {
+        "https"
+    } else {
+        "http"
+    };
+    let host = if behind_proxy {
+        req.connection_info().host().to_string()
+    } else {
+        req.headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .map(str::to_string)
+            .or_else(|| req.uri().authority().map(|a| a.to_string()))
+            .unwrap_or_default()
+    };
+    format!("{scheme}://{host}")
+}
+
 /// State changes must come from our own pages: an Origin (or, without one, a Referer) naming
-/// another site is refused before any handler runs.
-pub fn same_origin(req: &actix_web::dev::ServiceRequest) -> bool {
-    let host = req.connection_info().host().to_string();
+/// another site, or this one over another scheme, is refused before any handler runs.
+pub fn same_origin(req: &actix_web::dev::ServiceRequest, behind_proxy: bool) -> bool {
+    let own = own_origin(req.request(), behind_proxy);
     let from = |v: &str| -> bool {
-        if v == "null" {
-            return false;
-        }
-        let rest = v.split_once("://").map(|(_, r)| r).unwrap_or(v);
-        let origin_host = rest.split('/').next().unwrap_or("");
-        origin_host.eq_ignore_ascii_case(&host)
+        let origin = match v.match_indices('/').nth(2) {
+            Some((end, _)) => &v[..end],
+            None => v,
+        };
+        origin.eq_ignore_ascii_case(&own)
     };
     if let Some(o) = req.headers().get(header::ORIGIN) {
         return o.to_str().map(from).unwrap_or(false);

@@ -205,17 +205,17 @@ async fn guard(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
     let safe = matches!(req.method().as_str(), "GET" | "HEAD" | "OPTIONS");
-    if !safe && !auth::same_origin(&req) {
+    let behind_proxy = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.settings.behind_proxy)
+        .unwrap_or(false);
+    if !safe && !auth::same_origin(&req, behind_proxy) {
         let resp = actix_web::ResponseError::error_response(&WebError::Forbidden);
         return Ok(req.into_response(resp));
     }
     let lang = form_urlencoded::parse(req.query_string().as_bytes())
         .find(|(k, _)| k == "lang")
         .and_then(|(_, v)| crate::i18n::Lang::parse(&v));
-    let behind_proxy = req
-        .app_data::<web::Data<AppState>>()
-        .map(|s| s.settings.behind_proxy)
-        .unwrap_or(false);
     let secure = auth::is_https(req.request(), behind_proxy);
     let mut res = next.call(req).await?.map_into_boxed_body();
     let h = res.headers_mut();

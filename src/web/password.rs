@@ -53,7 +53,7 @@ pub async fn forgot(
     let account_key = format!("reset:{email}");
     let address_key = format!(
         "reset-address:{}",
-        auth::client_address(&req, s.behind_proxy)
+        auth::client_address(&req, s.behind_proxy, s.proxy_hops)
     );
     let limits = [
         (account_key.clone(), PER_ACCOUNT),
@@ -62,9 +62,8 @@ pub async fn forgot(
     let window = Duration::minutes(s.login_window_minutes);
     let to = email.clone();
     crate::db::run(&state.pool, move |conn| {
-        session::refuse_if_blocked(conn, &limits, window)?;
         // Every request counts, found or not, so the limit does not tell either.
-        session::record_login_failure(conn, &[&account_key, &address_key])?;
+        session::claim_attempt(conn, &limits, window)?;
         if user::looks_like_email(&to) {
             password_reset::request(conn, &to, now())?;
         }

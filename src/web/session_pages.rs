@@ -118,15 +118,22 @@ pub async fn login(
     let password = form.get("password").to_string();
     let next = form.get("next").to_string();
     let s = &state.settings;
-    let account_key = format!("account:{email}");
-    let address_key = format!("address:{}", auth::client_address(&req, s.behind_proxy));
     let window = Duration::minutes(s.login_window_minutes);
+    let address = auth::client_address(&req, s.behind_proxy, s.proxy_hops);
+    // A client is held back by its own failures (per address, and per account from that
+    // address), never by someone else's: the right password from elsewhere still gets in.
+    // Failures against the account from everywhere only slow each further attempt down.
+    let address_key = format!("address:{address}");
+    let pair_key = format!("account:{email}@{address}");
+    let account_key = format!("account:{email}");
     let limits = [
-        (account_key.clone(), s.login_max_per_account),
         (address_key.clone(), s.login_max_per_address),
+        (pair_key.clone(), s.login_max_per_account),
     ];
-    let result = crate::db::run(&state.pool, move |conn| {
-        session::refuse_if_blocked(conn, &limits, window)?;
+    let max_per_account = s.login_max_per_account;
+    let (result, slow) = crate::db::run(&state.pool, move |conn| {
+        let at = session::claim_attempt(conn, &limits, window)?;
+        let slow = session::recent_failures(conn, &account_key, window)? >= max_per_account;
         let user = match user::by_email(conn, &email)? {
             Some((u, hash)) => (user::verify_password(&hash, &password) && u.active).then_some(u),
             None => {
@@ -136,13 +143,17 @@ pub async fn login(
             }
         };
         let Some(u) = user else {
-            session::record_login_failure(conn, &[&account_key, &address_key])?;
-            return Ok(None);
+            session::record_login_failure(conn, &[&account_key])?;
+            return Ok((None, slow));
         };
-        session::clear_login_failures(conn, &account_key)?;
-        Ok(Some((session::create(conn, u.id)?, u.lang)))
+        session::forget_attempt(conn, &address_key, at)?;
+        session::clear_login_failures(conn, &pair_key)?;
+        Ok((Some((session::create(conn, u.id)?, u.lang)), slow))
     })
     .await?;
+    if slow && result.is_none() {
+        actix_web::rt::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
     match result {
         Some((token, lang)) => {
             let secure = auth::is_https(&req, s.behind_proxy);
@@ -307,8 +318,20 @@ pub async fn save_me(
         errors.add("confirm_password", "error.password_mismatch");
     }
     let email = auth.user()?.email.clone();
+    // Checking the current password is limited like a login: a stolen session cannot guess it.
+    let limits = [(
+        format!("password:{}", actor.user_id),
+        state.settings.login_max_per_account,
+    )];
+    let window = Duration::minutes(state.settings.login_window_minutes);
     let current_ok = crate::db::run(&state.pool, move |conn| {
-        Ok(user::by_email(conn, &email)?.is_some_and(|(_, h)| user::verify_password(&h, &current)))
+        let at = session::claim_attempt(conn, &limits, window)?;
+        let ok =
+            user::by_email(conn, &email)?.is_some_and(|(_, h)| user::verify_password(&h, &current));
+        if ok {
+            session::forget_attempt(conn, &limits[0].0, at)?;
+        }
+        Ok(ok)
     })
     .await?;
     if !current_ok {

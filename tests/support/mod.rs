@@ -88,6 +88,7 @@ pub fn default_settings(data_dir: PathBuf) -> Settings {
         login_max_per_address: 20,
         login_window_minutes: 15,
         behind_proxy: false,
+        proxy_hops: 1,
     }
 }
 
