@@ -119,39 +119,16 @@ pub async fn decide_request(
         Decided::NotPending => {
             let mut errors = Errors::default();
             errors.add("extension", "error.extension_decided");
-            let typed = Typed {
-                form: "extension".into(),
-                text: String::new(),
-                percent: String::new(),
-                due: String::new(),
-                errors,
-            };
+            let typed = Typed::of("extension", "", "", "", errors);
             show_page(&state, &auth, task_id, typed, StatusCode::CONFLICT).await
         }
-        Decided::Task(Outcome::Stale(current)) => {
-            conflict(
-                &state,
-                &auth,
-                &decision,
-                &form_action,
-                version,
-                typed,
-                *current,
-            )
-            .await
-        }
-        Decided::Task(_) => {
-            let current = crate::db::run(&state.pool, move |conn| task::get(conn, task_id)).await?;
-            conflict(
-                &state,
-                &auth,
-                &decision,
-                &form_action,
-                version,
-                typed,
-                current,
-            )
-            .await
+        Decided::Task(outcome) => {
+            let current = match outcome {
+                Outcome::Stale(current) => *current,
+                _ => crate::db::run(&state.pool, move |conn| task::get(conn, task_id)).await?,
+            };
+            let action = &decision;
+            conflict(&state, &auth, action, &form_action, version, typed, current).await
         }
     }
 }

@@ -65,50 +65,46 @@ struct ExtensionForm {
     text: String,
 }
 
-pub async fn start(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<i64>,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    move_task(state, auth, path.into_inner(), form, Move::Start).await
+/// A handler for one status move: they differ only in the move.
+macro_rules! move_handler {
+    ($(#[$doc:meta])* $name:ident, $mv:expr) => {
+        $(#[$doc])*
+        pub async fn $name(
+            state: web::Data<AppState>,
+            auth: Auth,
+            path: web::Path<i64>,
+            form: Form,
+        ) -> WebResult<HttpResponse> {
+            move_task(state, auth, path.into_inner(), form, $mv).await
+        }
+    };
 }
 
-pub async fn report_completion(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<i64>,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    move_task(state, auth, path.into_inner(), form, Move::ReportCompletion).await
-}
-
-pub async fn confirm(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<i64>,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    move_task(state, auth, path.into_inner(), form, Move::Confirm).await
-}
-
-pub async fn return_completion(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<i64>,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    move_task(state, auth, path.into_inner(), form, Move::Return).await
-}
-
-pub async fn cancel(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<i64>,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    move_task(state, auth, path.into_inner(), form, Move::Cancel).await
-}
+move_handler!(
+    /// The unit starts work on an assigned task.
+    start,
+    Move::Start
+);
+move_handler!(
+    /// The unit reports the task done, with its result and evidence.
+    report_completion,
+    Move::ReportCompletion
+);
+move_handler!(
+    /// The secretariat confirms a reported completion.
+    confirm,
+    Move::Confirm
+);
+move_handler!(
+    /// The secretariat returns a reported completion, saying why.
+    return_completion,
+    Move::Return
+);
+move_handler!(
+    /// The secretariat cancels an open task, saying why.
+    cancel,
+    Move::Cancel
+);
 
 /// The name a move goes by in URLs, the page's forms and its messages.
 fn move_name(mv: Move) -> &'static str {
@@ -139,9 +135,8 @@ async fn move_task(
     mv: Move,
 ) -> WebResult<HttpResponse> {
     let name = move_name(mv);
-    let actor = auth.post(&form)?;
-    authorize(&state, &actor, id, move_action(mv)).await?;
-    let input: MoveForm = form.parse()?;
+    let (actor, _, input): (_, _, MoveForm) =
+        begin(&state, &auth, id, &form, move_action(mv)).await?;
     let mut errors = Errors::default();
     let text = checked_text(&input.text, &mut errors);
     let required = match mv {
@@ -191,9 +186,8 @@ pub async fn report_progress(
     form: Form,
 ) -> WebResult<HttpResponse> {
     let id = path.into_inner();
-    let actor = auth.post(&form)?;
-    authorize(&state, &actor, id, Action::AddProgress).await?;
-    let input: ProgressForm = form.parse()?;
+    let (actor, _, input): (_, _, ProgressForm) =
+        begin(&state, &auth, id, &form, Action::AddProgress).await?;
     let mut errors = Errors::default();
     let text = checked_text(&input.text, &mut errors);
     require(&text, "error.required", &mut errors);
@@ -236,9 +230,8 @@ pub async fn comment(
     form: Form,
 ) -> WebResult<HttpResponse> {
     let id = path.into_inner();
-    let actor = auth.post(&form)?;
-    authorize(&state, &actor, id, Action::Comment).await?;
-    let input: CommentForm = form.parse()?;
+    let (actor, _, input): (_, _, CommentForm) =
+        begin(&state, &auth, id, &form, Action::Comment).await?;
     let mut errors = Errors::default();
     let text = checked_text(&input.text, &mut errors);
     require(&text, "error.required", &mut errors);
@@ -261,9 +254,8 @@ pub async fn change_due_date(
     form: Form,
 ) -> WebResult<HttpResponse> {
     let id = path.into_inner();
-    let actor = auth.post(&form)?;
-    authorize(&state, &actor, id, Action::EditTask).await?;
-    let input: DueDateForm = form.parse()?;
+    let (actor, _, input): (_, _, DueDateForm) =
+        begin(&state, &auth, id, &form, Action::EditTask).await?;
     let mut errors = Errors::default();
     let text = checked_text(&input.text, &mut errors);
     require(&text, "error.required", &mut errors);
@@ -297,9 +289,8 @@ pub async fn request_extension(
     form: Form,
 ) -> WebResult<HttpResponse> {
     let id = path.into_inner();
-    let actor = auth.post(&form)?;
-    let scoped = authorize(&state, &actor, id, Action::RequestExtension).await?;
-    let input: ExtensionForm = form.parse()?;
+    let (actor, scoped, input): (_, _, ExtensionForm) =
+        begin(&state, &auth, id, &form, Action::RequestExtension).await?;
     let mut errors = Errors::default();
     let reason = checked_text(&input.text, &mut errors);
     require(&reason, "error.reason_required", &mut errors);
@@ -341,6 +332,20 @@ pub async fn request_extension(
 pub async fn unknown(auth: Auth) -> WebResult<HttpResponse> {
     auth.actor()?;
     Err(WebError::NotFound)
+}
+
+/// What every action does first: the CSRF token, the permission for this task, then the
+/// form's fields as `T`.
+async fn begin<T: serde::de::DeserializeOwned>(
+    state: &web::Data<AppState>,
+    auth: &Auth,
+    id: i64,
+    form: &Form,
+    action: Action,
+) -> WebResult<(Actor, task::Scoped, T)> {
+    let actor = auth.post(form)?;
+    let scoped = authorize(state, &actor, id, action).await?;
+    Ok((actor, scoped, form.parse()?))
 }
 
 /// Loads the task and checks the person may do `action` to it: a task they may not see is
