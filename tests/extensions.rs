@@ -250,7 +250,8 @@ fn approving_after_a_concurrent_edit_shows_the_conflict() {
         assert_eq!(
             chidao::models::extension::get(&mut app.conn(), id)
                 .unwrap()
-                .status,
+                .status
+                .as_str(),
             "pending"
         );
         // Sent again on the current version, it goes through.

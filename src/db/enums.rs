@@ -35,59 +35,86 @@ macro_rules! text_enum {
 
 text_enum!(crate::domain::status::Status, "task status");
 text_enum!(crate::domain::recurrence::Recurrence, "recurrence");
+text_enum!(crate::domain::permissions::Role, "role");
+text_enum!(crate::domain::directory::UnitKind, "unit kind");
+text_enum!(crate::models::extension::Decision, "extension decision");
 
 #[cfg(test)]
 mod tests {
-    use crate::domain::status::Status;
     use diesel::dsl::sql;
     use diesel::prelude::*;
     use diesel::sql_types::Text;
 
-    fn read<T>(conn: &mut SqliteConnection, literal: &str) -> QueryResult<T>
-    where
-        T: diesel::deserialize::FromSqlRow<Text, diesel::sqlite::Sqlite> + 'static,
-    {
-        diesel::select(sql::<Text>(literal)).get_result(conn)
+    /// Every value is written as its word and read back as itself; a word the enum does not
+    /// know is an error when read, never some other value.
+    macro_rules! maps_both_ways {
+        ($t:ty, $what:literal, [$($unknown:literal),+]) => {{
+            let mut conn = SqliteConnection::establish(":memory:").unwrap();
+            for value in <$t>::ALL {
+                let word: String = diesel::select(value.into_sql::<Text>())
+                    .get_result(&mut conn)
+                    .unwrap();
+                assert_eq!(word, value.as_str());
+                let back: $t = diesel::select(sql::<Text>(&format!("'{word}'")))
+                    .get_result(&mut conn)
+                    .unwrap();
+                assert_eq!(back, value);
+            }
+            for word in [$($unknown),+] {
+                let e = diesel::select(sql::<Text>(&format!("'{word}'")))
+                    .get_result::<$t>(&mut conn)
+                    .unwrap_err();
+                assert!(
+                    matches!(e, diesel::result::Error::DeserializationError(_)),
+                    "{word}: {e:?}"
+                );
+                assert!(format!("{e:?}").contains(concat!("unknown ", $what)), "{e:?}");
+            }
+        }};
     }
 
     #[test]
-    fn every_status_is_written_and_read_back_as_its_word() {
-        let mut conn = SqliteConnection::establish(":memory:").unwrap();
-        for s in Status::ALL {
-            let word: String = diesel::select(s.into_sql::<Text>())
-                .get_result(&mut conn)
-                .unwrap();
-            assert_eq!(word, s.as_str());
-            assert_eq!(read::<Status>(&mut conn, &format!("'{word}'")).unwrap(), s);
-        }
+    fn task_status() {
+        maps_both_ways!(
+            crate::domain::status::Status,
+            "task status",
+            ["paused", "", "Assigned"]
+        );
     }
 
     #[test]
-    fn every_recurrence_is_written_and_read_back_and_no_other() {
-        use crate::domain::recurrence::Recurrence;
-        let mut conn = SqliteConnection::establish(":memory:").unwrap();
-        for r in Recurrence::ALL {
-            let word: String = diesel::select(r.into_sql::<Text>())
-                .get_result(&mut conn)
-                .unwrap();
-            assert_eq!(
-                read::<Recurrence>(&mut conn, &format!("'{word}'")).unwrap(),
-                r
-            );
-        }
-        assert!(read::<Recurrence>(&mut conn, "'daily'").is_err());
+    fn recurrence() {
+        maps_both_ways!(
+            crate::domain::recurrence::Recurrence,
+            "recurrence",
+            ["daily", "Monthly"]
+        );
     }
 
     #[test]
-    fn an_unknown_stored_status_is_an_error_not_another_status() {
-        let mut conn = SqliteConnection::establish(":memory:").unwrap();
-        for word in ["'paused'", "''", "'Assigned'"] {
-            let e = read::<Status>(&mut conn, word).unwrap_err();
-            assert!(
-                matches!(e, diesel::result::Error::DeserializationError(_)),
-                "{word}: {e:?}"
-            );
-            assert!(format!("{e:?}").contains("unknown task status"), "{e:?}");
-        }
+    fn unit_kind() {
+        maps_both_ways!(
+            crate::domain::directory::UnitKind,
+            "unit kind",
+            ["province ", "bo"]
+        );
+    }
+
+    #[test]
+    fn extension_decision() {
+        maps_both_ways!(
+            crate::models::extension::Decision,
+            "extension decision",
+            ["maybe"]
+        );
+    }
+
+    #[test]
+    fn role() {
+        maps_both_ways!(
+            crate::domain::permissions::Role,
+            "role",
+            ["root", "unit head"]
+        );
     }
 }

@@ -443,7 +443,7 @@ fn letter(
             let title = short(&r.item_text, 60);
             let (key, note) = if kind == Kind::ExtensionRequested {
                 ("mail.extension_requested", req.reason.clone())
-            } else if req.status == extension::APPROVED {
+            } else if req.status == extension::Decision::Approved {
                 ("mail.extension_approved", req.decision_note.clone())
             } else {
                 ("mail.extension_rejected", req.decision_note.clone())

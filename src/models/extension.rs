@@ -17,9 +17,39 @@ use crate::models::attachment::{Storage, Upload};
 use crate::models::task::{self, Edit, NewReport, Outcome};
 use crate::models::{journal, now};
 
-pub const PENDING: &str = "pending";
-pub const APPROVED: &str = "approved";
-pub const REJECTED: &str = "rejected";
+/// Where a request stands. Stored as its `as_str` word (see `db::enums`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, diesel::AsExpression, diesel::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl Decision {
+    pub const ALL: [Decision; 3] = [Decision::Pending, Decision::Approved, Decision::Rejected];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Pending => "pending",
+            Decision::Approved => "approved",
+            Decision::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Decision> {
+        Decision::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for Decision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 #[derive(Debug, Clone, Queryable, Serialize)]
 pub struct Request {
@@ -29,7 +59,7 @@ pub struct Request {
     pub previous_due: Option<NaiveDate>,
     pub requested_due: NaiveDate,
     pub reason: String,
-    pub status: String,
+    pub status: Decision,
     pub decided_due: Option<NaiveDate>,
     pub decision_note: String,
     pub created_at: NaiveDateTime,
@@ -114,7 +144,7 @@ pub fn pending(conn: &mut DbConn) -> AppResult<Vec<PendingRow>> {
                 .inner_join(units::table)
                 .inner_join(directive_items::table),
         )
-        .filter(extension_requests::status.eq(PENDING))
+        .filter(extension_requests::status.eq(Decision::Pending))
         .order(extension_requests::created_at)
         .select((
             extension_requests::id,
@@ -133,7 +163,7 @@ pub fn pending(conn: &mut DbConn) -> AppResult<Vec<PendingRow>> {
 /// How many tasks have had their due date moved by an approved request.
 pub fn extended_task_count(conn: &mut DbConn) -> AppResult<i64> {
     Ok(extension_requests::table
-        .filter(extension_requests::status.eq(APPROVED))
+        .filter(extension_requests::status.eq(Decision::Approved))
         .select(diesel::dsl::count(extension_requests::task_id).aggregate_distinct())
         .first(conn)?)
 }
@@ -155,7 +185,7 @@ pub fn request(
         }
         let pending: i64 = extension_requests::table
             .filter(extension_requests::task_id.eq(task_id))
-            .filter(extension_requests::status.eq(PENDING))
+            .filter(extension_requests::status.eq(Decision::Pending))
             .count()
             .get_result(conn)?;
         if pending > 0 {
@@ -177,7 +207,7 @@ pub fn request(
                 extension_requests::previous_due.eq(t.due_on),
                 extension_requests::requested_due.eq(due),
                 extension_requests::reason.eq(reason.trim()),
-                extension_requests::status.eq(PENDING),
+                extension_requests::status.eq(Decision::Pending),
                 extension_requests::created_at.eq(now()),
             ))
             .returning(extension_requests::id)
@@ -228,7 +258,7 @@ pub fn decide(
 ) -> AppResult<Decided> {
     conn.transaction(|conn| {
         let r = get(conn, id)?;
-        if r.status != PENDING {
+        if r.status != Decision::Pending {
             return Ok(Decided::NotPending);
         }
         let new_due = due.unwrap_or(r.requested_due);
@@ -246,10 +276,14 @@ pub fn decide(
         let n = diesel::update(
             extension_requests::table
                 .filter(extension_requests::id.eq(id))
-                .filter(extension_requests::status.eq(PENDING)),
+                .filter(extension_requests::status.eq(Decision::Pending)),
         )
         .set((
-            extension_requests::status.eq(if approve { APPROVED } else { REJECTED }),
+            extension_requests::status.eq(if approve {
+                Decision::Approved
+            } else {
+                Decision::Rejected
+            }),
             extension_requests::decided_by.eq(actor.user_id),
             extension_requests::decided_at.eq(now()),
             extension_requests::decided_due.eq(approve.then_some(new_due)),

@@ -212,7 +212,9 @@ fn filtered<'a>(
         q = q.filter(
             tasks::id.eq_any(
                 extension_requests::table
-                    .filter(extension_requests::status.eq(crate::models::extension::APPROVED))
+                    .filter(
+                        extension_requests::status.eq(crate::models::extension::Decision::Approved),
+                    )
                     .select(extension_requests::task_id),
             ),
         );

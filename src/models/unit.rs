@@ -22,7 +22,7 @@ pub struct Unit {
     pub id: i64,
     pub name: String,
     pub short_name: String,
-    pub kind: String,
+    pub kind: UnitKind,
     pub emails: String,
     pub active: bool,
     pub merged_into_id: Option<i64>,

@@ -19,7 +19,7 @@ pub struct User {
     pub id: i64,
     pub email: String,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub unit_id: Option<i64>,
     pub active: bool,
     pub lang: String,
@@ -27,9 +27,7 @@ pub struct User {
 
 impl User {
     pub fn role(&self) -> Role {
-        // The column only ever holds what Role::as_str wrote; an unknown value gets the least
-        // privilege.
-        Role::parse(&self.role).unwrap_or(Role::UnitStaff)
+        self.role
     }
 
     pub fn actor(&self) -> Actor {
@@ -190,7 +188,7 @@ pub fn update(conn: &mut DbConn, id: i64, form: &UserForm) -> AppResult<()> {
         if !form.password.is_empty() {
             set_password(conn, id, &form.password)?;
         }
-        if !form.active || old.role != form.role || old.unit_id != form.unit_id {
+        if !form.active || old.role.as_str() != form.role || old.unit_id != form.unit_id {
             end_sessions(conn, id)?;
         }
         Ok(())

@@ -120,7 +120,7 @@ pub async fn unit_form(
                 Ok(UnitForm {
                     name: u.name,
                     short_name: u.short_name,
-                    kind: u.kind,
+                    kind: u.kind.as_str().to_string(),
                     emails: u.emails,
                     aliases: unit::aliases(conn, id)?.join("\n"),
                     active: u.active,
@@ -219,7 +219,7 @@ pub async fn merge_unit(
         let uf = UnitForm {
             name: f.name,
             short_name: f.short_name,
-            kind: f.kind,
+            kind: f.kind.as_str().to_string(),
             emails: f.emails,
             aliases: String::new(),
             active: f.active,
@@ -459,7 +459,7 @@ pub async fn user_form(
             UserForm {
                 email: u.email,
                 name: u.name,
-                role: u.role,
+                role: u.role.as_str().to_string(),
                 unit_id: u.unit_id,
                 password: String::new(),
                 active: u.active,

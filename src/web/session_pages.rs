@@ -254,7 +254,7 @@ async fn me_page(
         &MePage {
             ctx: Ctx::new(auth),
             email: u.email,
-            role: u.role,
+            role: u.role.as_str().to_string(),
             unit,
             errors,
             reminded: MailKind::Reminder.reaches(role),

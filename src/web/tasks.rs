@@ -238,7 +238,9 @@ fn load_view(conn: &mut crate::db::DbConn, actor: &Actor, id: i64) -> WebResult<
         return Err(WebError::NotFound);
     }
     let extensions = extension::for_task(conn, id)?;
-    let pending = extensions.iter().any(|e| e.status == extension::PENDING);
+    let pending = extensions
+        .iter()
+        .any(|e| e.status == extension::Decision::Pending);
     let can = can(actor, &scoped, pending);
     let task = scoped.task;
     let d = directive::get(conn, task.directive_id)?;
