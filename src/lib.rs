@@ -1,5 +1,6 @@
 //! Chỉ đạo: conference conclusions turned into tracked tasks. See DESIGN.md for the words.
 
+pub mod backup;
 pub mod config;
 pub mod db;
 pub mod demo;

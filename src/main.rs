@@ -51,6 +51,21 @@ enum Command {
         #[arg(long, requires = "once")]
         max_send: Option<usize>,
     },
+    /// Copy the running SQLite installation (database and attachments) into DIR, consistently,
+    /// while the service goes on.
+    Backup {
+        #[command(flatten)]
+        db: DbArgs,
+        /// A new or empty directory.
+        dir: std::path::PathBuf,
+    },
+    /// Bring a backup made by `backup` back into --data-dir, which must not hold a database.
+    Restore {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The backup's directory.
+        dir: std::path::PathBuf,
+    },
     /// Run pending database migrations and exit.
     Migrate {
         #[command(flatten)]
@@ -161,6 +176,14 @@ fn connect(db: &DbArgs) -> anyhow::Result<db::DbConn> {
     Ok(conn)
 }
 
+fn print_manifest(what: &str, dir: &std::path::Path, m: &chidao::backup::Manifest) {
+    println!("{what} {}", dir.display());
+    for (table, n) in &m.rows {
+        println!("  {table}: {n}");
+    }
+    println!("  attachment files: {}", m.files);
+}
+
 fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -181,6 +204,21 @@ fn main() -> anyhow::Result<()> {
         Command::Migrate { db } => {
             connect(&db)?;
             println!("migrations up to date");
+            Ok(())
+        }
+        Command::Backup { db, dir } => {
+            let mut conn = connect(&db)?;
+            let manifest = chidao::backup::backup(&mut conn, &db.data_dir, &dir)?;
+            print_manifest("backed up to", &dir, &manifest);
+            Ok(())
+        }
+        Command::Restore { db, dir } => {
+            if db::kind_of(&db.url()) != db::Kind::Sqlite {
+                anyhow::bail!("restore brings back a SQLite backup; PostgreSQL: see the README");
+            }
+            let target = std::path::PathBuf::from(db::sqlite_path(&db.url()));
+            let manifest = chidao::backup::restore(&dir, &target, &db.data_dir)?;
+            print_manifest("restored into", &db.data_dir, &manifest);
             Ok(())
         }
         Command::User {

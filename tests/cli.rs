@@ -260,3 +260,121 @@ fn extract_prints_the_draft_as_json() {
     let (ok, _, err) = chidao(&app, &["extract", dir.to_str().unwrap()], "");
     assert!(!ok && err.contains("not UTF-8"), "{err}");
 }
+
+fn rows_in(url: &str, table: &str) -> i64 {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = chidao::db::establish(url).unwrap();
+    diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+        .get_result::<N>(&mut conn)
+        .unwrap()
+        .n
+}
+
+/// A backup taken while people keep writing is a consistent copy; restored into a new data
+/// directory it holds every task, report, journal entry, attachment and mail record it was
+/// taken with, and the files are the same bytes.
+#[test]
+fn a_backup_taken_during_writes_comes_back_whole() {
+    use chidao::domain::permissions::Role;
+    let app = TestApp::start(Backend::Sqlite);
+    let p = crate::fixtures::publish(&app);
+    let mut head = app.login_as(Role::UnitHead, Some("Cục Kế hoạch - Tài chính"));
+    let v = crate::fixtures::version(&app, p.khtc);
+    let pdf: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n";
+    let r = head.post_multipart(
+        &format!("/tasks/{}/progress", p.khtc),
+        &[("version", &v), ("text", "Dự thảo"), ("percent", "40")],
+        &[("files", "du-thao.pdf", pdf)],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let counted = ["journal", "reports", "outbox"];
+    let before: Vec<i64> = counted.iter().map(|t| app.count(t)).collect();
+    let dir = app.data_dir.join("backup");
+    let writing = std::sync::atomic::AtomicBool::new(true);
+    let (ok, out, err) = std::thread::scope(|s| {
+        let writer = s.spawn(|| {
+            let mut n = 0;
+            while writing.load(std::sync::atomic::Ordering::SeqCst) || n < 5 {
+                let r = head.post(
+                    &format!("/tasks/{}/comment", p.khtc),
+                    &[("text", &format!("Ý kiến {n}"))],
+                );
+                assert_eq!(r.status, 303);
+                n += 1;
+            }
+        });
+        let result = chidao(&app, &["backup", dir.to_str().unwrap()], "");
+        writing.store(false, std::sync::atomic::Ordering::SeqCst);
+        writer.join().unwrap();
+        result
+    });
+    assert!(ok, "{err}");
+    assert!(out.contains("attachment files: 1"), "{out}");
+    let after: Vec<i64> = counted.iter().map(|t| app.count(t)).collect();
+    // Readable by the service's user only.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dir.join("chidao.sqlite3"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o077, 0, "{mode:o}");
+    // A second backup into the same place is refused rather than mixed.
+    assert!(!chidao(&app, &["backup", dir.to_str().unwrap()], "").0);
+
+    let fresh = std::env::temp_dir().join(crate::support::unique("chidao_restored"));
+    let restore = |into: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_chidao"))
+            .args(["restore", dir.to_str().unwrap()])
+            .env_remove("DATABASE_URL")
+            .env("CHIDAO_DATA_DIR", into)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let done = restore(&fresh);
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let url = format!("sqlite://{}", fresh.join("chidao.sqlite3").display());
+    for table in [
+        "tasks",
+        "attachments",
+        "users",
+        "directives",
+        "directive_items",
+    ] {
+        assert_eq!(rows_in(&url, table), app.count(table), "{table}");
+    }
+    // What was written during the backup is in it up to some moment, and nothing half.
+    for (i, table) in counted.iter().enumerate() {
+        let n = rows_in(&url, table);
+        assert!(
+            before[i] <= n && n <= after[i],
+            "{table}: {} <= {n} <= {}",
+            before[i],
+            after[i]
+        );
+    }
+    assert_eq!(
+        rows_in(&url, "reports") - before[1],
+        rows_in(&url, "journal") - before[0],
+        "each comment whole: its report and its journal entry"
+    );
+    let stored = chidao::models::attachment::for_task(&mut app.conn(), p.khtc).unwrap();
+    let name = &stored[0].stored_name;
+    assert_eq!(
+        std::fs::read(fresh.join("attachments").join(name)).unwrap(),
+        pdf,
+        "the same bytes"
+    );
+    // Restoring over a database is refused.
+    assert!(!restore(&fresh).status.success());
+    let _ = std::fs::remove_dir_all(&fresh);
+}

@@ -56,7 +56,7 @@ pub fn kind_of(url: &str) -> Kind {
     }
 }
 
-fn sqlite_path(url: &str) -> &str {
+pub fn sqlite_path(url: &str) -> &str {
     url.strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
         .unwrap_or(url)
