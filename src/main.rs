@@ -162,6 +162,26 @@ enum TokenCommand {
         db: DbArgs,
         #[arg(long)]
         email: String,
+        /// Days it works for.
+        #[arg(long, default_value_t = session::TOKEN_DAYS)]
+        days: i64,
+    },
+    /// List a person's working tokens: number, made, last used, expires.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        email: String,
+    },
+    /// End one of a person's tokens at once.
+    Revoke {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        email: String,
+        /// The token's number, as `token list` shows it.
+        #[arg(long)]
+        id: i64,
     },
 }
 
@@ -275,12 +295,48 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Token {
-            command: TokenCommand::Create { db, email },
+            command: TokenCommand::Create { db, email, days },
         } => {
             let mut conn = connect(&db)?;
             let (u, _) =
                 user::by_email(&mut conn, &email)?.with_context(|| format!("no user {email}"))?;
-            println!("{}", session::create_api_token(&mut conn, u.id)?);
+            println!(
+                "{}",
+                session::create_api_token(&mut conn, u.id, days.max(1))?
+            );
+            Ok(())
+        }
+        Command::Token {
+            command: TokenCommand::List { db, email },
+        } => {
+            let mut conn = connect(&db)?;
+            let (u, _) =
+                user::by_email(&mut conn, &email)?.with_context(|| format!("no user {email}"))?;
+            let day = |t: Option<chrono::NaiveDateTime>| {
+                t.map(|t| t.format("%d/%m/%Y %H:%M UTC").to_string())
+                    .unwrap_or_else(|| "-".into())
+            };
+            for t in session::api_tokens_of(&mut conn, u.id)? {
+                println!(
+                    "{}\tmade {}\tlast used {}\texpires {}",
+                    t.id,
+                    day(Some(t.created_at)),
+                    day(t.last_used_at),
+                    day(t.expires_at)
+                );
+            }
+            Ok(())
+        }
+        Command::Token {
+            command: TokenCommand::Revoke { db, email, id },
+        } => {
+            let mut conn = connect(&db)?;
+            let (u, _) =
+                user::by_email(&mut conn, &email)?.with_context(|| format!("no user {email}"))?;
+            if !session::revoke_api_token(&mut conn, u.id, id)? {
+                anyhow::bail!("{email} has no token {id}");
+            }
+            println!("token {id} ended");
             Ok(())
         }
         Command::Workdays { command } => workdays(command),

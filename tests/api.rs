@@ -41,7 +41,7 @@ fn api_lists_and_shows_tasks_with_the_same_rules() {
             .unwrap()
             .0
             .id;
-        let token = chidao::models::session::create_api_token(&mut app.conn(), id).unwrap();
+        let token = chidao::models::session::create_api_token(&mut app.conn(), id, 90).unwrap();
         let mut bot = app.client();
         bot.extra_headers
             .push(("Authorization".into(), format!("Bearer {token}")));
@@ -52,5 +52,122 @@ fn api_lists_and_shows_tasks_with_the_same_rules() {
         bad.extra_headers
             .push(("Authorization".into(), "Bearer cd_nope".into()));
         assert_eq!(bad.get("/api/v1/tasks").status, 401);
+    });
+}
+
+fn token_for(app: &crate::support::TestApp, email: &str, days: i64) -> (i64, String) {
+    let id = chidao::models::user::by_email(&mut app.conn(), email)
+        .unwrap()
+        .unwrap()
+        .0
+        .id;
+    let token = chidao::models::session::create_api_token(&mut app.conn(), id, days).unwrap();
+    (id, token)
+}
+
+fn bearer(app: &crate::support::TestApp, token: &str) -> crate::support::Client {
+    let mut c = app.client();
+    c.extra_headers
+        .push(("Authorization".into(), format!("Bearer {token}")));
+    c
+}
+
+/// A token opens the API and nothing else; it expires, its owner sees and revokes it on their
+/// page, and a password change ends it.
+#[test]
+fn a_token_is_for_the_api_only_and_ends_when_it_should() {
+    each_backend(|app| {
+        let mut admin = app.login_as(Role::Admin, None);
+        let (_, token) = token_for(app, &admin.email.clone(), 90);
+        let mut bot = bearer(app, &token);
+        assert_eq!(bot.get("/api/v1/tasks").status, 200);
+        // Not a page, not a form: an administrator's token cannot add a unit.
+        let units = app.count("units");
+        let r = bot.send(
+            "POST",
+            "/admin/units",
+            crate::support::Body::Form(&[("name", "Đơn vị giả"), ("kind", "external")]),
+        );
+        assert!(
+            r.location().starts_with("/login"),
+            "{} {}",
+            r.status,
+            r.location()
+        );
+        assert_eq!(app.count("units"), units, "nothing added");
+        assert!(bot.get("/tasks").location().starts_with("/login"));
+
+        // Expired: refused.
+        let (_, old) = token_for(app, &admin.email.clone(), 1);
+        {
+            use chidao::db::schema::api_tokens;
+            use diesel::prelude::*;
+            diesel::update(api_tokens::table.filter(api_tokens::expires_at.is_not_null()))
+                .filter(
+                    api_tokens::id.eq_any(
+                        api_tokens::table
+                            .select(api_tokens::id)
+                            .order(api_tokens::id.desc())
+                            .limit(1)
+                            .load::<i64>(&mut app.conn())
+                            .unwrap(),
+                    ),
+                )
+                .set(
+                    api_tokens::expires_at
+                        .eq(chrono::Utc::now().naive_utc() - chrono::Duration::hours(1)),
+                )
+                .execute(&mut app.conn())
+                .unwrap();
+        }
+        assert_eq!(bearer(app, &old).get("/api/v1/tasks").status, 401);
+
+        // Listed on the owner's page (the expired one is not), and revoked there.
+        let me = admin.get("/me");
+        assert_eq!(me.body.matches("data-token=").count(), 1, "{}", me.body);
+        let action = me
+            .body
+            .split("action=\"/me/tokens/")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string();
+        let r = admin.post(&format!("/me/tokens/{action}"), &[]);
+        assert_eq!(r.status, 303);
+        assert_eq!(bot.get("/api/v1/tasks").status, 401, "revoked");
+        // Nobody revokes another person's token.
+        let mut other = app.login_as(Role::Leader, None);
+        let (_, theirs) = token_for(app, &other.email.clone(), 90);
+        let theirs_id = other
+            .get("/me")
+            .body
+            .split("data-token=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            admin
+                .post(&format!("/me/tokens/{theirs_id}/revoke"), &[])
+                .status,
+            404
+        );
+        assert_eq!(bearer(app, &theirs).get("/api/v1/tasks").status, 200);
+
+        // A password change ends every token of the person.
+        let r = other.post(
+            "/me",
+            &[
+                ("current_password", crate::support::PASSWORD),
+                ("new_password", "mot-mat-khau-moi-dai"),
+                ("confirm_password", "mot-mat-khau-moi-dai"),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(bearer(app, &theirs).get("/api/v1/tasks").status, 401);
     });
 }

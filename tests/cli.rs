@@ -99,6 +99,18 @@ fn user_add_and_token_create() {
         bot.extra_headers
             .push(("Authorization".into(), format!("Bearer {}", token.trim())));
         assert_eq!(bot.get("/api/v1/tasks").status, 200);
+        // Listed (number, dates) and revoked from the command line.
+        let email = ["--email", "gd.bentre@example.vn"];
+        let (ok, list, err) = chidao(&app, &[&["token", "list"][..], &email].concat(), "");
+        assert!(ok, "{err}");
+        assert_eq!(list.lines().count(), 1, "{list}");
+        assert!(list.contains("expires"), "{list}");
+        let id = list.split('\t').next().unwrap();
+        let revoke = [&["token", "revoke", "--id", id][..], &email].concat();
+        let (ok, _, err) = chidao(&app, &revoke, "");
+        assert!(ok, "{err}");
+        assert_eq!(bot.get("/api/v1/tasks").status, 401);
+        assert!(!chidao(&app, &revoke, "").0, "no such token any more");
     }
 }
 

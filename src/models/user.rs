@@ -237,8 +237,15 @@ pub fn set_lang(conn: &mut DbConn, id: i64, lang: &str) -> AppResult<()> {
     Ok(())
 }
 
+/// Ends every way the person is signed in: their sessions and their API tokens (after a
+/// password change or reset, a deactivation, a new role or unit).
 pub fn end_sessions(conn: &mut DbConn, user_id: i64) -> AppResult<()> {
     diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?;
+    diesel::delete(
+        crate::db::schema::api_tokens::table
+            .filter(crate::db::schema::api_tokens::user_id.eq(user_id)),
+    )
+    .execute(conn)?;
     Ok(())
 }
 

@@ -95,7 +95,9 @@ impl Credentials {
             .unwrap_or((Duration::zero(), Duration::zero()));
         Credentials {
             cookie: req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()),
-            token: bearer(req),
+            // A personal token opens the API only: never a page or a form, where it would act
+            // without a CSRF token.
+            token: bearer(req).filter(|_| req.path().starts_with("/api/")),
             asked_lang: query_lang(req),
             cookie_lang: req.cookie(LANG_COOKIE).and_then(|c| Lang::parse(c.value())),
             path: match req.query_string() {

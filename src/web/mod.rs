@@ -91,6 +91,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/password/reset/{token}", web::post().to(password::reset))
         .route("/me", web::get().to(session_pages::me))
         .route("/me", web::post().to(session_pages::save_me))
+        .route(
+            "/me/tokens/{id}/revoke",
+            web::post().to(session_pages::revoke_token),
+        )
         .route("/tasks", web::get().to(tasks::inbox))
         .route("/tasks/{id}", web::get().to(tasks::show))
         .route("/tasks/{id}/edit", web::get().to(tasks::edit_form))

@@ -208,6 +208,8 @@ struct MePage {
     reminded: bool,
     digest: bool,
     mail: Vec<MailChoice>,
+    /// Personal API tokens that still work.
+    tokens: Vec<session::TokenRow>,
 }
 
 /// A kind of mail on the settings page: on or off, or why it cannot be turned off.
@@ -236,12 +238,13 @@ async fn me_page(
 ) -> WebResult<HttpResponse> {
     let u = auth.user()?.clone();
     let (unit_id, user_id) = (u.unit_id, u.id);
-    let (unit, prefs) = crate::db::run(&state.pool, move |conn| {
+    let (unit, prefs, tokens) = crate::db::run(&state.pool, move |conn| {
         let unit = match unit_id {
             Some(id) => crate::models::unit::get(conn, id)?.name,
             None => String::new(),
         };
-        Ok((unit, user::mail_prefs(conn, user_id)?))
+        let tokens = session::api_tokens_of(conn, user_id)?;
+        Ok((unit, user::mail_prefs(conn, user_id)?, tokens))
     })
     .await?;
     let role = u.role();
@@ -260,6 +263,7 @@ async fn me_page(
             reminded: MailKind::Reminder.reaches(role),
             digest: prefs.digest,
             mail: mail_choices(role, &prefs),
+            tokens,
         },
         status,
     )
@@ -353,4 +357,23 @@ pub async fn save_me(
     ))
     .map_err(|e| WebError::Internal(e.to_string()))?;
     Ok(resp)
+}
+
+/// `POST /me/tokens/{id}/revoke`: a person ends one of their own API tokens.
+pub async fn revoke_token(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<i64>,
+    form: Form,
+) -> WebResult<HttpResponse> {
+    let actor = auth.post(&form)?;
+    let id = path.into_inner();
+    let revoked = crate::db::run(&state.pool, move |conn| {
+        session::revoke_api_token(conn, actor.user_id, id)
+    })
+    .await?;
+    if !revoked {
+        return Err(WebError::NotFound);
+    }
+    Ok(redirect("/me?done=token_revoked"))
 }

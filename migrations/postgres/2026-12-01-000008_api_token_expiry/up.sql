@@ -1,0 +1,4 @@
+-- Personal API tokens expire; those made before expire 90 days after they were made.
+ALTER TABLE api_tokens ADD COLUMN expires_at TIMESTAMP;
+UPDATE api_tokens SET expires_at = created_at + INTERVAL '90 days';
+CREATE INDEX api_tokens_user ON api_tokens(user_id);
