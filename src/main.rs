@@ -185,12 +185,22 @@ enum TokenCommand {
     },
 }
 
+/// The data directory, for the service's user only: it holds the database, attachments and
+/// mail waiting to go (password-reset links among it), whatever modes those files get.
+fn private_data_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+        .with_context(|| format!("protecting {}", dir.display()))
+}
+
 fn connect(db: &DbArgs) -> anyhow::Result<db::DbConn> {
     let url = db.url();
-    if db::kind_of(&url) == db::Kind::Sqlite {
-        std::fs::create_dir_all(&db.data_dir)
-            .with_context(|| format!("creating {}", db.data_dir.display()))?;
-    }
+    private_data_dir(&db.data_dir)?;
     let mut conn = db::establish(&url).with_context(|| "connecting to the database")?;
     chidao::models::prepare(&mut conn)?;
     Ok(conn)

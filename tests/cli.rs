@@ -388,5 +388,22 @@ fn a_backup_taken_during_writes_comes_back_whole() {
     );
     // Restoring over a database is refused.
     assert!(!restore(&fresh).status.success());
+    // Data directories are for the service's user only: the one restore made, and one that
+    // was open to all before the service started on it.
+    let mode = std::fs::metadata(&fresh).unwrap().permissions().mode();
+    assert_eq!(mode & 0o077, 0, "{mode:o}");
+    let open = std::env::temp_dir().join(crate::support::unique("chidao_open"));
+    std::fs::create_dir_all(&open).unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let migrated = Command::new(env!("CARGO_BIN_EXE_chidao"))
+        .arg("migrate")
+        .env_remove("DATABASE_URL")
+        .env("CHIDAO_DATA_DIR", &open)
+        .output()
+        .unwrap();
+    assert!(migrated.status.success());
+    let mode = std::fs::metadata(&open).unwrap().permissions().mode();
+    assert_eq!(mode & 0o077, 0, "{mode:o}");
+    let _ = std::fs::remove_dir_all(&open);
     let _ = std::fs::remove_dir_all(&fresh);
 }
