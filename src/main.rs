@@ -506,7 +506,7 @@ fn remind(
     if !once {
         let pool = db::pool(&db.url(), 2)?;
         drop(connect(&db)?);
-        let _ = scheduler::spawn(pool, std::sync::Arc::new(mailing)).join();
+        scheduler::spawn(pool, std::sync::Arc::new(mailing)).wait();
         return Ok(());
     }
     let mut conn = connect(&db)?;
@@ -555,7 +555,7 @@ fn run_server(db: DbArgs, serve: ServeArgs, mail: MailArgs) -> anyhow::Result<()
     let settings = Settings::from_args(&db, &serve);
     let mailing = Mailing::new(mail.settings(&serve.bind)?, &db.data_dir)?;
     tracing::info!(mail = %mailing.mailer.describe(), public_url = %mailing.ctx.public_url, "mail");
-    scheduler::spawn(pool.clone(), std::sync::Arc::new(mailing));
+    let mail_loop = scheduler::spawn(pool.clone(), std::sync::Arc::new(mailing));
     std::fs::create_dir_all(settings.attachments_dir()).ok();
     let listener = std::net::TcpListener::bind(&serve.bind)
         .with_context(|| format!("binding {}", serve.bind))?;
@@ -565,8 +565,12 @@ fn run_server(db: DbArgs, serve: ServeArgs, mail: MailArgs) -> anyhow::Result<()
         print_accounts(accounts, Some(&format!("http://{addr}")));
     }
     let state = chidao::web::state(pool, settings);
-    actix_web::rt::System::new()
-        .block_on(async move { chidao::web::server(state, listener, serve.workers)?.await })?;
+    let served = actix_web::rt::System::new()
+        .block_on(async move { chidao::web::server(state, listener, serve.workers)?.await });
+    // The server has stopped (a signal, or an error): the mail loop finishes its pass and ends.
+    tracing::info!("stopping the mail loop");
+    mail_loop.stop();
+    served?;
     Ok(())
 }
 

@@ -889,3 +889,28 @@ fn the_administrator_sees_failures_and_sends_again() {
         );
     });
 }
+
+/// The mail loop of a server delivers what is queued on its own and, told to stop, ends at
+/// once after its pass rather than sleeping out its interval.
+#[test]
+fn the_mail_loop_delivers_and_stops_when_told() {
+    let app = TestApp::start(crate::support::Backend::Sqlite);
+    let smtp = SmtpServer::start();
+    langson_people(&app);
+    fixtures::publish(&app);
+    let pool = chidao::db::pool(&app.url, 2).unwrap();
+    let running =
+        chidao::jobs::scheduler::spawn(pool, std::sync::Arc::new(app.mailing(&smtp.url())));
+    let started = std::time::Instant::now();
+    while smtp.received().len() < 3 {
+        assert!(started.elapsed().as_secs() < 30, "the loop delivered");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let stopping = std::time::Instant::now();
+    running.stop();
+    assert!(
+        stopping.elapsed().as_secs() < 5,
+        "stopped without sleeping out its 10 s: {:?}",
+        stopping.elapsed()
+    );
+}

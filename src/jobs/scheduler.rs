@@ -112,14 +112,47 @@ impl Mailing {
 const INTERVAL: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Runs the loop on its own thread for as long as the process lives.
-pub fn spawn(pool: Pool, mailing: Arc<Mailing>) -> std::thread::JoinHandle<()> {
-    std::thread::Builder::new()
+/// The running mail loop: `stop` ends it after the pass under way (a batch being delivered
+/// is finished and marked, not cut off).
+pub struct Loop {
+    stop: Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Loop {
+    pub fn stop(self) {
+        let (stopped, wake) = &*self.stop;
+        *stopped.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        wake.notify_all();
+        let _ = self.thread.join();
+    }
+
+    /// Runs until the process ends (for `chidao remind` without `--once`).
+    pub fn wait(self) {
+        let _ = self.thread.join();
+    }
+}
+
+pub fn spawn(pool: Pool, mailing: Arc<Mailing>) -> Loop {
+    let stop = Arc::new((std::sync::Mutex::new(false), std::sync::Condvar::new()));
+    let flag = stop.clone();
+    let thread = std::thread::Builder::new()
         .name("chidao-mail".into())
-        .spawn(move || loop {
-            if let Err(e) = mailing.tick(&pool) {
-                tracing::warn!(error = %e, "mail loop");
+        .spawn(move || {
+            let (stopped, wake) = &*flag;
+            loop {
+                if let Err(e) = mailing.tick(&pool) {
+                    tracing::warn!(error = %e, "mail loop");
+                }
+                let guard = stopped.lock().unwrap_or_else(|e| e.into_inner());
+                let (guard, _) = wake
+                    .wait_timeout_while(guard, INTERVAL, |stopped| !*stopped)
+                    .unwrap_or_else(|e| e.into_inner());
+                if *guard {
+                    break;
+                }
             }
-            std::thread::sleep(INTERVAL);
         })
-        .expect("starting the mail thread")
+        .expect("starting the mail thread");
+    Loop { stop, thread }
 }
