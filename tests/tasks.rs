@@ -437,3 +437,61 @@ fn pages_make_a_fixed_number_of_queries() {
         );
     });
 }
+
+/// Many people changing tasks at the same moment on SQLite: each change waits its turn for the
+/// write lock; none is answered with an error page.
+#[test]
+fn concurrent_changes_wait_for_each_other_instead_of_failing() {
+    let app = crate::support::TestApp::start(crate::support::Backend::Sqlite);
+    let p = crate::fixtures::publish(&app);
+    let tasks = [p.langson, p.khtc];
+    let mut clients: Vec<_> = (0..8)
+        .map(|_| app.login_as(Role::Secretariat, None))
+        .collect();
+    let statuses: Vec<u16> = std::thread::scope(|s| {
+        let handles: Vec<_> = clients
+            .iter_mut()
+            .enumerate()
+            .map(|(i, c)| {
+                let app = &app;
+                s.spawn(move || {
+                    let mut seen = Vec::new();
+                    for n in 0..15 {
+                        let t = tasks[(i + n) % 2];
+                        let r = c.post(
+                            &format!("/tasks/{t}/comment"),
+                            &[("text", &format!("Ý kiến {i}.{n}"))],
+                        );
+                        seen.push(r.status);
+                        let v = crate::fixtures::version(app, t);
+                        let r = c.post(
+                            &format!("/tasks/{t}/edit"),
+                            &[
+                                ("version", &v),
+                                ("due_on", "31/12/2027"),
+                                ("text", &format!("Lùi hạn {i}.{n}")),
+                            ],
+                        );
+                        seen.push(r.status);
+                    }
+                    seen
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    let errors: Vec<&u16> = statuses.iter().filter(|s| **s >= 500).collect();
+    assert!(
+        errors.is_empty(),
+        "{} of {} failed: {errors:?}",
+        errors.len(),
+        statuses.len()
+    );
+    assert!(
+        statuses.iter().all(|s| [303, 409].contains(s)),
+        "{statuses:?}"
+    );
+}

@@ -179,6 +179,38 @@ pub fn migrate(conn: &mut DbConn) -> anyhow::Result<usize> {
     Ok(ran)
 }
 
+/// A transaction that writes. On SQLite it takes the write lock when it begins (`BEGIN
+/// IMMEDIATE`): a transaction that read first and wrote later could not wait for a writer that
+/// committed in between and failed with "database is locked" at once. Inside another
+/// transaction it is a savepoint, as usual. PostgreSQL's transactions are unchanged.
+pub fn write<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let DbConn::Sqlite(inner) = conn else {
+        return conn.transaction(f);
+    };
+    match AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE") {
+        Ok(()) => {}
+        Err(diesel::result::Error::AlreadyInTransaction) => return conn.transaction(f),
+        Err(e) => return Err(e.into()),
+    }
+    // The transaction's state lives in the SQLite connection, which the outer one shares: a
+    // `transaction` inside `f` nests under this one.
+    match f(conn) {
+        Ok(value) => {
+            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(conn);
+            Err(e)
+        }
+    }
+}
+
 /// Makes other transactions that lock the same `key` wait until this one ends. SQLite needs
 /// nothing: its writers already take turns on the one write lock.
 pub fn lock_key(conn: &mut DbConn, key: &str) -> diesel::QueryResult<()> {

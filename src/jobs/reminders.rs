@@ -35,7 +35,7 @@ pub fn queue_day(
     schedule: &Schedule,
     day: NaiveDate,
 ) -> AppResult<Queued> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let reminders = queue_reminders(conn, cal, schedule, day)?;
         let digests = queue_digests(conn, cal, schedule, day)?;
         record_pass(conn, day, reminders + digests)?;

@@ -2,7 +2,6 @@
 //! and in `chidao remind`; the lease keeps instances from sending the same row at once.
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
-use diesel::Connection;
 
 use crate::db::DbConn;
 use crate::domain::mail::Kind;
@@ -84,7 +83,7 @@ pub fn batch(
     });
     // The marks of a batch commit together: one write instead of twenty. A worker that dies
     // before the commit leaves its rows leased; they are sent again once, when the lease ends.
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let mut sent: Vec<(&str, Vec<i64>)> = Vec::new();
         for ((mail, _, subject), result) in ready.iter().zip(results) {
             match result {

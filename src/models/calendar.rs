@@ -44,7 +44,7 @@ pub fn seed_if_empty(conn: &mut DbConn) -> AppResult<bool> {
     if n > 0 {
         return Ok(false);
     }
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         for (year, s) in crate::domain::holidays::shipped() {
             mark_year(conn, year, "Lịch nghỉ chính thức (kèm theo phần mềm)")?;
             for (d, name) in &s.days_off {
@@ -102,7 +102,7 @@ pub fn set_range(
     kind: &str,
     name: &str,
 ) -> AppResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let mut d = first;
         while d <= last {
             if year_source(conn, d.year())?.is_none() {

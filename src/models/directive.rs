@@ -333,7 +333,7 @@ fn expand(conn: &mut DbConn, assignees: &[Assignee]) -> AppResult<Vec<i64>> {
 /// Stores the directive, its items and one task per lead unit, all or nothing. Returns the
 /// directive's id, and whether it was created now (false: this form was already submitted).
 pub fn publish(conn: &mut DbConn, d: &NewDirective, by: i64) -> AppResult<(i64, bool)> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let existing: Option<i64> = directives::table
             .filter(directives::form_token.eq(&d.form_token))
             .select(directives::id)
@@ -446,7 +446,7 @@ pub fn save_draft(
     fields: &[(String, String)],
 ) -> AppResult<i64> {
     let json = serde_json::to_string(fields).map_err(|e| AppError::Internal(e.to_string()))?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         diesel::delete(directive_drafts::table.filter(directive_drafts::form_token.eq(form_token)))
             .execute(conn)?;
         Ok(diesel::insert_into(directive_drafts::table)

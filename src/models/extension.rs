@@ -178,7 +178,7 @@ pub fn request(
     reason: &str,
     files: &[Upload],
 ) -> AppResult<Result<i64, Refusal>> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let t = task::get(conn, task_id)?;
         if !t.status().is_open() {
             return Ok(Err(Refusal::Closed));
@@ -256,7 +256,7 @@ pub fn decide(
     task_version: i32,
     note: &str,
 ) -> AppResult<Decided> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let r = get(conn, id)?;
         if r.status != Decision::Pending {
             return Ok(Decided::NotPending);

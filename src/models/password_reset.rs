@@ -16,7 +16,7 @@ pub const VALID_FOR_MINUTES: i64 = 60;
 /// Queues a link for the account with this address, if there is an active one. Says nothing
 /// about whether there was: the page answers the same either way.
 pub fn request(conn: &mut DbConn, email: &str, now: NaiveDateTime) -> AppResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let Some(id) = users::table
             .filter(users::email.eq(email.trim().to_lowercase()))
             .filter(users::active.eq(true))
@@ -60,7 +60,7 @@ pub fn complete(
     password: &str,
     now: NaiveDateTime,
 ) -> AppResult<bool> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let Some(id) = valid(conn, token, now)? else {
             return Ok(false);
         };

@@ -102,7 +102,7 @@ pub fn claim_attempt(
     keys: &[(String, i64)],
     window: Duration,
 ) -> AppResult<NaiveDateTime> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let t = now();
         for (key, max) in keys {
             crate::db::lock_key(conn, key)?;

@@ -665,7 +665,7 @@ pub fn apply_move(
         task_id,
         version,
     } = edit;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let task = match begin(conn, task_id, version, |s| mv.apply(s).is_some())? {
             Ok(task) => task,
             Err(refused) => return Ok(refused),
@@ -766,7 +766,7 @@ pub fn add_progress(
         task_id,
         version,
     } = edit;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let task = match begin(conn, task_id, version, |s| {
             matches!(s, Status::Assigned | Status::InProgress)
         })? {
@@ -814,7 +814,7 @@ pub fn add_comment(
     task_id: i64,
     text: &str,
 ) -> AppResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let report = NewReport {
             kind: "comment",
             text,
@@ -850,7 +850,7 @@ pub fn change_due_date(
         task_id,
         version,
     } = edit;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let task = match begin(conn, task_id, version, Status::is_open)? {
             Ok(task) => task,
             Err(refused) => return Ok(refused),

@@ -236,7 +236,7 @@ pub fn save(
     id: Option<i64>,
     form: &UnitForm,
 ) -> AppResult<Result<i64, (&'static str, String)>> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let aliases = form.alias_list();
         let names: Vec<String> = std::iter::once(form.name.clone())
             .chain(aliases.iter().cloned())
@@ -295,7 +295,7 @@ pub fn merge(conn: &mut DbConn, from: i64, into: i64, actor: i64) -> AppResult<u
     if from == into {
         return Err(AppError::Refused("merge into itself".into()));
     }
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let source = get(conn, from)?;
         let target = get(conn, into)?;
         if !target.active {
@@ -483,7 +483,7 @@ pub fn save_group(
     name: &str,
     members: &[i64],
 ) -> AppResult<Option<i64>> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let clash: Option<i64> = unit_groups::table
             .filter(unit_groups::folded.eq(fold(name)))
             .select(unit_groups::id)
@@ -524,11 +524,10 @@ pub fn all_group_members(conn: &mut DbConn, group_id: i64) -> AppResult<Vec<i64>
 
 /// Loads the directory into an empty database; does nothing once any unit exists.
 pub fn seed_directory_if_empty(conn: &mut DbConn) -> AppResult<bool> {
-    use diesel::Connection;
     if count(conn)? > 0 {
         return Ok(false);
     }
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let mut groups = std::collections::HashMap::new();
         for g in [
             directory::GROUP_PROVINCIAL,

@@ -171,7 +171,7 @@ pub fn create(conn: &mut DbConn, form: &UserForm) -> AppResult<i64> {
 /// Saves an edit. Deactivation, a role or unit change and a new password end the person's
 /// sessions at once, so nobody keeps rights they no longer have.
 pub fn update(conn: &mut DbConn, id: i64, form: &UserForm) -> AppResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let old = get(conn, id)?;
         let lang = if form.lang == "en" { "en" } else { "vi" };
         diesel::update(users::table.find(id))
