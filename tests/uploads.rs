@@ -169,11 +169,17 @@ fn empty_parts(n: usize, name_len: usize) -> Vec<u8> {
 fn a_multipart_body_is_read_only_for_a_signed_in_person_with_the_token_first() {
     let app = TestApp::start(Backend::Sqlite);
     let p = publish(&app);
-    let gigabyte = 1 << 30;
-    // No account: refused before the body, wherever it is sent (here the login form).
+    // Declared larger than any form may be: refused before a byte is read.
     let body = empty_parts(100, 10_000);
     assert_eq!(
-        answer_to_a_partial_body(&app.base, "/login", "", &body, gigabyte),
+        answer_to_a_partial_body(&app.base, "/login", "", &body, 1 << 30),
+        413
+    );
+    // Within the declared limit, but never finished.
+    let unfinished = app.settings.max_upload_bytes * 6 + 2 * 1024 * 1024;
+    // No account: refused before the body, wherever it is sent (here the login form).
+    assert_eq!(
+        answer_to_a_partial_body(&app.base, "/login", "", &body, unfinished),
         303
     );
     // A signed-in person whose body does not start with the session's token.
@@ -186,14 +192,14 @@ fn a_multipart_body_is_read_only_for_a_signed_in_person_with_the_token_first() {
         .collect();
     let path = format!("/tasks/{}/progress", p.khtc);
     assert_eq!(
-        answer_to_a_partial_body(&app.base, &path, &cookies.join("; "), &body, gigabyte),
+        answer_to_a_partial_body(&app.base, &path, &cookies.join("; "), &body, unfinished),
         403
     );
     let forged = b"--B\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nnot-the-token\r\n";
     let mut forged = forged.to_vec();
     forged.extend(empty_parts(100, 100));
     assert_eq!(
-        answer_to_a_partial_body(&app.base, &path, &cookies.join("; "), &forged, gigabyte),
+        answer_to_a_partial_body(&app.base, &path, &cookies.join("; "), &forged, unfinished),
         403
     );
     // With the token first, endless empty parts stop at the limit on parts.
@@ -204,7 +210,7 @@ fn a_multipart_body_is_read_only_for_a_signed_in_person_with_the_token_first() {
     .into_bytes();
     many.extend(empty_parts(300, 100));
     assert_eq!(
-        answer_to_a_partial_body(&app.base, &path, &cookies.join("; "), &many, gigabyte),
+        answer_to_a_partial_body(&app.base, &path, &cookies.join("; "), &many, unfinished),
         413
     );
     assert_eq!(app.count("reports"), 0);

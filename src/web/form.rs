@@ -215,9 +215,23 @@ impl FromRequest for Form {
             .app_data::<web::Data<AppState>>()
             .map(|s| s.settings.max_upload_bytes)
             .unwrap_or(10 * 1024 * 1024);
-        if ct.starts_with("multipart/form-data") {
-            // Files beyond this in one request are refused outright rather than drained.
-            let max_total = max_file.saturating_mul(MAX_FILES + 1) + MAX_FIELDS_BYTES;
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        let multipart = ct.starts_with("multipart/form-data");
+        // Files beyond this in one request are refused outright rather than drained.
+        let max_total = if multipart {
+            max_file.saturating_mul(MAX_FILES + 1) + MAX_FIELDS_BYTES
+        } else {
+            MAX_FIELDS_BYTES
+        };
+        // A body declared too large is refused before a byte of it is read.
+        if declared.is_some_and(|n| n > max_total as u64) {
+            return Box::pin(async { Err(WebError::TooLarge) });
+        }
+        if multipart {
             let body = capped(payload.take(), max_total);
             let mp = Multipart::new(req.headers(), body);
             let auth = Auth::extract(req);
