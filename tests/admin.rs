@@ -121,8 +121,14 @@ fn add_rename_and_merge_units() {
         let coords = chidao::models::task::coordinator_ids(&mut app.conn(), p.khtc).unwrap();
         assert_eq!(coords, vec![new_id], "coordination moved too");
         let journal = chidao::models::journal::for_task(&mut app.conn(), p.langson).unwrap();
-        assert!(journal.iter().any(|e| e.kind == "unit_merged"));
-        assert_eq!(journal.iter().filter(|e| e.kind == "status").count(), 1);
+        assert!(journal.iter().any(|e| e.kind.as_str() == "unit_merged"));
+        assert_eq!(
+            journal
+                .iter()
+                .filter(|e| e.kind.as_str() == "status")
+                .count(),
+            1
+        );
         let old = chidao::models::unit::get(&mut app.conn(), ls).unwrap();
         assert!(!old.active && old.merged_into_id == Some(new_id));
         let by_old_name = chidao::models::unit::find_by_name(&mut app.conn(), "Sở KH&CN Lạng Sơn")

@@ -115,7 +115,7 @@ fn a_unit_asks_for_more_time_and_a_leader_grants_another_date() {
         let kinds: Vec<String> = chidao::models::journal::for_task(&mut app.conn(), t)
             .unwrap()
             .into_iter()
-            .map(|e| e.kind)
+            .map(|e| e.kind.to_string())
             .collect();
         for k in ["extension_requested", "due_date", "extension_approved"] {
             assert!(kinds.contains(&k.to_string()), "{k} in {kinds:?}");

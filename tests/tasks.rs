@@ -225,7 +225,7 @@ fn a_task_from_assignment_to_done() {
             chidao::models::journal::for_task(&mut app.conn(), t)
                 .unwrap()
                 .into_iter()
-                .map(|e| (e.kind, e.to_value))
+                .map(|e| (e.kind.to_string(), e.to_value))
                 .collect();
         let statuses: Vec<&str> = kinds
             .iter()

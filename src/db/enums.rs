@@ -38,6 +38,7 @@ text_enum!(crate::domain::recurrence::Recurrence, "recurrence");
 text_enum!(crate::domain::permissions::Role, "role");
 text_enum!(crate::domain::directory::UnitKind, "unit kind");
 text_enum!(crate::models::extension::Decision, "extension decision");
+text_enum!(crate::models::journal::Kind, "journal kind");
 
 #[cfg(test)]
 mod tests {
@@ -106,6 +107,15 @@ mod tests {
             crate::models::extension::Decision,
             "extension decision",
             ["maybe"]
+        );
+    }
+
+    #[test]
+    fn journal_kind() {
+        maps_both_ways!(
+            crate::models::journal::Kind,
+            "journal kind",
+            ["deleted", "Status"]
         );
     }
 

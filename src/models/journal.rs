@@ -9,7 +9,9 @@ use crate::db::DbConn;
 use crate::error::AppResult;
 use crate::models::now;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a journal entry records. Stored as its `as_str` word (see `db::enums`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Kind {
     Created,
     StatusChanged,
@@ -24,6 +26,23 @@ pub enum Kind {
 }
 
 impl Kind {
+    pub const ALL: [Kind; 10] = [
+        Kind::Created,
+        Kind::StatusChanged,
+        Kind::DueDateChanged,
+        Kind::Progress,
+        Kind::Comment,
+        Kind::Attachment,
+        Kind::UnitMerged,
+        Kind::ExtensionRequested,
+        Kind::ExtensionApproved,
+        Kind::ExtensionRejected,
+    ];
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Created => "created",
@@ -40,11 +59,24 @@ impl Kind {
     }
 }
 
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Written as its word, as it is stored.
+impl Serialize for Kind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Serialize)]
 pub struct Entry {
     pub id: i64,
     pub at: NaiveDateTime,
-    pub kind: String,
+    pub kind: Kind,
     pub from_value: Option<String>,
     pub to_value: Option<String>,
     pub note: String,

@@ -297,7 +297,7 @@ fn load_view(conn: &mut crate::db::DbConn, actor: &Actor, id: i64) -> WebResult<
         v.original_due = v
             .journal
             .iter()
-            .find(|e| e.kind == journal::Kind::DueDateChanged.as_str())
+            .find(|e| e.kind == journal::Kind::DueDateChanged)
             .and_then(|e| e.from_value.as_deref())
             .and_then(parse_date);
         v
