@@ -1,5 +1,41 @@
 //! Chỉ đạo: conference conclusions turned into tracked tasks. See DESIGN.md for the words.
 
+/// `ALL`, `as_str`, `parse`, `Display` and `Serialize` of an enum from its variants' words: the
+/// one place each stored enum's words are written (their SQL mapping is `db::enums`).
+#[macro_export]
+macro_rules! words {
+    ($t:ident { $($variant:ident = $word:literal),+ $(,)? }) => {
+        impl $t {
+            pub const ALL: [$t; [$($word),+].len()] = [$($t::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($t::$variant => $word),+
+                }
+            }
+
+            pub fn parse(s: &str) -> Option<$t> {
+                match s {
+                    $($word => Some($t::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
 pub mod backup;
 pub mod config;
 pub mod db;

@@ -6,39 +6,22 @@
 //! the former provinces merged into it; the ministry's 25 units after its merger with the former
 //! Ministry of Information and Communications (Decree 55/2025/NĐ-CP), with former names.
 
-use serde::Serialize;
-
 /// Stored as its `as_str` word (see `db::enums`).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, diesel::AsExpression, diesel::FromSqlRow,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, diesel::AsExpression, diesel::FromSqlRow)]
 #[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
 pub enum UnitKind {
     Ministry,
     Province,
     External,
 }
 
-impl std::fmt::Display for UnitKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::words!(UnitKind {
+    Ministry = "ministry",
+    Province = "province",
+    External = "external",
+});
 
-impl UnitKind {
-    pub const ALL: [UnitKind; 3] = [UnitKind::Ministry, UnitKind::Province, UnitKind::External];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UnitKind::Ministry => "ministry",
-            UnitKind::Province => "province",
-            UnitKind::External => "external",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+impl UnitKind {}
 
 #[derive(Debug, Clone)]
 pub struct NewUnit {

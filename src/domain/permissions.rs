@@ -3,14 +3,9 @@
 //! A unit user who may not see a task gets `NotFound`, so that the existence of other units'
 //! tasks is not revealed; one who may see it but not act gets `Forbidden`.
 
-use serde::Serialize;
-
 /// Stored as its `as_str` word (see `db::enums`).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, diesel::AsExpression, diesel::FromSqlRow,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, diesel::AsExpression, diesel::FromSqlRow)]
 #[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
     Secretariat,
@@ -19,29 +14,15 @@ pub enum Role {
     UnitStaff,
 }
 
+crate::words!(Role {
+    Admin = "admin",
+    Secretariat = "secretariat",
+    Leader = "leader",
+    UnitHead = "unit_head",
+    UnitStaff = "unit_staff",
+});
+
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Admin,
-        Role::Secretariat,
-        Role::Leader,
-        Role::UnitHead,
-        Role::UnitStaff,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Secretariat => "secretariat",
-            Role::Leader => "leader",
-            Role::UnitHead => "unit_head",
-            Role::UnitStaff => "unit_staff",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
     /// Unit roles belong to a unit and see only that unit's tasks.
     pub fn is_unit_role(self) -> bool {
         matches!(self, Role::UnitHead | Role::UnitStaff)

@@ -4,11 +4,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 /// Stored as its `as_str` word (see `db::enums`).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, diesel::AsExpression, diesel::FromSqlRow,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, diesel::AsExpression, diesel::FromSqlRow)]
 #[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
 pub enum Status {
     Assigned,
     InProgress,
@@ -17,14 +14,15 @@ pub enum Status {
     Cancelled,
 }
 
+crate::words!(Status {
+    Assigned = "assigned",
+    InProgress = "in_progress",
+    Reported = "reported",
+    Done = "done",
+    Cancelled = "cancelled",
+});
+
 impl Status {
-    pub const ALL: [Status; 5] = [
-        Status::Assigned,
-        Status::InProgress,
-        Status::Reported,
-        Status::Done,
-        Status::Cancelled,
-    ];
     pub const OPEN: [Status; 3] = [Status::Assigned, Status::InProgress, Status::Reported];
     /// Open and with the unit (a reported task waits on the secretariat): what reminders chase.
     pub const WORKING: [Status; 2] = [Status::Assigned, Status::InProgress];
@@ -49,20 +47,6 @@ impl Status {
     /// `column = '…'` for raw SQL.
     pub fn sql_eq(self, column: &str) -> String {
         format!("{column} = '{}'", self.as_str())
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Assigned => "assigned",
-            Status::InProgress => "in_progress",
-            Status::Reported => "reported",
-            Status::Done => "done",
-            Status::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
     pub fn is_open(self) -> bool {

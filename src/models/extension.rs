@@ -18,38 +18,19 @@ use crate::models::task::{self, Edit, NewReport, Outcome};
 use crate::models::{journal, now};
 
 /// Where a request stands. Stored as its `as_str` word (see `db::enums`).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, diesel::AsExpression, diesel::FromSqlRow,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
 #[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
 pub enum Decision {
     Pending,
     Approved,
     Rejected,
 }
 
-impl Decision {
-    pub const ALL: [Decision; 3] = [Decision::Pending, Decision::Approved, Decision::Rejected];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Pending => "pending",
-            Decision::Approved => "approved",
-            Decision::Rejected => "rejected",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Decision> {
-        Decision::ALL.into_iter().find(|d| d.as_str() == s)
-    }
-}
-
-impl std::fmt::Display for Decision {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::words!(Decision {
+    Pending = "pending",
+    Approved = "approved",
+    Rejected = "rejected",
+});
 
 #[derive(Debug, Clone, Queryable, Serialize)]
 pub struct Request {

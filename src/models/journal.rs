@@ -25,52 +25,18 @@ pub enum Kind {
     ExtensionRejected,
 }
 
-impl Kind {
-    pub const ALL: [Kind; 10] = [
-        Kind::Created,
-        Kind::StatusChanged,
-        Kind::DueDateChanged,
-        Kind::Progress,
-        Kind::Comment,
-        Kind::Attachment,
-        Kind::UnitMerged,
-        Kind::ExtensionRequested,
-        Kind::ExtensionApproved,
-        Kind::ExtensionRejected,
-    ];
-
-    pub fn parse(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Created => "created",
-            Kind::StatusChanged => "status",
-            Kind::DueDateChanged => "due_date",
-            Kind::Progress => "progress",
-            Kind::Comment => "comment",
-            Kind::Attachment => "attachment",
-            Kind::UnitMerged => "unit_merged",
-            Kind::ExtensionRequested => "extension_requested",
-            Kind::ExtensionApproved => "extension_approved",
-            Kind::ExtensionRejected => "extension_rejected",
-        }
-    }
-}
-
-impl std::fmt::Display for Kind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Written as its word, as it is stored.
-impl Serialize for Kind {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
+crate::words!(Kind {
+    Created = "created",
+    StatusChanged = "status",
+    DueDateChanged = "due_date",
+    Progress = "progress",
+    Comment = "comment",
+    Attachment = "attachment",
+    UnitMerged = "unit_merged",
+    ExtensionRequested = "extension_requested",
+    ExtensionApproved = "extension_approved",
+    ExtensionRejected = "extension_rejected",
+});
 
 #[derive(Debug, Clone, Queryable, Serialize)]
 pub struct Entry {
