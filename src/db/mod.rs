@@ -232,11 +232,23 @@ where
     F: FnOnce(&mut DbConn) -> Result<T, crate::error::AppError> + Send + 'static,
     T: Send + 'static,
 {
+    run_as(pool, f).await
+}
+
+/// `run` for work whose errors are of a layer above (`E`), which the pool's own failures
+/// become.
+pub async fn run_as<T, E, F>(pool: &Pool, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: From<crate::error::AppError> + Send + 'static,
+{
+    use crate::error::AppError;
     let pool = pool.clone();
     actix_web::web::block(move || {
-        let mut conn = pool.get().map_err(crate::error::AppError::from_pool)?;
+        let mut conn = pool.get().map_err(|e| E::from(AppError::from_pool(e)))?;
         f(&mut conn)
     })
     .await
-    .map_err(|_| crate::error::AppError::Internal("blocking task failed".into()))?
+    .map_err(|_| E::from(AppError::Internal("blocking task failed".into())))?
 }

@@ -127,13 +127,7 @@ where
     F: FnOnce(&mut crate::db::DbConn) -> WebResult<T> + Send + 'static,
     T: Send + 'static,
 {
-    let pool = pool.clone();
-    actix_web::web::block(move || {
-        let mut conn = pool.get().map_err(AppError::from_pool)?;
-        f(&mut conn)
-    })
-    .await
-    .map_err(|_| WebError::Internal("blocking task failed".into()))?
+    crate::db::run_as(pool, f).await
 }
 
 /// The same errors as the JSON API answers them: a status and a stable code, never a page.
