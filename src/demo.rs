@@ -7,16 +7,17 @@ use anyhow::Context;
 use chrono::{Days, NaiveDate};
 use diesel::prelude::*;
 
+use crate::app;
 use crate::db::schema::{
     directive_items, directives, journal, task_coordinators, task_units, tasks, units, users,
 };
 use crate::db::DbConn;
-use crate::domain::dates::today_in_vietnam;
+use crate::domain::dates::{today_in_vietnam, Moment};
 use crate::domain::directory::GROUP_PROVINCIAL;
 use crate::domain::permissions::{Actor, Role};
 use crate::domain::status::{Move, Status};
 use crate::models::directive::{self, Assignee, NewDirective, NewItem};
-use crate::models::task::{self, NewReport};
+use crate::models::task;
 use crate::models::{attachment::Storage, unit, user};
 
 pub const PASSWORD: &str = "chidao-demo-2026";
@@ -126,6 +127,11 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
         ids.push((user::create(conn, &form)?, *role, unit_id));
     }
     let secretariat = ids[1].0;
+    let sec = Actor {
+        user_id: secretariat,
+        role: Role::Secretariat,
+        unit_id: None,
+    };
     let today = today_in_vietnam(chrono::Utc::now());
     let day = |offset: i64| -> NaiveDate {
         if offset >= 0 {
@@ -187,7 +193,7 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
             },
         ],
     };
-    let (first_id, _) = directive::publish(conn, &first, secretariat)?;
+    let (first_id, _) = app::directives::publish(conn, &sec, &first, on(first.issued_on))?;
     let second = NewDirective {
         conference_id: None,
         number: "45/TB-BKHCN".into(),
@@ -215,17 +221,12 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
             },
         ],
     };
-    directive::publish(conn, &second, secretariat)?;
+    app::directives::publish(conn, &sec, &second, on(second.issued_on))?;
 
     // Move the first directive's tasks through their life so every status and every timeliness
     // bucket shows: the province tasks in turn done on time, done late, reported, in progress,
-    // overdue and untouched, one cancelled.
-    let storage = Storage::Database;
-    let sec = Actor {
-        user_id: secretariat,
-        role: Role::Secretariat,
-        unit_id: None,
-    };
+    // overdue and untouched, one cancelled. Each change is made through the use case, on the
+    // day it is dated.
     let first_item = directive::items(conn, first_id)?[0].id;
     let first_tasks: Vec<_> = directive::tasks_by_item(conn, first_id)?
         .into_iter()
@@ -245,128 +246,33 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
             unit_id: Some(t.lead_unit_id),
         };
         let lead_name = unit::get(conn, t.lead_unit_id)?.name;
-        let report = |text: &'static str| NewReport {
-            kind: "progress",
-            text,
-            percent: None,
-            files: &[],
-        };
         // Lạng Sơn's own task is left for the demo unit head to work on.
         if lead_name.contains("Lạng Sơn") {
             continue;
         }
+        let (id, v) = (t.id, t.version);
         match i % 7 {
             0 => {
-                task::apply_move(
-                    conn,
-                    &storage,
-                    task::Edit {
-                        actor: &head,
-                        task_id: t.id,
-                        version: t.version,
-                    },
-                    Move::ReportCompletion,
-                    NewReport {
-                        kind: "completion",
-                        text: "Đã trình UBND tỉnh ban hành Kế hoạch; gửi kèm bản chụp.",
-                        percent: None,
-                        files: &[],
-                    },
-                    day(-25),
-                )?;
-                task::apply_move(
-                    conn,
-                    &storage,
-                    task::Edit {
-                        actor: &sec,
-                        task_id: t.id,
-                        version: t.version + 1,
-                    },
-                    Move::Confirm,
-                    report(""),
-                    day(-22),
-                )?;
+                let text = "Đã trình UBND tỉnh ban hành Kế hoạch; gửi kèm bản chụp.";
+                move_on(conn, &head, (id, v), Move::ReportCompletion, text, day(-25))?;
+                move_on(conn, &sec, (id, v + 1), Move::Confirm, "", day(-22))?;
             }
             1 => {
-                task::apply_move(
-                    conn,
-                    &storage,
-                    task::Edit {
-                        actor: &head,
-                        task_id: t.id,
-                        version: t.version,
-                    },
-                    Move::ReportCompletion,
-                    NewReport {
-                        kind: "completion",
-                        text: "Kế hoạch đã được ban hành, chậm do chờ ý kiến các sở, ngành.",
-                        percent: None,
-                        files: &[],
-                    },
-                    day(-10),
-                )?;
-                task::apply_move(
-                    conn,
-                    &storage,
-                    task::Edit {
-                        actor: &sec,
-                        task_id: t.id,
-                        version: t.version + 1,
-                    },
-                    Move::Confirm,
-                    report(""),
-                    day(-8),
-                )?;
+                let text = "Kế hoạch đã được ban hành, chậm do chờ ý kiến các sở, ngành.";
+                move_on(conn, &head, (id, v), Move::ReportCompletion, text, day(-10))?;
+                move_on(conn, &sec, (id, v + 1), Move::Confirm, "", day(-8))?;
             }
             2 => {
-                task::apply_move(
-                    conn,
-                    &storage,
-                    task::Edit {
-                        actor: &head,
-                        task_id: t.id,
-                        version: t.version,
-                    },
-                    Move::ReportCompletion,
-                    NewReport {
-                        kind: "completion",
-                        text: "Đã hoàn thành, đề nghị Văn phòng Bộ xác nhận.",
-                        percent: None,
-                        files: &[],
-                    },
-                    day(-1),
-                )?;
+                let text = "Đã hoàn thành, đề nghị Văn phòng Bộ xác nhận.";
+                move_on(conn, &head, (id, v), Move::ReportCompletion, text, day(-1))?;
             }
             3 => {
-                task::add_progress(
-                    conn,
-                    &storage,
-                    task::Edit {
-                        actor: &head,
-                        task_id: t.id,
-                        version: t.version,
-                    },
-                    NewReport {
-                        kind: "progress",
-                        text: "Đang lấy ý kiến các sở, ngành về dự thảo Kế hoạch.",
-                        percent: Some(60),
-                        files: &[],
-                    },
-                )?;
+                let text = "Đang lấy ý kiến các sở, ngành về dự thảo Kế hoạch.";
+                progress_on(conn, &head, (id, v), text, 60, day(-5))?;
             }
             4 if i == 4 => {
-                task::apply_move(
-                    conn,
-                    &storage,
-                    task::Edit {
-                        actor: &sec,
-                        task_id: t.id,
-                        version: t.version,
-                    },
-                    Move::Cancel,
-                    report("Địa phương đã thực hiện theo văn bản khác của Bộ."),
-                    today,
-                )?;
+                let text = "Địa phương đã thực hiện theo văn bản khác của Bộ.";
+                move_on(conn, &sec, (id, v), Move::Cancel, text, today)?;
             }
             _ => {}
         }
@@ -385,23 +291,56 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
             unit_id: Some(khtc),
         };
         let t = task::get(conn, tid)?;
-        task::add_progress(
-            conn,
-            &storage,
-            task::Edit {
-                actor: &staff,
-                task_id: t.id,
-                version: t.version,
-            },
-            NewReport {
-                kind: "progress",
-                text: "Đã hoàn thành dự thảo lần 2, đang xin ý kiến Vụ Pháp chế.",
-                percent: Some(70),
-                files: &[],
-            },
-        )?;
+        let text = "Đã hoàn thành dự thảo lần 2, đang xin ý kiến Vụ Pháp chế.";
+        progress_on(conn, &staff, (t.id, t.version), text, 70, today)?;
     }
     Ok(accounts)
+}
+
+/// A demo change made on day `d`, in the morning.
+fn on(d: NaiveDate) -> Moment {
+    Moment {
+        now: d.and_hms_opt(2, 0, 0).expect("a time"),
+        today: d,
+    }
+}
+
+/// `actor` moves the task (id, version seen) on day `d`, with a note.
+fn move_on(
+    conn: &mut DbConn,
+    actor: &Actor,
+    (task_id, version): (i64, i32),
+    mv: Move,
+    text: &str,
+    d: NaiveDate,
+) -> crate::error::AppResult<()> {
+    let edit = task::Edit {
+        actor,
+        task_id,
+        version,
+        at: on(d),
+    };
+    app::tasks::move_task(conn, &Storage::Database, edit, mv, text, &[])?;
+    Ok(())
+}
+
+/// `actor` reports progress on the task (id, version seen) on day `d`.
+fn progress_on(
+    conn: &mut DbConn,
+    actor: &Actor,
+    (task_id, version): (i64, i32),
+    text: &str,
+    percent: i32,
+    d: NaiveDate,
+) -> crate::error::AppResult<()> {
+    let edit = task::Edit {
+        actor,
+        task_id,
+        version,
+        at: on(d),
+    };
+    app::tasks::report_progress(conn, &Storage::Database, edit, text, percent, &[])?;
+    Ok(())
 }
 
 /// Runs the same statement on whichever backend: batch inserts need the concrete connection.

@@ -6,6 +6,9 @@
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    /// The person may see this but not do this to it.
+    #[error("forbidden")]
+    Forbidden,
     /// The rules refuse this change as asked (a merge into itself, an inactive unit).
     #[error("refused: {0}")]
     Refused(String),

@@ -36,6 +36,7 @@ macro_rules! words {
     };
 }
 
+pub mod app;
 pub mod backup;
 pub mod config;
 pub mod db;

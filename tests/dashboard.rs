@@ -1,11 +1,14 @@
 //! The dashboard's numbers against hand-counted expectations, each linking to the list it
 //! counts; a unit's own view; the CSV export.
 
+use chidao::app::extensions;
+use chidao::domain::dates::Moment;
 use chidao::domain::permissions::{Actor, Role};
 use chidao::domain::status::Move;
 use chidao::models::attachment::Storage;
 use chidao::models::directive::{self, Assignee, NewDirective, NewItem};
-use chidao::models::task::{self, Edit, NewReport};
+use chidao::models::extension::{NewDecision, NewRequest};
+use chidao::models::task::{self, Edit};
 
 use crate::fixtures::{days, publish};
 use crate::support::{each_backend, Client, TestApp};
@@ -21,25 +24,18 @@ fn actor(app: &TestApp, role: Role, unit: Option<&str>) -> Actor {
 
 fn mv(app: &TestApp, who: &Actor, id: i64, m: Move, on: chrono::NaiveDate) {
     let v = task::get(&mut app.conn(), id).unwrap().version;
-    let report = NewReport {
-        kind: "completion",
-        text: "Xong",
-        percent: None,
-        files: &[],
+    let at = Moment {
+        now: on.and_hms_opt(3, 0, 0).unwrap(),
+        today: on,
     };
-    task::apply_move(
-        &mut app.conn(),
-        &Storage::Database,
-        Edit {
-            actor: who,
-            task_id: id,
-            version: v,
-        },
-        m,
-        report,
-        on,
-    )
-    .unwrap();
+    let edit = Edit {
+        actor: who,
+        task_id: id,
+        version: v,
+        at,
+    };
+    chidao::app::tasks::move_task(&mut app.conn(), &Storage::Database, edit, m, "Xong", &[])
+        .unwrap();
 }
 
 /// On time 1 (KHTC), late 1 (SHTT), within 1 (LS), overdue 1 (LS); one cancelled and one
@@ -73,7 +69,7 @@ fn scenario(app: &TestApp) -> (i64, i64) {
             item("Đã hủy", "Sở KH&CN Lạng Sơn", -1),
         ],
     };
-    let (id, _) = directive::publish(&mut app.conn(), &d, sec.user_id).unwrap();
+    let (id, _) = crate::fixtures::publish_directive(app, &d, sec.user_id);
     let late = crate::fixtures::task_for(app, id, "Cục Sở hữu trí tuệ");
     let shtt = actor(app, Role::UnitHead, Some("Cục Sở hữu trí tuệ"));
     mv(app, &shtt, late, Move::ReportCompletion, days(-5));
@@ -372,7 +368,7 @@ fn a_directive_shows_progress_across_its_units() {
             form_token: crate::support::unique("t"),
             items: vec![item("5.a", -3), item("5.b", 30)],
         };
-        let (id, _) = directive::publish(&mut app.conn(), &d, sec.user_id).unwrap();
+        let (id, _) = crate::fixtures::publish_directive(app, &d, sec.user_id);
         let ls = crate::fixtures::task_for(app, id, "Sở KH&CN Lạng Sơn");
         let head = actor(app, Role::UnitHead, Some("Sở KH&CN Lạng Sơn"));
         mv(app, &head, ls, Move::ReportCompletion, days(-5));
@@ -442,20 +438,21 @@ fn extensions_and_merges_in_the_statistics() {
         let sec = actor(app, Role::Secretariat, None);
         let ls_head = actor(app, Role::UnitHead, Some("Sở KH&CN Lạng Sơn"));
         // Lạng Sơn's task was overdue (due 2 days ago); an approved extension moves it.
-        let ext = chidao::models::extension::request(
-            &mut app.conn(),
-            &Storage::Database,
-            &ls_head,
-            p.langson,
-            days(10),
-            "Xin gia hạn",
-            &[],
-        )
-        .unwrap()
-        .unwrap();
-        let v = task::get(&mut app.conn(), p.langson).unwrap().version;
-        chidao::models::extension::decide(&mut app.conn(), &sec, ext, true, None, v, "Đồng ý")
-            .unwrap();
+        let asked = NewRequest {
+            due: days(10),
+            reason: "Xin gia hạn",
+            files: &[],
+        };
+        let (db, now) = (&Storage::Database, Moment::now());
+        let ext =
+            extensions::request(&mut app.conn(), db, &ls_head, p.langson, &asked, now).unwrap();
+        let decision = NewDecision {
+            approve: true,
+            due: None,
+            task_version: task::get(&mut app.conn(), p.langson).unwrap().version,
+            note: "Đồng ý",
+        };
+        extensions::decide(&mut app.conn(), &sec, ext, &decision, now).unwrap();
         let mut leader = app.login_as(Role::Leader, None);
         let range = "/dashboard?period=custom&from=01/01/2000&to=31/12/2100";
         let r = leader.get(range);
@@ -485,7 +482,7 @@ fn extensions_and_merges_in_the_statistics() {
                 recurrence: None,
             }],
         };
-        let (id, _) = directive::publish(&mut app.conn(), &d, sec.user_id).unwrap();
+        let (id, _) = crate::fixtures::publish_directive(app, &d, sec.user_id);
         let done = crate::fixtures::task_for(app, id, "Sở KH&CN Lạng Sơn");
         mv(app, &ls_head, done, Move::ReportCompletion, days(-4));
         mv(app, &sec, done, Move::Confirm, days(-4));
@@ -726,7 +723,7 @@ fn directives_and_conferences_show_their_buckets() {
                 })
                 .collect(),
         };
-        let (in_conf, _) = directive::publish(&mut app.conn(), &d, sec.user_id).unwrap();
+        let (in_conf, _) = crate::fixtures::publish_directive(app, &d, sec.user_id);
         let second = directive::page_of(&mut app.conn(), None, 1)
             .unwrap()
             .0
@@ -790,7 +787,7 @@ fn directives_and_conferences_show_their_buckets() {
                     recurrence: None,
                 }],
             };
-            directive::publish(&mut app.conn(), &d, sec.user_id).unwrap();
+            crate::fixtures::publish_directive(app, &d, sec.user_id);
         }
         let first = leader.get("/directives");
         assert!(first.body.contains("rel=\"next\""));

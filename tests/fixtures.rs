@@ -1,6 +1,7 @@
-//! Directives and tasks made directly through the models, for tests about what comes after.
+//! Directives and tasks made directly through the use cases, for tests about what comes after.
 
-use chidao::domain::permissions::Role;
+use chidao::domain::dates::Moment;
+use chidao::domain::permissions::{Actor, Role};
 use chidao::models::directive::{self, Assignee, NewDirective, NewItem};
 use chrono::{Days, NaiveDate};
 
@@ -16,6 +17,17 @@ pub fn days(n: i64) -> NaiveDate {
     } else {
         today() - Days::new((-n) as u64)
     }
+}
+
+/// Publishes `d` as the secretariat's account `by`, now; the directive's id and whether it was
+/// new.
+pub fn publish_directive(app: &TestApp, d: &NewDirective, by: i64) -> (i64, bool) {
+    let sec = Actor {
+        user_id: by,
+        role: Role::Secretariat,
+        unit_id: None,
+    };
+    chidao::app::directives::publish(&mut app.conn(), &sec, d, Moment::now()).unwrap()
 }
 
 pub struct Published {
@@ -85,7 +97,7 @@ pub fn publish(app: &TestApp) -> Published {
             },
         ],
     };
-    let (id, _) = directive::publish(&mut app.conn(), &d, by).unwrap();
+    let (id, _) = crate::fixtures::publish_directive(app, &d, by);
     Published {
         directive_id: id,
         langson: task_for(app, id, "Sở KH&CN Lạng Sơn"),

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use chidao::db::schema::{outbox, tasks, units, users};
+use chidao::domain::dates::Moment;
 use chidao::domain::permissions::Role;
 use chidao::mail::deliver::Tally;
 use chrono::{Duration, NaiveDate};
@@ -124,7 +125,8 @@ fn a_published_directive_mails_each_recipient_once_in_their_language() {
             .unwrap();
         assert_eq!(vi.message_id(), format!("{}@chidao.test", ids[0]));
         // Nothing twice: queuing the same notice again adds nothing, a second run sends nothing.
-        let again = chidao::mail::notices::assigned(&mut app.conn(), p.directive_id).unwrap();
+        let again = chidao::mail::notices::assigned(&mut app.conn(), p.directive_id, Moment::now())
+            .unwrap();
         assert_eq!(again, 0);
         assert_eq!(deliver(app, &smtp), Tally::default());
         assert_eq!(smtp.received().len(), 3);
@@ -327,7 +329,7 @@ fn a_451_is_retried_and_a_550_is_not() {
 
 /// A second directive for Lạng Sơn, so new notices are queued.
 fn publish_another(app: &TestApp) -> i64 {
-    use chidao::models::directive::{self, Assignee, NewDirective, NewItem};
+    use chidao::models::directive::{Assignee, NewDirective, NewItem};
     let by = app.add_user(Role::Secretariat, None);
     let by = chidao::models::user::by_email(&mut app.conn(), &by)
         .unwrap()
@@ -351,7 +353,7 @@ fn publish_another(app: &TestApp) -> i64 {
             recurrence: None,
         }],
     };
-    directive::publish(&mut app.conn(), &d, by).unwrap().0
+    crate::fixtures::publish_directive(app, &d, by).0
 }
 
 #[test]

@@ -99,16 +99,19 @@ fn every_page_for_every_role() {
                 .0
                 .actor()
         };
-        let ext = chidao::models::extension::request(
+        let asked = chidao::models::extension::NewRequest {
+            due: crate::fixtures::days(90),
+            reason: "Xin thêm thời gian",
+            files: &[],
+        };
+        let ext = chidao::app::extensions::request(
             &mut app.conn(),
             &chidao::models::attachment::Storage::Database,
             &hn_head,
             hn,
-            crate::fixtures::days(90),
-            "Xin thêm thời gian",
-            &[],
+            &asked,
+            chidao::domain::dates::Moment::now(),
         )
-        .unwrap()
         .unwrap();
         let later = crate::fixtures::days(120).format("%d/%m/%Y").to_string();
 

@@ -116,7 +116,7 @@ fn filters_search_sort_and_pages() {
             .unwrap()
             .0
             .id;
-        chidao::models::directive::publish(&mut app.conn(), &d, by).unwrap();
+        crate::fixtures::publish_directive(app, &d, by);
         let first = sec.get("/tasks");
         assert!(first.body.contains("id=\"total\">37<"), "3 + 34 tasks");
         assert_eq!(ids_in(&first.body).len(), 25);
@@ -407,7 +407,7 @@ fn pages_make_a_fixed_number_of_queries() {
             form_token: crate::support::unique("t"),
             items,
         };
-        chidao::models::directive::publish(&mut app.conn(), &d, by).unwrap();
+        crate::fixtures::publish_directive(app, &d, by);
         for i in 0..10 {
             let v = version(app, t);
             let percent = (i * 10).to_string();
@@ -494,4 +494,87 @@ fn concurrent_changes_wait_for_each_other_instead_of_failing() {
         statuses.iter().all(|s| [303, 409].contains(s)),
         "{statuses:?}"
     );
+}
+
+/// The use cases check permission themselves, whoever calls them (a page, the API, the command
+/// line): a task the person cannot see is not found, one they may not change is forbidden, and
+/// neither changes the task or queues mail.
+#[test]
+fn use_cases_refuse_what_the_person_may_not_do() {
+    use chidao::app::tasks;
+    use chidao::domain::dates::Moment;
+    use chidao::domain::status::Move;
+    use chidao::error::AppError;
+    use chidao::models::attachment::Storage;
+    use chidao::models::task::Edit;
+    use diesel::prelude::*;
+
+    each_backend(|app| {
+        let p = publish(app);
+        let actor = |role, unit| {
+            let email = app.add_user(role, unit);
+            chidao::models::user::by_email(&mut app.conn(), &email)
+                .unwrap()
+                .unwrap()
+                .0
+                .actor()
+        };
+        let outbox = || -> i64 {
+            chidao::db::schema::outbox::table
+                .count()
+                .get_result(&mut app.conn())
+                .unwrap()
+        };
+        let version = |id| {
+            chidao::models::task::get(&mut app.conn(), id)
+                .unwrap()
+                .version
+        };
+        let (before, mails) = (version(p.langson), outbox());
+        let edit = |who| Edit {
+            actor: who,
+            task_id: p.langson,
+            version: before,
+            at: Moment::now(),
+        };
+        let store = Storage::Database;
+
+        let hanoi_head = actor(Role::UnitHead, Some("Sở KH&CN Hà Nội"));
+        let e = tasks::report_progress(&mut app.conn(), &store, edit(&hanoi_head), "x", 50, &[]);
+        assert!(matches!(e, Err(AppError::NotFound)), "{e:?}");
+
+        let leader = actor(Role::Leader, None);
+        let e = tasks::move_task(
+            &mut app.conn(),
+            &store,
+            edit(&leader),
+            Move::Cancel,
+            "x",
+            &[],
+        );
+        assert!(matches!(e, Err(AppError::Forbidden)), "{e:?}");
+        let e = tasks::comment(
+            &mut app.conn(),
+            &store,
+            &hanoi_head,
+            p.langson,
+            "x",
+            Moment::now(),
+        );
+        assert!(matches!(e, Err(AppError::NotFound)), "{e:?}");
+
+        assert_eq!(version(p.langson), before);
+        assert_eq!(status(app, p.langson), "assigned");
+        assert_eq!(outbox(), mails);
+
+        // The lead unit's head may: the same call goes through.
+        let head = actor(Role::UnitHead, Some("Sở KH&CN Lạng Sơn"));
+        let done =
+            tasks::report_progress(&mut app.conn(), &store, edit(&head), "Đang làm", 40, &[]);
+        assert!(
+            matches!(done, Ok(chidao::models::task::Outcome::Done(()))),
+            "{done:?}"
+        );
+        assert_eq!(version(p.langson), before + 1);
+    });
 }

@@ -39,6 +39,8 @@ text_enum!(crate::domain::permissions::Role, "role");
 text_enum!(crate::domain::directory::UnitKind, "unit kind");
 text_enum!(crate::models::extension::Decision, "extension decision");
 text_enum!(crate::models::journal::Kind, "journal kind");
+text_enum!(crate::domain::mail::Kind, "mail kind");
+text_enum!(crate::mail::outbox::Status, "outbox status");
 
 #[cfg(test)]
 mod tests {
@@ -116,6 +118,24 @@ mod tests {
             crate::models::journal::Kind,
             "journal kind",
             ["deleted", "Status"]
+        );
+    }
+
+    #[test]
+    fn mail_kind() {
+        maps_both_ways!(
+            crate::domain::mail::Kind,
+            "mail kind",
+            ["newsletter", "Reminder"]
+        );
+    }
+
+    #[test]
+    fn outbox_status() {
+        maps_both_ways!(
+            crate::mail::outbox::Status,
+            "outbox status",
+            ["queued", "SENT"]
         );
     }
 

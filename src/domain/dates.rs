@@ -11,6 +11,29 @@ pub fn today_in_vietnam(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&vietnam()).date_naive()
 }
 
+/// The moment a change is made at: the time stored (UTC) and the day it is in Vietnam. The clock
+/// is read once, at the edge (a request, a command, the scheduler's pass), and passed down, so
+/// what a use case does depends on no hidden clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moment {
+    pub now: NaiveDateTime,
+    pub today: NaiveDate,
+}
+
+impl Moment {
+    pub fn at(t: DateTime<Utc>) -> Moment {
+        Moment {
+            now: t.naive_utc(),
+            today: today_in_vietnam(t),
+        }
+    }
+
+    /// The clock, read.
+    pub fn now() -> Moment {
+        Moment::at(Utc::now())
+    }
+}
+
 /// The UTC time at which a Vietnamese day begins (stored times are UTC).
 pub fn vn_day_start(d: NaiveDate) -> NaiveDateTime {
     d.and_hms_opt(0, 0, 0).expect("midnight") - chrono::Duration::hours(7)

@@ -2,8 +2,9 @@
 
 use crate::domain::permissions::Role;
 
-/// The kinds of message; stored in `outbox.kind` and in people's opt-out lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The kinds of message; stored in `outbox.kind` (see `db::enums`) and in people's opt-out lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Kind {
     /// New tasks of a published directive, to the lead and coordinating units.
     Assigned,
@@ -25,37 +26,19 @@ pub enum Kind {
     PasswordReset,
 }
 
+crate::words!(Kind {
+    Assigned = "assigned",
+    Reminder = "reminder",
+    Digest = "digest",
+    Reported = "reported",
+    Confirmed = "confirmed",
+    Returned = "returned",
+    ExtensionRequested = "extension_requested",
+    ExtensionDecided = "extension_decided",
+    PasswordReset = "password_reset",
+});
+
 impl Kind {
-    pub const ALL: [Kind; 9] = [
-        Kind::Assigned,
-        Kind::Reminder,
-        Kind::Digest,
-        Kind::Reported,
-        Kind::Confirmed,
-        Kind::Returned,
-        Kind::ExtensionRequested,
-        Kind::ExtensionDecided,
-        Kind::PasswordReset,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Assigned => "assigned",
-            Kind::Reminder => "reminder",
-            Kind::Digest => "digest",
-            Kind::Reported => "reported",
-            Kind::Confirmed => "confirmed",
-            Kind::Returned => "returned",
-            Kind::ExtensionRequested => "extension_requested",
-            Kind::ExtensionDecided => "extension_decided",
-            Kind::PasswordReset => "password_reset",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     /// Whether a person of this role receives this kind at all.
     pub fn reaches(self, role: Role) -> bool {
         match self {

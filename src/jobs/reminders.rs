@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate};
 use diesel::prelude::*;
-use serde_json::json;
 
 use crate::db::schema::{mail_passes, tasks, units, users};
 use crate::db::DbConn;
@@ -18,7 +17,7 @@ use crate::domain::status::Status;
 
 use crate::error::AppResult;
 use crate::mail::outbox::{enqueue, NewMail};
-use crate::mail::recipients;
+use crate::mail::{payload, recipients};
 use crate::models::now;
 
 /// What a pass queued.
@@ -82,13 +81,15 @@ fn queue_reminders(
     let (now, day_s) = (now(), day.to_string());
     let mut mails = Vec::new();
     for (unit, tasks) in by_unit {
-        let payload = json!({"day": day_s, "tasks": tasks}).to_string();
+        let only = match tasks.as_slice() {
+            [only] => Some(*only),
+            _ => None,
+        };
+        let payload = payload::Reminder { day, tasks };
         for r in people.get(&unit).into_iter().flatten() {
-            let mut m = NewMail::new(Kind::Reminder, &format!("u{unit}"), r, &day_s, now);
-            if let [only] = tasks.as_slice() {
-                m.task_id = Some(*only);
-            }
-            m.payload.clone_from(&payload);
+            let mut m =
+                NewMail::new(Kind::Reminder, &format!("u{unit}"), r, &day_s, now).payload(&payload);
+            m.task_id = only;
             mails.push(m);
         }
     }
@@ -156,7 +157,7 @@ fn queue_digests(
         for r in people.get(&unit).into_iter().flatten() {
             mails.push(
                 NewMail::new(Kind::Digest, &format!("u{unit}"), r, &day_s, now)
-                    .payload(json!({"day": day_s, "unit": unit})),
+                    .payload(&payload::Digest { day, unit }),
             );
         }
     }

@@ -10,7 +10,6 @@ use chrono::{Duration, NaiveDate};
 use diesel::prelude::*;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::Message;
-use serde_json::Value;
 
 use crate::db::schema::{journal, tasks, users};
 use crate::db::DbConn;
@@ -21,6 +20,7 @@ use crate::domain::status::Status;
 use crate::error::AppResult;
 use crate::i18n::{t, Lang};
 use crate::mail::outbox::Mail;
+use crate::mail::payload::{self, Payload};
 use crate::models::task::{self, ListRow};
 use crate::models::{directive, extension};
 
@@ -78,6 +78,17 @@ pub struct Letter {
 }
 
 impl Letter {
+    fn new(lang: Lang) -> Letter {
+        Letter {
+            lang,
+            subject: String::new(),
+            lines: Vec::new(),
+            sections: Vec::new(),
+            note: None,
+            action: None,
+        }
+    }
+
     pub fn t(&self, key: &str) -> &'static str {
         t(self.lang, key)
     }
@@ -155,21 +166,6 @@ fn section(lang: Lang, ctx: &Context, heading: &str, rows: &[ListRow]) -> Sectio
     }
 }
 
-fn payload_day(p: &Value) -> Option<NaiveDate> {
-    p.get("day")?.as_str()?.parse().ok()
-}
-
-fn ids(p: &Value, key: &str) -> Vec<i64> {
-    p.get(key)
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_i64).collect())
-        .unwrap_or_default()
-}
-
-fn text_of(p: &Value, key: &str) -> String {
-    p.get(key).and_then(Value::as_str).unwrap_or("").to_string()
-}
-
 /// Turns a claimed row into a message, or says why not.
 /// Letters already built in this batch, by what they are about: the people of one unit get
 /// the same reminder, so it is built once and only the footer differs.
@@ -204,16 +200,13 @@ pub fn compose(
     cache: &mut Cache,
 ) -> AppResult<Composed> {
     let lang = Lang::parse(&mail.lang).unwrap_or(Lang::Vi);
-    let Some(kind) = Kind::parse(&mail.kind) else {
-        return Ok(Composed::Skip("unknown kind"));
-    };
+    let kind = mail.kind;
     let key = format!(
         "{}|{}|{:?}|{:?}|{}",
         mail.kind, mail.lang, mail.task_id, mail.directive_id, mail.payload
     );
     if !cache.letters.contains_key(&key) {
-        let payload: Value = serde_json::from_str(&mail.payload).unwrap_or(Value::Null);
-        let built = letter(conn, ctx, mail, kind, lang, &payload, today)?;
+        let built = letter(conn, ctx, mail, lang, today)?;
         cache.letters.insert(key.clone(), built);
     }
     let letter = match &cache.letters[&key] {
@@ -280,227 +273,276 @@ fn footer(
     out
 }
 
+/// A letter, or why there is none to send (the task is gone, the list is empty).
 type Built = Result<Letter, &'static str>;
 
+/// The letter for a row, built by its kind's own function from its typed payload.
 fn letter(
     conn: &mut DbConn,
     ctx: &Context,
     mail: &Mail,
-    kind: Kind,
     lang: Lang,
-    p: &Value,
     today: NaiveDate,
 ) -> AppResult<Built> {
-    let mut l = Letter {
+    let Some(payload) = Payload::read(mail.kind, &mail.payload) else {
+        return Ok(Err("payload does not fit its kind"));
+    };
+    let l = Letter::new(lang);
+    match payload {
+        Payload::Assigned(p) => assigned(conn, ctx, l, mail.directive_id, p, today),
+        Payload::Reminder(p) => reminder_of(conn, ctx, l, mail.task_id, p, today),
+        Payload::Digest(p) => digest_of(conn, ctx, l, p, today),
+        Payload::Moved(p) => moved(conn, ctx, l, mail, p, today),
+        Payload::Extension(p) => extension_of(conn, ctx, l, mail, p, today),
+        Payload::PasswordReset(p) => Ok(password_reset(ctx, l, p)),
+    }
+}
+
+/// The row's task as a list shows it, if it still exists.
+fn task_row(conn: &mut DbConn, mail: &Mail, today: NaiveDate) -> AppResult<Option<ListRow>> {
+    match mail.task_id {
+        Some(id) => Ok(task::rows_for(conn, &[id], today)?.pop()),
+        None => Ok(None),
+    }
+}
+
+/// A published directive: the tasks the recipient's unit leads, and those it coordinates.
+fn assigned(
+    conn: &mut DbConn,
+    ctx: &Context,
+    mut l: Letter,
+    directive_id: Option<i64>,
+    p: payload::Assigned,
+    today: NaiveDate,
+) -> AppResult<Built> {
+    let Some(d) = directive_id else {
+        return Ok(Err("no directive"));
+    };
+    let lang = l.lang;
+    let d = directive::get(conn, d)?;
+    l.subject = fill(
         lang,
-        subject: String::new(),
-        lines: Vec::new(),
-        sections: Vec::new(),
-        note: None,
-        action: None,
-    };
-    let app = t(lang, "app.name");
-    let task_row = |conn: &mut DbConn| -> AppResult<Option<ListRow>> {
-        match mail.task_id {
-            Some(id) => Ok(task::rows_for(conn, &[id], today)?.pop()),
-            None => Ok(None),
-        }
-    };
-    match kind {
-        Kind::Assigned => {
-            let Some(d) = mail.directive_id else {
-                return Ok(Err("no directive"));
-            };
-            let d = directive::get(conn, d)?;
-            let (lead, coord) = (ids(p, "lead"), ids(p, "coordinate"));
-            l.subject = fill(
-                lang,
-                "mail.assigned.subject",
-                &[("app", app), ("number", &d.number)],
-            );
-            l.lines.push(fill(
-                lang,
-                "mail.assigned.intro",
-                &[
-                    ("number", &d.number),
-                    ("date", &format_date(d.issued_on)),
-                    ("title", &d.title),
-                ],
-            ));
-            for (key, list) in [
-                ("mail.assigned.lead", lead),
-                ("mail.assigned.coordinate", coord),
-            ] {
-                if !list.is_empty() {
-                    let rows = task::rows_for(conn, &list, today)?;
-                    l.sections.push(section(lang, ctx, t(lang, key), &rows));
-                }
-            }
-            l.action = Some((
-                t(lang, "mail.open_tasks").into(),
-                format!("{}/tasks", ctx.public_url),
-            ));
-        }
-        Kind::Reminder => {
-            let Some(day) = payload_day(p) else {
-                return Ok(Err("no day"));
-            };
-            let mut list = ids(p, "tasks");
-            list.extend(mail.task_id);
-            // Only what is still being worked on and still has a due date; a unit's list can be
-            // long, so the ids and dates first, then the rows of the few shown.
-            // By id alone, so the lookup is the primary key whatever the planner thinks of the
-            // status and due-date indexes.
-            let mut live: Vec<(i64, Option<NaiveDate>)> = tasks::table
-                .filter(tasks::id.eq_any(&list))
-                .select((tasks::id, tasks::status, tasks::due_on))
-                .load::<(i64, Status, Option<NaiveDate>)>(conn)?
-                .into_iter()
-                .filter(|(_, status, due)| due.is_some() && Status::WORKING.contains(status))
-                .map(|(id, _, due)| (id, due))
-                .collect();
-            live.sort_by_key(|(id, due)| (*due, *id));
-            if live.is_empty() {
-                return Ok(Err("no task still open"));
-            }
-            let mut groups: [(Vec<i64>, usize); 3] = Default::default();
-            for (id, due) in &live {
-                let g = match due.map(|d| d.cmp(&day)) {
-                    Some(std::cmp::Ordering::Equal) => 0,
-                    Some(std::cmp::Ordering::Greater) => 1,
-                    _ => 2,
-                };
-                if groups[g].0.len() < DIGEST_LIMIT as usize {
-                    groups[g].0.push(*id);
-                }
-                groups[g].1 += 1;
-            }
-            let shown: Vec<i64> = groups.iter().flat_map(|g| g.0.iter().copied()).collect();
-            let mut rows: HashMap<i64, ListRow> = task::rows_for(conn, &shown, today)?
-                .into_iter()
-                .map(|r| (r.id, r))
-                .collect();
-            let groups = groups.map(|(ids, total)| {
-                let rows: Vec<ListRow> = ids.iter().filter_map(|id| rows.remove(id)).collect();
-                (rows, total)
-            });
-            reminder(&mut l, ctx, lang, day, live.len(), groups);
-        }
-        Kind::Digest => {
-            let (Some(day), Some(unit)) = (payload_day(p), p.get("unit").and_then(Value::as_i64))
-            else {
-                return Ok(Err("no day"));
-            };
-            let built = digest(conn, ctx, lang, unit, day, today)?;
-            if built.iter().all(|s| s.items.is_empty()) {
-                return Ok(Err("nothing to report"));
-            }
-            l.subject = fill(
-                lang,
-                "mail.digest.subject",
-                &[("app", app), ("date", &format_date(day))],
-            );
-            l.lines.push(t(lang, "mail.digest.intro").into());
-            l.sections = built.into_iter().filter(|s| !s.items.is_empty()).collect();
-            l.action = Some((
-                t(lang, "mail.open_tasks").into(),
-                format!("{}/tasks", ctx.public_url),
-            ));
-        }
-        Kind::Reported | Kind::Confirmed | Kind::Returned => {
-            let Some(r) = task_row(conn)? else {
-                return Ok(Err("task gone"));
-            };
-            let key = kind.as_str();
-            let title = short(&r.item_text, 60);
-            l.subject = fill(
-                lang,
-                &format!("mail.{key}.subject"),
-                &[("app", app), ("title", &title)],
-            );
-            l.lines.push(fill(
-                lang,
-                &format!("mail.{key}.intro"),
-                &[("unit", &r.lead_unit)],
-            ));
-            let note = text_of(p, "note");
-            if !note.is_empty() {
-                l.note = Some((t(lang, &format!("mail.{key}.note")).into(), note));
-            }
-            l.sections
-                .push(section(lang, ctx, "", std::slice::from_ref(&r)));
-            l.action = Some((
-                t(lang, "mail.open_task").into(),
-                format!("{}/tasks/{}", ctx.public_url, r.id),
-            ));
-        }
-        Kind::ExtensionRequested | Kind::ExtensionDecided => {
-            let (Some(r), Some(req)) = (task_row(conn)?, p.get("request").and_then(Value::as_i64))
-            else {
-                return Ok(Err("task gone"));
-            };
-            let req = extension::get(conn, req)?;
-            let title = short(&r.item_text, 60);
-            let (key, note) = if kind == Kind::ExtensionRequested {
-                ("mail.extension_requested", req.reason.clone())
-            } else if req.status == extension::Decision::Approved {
-                ("mail.extension_approved", req.decision_note.clone())
-            } else {
-                ("mail.extension_rejected", req.decision_note.clone())
-            };
-            let new_due = req.decided_due.unwrap_or(req.requested_due);
-            l.subject = fill(
-                lang,
-                &format!("{key}.subject"),
-                &[("app", app), ("title", &title)],
-            );
-            l.lines.push(fill(
-                lang,
-                &format!("{key}.intro"),
-                &[
-                    ("unit", &r.lead_unit),
-                    ("date", &format_date(new_due)),
-                    ("asked", &format_date(req.requested_due)),
-                ],
-            ));
-            if !note.trim().is_empty() {
-                l.note = Some((t(lang, "mail.reason").into(), note));
-            }
-            l.sections
-                .push(section(lang, ctx, "", std::slice::from_ref(&r)));
-            let url = if kind == Kind::ExtensionRequested {
-                format!("{}/extensions", ctx.public_url)
-            } else {
-                format!("{}/tasks/{}", ctx.public_url, r.id)
-            };
-            l.action = Some((t(lang, "mail.open_task").into(), url));
-        }
-        Kind::PasswordReset => {
-            let token = text_of(p, "token");
-            if token.is_empty() {
-                return Ok(Err("token already used"));
-            }
-            l.subject = fill(lang, "mail.reset.subject", &[("app", app)]);
-            l.lines.push(t(lang, "mail.reset.intro").into());
-            l.lines.push(t(lang, "mail.reset.ignore").into());
-            l.action = Some((
-                t(lang, "mail.reset.action").into(),
-                format!("{}/password/reset/{token}", ctx.public_url),
-            ));
+        "mail.assigned.subject",
+        &[("app", t(lang, "app.name")), ("number", &d.number)],
+    );
+    l.lines.push(fill(
+        lang,
+        "mail.assigned.intro",
+        &[
+            ("number", &d.number),
+            ("date", &format_date(d.issued_on)),
+            ("title", &d.title),
+        ],
+    ));
+    for (key, list) in [
+        ("mail.assigned.lead", p.lead),
+        ("mail.assigned.coordinate", p.coordinate),
+    ] {
+        if !list.is_empty() {
+            let rows = task::rows_for(conn, &list, today)?;
+            l.sections.push(section(lang, ctx, t(lang, key), &rows));
         }
     }
+    l.action = Some((
+        t(lang, "mail.open_tasks").into(),
+        format!("{}/tasks", ctx.public_url),
+    ));
     Ok(Ok(l))
+}
+
+/// The day's reminder: only what is still being worked on and still has a due date.
+fn reminder_of(
+    conn: &mut DbConn,
+    ctx: &Context,
+    mut l: Letter,
+    task_id: Option<i64>,
+    p: payload::Reminder,
+    today: NaiveDate,
+) -> AppResult<Built> {
+    let day = p.day;
+    let mut list = p.tasks;
+    list.extend(task_id);
+    // A unit's list can be long, so the ids and dates first, then the rows of the few shown. By
+    // id alone, so the lookup is the primary key whatever the planner thinks of the status and
+    // due-date indexes.
+    let mut live: Vec<(i64, Option<NaiveDate>)> = tasks::table
+        .filter(tasks::id.eq_any(&list))
+        .select((tasks::id, tasks::status, tasks::due_on))
+        .load::<(i64, Status, Option<NaiveDate>)>(conn)?
+        .into_iter()
+        .filter(|(_, status, due)| due.is_some() && Status::WORKING.contains(status))
+        .map(|(id, _, due)| (id, due))
+        .collect();
+    live.sort_by_key(|(id, due)| (*due, *id));
+    if live.is_empty() {
+        return Ok(Err("no task still open"));
+    }
+    let mut groups: [(Vec<i64>, usize); 3] = Default::default();
+    for (id, due) in &live {
+        let g = match due.map(|d| d.cmp(&day)) {
+            Some(std::cmp::Ordering::Equal) => 0,
+            Some(std::cmp::Ordering::Greater) => 1,
+            _ => 2,
+        };
+        if groups[g].0.len() < DIGEST_LIMIT as usize {
+            groups[g].0.push(*id);
+        }
+        groups[g].1 += 1;
+    }
+    let shown: Vec<i64> = groups.iter().flat_map(|g| g.0.iter().copied()).collect();
+    let mut rows: HashMap<i64, ListRow> = task::rows_for(conn, &shown, today)?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let groups = groups.map(|(ids, total)| {
+        let rows: Vec<ListRow> = ids.iter().filter_map(|id| rows.remove(id)).collect();
+        (rows, total)
+    });
+    reminder(&mut l, ctx, day, live.len(), groups);
+    Ok(Ok(l))
+}
+
+/// A unit's daily digest; nothing when every list is empty.
+fn digest_of(
+    conn: &mut DbConn,
+    ctx: &Context,
+    mut l: Letter,
+    p: payload::Digest,
+    today: NaiveDate,
+) -> AppResult<Built> {
+    let lang = l.lang;
+    let built = digest(conn, ctx, lang, p.unit, p.day, today)?;
+    if built.iter().all(|s| s.items.is_empty()) {
+        return Ok(Err("nothing to report"));
+    }
+    l.subject = fill(
+        lang,
+        "mail.digest.subject",
+        &[("app", t(lang, "app.name")), ("date", &format_date(p.day))],
+    );
+    l.lines.push(t(lang, "mail.digest.intro").into());
+    l.sections = built.into_iter().filter(|s| !s.items.is_empty()).collect();
+    l.action = Some((
+        t(lang, "mail.open_tasks").into(),
+        format!("{}/tasks", ctx.public_url),
+    ));
+    Ok(Ok(l))
+}
+
+/// Completion reported (to the secretariat), confirmed or returned (to the unit).
+fn moved(
+    conn: &mut DbConn,
+    ctx: &Context,
+    mut l: Letter,
+    mail: &Mail,
+    p: payload::Moved,
+    today: NaiveDate,
+) -> AppResult<Built> {
+    let Some(r) = task_row(conn, mail, today)? else {
+        return Ok(Err("task gone"));
+    };
+    let lang = l.lang;
+    let key = mail.kind.as_str();
+    let title = short(&r.item_text, 60);
+    l.subject = fill(
+        lang,
+        &format!("mail.{key}.subject"),
+        &[("app", t(lang, "app.name")), ("title", &title)],
+    );
+    l.lines.push(fill(
+        lang,
+        &format!("mail.{key}.intro"),
+        &[("unit", &r.lead_unit)],
+    ));
+    if !p.note.is_empty() {
+        l.note = Some((t(lang, &format!("mail.{key}.note")).into(), p.note));
+    }
+    l.sections
+        .push(section(lang, ctx, "", std::slice::from_ref(&r)));
+    l.action = Some((
+        t(lang, "mail.open_task").into(),
+        format!("{}/tasks/{}", ctx.public_url, r.id),
+    ));
+    Ok(Ok(l))
+}
+
+/// An extension asked for (to the secretariat) or decided (to the unit).
+fn extension_of(
+    conn: &mut DbConn,
+    ctx: &Context,
+    mut l: Letter,
+    mail: &Mail,
+    p: payload::Extension,
+    today: NaiveDate,
+) -> AppResult<Built> {
+    let Some(r) = task_row(conn, mail, today)? else {
+        return Ok(Err("task gone"));
+    };
+    let lang = l.lang;
+    let req = extension::get(conn, p.request)?;
+    let title = short(&r.item_text, 60);
+    let asked = mail.kind == Kind::ExtensionRequested;
+    let (key, note) = if asked {
+        ("mail.extension_requested", req.reason.clone())
+    } else if req.status == extension::Decision::Approved {
+        ("mail.extension_approved", req.decision_note.clone())
+    } else {
+        ("mail.extension_rejected", req.decision_note.clone())
+    };
+    let new_due = req.decided_due.unwrap_or(req.requested_due);
+    l.subject = fill(
+        lang,
+        &format!("{key}.subject"),
+        &[("app", t(lang, "app.name")), ("title", &title)],
+    );
+    l.lines.push(fill(
+        lang,
+        &format!("{key}.intro"),
+        &[
+            ("unit", &r.lead_unit),
+            ("date", &format_date(new_due)),
+            ("asked", &format_date(req.requested_due)),
+        ],
+    ));
+    if !note.trim().is_empty() {
+        l.note = Some((t(lang, "mail.reason").into(), note));
+    }
+    l.sections
+        .push(section(lang, ctx, "", std::slice::from_ref(&r)));
+    let url = if asked {
+        format!("{}/extensions", ctx.public_url)
+    } else {
+        format!("{}/tasks/{}", ctx.public_url, r.id)
+    };
+    l.action = Some((t(lang, "mail.open_task").into(), url));
+    Ok(Ok(l))
+}
+
+/// A link to set a new password; nothing once the link was sent or used.
+fn password_reset(ctx: &Context, mut l: Letter, p: payload::PasswordReset) -> Built {
+    if p.token.is_empty() {
+        return Err("token already used");
+    }
+    let lang = l.lang;
+    l.subject = fill(lang, "mail.reset.subject", &[("app", t(lang, "app.name"))]);
+    l.lines.push(t(lang, "mail.reset.intro").into());
+    l.lines.push(t(lang, "mail.reset.ignore").into());
+    l.action = Some((
+        t(lang, "mail.reset.action").into(),
+        format!("{}/password/reset/{}", ctx.public_url, p.token),
+    ));
+    Ok(l)
 }
 
 /// A reminder: one task in detail, or the unit's tasks of the day in three lists.
 fn reminder(
     l: &mut Letter,
     ctx: &Context,
-    lang: Lang,
     day: NaiveDate,
     total: usize,
     groups: [(Vec<ListRow>, usize); 3],
 ) {
+    let lang = l.lang;
     let app = t(lang, "app.name");
     let Some(first) = groups.iter().find_map(|g| g.0.first()) else {
         return;

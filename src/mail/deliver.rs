@@ -7,11 +7,8 @@ use crate::db::DbConn;
 use crate::domain::mail::Kind;
 use crate::error::AppResult;
 use crate::mail::compose::{compose, Cache, Composed, Context};
-use crate::mail::outbox::{self, FAILED, SKIPPED};
-use crate::mail::transport::{Mailer, SendError};
-
-/// Rows claimed at a time: small, so a worker that dies holds few rows.
-pub const BATCH: i64 = 20;
+use crate::mail::outbox::{self, Status};
+use crate::mail::transport::{Mailer, SendError, BATCH};
 
 /// What a run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -56,11 +53,11 @@ pub fn batch(
         match compose(conn, ctx, mail, today, &mut cache)? {
             Composed::Send { message, subject } => ready.push((mail, message, subject)),
             Composed::Skip(why) => {
-                outbox::mark_final(conn, mail.id, SKIPPED, why)?;
+                outbox::mark_final(conn, mail.id, Status::Skipped, why)?;
                 tally.skipped += 1;
             }
             Composed::BadAddress(e) => {
-                outbox::mark_final(conn, mail.id, FAILED, &e)?;
+                outbox::mark_final(conn, mail.id, Status::Failed, &e)?;
                 tally.failed += 1;
             }
         }
@@ -92,7 +89,7 @@ pub fn batch(
                         Some((_, ids)) => ids.push(mail.id),
                         None => sent.push((subject, vec![mail.id])),
                     }
-                    if mail.kind == Kind::PasswordReset.as_str() {
+                    if mail.kind == Kind::PasswordReset {
                         // The link is in the person's mailbox now; the database keeps its hash.
                         outbox::forget_payload(conn, mail.id)?;
                     }
@@ -100,7 +97,7 @@ pub fn batch(
                 }
                 Err(SendError::Permanent(e)) => {
                     tracing::warn!(id = mail.id, to = %mail.recipient, error = %e, "mail refused");
-                    outbox::mark_final(conn, mail.id, FAILED, &e)?;
+                    outbox::mark_final(conn, mail.id, Status::Failed, &e)?;
                     tally.failed += 1;
                 }
                 Err(SendError::Temporary(e)) => {

@@ -5,6 +5,7 @@ pub mod compose;
 pub mod deliver;
 pub mod notices;
 pub mod outbox;
+pub mod payload;
 pub mod recipients;
 pub mod transport;
 

@@ -3,27 +3,21 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
 use diesel::prelude::*;
-use serde_json::json;
 
 use crate::db::schema::{task_coordinators, tasks};
 use crate::db::DbConn;
-use crate::domain::dates::today_in_vietnam;
+use crate::domain::dates::Moment;
 use crate::domain::mail::Kind;
 use crate::domain::status::Status;
 use crate::error::AppResult;
 use crate::mail::outbox::{enqueue, NewMail, Recipient};
-use crate::mail::recipients;
-use crate::models::now;
-
-fn today() -> NaiveDate {
-    today_in_vietnam(chrono::Utc::now())
-}
+use crate::mail::{payload, recipients};
+use crate::models::task::Moved;
 
 /// A published directive's tasks: one mail per recipient listing the tasks their unit leads and
 /// those it coordinates.
-pub fn assigned(conn: &mut DbConn, directive_id: i64) -> AppResult<usize> {
+pub fn assigned(conn: &mut DbConn, directive_id: i64, at: Moment) -> AppResult<usize> {
     let leads: Vec<(i64, i64)> = tasks::table
         .filter(tasks::directive_id.eq(directive_id))
         .order(tasks::id)
@@ -55,31 +49,35 @@ pub fn assigned(conn: &mut DbConn, directive_id: i64) -> AppResult<usize> {
             }
         }
     }
-    let (now, day) = (now(), today().to_string());
+    let day = at.today.to_string();
     let mails: Vec<NewMail> = by_address
         .into_values()
         .map(|(r, lead, coordinate)| {
-            NewMail::new(Kind::Assigned, &format!("d{directive_id}"), &r, &day, now)
-                .directive(directive_id)
-                .payload(json!({"lead": lead, "coordinate": coordinate}))
+            NewMail::new(
+                Kind::Assigned,
+                &format!("d{directive_id}"),
+                &r,
+                &day,
+                at.now,
+            )
+            .directive(directive_id)
+            .payload(&payload::Assigned { lead, coordinate })
         })
         .collect();
     enqueue(conn, &mails)
 }
 
 /// A status change: completion reported goes to the secretariat; confirmed or returned goes to
-/// the lead unit. `version` is the task's version after the change, so a second report of the
+/// the lead unit. The version after the change names the message, so a second report of the
 /// same task the same day is a new message.
 pub fn moved(
     conn: &mut DbConn,
     task_id: i64,
-    lead_unit_id: i64,
-    from: Status,
-    to: Status,
-    version: i32,
+    m: &Moved,
     note: &str,
+    at: Moment,
 ) -> AppResult<usize> {
-    let kind = match (from, to) {
+    let kind = match (m.from, m.to) {
         (_, Status::Reported) => Kind::Reported,
         (Status::Reported, Status::Done) => Kind::Confirmed,
         (Status::Reported, Status::InProgress) => Kind::Returned,
@@ -88,23 +86,25 @@ pub fn moved(
     let to_whom = if kind == Kind::Reported {
         recipients::secretariat(conn, kind)?
     } else {
-        recipients::of_units(conn, &[lead_unit_id], kind)?
-            .remove(&lead_unit_id)
+        recipients::of_units(conn, &[m.lead_unit_id], kind)?
+            .remove(&m.lead_unit_id)
             .unwrap_or_default()
     };
-    let payload = json!({"note": note.trim()});
-    queue_about_task(
-        conn,
-        kind,
-        task_id,
-        &format!("t{task_id}v{version}"),
-        &to_whom,
-        payload,
-    )
+    let payload = payload::Moved {
+        note: note.trim().to_string(),
+    };
+    let subject = format!("t{task_id}v{}", m.version);
+    queue_about_task(conn, kind, task_id, &subject, &to_whom, &payload, at)
 }
 
 /// An extension request made (to the secretariat) or decided (to the lead unit).
-pub fn extension(conn: &mut DbConn, kind: Kind, request_id: i64, task_id: i64) -> AppResult<usize> {
+pub fn extension(
+    conn: &mut DbConn,
+    kind: Kind,
+    request_id: i64,
+    task_id: i64,
+    at: Moment,
+) -> AppResult<usize> {
     let to_whom = if kind == Kind::ExtensionRequested {
         recipients::secretariat(conn, kind)?
     } else {
@@ -116,14 +116,17 @@ pub fn extension(conn: &mut DbConn, kind: Kind, request_id: i64, task_id: i64) -
             .remove(&lead)
             .unwrap_or_default()
     };
-    let payload = json!({"request": request_id});
+    let payload = payload::Extension {
+        request: request_id,
+    };
     queue_about_task(
         conn,
         kind,
         task_id,
         &format!("e{request_id}"),
         &to_whom,
-        payload,
+        &payload,
+        at,
     )
 }
 
@@ -133,26 +136,36 @@ fn queue_about_task(
     task_id: i64,
     subject: &str,
     to_whom: &[Recipient],
-    payload: serde_json::Value,
+    payload: &impl serde::Serialize,
+    at: Moment,
 ) -> AppResult<usize> {
-    let (now, day) = (now(), today().to_string());
+    let day = at.today.to_string();
     let mails: Vec<NewMail> = to_whom
         .iter()
         .map(|r| {
-            NewMail::new(kind, subject, r, &day, now)
+            NewMail::new(kind, subject, r, &day, at.now)
                 .task(task_id)
-                .payload(payload.clone())
+                .payload(payload)
         })
         .collect();
     enqueue(conn, &mails)
 }
 
 /// A password-reset link. The token is kept only until the message is sent.
-pub fn password_reset(conn: &mut DbConn, user_id: i64, token: &str, key: &str) -> AppResult<usize> {
+pub fn password_reset(
+    conn: &mut DbConn,
+    user_id: i64,
+    token: &str,
+    key: &str,
+    at: Moment,
+) -> AppResult<usize> {
     let Some(r) = recipients::user(conn, user_id)? else {
         return Ok(0);
     };
-    let mail = NewMail::new(Kind::PasswordReset, key, &r, &today().to_string(), now())
-        .payload(json!({"token": token}));
+    let mail = NewMail::new(Kind::PasswordReset, key, &r, &at.today.to_string(), at.now).payload(
+        &payload::PasswordReset {
+            token: token.to_string(),
+        },
+    );
     enqueue(conn, &[mail])
 }

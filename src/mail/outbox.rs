@@ -14,10 +14,25 @@ use crate::db::DbConn;
 use crate::domain::mail::Kind;
 use crate::error::AppResult;
 
-pub const PENDING: &str = "pending";
-pub const SENT: &str = "sent";
-pub const FAILED: &str = "failed";
-pub const SKIPPED: &str = "skipped";
+/// Where a message stands. Stored as its word (see `db::enums`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub enum Status {
+    /// Waiting for its (next) try.
+    Pending,
+    Sent,
+    /// A permanent answer, or too many tries: waits for an administrator.
+    Failed,
+    /// Moot by the time it was due (the task was finished): never sent.
+    Skipped,
+}
+
+crate::words!(Status {
+    Pending = "pending",
+    Sent = "sent",
+    Failed = "failed",
+    Skipped = "skipped",
+});
 
 /// After this many attempts a temporary failure becomes a failure an administrator can retry.
 pub const MAX_ATTEMPTS: i32 = 12;
@@ -28,7 +43,7 @@ pub const MAX_ATTEMPTS: i32 = 12;
 #[diesel(treat_none_as_default_value = false)]
 pub struct NewMail {
     pub dedupe_key: String,
-    pub kind: String,
+    pub kind: Kind,
     pub task_id: Option<i64>,
     pub directive_id: Option<i64>,
     pub user_id: Option<i64>,
@@ -50,7 +65,7 @@ impl NewMail {
         let message_id = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
         NewMail {
             dedupe_key,
-            kind: kind.as_str().into(),
+            kind,
             task_id: None,
             directive_id: None,
             user_id: to.user_id,
@@ -73,8 +88,9 @@ impl NewMail {
         self
     }
 
-    pub fn payload(mut self, value: serde_json::Value) -> Self {
-        self.payload = value.to_string();
+    /// What the message carries, one of `mail::payload`'s types as its kind says.
+    pub fn payload(mut self, value: &impl Serialize) -> Self {
+        self.payload = serde_json::to_string(value).expect("payloads are plain data");
         self
     }
 }
@@ -111,7 +127,7 @@ pub fn enqueue(conn: &mut DbConn, mails: &[NewMail]) -> AppResult<usize> {
 #[diesel(table_name = outbox)]
 pub struct Mail {
     pub id: i64,
-    pub kind: String,
+    pub kind: Kind,
     pub task_id: Option<i64>,
     pub directive_id: Option<i64>,
     pub user_id: Option<i64>,
@@ -137,15 +153,16 @@ pub fn claim(
 ) -> AppResult<Vec<Mail>> {
     let until = now + lease;
     let ids: Vec<i64> = match conn {
-        DbConn::Pg(c) => diesel::sql_query(
+        DbConn::Pg(c) => diesel::sql_query(format!(
             "UPDATE outbox SET lease_until = $1, attempts = attempts + 1 WHERE id IN (
                  SELECT id FROM outbox
-                 WHERE status = 'pending' AND next_attempt_at <= $2
+                 WHERE status = '{}' AND next_attempt_at <= $2
                    AND (lease_until IS NULL OR lease_until < $2)
                  ORDER BY next_attempt_at, id LIMIT $3
                  FOR UPDATE SKIP LOCKED)
              RETURNING id",
-        )
+            Status::Pending
+        ))
         .bind::<Timestamp, _>(until)
         .bind::<Timestamp, _>(now)
         .bind::<BigInt, _>(limit)
@@ -157,7 +174,7 @@ pub fn claim(
         // so no other worker can pick the same rows in between.
         DbConn::Sqlite(c) => c.immediate_transaction(|c| {
             let ids: Vec<i64> = outbox::table
-                .filter(outbox::status.eq(PENDING))
+                .filter(outbox::status.eq(Status::Pending))
                 .filter(outbox::next_attempt_at.le(now))
                 .filter(
                     outbox::lease_until
@@ -196,7 +213,7 @@ pub fn mark_sent(
 ) -> AppResult<()> {
     diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
         .set((
-            outbox::status.eq(SENT),
+            outbox::status.eq(Status::Sent),
             outbox::sent_at.eq(now),
             outbox::lease_until.eq(None::<NaiveDateTime>),
             outbox::subject.eq(subject),
@@ -222,7 +239,7 @@ pub fn mark_retry(
     now: NaiveDateTime,
 ) -> AppResult<()> {
     if mail.attempts >= MAX_ATTEMPTS {
-        return mark_final(conn, mail.id, FAILED, error);
+        return mark_final(conn, mail.id, Status::Failed, error);
     }
     diesel::update(outbox::table.find(mail.id))
         .set((
@@ -241,7 +258,7 @@ pub fn backoff(attempts: i32) -> Duration {
 
 /// Failed (a permanent answer) or skipped (moot by the time it was due): never sent again
 /// unless an administrator asks.
-pub fn mark_final(conn: &mut DbConn, id: i64, status: &str, why: &str) -> AppResult<()> {
+pub fn mark_final(conn: &mut DbConn, id: i64, status: Status, why: &str) -> AppResult<()> {
     diesel::update(outbox::table.find(id))
         .set((
             outbox::status.eq(status),
@@ -257,10 +274,10 @@ pub fn retry(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> AppResult<bool> 
     let n = diesel::update(
         outbox::table
             .find(id)
-            .filter(outbox::status.eq_any([FAILED, PENDING])),
+            .filter(outbox::status.eq_any([Status::Failed, Status::Pending])),
     )
     .set((
-        outbox::status.eq(PENDING),
+        outbox::status.eq(Status::Pending),
         outbox::attempts.eq(0),
         outbox::next_attempt_at.eq(now),
         outbox::lease_until.eq(None::<NaiveDateTime>),
@@ -274,11 +291,11 @@ pub fn retry(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> AppResult<bool> 
 #[diesel(table_name = outbox)]
 pub struct Row {
     pub id: i64,
-    pub kind: String,
+    pub kind: Kind,
     pub task_id: Option<i64>,
     pub recipient: String,
     pub subject: String,
-    pub status: String,
+    pub status: Status,
     pub attempts: i32,
     pub last_error: String,
     pub created_at: NaiveDateTime,
@@ -286,13 +303,25 @@ pub struct Row {
     pub sent_at: Option<NaiveDateTime>,
 }
 
+impl Row {
+    /// Pending after a failed try: it waits for its next one.
+    pub fn waiting(&self) -> bool {
+        self.status == Status::Pending && self.attempts > 0
+    }
+
+    /// What an administrator may send again now.
+    pub fn retryable(&self) -> bool {
+        self.status == Status::Failed || self.waiting()
+    }
+}
+
 pub const PAGE: i64 = 50;
 
 /// Newest first, optionally one status; page from 0.
-pub fn list(conn: &mut DbConn, status: Option<&str>, page: i64) -> AppResult<Vec<Row>> {
+pub fn list(conn: &mut DbConn, status: Option<Status>, page: i64) -> AppResult<Vec<Row>> {
     let mut q = outbox::table.select(Row::as_select()).into_boxed();
     if let Some(s) = status {
-        q = q.filter(outbox::status.eq(s.to_string()));
+        q = q.filter(outbox::status.eq(s));
     }
     Ok(q.order(outbox::id.desc())
         .limit(PAGE + 1)
@@ -301,7 +330,7 @@ pub fn list(conn: &mut DbConn, status: Option<&str>, page: i64) -> AppResult<Vec
 }
 
 /// How many rows are in each status.
-pub fn counts(conn: &mut DbConn) -> AppResult<Vec<(String, i64)>> {
+pub fn counts(conn: &mut DbConn) -> AppResult<Vec<(Status, i64)>> {
     Ok(outbox::table
         .group_by(outbox::status)
         .select((outbox::status, diesel::dsl::count_star()))

@@ -7,6 +7,10 @@ use std::sync::{Arc, Mutex};
 use lettre::transport::smtp::{PoolConfig, SmtpTransport};
 use lettre::{Message, Transport};
 
+/// Rows claimed at a time: small, so a worker that dies holds few rows. The SMTP pool holds as
+/// many connections, so a batch never waits for one.
+pub const BATCH: i64 = 20;
+
 #[derive(Clone)]
 pub enum Mailer {
     Smtp(SmtpTransport),
@@ -39,7 +43,7 @@ impl Mailer {
             .map_err(|e| anyhow::anyhow!("SMTP URL: {e}"))?
             .timeout(Some(timeout))
             // As many connections as the worker sends at once.
-            .pool_config(PoolConfig::new().max_size(crate::mail::deliver::BATCH as u32))
+            .pool_config(PoolConfig::new().max_size(BATCH as u32))
             .build();
         Ok(Mailer::Smtp(transport))
     }

@@ -330,103 +330,100 @@ fn expand(conn: &mut DbConn, assignees: &[Assignee]) -> AppResult<Vec<i64>> {
     Ok(out)
 }
 
-/// Stores the directive, its items and one task per lead unit, all or nothing. Returns the
-/// directive's id, and whether it was created now (false: this form was already submitted).
-pub fn publish(conn: &mut DbConn, d: &NewDirective, by: i64) -> AppResult<(i64, bool)> {
-    crate::db::write(conn, |conn| {
-        let existing: Option<i64> = directives::table
-            .filter(directives::form_token.eq(&d.form_token))
-            .select(directives::id)
-            .first(conn)
-            .optional()?;
-        if let Some(id) = existing {
-            return Ok((id, false));
-        }
-        let t = now();
-        let directive_id: i64 = diesel::insert_into(directives::table)
+/// Stores the directive, its items and one task per lead unit. Returns the directive's id, and
+/// whether it was created now (false: this form was already submitted). The caller holds the
+/// transaction.
+pub fn publish(
+    conn: &mut DbConn,
+    d: &NewDirective,
+    by: i64,
+    at: NaiveDateTime,
+) -> AppResult<(i64, bool)> {
+    let existing: Option<i64> = directives::table
+        .filter(directives::form_token.eq(&d.form_token))
+        .select(directives::id)
+        .first(conn)
+        .optional()?;
+    if let Some(id) = existing {
+        return Ok((id, false));
+    }
+    let t = at;
+    let directive_id: i64 = diesel::insert_into(directives::table)
+        .values((
+            directives::conference_id.eq(d.conference_id),
+            directives::number.eq(d.number.trim()),
+            directives::issued_on.eq(d.issued_on),
+            directives::signer.eq(d.signer.trim()),
+            directives::title.eq(d.title.trim()),
+            directives::body.eq(&d.body),
+            directives::form_token.eq(&d.form_token),
+            directives::created_by.eq(by),
+            directives::created_at.eq(t),
+        ))
+        .returning(directives::id)
+        .get_result(conn)?;
+    for (pos, item) in d.items.iter().enumerate() {
+        let item_id: i64 = diesel::insert_into(directive_items::table)
             .values((
-                directives::conference_id.eq(d.conference_id),
-                directives::number.eq(d.number.trim()),
-                directives::issued_on.eq(d.issued_on),
-                directives::signer.eq(d.signer.trim()),
-                directives::title.eq(d.title.trim()),
-                directives::body.eq(&d.body),
-                directives::form_token.eq(&d.form_token),
-                directives::created_by.eq(by),
-                directives::created_at.eq(t),
+                directive_items::directive_id.eq(directive_id),
+                directive_items::position.eq(pos as i32),
+                directive_items::label.eq(item.label.trim()),
+                directive_items::text.eq(item.text.trim()),
+                directive_items::due_on.eq(item.due_on),
+                directive_items::recurrence.eq(&item.recurrence),
             ))
-            .returning(directives::id)
+            .returning(directive_items::id)
             .get_result(conn)?;
-        for (pos, item) in d.items.iter().enumerate() {
-            let item_id: i64 = diesel::insert_into(directive_items::table)
+        let leads = expand(conn, &item.leads)?;
+        let coordinators = expand(conn, &item.coordinators)?;
+        // The lead units' names for the search text, in one query for the whole fan-out.
+        let names: std::collections::HashMap<i64, (String, String)> = units::table
+            .filter(units::id.eq_any(&leads))
+            .select((units::id, units::name, units::short_name))
+            .load::<(i64, String, String)>(conn)?
+            .into_iter()
+            .map(|(id, n, s)| (id, (n, s)))
+            .collect();
+        for lead in leads {
+            let (name, short) = names.get(&lead).cloned().unwrap_or_default();
+            let search =
+                task::search_text(&[&item.label, &item.text, &d.number, &d.title, &name, &short]);
+            let task_id: i64 = diesel::insert_into(tasks::table)
                 .values((
-                    directive_items::directive_id.eq(directive_id),
-                    directive_items::position.eq(pos as i32),
-                    directive_items::label.eq(item.label.trim()),
-                    directive_items::text.eq(item.text.trim()),
-                    directive_items::due_on.eq(item.due_on),
-                    directive_items::recurrence.eq(&item.recurrence),
+                    tasks::item_id.eq(item_id),
+                    tasks::directive_id.eq(directive_id),
+                    tasks::lead_unit_id.eq(lead),
+                    tasks::status.eq(Status::Assigned),
+                    tasks::due_on.eq(item.due_on),
+                    tasks::progress.eq(0),
+                    tasks::version.eq(1),
+                    tasks::search_text.eq(search),
+                    tasks::created_at.eq(t),
+                    tasks::updated_at.eq(t),
                 ))
-                .returning(directive_items::id)
+                .returning(tasks::id)
                 .get_result(conn)?;
-            let leads = expand(conn, &item.leads)?;
-            let coordinators = expand(conn, &item.coordinators)?;
-            // The lead units' names for the search text, in one query for the whole fan-out.
-            let names: std::collections::HashMap<i64, (String, String)> = units::table
-                .filter(units::id.eq_any(&leads))
-                .select((units::id, units::name, units::short_name))
-                .load::<(i64, String, String)>(conn)?
-                .into_iter()
-                .map(|(id, n, s)| (id, (n, s)))
-                .collect();
-            for lead in leads {
-                let (name, short) = names.get(&lead).cloned().unwrap_or_default();
-                let search = task::search_text(&[
-                    &item.label,
-                    &item.text,
-                    &d.number,
-                    &d.title,
-                    &name,
-                    &short,
-                ]);
-                let task_id: i64 = diesel::insert_into(tasks::table)
+            for c in coordinators.iter().filter(|c| **c != lead) {
+                diesel::insert_into(task_coordinators::table)
                     .values((
-                        tasks::item_id.eq(item_id),
-                        tasks::directive_id.eq(directive_id),
-                        tasks::lead_unit_id.eq(lead),
-                        tasks::status.eq(Status::Assigned),
-                        tasks::due_on.eq(item.due_on),
-                        tasks::progress.eq(0),
-                        tasks::version.eq(1),
-                        tasks::search_text.eq(search),
-                        tasks::created_at.eq(t),
-                        tasks::updated_at.eq(t),
+                        task_coordinators::task_id.eq(task_id),
+                        task_coordinators::unit_id.eq(*c),
                     ))
-                    .returning(tasks::id)
-                    .get_result(conn)?;
-                for c in coordinators.iter().filter(|c| **c != lead) {
-                    diesel::insert_into(task_coordinators::table)
-                        .values((
-                            task_coordinators::task_id.eq(task_id),
-                            task_coordinators::unit_id.eq(*c),
-                        ))
-                        .execute(conn)?;
-                }
-                task::insert_units(conn, task_id, lead, &coordinators, true, item.due_on)?;
-                journal::write(
-                    conn,
-                    task_id,
-                    Some(by),
-                    journal::Kind::Created,
-                    None,
-                    Some(Status::Assigned.as_str()),
-                    "",
-                )?;
+                    .execute(conn)?;
             }
+            task::insert_units(conn, task_id, lead, &coordinators, true, item.due_on)?;
+            journal::write(
+                conn,
+                task_id,
+                Some(by),
+                journal::Kind::Created,
+                None,
+                Some(Status::Assigned.as_str()),
+                "",
+            )?;
         }
-        crate::mail::notices::assigned(conn, directive_id)?;
-        Ok((directive_id, true))
-    })
+    }
+    Ok((directive_id, true))
 }
 
 /// A review form saved to be resumed.

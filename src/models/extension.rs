@@ -9,13 +9,12 @@ use serde::Serialize;
 
 use crate::db::schema::{directive_items, extension_requests, tasks, units, users};
 use crate::db::DbConn;
-use crate::domain::mail::Kind as MailKind;
+use crate::domain::dates::Moment;
 use crate::domain::permissions::Actor;
 use crate::error::{AppError, AppResult};
-use crate::mail::notices;
 use crate::models::attachment::{Storage, Upload};
+use crate::models::journal;
 use crate::models::task::{self, Edit, NewReport, Outcome};
-use crate::models::{journal, now};
 
 /// Where a request stands. Stored as its `as_str` word (see `db::enums`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
@@ -149,145 +148,162 @@ pub fn extended_task_count(conn: &mut DbConn) -> AppResult<i64> {
         .first(conn)?)
 }
 
-/// Files the request, with its reason and files as a report of the task, all or nothing.
+/// What a unit asks for: the date, why, and the files that show it.
+pub struct NewRequest<'a> {
+    pub due: NaiveDate,
+    pub reason: &'a str,
+    pub files: &'a [Upload],
+}
+
+/// Files the request, with its reason and files as a report of the task; returns the request's
+/// id. The caller holds the transaction.
 pub fn request(
     conn: &mut DbConn,
     storage: &Storage,
     actor: &Actor,
     task_id: i64,
-    due: NaiveDate,
-    reason: &str,
-    files: &[Upload],
+    asked: &NewRequest,
+    at: Moment,
 ) -> AppResult<Result<i64, Refusal>> {
-    crate::db::write(conn, |conn| {
-        let t = task::get(conn, task_id)?;
-        if !t.status().is_open() {
-            return Ok(Err(Refusal::Closed));
-        }
-        let pending: i64 = extension_requests::table
-            .filter(extension_requests::task_id.eq(task_id))
-            .filter(extension_requests::status.eq(Decision::Pending))
-            .count()
-            .get_result(conn)?;
-        if pending > 0 {
-            return Ok(Err(Refusal::AlreadyPending));
-        }
-        let report = NewReport {
-            kind: "extension",
-            text: reason,
-            percent: None,
-            files,
-        };
-        let report_id = task::insert_report(conn, storage, actor, task_id, &report)?;
-        let inserted = diesel::insert_into(extension_requests::table)
-            .values((
-                extension_requests::task_id.eq(task_id),
-                extension_requests::unit_id.eq(actor.unit_id),
-                extension_requests::requested_by.eq(actor.user_id),
-                extension_requests::report_id.eq(report_id),
-                extension_requests::previous_due.eq(t.due_on),
-                extension_requests::requested_due.eq(due),
-                extension_requests::reason.eq(reason.trim()),
-                extension_requests::status.eq(Decision::Pending),
-                extension_requests::created_at.eq(now()),
-            ))
-            .returning(extension_requests::id)
-            .get_result::<i64>(conn);
-        let id = match inserted {
-            Ok(id) => id,
-            // Another instance filed one between the check and the insert: the unique index
-            // on pending requests is the last word.
-            Err(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            )) => return Err(AppError::Conflict("already pending".into())),
-            Err(e) => return Err(e.into()),
-        };
-        journal::write(
-            conn,
-            task_id,
-            Some(actor.user_id),
-            journal::Kind::ExtensionRequested,
-            t.due_on.map(|d| d.to_string()).as_deref(),
-            Some(&due.to_string()),
-            reason.trim(),
-        )?;
-        notices::extension(conn, MailKind::ExtensionRequested, id, task_id)?;
-        Ok(Ok(id))
-    })
+    let NewRequest { due, reason, files } = *asked;
+    let t = task::get(conn, task_id)?;
+    if !t.status().is_open() {
+        return Ok(Err(Refusal::Closed));
+    }
+    let pending: i64 = extension_requests::table
+        .filter(extension_requests::task_id.eq(task_id))
+        .filter(extension_requests::status.eq(Decision::Pending))
+        .count()
+        .get_result(conn)?;
+    if pending > 0 {
+        return Ok(Err(Refusal::AlreadyPending));
+    }
+    let report = NewReport {
+        kind: "extension",
+        text: reason,
+        percent: None,
+        files,
+    };
+    let report_id = task::insert_report(conn, storage, actor, task_id, &report, at.now)?;
+    let inserted = diesel::insert_into(extension_requests::table)
+        .values((
+            extension_requests::task_id.eq(task_id),
+            extension_requests::unit_id.eq(actor.unit_id),
+            extension_requests::requested_by.eq(actor.user_id),
+            extension_requests::report_id.eq(report_id),
+            extension_requests::previous_due.eq(t.due_on),
+            extension_requests::requested_due.eq(due),
+            extension_requests::reason.eq(reason.trim()),
+            extension_requests::status.eq(Decision::Pending),
+            extension_requests::created_at.eq(at.now),
+        ))
+        .returning(extension_requests::id)
+        .get_result::<i64>(conn);
+    let id = match inserted {
+        Ok(id) => id,
+        // Another instance filed one between the check and the insert: the unique index
+        // on pending requests is the last word.
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => return Err(AppError::Conflict("already pending".into())),
+        Err(e) => return Err(e.into()),
+    };
+    journal::write(
+        conn,
+        task_id,
+        Some(actor.user_id),
+        journal::Kind::ExtensionRequested,
+        t.due_on.map(|d| d.to_string()).as_deref(),
+        Some(&due.to_string()),
+        reason.trim(),
+    )?;
+    Ok(Ok(id))
 }
 
 /// How a decision ended.
 #[derive(Debug)]
 pub enum Decided {
-    Done,
+    /// Decided now; the task it was about.
+    Done { task_id: i64 },
     /// Already decided by someone else.
     NotPending,
     /// The task changed since the decider loaded it (approval only); nothing was written.
     Task(Outcome),
 }
 
-/// Approves (moving the due date to `due`, by default the date asked for) or rejects.
+/// A decision on a pending request: approve or reject, the new due date (by default the date
+/// asked for), the version of the task the decider saw, a note.
+pub struct NewDecision<'a> {
+    pub approve: bool,
+    pub due: Option<NaiveDate>,
+    pub task_version: i32,
+    pub note: &'a str,
+}
+
+/// Approves (moving the due date) or rejects. The caller holds the transaction.
 pub fn decide(
     conn: &mut DbConn,
     actor: &Actor,
     id: i64,
-    approve: bool,
-    due: Option<NaiveDate>,
-    task_version: i32,
-    note: &str,
+    d: &NewDecision,
+    at: Moment,
 ) -> AppResult<Decided> {
-    crate::db::write(conn, |conn| {
-        let r = get(conn, id)?;
-        if r.status != Decision::Pending {
-            return Ok(Decided::NotPending);
+    let NewDecision {
+        approve,
+        due,
+        task_version,
+        note,
+    } = *d;
+    let r = get(conn, id)?;
+    if r.status != Decision::Pending {
+        return Ok(Decided::NotPending);
+    }
+    let new_due = due.unwrap_or(r.requested_due);
+    if approve {
+        let edit = Edit {
+            actor,
+            task_id: r.task_id,
+            version: task_version,
+            at,
+        };
+        match task::change_due_date(conn, edit, Some(new_due), note)? {
+            Outcome::Done(()) => {}
+            other => return Ok(Decided::Task(other)),
         }
-        let new_due = due.unwrap_or(r.requested_due);
+    }
+    let n = diesel::update(
+        extension_requests::table
+            .filter(extension_requests::id.eq(id))
+            .filter(extension_requests::status.eq(Decision::Pending)),
+    )
+    .set((
+        extension_requests::status.eq(if approve {
+            Decision::Approved
+        } else {
+            Decision::Rejected
+        }),
+        extension_requests::decided_by.eq(actor.user_id),
+        extension_requests::decided_at.eq(at.now),
+        extension_requests::decided_due.eq(approve.then_some(new_due)),
+        extension_requests::decision_note.eq(note.trim()),
+    ))
+    .execute(conn)?;
+    if n == 0 {
+        return Ok(Decided::NotPending);
+    }
+    journal::write(
+        conn,
+        r.task_id,
+        Some(actor.user_id),
         if approve {
-            let edit = Edit {
-                actor,
-                task_id: r.task_id,
-                version: task_version,
-            };
-            match task::change_due_date(conn, edit, Some(new_due), note)? {
-                Outcome::Done => {}
-                other => return Ok(Decided::Task(other)),
-            }
-        }
-        let n = diesel::update(
-            extension_requests::table
-                .filter(extension_requests::id.eq(id))
-                .filter(extension_requests::status.eq(Decision::Pending)),
-        )
-        .set((
-            extension_requests::status.eq(if approve {
-                Decision::Approved
-            } else {
-                Decision::Rejected
-            }),
-            extension_requests::decided_by.eq(actor.user_id),
-            extension_requests::decided_at.eq(now()),
-            extension_requests::decided_due.eq(approve.then_some(new_due)),
-            extension_requests::decision_note.eq(note.trim()),
-        ))
-        .execute(conn)?;
-        if n == 0 {
-            return Ok(Decided::NotPending);
-        }
-        journal::write(
-            conn,
-            r.task_id,
-            Some(actor.user_id),
-            if approve {
-                journal::Kind::ExtensionApproved
-            } else {
-                journal::Kind::ExtensionRejected
-            },
-            None,
-            approve.then(|| new_due.to_string()).as_deref(),
-            note.trim(),
-        )?;
-        notices::extension(conn, MailKind::ExtensionDecided, id, r.task_id)?;
-        Ok(Decided::Done)
-    })
+            journal::Kind::ExtensionApproved
+        } else {
+            journal::Kind::ExtensionRejected
+        },
+        None,
+        approve.then(|| new_due.to_string()).as_deref(),
+        note.trim(),
+    )?;
+    Ok(Decided::Done { task_id: r.task_id })
 }

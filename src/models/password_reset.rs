@@ -13,32 +13,41 @@ use crate::models::user;
 
 pub const VALID_FOR_MINUTES: i64 = 60;
 
-/// Queues a link for the account with this address, if there is an active one. Says nothing
-/// about whether there was: the page answers the same either way.
-pub fn request(conn: &mut DbConn, email: &str, now: NaiveDateTime) -> AppResult<()> {
-    crate::db::write(conn, |conn| {
-        let Some(id) = users::table
-            .filter(users::email.eq(email.trim().to_lowercase()))
-            .filter(users::active.eq(true))
-            .select(users::id)
-            .first::<i64>(conn)
-            .optional()?
-        else {
-            return Ok(());
-        };
-        let token = random_token();
-        let hash = token_hash(&token);
-        diesel::insert_into(password_resets::table)
-            .values((
-                password_resets::token_hash.eq(&hash),
-                password_resets::user_id.eq(id),
-                password_resets::created_at.eq(now),
-                password_resets::expires_at.eq(now + Duration::minutes(VALID_FOR_MINUTES)),
-            ))
-            .execute(conn)?;
-        crate::mail::notices::password_reset(conn, id, &token, &hash[..16])?;
-        Ok(())
-    })
+/// A link made for an account: the token it carries and the account.
+pub struct Link {
+    pub user_id: i64,
+    pub token: String,
+    /// A short, stable key of the link (part of its hash) that names its message.
+    pub key: String,
+}
+
+/// Makes a link for the active account with this address, if there is one. The caller holds the
+/// transaction and sends the link.
+pub fn request(conn: &mut DbConn, email: &str, now: NaiveDateTime) -> AppResult<Option<Link>> {
+    let Some(user_id) = users::table
+        .filter(users::email.eq(email.trim().to_lowercase()))
+        .filter(users::active.eq(true))
+        .select(users::id)
+        .first::<i64>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let token = random_token();
+    let hash = token_hash(&token);
+    diesel::insert_into(password_resets::table)
+        .values((
+            password_resets::token_hash.eq(&hash),
+            password_resets::user_id.eq(user_id),
+            password_resets::created_at.eq(now),
+            password_resets::expires_at.eq(now + Duration::minutes(VALID_FOR_MINUTES)),
+        ))
+        .execute(conn)?;
+    Ok(Some(Link {
+        user_id,
+        token,
+        key: hash[..16].to_string(),
+    }))
 }
 
 /// The account a link opens, if the link is unused and not expired.
@@ -75,7 +84,7 @@ pub fn complete(
         diesel::update(
             outbox::table
                 .filter(outbox::user_id.eq(id))
-                .filter(outbox::kind.eq(Kind::PasswordReset.as_str())),
+                .filter(outbox::kind.eq(Kind::PasswordReset)),
         )
         .set(outbox::payload.eq("{}"))
         .execute(conn)?;

@@ -13,11 +13,12 @@ use crate::db::schema::{
     units, users,
 };
 use crate::db::{DbConn, MultiBackend};
+use crate::domain::dates::Moment;
 use crate::domain::permissions::{Actor, Role, TaskScope};
 use crate::domain::status::{timeliness, Move, Status, Timeliness};
 use crate::domain::text::{fold, like_pattern, search_terms};
 use crate::error::{AppError, AppResult};
-use crate::models::{journal, now};
+use crate::models::journal;
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = tasks)]
@@ -587,50 +588,60 @@ pub fn refresh_search_text_for_unit(conn: &mut DbConn, unit_id: i64) -> AppResul
     Ok(())
 }
 
-/// How a change ended.
+/// How a change ended; `T` is what a change that held tells its caller.
 #[derive(Debug)]
-pub enum Outcome {
-    Done,
+pub enum Outcome<T = ()> {
+    Done(T),
     /// Someone changed the task since the form was loaded; nothing was written.
     Stale(Box<Task>),
     /// The move does not apply to the task's current status; nothing was written.
     NotNow(Status),
 }
 
+impl<T> Outcome<T> {
+    /// The same outcome with what a change that held told replaced by `f` of it.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Outcome<U> {
+        match self {
+            Outcome::Done(t) => Outcome::Done(f(t)),
+            Outcome::Stale(task) => Outcome::Stale(task),
+            Outcome::NotNow(s) => Outcome::NotNow(s),
+        }
+    }
+}
+
 /// Bumps the version if it is still `version`; false when someone else got there first. This
 /// one statement is the lock: two instances cannot both win.
-fn claim(conn: &mut DbConn, task_id: i64, version: i32) -> AppResult<bool> {
+fn claim(conn: &mut DbConn, task_id: i64, version: i32, at: NaiveDateTime) -> AppResult<bool> {
     let n = diesel::update(
         tasks::table
             .filter(tasks::id.eq(task_id))
             .filter(tasks::version.eq(version)),
     )
-    .set((tasks::version.eq(version + 1), tasks::updated_at.eq(now())))
+    .set((tasks::version.eq(version + 1), tasks::updated_at.eq(at)))
     .execute(conn)?;
     Ok(n == 1)
 }
 
-fn stale(conn: &mut DbConn, task_id: i64) -> AppResult<Outcome> {
+fn stale<T>(conn: &mut DbConn, task_id: i64) -> AppResult<Outcome<T>> {
     Ok(Outcome::Stale(Box::new(get(conn, task_id)?)))
 }
 
 /// Starts a change: the task must still be at the version the person saw and in a status the
 /// change applies to; then its next version is claimed. Otherwise the outcome to report.
-fn begin(
+fn begin<T>(
     conn: &mut DbConn,
-    task_id: i64,
-    version: i32,
+    edit: &Edit,
     applies: impl FnOnce(Status) -> bool,
-) -> AppResult<Result<Task, Outcome>> {
-    let task = get(conn, task_id)?;
-    if task.version != version {
-        return Ok(Err(stale(conn, task_id)?));
+) -> AppResult<Result<Task, Outcome<T>>> {
+    let task = get(conn, edit.task_id)?;
+    if task.version != edit.version {
+        return Ok(Err(stale(conn, edit.task_id)?));
     }
     if !applies(task.status()) {
         return Ok(Err(Outcome::NotNow(task.status())));
     }
-    if !claim(conn, task_id, version)? {
-        return Ok(Err(stale(conn, task_id)?));
+    if !claim(conn, edit.task_id, edit.version, edit.at.now)? {
+        return Ok(Err(stale(conn, edit.task_id)?));
     }
     Ok(Ok(task))
 }
@@ -643,76 +654,78 @@ pub struct NewReport<'a> {
     pub files: &'a [crate::models::attachment::Upload],
 }
 
-/// Who changes which task, and the version of it they saw.
+/// Who changes which task, the version of it they saw, and when.
 #[derive(Clone, Copy)]
 pub struct Edit<'a> {
     pub actor: &'a Actor,
     pub task_id: i64,
     pub version: i32,
+    pub at: Moment,
 }
 
-/// Moves a task to another status, with an optional report, in one transaction.
+/// A status move that held: what the mail about it needs.
+#[derive(Debug, Clone, Copy)]
+pub struct Moved {
+    pub lead_unit_id: i64,
+    pub from: Status,
+    pub to: Status,
+    /// The task's version after the move.
+    pub version: i32,
+}
+
+/// Moves a task to another status, with an optional report. The caller holds the transaction.
 pub fn apply_move(
     conn: &mut DbConn,
     storage: &crate::models::attachment::Storage,
     edit: Edit,
     mv: Move,
     report: NewReport,
-    today: NaiveDate,
-) -> AppResult<Outcome> {
+) -> AppResult<Outcome<Moved>> {
     let Edit {
-        actor,
-        task_id,
-        version,
+        actor, task_id, at, ..
     } = edit;
-    crate::db::write(conn, |conn| {
-        let task = match begin(conn, task_id, version, |s| mv.apply(s).is_some())? {
-            Ok(task) => task,
-            Err(refused) => return Ok(refused),
-        };
-        let from = task.status();
-        let to = mv.apply(from).expect("checked by begin");
-        let completed = match to {
-            Status::Reported => Some(today),
-            Status::Done => task.completed_on.or(Some(today)),
-            _ => None,
-        };
-        let progress = if to == Status::Done {
-            100
-        } else {
-            task.progress
-        };
-        diesel::update(tasks::table.find(task_id))
-            .set((
-                tasks::status.eq(to),
-                tasks::completed_on.eq(completed),
-                tasks::progress.eq(progress),
-            ))
-            .execute(conn)?;
-        sync_units(conn, task_id)?;
-        if !report.text.trim().is_empty() || !report.files.is_empty() {
-            insert_report(conn, storage, actor, task_id, &report)?;
-        }
-        journal::write(
-            conn,
-            task_id,
-            Some(actor.user_id),
-            journal::Kind::StatusChanged,
-            Some(from.as_str()),
-            Some(to.as_str()),
-            report.text.trim(),
-        )?;
-        crate::mail::notices::moved(
-            conn,
-            task_id,
-            task.lead_unit_id,
-            from,
-            to,
-            version + 1,
-            report.text,
-        )?;
-        Ok(Outcome::Done)
-    })
+    let task = match begin(conn, &edit, |s| mv.apply(s).is_some())? {
+        Ok(task) => task,
+        Err(refused) => return Ok(refused),
+    };
+    let from = task.status();
+    let to = mv.apply(from).expect("checked by begin");
+    let completed = match to {
+        Status::Reported => Some(at.today),
+        Status::Done => task.completed_on.or(Some(at.today)),
+        _ => None,
+    };
+    let progress = if to == Status::Done {
+        100
+    } else {
+        task.progress
+    };
+    diesel::update(tasks::table.find(task_id))
+        .set((
+            tasks::status.eq(to),
+            tasks::completed_on.eq(completed),
+            tasks::progress.eq(progress),
+        ))
+        .execute(conn)?;
+    sync_units(conn, task_id)?;
+    if !report.text.trim().is_empty() || !report.files.is_empty() {
+        insert_report(conn, storage, actor, task_id, &report, at.now)?;
+    }
+    journal::write(
+        conn,
+        task_id,
+        Some(actor.user_id),
+        journal::Kind::StatusChanged,
+        Some(from.as_str()),
+        Some(to.as_str()),
+        report.text.trim(),
+    )?;
+    Ok(Outcome::Done(Moved {
+        lead_unit_id: task.lead_unit_id,
+        from,
+        to,
+        version: edit.version + 1,
+    }))
 }
 
 pub fn insert_report(
@@ -721,6 +734,7 @@ pub fn insert_report(
     actor: &Actor,
     task_id: i64,
     report: &NewReport,
+    at: NaiveDateTime,
 ) -> AppResult<i64> {
     let unit_id = if actor.role.is_unit_role() {
         actor.unit_id
@@ -733,7 +747,7 @@ pub fn insert_report(
             reports::user_id.eq(actor.user_id),
             reports::unit_id.eq(unit_id),
             reports::kind.eq(report.kind),
-            reports::at.eq(now()),
+            reports::at.eq(at),
             reports::text.eq(report.text.trim()),
             reports::percent.eq(report.percent),
         ))
@@ -754,7 +768,8 @@ pub fn insert_report(
     Ok(id)
 }
 
-/// A progress report from the lead unit: text, percent, files. Starts an assigned task.
+/// A progress report from the lead unit: text, percent, files. Starts an assigned task. The
+/// caller holds the transaction.
 pub fn add_progress(
     conn: &mut DbConn,
     storage: &crate::models::attachment::Storage,
@@ -762,115 +777,106 @@ pub fn add_progress(
     report: NewReport,
 ) -> AppResult<Outcome> {
     let Edit {
-        actor,
-        task_id,
-        version,
+        actor, task_id, at, ..
     } = edit;
-    crate::db::write(conn, |conn| {
-        let task = match begin(conn, task_id, version, |s| {
-            matches!(s, Status::Assigned | Status::InProgress)
-        })? {
-            Ok(task) => task,
-            Err(refused) => return Ok(refused),
-        };
-        let from = task.status();
-        let percent = report.percent.unwrap_or(task.progress).clamp(0, 100);
-        diesel::update(tasks::table.find(task_id))
-            .set((
-                tasks::status.eq(Status::InProgress),
-                tasks::progress.eq(percent),
-            ))
-            .execute(conn)?;
-        if from == Status::Assigned {
-            journal::write(
-                conn,
-                task_id,
-                Some(actor.user_id),
-                journal::Kind::StatusChanged,
-                Some(from.as_str()),
-                Some(Status::InProgress.as_str()),
-                "",
-            )?;
-        }
-        insert_report(conn, storage, actor, task_id, &report)?;
+    let task = match begin(conn, &edit, |s| {
+        matches!(s, Status::Assigned | Status::InProgress)
+    })? {
+        Ok(task) => task,
+        Err(refused) => return Ok(refused),
+    };
+    let from = task.status();
+    let percent = report.percent.unwrap_or(task.progress).clamp(0, 100);
+    diesel::update(tasks::table.find(task_id))
+        .set((
+            tasks::status.eq(Status::InProgress),
+            tasks::progress.eq(percent),
+        ))
+        .execute(conn)?;
+    if from == Status::Assigned {
         journal::write(
             conn,
             task_id,
             Some(actor.user_id),
-            journal::Kind::Progress,
-            Some(&format!("{}%", task.progress)),
-            Some(&format!("{percent}%")),
-            report.text.trim(),
+            journal::Kind::StatusChanged,
+            Some(from.as_str()),
+            Some(Status::InProgress.as_str()),
+            "",
         )?;
-        Ok(Outcome::Done)
-    })
+    }
+    insert_report(conn, storage, actor, task_id, &report, at.now)?;
+    journal::write(
+        conn,
+        task_id,
+        Some(actor.user_id),
+        journal::Kind::Progress,
+        Some(&format!("{}%", task.progress)),
+        Some(&format!("{percent}%")),
+        report.text.trim(),
+    )?;
+    Ok(Outcome::Done(()))
 }
 
-/// A comment: no version needed, it changes nothing but the record.
+/// A comment: no version needed, it changes nothing but the record. The caller holds the
+/// transaction.
 pub fn add_comment(
     conn: &mut DbConn,
     storage: &crate::models::attachment::Storage,
     actor: &Actor,
     task_id: i64,
     text: &str,
+    at: NaiveDateTime,
 ) -> AppResult<()> {
-    crate::db::write(conn, |conn| {
-        let report = NewReport {
-            kind: "comment",
-            text,
-            percent: None,
-            files: &[],
-        };
-        insert_report(conn, storage, actor, task_id, &report)?;
-        journal::write(
-            conn,
-            task_id,
-            Some(actor.user_id),
-            journal::Kind::Comment,
-            None,
-            None,
-            text.trim(),
-        )?;
-        diesel::update(tasks::table.find(task_id))
-            .set(tasks::updated_at.eq(now()))
-            .execute(conn)?;
-        Ok(())
-    })
+    let report = NewReport {
+        kind: "comment",
+        text,
+        percent: None,
+        files: &[],
+    };
+    insert_report(conn, storage, actor, task_id, &report, at)?;
+    journal::write(
+        conn,
+        task_id,
+        Some(actor.user_id),
+        journal::Kind::Comment,
+        None,
+        None,
+        text.trim(),
+    )?;
+    diesel::update(tasks::table.find(task_id))
+        .set(tasks::updated_at.eq(at))
+        .execute(conn)?;
+    Ok(())
 }
 
-/// The secretariat changes a task's due date, saying why.
+/// A task's due date changed (by the secretariat, or by an approved extension), saying why.
+/// The caller holds the transaction.
 pub fn change_due_date(
     conn: &mut DbConn,
     edit: Edit,
     due: Option<NaiveDate>,
     reason: &str,
 ) -> AppResult<Outcome> {
-    let Edit {
-        actor,
+    let Edit { actor, task_id, .. } = edit;
+    let task = match begin(conn, &edit, Status::is_open)? {
+        Ok(task) => task,
+        Err(refused) => return Ok(refused),
+    };
+    diesel::update(tasks::table.find(task_id))
+        .set(tasks::due_on.eq(due))
+        .execute(conn)?;
+    sync_units(conn, task_id)?;
+    let show = |d: Option<NaiveDate>| d.map(|d| d.to_string());
+    journal::write(
+        conn,
         task_id,
-        version,
-    } = edit;
-    crate::db::write(conn, |conn| {
-        let task = match begin(conn, task_id, version, Status::is_open)? {
-            Ok(task) => task,
-            Err(refused) => return Ok(refused),
-        };
-        diesel::update(tasks::table.find(task_id))
-            .set(tasks::due_on.eq(due))
-            .execute(conn)?;
-        sync_units(conn, task_id)?;
-        let show = |d: Option<NaiveDate>| d.map(|d| d.to_string());
-        journal::write(
-            conn,
-            task_id,
-            Some(actor.user_id),
-            journal::Kind::DueDateChanged,
-            show(task.due_on).as_deref(),
-            show(due).as_deref(),
-            reason.trim(),
-        )?;
-        Ok(Outcome::Done)
-    })
+        Some(actor.user_id),
+        journal::Kind::DueDateChanged,
+        show(task.due_on).as_deref(),
+        show(due).as_deref(),
+        reason.trim(),
+    )?;
+    Ok(Outcome::Done(()))
 }
 
 /// Whether a role's people may see the list of everyone's tasks.

@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::domain::calendar::Calendar;
-use crate::domain::dates::parse_date;
+use crate::domain::dates::{parse_date, Moment};
 use crate::domain::permissions::{allowed, Action, Actor, Target};
 use crate::domain::recurrence::Recurrence;
 use crate::domain::status::Status;
@@ -745,9 +745,7 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> WebRe
         return new_page(&state, page, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let result = crate::db::run(&state.pool, move |conn| {
-        let published = directive::publish(conn, &new, actor.user_id)?;
-        directive::delete_draft(conn, &new.form_token)?;
-        Ok(published)
+        crate::app::directives::publish(conn, &actor, &new, Moment::now())
     })
     .await;
     match result {

@@ -31,6 +31,7 @@ impl From<AppError> for WebError {
     fn from(e: AppError) -> Self {
         match e {
             AppError::NotFound => WebError::NotFound,
+            AppError::Forbidden => WebError::Forbidden,
             // A refusal the page did not foresee: the form was not one of ours.
             AppError::Refused(why) => WebError::BadRequest(why),
             AppError::Conflict(what) => WebError::Conflict(what),
@@ -175,3 +176,87 @@ impl ResponseError for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(resp: HttpResponse) -> String {
+        let bytes = actix_web::rt::System::new()
+            .block_on(actix_web::body::to_bytes(resp.into_body()))
+            .unwrap_or_default();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    /// Each error of the layers below reaches a page with its status and message, and the API
+    /// with the same status and a stable code; a database error tells nothing of the database.
+    #[test]
+    fn each_app_error_maps_to_its_page_and_json() {
+        type Case = (fn() -> AppError, u16, &'static str, &'static str);
+        let cases: [Case; 7] = [
+            (|| AppError::NotFound, 404, "not_found", "Không tìm thấy"),
+            (|| AppError::Forbidden, 403, "forbidden", "không có quyền"),
+            (
+                || AppError::Refused("x".into()),
+                400,
+                "bad_request",
+                "không hợp lệ",
+            ),
+            (
+                || AppError::Conflict("x".into()),
+                409,
+                "conflict",
+                "người khác thay đổi",
+            ),
+            (
+                || AppError::TooManyAttempts {
+                    retry_after_secs: 7,
+                },
+                429,
+                "too_many_attempts",
+                "Quá nhiều lần thử",
+            ),
+            (
+                || AppError::Db(diesel::result::Error::NotFound),
+                500,
+                "internal",
+                "Đã có lỗi xảy ra",
+            ),
+            (
+                || AppError::Internal("secret".into()),
+                500,
+                "internal",
+                "Đã có lỗi xảy ra",
+            ),
+        ];
+        for (make, status, code, words) in cases {
+            let shown = format!("{:?}", make());
+            let page = WebError::from(make()).error_response();
+            assert_eq!(page.status().as_u16(), status, "{shown}");
+            if status == 429 {
+                assert_eq!(page.headers().get(header::RETRY_AFTER).unwrap(), "7");
+            }
+            let html = body(page);
+            assert!(html.contains(words), "{shown}: {html}");
+            assert!(!html.contains("secret"), "{shown}");
+
+            let resp = ApiError::from(make()).error_response();
+            assert_eq!(resp.status().as_u16(), status, "{shown}");
+            assert_eq!(
+                resp.headers().get(header::CONTENT_TYPE).unwrap(),
+                "application/json"
+            );
+            let json: serde_json::Value = serde_json::from_str(&body(resp)).unwrap();
+            assert_eq!(json, serde_json::json!({ "error": code }), "{shown}");
+        }
+        // A program is told it must sign in; a browser is sent to the login form.
+        let login = WebError::LoginRequired("/tasks?x=1".into());
+        let page = login.error_response();
+        assert_eq!(page.status().as_u16(), 303);
+        assert_eq!(
+            page.headers().get(header::LOCATION).unwrap(),
+            "/login?next=%2Ftasks%3Fx%3D1"
+        );
+        assert_eq!(ApiError(login).error_response().status().as_u16(), 401);
+    }
+}

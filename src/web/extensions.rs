@@ -4,9 +4,12 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use crate::domain::dates::parse_date;
-use crate::domain::permissions::{allowed, decide, Action, Decision, Target};
-use crate::models::extension::{self, Decided, PendingRow};
+use serde::Deserialize;
+
+use crate::app::{extensions, tasks};
+use crate::domain::dates::{parse_date, Moment};
+use crate::domain::permissions::{allowed, Action, Target};
+use crate::models::extension::{self, Decided, NewDecision, PendingRow};
 use crate::models::task::{self, Outcome};
 use crate::web::auth::Auth;
 use crate::web::error::{WebError, WebResult};
@@ -41,37 +44,57 @@ pub async fn list(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpRespo
     })
 }
 
-/// `/extensions/{id}/approve` or `/extensions/{id}/reject`.
-pub async fn decide_request(
+/// What a decider sends: the task's version as they saw it, a note (the reason, for a
+/// rejection) and, for an approval, another date than the one asked for.
+#[derive(Deserialize)]
+struct DecisionForm {
+    version: i32,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    due_on: String,
+}
+
+/// The request approved: the task's due date moves (to the date asked for, or the one typed).
+pub async fn approve(
     state: web::Data<AppState>,
     auth: Auth,
-    path: web::Path<(i64, String)>,
+    path: web::Path<i64>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    let (id, decision) = path.into_inner();
+    decide_request(state, auth, path.into_inner(), form, true).await
+}
+
+/// The request rejected, saying why.
+pub async fn reject(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<i64>,
+    form: Form,
+) -> WebResult<HttpResponse> {
+    decide_request(state, auth, path.into_inner(), form, false).await
+}
+
+async fn decide_request(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: i64,
+    form: Form,
+    approve: bool,
+) -> WebResult<HttpResponse> {
+    let name = if approve { "approve" } else { "reject" };
     let actor = auth.post(&form)?;
-    let approve = match decision.as_str() {
-        "approve" => true,
-        "reject" => false,
-        _ => return Err(WebError::NotFound),
-    };
-    let request = crate::db::run(&state.pool, move |conn| extension::get(conn, id)).await?;
-    let task_id = request.task_id;
-    let scoped = crate::db::run(&state.pool, move |conn| task::scoped(conn, task_id)).await?;
-    match decide(
-        &actor,
-        Action::DecideExtension,
-        Target::Task(scoped.scope()),
-    ) {
-        Decision::Allow => {}
-        Decision::Forbidden => return Err(WebError::Forbidden),
-        Decision::NotFound => return Err(WebError::NotFound),
-    }
-    let note = form.get("text").trim().to_string();
+    let task_id = crate::db::run(&state.pool, move |conn| {
+        let task_id = extension::get(conn, id)?.task_id;
+        tasks::authorize(conn, &actor, task_id, Action::DecideExtension)?;
+        Ok(task_id)
+    })
+    .await?;
+    let input: DecisionForm = form.parse()?;
+    let note = input.text.trim().to_string();
     let mut errors = Errors::default();
-    let due_typed = form.get("due_on").trim().to_string();
-    let due = parse_date(&due_typed);
-    if approve && !due_typed.is_empty() && due.is_none() {
+    let due = parse_date(&input.due_on);
+    if approve && !input.due_on.trim().is_empty() && due.is_none() {
         errors.add("due_on", "error.date");
     }
     if !approve && note.is_empty() {
@@ -80,42 +103,24 @@ pub async fn decide_request(
     if note.chars().count() > 10_000 {
         errors.add("text", "error.too_long");
     }
+    let typed = |errors| Typed::of(name, &input.text, "", &input.due_on, errors);
     if !errors.is_empty() {
-        let typed = Typed {
-            form: decision.clone(),
-            text: form.get("text").into(),
-            percent: String::new(),
-            due: due_typed,
-            errors,
-        };
-        return show_page(
-            &state,
-            &auth,
-            task_id,
-            typed,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return show_page(&state, &auth, task_id, typed(errors), status).await;
     }
-    let Ok(version) = form.get("version").trim().parse::<i32>() else {
-        return Err(WebError::BadRequest("version".into()));
-    };
+    let version = input.version;
     let outcome = crate::db::run(&state.pool, move |conn| {
-        extension::decide(conn, &actor, id, approve, due, version, &note)
+        let decision = NewDecision {
+            approve,
+            due,
+            task_version: version,
+            note: &note,
+        };
+        extensions::decide(conn, &actor, id, &decision, Moment::now())
     })
     .await?;
-    let form_action = format!("/extensions/{id}/{decision}");
-    let typed = Typed::of(
-        &decision,
-        form.get("text"),
-        "",
-        form.get("due_on"),
-        Errors::default(),
-    );
     match outcome {
-        Decided::Done => Ok(redirect(&format!(
-            "/tasks/{task_id}?done=extension_{decision}"
-        ))),
+        Decided::Done { .. } => Ok(redirect(&format!("/tasks/{task_id}?done=extension_{name}"))),
         Decided::NotPending => {
             let mut errors = Errors::default();
             errors.add("extension", "error.extension_decided");
@@ -127,8 +132,9 @@ pub async fn decide_request(
                 Outcome::Stale(current) => *current,
                 _ => crate::db::run(&state.pool, move |conn| task::get(conn, task_id)).await?,
             };
-            let action = &decision;
-            conflict(&state, &auth, action, &form_action, version, typed, current).await
+            let form_action = format!("/extensions/{id}/{name}");
+            let typed = typed(Errors::default());
+            conflict(&state, &auth, name, &form_action, version, typed, current).await
         }
     }
 }

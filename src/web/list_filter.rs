@@ -47,14 +47,7 @@ fn yes(v: &Option<String>) -> bool {
 
 /// The first value of each name, as a browser's form or a hand-made link gives it.
 fn first_values(query: &str) -> Query {
-    let mut seen = std::collections::HashSet::new();
-    let mut s = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
-        if seen.insert(k.clone()) {
-            s.append_pair(&k, &v);
-        }
-    }
-    serde_html_form::from_str(&s.finish()).unwrap_or_default()
+    crate::web::query::parse(query)
 }
 
 /// Reads the list filters from a query string. A unit person with no status chosen lands on

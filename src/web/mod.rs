@@ -13,6 +13,7 @@ pub mod list_filter;
 pub mod outbox;
 pub mod pages;
 pub mod password;
+pub mod query;
 pub mod session_pages;
 pub mod task_actions;
 pub mod tasks;
@@ -130,8 +131,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/reports/tasks.xlsx", web::get().to(dashboard::tasks_xlsx))
         .route("/extensions", web::get().to(extensions::list))
         .route(
-            "/extensions/{id}/{decision}",
-            web::post().to(extensions::decide_request),
+            "/extensions/{id}/approve",
+            web::post().to(extensions::approve),
+        )
+        .route(
+            "/extensions/{id}/reject",
+            web::post().to(extensions::reject),
+        )
+        .route(
+            "/extensions/{id}/{other}",
+            web::post().to(task_actions::unknown),
         )
         .route("/directives", web::get().to(directives::list))
         .route("/directives", web::post().to(directives::create))

@@ -1,68 +1,65 @@
 //! The administrator's view of the outbox: what is waiting, what went, what failed and why,
 //! with a button to send a failed message again.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
+use serde::Deserialize;
 
 use crate::domain::permissions::Action;
-use crate::mail::outbox::{self, Row};
-use crate::web::admin::{query, require};
+use crate::mail::outbox::{self, Row, Status};
+use crate::web::admin::require;
 use crate::web::auth::Auth;
 use crate::web::error::WebResult;
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render, Ctx};
+use crate::web::query::{Paged, Query};
 use crate::web::AppState;
 
-const STATUSES: [&str; 4] = [
-    outbox::PENDING,
-    outbox::SENT,
-    outbox::FAILED,
-    outbox::SKIPPED,
-];
+/// `/admin/outbox?status=…&page=…`: one status or all, a page of 50.
+#[derive(Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(flatten)]
+    paged: Paged,
+}
 
 #[derive(Template)]
 #[template(path = "admin/outbox.html")]
 struct OutboxPage {
     ctx: Ctx,
-    status: String,
-    counts: Vec<(&'static str, i64)>,
+    /// The status shown, or empty for all.
+    status: &'static str,
+    counts: Vec<(Status, i64)>,
     rows: Vec<Row>,
     page: i64,
     more: bool,
 }
 
 pub async fn list(
-    req: HttpRequest,
     state: web::Data<AppState>,
     auth: Auth,
+    query: Query<ListQuery>,
 ) -> WebResult<HttpResponse> {
     require(&auth, Action::ManageMail)?;
-    let status = query(&req, "status");
-    let status = STATUSES
-        .into_iter()
-        .find(|s| *s == status)
-        .map(str::to_string);
-    let page = query(&req, "page").parse::<i64>().unwrap_or(1).max(1);
-    let filter = status.clone();
+    let status = Status::parse(&query.0.status);
+    let page = query.0.paged.page();
     let (mut rows, counts) = crate::db::run(&state.pool, move |conn| {
-        Ok((
-            outbox::list(conn, filter.as_deref(), page - 1)?,
-            outbox::counts(conn)?,
-        ))
+        Ok((outbox::list(conn, status, page - 1)?, outbox::counts(conn)?))
     })
     .await?;
     let more = rows.len() as i64 > outbox::PAGE;
     rows.truncate(outbox::PAGE as usize);
-    let counts = STATUSES
+    let counts = Status::ALL
         .into_iter()
         .map(|s| {
-            let n = counts.iter().find(|(k, _)| k == s).map_or(0, |(_, n)| *n);
+            let n = counts.iter().find(|(k, _)| *k == s).map_or(0, |(_, n)| *n);
             (s, n)
         })
         .collect();
     render(&OutboxPage {
         ctx: Ctx::new(&auth),
-        status: status.unwrap_or_default(),
+        status: status.map(Status::as_str).unwrap_or_default(),
         counts,
         rows,
         page,
@@ -83,10 +80,8 @@ pub async fn retry(
         outbox::retry(conn, id, crate::models::now())
     })
     .await?;
-    let back = form.get("status");
+    // Back to the list the button was on.
+    let back = Status::parse(form.get("status")).map_or("", Status::as_str);
     let key = if done { "retried" } else { "not_retried" };
-    Ok(redirect(&format!(
-        "/admin/outbox?status={}&done={key}",
-        form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>()
-    )))
+    Ok(redirect(&format!("/admin/outbox?status={back}&done={key}")))
 }

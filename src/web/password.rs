@@ -6,6 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Duration;
 
+use crate::domain::dates::Moment;
 use crate::models::{now, password_reset, session, user};
 use crate::web::auth::{self, Auth};
 use crate::web::error::WebResult;
@@ -65,7 +66,7 @@ pub async fn forgot(
         // Every request counts, found or not, so the limit does not tell either.
         session::claim_attempt(conn, &limits, window)?;
         if user::looks_like_email(&to) {
-            password_reset::request(conn, &to, now())?;
+            crate::app::passwords::send_reset_link(conn, &to, Moment::now())?;
         }
         Ok(())
     })

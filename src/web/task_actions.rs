@@ -7,14 +7,15 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use crate::domain::dates::parse_date;
+use crate::app::{extensions, tasks};
+use crate::domain::dates::{parse_date, Moment};
 use crate::domain::filetype;
-use crate::domain::permissions::{decide, Action, Actor, Decision, Target};
+use crate::domain::permissions::{Action, Actor};
 use crate::domain::status::Move;
-use crate::error::{AppError, AppResult};
-use crate::models::attachment::{Storage, Upload};
-use crate::models::extension;
-use crate::models::task::{self, NewReport, Outcome};
+use crate::error::AppError;
+use crate::models::attachment::Upload;
+use crate::models::extension::{self, NewRequest};
+use crate::models::task::{self, Outcome};
 use crate::web::auth::Auth;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::{Form, MAX_FILES};
@@ -117,16 +118,6 @@ fn move_name(mv: Move) -> &'static str {
     }
 }
 
-fn move_action(mv: Move) -> Action {
-    match mv {
-        Move::Start => Action::StartTask,
-        Move::ReportCompletion => Action::ReportCompletion,
-        Move::Confirm => Action::ConfirmCompletion,
-        Move::Return => Action::ReturnCompletion,
-        Move::Cancel => Action::CancelTask,
-    }
-}
-
 async fn move_task(
     state: web::Data<AppState>,
     auth: Auth,
@@ -136,7 +127,7 @@ async fn move_task(
 ) -> WebResult<HttpResponse> {
     let name = move_name(mv);
     let (actor, _, input): (_, _, MoveForm) =
-        begin(&state, &auth, id, &form, move_action(mv)).await?;
+        begin(&state, &auth, id, &form, tasks::move_action(mv)).await?;
     let mut errors = Errors::default();
     let text = checked_text(&input.text, &mut errors);
     let required = match mv {
@@ -157,23 +148,10 @@ async fn move_task(
         return show_page(&state, &auth, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let version = input.version;
-    let outcome = with_files(&state, files, move |conn, store, files| {
-        let report = NewReport {
-            kind: if mv == Move::ReportCompletion {
-                "completion"
-            } else {
-                "progress"
-            },
-            text: &text,
-            percent: None,
-            files,
-        };
-        let edit = task::Edit {
-            actor: &actor,
-            task_id: id,
-            version,
-        };
-        task::apply_move(conn, store, edit, mv, report, today())
+    let store = state.storage();
+    let outcome = crate::db::run(&state.pool, move |conn| {
+        let edit = edit(&actor, id, version);
+        tasks::move_task(conn, &store, edit, mv, &text, &files)
     })
     .await?;
     answer(&state, &auth, id, name, version, typed, outcome).await
@@ -204,19 +182,10 @@ pub async fn report_progress(
         return show_page(&state, &auth, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let version = input.version;
-    let outcome = with_files(&state, files, move |conn, store, files| {
-        let report = NewReport {
-            kind: "progress",
-            text: &text,
-            percent: Some(percent),
-            files,
-        };
-        let edit = task::Edit {
-            actor: &actor,
-            task_id: id,
-            version,
-        };
-        task::add_progress(conn, store, edit, report)
+    let store = state.storage();
+    let outcome = crate::db::run(&state.pool, move |conn| {
+        let edit = edit(&actor, id, version);
+        tasks::report_progress(conn, &store, edit, &text, percent, &files)
     })
     .await?;
     answer(&state, &auth, id, "progress", version, typed, outcome).await
@@ -241,7 +210,7 @@ pub async fn comment(
     }
     let store = state.storage();
     crate::db::run(&state.pool, move |conn| {
-        task::add_comment(conn, &store, &actor, id, &text)
+        tasks::comment(conn, &store, &actor, id, &text, Moment::now())
     })
     .await?;
     Ok(redirect(&format!("/tasks/{id}?done=comment")))
@@ -270,12 +239,7 @@ pub async fn change_due_date(
     }
     let version = input.version;
     let outcome = crate::db::run(&state.pool, move |conn| {
-        let edit = task::Edit {
-            actor: &actor,
-            task_id: id,
-            version,
-        };
-        task::change_due_date(conn, edit, due, &text)
+        tasks::change_due_date(conn, edit(&actor, id, version), due, &text)
     })
     .await?;
     let typed = Typed::of("edit", &input.text, "", &input.due_on, Errors::default());
@@ -308,10 +272,14 @@ pub async fn request_extension(
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         return show_page(&state, &auth, id, typed(errors), status).await;
     };
-    let asked = with_files(&state, files, move |conn, store, files| {
-        let asked = extension::request(conn, store, &actor, id, due, &reason, files)?;
-        // A refused request keeps nothing of what it brought.
-        asked.map_err(|refusal| AppError::Refused(refusal.key().to_string()))
+    let store = state.storage();
+    let asked = crate::db::run(&state.pool, move |conn| {
+        let asked = NewRequest {
+            due,
+            reason: &reason,
+            files: &files,
+        };
+        extensions::request(conn, &store, &actor, id, &asked, Moment::now())
     })
     .await;
     let key = match asked {
@@ -344,23 +312,20 @@ async fn begin<T: serde::de::DeserializeOwned>(
     action: Action,
 ) -> WebResult<(Actor, task::Scoped, T)> {
     let actor = auth.post(form)?;
-    let scoped = authorize(state, &actor, id, action).await?;
+    let scoped = crate::db::run(&state.pool, move |conn| {
+        tasks::authorize(conn, &actor, id, action)
+    })
+    .await?;
     Ok((actor, scoped, form.parse()?))
 }
 
-/// Loads the task and checks the person may do `action` to it: a task they may not see is
-/// "not found", one they see but may not change is "forbidden".
-async fn authorize(
-    state: &web::Data<AppState>,
-    actor: &Actor,
-    id: i64,
-    action: Action,
-) -> WebResult<task::Scoped> {
-    let scoped = crate::db::run(&state.pool, move |conn| task::scoped(conn, id)).await?;
-    match decide(actor, action, Target::Task(scoped.scope())) {
-        Decision::Allow => Ok(scoped),
-        Decision::Forbidden => Err(WebError::Forbidden),
-        Decision::NotFound => Err(WebError::NotFound),
+/// The change `actor` makes to task `id` as they saw it at `version`, now.
+fn edit(actor: &Actor, id: i64, version: i32) -> task::Edit<'_> {
+    task::Edit {
+        actor,
+        task_id: id,
+        version,
+        at: Moment::now(),
     }
 }
 
@@ -406,22 +371,6 @@ fn uploads(form: &Form, errors: &mut Errors) -> Vec<Upload> {
     out
 }
 
-/// Runs a change that may store files; when it fails, the files it stored go too.
-async fn with_files<T, F>(state: &web::Data<AppState>, files: Vec<Upload>, f: F) -> AppResult<T>
-where
-    F: FnOnce(&mut crate::db::DbConn, &Storage, &[Upload]) -> AppResult<T> + Send + 'static,
-    T: Send + 'static,
-{
-    let storage = state.storage();
-    let store = storage.clone();
-    let kept = files.clone();
-    let result = crate::db::run(&state.pool, move |conn| f(conn, &store, &files)).await;
-    if result.is_err() {
-        storage.discard(&kept);
-    }
-    result
-}
-
 /// Back to the task when the change held; otherwise the conflict page beside the task as it is.
 async fn answer(
     state: &web::Data<AppState>,
@@ -433,7 +382,7 @@ async fn answer(
     outcome: Outcome,
 ) -> WebResult<HttpResponse> {
     let current = match outcome {
-        Outcome::Done => return Ok(redirect(&format!("/tasks/{id}?done={name}"))),
+        Outcome::Done(()) => return Ok(redirect(&format!("/tasks/{id}?done={name}"))),
         Outcome::Stale(current) => *current,
         Outcome::NotNow(_) => crate::db::run(&state.pool, move |conn| task::get(conn, id)).await?,
     };

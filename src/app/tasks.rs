@@ -1,0 +1,120 @@
+//! What is done to one task: status moves, progress, comments, a new due date.
+
+use chrono::NaiveDate;
+
+use crate::db::{self, DbConn};
+use crate::domain::dates::Moment;
+use crate::domain::permissions::{Action, Actor, Target};
+use crate::domain::status::Move;
+use crate::error::AppResult;
+use crate::mail::notices;
+use crate::models::attachment::{Storage, Upload};
+use crate::models::task::{self, Edit, NewReport, Outcome, Scoped};
+
+/// The task as its permission sees it, if `actor` may do `action` to it.
+pub fn authorize(conn: &mut DbConn, actor: &Actor, id: i64, action: Action) -> AppResult<Scoped> {
+    let scoped = task::scoped(conn, id)?;
+    super::allow(actor, action, Target::Task(scoped.scope()))?;
+    Ok(scoped)
+}
+
+/// The permission a status move needs.
+pub fn move_action(mv: Move) -> Action {
+    match mv {
+        Move::Start => Action::StartTask,
+        Move::ReportCompletion => Action::ReportCompletion,
+        Move::Confirm => Action::ConfirmCompletion,
+        Move::Return => Action::ReturnCompletion,
+        Move::Cancel => Action::CancelTask,
+    }
+}
+
+/// Files stored for a change that did not hold are removed again: a failed change keeps
+/// nothing of what it brought.
+fn keeping_files<T>(storage: &Storage, files: &[Upload], result: AppResult<T>) -> AppResult<T> {
+    if result.is_err() {
+        storage.discard(files);
+    }
+    result
+}
+
+/// Moves the task (start, report completion, confirm, return, cancel) with a note and, for a
+/// completion, its evidence; the secretariat or the lead unit is told.
+pub fn move_task(
+    conn: &mut DbConn,
+    storage: &Storage,
+    edit: Edit,
+    mv: Move,
+    text: &str,
+    files: &[Upload],
+) -> AppResult<Outcome> {
+    let result = db::write(conn, |conn| {
+        authorize(conn, edit.actor, edit.task_id, move_action(mv))?;
+        let report = NewReport {
+            kind: if mv == Move::ReportCompletion {
+                "completion"
+            } else {
+                "progress"
+            },
+            text,
+            percent: None,
+            files,
+        };
+        let outcome = task::apply_move(conn, storage, edit, mv, report)?;
+        if let Outcome::Done(m) = &outcome {
+            notices::moved(conn, edit.task_id, m, text, edit.at)?;
+        }
+        Ok(outcome.map(|_| ()))
+    });
+    keeping_files(storage, files, result)
+}
+
+/// The lead unit reports progress: a text, a percent, files.
+pub fn report_progress(
+    conn: &mut DbConn,
+    storage: &Storage,
+    edit: Edit,
+    text: &str,
+    percent: i32,
+    files: &[Upload],
+) -> AppResult<Outcome> {
+    let result = db::write(conn, |conn| {
+        authorize(conn, edit.actor, edit.task_id, Action::AddProgress)?;
+        let report = NewReport {
+            kind: "progress",
+            text,
+            percent: Some(percent),
+            files,
+        };
+        task::add_progress(conn, storage, edit, report)
+    });
+    keeping_files(storage, files, result)
+}
+
+/// A comment on the task.
+pub fn comment(
+    conn: &mut DbConn,
+    storage: &Storage,
+    actor: &Actor,
+    id: i64,
+    text: &str,
+    at: Moment,
+) -> AppResult<()> {
+    db::write(conn, |conn| {
+        authorize(conn, actor, id, Action::Comment)?;
+        task::add_comment(conn, storage, actor, id, text, at.now)
+    })
+}
+
+/// The secretariat sets another due date (or none), saying why.
+pub fn change_due_date(
+    conn: &mut DbConn,
+    edit: Edit,
+    due: Option<NaiveDate>,
+    reason: &str,
+) -> AppResult<Outcome> {
+    db::write(conn, |conn| {
+        authorize(conn, edit.actor, edit.task_id, Action::EditTask)?;
+        task::change_due_date(conn, edit, due, reason)
+    })
+}

@@ -1,0 +1,141 @@
+//! What each kind of message carries in `outbox.payload`, as a type: the code that queues a
+//! message writes one of these, the composer reads it back. A row whose payload does not fit its
+//! kind is skipped with a reason, never guessed at.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::mail::Kind;
+
+/// A published directive's tasks for one recipient: those their unit leads, those it
+/// coordinates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assigned {
+    pub lead: Vec<i64>,
+    pub coordinate: Vec<i64>,
+}
+
+/// The day's reminder of a unit's tasks (one task: the row's task).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reminder {
+    pub day: NaiveDate,
+    #[serde(default)]
+    pub tasks: Vec<i64>,
+}
+
+/// A unit's daily digest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Digest {
+    pub day: NaiveDate,
+    pub unit: i64,
+}
+
+/// A status move (reported, confirmed, returned) of the row's task, with the note given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Moved {
+    #[serde(default)]
+    pub note: String,
+}
+
+/// An extension request made or decided, about the row's task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Extension {
+    pub request: i64,
+}
+
+/// A password-reset link; the token is emptied once sent or used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PasswordReset {
+    #[serde(default)]
+    pub token: String,
+}
+
+/// A row's payload, read as its kind says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload {
+    Assigned(Assigned),
+    Reminder(Reminder),
+    Digest(Digest),
+    Moved(Moved),
+    Extension(Extension),
+    PasswordReset(PasswordReset),
+}
+
+impl Payload {
+    /// The payload stored with a row of `kind`, or None when it does not fit.
+    pub fn read(kind: Kind, json: &str) -> Option<Payload> {
+        fn as_<T: serde::de::DeserializeOwned>(json: &str) -> Option<T> {
+            serde_json::from_str(json).ok()
+        }
+        Some(match kind {
+            Kind::Assigned => Payload::Assigned(as_(json)?),
+            Kind::Reminder => Payload::Reminder(as_(json)?),
+            Kind::Digest => Payload::Digest(as_(json)?),
+            Kind::Reported | Kind::Confirmed | Kind::Returned => Payload::Moved(as_(json)?),
+            Kind::ExtensionRequested | Kind::ExtensionDecided => Payload::Extension(as_(json)?),
+            Kind::PasswordReset => Payload::PasswordReset(as_(json)?),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_reads_back_what_was_written_and_refuses_a_stranger() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let cases = [
+            (
+                Kind::Assigned,
+                serde_json::to_string(&Assigned {
+                    lead: vec![1],
+                    coordinate: vec![2, 3],
+                }),
+            ),
+            (
+                Kind::Reminder,
+                serde_json::to_string(&Reminder {
+                    day,
+                    tasks: vec![4],
+                }),
+            ),
+            (
+                Kind::Digest,
+                serde_json::to_string(&Digest { day, unit: 5 }),
+            ),
+            (
+                Kind::Returned,
+                serde_json::to_string(&Moved {
+                    note: "Bổ sung".into(),
+                }),
+            ),
+            (
+                Kind::ExtensionDecided,
+                serde_json::to_string(&Extension { request: 6 }),
+            ),
+        ];
+        for (kind, json) in cases {
+            let json = json.unwrap();
+            assert!(Payload::read(kind, &json).is_some(), "{kind}: {json}");
+        }
+        assert_eq!(
+            Payload::read(Kind::Digest, r#"{"day":"2026-12-01","unit":5}"#),
+            Some(Payload::Digest(Digest { day, unit: 5 }))
+        );
+        // A digest's payload is not a reminder's, nor an assignment's; broken JSON is nothing.
+        assert_eq!(Payload::read(Kind::Digest, r#"{"day":"2026-12-01"}"#), None);
+        assert_eq!(
+            Payload::read(Kind::Assigned, r#"{"day":"2026-12-01"}"#),
+            None
+        );
+        assert_eq!(Payload::read(Kind::Reminder, "{"), None);
+        // A spent reset link reads as an empty token, which the composer skips.
+        assert_eq!(
+            Payload::read(Kind::PasswordReset, "{}"),
+            Some(Payload::PasswordReset(PasswordReset {
+                token: String::new()
+            }))
+        );
+    }
+}
