@@ -160,7 +160,7 @@ fn a_token_is_for_the_api_only_and_ends_when_it_should() {
 
         // A password change ends every token of the person.
         let r = other.post(
-            "/me",
+            "/me/password",
             &[
                 ("current_password", crate::support::PASSWORD),
                 ("new_password", "mot-mat-khau-moi-dai"),

@@ -147,7 +147,7 @@ fn deactivation_and_password_change_end_sessions_at_once() {
         // The person changes their password: the other session ends, this one goes on.
         let new_password = "mot-mat-khau-moi-dai";
         let r = staff.post(
-            "/me",
+            "/me/password",
             &[
                 ("current_password", PASSWORD),
                 ("new_password", new_password),
@@ -160,7 +160,7 @@ fn deactivation_and_password_change_end_sessions_at_once() {
 
         // A wrong current password is explained, nothing changes.
         let r = staff.post(
-            "/me",
+            "/me/password",
             &[
                 ("current_password", "sai"),
                 ("new_password", "abcdefghijkl"),
@@ -434,10 +434,14 @@ fn forwarding_headers_and_schemes_do_not_pass_the_origin_check() {
             (header.into(), value.into()),
             ("Origin".into(), origin.to_string()),
         ];
-        assert_eq!(me.post("/me", &[("lang", "en")]).status, 403, "{header}");
+        assert_eq!(
+            me.post("/me/language", &[("lang", "en")]).status,
+            403,
+            "{header}"
+        );
     }
     me.extra_headers = vec![("Origin".into(), app.base.clone())];
-    assert_eq!(me.post("/me", &[("lang", "en")]).status, 303);
+    assert_eq!(me.post("/me/language", &[("lang", "en")]).status, 303);
 }
 
 /// The current password on one's own page is limited like a login.
@@ -447,7 +451,7 @@ fn guessing_the_current_password_is_limited() {
     let mut me = app.login_as(Role::Leader, None);
     let change = |me: &mut crate::support::Client, current: &str| {
         me.post(
-            "/me",
+            "/me/password",
             &[
                 ("current_password", current),
                 ("new_password", "mot-mat-khau-moi-dai"),

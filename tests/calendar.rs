@@ -12,7 +12,7 @@ fn administrators_edit_a_year_and_the_calendar_follows() {
         let mut sec = app.login_as(Role::Secretariat, None);
         assert_eq!(sec.get("/admin/calendar").status, 403);
         assert_eq!(
-            sec.post("/admin/calendar", &[("year", "2027"), ("op", "mark")])
+            sec.post("/admin/calendar/2027/official", &[("source", "x")])
                 .status,
             403
         );
@@ -35,10 +35,9 @@ fn administrators_edit_a_year_and_the_calendar_follows() {
 
         // Bad input is explained and kept.
         let r = admin.post(
-            "/admin/calendar",
+            "/admin/calendar/days",
             &[
                 ("year", "2027"),
-                ("op", "add"),
                 ("first", "03/02/2027"),
                 ("last", "01/02/2027"),
                 ("kind", "off"),
@@ -50,10 +49,9 @@ fn administrators_edit_a_year_and_the_calendar_follows() {
             r.body.contains("Khoảng ngày không hợp lệ") && r.body.contains("value=\"03/02/2027\"")
         );
         let r = admin.post(
-            "/admin/calendar",
+            "/admin/calendar/days",
             &[
                 ("year", "2027"),
-                ("op", "add"),
                 ("first", "01/02/2027"),
                 ("kind", "work"),
                 ("name", "Làm bù"),
@@ -64,10 +62,9 @@ fn administrators_edit_a_year_and_the_calendar_follows() {
 
         // The 2027 schedule: Tết 04/02 – 14/02, a make-up Saturday on 30/01.
         let r = admin.post(
-            "/admin/calendar",
+            "/admin/calendar/days",
             &[
                 ("year", "2027"),
-                ("op", "add"),
                 ("first", "04/02/2027"),
                 ("last", "14/02/2027"),
                 ("kind", "off"),
@@ -76,10 +73,9 @@ fn administrators_edit_a_year_and_the_calendar_follows() {
         );
         assert_eq!(r.status, 303);
         let r = admin.post(
-            "/admin/calendar",
+            "/admin/calendar/days",
             &[
                 ("year", "2027"),
-                ("op", "add"),
                 ("first", "30/01/2027"),
                 ("kind", "work"),
                 ("name", "Làm bù"),
@@ -93,10 +89,7 @@ fn administrators_edit_a_year_and_the_calendar_follows() {
         assert!(cal.is_working(d("30/01/2027")) && cal.is_working(d("15/02/2027")));
         assert_eq!(cal.add_working_days(d("03/02/2027"), 1), d("15/02/2027"));
         // Deleting a day puts it back to the rule for an official year: a plain weekday.
-        let r = admin.post(
-            "/admin/calendar",
-            &[("year", "2027"), ("op", "delete"), ("day", "2027-02-12")],
-        );
+        let r = admin.post("/admin/calendar/days/2027-02-12/delete", &[]);
         assert_eq!(r.status, 303);
         let cal = chidao::models::calendar::load(&mut app.conn()).unwrap();
         assert!(cal.is_working(d("12/02/2027")));

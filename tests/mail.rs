@@ -667,12 +667,8 @@ fn people_choose_their_mail_on_their_page_but_not_what_is_mandatory() {
         );
         // Untick everything, ask for assignments off by hand, choose the digest.
         let r = staff.post(
-            "/me",
-            &[
-                ("mail", "1"),
-                ("mode", "digest"),
-                ("on", "extension_decided"),
-            ],
+            "/me/mail",
+            &[("mode", "digest"), ("on", "extension_decided")],
         );
         assert_eq!(r.status, 303);
         let prefs = chidao::models::user::mail_prefs(
@@ -696,7 +692,7 @@ fn people_choose_their_mail_on_their_page_but_not_what_is_mandatory() {
         assert!(page.body.contains("value=\"digest\" checked"));
         // A head cannot turn reminders off at all.
         let mut head = app.login_as(Role::UnitHead, Some(LANGSON));
-        head.post("/me", &[("mail", "1"), ("mode", "each")]);
+        head.post("/me/mail", &[("mode", "each")]);
         let stored: String = users::table
             .filter(users::email.eq(&head.email))
             .select(users::mail_off)
@@ -706,7 +702,11 @@ fn people_choose_their_mail_on_their_page_but_not_what_is_mandatory() {
         // And the form needs its token.
         assert_eq!(
             staff
-                .send("POST", "/me", crate::support::Body::Form(&[("mail", "1")]))
+                .send(
+                    "POST",
+                    "/me/mail",
+                    crate::support::Body::Form(&[("mode", "each")])
+                )
                 .status,
             403
         );

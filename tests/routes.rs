@@ -135,7 +135,7 @@ fn every_page_for_every_role() {
             (format!("/extensions/{ext}/approve"), vec![("version", &vh)],                   [303, 403, 0, 0, 404, 403]),
             (format!("/extensions/{ext}/reject"), vec![("version", &vh), ("text", "x")],     [303, 403, 0, 0, 404, 403]),
             (format!("/extensions/{ext}/maybe"), vec![("version", &vh)],                     [303, 404, 404, 404, 404, 404]),
-            ("/admin/calendar".into(),        vec![("year", "2031"), ("op", "mark")],         [303, 0, 403, 403, 403, 403]),
+            ("/admin/calendar/2031/official".into(), vec![("source", "x")],                  [303, 0, 403, 403, 403, 403]),
             ("/admin/outbox/1/retry".into(),  vec![],                                         [303, 0, 403, 403, 403, 403]),
             ("/directives".into(),            vec![("items", "0")],                           [303, 403, 0, 403, 403, 403]),
             ("/conferences".into(),           vec![("name", "")],                             [303, 403, 0, 403, 403, 403]),
@@ -217,7 +217,7 @@ fn every_state_change_needs_the_csrf_token() {
                 ],
             ),
             (2, "/logout".into(), vec![]),
-            (2, "/me".into(), vec![("lang", "en")]),
+            (2, "/me/language".into(), vec![("lang", "en")]),
         ];
         let before = (
             app.count("journal"),

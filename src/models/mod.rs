@@ -15,6 +15,31 @@ pub mod user;
 
 use chrono::NaiveDateTime;
 
+/// How the fields of the models' forms are read from what a person typed (with serde, from a
+/// posted form or JSON): text trimmed, a checkbox ticked when sent at all.
+pub mod fields {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn trimmed<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        Ok(String::deserialize(d)?.trim().to_string())
+    }
+
+    pub fn lowercase<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        Ok(String::deserialize(d)?.trim().to_lowercase())
+    }
+
+    /// A browser sends a ticked box's value ("1", "on") and nothing for an unticked one.
+    pub fn checkbox<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+        let v = String::deserialize(d)?;
+        Ok(!matches!(v.trim(), "" | "0" | "false"))
+    }
+
+    /// A number, or none when the field is empty or not a number (a select's "none" option).
+    pub fn optional_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        Ok(String::deserialize(d)?.trim().parse().ok())
+    }
+}
+
 pub fn now() -> NaiveDateTime {
     chrono::Utc::now().naive_utc()
 }

@@ -174,15 +174,20 @@ pub fn find_by_name(conn: &mut DbConn, name: &str) -> AppResult<Option<Unit>> {
     })
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct UnitForm {
+    #[serde(deserialize_with = "crate::models::fields::trimmed")]
     pub name: String,
+    #[serde(deserialize_with = "crate::models::fields::trimmed")]
     pub short_name: String,
     pub kind: String,
     pub emails: String,
     pub aliases: String,
+    #[serde(deserialize_with = "crate::models::fields::checkbox")]
     pub active: bool,
     /// The contact addresses get one daily digest instead of single reminders.
+    #[serde(deserialize_with = "crate::models::fields::checkbox")]
     pub mail_digest: bool,
 }
 

@@ -84,13 +84,18 @@ pub fn looks_like_email(s: &str) -> bool {
 
 pub const MIN_PASSWORD_LEN: usize = 10;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct UserForm {
+    #[serde(deserialize_with = "crate::models::fields::lowercase")]
     pub email: String,
+    #[serde(deserialize_with = "crate::models::fields::trimmed")]
     pub name: String,
     pub role: String,
+    #[serde(deserialize_with = "crate::models::fields::optional_id")]
     pub unit_id: Option<i64>,
     pub password: String,
+    #[serde(deserialize_with = "crate::models::fields::checkbox")]
     pub active: bool,
     pub lang: String,
 }

@@ -1,8 +1,9 @@
 //! Administration: units, groups and people.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
+use serde::Deserialize;
 
 use crate::domain::permissions::{allowed, Action, Role, Target};
 use crate::models::unit::{self, Group, Unit, UnitForm, UnitKind};
@@ -11,6 +12,7 @@ use crate::web::auth::Auth;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render, render_status, Ctx, Errors};
+use crate::web::query::{Paged, Query};
 use crate::web::AppState;
 
 pub(crate) fn require(auth: &Auth, action: Action) -> WebResult<crate::domain::permissions::Actor> {
@@ -22,11 +24,13 @@ pub(crate) fn require(auth: &Auth, action: Action) -> WebResult<crate::domain::p
     }
 }
 
-pub(crate) fn query(req: &HttpRequest, key: &str) -> String {
-    form_urlencoded::parse(req.query_string().as_bytes())
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
+/// `?q=…&page=…` of the administrator's lists.
+#[derive(Default, Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(flatten)]
+    paged: Paged,
 }
 
 #[derive(Template)]
@@ -38,12 +42,12 @@ struct UnitsPage {
 }
 
 pub async fn units(
-    req: HttpRequest,
+    Query(query): Query<SearchQuery>,
     state: web::Data<AppState>,
     auth: Auth,
 ) -> WebResult<HttpResponse> {
     require(&auth, Action::ManageUnits)?;
-    let q = query(&req, "q");
+    let q = query.q;
     let q2 = q.clone();
     let units = crate::db::run(&state.pool, move |conn| unit::list(conn, &q2, true)).await?;
     render(&UnitsPage {
@@ -156,15 +160,9 @@ pub async fn save_unit(
     auth.post(&form)?;
     require(&auth, Action::ManageUnits)?;
     let id = path.map(|p| p.into_inner());
-    let f = UnitForm {
-        name: form.get("name").trim().to_string(),
-        short_name: form.get("short_name").trim().to_string(),
-        kind: form.get("kind").to_string(),
-        emails: form.get("emails").to_string(),
-        aliases: form.get("aliases").to_string(),
-        active: id.is_none() || form.get("active") == "1",
-        mail_digest: form.get("mail_digest") == "1",
-    };
+    let mut f: UnitForm = form.parse()?;
+    // A new unit is active; only an edit offers the box.
+    f.active |= id.is_none();
     let mut errors = Errors::default();
     for (field, key) in f.validate() {
         errors.add(field, key);
@@ -325,6 +323,15 @@ pub async fn group_form(
     .await
 }
 
+/// A group: its name and the ids of its member units (one `members` field per ticked unit).
+#[derive(Deserialize)]
+struct GroupFields {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    members: Vec<String>,
+}
+
 pub async fn save_group(
     state: web::Data<AppState>,
     auth: Auth,
@@ -334,12 +341,9 @@ pub async fn save_group(
     auth.post(&form)?;
     require(&auth, Action::ManageUnits)?;
     let id = path.map(|p| p.into_inner());
-    let name = form.get("name").trim().to_string();
-    let members: Vec<i64> = form
-        .all("members")
-        .iter()
-        .filter_map(|m| m.parse().ok())
-        .collect();
+    let GroupFields { name, members } = form.parse()?;
+    let name = name.trim().to_string();
+    let members: Vec<i64> = members.iter().filter_map(|m| m.parse().ok()).collect();
     let mut errors = Errors::default();
     if name.is_empty() {
         errors.add("name", "error.required");
@@ -388,13 +392,13 @@ struct UsersPage {
 }
 
 pub async fn users(
-    req: HttpRequest,
+    Query(query): Query<SearchQuery>,
     state: web::Data<AppState>,
     auth: Auth,
 ) -> WebResult<HttpResponse> {
     require(&auth, Action::ManageUsers)?;
-    let q = query(&req, "q");
-    let page = query(&req, "page").parse::<i64>().unwrap_or(1).max(1);
+    let page = query.paged.page();
+    let q = query.q;
     let q2 = q.clone();
     let (rows, total) =
         crate::db::run(&state.pool, move |conn| user::list(conn, &q2, page)).await?;
@@ -486,15 +490,9 @@ pub async fn save_user(
     auth.post(&form)?;
     let me = require(&auth, Action::ManageUsers)?;
     let id = path.map(|p| p.into_inner());
-    let f = UserForm {
-        email: form.get("email").trim().to_lowercase(),
-        name: form.get("name").trim().to_string(),
-        role: form.get("role").to_string(),
-        unit_id: form.i64("unit_id"),
-        password: form.get("password").to_string(),
-        active: id.is_none() || form.get("active") == "1",
-        lang: form.get("lang").to_string(),
-    };
+    let mut f: UserForm = form.parse()?;
+    // A new account is active; only an edit offers the box.
+    f.active |= id.is_none();
     let mut errors = Errors::default();
     for (field, key) in f.validate(id.is_none()) {
         errors.add(field, key);

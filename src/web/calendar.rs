@@ -1,9 +1,10 @@
 //! The working calendar's yearly schedules, edited by administrators.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
 
 use crate::domain::dates::parse_date;
 use crate::domain::permissions::{allowed, Action, Target};
@@ -12,6 +13,7 @@ use crate::web::auth::Auth;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render_status, Ctx, Errors};
+use crate::web::query::{lenient, Query};
 use crate::web::AppState;
 
 fn require(auth: &Auth) -> WebResult<()> {
@@ -58,6 +60,8 @@ fn weekday_key(d: NaiveDate) -> &'static str {
     ][d.weekday().num_days_from_monday() as usize]
 }
 
+#[derive(Default, Deserialize)]
+#[serde(default)]
 struct Typed {
     first: String,
     last: String,
@@ -120,16 +124,23 @@ async fn page(
     render_status(&p, status)
 }
 
-fn year_of(req: &HttpRequest) -> i32 {
-    form_urlencoded::parse(req.query_string().as_bytes())
-        .find(|(k, _)| k == "year")
-        .and_then(|(_, v)| v.parse().ok())
-        .filter(|y| (1990..=2200).contains(y))
-        .unwrap_or_else(|| crate::web::tasks::today().year())
+/// `/admin/calendar?year=…`: this year when absent or out of range.
+#[derive(Default, Deserialize)]
+pub struct YearQuery {
+    #[serde(default, deserialize_with = "lenient")]
+    year: Option<i32>,
+}
+
+impl YearQuery {
+    fn year(&self) -> i32 {
+        self.year
+            .filter(|y| (1990..=2200).contains(y))
+            .unwrap_or_else(|| crate::web::tasks::today().year())
+    }
 }
 
 pub async fn page_get(
-    req: HttpRequest,
+    Query(query): Query<YearQuery>,
     state: web::Data<AppState>,
     auth: Auth,
 ) -> WebResult<HttpResponse> {
@@ -143,7 +154,7 @@ pub async fn page_get(
     page(
         &state,
         &auth,
-        year_of(&req),
+        query.year(),
         blank,
         Errors::default(),
         StatusCode::OK,
@@ -151,95 +162,132 @@ pub async fn page_get(
     .await
 }
 
-/// One form for every change: `op` is add (a range of days), delete (one day), or the year's
-/// official flag (mark / unmark).
-pub async fn save(state: web::Data<AppState>, auth: Auth, form: Form) -> WebResult<HttpResponse> {
+/// A range of days off or a make-up working Saturday, as typed; `year` is the year the page
+/// showed.
+#[derive(Deserialize)]
+struct RangeForm {
+    #[serde(default, deserialize_with = "lenient")]
+    year: Option<i32>,
+    #[serde(flatten)]
+    typed: Typed,
+}
+
+fn year_in_range(year: Option<i32>) -> WebResult<i32> {
+    year.filter(|y| (1990..=2200).contains(y))
+        .ok_or_else(|| WebError::BadRequest("year".into()))
+}
+
+/// `POST /admin/calendar/days`: adds a range of days off (or a make-up working Saturday).
+pub async fn add_days(
+    state: web::Data<AppState>,
+    auth: Auth,
+    form: Form,
+) -> WebResult<HttpResponse> {
     auth.post(&form)?;
     require(&auth)?;
-    let year: i32 = form
-        .get("year")
-        .parse()
-        .ok()
-        .filter(|y| (1990..=2200).contains(y))
-        .ok_or_else(|| WebError::BadRequest("year".into()))?;
-    let back = format!("/admin/calendar?year={year}&done=saved");
-    match form.get("op") {
-        "add" => {
-            let typed = Typed {
-                first: form.get("first").trim().into(),
-                last: form.get("last").trim().into(),
-                kind: form.get("kind").into(),
-                name: form.get("name").trim().into(),
-            };
-            let mut errors = Errors::default();
-            let first = parse_date(&typed.first);
-            let last = if typed.last.is_empty() {
-                first
-            } else {
-                parse_date(&typed.last)
-            };
-            if first.is_none() {
-                errors.add("first", "error.date");
-            }
-            if last.is_none() {
-                errors.add("last", "error.date");
-            }
-            if let (Some(a), Some(b)) = (first, last) {
-                if b < a || (b - a).num_days() > 31 {
-                    errors.add("last", "error.range");
-                }
-            }
-            if typed.kind != calendar::OFF && typed.kind != calendar::WORK {
-                errors.add("kind", "error.invalid_choice");
-            }
-            if typed.name.is_empty() {
-                errors.add("name", "error.required");
-            }
-            if typed.kind == calendar::WORK
-                && first.is_some_and(|d| d.weekday() != chrono::Weekday::Sat)
-            {
-                errors.add("first", "error.not_saturday");
-            }
-            if !errors.is_empty() {
-                return page(
-                    &state,
-                    &auth,
-                    year,
-                    typed,
-                    errors,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
-            }
-            let (a, b) = (first.unwrap_or_default(), last.unwrap_or_default());
-            let (kind, name) = (typed.kind.clone(), typed.name.clone());
-            crate::db::run(&state.pool, move |conn| {
-                calendar::set_range(conn, a, b, &kind, &name)
-            })
-            .await?;
-            Ok(redirect(&format!(
-                "/admin/calendar?year={}&done=saved",
-                a.year()
-            )))
-        }
-        "delete" => {
-            let day =
-                parse_date(form.get("day")).ok_or_else(|| WebError::BadRequest("day".into()))?;
-            crate::db::run(&state.pool, move |conn| calendar::delete_day(conn, day)).await?;
-            Ok(redirect(&back))
-        }
-        "mark" => {
-            let source = form.get("source").to_string();
-            crate::db::run(&state.pool, move |conn| {
-                calendar::mark_year(conn, year, &source)
-            })
-            .await?;
-            Ok(redirect(&back))
-        }
-        "unmark" => {
-            crate::db::run(&state.pool, move |conn| calendar::unmark_year(conn, year)).await?;
-            Ok(redirect(&back))
-        }
-        _ => Err(WebError::BadRequest("op".into())),
+    let RangeForm { year, typed } = form.parse()?;
+    let year = year_in_range(year)?;
+    let typed = Typed {
+        first: typed.first.trim().into(),
+        last: typed.last.trim().into(),
+        kind: typed.kind,
+        name: typed.name.trim().into(),
+    };
+    let mut errors = Errors::default();
+    let first = parse_date(&typed.first);
+    let last = if typed.last.is_empty() {
+        first
+    } else {
+        parse_date(&typed.last)
+    };
+    if first.is_none() {
+        errors.add("first", "error.date");
     }
+    if last.is_none() {
+        errors.add("last", "error.date");
+    }
+    if let (Some(a), Some(b)) = (first, last) {
+        if b < a || (b - a).num_days() > 31 {
+            errors.add("last", "error.range");
+        }
+    }
+    if typed.kind != calendar::OFF && typed.kind != calendar::WORK {
+        errors.add("kind", "error.invalid_choice");
+    }
+    if typed.name.is_empty() {
+        errors.add("name", "error.required");
+    }
+    if typed.kind == calendar::WORK && first.is_some_and(|d| d.weekday() != chrono::Weekday::Sat) {
+        errors.add("first", "error.not_saturday");
+    }
+    let (Some(a), Some(b), true) = (first, last, errors.is_empty()) else {
+        return page(&state, &auth, year, typed, errors, UNPROCESSABLE).await;
+    };
+    let (kind, name) = (typed.kind, typed.name);
+    crate::db::run(&state.pool, move |conn| {
+        calendar::set_range(conn, a, b, &kind, &name)
+    })
+    .await?;
+    Ok(redirect(&saved(a.year())))
+}
+
+const UNPROCESSABLE: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+
+/// Where a change goes back to: the year's page, saying it was saved.
+fn saved(year: i32) -> String {
+    format!("/admin/calendar?year={year}&done=saved")
+}
+
+/// `POST /admin/calendar/days/{day}/delete`: the day goes back to the rule (a weekday works,
+/// a weekend rests).
+pub async fn delete_day(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+    form: Form,
+) -> WebResult<HttpResponse> {
+    auth.post(&form)?;
+    require(&auth)?;
+    let day = parse_date(&path.into_inner()).ok_or(WebError::NotFound)?;
+    crate::db::run(&state.pool, move |conn| calendar::delete_day(conn, day)).await?;
+    Ok(redirect(&saved(day.year())))
+}
+
+#[derive(Deserialize)]
+struct SourceForm {
+    /// The decision the year's schedule comes from.
+    #[serde(default)]
+    source: String,
+}
+
+/// `POST /admin/calendar/{year}/official`: the year's schedule is the official one.
+pub async fn mark_official(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+    form: Form,
+) -> WebResult<HttpResponse> {
+    auth.post(&form)?;
+    require(&auth)?;
+    let year = year_in_range(path.into_inner().parse().ok()).map_err(|_| WebError::NotFound)?;
+    let SourceForm { source } = form.parse()?;
+    crate::db::run(&state.pool, move |conn| {
+        calendar::mark_year(conn, year, &source)
+    })
+    .await?;
+    Ok(redirect(&saved(year)))
+}
+
+/// `POST /admin/calendar/{year}/unofficial`: the year falls back to the statutory holidays.
+pub async fn unmark_official(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+    form: Form,
+) -> WebResult<HttpResponse> {
+    auth.post(&form)?;
+    require(&auth)?;
+    let year = year_in_range(path.into_inner().parse().ok()).map_err(|_| WebError::NotFound)?;
+    crate::db::run(&state.pool, move |conn| calendar::unmark_year(conn, year)).await?;
+    Ok(redirect(&saved(year)))
 }

@@ -5,6 +5,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::{Days, NaiveDate};
+use serde::Deserialize;
 
 use crate::domain::dates::{format_date, format_opt_date, parse_date};
 use crate::domain::status::{Status, Timeliness};
@@ -18,6 +19,7 @@ use crate::web::auth::Credentials;
 use crate::web::error::WebResult;
 use crate::web::list_filter;
 use crate::web::pages::{render, Ctx};
+use crate::web::query::Query;
 use crate::web::tasks::{today, with_calendar};
 use crate::web::AppState;
 
@@ -91,27 +93,32 @@ impl DashboardPage {
     }
 }
 
-fn query_value(req: &HttpRequest, key: &str) -> String {
-    form_urlencoded::parse(req.query_string().as_bytes())
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
+/// `/dashboard?period=…&by=assigned&from=…&to=…&sort=…`.
+#[derive(Default, Deserialize)]
+pub struct DashboardQuery {
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    by: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    sort: String,
 }
 
 pub async fn dashboard(
-    req: HttpRequest,
+    Query(q): Query<DashboardQuery>,
     state: web::Data<AppState>,
     creds: Credentials,
 ) -> WebResult<HttpResponse> {
     let today = today();
-    let preset = Preset::parse(&query_value(&req, "period"));
-    let by_assignment = query_value(&req, "by") == "assigned";
-    let custom = (
-        parse_date(&query_value(&req, "from")),
-        parse_date(&query_value(&req, "to")),
-    );
+    let preset = Preset::parse(&q.period);
+    let by_assignment = q.by == "assigned";
+    let custom = (parse_date(&q.from), parse_date(&q.to));
     let (from, to) = stats::period(preset, today, custom);
-    let sort = query_value(&req, "sort");
+    let sort = q.sort;
     let period = if by_assignment {
         Filter {
             assigned_from: Some(from),

@@ -1,8 +1,9 @@
 //! Conferences and directives entered by hand, and a directive's page.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
+use serde::Deserialize;
 
 use crate::domain::calendar::Calendar;
 use crate::domain::dates::{parse_date, Moment};
@@ -22,6 +23,7 @@ use crate::web::auth::Auth;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render, render_status, Ctx, Errors};
+use crate::web::query::{lenient, Paged, Query};
 use crate::web::AppState;
 
 fn require(actor: &Actor, action: Action) -> WebResult<()> {
@@ -74,19 +76,23 @@ impl ListPage {
 
 /// `/directives`: newest first, fifty a page, each with the four buckets of its tasks linking
 /// to the lists behind them; `?conference=` narrows to one conference and adds its totals.
+/// `/directives?conference=…&page=…`.
+#[derive(Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default, deserialize_with = "lenient")]
+    conference: Option<i64>,
+    #[serde(flatten)]
+    paged: Paged,
+}
+
 pub async fn list(
-    req: HttpRequest,
+    Query(query): Query<ListQuery>,
     state: web::Data<AppState>,
     auth: Auth,
 ) -> WebResult<HttpResponse> {
     require(&auth.actor()?, Action::ViewDirectives)?;
-    let query = |key: &str| {
-        form_urlencoded::parse(req.query_string().as_bytes())
-            .find(|(k, _)| k == key)
-            .and_then(|(_, v)| v.trim().parse::<i64>().ok())
-    };
-    let conference_id = query("conference");
-    let page = query("page").unwrap_or(1).clamp(1, 100_000);
+    let conference_id = query.conference;
+    let page = query.paged.page();
     let today = crate::web::tasks::today();
     let (rows, total, conference) = crate::web::error::run(&state.pool, move |conn| {
         let conference = match conference_id {
@@ -534,16 +540,20 @@ fn blank(auth: &Auth) -> NewPage {
     }
 }
 
+/// `/directives/new?draft=…`: a saved review to resume.
+#[derive(Default, Deserialize)]
+pub struct NewQuery {
+    #[serde(default, deserialize_with = "lenient")]
+    draft: Option<i64>,
+}
+
 pub async fn new_form(
-    req: HttpRequest,
+    Query(query): Query<NewQuery>,
     state: web::Data<AppState>,
     auth: Auth,
 ) -> WebResult<HttpResponse> {
     require(&auth.actor()?, Action::CreateDirective)?;
-    let draft = form_urlencoded::parse(req.query_string().as_bytes())
-        .find(|(k, _)| k == "draft")
-        .and_then(|(_, v)| v.parse::<i64>().ok());
-    if let Some(id) = draft {
+    if let Some(id) = query.draft {
         // Resuming a saved review: its fields, read as if just sent.
         let (fields, calendar) = crate::db::run(&state.pool, move |conn| {
             Ok((
@@ -769,6 +779,17 @@ struct ConferencePage {
     errors: Errors,
 }
 
+/// A conference: its name, when and where it was held.
+#[derive(Deserialize)]
+struct ConferenceFields {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    held_on: String,
+    #[serde(default)]
+    place: String,
+}
+
 pub async fn new_conference(auth: Auth) -> WebResult<HttpResponse> {
     require(&auth.actor()?, Action::CreateDirective)?;
     render(&ConferencePage {
@@ -787,11 +808,16 @@ pub async fn create_conference(
 ) -> WebResult<HttpResponse> {
     let actor = auth.post(&form)?;
     require(&actor, Action::CreateDirective)?;
+    let ConferenceFields {
+        name,
+        held_on,
+        place,
+    } = form.parse()?;
     let mut page = ConferencePage {
         ctx: Ctx::new(&auth),
-        name: form.get("name").to_string(),
-        held_on: form.get("held_on").trim().to_string(),
-        place: form.get("place").to_string(),
+        name,
+        held_on: held_on.trim().to_string(),
+        place,
         errors: Errors::default(),
     };
     if page.name.trim().is_empty() {

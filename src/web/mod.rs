@@ -91,7 +91,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/password/reset/{token}", web::post().to(password::reset))
         .route("/me", web::get().to(session_pages::me))
-        .route("/me", web::post().to(session_pages::save_me))
+        .route("/me/mail", web::post().to(session_pages::save_mail))
+        .route("/me/language", web::post().to(session_pages::save_language))
+        .route(
+            "/me/password",
+            web::post().to(session_pages::change_password),
+        )
         .route(
             "/me/tokens/{id}/revoke",
             web::post().to(session_pages::revoke_token),
@@ -177,7 +182,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/outbox", web::get().to(outbox::list))
         .route("/admin/outbox/{id}/retry", web::post().to(outbox::retry))
         .route("/admin/calendar", web::get().to(calendar::page_get))
-        .route("/admin/calendar", web::post().to(calendar::save))
+        .route("/admin/calendar/days", web::post().to(calendar::add_days))
+        .route(
+            "/admin/calendar/days/{day}/delete",
+            web::post().to(calendar::delete_day),
+        )
+        .route(
+            "/admin/calendar/{year}/official",
+            web::post().to(calendar::mark_official),
+        )
+        .route(
+            "/admin/calendar/{year}/unofficial",
+            web::post().to(calendar::unmark_official),
+        )
         .route("/api/v1/tasks", web::get().to(api::tasks))
         .route("/api/v1/tasks/{id}", web::get().to(api::task));
 }

@@ -5,6 +5,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Duration;
+use serde::Deserialize;
 
 use crate::domain::dates::Moment;
 use crate::models::{now, password_reset, session, user};
@@ -49,7 +50,8 @@ pub async fn forgot(
     form: Form,
 ) -> WebResult<HttpResponse> {
     check_pre(&req, &form)?;
-    let email = form.get("email").trim().to_lowercase();
+    let EmailField { email } = form.parse()?;
+    let email = email.trim().to_lowercase();
     let s = &state.settings;
     let account_key = format!("reset:{email}");
     let address_key = format!(
@@ -83,6 +85,33 @@ pub async fn forgot(
         render_status(&page, actix_web::http::StatusCode::OK)?,
         pre,
     )
+}
+
+#[derive(Deserialize)]
+struct EmailField {
+    #[serde(default)]
+    email: String,
+}
+
+/// A new password, typed twice.
+#[derive(Deserialize)]
+pub struct NewPassword {
+    #[serde(default)]
+    pub new_password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+impl NewPassword {
+    /// Long enough, and the same both times.
+    pub fn check(&self, errors: &mut Errors) {
+        if self.new_password.chars().count() < user::MIN_PASSWORD_LEN {
+            errors.add("new_password", "error.password_short");
+        }
+        if self.new_password != self.confirm_password {
+            errors.add("confirm_password", "error.password_mismatch");
+        }
+    }
 }
 
 #[derive(Template)]
@@ -144,14 +173,10 @@ pub async fn reset(
 ) -> WebResult<HttpResponse> {
     check_pre(&req, &form)?;
     let token = path.into_inner();
-    let new = form.get("new_password").to_string();
+    let new: NewPassword = form.parse()?;
     let mut errors = Errors::default();
-    if new.chars().count() < user::MIN_PASSWORD_LEN {
-        errors.add("new_password", "error.password_short");
-    }
-    if new != form.get("confirm_password") {
-        errors.add("confirm_password", "error.password_mismatch");
-    }
+    new.check(&mut errors);
+    let new = new.new_password;
     if !errors.is_empty() {
         return reset_page(&req, &state, &auth, token, errors).await;
     }

@@ -3,6 +3,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Duration;
+use serde::Deserialize;
 
 use crate::domain::mail::{Kind as MailKind, Prefs};
 use crate::domain::permissions::Role;
@@ -11,6 +12,8 @@ use crate::web::auth::{self, Auth};
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render_status, Ctx, Errors};
+use crate::web::password::NewPassword;
+use crate::web::query::Query;
 use crate::web::AppState;
 
 pub async fn home(auth: Auth) -> WebResult<HttpResponse> {
@@ -96,15 +99,33 @@ fn behind_proxy(req: &HttpRequest) -> bool {
         .unwrap_or(false)
 }
 
-pub async fn login_form(req: HttpRequest, auth: Auth) -> WebResult<HttpResponse> {
-    let next = form_urlencoded::parse(req.query_string().as_bytes())
-        .find(|(k, _)| k == "next")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default();
+/// `/login?next=…`: where to go once signed in (checked to be one of our own paths).
+#[derive(Default, Deserialize)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn login_form(
+    req: HttpRequest,
+    Query(NextQuery { next }): Query<NextQuery>,
+    auth: Auth,
+) -> WebResult<HttpResponse> {
     if auth.user.is_some() {
         return Ok(redirect(&safe_next(&next)));
     }
     login_page(&req, &auth, "", &next, "", actix_web::http::StatusCode::OK)
+}
+
+/// The login form: an address, a password, and where to go after.
+#[derive(Deserialize)]
+struct LoginFields {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
 }
 
 pub async fn login(
@@ -114,9 +135,12 @@ pub async fn login(
     form: Form,
 ) -> WebResult<HttpResponse> {
     check_pre(&req, &form)?;
-    let email = form.get("email").trim().to_lowercase();
-    let password = form.get("password").to_string();
-    let next = form.get("next").to_string();
+    let LoginFields {
+        email: typed,
+        password,
+        next,
+    } = form.parse()?;
+    let email = typed.trim().to_lowercase();
     let s = &state.settings;
     let window = Duration::minutes(s.login_window_minutes);
     let address = auth::client_address(&req, s.behind_proxy, s.proxy_hops);
@@ -169,7 +193,7 @@ pub async fn login(
         None => login_page(
             &req,
             &auth,
-            form.get("email"),
+            &typed,
             &next,
             "login.failed",
             actix_web::http::StatusCode::UNAUTHORIZED,
@@ -273,54 +297,94 @@ pub async fn me(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpRespons
     me_page(&state, &auth, Errors::default()).await
 }
 
-/// Language, or a new password (which ends every other session: the current one is replaced).
-pub async fn save_me(
+/// The mail a person receives: each kind ticked, and each message or one digest a day.
+#[derive(Deserialize)]
+struct MailFields {
+    #[serde(default)]
+    mode: String,
+    /// One per ticked kind; unchecked boxes are not sent.
+    #[serde(default)]
+    on: Vec<String>,
+}
+
+/// `POST /me/mail`: every optional kind not ticked is off. Mandatory ones are dropped by
+/// `off_str` whatever the form says.
+pub async fn save_mail(
+    state: web::Data<AppState>,
+    auth: Auth,
+    form: Form,
+) -> WebResult<HttpResponse> {
+    let actor = auth.post(&form)?;
+    let MailFields { mode, on } = form.parse()?;
+    let prefs = Prefs {
+        digest: mode == "digest",
+        off: MailKind::ALL
+            .into_iter()
+            .filter(|k| !on.iter().any(|o| o == k.as_str()))
+            .collect(),
+    };
+    crate::db::run(&state.pool, move |conn| {
+        user::set_mail_prefs(conn, actor.user_id, &prefs, actor.role)
+    })
+    .await?;
+    Ok(redirect("/me?done=saved"))
+}
+
+#[derive(Deserialize)]
+struct LangFields {
+    #[serde(default)]
+    lang: String,
+}
+
+/// `POST /me/language`: kept on the account and in a cookie (for the pages before login).
+pub async fn save_language(
     req: HttpRequest,
     state: web::Data<AppState>,
     auth: Auth,
     form: Form,
 ) -> WebResult<HttpResponse> {
     let actor = auth.post(&form)?;
-    if form.has("mail") {
-        // Unchecked boxes are not sent: every optional kind not ticked is off. Mandatory ones
-        // are dropped by `off_str` whatever the form says.
-        let on = form.all("on");
-        let prefs = Prefs {
-            digest: form.get("mode") == "digest",
-            off: MailKind::ALL
-                .into_iter()
-                .filter(|k| !on.iter().any(|o| o == k.as_str()))
-                .collect(),
-        };
-        crate::db::run(&state.pool, move |conn| {
-            user::set_mail_prefs(conn, actor.user_id, &prefs, actor.role)
-        })
-        .await?;
-        return Ok(redirect("/me?done=saved"));
-    }
-    if let Some(lang) = crate::i18n::Lang::parse(form.get("lang")) {
-        crate::db::run(&state.pool, move |conn| {
-            user::set_lang(conn, actor.user_id, lang.as_str())
-        })
-        .await?;
-        let mut resp = redirect("/me?done=saved");
-        resp.add_cookie(&auth::cookie(
-            auth::LANG_COOKIE,
-            lang.as_str().into(),
-            auth::is_https(&req, state.settings.behind_proxy),
-        ))
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-        return Ok(resp);
-    }
-    let current = form.get("current_password").to_string();
-    let new = form.get("new_password").to_string();
+    let LangFields { lang } = form.parse()?;
+    // The form is a choice of two: anything else was not sent by it.
+    let lang = crate::i18n::Lang::parse(&lang).ok_or(WebError::BadRequest("lang".into()))?;
+    crate::db::run(&state.pool, move |conn| {
+        user::set_lang(conn, actor.user_id, lang.as_str())
+    })
+    .await?;
+    let mut resp = redirect("/me?done=saved");
+    resp.add_cookie(&auth::cookie(
+        auth::LANG_COOKIE,
+        lang.as_str().into(),
+        auth::is_https(&req, state.settings.behind_proxy),
+    ))
+    .map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(resp)
+}
+
+#[derive(Deserialize)]
+struct PasswordFields {
+    #[serde(default)]
+    current_password: String,
+    #[serde(flatten)]
+    new: NewPassword,
+}
+
+/// `POST /me/password`: a new password ends every other session (the current one is
+/// replaced) and every API token.
+pub async fn change_password(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    form: Form,
+) -> WebResult<HttpResponse> {
+    let actor = auth.post(&form)?;
+    let PasswordFields {
+        current_password: current,
+        new,
+    } = form.parse()?;
     let mut errors = Errors::default();
-    if new.chars().count() < user::MIN_PASSWORD_LEN {
-        errors.add("new_password", "error.password_short");
-    }
-    if new != form.get("confirm_password") {
-        errors.add("confirm_password", "error.password_mismatch");
-    }
+    new.check(&mut errors);
+    let new = new.new_password;
     let email = auth.user()?.email.clone();
     // Checking the current password is limited like a login: a stolen session cannot guess it.
     let limits = [(
