@@ -5,6 +5,17 @@
   function fold(s) {
     return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
   }
+  // Pickers (select[data-options]) arrive with only their chosen options; the page carries the
+  // full list once, in a <template>, and each picker is filled from it keeping its choices.
+  document.querySelectorAll("select[data-options]").forEach(function (select) {
+    var source = document.getElementById(select.getAttribute("data-options"));
+    if (!source) { return; }
+    var chosen = Array.prototype.map.call(select.selectedOptions, function (o) { return o.value; });
+    select.replaceChildren(source.content.cloneNode(true));
+    Array.prototype.forEach.call(select.options, function (o) {
+      o.selected = chosen.indexOf(o.value) >= 0;
+    });
+  });
   document.querySelectorAll("select[multiple][data-filter]").forEach(function (select) {
     var box = document.createElement("input");
     box.type = "search";

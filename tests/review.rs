@@ -336,3 +336,76 @@ fn a_huge_paste_drafts_a_bounded_page_with_a_message() {
     assert!(r.body.contains("chỉ 100 nội dung đầu được soạn"));
     assert!(r.body.len() < 10 * 1024 * 1024, "{} bytes", r.body.len());
 }
+
+/// The review page carries the directory once, however many items it drafts (the pickers are
+/// filled from it by the page's script); without a script, units are added by typing their
+/// names, and a name the directory does not know is said so and kept.
+#[test]
+fn the_unit_list_is_sent_once_and_names_can_be_typed() {
+    each_backend(|app| {
+        let mut sec = app.login_as(Role::Secretariat, None);
+        let vpc = app.unit_id("Vụ Pháp chế");
+        let khtc = app.unit_id("Cục Kế hoạch - Tài chính");
+        let items: String = (1..=40)
+            .map(|i| format!("{i}. Cục Kế hoạch - Tài chính rà soát kế hoạch số {i}.\n"))
+            .collect();
+        let notice = format!("THÔNG BÁO\nSố: 9/TB-BKHCN\nThứ trưởng kết luận như sau:\n{items}");
+        let r = sec.post("/directives/draft", &[("source", &notice)]);
+        assert_eq!(r.status, 200);
+        let fields = form_fields(&r.body, "/directives");
+        let count = fields.iter().find(|(k, _)| k == "items").unwrap().1.clone();
+        assert_eq!(count, "40", "every item drafted");
+        let option = |id: i64| r.body.matches(&format!("value=\"u:{id}\"")).count();
+        assert_eq!(
+            option(vpc),
+            1,
+            "an unchosen unit once, in the page's one list"
+        );
+        assert_eq!(option(khtc), 1 + 40, "the chosen lead once more per item");
+
+        let token = fields
+            .iter()
+            .find(|(k, _)| k == "form_token")
+            .unwrap()
+            .1
+            .clone();
+        let base = [
+            ("form_token", token.as_str()),
+            ("number", "9/TB-BKHCN"),
+            ("issued_on", "01/02/2026"),
+            ("title", "Kết luận"),
+            ("items", "1"),
+            ("item0.text", "Rà soát văn bản"),
+        ];
+        let mut typed = base.to_vec();
+        typed.push(("item0.add_leads", "vu phap che; Cục Không Có"));
+        let r = sec.post("/directives", &typed);
+        assert_eq!(r.status, 422);
+        assert!(
+            r.body.contains("Không tìm thấy đơn vị có tên này"),
+            "said so"
+        );
+        assert!(
+            r.body.contains("value=\"Cục Không Có\""),
+            "the unknown name is kept"
+        );
+        assert!(
+            r.body.contains(&format!("value=\"u:{vpc}\" selected")),
+            "the known one is chosen"
+        );
+        assert_eq!(app.count("directives"), 0);
+
+        let mut typed = base.to_vec();
+        typed.push(("item0.add_leads", "Vụ Pháp chế"));
+        let r = sec.post("/directives", &typed);
+        assert_eq!(r.status, 303, "{}", r.body);
+        let lead: i64 = {
+            use diesel::prelude::*;
+            chidao::db::schema::tasks::table
+                .select(chidao::db::schema::tasks::lead_unit_id)
+                .first(&mut app.conn())
+                .unwrap()
+        };
+        assert_eq!(lead, vpc);
+    });
+}

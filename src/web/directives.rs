@@ -232,6 +232,10 @@ pub struct ItemRow {
     pub unresolved: String,
     /// Units that may be meant by the unresolved mentions (filled at render).
     pub suggestions: Vec<String>,
+    /// Names typed to add as lead or coordinating units, where the picker has no script to
+    /// fill it ("; " between): kept when one is not found.
+    pub add_leads: String,
+    pub add_coords: String,
 }
 
 #[derive(Template)]
@@ -260,6 +264,24 @@ struct NewPage {
 impl NewPage {
     fn item_error(&self, i: &usize, name: &str) -> &'static str {
         self.errors.get(&format!("item{i}.{name}"))
+    }
+
+    /// What a chosen assignee ("u:<id>", "g:<id>") is called in the picker.
+    fn assignee_name(&self, value: &str) -> String {
+        match Assignee::parse(value) {
+            Some(Assignee::Unit(id)) => self
+                .units
+                .iter()
+                .find(|u| u.id == id)
+                .map(|u| u.name.clone()),
+            Some(Assignee::Group(id)) => self
+                .groups
+                .iter()
+                .find(|(g, _)| g.id == id)
+                .map(|(g, n)| format!("{} ({n})", g.name)),
+            None => None,
+        }
+        .unwrap_or_else(|| value.to_string())
     }
 }
 
@@ -383,7 +405,7 @@ fn from_draft(
             workdays: String::new(),
             recurrence: i.recurrence.map(|r| r.as_str()).unwrap_or("").to_string(),
             unresolved: i.unresolved_units.join("; "),
-            suggestions: Vec::new(),
+            ..ItemRow::default()
         })
         .collect();
     if page.items.is_empty() {
@@ -581,6 +603,22 @@ pub async fn new_form(
 }
 
 /// Reads the form into what was typed, and, when it is all valid, the directive to publish.
+/// The unit names typed into the script-less pickers' boxes: (field, one name).
+fn typed_names(form: &Form) -> Vec<(String, String)> {
+    form.fields
+        .iter()
+        .filter(|(k, _)| k.starts_with("item") && k.contains(".add_"))
+        .flat_map(|(k, v)| {
+            v.split(';')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(|n| (k.clone(), n.to_string()))
+                .collect::<Vec<_>>()
+        })
+        .take(2 * crate::extract::MAX_ITEMS)
+        .collect()
+}
+
 fn read(form: &Form, auth: &Auth, calendar: &Calendar) -> (NewPage, Option<NewDirective>) {
     let mut page = blank(auth);
     page.form_token = form.get("form_token").to_string();
@@ -605,6 +643,8 @@ fn read(form: &Form, auth: &Auth, calendar: &Calendar) -> (NewPage, Option<NewDi
             unresolved: form.get(&format!("item{i}.unresolved")).to_string(),
             suggestions: Vec::new(),
             recurrence: form.get(&format!("item{i}.recurrence")).to_string(),
+            add_leads: form.get(&format!("item{i}.add_leads")).trim().to_string(),
+            add_coords: form.get(&format!("item{i}.add_coords")).trim().to_string(),
         })
         .collect();
     let e = &mut page.errors;
@@ -716,11 +756,47 @@ fn read(form: &Form, auth: &Auth, calendar: &Calendar) -> (NewPage, Option<NewDi
     (page, new)
 }
 
-pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> WebResult<HttpResponse> {
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Auth,
+    mut form: Form,
+) -> WebResult<HttpResponse> {
     let actor = auth.post(&form)?;
     require(&actor, Action::CreateDirective)?;
-    let calendar = crate::db::run(&state.pool, crate::models::calendar::load).await?;
+    let typed = typed_names(&form);
+    let (calendar, found) = crate::db::run(&state.pool, move |conn| {
+        let mut found = Vec::new();
+        for (field, name) in typed {
+            found.push((field, name.clone(), unit::find_by_name(conn, &name)?));
+        }
+        Ok((crate::models::calendar::load(conn)?, found))
+    })
+    .await?;
+    // Units found by name join the picker's choices; a name not found stays typed, with an error.
+    let mut unknown: Vec<(String, String)> = Vec::new();
+    for (field, name, unit) in found {
+        match unit.filter(|u| u.active) {
+            Some(u) => form
+                .fields
+                .push((field.replace(".add_", "."), format!("u:{}", u.id))),
+            None => match unknown.iter_mut().find(|(f, _)| *f == field) {
+                Some((_, names)) => *names = format!("{names}; {name}"),
+                None => unknown.push((field, name)),
+            },
+        }
+    }
+    form.fields.retain(|(k, _)| !k.contains(".add_"));
+    form.fields.extend(unknown.iter().cloned());
     let (mut page, new) = read(&form, &auth, &calendar);
+    let new = if unknown.is_empty() {
+        new
+    } else {
+        for (field, _) in &unknown {
+            page.errors
+                .add(&field.replace(".add_", "."), "error.unit_unknown");
+        }
+        None
+    };
     if form.has("add_item") || !form.get("op").is_empty() {
         if form.has("add_item") {
             page.items.push(ItemRow::default());
