@@ -285,9 +285,23 @@ fn language_by_choice_and_dates_as_dd_mm_yyyy() {
     assert!(vi.body.contains(&due), "due date shown as {due}");
     let en = c.get(&format!("/tasks/{}?lang=en", p.langson));
     assert!(en.body.contains("Lead unit") && en.body.contains("lang=\"en\""));
-    // The choice is the person's setting now, without the parameter.
+    // The choice is kept by this browser, without the parameter; a GET does not write the
+    // account's setting, which its mail follows (that changes on /me).
     let again = c.get("/tasks");
     assert!(again.body.contains("Tasks found"), "English kept");
+    let stored = chidao::models::user::by_email(&mut app.conn(), &c.email)
+        .unwrap()
+        .unwrap()
+        .0
+        .lang;
+    assert_eq!(stored, "vi");
+    assert_eq!(c.post("/me/language", &[("lang", "en")]).status, 303);
+    let stored = chidao::models::user::by_email(&mut app.conn(), &c.email)
+        .unwrap()
+        .unwrap()
+        .0
+        .lang;
+    assert_eq!(stored, "en");
     let anon = app.client().get("/login?lang=en");
     assert!(anon.body.contains("Log in"));
 }

@@ -241,3 +241,26 @@ fn every_state_change_needs_the_csrf_token() {
         assert_eq!(clients[2].get("/tasks").status, 200, "still logged in");
     });
 }
+
+/// An address whose id is not a number answers with the service's own "not found" page, never
+/// the parser's words about what it could not read.
+#[test]
+fn malformed_ids_are_not_found_pages() {
+    let app = crate::support::TestApp::start(crate::support::Backend::Sqlite);
+    let mut sec = app.login_as(Role::Secretariat, None);
+    for path in [
+        "/tasks/abc",
+        "/tasks/99999999999999999999",
+        "/attachments/x",
+        "/units/1e3",
+        "/directives/%00",
+    ] {
+        let r = sec.get(path);
+        assert_eq!(r.status, 404, "{path}");
+        assert!(r.body.contains("Không tìm thấy"), "{path}: {}", r.body);
+        assert!(!r.body.contains("parse"), "{path}: {}", r.body);
+    }
+    let r = sec.post("/tasks/abc/start", &[("version", "1")]);
+    assert_eq!(r.status, 404);
+    assert!(!r.body.contains("parse"), "{}", r.body);
+}

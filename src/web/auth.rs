@@ -61,7 +61,7 @@ fn bearer(req: &HttpRequest) -> Option<String> {
     v.strip_prefix("Bearer ").map(|t| t.trim().to_string())
 }
 
-/// `?lang=` wins, then the person's setting, then the cookie, then Vietnamese.
+/// `?lang=` wins, then the browser's cookie, then the person's setting, then Vietnamese.
 fn query_lang(req: &HttpRequest) -> Option<Lang> {
     form_urlencoded::parse(req.query_string().as_bytes())
         .find(|(k, _)| k == "lang")
@@ -115,15 +115,7 @@ impl Credentials {
         let found = match (&self.token, &self.cookie) {
             (Some(t), _) => session::api_token_user(conn, t)?.map(|u| (u, String::new())),
             (None, Some(c)) => match session::lookup(conn, c, self.idle, self.absolute)? {
-                Some(s) => {
-                    // A language chosen with ?lang= becomes the person's setting.
-                    if let Some(l) = self.asked_lang {
-                        if l.as_str() != s.user.lang {
-                            crate::models::user::set_lang(conn, s.user.id, l.as_str())?;
-                        }
-                    }
-                    Some((s.user, s.csrf_token))
-                }
+                Some(s) => Some((s.user, s.csrf_token)),
                 None => None,
             },
             (None, None) => None,
@@ -132,10 +124,12 @@ impl Credentials {
             Some((u, c)) => (Some(u), c),
             None => (None, String::new()),
         };
+        // A GET never writes: `?lang=` changes this browser's language (through its cookie, set
+        // by the response), the account's setting (which its mail follows) changes on /me.
         let lang = self
             .asked_lang
-            .or_else(|| user.as_ref().and_then(|u| Lang::parse(&u.lang)))
             .or(self.cookie_lang)
+            .or_else(|| user.as_ref().and_then(|u| Lang::parse(&u.lang)))
             .unwrap_or(Lang::Vi);
         Ok(Auth {
             user,

@@ -298,6 +298,9 @@ pub fn server(
         App::new()
             .app_data(state.clone())
             .app_data(web::PayloadConfig::new(4 * 1024 * 1024))
+            // An address part that is not what the route takes (`/tasks/abc`) names nothing:
+            // our own page, never the parser's words.
+            .app_data(web::PathConfig::default().error_handler(|_, _| WebError::NotFound.into()))
             .wrap(from_fn(guard))
             .wrap(
                 actix_web::middleware::Logger::new("%a \"%r\" %s %Dms").log_target("chidao::http"),
