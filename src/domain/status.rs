@@ -114,6 +114,24 @@ impl Timeliness {
     pub fn parse(s: &str) -> Option<Timeliness> {
         Timeliness::ALL.into_iter().find(|t| t.as_str() == s)
     }
+
+    /// The rule of `timeliness` as an SQL condition over a task row (`status`, `due_on`,
+    /// `completed_on`): the one text every query that sorts tasks into buckets uses. The open
+    /// buckets compare with today, bound at the one `?` they hold.
+    pub fn sql(self) -> String {
+        let done = Status::Done.sql_eq("status");
+        let open = Status::sql_in("status", &Status::OPEN);
+        match self {
+            Timeliness::DoneOnTime => format!(
+                "({done} AND (due_on IS NULL OR completed_on IS NULL OR completed_on <= due_on))"
+            ),
+            Timeliness::DoneLate => format!("({done} AND completed_on > due_on)"),
+            Timeliness::OpenWithinDeadline => {
+                format!("({open} AND (due_on IS NULL OR due_on >= ?))")
+            }
+            Timeliness::OpenOverdue => format!("({open} AND due_on < ?)"),
+        }
+    }
 }
 
 /// Cancelled tasks fall in no bucket. A done task counts from the day completion was reported,
@@ -154,6 +172,65 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    /// The SQL text of each bucket puts exactly the rows in it that `timeliness` puts there, for
+    /// every status and every order of due date, completion and today (NULLs included).
+    #[test]
+    fn the_bucket_rule_in_sql_is_the_rule_in_rust() {
+        use diesel::prelude::*;
+        use diesel::sql_types::{BigInt, Date, Nullable, Text};
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        diesel::sql_query(
+            "CREATE TABLE tasks (id INTEGER, status TEXT, due_on DATE, completed_on DATE)",
+        )
+        .execute(&mut conn)
+        .unwrap();
+        let today = d(2026, 6, 15);
+        let days = [
+            None,
+            Some(d(2026, 6, 14)),
+            Some(today),
+            Some(d(2026, 6, 16)),
+        ];
+        let mut rows = Vec::new();
+        for status in Status::ALL {
+            for due in days {
+                for done in days {
+                    let id = rows.len() as i64;
+                    diesel::sql_query("INSERT INTO tasks VALUES (?, ?, ?, ?)")
+                        .bind::<BigInt, _>(id)
+                        .bind::<Text, _>(status.as_str())
+                        .bind::<Nullable<Date>, _>(due)
+                        .bind::<Nullable<Date>, _>(done)
+                        .execute(&mut conn)
+                        .unwrap();
+                    rows.push(timeliness(status, due, done, today));
+                }
+            }
+        }
+        #[derive(QueryableByName)]
+        struct Id {
+            #[diesel(sql_type = BigInt)]
+            id: i64,
+        }
+        for b in Timeliness::ALL {
+            let q = format!("SELECT id FROM tasks WHERE {} ORDER BY id", b.sql());
+            let q = diesel::sql_query(q);
+            let found: Vec<i64> = if b.sql().contains('?') {
+                q.bind::<Date, _>(today).load::<Id>(&mut conn)
+            } else {
+                q.load::<Id>(&mut conn)
+            }
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+            let expected: Vec<i64> = (0..rows.len() as i64)
+                .filter(|i| rows[*i as usize] == Some(b))
+                .collect();
+            assert_eq!(found, expected, "{}", b.as_str());
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@ use diesel::sql_types::{BigInt, Date, Integer, Text, Timestamp};
 
 use crate::db::{DbConn, MultiBackend};
 use crate::domain::dates::vn_day_start;
-use crate::domain::status::Status;
+use crate::domain::status::{Status, Timeliness};
 use crate::error::AppResult;
 use crate::reports::stats::Counts;
 use crate::reports::tallies::{
@@ -402,16 +402,17 @@ pub fn direct(
     unit: Option<i64>,
     today: NaiveDate,
 ) -> AppResult<BTreeMap<i64, Counts>> {
-    let done = Status::Done.sql_eq("status");
-    let (open, counted) = (open_sql(), counted_sql());
+    let counted = counted_sql();
+    // One sum per bucket, each the bucket rule's one SQL text; the open two bind today.
+    let sum = |b: Timeliness, name: &str| {
+        format!("SUM(CASE WHEN {} THEN 1 ELSE 0 END) AS {name}", b.sql())
+    };
     let select = format!(
-        "lead_unit_id, \
-         SUM(CASE WHEN {done} AND completed_on > due_on THEN 0 \
-                  WHEN {done} THEN 1 ELSE 0 END) AS done_on_time, \
-         SUM(CASE WHEN {done} AND completed_on > due_on THEN 1 ELSE 0 END) AS done_late, \
-         SUM(CASE WHEN {open} AND (due_on IS NULL OR due_on >= ?) THEN 1 ELSE 0 END) \
-             AS open_within, \
-         SUM(CASE WHEN {open} AND due_on < ? THEN 1 ELSE 0 END) AS open_overdue"
+        "lead_unit_id, {}, {}, {}, {}",
+        sum(Timeliness::DoneOnTime, "done_on_time"),
+        sum(Timeliness::DoneLate, "done_late"),
+        sum(Timeliness::OpenWithinDeadline, "open_within"),
+        sum(Timeliness::OpenOverdue, "open_overdue"),
     );
     // By assignment, the creation-time index narrows best; by due date, the status one.
     let statuses = match axis {

@@ -151,22 +151,15 @@ fn filtered<'a>(
         q = q.filter(tasks::status.eq_any(statuses.clone()));
     }
     if let Some(b) = f.bucket {
-        q = match b {
-            Timeliness::DoneOnTime => q.filter(tasks::status.eq(Status::Done)).filter(
-                tasks::due_on
-                    .is_null()
-                    .or(tasks::completed_on.is_null())
-                    .or(tasks::completed_on.le(tasks::due_on)),
+        // The bucket rule's one SQL text (`Timeliness::sql`), today bound where it asks.
+        let rule = b.sql();
+        q = match rule.split_once('?') {
+            Some((before, after)) => q.filter(
+                diesel::dsl::sql::<diesel::sql_types::Bool>(before)
+                    .bind::<diesel::sql_types::Date, _>(today)
+                    .sql(after),
             ),
-            Timeliness::DoneLate => q
-                .filter(tasks::status.eq(Status::Done))
-                .filter(tasks::completed_on.gt(tasks::due_on)),
-            Timeliness::OpenWithinDeadline => q
-                .filter(tasks::status.eq_any(Status::OPEN))
-                .filter(tasks::due_on.is_null().or(tasks::due_on.ge(today))),
-            Timeliness::OpenOverdue => q
-                .filter(tasks::status.eq_any(Status::OPEN))
-                .filter(tasks::due_on.lt(today)),
+            None => q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&rule)),
         };
     }
     if let Some(u) = f.unit_id {
