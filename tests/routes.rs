@@ -263,4 +263,17 @@ fn malformed_ids_are_not_found_pages() {
     let r = sec.post("/tasks/abc/start", &[("version", "1")]);
     assert_eq!(r.status, 404);
     assert!(!r.body.contains("parse"), "{}", r.body);
+    // Pages that serve both "new" and "edit": something that is no id is no record, not a blank
+    // form, and posting to it creates nothing.
+    let mut admin = app.login_as(Role::Admin, None);
+    for path in ["/admin/units/x", "/admin/groups/1.5", "/admin/users/-"] {
+        assert_eq!(admin.get(path).status, 404, "{path}");
+    }
+    let units = app.count("units");
+    let r = admin.post(
+        "/admin/units/x",
+        &[("name", "Cục Mới"), ("kind", "ministry")],
+    );
+    assert_eq!(r.status, 404);
+    assert_eq!(app.count("units"), units);
 }

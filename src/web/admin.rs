@@ -12,7 +12,7 @@ use crate::web::auth::Auth;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render, render_status, Ctx, Errors};
-use crate::web::query::{Paged, Query};
+use crate::web::query::{MaybeId, Paged, Query};
 use crate::web::AppState;
 
 pub(crate) fn require(auth: &Auth, action: Action) -> WebResult<crate::domain::permissions::Actor> {
@@ -113,10 +113,9 @@ async fn unit_page(
 pub async fn unit_form(
     state: web::Data<AppState>,
     auth: Auth,
-    path: Option<web::Path<i64>>,
+    MaybeId(id): MaybeId,
 ) -> WebResult<HttpResponse> {
     require(&auth, Action::ManageUnits)?;
-    let id = path.map(|p| p.into_inner());
     let form = match id {
         Some(id) => {
             crate::db::run(&state.pool, move |conn| {
@@ -154,12 +153,11 @@ pub async fn unit_form(
 pub async fn save_unit(
     state: web::Data<AppState>,
     auth: Auth,
-    path: Option<web::Path<i64>>,
+    MaybeId(id): MaybeId,
     form: Form,
 ) -> WebResult<HttpResponse> {
     auth.post(&form)?;
     require(&auth, Action::ManageUnits)?;
-    let id = path.map(|p| p.into_inner());
     let mut f: UnitForm = form.parse()?;
     // A new unit is active; only an edit offers the box.
     f.active |= id.is_none();
@@ -295,10 +293,9 @@ async fn group_page(
 pub async fn group_form(
     state: web::Data<AppState>,
     auth: Auth,
-    path: Option<web::Path<i64>>,
+    MaybeId(id): MaybeId,
 ) -> WebResult<HttpResponse> {
     require(&auth, Action::ManageUnits)?;
-    let id = path.map(|p| p.into_inner());
     let (name, members) = match id {
         Some(id) => {
             crate::db::run(&state.pool, move |conn| {
@@ -335,12 +332,11 @@ struct GroupFields {
 pub async fn save_group(
     state: web::Data<AppState>,
     auth: Auth,
-    path: Option<web::Path<i64>>,
+    MaybeId(id): MaybeId,
     form: Form,
 ) -> WebResult<HttpResponse> {
     auth.post(&form)?;
     require(&auth, Action::ManageUnits)?;
-    let id = path.map(|p| p.into_inner());
     let GroupFields { name, members } = form.parse()?;
     let name = name.trim().to_string();
     let members: Vec<i64> = members.iter().filter_map(|m| m.parse().ok()).collect();
@@ -453,10 +449,9 @@ async fn user_page(
 pub async fn user_form(
     state: web::Data<AppState>,
     auth: Auth,
-    path: Option<web::Path<i64>>,
+    MaybeId(id): MaybeId,
 ) -> WebResult<HttpResponse> {
     require(&auth, Action::ManageUsers)?;
-    let id = path.map(|p| p.into_inner());
     let form = match id {
         Some(id) => {
             let u = crate::db::run(&state.pool, move |conn| user::get(conn, id)).await?;
@@ -484,12 +479,11 @@ pub async fn user_form(
 pub async fn save_user(
     state: web::Data<AppState>,
     auth: Auth,
-    path: Option<web::Path<i64>>,
+    MaybeId(id): MaybeId,
     form: Form,
 ) -> WebResult<HttpResponse> {
     auth.post(&form)?;
     let me = require(&auth, Action::ManageUsers)?;
-    let id = path.map(|p| p.into_inner());
     let mut f: UserForm = form.parse()?;
     // A new account is active; only an edit offers the box.
     f.active |= id.is_none();

@@ -34,6 +34,26 @@ impl<T: DeserializeOwned + Default + 'static> FromRequest for Query<T> {
     }
 }
 
+/// The `{id}` of a route that serves both "new" (no id in the address) and "edit": `None` on
+/// the first, the number on the second, and "not found" when the address holds anything else
+/// (`/admin/units/x` is no unit, not a blank form).
+pub struct MaybeId(pub Option<i64>);
+
+impl FromRequest for MaybeId {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        ready(match req.match_info().get("id") {
+            None => Ok(MaybeId(None)),
+            Some(s) => s
+                .parse()
+                .map(|id| MaybeId(Some(id)))
+                .map_err(|_| crate::web::error::WebError::NotFound.into()),
+        })
+    }
+}
+
 /// For a field of a query struct: the value parsed, or `None` when it is absent or does not
 /// parse (`?page=abc` is the first page, not an error).
 pub fn lenient<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
