@@ -6,6 +6,9 @@
 set -euo pipefail
 old=${1:?usage: benches/ab.sh OLD_BINARY NEW_BINARY [TASKS]} new=${2:?usage: benches/ab.sh OLD_BINARY NEW_BINARY [TASKS]} tasks=${3:-100000}
 dir=$(mktemp -d); port=${BENCH_PORT:-18181}
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+# Whatever stops the script, no server is left holding the port.
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$dir"' EXIT
 export DATABASE_URL=sqlite://$dir/bench.sqlite3 CHIDAO_DATA_DIR=$dir RUST_LOG=warn
 $old demo --synthetic --tasks "$tasks" >/dev/null 2>&1
 echo "chidao-bench-leader" | $old user add --email leader@bench.vn --name L --role leader --password-stdin >/dev/null 2>&1

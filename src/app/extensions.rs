@@ -28,10 +28,7 @@ pub fn request(
         notices::extension(conn, MailKind::ExtensionRequested, id, task_id, at)?;
         Ok(id)
     });
-    if result.is_err() {
-        storage.discard(asked.files);
-    }
-    result
+    super::keeping_files(storage, asked.files, result)
 }
 
 /// Approves or rejects a pending request; the lead unit is told.

@@ -14,6 +14,16 @@ pub mod tasks;
 
 use crate::domain::permissions::{decide, Action, Actor, Decision, Target};
 use crate::error::{AppError, AppResult};
+use crate::models::attachment::{Storage, Upload};
+
+/// Files stored for a change that did not hold are removed again: a failed change keeps
+/// nothing of what it brought.
+fn keeping_files<T>(storage: &Storage, files: &[Upload], result: AppResult<T>) -> AppResult<T> {
+    if result.is_err() {
+        storage.discard(files);
+    }
+    result
+}
 
 /// The one permission check, in the application's terms: a record the person may not see is
 /// "not found", one they see but may not change is "forbidden".

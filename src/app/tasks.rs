@@ -11,6 +11,8 @@ use crate::mail::notices;
 use crate::models::attachment::{Storage, Upload};
 use crate::models::task::{self, Edit, NewReport, Outcome, Scoped};
 
+use super::keeping_files;
+
 /// The task as its permission sees it, if `actor` may do `action` to it.
 pub fn authorize(conn: &mut DbConn, actor: &Actor, id: i64, action: Action) -> AppResult<Scoped> {
     let scoped = task::scoped(conn, id)?;
@@ -27,15 +29,6 @@ pub fn move_action(mv: Move) -> Action {
         Move::Return => Action::ReturnCompletion,
         Move::Cancel => Action::CancelTask,
     }
-}
-
-/// Files stored for a change that did not hold are removed again: a failed change keeps
-/// nothing of what it brought.
-fn keeping_files<T>(storage: &Storage, files: &[Upload], result: AppResult<T>) -> AppResult<T> {
-    if result.is_err() {
-        storage.discard(files);
-    }
-    result
 }
 
 /// Moves the task (start, report completion, confirm, return, cancel) with a note and, for a

@@ -253,6 +253,11 @@ pub async fn delete_day(
     Ok(redirect(&saved(day.year())))
 }
 
+/// A year in the address: one the calendar keeps, or no such page.
+fn path_year(path: web::Path<i32>) -> WebResult<i32> {
+    year_in_range(Some(path.into_inner())).map_err(|_| WebError::NotFound)
+}
+
 #[derive(Deserialize)]
 struct SourceForm {
     /// The decision the year's schedule comes from.
@@ -264,12 +269,12 @@ struct SourceForm {
 pub async fn mark_official(
     state: web::Data<AppState>,
     auth: Auth,
-    path: web::Path<String>,
+    path: web::Path<i32>,
     form: Form,
 ) -> WebResult<HttpResponse> {
     auth.post(&form)?;
     require(&auth)?;
-    let year = year_in_range(path.into_inner().parse().ok()).map_err(|_| WebError::NotFound)?;
+    let year = path_year(path)?;
     let SourceForm { source } = form.parse()?;
     crate::db::run(&state.pool, move |conn| {
         calendar::mark_year(conn, year, &source)
@@ -282,12 +287,12 @@ pub async fn mark_official(
 pub async fn unmark_official(
     state: web::Data<AppState>,
     auth: Auth,
-    path: web::Path<String>,
+    path: web::Path<i32>,
     form: Form,
 ) -> WebResult<HttpResponse> {
     auth.post(&form)?;
     require(&auth)?;
-    let year = year_in_range(path.into_inner().parse().ok()).map_err(|_| WebError::NotFound)?;
+    let year = path_year(path)?;
     crate::db::run(&state.pool, move |conn| calendar::unmark_year(conn, year)).await?;
     Ok(redirect(&saved(year)))
 }
