@@ -13,7 +13,7 @@ use crate::web::auth::{self, Auth};
 use crate::web::error::WebResult;
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render_status, Ctx, Errors};
-use crate::web::session_pages::{check_pre, pre_token, with_pre_cookie};
+use crate::web::session_pages::{check_pre, pre_token, with_pre_cookie, NewPassword};
 use crate::web::AppState;
 
 /// Links asked for one account within the login window, before the form says "wait".
@@ -91,27 +91,6 @@ pub async fn forgot(
 struct EmailField {
     #[serde(default)]
     email: String,
-}
-
-/// A new password, typed twice.
-#[derive(Deserialize)]
-pub struct NewPassword {
-    #[serde(default)]
-    pub new_password: String,
-    #[serde(default)]
-    confirm_password: String,
-}
-
-impl NewPassword {
-    /// Long enough, and the same both times.
-    pub fn check(&self, errors: &mut Errors) {
-        if self.new_password.chars().count() < user::MIN_PASSWORD_LEN {
-            errors.add("new_password", "error.password_short");
-        }
-        if self.new_password != self.confirm_password {
-            errors.add("confirm_password", "error.password_mismatch");
-        }
-    }
 }
 
 #[derive(Template)]

@@ -12,7 +12,6 @@ use crate::web::auth::{self, Auth};
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render_status, Ctx, Errors};
-use crate::web::password::NewPassword;
 use crate::web::query::Query;
 use crate::web::AppState;
 
@@ -359,6 +358,27 @@ pub async fn save_language(
     ))
     .map_err(|e| WebError::Internal(e.to_string()))?;
     Ok(resp)
+}
+
+/// A new password, typed twice.
+#[derive(Deserialize)]
+pub struct NewPassword {
+    #[serde(default)]
+    pub new_password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+impl NewPassword {
+    /// Long enough, and the same both times.
+    pub fn check(&self, errors: &mut Errors) {
+        if self.new_password.chars().count() < user::MIN_PASSWORD_LEN {
+            errors.add("new_password", "error.password_short");
+        }
+        if self.new_password != self.confirm_password {
+            errors.add("confirm_password", "error.password_mismatch");
+        }
+    }
 }
 
 #[derive(Deserialize)]
