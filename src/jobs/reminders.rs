@@ -110,7 +110,7 @@ fn queue_digests(
     let mut unit_ids: Vec<i64> = users::table
         .filter(users::mail_mode.eq("digest"))
         .filter(users::active.eq(true))
-        .filter(users::role.eq_any([Role::UnitHead.as_str(), Role::UnitStaff.as_str()]))
+        .filter(users::role.eq_any([Role::UnitHead, Role::UnitStaff]))
         .filter(users::unit_id.is_not_null())
         .select(users::unit_id.assume_not_null())
         .distinct()

@@ -99,7 +99,7 @@ pub fn of_units(
 /// The secretariat's active people who want `kind`.
 pub fn secretariat(conn: &mut DbConn, kind: Kind) -> AppResult<Vec<Recipient>> {
     let people: Vec<PersonRow> = users::table
-        .filter(users::role.eq(Role::Secretariat.as_str()))
+        .filter(users::role.eq(Role::Secretariat))
         .filter(users::active.eq(true))
         .select(person_columns())
         .load(conn)?;
