@@ -120,7 +120,8 @@ def main():
             path = "/tasks"
         count(s.request("GET", path)[0], path)
 
-    def head_progress(rng):
+    def head_post(rng, action, fields, kind):
+        """A unit head's change to one of their tasks, at the version their page shows."""
         i = rng.randrange(len(heads))
         if not own[i]:
             return
@@ -128,23 +129,16 @@ def main():
         v = version_of(s, task)
         if v is None:
             return
-        form = {"csrf": s.csrf, "version": v, "text": f"Tiến độ {rng.random():.6f}", "percent": rng.randrange(101)}
-        status, _ = s.request("POST", f"/tasks/{task}/progress", form)
-        count(status, f"POST /tasks/{task}/progress")
-        note_write("progress", status, s.location)
+        status, _ = s.request("POST", f"/tasks/{task}/{action}", {"csrf": s.csrf, "version": v, **fields})
+        count(status, f"POST /tasks/{task}/{action}")
+        note_write(kind, status, s.location)
+
+    def head_progress(rng):
+        fields = {"text": f"Tiến độ {rng.random():.6f}", "percent": rng.randrange(101)}
+        head_post(rng, "progress", fields, "progress")
 
     def head_complete(rng):
-        i = rng.randrange(len(heads))
-        if not own[i]:
-            return
-        s, task = heads[i], rng.choice(own[i])
-        v = version_of(s, task)
-        if v is None:
-            return
-        form = {"csrf": s.csrf, "version": v, "text": "Đã hoàn thành, đề nghị xác nhận."}
-        status, _ = s.request("POST", f"/tasks/{task}/complete", form)
-        count(status, f"POST /tasks/{task}/complete")
-        note_write("status", status, s.location)
+        head_post(rng, "complete", {"text": "Đã hoàn thành, đề nghị xác nhận."}, "status")
 
     def staff_read(rng):
         s = rng.choice(staff)

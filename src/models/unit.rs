@@ -154,24 +154,35 @@ pub fn names_by_id(conn: &mut DbConn, ids: &[i64]) -> AppResult<HashMap<i64, Str
 
 /// Finds one active unit by exact name, short name or alias, ignoring case and diacritics.
 pub fn find_by_name(conn: &mut DbConn, name: &str) -> AppResult<Option<Unit>> {
-    let folded = fold(name);
-    let by_alias: Option<i64> = unit_aliases::table
-        .filter(unit_aliases::folded.eq(&folded))
-        .select(unit_aliases::unit_id)
-        .first(conn)
-        .optional()?;
+    Ok(find_by_names(conn, &[name])?.pop().flatten())
+}
+
+/// `find_by_name` for several names at once: the directory and the matching aliases are read
+/// once, whatever the number of names.
+pub fn find_by_names(conn: &mut DbConn, names: &[&str]) -> AppResult<Vec<Option<Unit>>> {
+    let folded: Vec<String> = names.iter().map(|n| fold(n)).collect();
+    let aliases: HashMap<String, i64> = unit_aliases::table
+        .filter(unit_aliases::folded.eq_any(&folded))
+        .select((unit_aliases::folded, unit_aliases::unit_id))
+        .load::<(String, i64)>(conn)?
+        .into_iter()
+        .collect();
     let all = list(conn, "", true)?;
-    let found = all.into_iter().find(|u| {
-        Some(u.id) == by_alias || fold(&u.name) == folded || fold(&u.short_name) == folded
-    });
-    Ok(match found {
-        // A merged unit answers for the unit it was merged into.
-        Some(u) if !u.active => match u.merged_into_id {
-            Some(target) => Some(get(conn, target)?),
-            None => Some(u),
-        },
-        other => other,
-    })
+    let by_id = |id: i64| all.iter().find(|u| u.id == id).cloned();
+    Ok(folded
+        .iter()
+        .map(|f| {
+            let alias = aliases.get(f).copied();
+            let found = all.iter().find(|u| {
+                Some(u.id) == alias || fold(&u.name) == *f || fold(&u.short_name) == *f
+            })?;
+            // A merged unit answers for the unit it was merged into.
+            match (found.active, found.merged_into_id) {
+                (false, Some(target)) => by_id(target),
+                _ => Some(found.clone()),
+            }
+        })
+        .collect())
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]

@@ -765,10 +765,13 @@ pub async fn create(
     require(&actor, Action::CreateDirective)?;
     let typed = typed_names(&form);
     let (calendar, found) = crate::db::run(&state.pool, move |conn| {
-        let mut found = Vec::new();
-        for (field, name) in typed {
-            found.push((field, name.clone(), unit::find_by_name(conn, &name)?));
-        }
+        let names: Vec<&str> = typed.iter().map(|(_, n)| n.as_str()).collect();
+        let units = unit::find_by_names(conn, &names)?;
+        let found: Vec<_> = typed
+            .into_iter()
+            .zip(units)
+            .map(|((field, name), unit)| (field, name, unit))
+            .collect();
         Ok((crate::models::calendar::load(conn)?, found))
     })
     .await?;
