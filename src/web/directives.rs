@@ -24,6 +24,7 @@ use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render, render_status, Ctx, Errors};
 use crate::web::query::{lenient, Paged, Query};
+use crate::web::review_form::{ItemRow, ReviewForm, Side};
 use crate::web::AppState;
 
 fn require(actor: &Actor, action: Action) -> WebResult<()> {
@@ -215,27 +216,6 @@ pub async fn show(
         matrix_units,
         today: crate::web::tasks::today(),
     })
-}
-
-/// One item row of the form, as typed.
-#[derive(Default, Clone)]
-pub struct ItemRow {
-    pub label: String,
-    pub text: String,
-    pub leads: Vec<String>,
-    pub coords: Vec<String>,
-    pub due: String,
-    /// "Within N working days of the issue date", instead of a date.
-    pub workdays: String,
-    pub recurrence: String,
-    /// Bodies the draft named that the directory does not know, as written ("; " between).
-    pub unresolved: String,
-    /// Units that may be meant by the unresolved mentions (filled at render).
-    pub suggestions: Vec<String>,
-    /// Names typed to add as lead or coordinating units, where the picker has no script to
-    /// fill it ("; " between): kept when one is not found.
-    pub add_leads: String,
-    pub add_coords: String,
 }
 
 #[derive(Template)]
@@ -480,66 +460,6 @@ fn source_of(form: &Form) -> (String, Option<&'static str>) {
     (source.replace("\r\n", "\n"), warning)
 }
 
-/// The review's edits to the list of items: delete one, merge one with the next, split one at
-/// its first blank line (or in the middle, at a sentence end).
-fn apply_op(items: &mut Vec<ItemRow>, op: &str) {
-    let Some((what, i)) = op.split_once(':') else {
-        return;
-    };
-    let Ok(i) = i.parse::<usize>() else { return };
-    if i >= items.len() {
-        return;
-    }
-    match what {
-        "delete" => {
-            items.remove(i);
-        }
-        "merge" if i + 1 < items.len() => {
-            let next = items.remove(i + 1);
-            let it = &mut items[i];
-            it.text = format!("{}\n{}", it.text.trim_end(), next.text.trim_start());
-            for l in next.leads {
-                if !it.leads.contains(&l) {
-                    it.leads.push(l);
-                }
-            }
-            for c in next.coords {
-                if !it.coords.contains(&c) {
-                    it.coords.push(c);
-                }
-            }
-            if it.due.is_empty() {
-                it.due = next.due;
-            }
-        }
-        "split" => {
-            let text = items[i].text.clone();
-            let cut = text.find("\n\n").or_else(|| {
-                let mut half = text.len() / 2;
-                while !text.is_char_boundary(half) {
-                    half -= 1;
-                }
-                text[half..]
-                    .find(". ")
-                    .map(|p| half + p + 1)
-                    .or_else(|| text[..half].rfind(". ").map(|p| p + 1))
-            });
-            if let Some(cut) = cut {
-                let mut second = items[i].clone();
-                items[i].text = text[..cut].trim().to_string();
-                second.text = text[cut..].trim().to_string();
-                second.label = if items[i].label.is_empty() {
-                    String::new()
-                } else {
-                    format!("{}b", items[i].label)
-                };
-                items.insert(i + 1, second);
-            }
-        }
-        _ => {}
-    }
-}
-
 fn blank(auth: &Auth) -> NewPage {
     NewPage {
         ctx: Ctx::new(auth),
@@ -567,6 +487,9 @@ fn blank(auth: &Auth) -> NewPage {
 pub struct NewQuery {
     #[serde(default, deserialize_with = "lenient")]
     draft: Option<i64>,
+    /// The conference the new notice comes from (the conference page's link).
+    #[serde(default, deserialize_with = "lenient")]
+    conference: Option<i64>,
 }
 
 pub async fn new_form(
@@ -584,69 +507,28 @@ pub async fn new_form(
             ))
         })
         .await?;
-        let (mut page, _) = read(
-            &Form {
-                fields,
-                files: Vec::new(),
-            },
-            &auth,
-            &calendar,
-        );
+        let (mut page, _) = read(&ReviewForm::from_fields(&fields), &auth, &calendar);
         page.errors = Errors::default();
         return new_page(&state, page, StatusCode::OK).await;
     }
     let mut page = blank(&auth);
-    if let Some(c) = auth.path.split("conference=").nth(1) {
-        page.conference_id = c.split('&').next().unwrap_or("").to_string();
+    if let Some(c) = query.conference {
+        page.conference_id = c.to_string();
     }
     new_page(&state, page, StatusCode::OK).await
 }
 
-/// Reads the form into what was typed, and, when it is all valid, the directive to publish.
-/// The unit names typed into the script-less pickers' boxes: (field, one name).
-fn typed_names(form: &Form) -> Vec<(String, String)> {
-    form.fields
-        .iter()
-        .filter(|(k, _)| k.starts_with("item") && k.contains(".add_"))
-        .flat_map(|(k, v)| {
-            v.split(';')
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-                .map(|n| (k.clone(), n.to_string()))
-                .collect::<Vec<_>>()
-        })
-        .take(2 * crate::extract::MAX_ITEMS)
-        .collect()
-}
-
-fn read(form: &Form, auth: &Auth, calendar: &Calendar) -> (NewPage, Option<NewDirective>) {
+/// What was typed, and, when it is all valid, the directive to publish.
+fn read(form: &ReviewForm, auth: &Auth, calendar: &Calendar) -> (NewPage, Option<NewDirective>) {
     let mut page = blank(auth);
-    page.form_token = form.get("form_token").to_string();
-    page.conference_id = form.get("conference_id").to_string();
-    page.number = form.get("number").trim().to_string();
-    page.issued_on = form.get("issued_on").trim().to_string();
-    page.signer = form.get("signer").to_string();
-    page.title = form.get("title").to_string();
-    page.body = form.get("body").to_string();
-    let count = form
-        .i64("items")
-        .unwrap_or(0)
-        .clamp(0, crate::extract::MAX_ITEMS as i64) as usize;
-    page.items = (0..count)
-        .map(|i| ItemRow {
-            label: form.get(&format!("item{i}.label")).to_string(),
-            text: form.get(&format!("item{i}.text")).to_string(),
-            leads: form.all(&format!("item{i}.leads")),
-            coords: form.all(&format!("item{i}.coords")),
-            due: form.get(&format!("item{i}.due")).trim().to_string(),
-            workdays: form.get(&format!("item{i}.workdays")).trim().to_string(),
-            unresolved: form.get(&format!("item{i}.unresolved")).to_string(),
-            suggestions: Vec::new(),
-            recurrence: form.get(&format!("item{i}.recurrence")).to_string(),
-            add_leads: form.get(&format!("item{i}.add_leads")).trim().to_string(),
-            add_coords: form.get(&format!("item{i}.add_coords")).trim().to_string(),
-        })
-        .collect();
+    page.form_token = form.form_token.clone();
+    page.conference_id = form.conference_id.clone();
+    page.number = form.number.clone();
+    page.issued_on = form.issued_on.clone();
+    page.signer = form.signer.clone();
+    page.title = form.title.clone();
+    page.body = form.body.clone();
+    page.items = form.items.clone();
     let e = &mut page.errors;
     if page.form_token.len() != 64 {
         page.form_token = random_token();
@@ -756,55 +638,56 @@ fn read(form: &Form, auth: &Auth, calendar: &Calendar) -> (NewPage, Option<NewDi
     (page, new)
 }
 
-pub async fn create(
-    state: web::Data<AppState>,
-    auth: Auth,
-    mut form: Form,
-) -> WebResult<HttpResponse> {
+pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> WebResult<HttpResponse> {
     let actor = auth.post(&form)?;
     require(&actor, Action::CreateDirective)?;
-    let typed = typed_names(&form);
-    let (calendar, found) = crate::db::run(&state.pool, move |conn| {
-        let names: Vec<&str> = typed.iter().map(|(_, n)| n.as_str()).collect();
+    let mut review = ReviewForm::from_fields(&form.fields);
+    let typed = review.typed_names();
+    let (calendar, units) = crate::db::run(&state.pool, move |conn| {
+        let names: Vec<&str> = typed.iter().map(|(_, _, n)| n.as_str()).collect();
         let units = unit::find_by_names(conn, &names)?;
-        let found: Vec<_> = typed
-            .into_iter()
-            .zip(units)
-            .map(|((field, name), unit)| (field, name, unit))
-            .collect();
+        let found: Vec<_> = typed.into_iter().zip(units).collect();
         Ok((crate::models::calendar::load(conn)?, found))
     })
     .await?;
     // Units found by name join the picker's choices; a name not found stays typed, with an error.
-    let mut unknown: Vec<(String, String)> = Vec::new();
-    for (field, name, unit) in found {
+    let mut unknown: Vec<(usize, Side)> = Vec::new();
+    for row in &mut review.items {
+        row.add_leads.clear();
+        row.add_coords.clear();
+    }
+    for ((i, side, name), unit) in units {
+        let row = &mut review.items[i];
+        let (chosen, typed) = match side {
+            Side::Lead => (&mut row.leads, &mut row.add_leads),
+            Side::Coordinating => (&mut row.coords, &mut row.add_coords),
+        };
         match unit.filter(|u| u.active) {
-            Some(u) => form
-                .fields
-                .push((field.replace(".add_", "."), format!("u:{}", u.id))),
-            None => match unknown.iter_mut().find(|(f, _)| *f == field) {
-                Some((_, names)) => *names = format!("{names}; {name}"),
-                None => unknown.push((field, name)),
-            },
+            Some(u) => chosen.push(format!("u:{}", u.id)),
+            None => {
+                if !typed.is_empty() {
+                    typed.push_str("; ");
+                }
+                typed.push_str(&name);
+                if !unknown.contains(&(i, side)) {
+                    unknown.push((i, side));
+                }
+            }
         }
     }
-    form.fields.retain(|(k, _)| !k.contains(".add_"));
-    form.fields.extend(unknown.iter().cloned());
-    let (mut page, new) = read(&form, &auth, &calendar);
-    let new = if unknown.is_empty() {
-        new
-    } else {
-        for (field, _) in &unknown {
-            page.errors
-                .add(&field.replace(".add_", "."), "error.unit_unknown");
-        }
-        None
-    };
-    if form.has("add_item") || !form.get("op").is_empty() {
-        if form.has("add_item") {
-            page.items.push(ItemRow::default());
-        }
-        apply_op(&mut page.items, form.get("op"));
+    let (mut page, new) = read(&review, &auth, &calendar);
+    for (i, side) in &unknown {
+        let field = match side {
+            Side::Lead => "leads",
+            Side::Coordinating => "coords",
+        };
+        page.errors
+            .add(&format!("item{i}.{field}"), "error.unit_unknown");
+    }
+    let new = new.filter(|_| unknown.is_empty());
+    if review.add_item || review.edit.is_some() {
+        review.apply_edits();
+        page.items = review.items;
         page.errors = Errors::default();
         if page.items.len() > crate::extract::MAX_ITEMS {
             page.items.truncate(crate::extract::MAX_ITEMS);
@@ -812,16 +695,13 @@ pub async fn create(
         }
         return new_page(&state, page, StatusCode::OK).await;
     }
-    if form.has("save_draft") {
+    if review.save_draft {
+        review.save_draft = false;
         let (token, title, fields) = (
             page.form_token.clone(),
             page.title.clone(),
-            form.fields.clone(),
+            review.to_fields(),
         );
-        let fields: Vec<(String, String)> = fields
-            .into_iter()
-            .filter(|(k, _)| k != "csrf" && k != "save_draft")
-            .collect();
         let id = crate::db::run(&state.pool, move |conn| {
             directive::save_draft(conn, actor.user_id, &token, &title, &fields)
         })

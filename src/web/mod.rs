@@ -14,6 +14,7 @@ pub mod outbox;
 pub mod pages;
 pub mod password;
 pub mod query;
+pub mod review_form;
 pub mod session_pages;
 pub mod task_actions;
 pub mod tasks;
