@@ -195,6 +195,6 @@ pub fn restore(from: &Path, target: &Path, data_dir: &Path) -> anyhow::Result<Ma
     if restored != manifest {
         bail!("the restored copy differs from its manifest: {restored:?} vs {manifest:?}");
     }
-    crate::models::prepare(&mut conn)?;
+    crate::models::prepare(&mut conn, chrono::Utc::now().naive_utc())?;
     Ok(restored)
 }

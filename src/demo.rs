@@ -7,18 +7,18 @@ use anyhow::Context;
 use chrono::{Days, NaiveDate};
 use diesel::prelude::*;
 
-use crate::app;
-use crate::db::schema::{
+use chidao::app;
+use chidao::db::schema::{
     directive_items, directives, journal, task_coordinators, task_units, tasks, units, users,
 };
-use crate::db::DbConn;
-use crate::domain::dates::{today_in_vietnam, Moment};
-use crate::domain::directory::GROUP_PROVINCIAL;
-use crate::domain::permissions::{Actor, Role};
-use crate::domain::status::{Move, Status};
-use crate::models::directive::{self, Assignee, NewDirective, NewItem};
-use crate::models::task;
-use crate::models::{attachment::Storage, unit, user};
+use chidao::db::DbConn;
+use chidao::domain::dates::{today_in_vietnam, Moment};
+use chidao::domain::directory::GROUP_PROVINCIAL;
+use chidao::domain::permissions::{Actor, Role};
+use chidao::domain::status::{Move, Status};
+use chidao::models::directive::{self, Assignee, NewDirective, NewItem};
+use chidao::models::task;
+use chidao::models::{attachment::Storage, unit, user};
 
 pub const PASSWORD: &str = "chidao-demo-2026";
 
@@ -109,6 +109,7 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
     if user::by_email(conn, ACCOUNTS[0].0)?.is_some() {
         return Ok(accounts);
     }
+    let at = Moment::now().now;
     let mut ids = Vec::new();
     for (email, name, role, unit) in ACCOUNTS {
         let unit_id = match unit {
@@ -124,7 +125,7 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
             active: true,
             lang: "vi".into(),
         };
-        ids.push((user::create(conn, &form)?, *role, unit_id));
+        ids.push((user::create(conn, &form, at)?, *role, unit_id));
     }
     let secretariat = ids[1].0;
     let sec = Actor {
@@ -149,6 +150,7 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
         Some(day(-95)),
         "Hà Nội và trực tuyến",
         secretariat,
+        at,
     )?;
     let first = NewDirective {
         conference_id: Some(conference),
@@ -157,7 +159,7 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
         signer: "Thứ trưởng Lê Xuân Định".into(),
         title: "Kết luận của Thứ trưởng Lê Xuân Định tại Hội nghị giao ban công tác khoa học và công nghệ địa phương".into(),
         body: "Sau khi nghe báo cáo và ý kiến của các đại biểu, Thứ trưởng kết luận như sau:\n1. Các Sở Khoa học và Công nghệ tham mưu Ủy ban nhân dân cấp tỉnh ban hành kế hoạch triển khai Nghị quyết số 57-NQ/TW, báo cáo Bộ trước ngày ...\n2. Giao Cục Kế hoạch - Tài chính chủ trì, phối hợp với Vụ Pháp chế ...\n3. Giao Cục Sở hữu trí tuệ ...\n4. Giao Văn phòng Bộ theo dõi, đôn đốc ...".into(),
-        form_token: crate::models::session::random_token(),
+        form_token: chidao::models::session::random_token(),
         items: vec![
             NewItem {
                 label: "1".into(),
@@ -189,7 +191,7 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
                 leads: vec![u(conn, "Văn phòng Bộ")?],
                 coordinators: vec![],
                 due_on: None,
-                recurrence: Some(crate::domain::recurrence::Recurrence::Monthly),
+                recurrence: Some(chidao::domain::recurrence::Recurrence::Monthly),
             },
         ],
     };
@@ -201,7 +203,7 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
         signer: "Bộ trưởng".into(),
         title: "Kết luận của Bộ trưởng tại cuộc họp về chuyển đổi số trong quản lý nhiệm vụ khoa học và công nghệ".into(),
         body: String::new(),
-        form_token: crate::models::session::random_token(),
+        form_token: chidao::models::session::random_token(),
         items: vec![
             NewItem {
                 label: "1".into(),
@@ -313,7 +315,7 @@ fn move_on(
     mv: Move,
     text: &str,
     d: NaiveDate,
-) -> crate::error::AppResult<()> {
+) -> chidao::error::AppResult<()> {
     let edit = task::Edit {
         actor,
         task_id,
@@ -332,7 +334,7 @@ fn progress_on(
     text: &str,
     percent: i32,
     d: NaiveDate,
-) -> crate::error::AppResult<()> {
+) -> chidao::error::AppResult<()> {
     let edit = task::Edit {
         actor,
         task_id,
@@ -437,7 +439,7 @@ pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<(u64, u64)> {
     let provinces: Vec<usize> = (0..unit_rows.len())
         .filter(|i| unit_rows[*i].3 == "province")
         .collect();
-    let now = crate::models::now();
+    let now = Moment::now().now;
     let today = today_in_vietnam(chrono::Utc::now());
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ n);
 
@@ -490,7 +492,7 @@ pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<(u64, u64)> {
                 let age = rng.below(720); // issued up to two years ago
                 let issued = today - Days::new(age);
                 // Assigned on the day the notice was issued, at 09:00 in Hà Nội.
-                let assigned_at = (crate::domain::dates::vn_day_start(issued)
+                let assigned_at = (chidao::domain::dates::vn_day_start(issued)
                     + chrono::Duration::hours(9))
                 .min(now);
                 let number = format!("{}/TB-BKHCN", 1000 + directive_no);

@@ -40,7 +40,6 @@ pub mod app;
 pub mod backup;
 pub mod config;
 pub mod db;
-pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod extract;

@@ -5,6 +5,8 @@ use std::io::Read;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 
+mod demo;
+
 use chidao::config::{DbArgs, MailArgs, ServeArgs, Settings};
 use chidao::db;
 use chidao::jobs::scheduler::{self, Mailing};
@@ -202,7 +204,7 @@ fn connect(db: &DbArgs) -> anyhow::Result<db::DbConn> {
     let url = db.url();
     private_data_dir(&db.data_dir)?;
     let mut conn = db::establish(&url).with_context(|| "connecting to the database")?;
-    chidao::models::prepare(&mut conn)?;
+    chidao::models::prepare(&mut conn, chrono::Utc::now().naive_utc())?;
     Ok(conn)
 }
 
@@ -300,7 +302,7 @@ fn main() -> anyhow::Result<()> {
             if user::email_taken(&mut conn, &form.email, None)? {
                 bail!("{} already has an account", form.email);
             }
-            let id = user::create(&mut conn, &form)?;
+            let id = user::create(&mut conn, &form, chrono::Utc::now().naive_utc())?;
             println!("user {id} created: {}", form.email);
             Ok(())
         }
@@ -312,7 +314,12 @@ fn main() -> anyhow::Result<()> {
                 user::by_email(&mut conn, &email)?.with_context(|| format!("no user {email}"))?;
             println!(
                 "{}",
-                session::create_api_token(&mut conn, u.id, days.max(1))?
+                session::create_api_token(
+                    &mut conn,
+                    u.id,
+                    days.max(1),
+                    chrono::Utc::now().naive_utc()
+                )?
             );
             Ok(())
         }
@@ -326,7 +333,7 @@ fn main() -> anyhow::Result<()> {
                 t.map(|t| t.format("%d/%m/%Y %H:%M UTC").to_string())
                     .unwrap_or_else(|| "-".into())
             };
-            for t in session::api_tokens_of(&mut conn, u.id)? {
+            for t in session::api_tokens_of(&mut conn, u.id, chrono::Utc::now().naive_utc())? {
                 println!(
                     "{}\tmade {}\tlast used {}\texpires {}",
                     t.id,
@@ -363,10 +370,10 @@ fn main() -> anyhow::Result<()> {
         } => {
             let mut conn = connect(&db)?;
             if synthetic {
-                let (made, directives) = chidao::demo::synthetic(&mut conn, tasks)?;
+                let (made, directives) = demo::synthetic(&mut conn, tasks)?;
                 println!("{made} tasks in {directives} directives");
             } else {
-                print_accounts(&chidao::demo::seed(&mut conn)?, None);
+                print_accounts(&demo::seed(&mut conn)?, None);
             }
             Ok(())
         }
@@ -386,7 +393,7 @@ fn extract(
     let (directory, calendar) = match database_url {
         Some(url) => {
             let mut conn = db::establish(&url).with_context(|| "connecting to the database")?;
-            chidao::models::prepare(&mut conn)?;
+            chidao::models::prepare(&mut conn, chrono::Utc::now().naive_utc())?;
             (
                 chidao::models::extraction::directory(&mut conn)?,
                 chidao::models::calendar::load(&mut conn)?,
@@ -478,10 +485,7 @@ fn print_accounts(accounts: &[(String, String, &'static str)], url: Option<&str>
     if let Some(url) = url {
         println!("\nChỉ đạo is running: {url}/login\n");
     }
-    println!(
-        "Demo accounts (password for all: {}):",
-        chidao::demo::PASSWORD
-    );
+    println!("Demo accounts (password for all: {}):", demo::PASSWORD);
     for (email, name, role) in accounts {
         println!("  {role:<12} {email:<32} {name}");
     }
@@ -546,7 +550,7 @@ fn run_server(db: DbArgs, serve: ServeArgs, mail: MailArgs) -> anyhow::Result<()
     let url = db.url();
     let mut conn = connect(&db)?;
     let accounts = if serve.demo {
-        Some(chidao::demo::seed(&mut conn)?)
+        Some(demo::seed(&mut conn)?)
     } else {
         None
     };

@@ -41,7 +41,13 @@ fn api_lists_and_shows_tasks_with_the_same_rules() {
             .unwrap()
             .0
             .id;
-        let token = chidao::models::session::create_api_token(&mut app.conn(), id, 90).unwrap();
+        let token = chidao::models::session::create_api_token(
+            &mut app.conn(),
+            id,
+            90,
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap();
         let mut bot = app.client();
         bot.extra_headers
             .push(("Authorization".into(), format!("Bearer {token}")));
@@ -61,7 +67,13 @@ fn token_for(app: &crate::support::TestApp, email: &str, days: i64) -> (i64, Str
         .unwrap()
         .0
         .id;
-    let token = chidao::models::session::create_api_token(&mut app.conn(), id, days).unwrap();
+    let token = chidao::models::session::create_api_token(
+        &mut app.conn(),
+        id,
+        days,
+        chrono::Utc::now().naive_utc(),
+    )
+    .unwrap();
     (id, token)
 }
 

@@ -120,14 +120,17 @@ fn demo_data_covers_every_status_and_bucket() {
     let (ok, out, err) = chidao(&app, &["demo"], "");
     assert!(ok, "{err}");
     assert!(out.contains("vanphong@demo.chidao.vn"));
+    // The password the command prints is the one that signs in.
+    let password = out
+        .split("password for all: ")
+        .nth(1)
+        .and_then(|r| r.split(')').next())
+        .unwrap()
+        .to_string();
     let (ok, _, _) = chidao(&app, &["demo"], "");
     assert!(ok, "seeding twice is harmless");
     let mut c = app.client();
-    assert_eq!(
-        c.login("thutruong@demo.chidao.vn", chidao::demo::PASSWORD)
-            .status,
-        303
-    );
+    assert_eq!(c.login("thutruong@demo.chidao.vn", &password).status, 303);
     let list = c.get("/api/v1/tasks").json();
     assert!(list["total"].as_i64().unwrap() >= 40);
     for status in ["assigned", "in_progress", "reported", "done", "cancelled"] {

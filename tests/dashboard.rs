@@ -487,7 +487,14 @@ fn extensions_and_merges_in_the_statistics() {
         mv(app, &ls_head, done, Move::ReportCompletion, days(-4));
         mv(app, &sec, done, Move::Confirm, days(-4));
         let hn = app.unit_id("Sở KH&CN Hà Nội");
-        chidao::models::unit::merge(&mut app.conn(), ls, hn, sec.user_id).unwrap();
+        chidao::models::unit::merge(
+            &mut app.conn(),
+            ls,
+            hn,
+            sec.user_id,
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap();
         let r = leader.get(range);
         assert_eq!(
             bucket_in_row(&r.body, hn, "open_within_deadline"),
@@ -515,7 +522,8 @@ fn the_stored_tallies_agree_with_a_task_by_task_count() {
 
     each_backend(|app| {
         let mut conn = app.conn();
-        chidao::demo::synthetic(&mut conn, 1500).unwrap();
+        let (ok, _, err) = crate::cli::chidao(app, &["demo", "--synthetic", "--tasks", "1500"], "");
+        assert!(ok, "{err}");
         // Spread assignment over months, move deadlines, finish and cancel some: all by SQL
         // that knows nothing of the tallies.
         let ids: Vec<i64> = tasks::table
@@ -576,7 +584,14 @@ fn the_stored_tallies_agree_with_a_task_by_task_count() {
             app.unit_id("Sở KH&CN Lạng Sơn"),
             app.unit_id("Sở KH&CN Hà Nội"),
         );
-        chidao::models::unit::merge(&mut conn, from, into, sec.user_id).unwrap();
+        chidao::models::unit::merge(
+            &mut conn,
+            from,
+            into,
+            sec.user_id,
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap();
 
         let today = crate::fixtures::today();
         let admin = actor(app, Role::Admin, None);
@@ -700,6 +715,7 @@ fn directives_and_conferences_show_their_buckets() {
             Some(days(-20)),
             "Hà Nội",
             sec.user_id,
+            chrono::Utc::now().naive_utc(),
         )
         .unwrap();
         let u = |n: &str| Assignee::Unit(app.unit_id(n));

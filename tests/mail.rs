@@ -56,7 +56,7 @@ fn deliver(app: &TestApp, smtp: &SmtpServer) -> Tally {
 }
 
 fn deliver_at(app: &TestApp, smtp: &SmtpServer, later: Duration) -> Tally {
-    let at = chidao::models::now() + later;
+    let at = chrono::Utc::now().naive_utc() + later;
     app.mailing(&smtp.url())
         .deliver_at(&mut app.conn(), Some(at), today())
         .unwrap()
@@ -202,6 +202,7 @@ fn reminders_go_out_on_exactly_the_right_days_and_stop_when_done() {
             &cal,
             &Default::default(),
             d("07/01/2027"),
+            chrono::Utc::now().naive_utc(),
         )
         .unwrap();
         assert!(q.reminders >= 1);
@@ -397,7 +398,7 @@ fn a_worker_killed_between_send_and_mark_resends_once_with_the_same_message_id()
         let mailing = app.mailing(&smtp.url());
         let mut conn = app.conn();
         // The dying worker: claims the batch, sends the first message, never marks it.
-        let now = chidao::models::now();
+        let now = chrono::Utc::now().naive_utc();
         let claimed = chidao::mail::outbox::claim(&mut conn, now, mailing.lease(), 20).unwrap();
         assert_eq!(claimed.len(), 3);
         let first = &claimed[0];

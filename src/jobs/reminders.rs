@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::schema::{mail_passes, tasks, units, users};
@@ -18,7 +18,6 @@ use crate::domain::status::Status;
 use crate::error::AppResult;
 use crate::mail::outbox::{enqueue, NewMail};
 use crate::mail::{payload, recipients};
-use crate::models::now;
 
 /// What a pass queued.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -27,17 +26,18 @@ pub struct Queued {
     pub digests: usize,
 }
 
-/// Queues the reminders and digests of `day` and records the pass.
+/// Queues the reminders and digests of `day` and records the pass, `now` being when.
 pub fn queue_day(
     conn: &mut DbConn,
     cal: &Calendar,
     schedule: &Schedule,
     day: NaiveDate,
+    now: NaiveDateTime,
 ) -> AppResult<Queued> {
     crate::db::write(conn, |conn| {
-        let reminders = queue_reminders(conn, cal, schedule, day)?;
-        let digests = queue_digests(conn, cal, schedule, day)?;
-        record_pass(conn, day, reminders + digests)?;
+        let reminders = queue_reminders(conn, cal, schedule, day, now)?;
+        let digests = queue_digests(conn, cal, schedule, day, now)?;
+        record_pass(conn, day, reminders + digests, now)?;
         Ok(Queued { reminders, digests })
     })
 }
@@ -47,6 +47,7 @@ fn queue_reminders(
     cal: &Calendar,
     schedule: &Schedule,
     day: NaiveDate,
+    now: NaiveDateTime,
 ) -> AppResult<usize> {
     let earliest: Option<NaiveDate> = tasks::table
         .filter(tasks::status.eq_any(Status::WORKING))
@@ -78,7 +79,7 @@ fn queue_reminders(
     }
     let unit_ids: Vec<i64> = by_unit.keys().copied().collect();
     let people = recipients::of_units(conn, &unit_ids, Kind::Reminder)?;
-    let (now, day_s) = (now(), day.to_string());
+    let day_s = day.to_string();
     let mut mails = Vec::new();
     for (unit, tasks) in by_unit {
         let only = match tasks.as_slice() {
@@ -102,6 +103,7 @@ fn queue_digests(
     cal: &Calendar,
     schedule: &Schedule,
     day: NaiveDate,
+    now: NaiveDateTime,
 ) -> AppResult<usize> {
     // Digests follow the reminders' calendar: none on a day off in working-day mode.
     if schedule.working_days && !cal.is_working(day) {
@@ -151,7 +153,7 @@ fn queue_digests(
         }
     }
     let people = recipients::of_units(conn, &busy, Kind::Digest)?;
-    let (now, day_s) = (now(), day.to_string());
+    let day_s = day.to_string();
     let mut mails = Vec::new();
     for unit in busy {
         for r in people.get(&unit).into_iter().flatten() {
@@ -164,11 +166,16 @@ fn queue_digests(
     enqueue(conn, &mails)
 }
 
-fn record_pass(conn: &mut DbConn, day: NaiveDate, queued: usize) -> AppResult<()> {
+fn record_pass(
+    conn: &mut DbConn,
+    day: NaiveDate,
+    queued: usize,
+    now: NaiveDateTime,
+) -> AppResult<()> {
     let row = (
         mail_passes::day.eq(day),
         mail_passes::queued.eq(queued as i32),
-        mail_passes::finished_at.eq(now()),
+        mail_passes::finished_at.eq(now),
     );
     match conn {
         DbConn::Sqlite(c) => diesel::insert_or_ignore_into(mail_passes::table)

@@ -45,7 +45,13 @@ impl Mailing {
     /// Queues the day's reminders and digests.
     pub fn queue(&self, conn: &mut DbConn, day: chrono::NaiveDate) -> AppResult<Queued> {
         let cal = crate::models::calendar::load(conn)?;
-        reminders::queue_day(conn, &cal, &self.settings.schedule, day)
+        reminders::queue_day(
+            conn,
+            &cal,
+            &self.settings.schedule,
+            day,
+            Utc::now().naive_utc(),
+        )
     }
 
     pub fn deliver(&self, conn: &mut DbConn, today: chrono::NaiveDate) -> AppResult<Tally> {

@@ -133,7 +133,8 @@ pub fn drain(
         if max.is_some_and(|m| done >= m) {
             return Ok(total);
         }
-        let now = at.unwrap_or_else(crate::models::now);
+        // Read again each batch: a long drain must not lease with an old time.
+        let now = at.unwrap_or_else(|| chrono::Utc::now().naive_utc());
         let (claimed, t) = batch(conn, mailer, ctx, lease, now, today)?;
         total.add(t);
         if claimed == 0 || t.retried > 0 {

@@ -11,7 +11,6 @@ use sha2::{Digest, Sha256};
 use crate::db::schema::{attachment_blobs, attachments};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
-use crate::models::now;
 use crate::models::session::{hex, random_token};
 
 #[derive(Debug, Clone)]
@@ -79,6 +78,7 @@ pub fn store(
     report_id: Option<i64>,
     by: i64,
     up: &Upload,
+    at: NaiveDateTime,
 ) -> AppResult<i64> {
     let in_db = matches!(storage, Storage::Database);
     let id: i64 = diesel::insert_into(attachments::table)
@@ -92,7 +92,7 @@ pub fn store(
             attachments::sha256.eq(hex(&Sha256::digest(&up.bytes))),
             attachments::in_db.eq(in_db),
             attachments::uploaded_by.eq(by),
-            attachments::created_at.eq(now()),
+            attachments::created_at.eq(at),
         ))
         .returning(attachments::id)
         .get_result(conn)?;

@@ -13,7 +13,7 @@ use crate::db::DbConn;
 use crate::domain::recurrence::Recurrence;
 use crate::domain::status::Status;
 use crate::error::{AppError, AppResult};
-use crate::models::{journal, now, task, unit};
+use crate::models::{journal, task, unit};
 use crate::reports::stats::{tally, Counts, Facts};
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -56,6 +56,7 @@ pub fn create_conference(
     held_on: Option<NaiveDate>,
     place: &str,
     by: i64,
+    at: NaiveDateTime,
 ) -> AppResult<i64> {
     Ok(diesel::insert_into(conferences::table)
         .values((
@@ -63,7 +64,7 @@ pub fn create_conference(
             conferences::held_on.eq(held_on),
             conferences::place.eq(place.trim()),
             conferences::created_by.eq(by),
-            conferences::created_at.eq(now()),
+            conferences::created_at.eq(at),
         ))
         .returning(conferences::id)
         .get_result(conn)?)
@@ -416,10 +417,13 @@ pub fn publish(
                 conn,
                 task_id,
                 Some(by),
-                journal::Kind::Created,
-                None,
-                Some(Status::Assigned.as_str()),
-                "",
+                t,
+                journal::Change {
+                    kind: journal::Kind::Created,
+                    from: None,
+                    to: Some(Status::Assigned.as_str()),
+                    note: "",
+                },
             )?;
         }
     }
@@ -441,6 +445,7 @@ pub fn save_draft(
     form_token: &str,
     title: &str,
     fields: &[(String, String)],
+    at: NaiveDateTime,
 ) -> AppResult<i64> {
     let json = serde_json::to_string(fields).map_err(|e| AppError::Internal(e.to_string()))?;
     crate::db::write(conn, |conn| {
@@ -452,7 +457,7 @@ pub fn save_draft(
                 directive_drafts::form_token.eq(form_token),
                 directive_drafts::title.eq(title.trim()),
                 directive_drafts::fields.eq(json),
-                directive_drafts::updated_at.eq(now()),
+                directive_drafts::updated_at.eq(at),
             ))
             .returning(directive_drafts::id)
             .get_result(conn)?)

@@ -213,10 +213,13 @@ pub fn request(
         conn,
         task_id,
         Some(actor.user_id),
-        journal::Kind::ExtensionRequested,
-        t.due_on.map(|d| d.to_string()).as_deref(),
-        Some(&due.to_string()),
-        reason.trim(),
+        at.now,
+        journal::Change {
+            kind: journal::Kind::ExtensionRequested,
+            from: t.due_on.map(|d| d.to_string()).as_deref(),
+            to: Some(&due.to_string()),
+            note: reason.trim(),
+        },
     )?;
     Ok(Ok(id))
 }
@@ -292,18 +295,22 @@ pub fn decide(
     if n == 0 {
         return Ok(Decided::NotPending);
     }
+    let kind = if approve {
+        journal::Kind::ExtensionApproved
+    } else {
+        journal::Kind::ExtensionRejected
+    };
     journal::write(
         conn,
         r.task_id,
         Some(actor.user_id),
-        if approve {
-            journal::Kind::ExtensionApproved
-        } else {
-            journal::Kind::ExtensionRejected
+        at.now,
+        journal::Change {
+            kind,
+            from: None,
+            to: approve.then(|| new_due.to_string()).as_deref(),
+            note: note.trim(),
         },
-        None,
-        approve.then(|| new_due.to_string()).as_deref(),
-        note.trim(),
     )?;
     Ok(Decided::Done { task_id: r.task_id })
 }

@@ -7,7 +7,6 @@ use serde::Serialize;
 use crate::db::schema::{journal, users};
 use crate::db::DbConn;
 use crate::error::AppResult;
-use crate::models::now;
 
 /// What a journal entry records. Stored as its `as_str` word (see `db::enums`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
@@ -49,24 +48,30 @@ pub struct Entry {
     pub user_name: Option<String>,
 }
 
+/// What one journal entry says changed: its kind, the value before and after (as shown), a note.
+pub struct Change<'a> {
+    pub kind: Kind,
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
+    pub note: &'a str,
+}
+
 pub fn write(
     conn: &mut DbConn,
     task_id: i64,
     user_id: Option<i64>,
-    kind: Kind,
-    from: Option<&str>,
-    to: Option<&str>,
-    note: &str,
+    at: NaiveDateTime,
+    change: Change,
 ) -> AppResult<()> {
     diesel::insert_into(journal::table)
         .values((
             journal::task_id.eq(task_id),
             journal::user_id.eq(user_id),
-            journal::at.eq(now()),
-            journal::kind.eq(kind.as_str()),
-            journal::from_value.eq(from),
-            journal::to_value.eq(to),
-            journal::note.eq(note),
+            journal::at.eq(at),
+            journal::kind.eq(change.kind),
+            journal::from_value.eq(change.from),
+            journal::to_value.eq(change.to),
+            journal::note.eq(change.note),
         ))
         .execute(conn)?;
     Ok(())

@@ -40,18 +40,14 @@ pub mod fields {
     }
 }
 
-pub fn now() -> NaiveDateTime {
-    chrono::Utc::now().naive_utc()
-}
-
 /// Everything a database needs before the service uses it: pending migrations, then the data
 /// that ships with the service (the unit directory, the holiday schedules) if not yet loaded.
-pub fn prepare(conn: &mut crate::db::DbConn) -> anyhow::Result<()> {
+pub fn prepare(conn: &mut crate::db::DbConn, now: NaiveDateTime) -> anyhow::Result<()> {
     let ran = crate::db::migrate(conn)?;
     if ran > 0 {
         tracing::info!(ran, "migrations applied");
     }
-    if unit::seed_directory_if_empty(conn)? {
+    if unit::seed_directory_if_empty(conn, now)? {
         tracing::info!("unit directory loaded");
     }
     if calendar::seed_if_empty(conn)? {

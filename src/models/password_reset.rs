@@ -73,7 +73,7 @@ pub fn complete(
         let Some(id) = valid(conn, token, now)? else {
             return Ok(false);
         };
-        user::set_password(conn, id, password)?;
+        user::set_password(conn, id, password, now)?;
         diesel::update(
             password_resets::table
                 .filter(password_resets::user_id.eq(id))

@@ -9,7 +9,6 @@ use sha2::{Digest, Sha256};
 use crate::db::schema::{api_tokens, login_failures, sessions, users};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
-use crate::models::now;
 use crate::models::user::User;
 
 /// 32 random bytes as hex: session ids, CSRF tokens, API tokens, stored file names.
@@ -34,9 +33,9 @@ pub struct Session {
 }
 
 /// Starts a session; returns the token for the cookie. Always a new id (no fixation).
-pub fn create(conn: &mut DbConn, user_id: i64) -> AppResult<String> {
+pub fn create(conn: &mut DbConn, user_id: i64, at: NaiveDateTime) -> AppResult<String> {
     let token = random_token();
-    let t = now();
+    let t = at;
     diesel::insert_into(sessions::table)
         .values((
             sessions::token_hash.eq(token_hash(&token)),
@@ -57,6 +56,7 @@ pub fn lookup(
     token: &str,
     idle: Duration,
     absolute: Duration,
+    at: NaiveDateTime,
 ) -> AppResult<Option<Session>> {
     let hash = token_hash(token);
     let found: Option<(User, String, NaiveDateTime, NaiveDateTime)> = sessions::table
@@ -73,7 +73,7 @@ pub fn lookup(
     let Some((user, csrf_token, created, seen)) = found else {
         return Ok(None);
     };
-    let t = now();
+    let t = at;
     if !user.active || t - seen > idle || t - created > absolute {
         diesel::delete(sessions::table.filter(sessions::token_hash.eq(&hash))).execute(conn)?;
         return Ok(None);
@@ -101,9 +101,10 @@ pub fn claim_attempt(
     conn: &mut DbConn,
     keys: &[(String, i64)],
     window: Duration,
+    at: NaiveDateTime,
 ) -> AppResult<NaiveDateTime> {
     crate::db::write(conn, |conn| {
-        let t = now();
+        let t = at;
         for (key, max) in keys {
             crate::db::lock_key(conn, key)?;
             diesel::insert_into(login_failures::table)
@@ -145,16 +146,21 @@ pub fn forget_attempt(conn: &mut DbConn, key: &str, at: NaiveDateTime) -> AppRes
 }
 
 /// Failed attempts against `key` within the window.
-pub fn recent_failures(conn: &mut DbConn, key: &str, window: Duration) -> AppResult<i64> {
+pub fn recent_failures(
+    conn: &mut DbConn,
+    key: &str,
+    window: Duration,
+    at: NaiveDateTime,
+) -> AppResult<i64> {
     Ok(login_failures::table
         .filter(login_failures::key.eq(key))
-        .filter(login_failures::at.gt(now() - window))
+        .filter(login_failures::at.gt(at - window))
         .count()
         .get_result(conn)?)
 }
 
-pub fn record_login_failure(conn: &mut DbConn, keys: &[&str]) -> AppResult<()> {
-    let t = now();
+pub fn record_login_failure(conn: &mut DbConn, keys: &[&str], at: NaiveDateTime) -> AppResult<()> {
+    let t = at;
     for k in keys {
         diesel::insert_into(login_failures::table)
             .values((login_failures::key.eq(*k), login_failures::at.eq(t)))
@@ -173,9 +179,14 @@ pub const TOKEN_DAYS: i64 = 90;
 
 /// Creates a personal API token valid for `days`; the token itself is shown once and only its
 /// hash is kept.
-pub fn create_api_token(conn: &mut DbConn, user_id: i64, days: i64) -> AppResult<String> {
+pub fn create_api_token(
+    conn: &mut DbConn,
+    user_id: i64,
+    days: i64,
+    at: NaiveDateTime,
+) -> AppResult<String> {
     let token = format!("cd_{}", random_token());
-    let t = now();
+    let t = at;
     diesel::insert_into(api_tokens::table)
         .values((
             api_tokens::user_id.eq(user_id),
@@ -188,8 +199,12 @@ pub fn create_api_token(conn: &mut DbConn, user_id: i64, days: i64) -> AppResult
 }
 
 /// The person a token stands for, while it is unexpired and they are active.
-pub fn api_token_user(conn: &mut DbConn, token: &str) -> AppResult<Option<User>> {
-    let t = now();
+pub fn api_token_user(
+    conn: &mut DbConn,
+    token: &str,
+    at: NaiveDateTime,
+) -> AppResult<Option<User>> {
+    let t = at;
     let found: Option<(i64, Option<NaiveDateTime>, User)> = api_tokens::table
         .inner_join(users::table)
         .filter(api_tokens::token_hash.eq(token_hash(token)))
@@ -220,10 +235,14 @@ pub struct TokenRow {
 }
 
 /// A person's tokens that still work, newest first.
-pub fn api_tokens_of(conn: &mut DbConn, user_id: i64) -> AppResult<Vec<TokenRow>> {
+pub fn api_tokens_of(
+    conn: &mut DbConn,
+    user_id: i64,
+    at: NaiveDateTime,
+) -> AppResult<Vec<TokenRow>> {
     Ok(api_tokens::table
         .filter(api_tokens::user_id.eq(user_id))
-        .filter(api_tokens::expires_at.gt(now()))
+        .filter(api_tokens::expires_at.gt(at))
         .order(api_tokens::id.desc())
         .select((
             api_tokens::id,

@@ -708,10 +708,13 @@ pub fn apply_move(
         conn,
         task_id,
         Some(actor.user_id),
-        journal::Kind::StatusChanged,
-        Some(from.as_str()),
-        Some(to.as_str()),
-        report.text.trim(),
+        at.now,
+        journal::Change {
+            kind: journal::Kind::StatusChanged,
+            from: Some(from.as_str()),
+            to: Some(to.as_str()),
+            note: report.text.trim(),
+        },
     )?;
     Ok(Outcome::Done(Moved {
         lead_unit_id: task.lead_unit_id,
@@ -747,15 +750,26 @@ pub fn insert_report(
         .returning(reports::id)
         .get_result(conn)?;
     for file in report.files {
-        crate::models::attachment::store(conn, storage, task_id, Some(id), actor.user_id, file)?;
+        crate::models::attachment::store(
+            conn,
+            storage,
+            task_id,
+            Some(id),
+            actor.user_id,
+            file,
+            at,
+        )?;
         journal::write(
             conn,
             task_id,
             Some(actor.user_id),
-            journal::Kind::Attachment,
-            None,
-            Some(&file.original_name),
-            "",
+            at,
+            journal::Change {
+                kind: journal::Kind::Attachment,
+                from: None,
+                to: Some(&file.original_name),
+                note: "",
+            },
         )?;
     }
     Ok(id)
@@ -791,10 +805,13 @@ pub fn add_progress(
             conn,
             task_id,
             Some(actor.user_id),
-            journal::Kind::StatusChanged,
-            Some(from.as_str()),
-            Some(Status::InProgress.as_str()),
-            "",
+            at.now,
+            journal::Change {
+                kind: journal::Kind::StatusChanged,
+                from: Some(from.as_str()),
+                to: Some(Status::InProgress.as_str()),
+                note: "",
+            },
         )?;
     }
     insert_report(conn, storage, actor, task_id, &report, at.now)?;
@@ -802,10 +819,13 @@ pub fn add_progress(
         conn,
         task_id,
         Some(actor.user_id),
-        journal::Kind::Progress,
-        Some(&format!("{}%", task.progress)),
-        Some(&format!("{percent}%")),
-        report.text.trim(),
+        at.now,
+        journal::Change {
+            kind: journal::Kind::Progress,
+            from: Some(&format!("{}%", task.progress)),
+            to: Some(&format!("{percent}%")),
+            note: report.text.trim(),
+        },
     )?;
     Ok(Outcome::Done(()))
 }
@@ -831,10 +851,13 @@ pub fn add_comment(
         conn,
         task_id,
         Some(actor.user_id),
-        journal::Kind::Comment,
-        None,
-        None,
-        text.trim(),
+        at,
+        journal::Change {
+            kind: journal::Kind::Comment,
+            from: None,
+            to: None,
+            note: text.trim(),
+        },
     )?;
     diesel::update(tasks::table.find(task_id))
         .set(tasks::updated_at.eq(at))
@@ -850,7 +873,9 @@ pub fn change_due_date(
     due: Option<NaiveDate>,
     reason: &str,
 ) -> AppResult<Outcome> {
-    let Edit { actor, task_id, .. } = edit;
+    let Edit {
+        actor, task_id, at, ..
+    } = edit;
     let task = match begin(conn, &edit, Status::is_open)? {
         Ok(task) => task,
         Err(refused) => return Ok(refused),
@@ -864,10 +889,13 @@ pub fn change_due_date(
         conn,
         task_id,
         Some(actor.user_id),
-        journal::Kind::DueDateChanged,
-        show(task.due_on).as_deref(),
-        show(due).as_deref(),
-        reason.trim(),
+        at.now,
+        journal::Change {
+            kind: journal::Kind::DueDateChanged,
+            from: show(task.due_on).as_deref(),
+            to: show(due).as_deref(),
+            note: reason.trim(),
+        },
     )?;
     Ok(Outcome::Done(()))
 }

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -11,7 +12,7 @@ use crate::db::schema::{
 use crate::db::DbConn;
 use crate::domain::text::fold;
 use crate::error::{AppError, AppResult};
-use crate::models::{journal, now};
+use crate::models::journal;
 
 use crate::domain::directory;
 pub use crate::domain::directory::{NewUnit, UnitKind};
@@ -72,8 +73,13 @@ fn taken_name<'a>(
     }))
 }
 
-pub fn create(conn: &mut DbConn, new: &NewUnit, aliases: &[String]) -> AppResult<i64> {
-    let t = now();
+pub fn create(
+    conn: &mut DbConn,
+    new: &NewUnit,
+    aliases: &[String],
+    at: NaiveDateTime,
+) -> AppResult<i64> {
+    let t = at;
     let id = diesel::insert_into(units::table)
         .values((
             units::name.eq(&new.name),
@@ -251,6 +257,7 @@ pub fn save(
     conn: &mut DbConn,
     id: Option<i64>,
     form: &UnitForm,
+    at: NaiveDateTime,
 ) -> AppResult<Result<i64, (&'static str, String)>> {
     crate::db::write(conn, |conn| {
         let aliases = form.alias_list();
@@ -267,7 +274,7 @@ pub fn save(
         let emails = form.email_list().join(", ");
         let new = NewUnit::new(&form.name, &form.short_name, kind, &emails);
         let id = match id {
-            None => create(conn, &new, &aliases)?,
+            None => create(conn, &new, &aliases, at)?,
             Some(id) => {
                 let old = get(conn, id)?;
                 let mut aliases = aliases;
@@ -285,7 +292,7 @@ pub fn save(
                         units::emails.eq(&new.emails),
                         units::active.eq(form.active),
                         units::search_key.eq(search_key(&new.name, &new.short_name, &aliases)),
-                        units::updated_at.eq(now()),
+                        units::updated_at.eq(at),
                     ))
                     .execute(conn)?;
                 diesel::delete(unit_aliases::table.filter(unit_aliases::unit_id.eq(id)))
@@ -307,7 +314,13 @@ pub fn save(
 /// Merges `from` into `into`: open tasks move to the surviving unit (each move journalled),
 /// coordination moves too, `from`'s names become aliases of `into`, and `from` is deactivated.
 /// Closed tasks keep their unit, so the record of who did what stays true.
-pub fn merge(conn: &mut DbConn, from: i64, into: i64, actor: i64) -> AppResult<usize> {
+pub fn merge(
+    conn: &mut DbConn,
+    from: i64,
+    into: i64,
+    actor: i64,
+    at: NaiveDateTime,
+) -> AppResult<usize> {
     if from == into {
         return Err(AppError::Refused("merge into itself".into()));
     }
@@ -328,17 +341,20 @@ pub fn merge(conn: &mut DbConn, from: i64, into: i64, actor: i64) -> AppResult<u
                 .set((
                     tasks::lead_unit_id.eq(into),
                     tasks::version.eq(tasks::version + 1),
-                    tasks::updated_at.eq(now()),
+                    tasks::updated_at.eq(at),
                 ))
                 .execute(conn)?;
             journal::write(
                 conn,
                 *task_id,
                 Some(actor),
-                journal::Kind::UnitMerged,
-                Some(&source.name),
-                Some(&target.name),
-                "",
+                at,
+                journal::Change {
+                    kind: journal::Kind::UnitMerged,
+                    from: Some(&source.name),
+                    to: Some(&target.name),
+                    note: "",
+                },
             )?;
             // If the survivor was coordinating, it now leads instead.
             diesel::delete(
@@ -404,7 +420,7 @@ pub fn merge(conn: &mut DbConn, from: i64, into: i64, actor: i64) -> AppResult<u
                 units::active.eq(false),
                 units::merged_into_id.eq(into),
                 units::search_key.eq(search_key(&source.name, &source.short_name, &[])),
-                units::updated_at.eq(now()),
+                units::updated_at.eq(at),
             ))
             .execute(conn)?;
         // A merged unit's members belong to the survivor's groups too.
@@ -539,7 +555,7 @@ pub fn all_group_members(conn: &mut DbConn, group_id: i64) -> AppResult<Vec<i64>
 }
 
 /// Loads the directory into an empty database; does nothing once any unit exists.
-pub fn seed_directory_if_empty(conn: &mut DbConn) -> AppResult<bool> {
+pub fn seed_directory_if_empty(conn: &mut DbConn, at: NaiveDateTime) -> AppResult<bool> {
     if count(conn)? > 0 {
         return Ok(false);
     }
@@ -553,7 +569,7 @@ pub fn seed_directory_if_empty(conn: &mut DbConn) -> AppResult<bool> {
             groups.insert(g, create_group(conn, g)?);
         }
         for (new, aliases, group) in directory::entries() {
-            let id = create(conn, &new, &aliases)?;
+            let id = create(conn, &new, &aliases, at)?;
             if let Some(gid) = groups.get(group) {
                 add_group_member(conn, *gid, id)?;
             }

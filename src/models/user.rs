@@ -4,6 +4,7 @@ use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
 use argon2::Argon2;
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -11,7 +12,6 @@ use crate::db::schema::{sessions, units, users};
 use crate::db::DbConn;
 use crate::domain::permissions::{Actor, Role};
 use crate::error::{AppError, AppResult};
-use crate::models::now;
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = users)]
@@ -154,8 +154,8 @@ pub fn email_taken(conn: &mut DbConn, email: &str, except: Option<i64>) -> AppRe
     Ok(found.is_some_and(|f| Some(f) != except))
 }
 
-pub fn create(conn: &mut DbConn, form: &UserForm) -> AppResult<i64> {
-    let t = now();
+pub fn create(conn: &mut DbConn, form: &UserForm, at: NaiveDateTime) -> AppResult<i64> {
+    let t = at;
     let lang = if form.lang == "en" { "en" } else { "vi" };
     Ok(diesel::insert_into(users::table)
         .values((
@@ -175,7 +175,7 @@ pub fn create(conn: &mut DbConn, form: &UserForm) -> AppResult<i64> {
 
 /// Saves an edit. Deactivation, a role or unit change and a new password end the person's
 /// sessions at once, so nobody keeps rights they no longer have.
-pub fn update(conn: &mut DbConn, id: i64, form: &UserForm) -> AppResult<()> {
+pub fn update(conn: &mut DbConn, id: i64, form: &UserForm, at: NaiveDateTime) -> AppResult<()> {
     crate::db::write(conn, |conn| {
         let old = get(conn, id)?;
         let lang = if form.lang == "en" { "en" } else { "vi" };
@@ -187,11 +187,11 @@ pub fn update(conn: &mut DbConn, id: i64, form: &UserForm) -> AppResult<()> {
                 users::unit_id.eq(form.unit_id),
                 users::active.eq(form.active),
                 users::lang.eq(lang),
-                users::updated_at.eq(now()),
+                users::updated_at.eq(at),
             ))
             .execute(conn)?;
         if !form.password.is_empty() {
-            set_password(conn, id, &form.password)?;
+            set_password(conn, id, &form.password, at)?;
         }
         if !form.active || old.role.as_str() != form.role || old.unit_id != form.unit_id {
             end_sessions(conn, id)?;
@@ -200,11 +200,16 @@ pub fn update(conn: &mut DbConn, id: i64, form: &UserForm) -> AppResult<()> {
     })
 }
 
-pub fn set_password(conn: &mut DbConn, id: i64, password: &str) -> AppResult<()> {
+pub fn set_password(
+    conn: &mut DbConn,
+    id: i64,
+    password: &str,
+    at: NaiveDateTime,
+) -> AppResult<()> {
     diesel::update(users::table.find(id))
         .set((
             users::password_hash.eq(hash_password(password)?),
-            users::updated_at.eq(now()),
+            users::updated_at.eq(at),
         ))
         .execute(conn)?;
     end_sessions(conn, id)
@@ -224,12 +229,13 @@ pub fn set_mail_prefs(
     id: i64,
     prefs: &crate::domain::mail::Prefs,
     role: Role,
+    at: NaiveDateTime,
 ) -> AppResult<()> {
     diesel::update(users::table.find(id))
         .set((
             users::mail_mode.eq(prefs.mode_str()),
             users::mail_off.eq(prefs.off_str(role)),
-            users::updated_at.eq(now()),
+            users::updated_at.eq(at),
         ))
         .execute(conn)?;
     Ok(())

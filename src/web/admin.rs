@@ -181,7 +181,11 @@ pub async fn save_unit(
     if let Some(id) = id {
         crate::db::run(&state.pool, move |conn| unit::get(conn, id)).await?;
     }
-    match crate::db::run(&state.pool, move |conn| unit::save(conn, id, &f2)).await? {
+    match crate::db::run(&state.pool, move |conn| {
+        unit::save(conn, id, &f2, crate::domain::dates::Moment::now().now)
+    })
+    .await?
+    {
         Ok(id) => Ok(redirect(&format!("/admin/units/{id}?done=saved"))),
         Err((field, name)) => {
             errors.add(field, "error.name_taken");
@@ -233,7 +237,13 @@ pub async fn merge_unit(
         .await;
     };
     let moved = crate::db::run(&state.pool, move |conn| {
-        unit::merge(conn, from, into, actor.user_id)
+        unit::merge(
+            conn,
+            from,
+            into,
+            actor.user_id,
+            crate::domain::dates::Moment::now().now,
+        )
     })
     .await?;
     tracing::info!(from, into, moved, "units merged");
@@ -527,8 +537,8 @@ pub async fn save_user(
         .await;
     }
     let id = crate::db::run(&state.pool, move |conn| match id {
-        Some(id) => user::update(conn, id, &f).map(|_| id),
-        None => user::create(conn, &f),
+        Some(id) => user::update(conn, id, &f, crate::domain::dates::Moment::now().now).map(|_| id),
+        None => user::create(conn, &f, crate::domain::dates::Moment::now().now),
     })
     .await?;
     Ok(redirect(&format!("/admin/users/{id}?done=saved")))

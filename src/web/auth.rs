@@ -113,8 +113,17 @@ impl Credentials {
     pub fn resolve(self, conn: &mut crate::db::DbConn) -> WebResult<Auth> {
         let by_token = self.token.is_some();
         let found = match (&self.token, &self.cookie) {
-            (Some(t), _) => session::api_token_user(conn, t)?.map(|u| (u, String::new())),
-            (None, Some(c)) => match session::lookup(conn, c, self.idle, self.absolute)? {
+            (Some(t), _) => {
+                session::api_token_user(conn, t, crate::domain::dates::Moment::now().now)?
+                    .map(|u| (u, String::new()))
+            }
+            (None, Some(c)) => match session::lookup(
+                conn,
+                c,
+                self.idle,
+                self.absolute,
+                crate::domain::dates::Moment::now().now,
+            )? {
                 Some(s) => Some((s.user, s.csrf_token)),
                 None => None,
             },

@@ -703,7 +703,14 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> WebRe
             review.to_fields(),
         );
         let id = crate::db::run(&state.pool, move |conn| {
-            directive::save_draft(conn, actor.user_id, &token, &title, &fields)
+            directive::save_draft(
+                conn,
+                actor.user_id,
+                &token,
+                &title,
+                &fields,
+                crate::domain::dates::Moment::now().now,
+            )
         })
         .await?;
         return Ok(redirect(&format!(
@@ -791,7 +798,14 @@ pub async fn create_conference(
     }
     let (name, place) = (page.name.clone(), page.place.clone());
     let id = crate::db::run(&state.pool, move |conn| {
-        directive::create_conference(conn, &name, held_on, &place, actor.user_id)
+        directive::create_conference(
+            conn,
+            &name,
+            held_on,
+            &place,
+            actor.user_id,
+            crate::domain::dates::Moment::now().now,
+        )
     })
     .await?;
     Ok(redirect(&format!(

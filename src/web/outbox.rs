@@ -5,6 +5,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::domain::dates::Moment;
 use crate::domain::permissions::Action;
 use crate::mail::outbox::{self, Row, Status};
 use crate::web::admin::require;
@@ -77,7 +78,7 @@ pub async fn retry(
     auth.post(&form)?;
     let id = path.into_inner();
     let done = crate::db::run(&state.pool, move |conn| {
-        outbox::retry(conn, id, crate::models::now())
+        outbox::retry(conn, id, Moment::now().now)
     })
     .await?;
     // Back to the list the button was on.

@@ -8,7 +8,7 @@ use chrono::Duration;
 use serde::Deserialize;
 
 use crate::domain::dates::Moment;
-use crate::models::{now, password_reset, session, user};
+use crate::models::{password_reset, session, user};
 use crate::web::auth::{self, Auth};
 use crate::web::error::WebResult;
 use crate::web::form::Form;
@@ -66,7 +66,7 @@ pub async fn forgot(
     let to = email.clone();
     crate::db::run(&state.pool, move |conn| {
         // Every request counts, found or not, so the limit does not tell either.
-        session::claim_attempt(conn, &limits, window)?;
+        session::claim_attempt(conn, &limits, window, Moment::now().now)?;
         if user::looks_like_email(&to) {
             crate::app::passwords::send_reset_link(conn, &to, Moment::now())?;
         }
@@ -112,7 +112,7 @@ async fn reset_page(
 ) -> WebResult<HttpResponse> {
     let t = token.clone();
     let valid = crate::db::run(&state.pool, move |conn| {
-        password_reset::valid(conn, &t, now())
+        password_reset::valid(conn, &t, Moment::now().now)
     })
     .await?
     .is_some();
@@ -161,7 +161,7 @@ pub async fn reset(
     }
     let t = token.clone();
     let done = crate::db::run(&state.pool, move |conn| {
-        password_reset::complete(conn, &t, &new, now())
+        password_reset::complete(conn, &t, &new, Moment::now().now)
     })
     .await?;
     if !done {

@@ -155,8 +155,18 @@ pub async fn login(
     ];
     let max_per_account = s.login_max_per_account;
     let (result, slow) = crate::db::run(&state.pool, move |conn| {
-        let at = session::claim_attempt(conn, &limits, window)?;
-        let slow = session::recent_failures(conn, &account_key, window)? >= max_per_account;
+        let at = session::claim_attempt(
+            conn,
+            &limits,
+            window,
+            crate::domain::dates::Moment::now().now,
+        )?;
+        let slow = session::recent_failures(
+            conn,
+            &account_key,
+            window,
+            crate::domain::dates::Moment::now().now,
+        )? >= max_per_account;
         let user = match user::by_email(conn, &email)? {
             Some((u, hash)) => (user::verify_password(&hash, &password) && u.active).then_some(u),
             None => {
@@ -166,12 +176,22 @@ pub async fn login(
             }
         };
         let Some(u) = user else {
-            session::record_login_failure(conn, &[&account_key])?;
+            session::record_login_failure(
+                conn,
+                &[&account_key],
+                crate::domain::dates::Moment::now().now,
+            )?;
             return Ok((None, slow));
         };
         session::forget_attempt(conn, &address_key, at)?;
         session::clear_login_failures(conn, &pair_key)?;
-        Ok((Some((session::create(conn, u.id)?, u.lang)), slow))
+        Ok((
+            Some((
+                session::create(conn, u.id, crate::domain::dates::Moment::now().now)?,
+                u.lang,
+            )),
+            slow,
+        ))
     })
     .await?;
     if slow && result.is_none() {
@@ -266,7 +286,8 @@ async fn me_page(
             Some(id) => crate::models::unit::get(conn, id)?.name,
             None => String::new(),
         };
-        let tokens = session::api_tokens_of(conn, user_id)?;
+        let tokens =
+            session::api_tokens_of(conn, user_id, crate::domain::dates::Moment::now().now)?;
         Ok((unit, user::mail_prefs(conn, user_id)?, tokens))
     })
     .await?;
@@ -323,7 +344,13 @@ pub async fn save_mail(
             .collect(),
     };
     crate::db::run(&state.pool, move |conn| {
-        user::set_mail_prefs(conn, actor.user_id, &prefs, actor.role)
+        user::set_mail_prefs(
+            conn,
+            actor.user_id,
+            &prefs,
+            actor.role,
+            crate::domain::dates::Moment::now().now,
+        )
     })
     .await?;
     Ok(redirect("/me?done=saved"))
@@ -413,7 +440,12 @@ pub async fn change_password(
     )];
     let window = Duration::minutes(state.settings.login_window_minutes);
     let current_ok = crate::db::run(&state.pool, move |conn| {
-        let at = session::claim_attempt(conn, &limits, window)?;
+        let at = session::claim_attempt(
+            conn,
+            &limits,
+            window,
+            crate::domain::dates::Moment::now().now,
+        )?;
         let ok =
             user::by_email(conn, &email)?.is_some_and(|(_, h)| user::verify_password(&h, &current));
         if ok {
@@ -429,8 +461,13 @@ pub async fn change_password(
         return me_page(&state, &auth, errors).await;
     }
     let token = crate::db::run(&state.pool, move |conn| {
-        user::set_password(conn, actor.user_id, &new)?;
-        session::create(conn, actor.user_id)
+        user::set_password(
+            conn,
+            actor.user_id,
+            &new,
+            crate::domain::dates::Moment::now().now,
+        )?;
+        session::create(conn, actor.user_id, crate::domain::dates::Moment::now().now)
     })
     .await?;
     let mut resp = redirect("/me?done=password");

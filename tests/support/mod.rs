@@ -117,7 +117,7 @@ impl TestApp {
             }
         };
         let mut conn = db::establish(&url).unwrap();
-        chidao::models::prepare(&mut conn).unwrap();
+        chidao::models::prepare(&mut conn, chrono::Utc::now().naive_utc()).unwrap();
         let mut settings = default_settings(data_dir.clone());
         tweak(&mut settings);
         let queries = std::sync::Arc::new(AtomicU64::new(0));
@@ -179,7 +179,7 @@ impl TestApp {
             active: true,
             lang: "vi".into(),
         };
-        user::create(&mut self.conn(), &form).unwrap();
+        user::create(&mut self.conn(), &form, chrono::Utc::now().naive_utc()).unwrap();
         email
     }
 
