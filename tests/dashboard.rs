@@ -673,7 +673,49 @@ fn the_stored_tallies_agree_with_a_task_by_task_count() {
             assert_eq!(*late, expected, "overdue at the close of {month}");
         }
         assert!(overdue.iter().any(|(_, n)| *n > 0));
+
+        // Tallies gone wrong and an older rule installed: migrating installs the code's rule
+        // and counts them again, to what the triggers had kept; then it has nothing to do.
+        let before = tally_prints(&mut conn);
+        diesel::sql_query("UPDATE task_tallies SET n = n + 3")
+            .execute(&mut conn)
+            .unwrap();
+        diesel::sql_query("DELETE FROM task_due_tallies")
+            .execute(&mut conn)
+            .unwrap();
+        diesel::sql_query("UPDATE installed_sql SET body = 'an older rule'")
+            .execute(&mut conn)
+            .unwrap();
+        assert_ne!(tally_prints(&mut conn), before);
+        chidao::db::migrate(&mut conn).unwrap();
+        assert_eq!(tally_prints(&mut conn), before);
+        assert!(!chidao::db::tally_triggers::install(&mut conn).unwrap());
     });
+}
+
+/// Each stored tally's rows and weighted sum: equal when the tallies hold the same counts.
+fn tally_prints(conn: &mut chidao::db::DbConn) -> Vec<(i64, i64)> {
+    use diesel::prelude::*;
+    use diesel::sql_types::BigInt;
+    #[derive(QueryableByName, Debug, PartialEq)]
+    struct Print {
+        #[diesel(sql_type = BigInt)]
+        k: i64,
+        #[diesel(sql_type = BigInt)]
+        s: i64,
+    }
+    ["task_tallies", "task_due_tallies", "task_assigned_tallies"]
+        .iter()
+        .map(|t| {
+            let p: Print = diesel::sql_query(format!(
+                "SELECT COUNT(*) AS k, CAST(COALESCE(SUM(n * (lead_unit_id + 1)), 0) AS BIGINT) AS s \
+                 FROM {t} WHERE n > 0"
+            ))
+            .get_result(conn)
+            .unwrap();
+            (p.k, p.s)
+        })
+        .collect()
 }
 
 /// A directive's numbers in the row `data-directive="id"` (or the conference's totals), by

@@ -2,6 +2,7 @@
 
 mod enums;
 pub mod schema;
+pub mod tally_triggers;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -164,7 +165,8 @@ fn build_pool(manager: Manager, url: &str, size: u32) -> Result<Pool, r2d2::Pool
         .build(manager)
 }
 
-/// Runs the pending migrations of the connection's backend; returns how many ran.
+/// Runs the pending migrations of the connection's backend, then installs what the code
+/// generates (the tallies' triggers) if it changed; returns how many migrations ran.
 pub fn migrate(conn: &mut DbConn) -> anyhow::Result<usize> {
     let ran = match conn {
         DbConn::Pg(c) => c
@@ -176,6 +178,9 @@ pub fn migrate(conn: &mut DbConn) -> anyhow::Result<usize> {
             .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?
             .len(),
     };
+    if tally_triggers::install(conn)? {
+        tracing::info!("tally triggers installed and tallies counted");
+    }
     Ok(ran)
 }
 

@@ -314,6 +314,13 @@ diesel::joinable!(journal -> tasks (task_id));
 diesel::joinable!(journal -> users (user_id));
 diesel::joinable!(reports -> tasks (task_id));
 diesel::joinable!(reports -> users (user_id));
+diesel::table! {
+    installed_sql (name) {
+        name -> Text,
+        body -> Text,
+    }
+}
+
 diesel::joinable!(reports -> units (unit_id));
 diesel::joinable!(attachments -> tasks (task_id));
 
@@ -343,4 +350,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     mail_passes,
     password_resets,
+    installed_sql,
 );

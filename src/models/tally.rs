@@ -1,4 +1,4 @@
-//! Reading the stored tallies (kept by triggers on `tasks`, see migrations 000005 and 000007:
+//! Reading the stored tallies (kept by triggers on `tasks`, see `db::tally_triggers`:
 //! by due month, by assignment month, and by both with the completion month) and the few
 //! direct counts that months cannot answer: open tasks due this month before today, and the
 //! partial months at the edges of a custom period.
@@ -488,7 +488,8 @@ fn overdue_now(
     let unit_test = unit_sql(unit);
     let sql = format!(
         "SELECT CAST(0 AS BIGINT) AS lead_unit_id, CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n \
-         FROM task_due_tallies WHERE outcome = 'open' AND due_month < ?{unit_test}"
+         FROM task_due_tallies WHERE outcome = '{open}' AND due_month < ?{unit_test}",
+        open = Outcome::Open
     );
     let q = diesel::sql_query(crate::db::placeholders(conn, &sql))
         .into_boxed()

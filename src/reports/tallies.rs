@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Months, NaiveDate};
 
 use super::stats::Counts;
+use crate::domain::status::Status;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -20,15 +21,48 @@ pub enum Outcome {
     Reported,
 }
 
+crate::words!(Outcome {
+    OnTime = "on_time",
+    Late = "late",
+    Open = "open",
+    Reported = "reported",
+});
+
 impl Outcome {
-    pub fn parse(s: &str) -> Option<Outcome> {
-        match s {
-            "on_time" => Some(Outcome::OnTime),
-            "late" => Some(Outcome::Late),
-            "open" => Some(Outcome::Open),
-            "reported" => Some(Outcome::Reported),
-            _ => None,
-        }
+    /// The outcome a task is counted under; None for a cancelled task, which counts nowhere.
+    pub fn of(
+        status: Status,
+        due: Option<NaiveDate>,
+        completed: Option<NaiveDate>,
+    ) -> Option<Outcome> {
+        Some(match status {
+            Status::Cancelled => return None,
+            Status::Reported => Outcome::Reported,
+            Status::Done => match (completed, due) {
+                (Some(c), Some(d)) if c > d => Outcome::Late,
+                _ => Outcome::OnTime,
+            },
+            _ => Outcome::Open,
+        })
+    }
+
+    /// The rule of `of` as an SQL expression over a task row whose columns `col` names (a
+    /// trigger's `NEW.status`, or plain `status`): the stored tallies' triggers and their
+    /// recount use it, so the rule is written here only.
+    pub fn sql(col: impl Fn(&str) -> String) -> String {
+        let status = col("status");
+        format!(
+            "CASE WHEN {reported} THEN '{r}' WHEN {status} <> '{done}' THEN '{open}' \
+             WHEN {completed} > {due} THEN '{late}' ELSE '{on_time}' END",
+            reported = Status::Reported.sql_eq(&status),
+            done = Status::Done,
+            completed = col("completed_on"),
+            due = col("due_on"),
+            r = Outcome::Reported,
+            open = Outcome::Open,
+            late = Outcome::Late,
+            on_time = Outcome::OnTime,
+        )
     }
 }
 
