@@ -14,6 +14,7 @@ use chidao::db::schema::{
 use chidao::db::DbConn;
 use chidao::domain::dates::{today_in_vietnam, Moment};
 use chidao::domain::directory::GROUP_PROVINCIAL;
+use chidao::domain::ids::{DirectiveId, ItemId, TaskId, UnitId, UserId};
 use chidao::domain::permissions::{Actor, Role};
 use chidao::domain::status::{Move, Status};
 use chidao::models::directive::{self, Assignee, NewDirective, NewItem};
@@ -86,7 +87,7 @@ const ACCOUNTS: &[(&str, &str, Role, Option<&str>)] = &[
     ),
 ];
 
-fn unit_id(conn: &mut DbConn, name: &str) -> anyhow::Result<i64> {
+fn unit_id(conn: &mut DbConn, name: &str) -> anyhow::Result<UnitId> {
     Ok(unit::find_by_name(conn, name)?
         .with_context(|| format!("demo unit {name}"))?
         .id)
@@ -234,7 +235,7 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
         .into_iter()
         .filter(|t| t.item_id == first_item)
         .collect();
-    let heads: std::collections::HashMap<i64, i64> = ids
+    let heads: std::collections::HashMap<UnitId, UserId> = ids
         .iter()
         .filter(|(_, r, _)| *r == Role::UnitHead)
         .filter_map(|(id, _, u)| u.map(|u| (u, *id)))
@@ -280,7 +281,7 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
         }
     }
     let khtc = unit_id(conn, "Cục Kế hoạch - Tài chính")?;
-    let khtc_task: Option<i64> = tasks::table
+    let khtc_task: Option<TaskId> = tasks::table
         .filter(tasks::directive_id.eq(first_id))
         .filter(tasks::lead_unit_id.eq(khtc))
         .select(tasks::id)
@@ -311,7 +312,7 @@ fn on(d: NaiveDate) -> Moment {
 fn move_on(
     conn: &mut DbConn,
     actor: &Actor,
-    (task_id, version): (i64, i32),
+    (task_id, version): (TaskId, i32),
     mv: Move,
     text: &str,
     d: NaiveDate,
@@ -330,7 +331,7 @@ fn move_on(
 fn progress_on(
     conn: &mut DbConn,
     actor: &Actor,
-    (task_id, version): (i64, i32),
+    (task_id, version): (TaskId, i32),
     text: &str,
     percent: i32,
     d: NaiveDate,
@@ -358,10 +359,10 @@ macro_rules! on_backend {
 #[derive(Insertable)]
 #[diesel(table_name = tasks)]
 struct TaskRow {
-    id: i64,
-    item_id: i64,
-    directive_id: i64,
-    lead_unit_id: i64,
+    id: TaskId,
+    item_id: ItemId,
+    directive_id: DirectiveId,
+    lead_unit_id: UnitId,
     status: &'static str,
     due_on: Option<NaiveDate>,
     completed_on: Option<NaiveDate>,
@@ -375,8 +376,8 @@ struct TaskRow {
 #[derive(Insertable)]
 #[diesel(table_name = task_units)]
 struct TaskUnitRow {
-    unit_id: i64,
-    task_id: i64,
+    unit_id: UnitId,
+    task_id: TaskId,
     is_lead: bool,
     open: bool,
     due_sort: NaiveDate,
@@ -385,7 +386,7 @@ struct TaskUnitRow {
 #[derive(Insertable)]
 #[diesel(table_name = journal)]
 struct JournalRow {
-    task_id: i64,
+    task_id: TaskId,
     at: chrono::NaiveDateTime,
     kind: &'static str,
     from_value: Option<&'static str>,
@@ -431,7 +432,7 @@ impl Rng {
 /// directives of 5 to 15 items (some fanned out to every province) and statuses by age.
 /// Returns how many tasks and directives were made.
 pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<(u64, u64)> {
-    let unit_rows: Vec<(i64, String, String, String)> = units::table
+    let unit_rows: Vec<(UnitId, String, String, String)> = units::table
         .filter(units::active.eq(true))
         .filter(units::kind.ne("external"))
         .select((units::id, units::name, units::short_name, units::kind))
@@ -484,7 +485,7 @@ pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<(u64, u64)> {
     while made < n {
         conn.transaction::<_, anyhow::Error, _>(|conn| {
             let mut batch: Vec<TaskRow> = Vec::new();
-            let mut coords: Vec<(i64, i64)> = Vec::new();
+            let mut coords: Vec<(TaskId, UnitId)> = Vec::new();
             let mut scopes: Vec<TaskUnitRow> = Vec::new();
             // About 2,000 tasks a transaction: big enough to be fast, small enough for memory.
             while batch.len() < 2000 && made + (batch.len() as u64) < n {
@@ -497,7 +498,7 @@ pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<(u64, u64)> {
                 .min(now);
                 let number = format!("{}/TB-BKHCN", 1000 + directive_no);
                 let title = format!("Kết luận tại Hội nghị chuyên đề số {directive_no}");
-                let d_id: i64 = diesel::insert_into(directives::table)
+                let d_id: DirectiveId = diesel::insert_into(directives::table)
                     .values((
                         directives::number.eq(&number),
                         directives::issued_on.eq(issued),
@@ -520,7 +521,7 @@ pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<(u64, u64)> {
                     } else {
                         Some(issued + Days::new(15 + rng.below(180)))
                     };
-                    let item_id: i64 = diesel::insert_into(directive_items::table)
+                    let item_id: ItemId = diesel::insert_into(directive_items::table)
                         .values((
                             directive_items::directive_id.eq(d_id),
                             directive_items::position.eq(pos as i32),
@@ -579,7 +580,7 @@ pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<(u64, u64)> {
                             Status::Reported => 100,
                             _ => 0,
                         };
-                        let id = next_task;
+                        let id = TaskId(next_task);
                         next_task += 1;
                         batch.push(TaskRow {
                             id,

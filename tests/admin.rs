@@ -4,6 +4,7 @@ use chidao::domain::permissions::Role;
 
 use crate::fixtures::{publish, version};
 use crate::support::{each_backend, PASSWORD};
+use chidao::domain::ids::UnitId;
 
 #[test]
 fn the_directory_ships_and_answers_to_former_names() {
@@ -65,7 +66,7 @@ fn add_rename_and_merge_units() {
             ],
         );
         assert_eq!(r.status, 303);
-        let new_id: i64 = r
+        let new_id: UnitId = r
             .location()
             .trim_start_matches("/admin/units/")
             .split('?')

@@ -4,6 +4,7 @@ use chidao::domain::permissions::Role;
 
 use crate::fixtures::publish;
 use crate::support::each_backend;
+use chidao::domain::ids::{TaskId, UserId};
 
 #[test]
 fn api_lists_and_shows_tasks_with_the_same_rules() {
@@ -11,11 +12,11 @@ fn api_lists_and_shows_tasks_with_the_same_rules() {
         let p = publish(app);
         let mut head = app.login_as(Role::UnitHead, Some("Sở KH&CN Lạng Sơn"));
         let list = head.get("/api/v1/tasks").json();
-        let ids: Vec<i64> = list["tasks"]
+        let ids: Vec<TaskId> = list["tasks"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|t| t["id"].as_i64().unwrap())
+            .map(|t| TaskId(t["id"].as_i64().unwrap()))
             .collect();
         assert_eq!(ids, vec![p.langson, p.khtc]);
         assert_eq!(list["total"], 2);
@@ -53,7 +54,7 @@ fn api_lists_and_shows_tasks_with_the_same_rules() {
             .push(("Authorization".into(), format!("Bearer {token}")));
         let list = bot.get("/api/v1/tasks?q=tai+chinh").json();
         assert_eq!(list["total"], 1);
-        assert_eq!(list["tasks"][0]["id"], p.khtc);
+        assert_eq!(list["tasks"][0]["id"], p.khtc.0);
         let mut bad = app.client();
         bad.extra_headers
             .push(("Authorization".into(), "Bearer cd_nope".into()));
@@ -61,7 +62,7 @@ fn api_lists_and_shows_tasks_with_the_same_rules() {
     });
 }
 
-fn token_for(app: &crate::support::TestApp, email: &str, days: i64) -> (i64, String) {
+fn token_for(app: &crate::support::TestApp, email: &str, days: i64) -> (UserId, String) {
     let id = chidao::models::user::by_email(&mut app.conn(), email)
         .unwrap()
         .unwrap()

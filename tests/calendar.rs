@@ -4,6 +4,7 @@
 use chidao::domain::permissions::Role;
 
 use crate::support::each_backend;
+use chidao::domain::ids::{TaskId, UserId};
 
 #[test]
 fn administrators_edit_a_year_and_the_calendar_follows() {
@@ -141,7 +142,7 @@ fn deadlines_in_working_days_count_across_tet() {
         let tasks = chidao::models::task::list(
             &mut app.conn(),
             &chidao::domain::permissions::Actor {
-                user_id: 0,
+                user_id: UserId(0),
                 role: Role::Leader,
                 unit_id: None,
             },
@@ -162,12 +163,12 @@ fn due_soon_counts_working_days() {
         let cal = chidao::models::calendar::load(&mut app.conn()).unwrap();
         let today = crate::fixtures::today();
         let mut sec = app.login_as(Role::Secretariat, None);
-        let ids = |c: &mut crate::support::Client| -> Vec<i64> {
+        let ids = |c: &mut crate::support::Client| -> Vec<TaskId> {
             c.get("/api/v1/tasks?soon=yes").json()["tasks"]
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|t| t["id"].as_i64().unwrap())
+                .map(|t| TaskId(t["id"].as_i64().unwrap()))
                 .collect()
         };
         for (n, expected) in [(5, vec![p.khtc]), (6, vec![])] {

@@ -12,6 +12,7 @@ use chidao::models::task::{self, Edit};
 
 use crate::fixtures::{days, publish};
 use crate::support::{each_backend, Client, TestApp};
+use chidao::domain::ids::{TaskId, UnitId};
 
 fn actor(app: &TestApp, role: Role, unit: Option<&str>) -> Actor {
     let email = app.add_user(role, unit);
@@ -22,7 +23,7 @@ fn actor(app: &TestApp, role: Role, unit: Option<&str>) -> Actor {
         .actor()
 }
 
-fn mv(app: &TestApp, who: &Actor, id: i64, m: Move, on: chrono::NaiveDate) {
+fn mv(app: &TestApp, who: &Actor, id: TaskId, m: Move, on: chrono::NaiveDate) {
     let v = task::get(&mut app.conn(), id).unwrap().version;
     let at = Moment {
         now: on.and_hms_opt(3, 0, 0).unwrap(),
@@ -40,7 +41,7 @@ fn mv(app: &TestApp, who: &Actor, id: i64, m: Move, on: chrono::NaiveDate) {
 
 /// On time 1 (KHTC), late 1 (SHTT), within 1 (LS), overdue 1 (LS); one cancelled and one
 /// without a due date, counted nowhere in a due-date period.
-fn scenario(app: &TestApp) -> (i64, i64) {
+fn scenario(app: &TestApp) -> (UnitId, UnitId) {
     let p = publish(app);
     let sec = actor(app, Role::Secretariat, None);
     let khtc = actor(app, Role::UnitHead, Some("Cục Kế hoạch - Tài chính"));
@@ -90,7 +91,7 @@ fn scenario(app: &TestApp) -> (i64, i64) {
     )
 }
 
-fn bucket_in_row(body: &str, unit: i64, bucket: &str) -> i64 {
+fn bucket_in_row(body: &str, unit: UnitId, bucket: &str) -> i64 {
     let row = body
         .split(&format!("<tr data-unit=\"{unit}\">"))
         .nth(1)
@@ -158,7 +159,7 @@ fn the_four_buckets_by_unit_and_the_lists_behind_them() {
             .split('"')
             .next()
             .unwrap()
-            .parse::<i64>()
+            .parse::<UnitId>()
             .unwrap();
         assert_eq!(first_row, ls);
         // Every number links to the list behind it, and the list has that many tasks.

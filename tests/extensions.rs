@@ -5,6 +5,7 @@ use chidao::domain::permissions::Role;
 
 use crate::fixtures::{days, publish, version};
 use crate::support::each_backend;
+use chidao::domain::ids::TaskId;
 
 const PDF: &[u8] = b"%PDF-1.4\n%%EOF\n";
 
@@ -12,7 +13,7 @@ fn ddmmyyyy(d: chrono::NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
-fn due(app: &crate::support::TestApp, task: i64) -> Option<chrono::NaiveDate> {
+fn due(app: &crate::support::TestApp, task: TaskId) -> Option<chrono::NaiveDate> {
     chidao::models::task::get(&mut app.conn(), task)
         .unwrap()
         .due_on
@@ -138,7 +139,7 @@ fn a_unit_asks_for_more_time_and_a_leader_grants_another_date() {
             .contains("id=\"extended\">1<"));
         let ext = leader.get("/api/v1/tasks?extended=yes&status=all").json();
         assert_eq!(ext["total"], 1);
-        assert_eq!(ext["tasks"][0]["id"], t);
+        assert_eq!(ext["tasks"][0]["id"], t.0);
         crate::fixtures::assert_scopes_consistent(app);
 
         // A new request is possible once the first is decided; a rejection needs a reason and

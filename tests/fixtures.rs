@@ -6,6 +6,7 @@ use chidao::models::directive::{self, Assignee, NewDirective, NewItem};
 use chrono::{Days, NaiveDate};
 
 use crate::support::TestApp;
+use chidao::domain::ids::{DirectiveId, TaskId, UserId};
 
 pub fn today() -> NaiveDate {
     chidao::domain::dates::today_in_vietnam(chrono::Utc::now())
@@ -21,7 +22,7 @@ pub fn days(n: i64) -> NaiveDate {
 
 /// Publishes `d` as the secretariat's account `by`, now; the directive's id and whether it was
 /// new.
-pub fn publish_directive(app: &TestApp, d: &NewDirective, by: i64) -> (i64, bool) {
+pub fn publish_directive(app: &TestApp, d: &NewDirective, by: UserId) -> (DirectiveId, bool) {
     let sec = Actor {
         user_id: by,
         role: Role::Secretariat,
@@ -31,15 +32,15 @@ pub fn publish_directive(app: &TestApp, d: &NewDirective, by: i64) -> (i64, bool
 }
 
 pub struct Published {
-    pub directive_id: i64,
+    pub directive_id: DirectiveId,
     /// Task ids: one for Lạng Sơn (lead, Cục SHTT coordinating), one for Cục Kế hoạch - Tài
     /// chính (lead, Lạng Sơn coordinating), one for Hà Nội (no coordinators).
-    pub langson: i64,
-    pub khtc: i64,
-    pub hanoi: i64,
+    pub langson: TaskId,
+    pub khtc: TaskId,
+    pub hanoi: TaskId,
 }
 
-pub fn task_for(app: &TestApp, directive_id: i64, unit: &str) -> i64 {
+pub fn task_for(app: &TestApp, directive_id: DirectiveId, unit: &str) -> TaskId {
     let unit_id = app.unit_id(unit);
     directive::tasks_by_item(&mut app.conn(), directive_id)
         .unwrap()
@@ -106,14 +107,14 @@ pub fn publish(app: &TestApp) -> Published {
     }
 }
 
-pub fn version(app: &TestApp, task: i64) -> String {
+pub fn version(app: &TestApp, task: TaskId) -> String {
     chidao::models::task::get(&mut app.conn(), task)
         .unwrap()
         .version
         .to_string()
 }
 
-pub fn status(app: &TestApp, task: i64) -> String {
+pub fn status(app: &TestApp, task: TaskId) -> String {
     chidao::models::task::get(&mut app.conn(), task)
         .unwrap()
         .status

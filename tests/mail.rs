@@ -14,6 +14,7 @@ use crate::cli::chidao;
 use crate::fixtures::{self, today};
 use crate::support::smtp::{Fault, SmtpServer};
 use crate::support::{each_backend, Backend, TestApp};
+use chidao::domain::ids::{DirectiveId, TaskId};
 
 const LANGSON: &str = "Sở KH&CN Lạng Sơn";
 
@@ -84,7 +85,7 @@ fn a_published_directive_mails_each_recipient_once_in_their_language() {
             v.sort();
             v
         });
-        let link = |id: i64| format!("https://chidao.test/tasks/{id}");
+        let link = |id: TaskId| format!("https://chidao.test/tasks/{id}");
         let vi = &got[&head][0];
         assert_eq!(vi.subject(), "[Chỉ đạo] Giao nhiệm vụ theo 88/TB-BKHCN");
         for body in [vi.text(), vi.html()] {
@@ -134,7 +135,7 @@ fn a_published_directive_mails_each_recipient_once_in_their_language() {
 }
 
 /// Moves the Lạng Sơn task to a fixed due date, so days can be named.
-fn due_on(app: &TestApp, task: i64, due: NaiveDate) {
+fn due_on(app: &TestApp, task: TaskId, due: NaiveDate) {
     diesel::update(tasks::table.find(task))
         .set(tasks::due_on.eq(due))
         .execute(&mut app.conn())
@@ -329,7 +330,7 @@ fn a_451_is_retried_and_a_550_is_not() {
 }
 
 /// A second directive for Lạng Sơn, so new notices are queued.
-fn publish_another(app: &TestApp) -> i64 {
+fn publish_another(app: &TestApp) -> DirectiveId {
     use chidao::models::directive::{Assignee, NewDirective, NewItem};
     let by = app.add_user(Role::Secretariat, None);
     let by = chidao::models::user::by_email(&mut app.conn(), &by)

@@ -4,6 +4,7 @@
 use chidao::domain::permissions::Role;
 
 use crate::support::{each_backend, form_fields, Backend, Client, TestApp};
+use chidao::domain::ids::UnitId;
 
 const NOTICE: &str = include_str!("fixtures/extract/formal_notice_2020.txt");
 
@@ -355,7 +356,7 @@ fn the_unit_list_is_sent_once_and_names_can_be_typed() {
         let fields = form_fields(&r.body, "/directives");
         let count = fields.iter().find(|(k, _)| k == "items").unwrap().1.clone();
         assert_eq!(count, "40", "every item drafted");
-        let option = |id: i64| r.body.matches(&format!("value=\"u:{id}\"")).count();
+        let option = |id: UnitId| r.body.matches(&format!("value=\"u:{id}\"")).count();
         assert_eq!(
             option(vpc),
             1,
@@ -399,7 +400,7 @@ fn the_unit_list_is_sent_once_and_names_can_be_typed() {
         typed.push(("item0.add_leads", "Vụ Pháp chế"));
         let r = sec.post("/directives", &typed);
         assert_eq!(r.status, 303, "{}", r.body);
-        let lead: i64 = {
+        let lead: UnitId = {
             use diesel::prelude::*;
             chidao::db::schema::tasks::table
                 .select(chidao::db::schema::tasks::lead_unit_id)

@@ -4,8 +4,9 @@ use chidao::domain::permissions::Role;
 
 use crate::fixtures::{publish, status, version};
 use crate::support::each_backend;
+use chidao::domain::ids::TaskId;
 
-fn ids_in(body: &str) -> Vec<i64> {
+fn ids_in(body: &str) -> Vec<TaskId> {
     let mut out = Vec::new();
     for part in body.split("<tr data-task=\"").skip(1) {
         if let Some(id) = part.split('"').next().and_then(|s| s.parse().ok()) {

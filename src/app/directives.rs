@@ -2,6 +2,7 @@
 
 use crate::db::{self, DbConn};
 use crate::domain::dates::Moment;
+use crate::domain::ids::DirectiveId;
 use crate::domain::permissions::{Action, Actor, Target};
 use crate::error::AppResult;
 use crate::mail::notices;
@@ -15,7 +16,7 @@ pub fn publish(
     actor: &Actor,
     d: &NewDirective,
     at: Moment,
-) -> AppResult<(i64, bool)> {
+) -> AppResult<(DirectiveId, bool)> {
     super::allow(actor, Action::CreateDirective, Target::System)?;
     db::write(conn, |conn| {
         let (id, created) = directive::publish(conn, d, actor.user_id, at.now)?;

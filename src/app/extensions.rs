@@ -10,6 +10,7 @@ use crate::models::attachment::Storage;
 use crate::models::extension::{self, Decided, NewDecision, NewRequest};
 
 use super::tasks::authorize;
+use crate::domain::ids::TaskId;
 
 /// Files the request and tells the secretariat; returns its id. A refusal (the task is closed,
 /// a request is already pending) is `Refused` with the refusal's key, and keeps no file.
@@ -17,7 +18,7 @@ pub fn request(
     conn: &mut DbConn,
     storage: &Storage,
     actor: &Actor,
-    task_id: i64,
+    task_id: TaskId,
     asked: &NewRequest,
     at: Moment,
 ) -> AppResult<i64> {

@@ -12,9 +12,15 @@ use crate::models::attachment::{Storage, Upload};
 use crate::models::task::{self, Edit, NewReport, Outcome, Scoped};
 
 use super::keeping_files;
+use crate::domain::ids::TaskId;
 
 /// The task as its permission sees it, if `actor` may do `action` to it.
-pub fn authorize(conn: &mut DbConn, actor: &Actor, id: i64, action: Action) -> AppResult<Scoped> {
+pub fn authorize(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: TaskId,
+    action: Action,
+) -> AppResult<Scoped> {
     let scoped = task::scoped(conn, id)?;
     super::allow(actor, action, Target::Task(scoped.scope()))?;
     Ok(scoped)
@@ -89,7 +95,7 @@ pub fn comment(
     conn: &mut DbConn,
     storage: &Storage,
     actor: &Actor,
-    id: i64,
+    id: TaskId,
     text: &str,
     at: Moment,
 ) -> AppResult<()> {

@@ -148,3 +148,34 @@ mod tests {
         );
     }
 }
+
+/// Stores an id newtype (`domain::ids`) as BIGINT on every backend.
+macro_rules! bigint_id {
+    ($($t:ty),+) => {$(
+        impl<DB> diesel::serialize::ToSql<diesel::sql_types::BigInt, DB> for $t
+        where
+            DB: diesel::backend::Backend,
+            i64: diesel::serialize::ToSql<diesel::sql_types::BigInt, DB>,
+        {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, DB>,
+            ) -> diesel::serialize::Result {
+                <i64 as diesel::serialize::ToSql<diesel::sql_types::BigInt, DB>>::to_sql(&self.0, out)
+            }
+        }
+
+        impl<DB> diesel::deserialize::FromSql<diesel::sql_types::BigInt, DB> for $t
+        where
+            DB: diesel::backend::Backend,
+            i64: diesel::deserialize::FromSql<diesel::sql_types::BigInt, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+                i64::from_sql(bytes).map(Self)
+            }
+        }
+    )+};
+}
+
+use crate::domain::ids::{DirectiveId, ItemId, TaskId, UnitId, UserId};
+bigint_id!(TaskId, UnitId, UserId, DirectiveId, ItemId);

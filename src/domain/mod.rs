@@ -5,6 +5,7 @@ pub mod dates;
 pub mod directory;
 pub mod filetype;
 pub mod holidays;
+pub mod ids;
 pub mod lunar;
 pub mod mail;
 pub mod permissions;

@@ -3,6 +3,8 @@
 //! A unit user who may not see a task gets `NotFound`, so that the existence of other units'
 //! tasks is not revealed; one who may see it but not act gets `Forbidden`.
 
+use crate::domain::ids::{UnitId, UserId};
+
 /// Stored as its `as_str` word (see `db::enums`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, diesel::AsExpression, diesel::FromSqlRow)]
 #[diesel(sql_type = diesel::sql_types::Text)]
@@ -32,9 +34,9 @@ impl Role {
 /// The signed-in person as the rules see them; built from the session, never from a form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Actor {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub role: Role,
-    pub unit_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -105,8 +107,8 @@ impl Action {
 /// The facts about a task that decide access.
 #[derive(Debug, Clone, Copy)]
 pub struct TaskScope<'a> {
-    pub lead_unit_id: i64,
-    pub coordinating_unit_ids: &'a [i64],
+    pub lead_unit_id: UnitId,
+    pub coordinating_unit_ids: &'a [UnitId],
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -199,15 +201,16 @@ pub fn allowed(actor: &Actor, action: Action, target: Target) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ids::{UnitId, UserId};
     use Decision::{Allow as A, Forbidden as F, NotFound as N};
 
-    const LEAD: i64 = 1;
-    const COORD: i64 = 2;
-    const OTHER: i64 = 3;
+    const LEAD: UnitId = UnitId(1);
+    const COORD: UnitId = UnitId(2);
+    const OTHER: UnitId = UnitId(3);
 
-    fn actor(role: Role, unit: Option<i64>) -> Actor {
+    fn actor(role: Role, unit: Option<UnitId>) -> Actor {
         Actor {
-            user_id: 7,
+            user_id: UserId(7),
             role,
             unit_id: unit,
         }

@@ -15,6 +15,7 @@ use crate::domain::permissions::Role;
 use crate::domain::reminders::{due_targets, overdue_targets, Schedule};
 use crate::domain::status::Status;
 
+use crate::domain::ids::{TaskId, UnitId};
 use crate::error::AppResult;
 use crate::mail::outbox::{enqueue, NewMail};
 use crate::mail::{payload, recipients};
@@ -60,7 +61,7 @@ fn queue_reminders(
     // One index range per due date on (status, due_on, lead_unit_id): the cost follows the
     // number of tasks reminded, not the number of tasks. In a fixed order, so that instances
     // running the same pass insert the same keys in the same order (no deadlock between them).
-    let mut due: Vec<(i64, i64)> = Vec::new();
+    let mut due: Vec<(TaskId, UnitId)> = Vec::new();
     for chunk in targets.chunks(400) {
         due.extend(
             tasks::table
@@ -68,16 +69,16 @@ fn queue_reminders(
                 .filter(tasks::due_on.eq_any(chunk))
                 .order(tasks::id)
                 .select((tasks::id, tasks::lead_unit_id))
-                .load::<(i64, i64)>(conn)?,
+                .load::<(TaskId, UnitId)>(conn)?,
         );
     }
     // One mail per recipient and day for all of the unit's tasks reminded that day: a unit with
     // thirty tasks due gets a list, not thirty mails.
-    let mut by_unit: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    let mut by_unit: BTreeMap<UnitId, Vec<TaskId>> = BTreeMap::new();
     for (task, unit) in due {
         by_unit.entry(unit).or_default().push(task);
     }
-    let unit_ids: Vec<i64> = by_unit.keys().copied().collect();
+    let unit_ids: Vec<UnitId> = by_unit.keys().copied().collect();
     let people = recipients::of_units(conn, &unit_ids, Kind::Reminder)?;
     let day_s = day.to_string();
     let mut mails = Vec::new();
@@ -109,7 +110,7 @@ fn queue_digests(
     if schedule.working_days && !cal.is_working(day) {
         return Ok(0);
     }
-    let mut unit_ids: Vec<i64> = users::table
+    let mut unit_ids: Vec<UnitId> = users::table
         .filter(users::mail_mode.eq("digest"))
         .filter(users::active.eq(true))
         .filter(users::role.eq_any([Role::UnitHead, Role::UnitStaff]))
@@ -121,7 +122,7 @@ fn queue_digests(
         units::table
             .filter(units::mail_digest.eq(true))
             .select(units::id)
-            .load::<i64>(conn)?,
+            .load::<UnitId>(conn)?,
     );
     unit_ids.sort_unstable();
     unit_ids.dedup();

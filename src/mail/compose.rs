@@ -14,6 +14,7 @@ use lettre::Message;
 use crate::db::schema::{journal, tasks, users};
 use crate::db::DbConn;
 use crate::domain::dates::{format_date, vn_day_start};
+use crate::domain::ids::{DirectiveId, TaskId, UnitId, UserId};
 use crate::domain::mail::Kind;
 use crate::domain::permissions::Role;
 use crate::domain::status::Status;
@@ -172,14 +173,14 @@ fn section(lang: Lang, ctx: &Context, heading: &str, rows: &[ListRow]) -> Sectio
 #[derive(Default)]
 pub struct Cache {
     letters: HashMap<String, Result<Letter, &'static str>>,
-    roles: HashMap<i64, Role>,
+    roles: HashMap<UserId, Role>,
 }
 
 impl Cache {
     /// The roles of a batch's recipients in one query, for their footers.
     pub fn load_roles(&mut self, conn: &mut DbConn, mails: &[Mail]) -> AppResult<()> {
-        let ids: Vec<i64> = mails.iter().filter_map(|m| m.user_id).collect();
-        let found: Vec<(i64, String)> = users::table
+        let ids: Vec<UserId> = mails.iter().filter_map(|m| m.user_id).collect();
+        let found: Vec<(UserId, String)> = users::table
             .filter(users::id.eq_any(&ids))
             .select((users::id, users::role))
             .load(conn)?;
@@ -247,7 +248,7 @@ pub fn compose(
 
 /// The footer: why this address gets the message, and how (or why not) to stop it.
 fn footer(
-    roles: &HashMap<i64, Role>,
+    roles: &HashMap<UserId, Role>,
     ctx: &Context,
     mail: &Mail,
     kind: Kind,
@@ -311,7 +312,7 @@ fn assigned(
     conn: &mut DbConn,
     ctx: &Context,
     mut l: Letter,
-    directive_id: Option<i64>,
+    directive_id: Option<DirectiveId>,
     p: payload::Assigned,
     today: NaiveDate,
 ) -> AppResult<Built> {
@@ -355,7 +356,7 @@ fn reminder_of(
     conn: &mut DbConn,
     ctx: &Context,
     mut l: Letter,
-    task_id: Option<i64>,
+    task_id: Option<TaskId>,
     p: payload::Reminder,
     today: NaiveDate,
 ) -> AppResult<Built> {
@@ -365,10 +366,10 @@ fn reminder_of(
     // A unit's list can be long, so the ids and dates first, then the rows of the few shown. By
     // id alone, so the lookup is the primary key whatever the planner thinks of the status and
     // due-date indexes.
-    let mut live: Vec<(i64, Option<NaiveDate>)> = tasks::table
+    let mut live: Vec<(TaskId, Option<NaiveDate>)> = tasks::table
         .filter(tasks::id.eq_any(&list))
         .select((tasks::id, tasks::status, tasks::due_on))
-        .load::<(i64, Status, Option<NaiveDate>)>(conn)?
+        .load::<(TaskId, Status, Option<NaiveDate>)>(conn)?
         .into_iter()
         .filter(|(_, status, due)| due.is_some() && Status::WORKING.contains(status))
         .map(|(id, _, due)| (id, due))
@@ -377,7 +378,7 @@ fn reminder_of(
     if live.is_empty() {
         return Ok(Err("no task still open"));
     }
-    let mut groups: [(Vec<i64>, usize); 3] = Default::default();
+    let mut groups: [(Vec<TaskId>, usize); 3] = Default::default();
     for (id, due) in &live {
         let g = match due.map(|d| d.cmp(&day)) {
             Some(std::cmp::Ordering::Equal) => 0,
@@ -389,8 +390,8 @@ fn reminder_of(
         }
         groups[g].1 += 1;
     }
-    let shown: Vec<i64> = groups.iter().flat_map(|g| g.0.iter().copied()).collect();
-    let mut rows: HashMap<i64, ListRow> = task::rows_for(conn, &shown, today)?
+    let shown: Vec<TaskId> = groups.iter().flat_map(|g| g.0.iter().copied()).collect();
+    let mut rows: HashMap<TaskId, ListRow> = task::rows_for(conn, &shown, today)?
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
@@ -612,7 +613,7 @@ fn digest(
     conn: &mut DbConn,
     ctx: &Context,
     lang: Lang,
-    unit: i64,
+    unit: UnitId,
     day: NaiveDate,
     today: NaiveDate,
 ) -> AppResult<Vec<Section>> {
@@ -638,7 +639,7 @@ fn digest(
                 .order(tasks::due_on)
                 .limit(DIGEST_LIMIT)
                 .select(tasks::id)
-                .load::<i64>(conn)?,
+                .load::<TaskId>(conn)?,
             soon_q().count().get_result::<i64>(conn)?,
         ),
         (
@@ -648,7 +649,7 @@ fn digest(
                 .order(tasks::due_on)
                 .limit(DIGEST_LIMIT)
                 .select(tasks::id)
-                .load::<i64>(conn)?,
+                .load::<TaskId>(conn)?,
             late_q().count().get_result::<i64>(conn)?,
         ),
     ] {
@@ -659,7 +660,7 @@ fn digest(
         out.push(s);
     }
     let since = vn_day_start(day - Duration::days(1));
-    let returned: Vec<i64> = journal::table
+    let returned: Vec<TaskId> = journal::table
         .inner_join(tasks::table)
         .filter(tasks::lead_unit_id.eq(unit))
         .filter(tasks::status.eq(Status::InProgress))

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use crate::db::schema::{task_coordinators, tasks};
 use crate::db::DbConn;
 use crate::domain::dates::Moment;
+use crate::domain::ids::{DirectiveId, TaskId, UnitId, UserId};
 use crate::domain::mail::Kind;
 use crate::domain::status::Status;
 use crate::error::AppResult;
@@ -17,25 +18,25 @@ use crate::models::task::Moved;
 
 /// A published directive's tasks: one mail per recipient listing the tasks their unit leads and
 /// those it coordinates.
-pub fn assigned(conn: &mut DbConn, directive_id: i64, at: Moment) -> AppResult<usize> {
-    let leads: Vec<(i64, i64)> = tasks::table
+pub fn assigned(conn: &mut DbConn, directive_id: DirectiveId, at: Moment) -> AppResult<usize> {
+    let leads: Vec<(TaskId, UnitId)> = tasks::table
         .filter(tasks::directive_id.eq(directive_id))
         .order(tasks::id)
         .select((tasks::id, tasks::lead_unit_id))
         .load(conn)?;
-    let task_ids: Vec<i64> = leads.iter().map(|(t, _)| *t).collect();
-    let coordinating: Vec<(i64, i64)> = task_coordinators::table
+    let task_ids: Vec<TaskId> = leads.iter().map(|(t, _)| *t).collect();
+    let coordinating: Vec<(TaskId, UnitId)> = task_coordinators::table
         .filter(task_coordinators::task_id.eq_any(&task_ids))
         .order(task_coordinators::task_id)
         .select((task_coordinators::task_id, task_coordinators::unit_id))
         .load(conn)?;
-    let mut units: Vec<i64> = leads.iter().chain(&coordinating).map(|(_, u)| *u).collect();
+    let mut units: Vec<UnitId> = leads.iter().chain(&coordinating).map(|(_, u)| *u).collect();
     units.sort_unstable();
     units.dedup();
     let people = recipients::of_units(conn, &units, Kind::Assigned)?;
     // address -> (recipient, tasks led, tasks coordinated); a person in a unit that both leads
     // one task and coordinates another gets both lists in one mail.
-    let mut by_address: BTreeMap<String, (Recipient, Vec<i64>, Vec<i64>)> = BTreeMap::new();
+    let mut by_address: BTreeMap<String, (Recipient, Vec<TaskId>, Vec<TaskId>)> = BTreeMap::new();
     for (list, lead) in [(&leads, true), (&coordinating, false)] {
         for (task, unit) in list {
             for r in people.get(unit).into_iter().flatten() {
@@ -72,7 +73,7 @@ pub fn assigned(conn: &mut DbConn, directive_id: i64, at: Moment) -> AppResult<u
 /// same task the same day is a new message.
 pub fn moved(
     conn: &mut DbConn,
-    task_id: i64,
+    task_id: TaskId,
     m: &Moved,
     note: &str,
     at: Moment,
@@ -102,13 +103,13 @@ pub fn extension(
     conn: &mut DbConn,
     kind: Kind,
     request_id: i64,
-    task_id: i64,
+    task_id: TaskId,
     at: Moment,
 ) -> AppResult<usize> {
     let to_whom = if kind == Kind::ExtensionRequested {
         recipients::secretariat(conn, kind)?
     } else {
-        let lead: i64 = tasks::table
+        let lead: UnitId = tasks::table
             .find(task_id)
             .select(tasks::lead_unit_id)
             .first(conn)?;
@@ -133,7 +134,7 @@ pub fn extension(
 fn queue_about_task(
     conn: &mut DbConn,
     kind: Kind,
-    task_id: i64,
+    task_id: TaskId,
     subject: &str,
     to_whom: &[Recipient],
     payload: &impl serde::Serialize,
@@ -154,7 +155,7 @@ fn queue_about_task(
 /// A password-reset link. The token is kept only until the message is sent.
 pub fn password_reset(
     conn: &mut DbConn,
-    user_id: i64,
+    user_id: UserId,
     token: &str,
     key: &str,
     at: Moment,

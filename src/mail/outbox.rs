@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::schema::outbox;
 use crate::db::DbConn;
+use crate::domain::ids::{DirectiveId, TaskId, UserId};
 use crate::domain::mail::Kind;
 use crate::error::AppResult;
 
@@ -44,9 +45,9 @@ pub const MAX_ATTEMPTS: i32 = 12;
 pub struct NewMail {
     pub dedupe_key: String,
     pub kind: Kind,
-    pub task_id: Option<i64>,
-    pub directive_id: Option<i64>,
-    pub user_id: Option<i64>,
+    pub task_id: Option<TaskId>,
+    pub directive_id: Option<DirectiveId>,
+    pub user_id: Option<UserId>,
     pub recipient: String,
     pub lang: String,
     pub payload: String,
@@ -78,12 +79,12 @@ impl NewMail {
         }
     }
 
-    pub fn task(mut self, id: i64) -> Self {
+    pub fn task(mut self, id: TaskId) -> Self {
         self.task_id = Some(id);
         self
     }
 
-    pub fn directive(mut self, id: i64) -> Self {
+    pub fn directive(mut self, id: DirectiveId) -> Self {
         self.directive_id = Some(id);
         self
     }
@@ -99,7 +100,7 @@ impl NewMail {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recipient {
     pub address: String,
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub lang: String,
 }
 
@@ -128,9 +129,9 @@ pub fn enqueue(conn: &mut DbConn, mails: &[NewMail]) -> AppResult<usize> {
 pub struct Mail {
     pub id: i64,
     pub kind: Kind,
-    pub task_id: Option<i64>,
-    pub directive_id: Option<i64>,
-    pub user_id: Option<i64>,
+    pub task_id: Option<TaskId>,
+    pub directive_id: Option<DirectiveId>,
+    pub user_id: Option<UserId>,
     pub recipient: String,
     pub lang: String,
     pub payload: String,
@@ -292,7 +293,7 @@ pub fn retry(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> AppResult<bool> 
 pub struct Row {
     pub id: i64,
     pub kind: Kind,
-    pub task_id: Option<i64>,
+    pub task_id: Option<TaskId>,
     pub recipient: String,
     pub subject: String,
     pub status: Status,

@@ -5,14 +5,15 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::ids::{TaskId, UnitId};
 use crate::domain::mail::Kind;
 
 /// A published directive's tasks for one recipient: those their unit leads, those it
 /// coordinates.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assigned {
-    pub lead: Vec<i64>,
-    pub coordinate: Vec<i64>,
+    pub lead: Vec<TaskId>,
+    pub coordinate: Vec<TaskId>,
 }
 
 /// The day's reminder of a unit's tasks (one task: the row's task).
@@ -20,14 +21,14 @@ pub struct Assigned {
 pub struct Reminder {
     pub day: NaiveDate,
     #[serde(default)]
-    pub tasks: Vec<i64>,
+    pub tasks: Vec<TaskId>,
 }
 
 /// A unit's daily digest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Digest {
     pub day: NaiveDate,
-    pub unit: i64,
+    pub unit: UnitId,
 }
 
 /// A status move (reported, confirmed, returned) of the row's task, with the note given.
@@ -81,6 +82,7 @@ impl Payload {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ids::{TaskId, UnitId};
 
     #[test]
     fn each_kind_reads_back_what_was_written_and_refuses_a_stranger() {
@@ -89,20 +91,23 @@ mod tests {
             (
                 Kind::Assigned,
                 serde_json::to_string(&Assigned {
-                    lead: vec![1],
-                    coordinate: vec![2, 3],
+                    lead: vec![TaskId(1)],
+                    coordinate: vec![TaskId(2), TaskId(3)],
                 }),
             ),
             (
                 Kind::Reminder,
                 serde_json::to_string(&Reminder {
                     day,
-                    tasks: vec![4],
+                    tasks: vec![TaskId(4)],
                 }),
             ),
             (
                 Kind::Digest,
-                serde_json::to_string(&Digest { day, unit: 5 }),
+                serde_json::to_string(&Digest {
+                    day,
+                    unit: UnitId(5),
+                }),
             ),
             (
                 Kind::Returned,
@@ -121,7 +126,10 @@ mod tests {
         }
         assert_eq!(
             Payload::read(Kind::Digest, r#"{"day":"2026-12-01","unit":5}"#),
-            Some(Payload::Digest(Digest { day, unit: 5 }))
+            Some(Payload::Digest(Digest {
+                day,
+                unit: UnitId(5)
+            }))
         );
         // A digest's payload is not a reminder's, nor an assignment's; broken JSON is nothing.
         assert_eq!(Payload::read(Kind::Digest, r#"{"day":"2026-12-01"}"#), None);

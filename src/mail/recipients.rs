@@ -7,12 +7,21 @@ use diesel::prelude::*;
 
 use crate::db::schema::{units, users};
 use crate::db::DbConn;
+use crate::domain::ids::{UnitId, UserId};
 use crate::domain::mail::{split_addresses, Kind, Prefs};
 use crate::domain::permissions::Role;
 use crate::error::AppResult;
 use crate::mail::outbox::Recipient;
 
-type PersonRow = (i64, String, String, String, String, String, Option<i64>);
+type PersonRow = (
+    UserId,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<UnitId>,
+);
 
 fn person_columns() -> (
     users::id,
@@ -51,10 +60,10 @@ fn person(row: &PersonRow) -> Recipient {
 /// when the unit takes this kind there (reminders or the digest, as the unit chose).
 pub fn of_units(
     conn: &mut DbConn,
-    unit_ids: &[i64],
+    unit_ids: &[UnitId],
     kind: Kind,
-) -> AppResult<HashMap<i64, Vec<Recipient>>> {
-    let mut out: HashMap<i64, Vec<Recipient>> = HashMap::new();
+) -> AppResult<HashMap<UnitId, Vec<Recipient>>> {
+    let mut out: HashMap<UnitId, Vec<Recipient>> = HashMap::new();
     if unit_ids.is_empty() {
         return Ok(out);
     }
@@ -69,7 +78,7 @@ pub fn of_units(
             .or_default()
             .push(person(p));
     }
-    let contacts: Vec<(i64, String, bool)> = units::table
+    let contacts: Vec<(UnitId, String, bool)> = units::table
         .filter(units::id.eq_any(unit_ids))
         .select((units::id, units::emails, units::mail_digest))
         .load(conn)?;
@@ -111,7 +120,7 @@ pub fn secretariat(conn: &mut DbConn, kind: Kind) -> AppResult<Vec<Recipient>> {
 }
 
 /// One person, whatever their preferences (for mandatory mail such as a password reset).
-pub fn user(conn: &mut DbConn, id: i64) -> AppResult<Option<Recipient>> {
+pub fn user(conn: &mut DbConn, id: UserId) -> AppResult<Option<Recipient>> {
     let row: Option<PersonRow> = users::table
         .find(id)
         .select(person_columns())

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::schema::{attachment_blobs, attachments};
 use crate::db::DbConn;
+use crate::domain::ids::{TaskId, UserId};
 use crate::error::{AppError, AppResult};
 use crate::models::session::{hex, random_token};
 
@@ -44,7 +45,7 @@ impl Upload {
 #[diesel(table_name = attachments)]
 pub struct Attachment {
     pub id: i64,
-    pub task_id: i64,
+    pub task_id: TaskId,
     pub report_id: Option<i64>,
     pub original_name: String,
     pub stored_name: String,
@@ -74,9 +75,9 @@ impl Storage {
 pub fn store(
     conn: &mut DbConn,
     storage: &Storage,
-    task_id: i64,
+    task_id: TaskId,
     report_id: Option<i64>,
-    by: i64,
+    by: UserId,
     up: &Upload,
     at: NaiveDateTime,
 ) -> AppResult<i64> {
@@ -115,7 +116,7 @@ pub fn store(
     Ok(id)
 }
 
-pub fn for_task(conn: &mut DbConn, task_id: i64) -> AppResult<Vec<Attachment>> {
+pub fn for_task(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<Attachment>> {
     Ok(attachments::table
         .filter(attachments::task_id.eq(task_id))
         .order(attachments::id)

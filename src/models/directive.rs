@@ -10,6 +10,7 @@ use crate::db::schema::{
     conferences, directive_drafts, directive_items, directives, task_coordinators, tasks, units,
 };
 use crate::db::DbConn;
+use crate::domain::ids::{DirectiveId, ItemId, TaskId, UnitId, UserId};
 use crate::domain::recurrence::Recurrence;
 use crate::domain::status::Status;
 use crate::error::{AppError, AppResult};
@@ -28,7 +29,7 @@ pub struct Conference {
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = directives)]
 pub struct Directive {
-    pub id: i64,
+    pub id: DirectiveId,
     pub conference_id: Option<i64>,
     pub number: String,
     pub issued_on: NaiveDate,
@@ -41,8 +42,8 @@ pub struct Directive {
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = directive_items)]
 pub struct Item {
-    pub id: i64,
-    pub directive_id: i64,
+    pub id: ItemId,
+    pub directive_id: DirectiveId,
     pub position: i32,
     pub label: String,
     pub text: String,
@@ -55,7 +56,7 @@ pub fn create_conference(
     name: &str,
     held_on: Option<NaiveDate>,
     place: &str,
-    by: i64,
+    by: UserId,
     at: NaiveDateTime,
 ) -> AppResult<i64> {
     Ok(diesel::insert_into(conferences::table)
@@ -77,7 +78,7 @@ pub fn conferences(conn: &mut DbConn) -> AppResult<Vec<Conference>> {
         .load(conn)?)
 }
 
-pub fn get(conn: &mut DbConn, id: i64) -> AppResult<Directive> {
+pub fn get(conn: &mut DbConn, id: DirectiveId) -> AppResult<Directive> {
     directives::table
         .find(id)
         .select(Directive::as_select())
@@ -94,7 +95,7 @@ pub fn conference(conn: &mut DbConn, id: i64) -> AppResult<Option<Conference>> {
         .optional()?)
 }
 
-pub fn item(conn: &mut DbConn, id: i64) -> AppResult<Item> {
+pub fn item(conn: &mut DbConn, id: ItemId) -> AppResult<Item> {
     directive_items::table
         .find(id)
         .select(Item::as_select())
@@ -103,7 +104,7 @@ pub fn item(conn: &mut DbConn, id: i64) -> AppResult<Item> {
         .ok_or(AppError::NotFound)
 }
 
-pub fn items(conn: &mut DbConn, directive_id: i64) -> AppResult<Vec<Item>> {
+pub fn items(conn: &mut DbConn, directive_id: DirectiveId) -> AppResult<Vec<Item>> {
     Ok(directive_items::table
         .filter(directive_items::directive_id.eq(directive_id))
         .order(directive_items::position)
@@ -113,7 +114,7 @@ pub fn items(conn: &mut DbConn, directive_id: i64) -> AppResult<Vec<Item>> {
 
 #[derive(Debug, Clone, Queryable, Serialize)]
 pub struct DirectiveRow {
-    pub id: i64,
+    pub id: DirectiveId,
     pub number: String,
     pub issued_on: NaiveDate,
     pub title: String,
@@ -135,7 +136,7 @@ pub fn list(conn: &mut DbConn) -> AppResult<Vec<DirectiveRow>> {
 /// A directive in the list of directives, with its conference (if any).
 #[derive(Debug, Clone, Queryable)]
 pub struct ListedDirective {
-    pub id: i64,
+    pub id: DirectiveId,
     pub number: String,
     pub issued_on: NaiveDate,
     pub title: String,
@@ -181,10 +182,10 @@ pub fn page_of(
 /// nowhere): a page of directives reads a few thousand small rows through the directive index.
 pub fn buckets(
     conn: &mut DbConn,
-    ids: &[i64],
+    ids: &[DirectiveId],
     today: NaiveDate,
-) -> AppResult<BTreeMap<i64, Counts>> {
-    let facts: Vec<Facts> = tasks::table
+) -> AppResult<BTreeMap<DirectiveId, Counts>> {
+    let facts: Vec<Facts<DirectiveId>> = tasks::table
         .filter(tasks::directive_id.eq_any(ids))
         .select(FACTS)
         .load(conn)?;
@@ -197,7 +198,7 @@ pub fn conference_buckets(
     conference: i64,
     today: NaiveDate,
 ) -> AppResult<Counts> {
-    let facts: Vec<Facts> = tasks::table
+    let facts: Vec<Facts<DirectiveId>> = tasks::table
         .filter(
             tasks::directive_id.eq_any(
                 directives::table
@@ -226,8 +227,8 @@ const FACTS: (
 /// One task of a directive as its page lists it under the item.
 #[derive(Debug, Clone, Queryable, Serialize)]
 pub struct ItemTask {
-    pub item_id: i64,
-    pub task_id: i64,
+    pub item_id: ItemId,
+    pub task_id: TaskId,
     pub unit: String,
     pub status: Status,
     pub due_on: Option<NaiveDate>,
@@ -244,7 +245,7 @@ impl ItemTask {
     }
 }
 
-pub fn tasks_by_item(conn: &mut DbConn, directive_id: i64) -> AppResult<Vec<ItemTask>> {
+pub fn tasks_by_item(conn: &mut DbConn, directive_id: DirectiveId) -> AppResult<Vec<ItemTask>> {
     Ok(tasks::table
         .inner_join(units::table)
         .filter(tasks::directive_id.eq(directive_id))
@@ -263,17 +264,16 @@ pub fn tasks_by_item(conn: &mut DbConn, directive_id: i64) -> AppResult<Vec<Item
 /// Who an item is assigned to, as the form sends it: "u:<id>" for a unit, "g:<id>" for a group.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Assignee {
-    Unit(i64),
+    Unit(UnitId),
     Group(i64),
 }
 
 impl Assignee {
     pub fn parse(s: &str) -> Option<Self> {
         let (kind, id) = s.split_once(':')?;
-        let id = id.parse().ok()?;
         match kind {
-            "u" => Some(Assignee::Unit(id)),
-            "g" => Some(Assignee::Group(id)),
+            "u" => Some(Assignee::Unit(id.parse().ok()?)),
+            "g" => Some(Assignee::Group(id.parse().ok()?)),
             _ => None,
         }
     }
@@ -305,7 +305,7 @@ pub struct NewDirective {
 
 /// Units behind a list of assignees, groups fanned out to their active members, in order and
 /// without repeats.
-fn expand(conn: &mut DbConn, assignees: &[Assignee]) -> AppResult<Vec<i64>> {
+fn expand(conn: &mut DbConn, assignees: &[Assignee]) -> AppResult<Vec<UnitId>> {
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     for a in assignees {
@@ -337,10 +337,10 @@ fn expand(conn: &mut DbConn, assignees: &[Assignee]) -> AppResult<Vec<i64>> {
 pub fn publish(
     conn: &mut DbConn,
     d: &NewDirective,
-    by: i64,
+    by: UserId,
     at: NaiveDateTime,
-) -> AppResult<(i64, bool)> {
-    let existing: Option<i64> = directives::table
+) -> AppResult<(DirectiveId, bool)> {
+    let existing: Option<DirectiveId> = directives::table
         .filter(directives::form_token.eq(&d.form_token))
         .select(directives::id)
         .first(conn)
@@ -349,7 +349,7 @@ pub fn publish(
         return Ok((id, false));
     }
     let t = at;
-    let directive_id: i64 = diesel::insert_into(directives::table)
+    let directive_id: DirectiveId = diesel::insert_into(directives::table)
         .values((
             directives::conference_id.eq(d.conference_id),
             directives::number.eq(d.number.trim()),
@@ -364,7 +364,7 @@ pub fn publish(
         .returning(directives::id)
         .get_result(conn)?;
     for (pos, item) in d.items.iter().enumerate() {
-        let item_id: i64 = diesel::insert_into(directive_items::table)
+        let item_id: ItemId = diesel::insert_into(directive_items::table)
             .values((
                 directive_items::directive_id.eq(directive_id),
                 directive_items::position.eq(pos as i32),
@@ -378,10 +378,10 @@ pub fn publish(
         let leads = expand(conn, &item.leads)?;
         let coordinators = expand(conn, &item.coordinators)?;
         // The lead units' names for the search text, in one query for the whole fan-out.
-        let names: std::collections::HashMap<i64, (String, String)> = units::table
+        let names: std::collections::HashMap<UnitId, (String, String)> = units::table
             .filter(units::id.eq_any(&leads))
             .select((units::id, units::name, units::short_name))
-            .load::<(i64, String, String)>(conn)?
+            .load::<(UnitId, String, String)>(conn)?
             .into_iter()
             .map(|(id, n, s)| (id, (n, s)))
             .collect();
@@ -389,7 +389,7 @@ pub fn publish(
             let (name, short) = names.get(&lead).cloned().unwrap_or_default();
             let search =
                 task::search_text(&[&item.label, &item.text, &d.number, &d.title, &name, &short]);
-            let task_id: i64 = diesel::insert_into(tasks::table)
+            let task_id: TaskId = diesel::insert_into(tasks::table)
                 .values((
                     tasks::item_id.eq(item_id),
                     tasks::directive_id.eq(directive_id),
@@ -441,7 +441,7 @@ pub struct Draft {
 /// Saves the review form's fields under its form token (one draft per form), returns its id.
 pub fn save_draft(
     conn: &mut DbConn,
-    by: i64,
+    by: UserId,
     form_token: &str,
     title: &str,
     fields: &[(String, String)],

@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::db::schema::{directive_items, extension_requests, tasks, units, users};
 use crate::db::DbConn;
 use crate::domain::dates::Moment;
+use crate::domain::ids::TaskId;
 use crate::domain::permissions::Actor;
 use crate::error::{AppError, AppResult};
 use crate::models::attachment::{Storage, Upload};
@@ -34,7 +35,7 @@ crate::words!(Decision {
 #[derive(Debug, Clone, Queryable, Serialize)]
 pub struct Request {
     pub id: i64,
-    pub task_id: i64,
+    pub task_id: TaskId,
     pub report_id: Option<i64>,
     pub previous_due: Option<NaiveDate>,
     pub requested_due: NaiveDate,
@@ -85,7 +86,7 @@ impl Refusal {
     }
 }
 
-pub fn for_task(conn: &mut DbConn, task_id: i64) -> AppResult<Vec<Request>> {
+pub fn for_task(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<Request>> {
     Ok(extension_requests::table
         .left_join(users::table.on(users::id.nullable().eq(extension_requests::requested_by)))
         .filter(extension_requests::task_id.eq(task_id))
@@ -108,7 +109,7 @@ pub fn get(conn: &mut DbConn, id: i64) -> AppResult<Request> {
 #[derive(Debug, Clone, Queryable, Serialize)]
 pub struct PendingRow {
     pub id: i64,
-    pub task_id: i64,
+    pub task_id: TaskId,
     pub previous_due: Option<NaiveDate>,
     pub requested_due: NaiveDate,
     pub reason: String,
@@ -161,7 +162,7 @@ pub fn request(
     conn: &mut DbConn,
     storage: &Storage,
     actor: &Actor,
-    task_id: i64,
+    task_id: TaskId,
     asked: &NewRequest,
     at: Moment,
 ) -> AppResult<Result<i64, Refusal>> {
@@ -228,7 +229,7 @@ pub fn request(
 #[derive(Debug)]
 pub enum Decided {
     /// Decided now; the task it was about.
-    Done { task_id: i64 },
+    Done { task_id: TaskId },
     /// Already decided by someone else.
     NotPending,
     /// The task changed since the decider loaded it (approval only); nothing was written.

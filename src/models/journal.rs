@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::db::schema::{journal, users};
 use crate::db::DbConn;
+use crate::domain::ids::{TaskId, UserId};
 use crate::error::AppResult;
 
 /// What a journal entry records. Stored as its `as_str` word (see `db::enums`).
@@ -58,8 +59,8 @@ pub struct Change<'a> {
 
 pub fn write(
     conn: &mut DbConn,
-    task_id: i64,
-    user_id: Option<i64>,
+    task_id: TaskId,
+    user_id: Option<UserId>,
     at: NaiveDateTime,
     change: Change,
 ) -> AppResult<()> {
@@ -77,7 +78,7 @@ pub fn write(
     Ok(())
 }
 
-pub fn for_task(conn: &mut DbConn, task_id: i64) -> AppResult<Vec<Entry>> {
+pub fn for_task(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<Entry>> {
     Ok(journal::table
         .left_join(users::table)
         .filter(journal::task_id.eq(task_id))

@@ -35,7 +35,9 @@ pub mod fields {
     }
 
     /// A number, or none when the field is empty or not a number (a select's "none" option).
-    pub fn optional_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    pub fn optional_id<'de, D: Deserializer<'de>, T: std::str::FromStr>(
+        d: D,
+    ) -> Result<Option<T>, D::Error> {
         Ok(String::deserialize(d)?.trim().parse().ok())
     }
 }

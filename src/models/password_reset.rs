@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{outbox, password_resets, users};
 use crate::db::DbConn;
+use crate::domain::ids::UserId;
 use crate::domain::mail::Kind;
 use crate::error::AppResult;
 use crate::models::session::{random_token, token_hash};
@@ -15,7 +16,7 @@ pub const VALID_FOR_MINUTES: i64 = 60;
 
 /// A link made for an account: the token it carries and the account.
 pub struct Link {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub token: String,
     /// A short, stable key of the link (part of its hash) that names its message.
     pub key: String,
@@ -28,7 +29,7 @@ pub fn request(conn: &mut DbConn, email: &str, now: NaiveDateTime) -> AppResult<
         .filter(users::email.eq(email.trim().to_lowercase()))
         .filter(users::active.eq(true))
         .select(users::id)
-        .first::<i64>(conn)
+        .first::<UserId>(conn)
         .optional()?
     else {
         return Ok(None);
@@ -51,7 +52,7 @@ pub fn request(conn: &mut DbConn, email: &str, now: NaiveDateTime) -> AppResult<
 }
 
 /// The account a link opens, if the link is unused and not expired.
-pub fn valid(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> AppResult<Option<i64>> {
+pub fn valid(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> AppResult<Option<UserId>> {
     Ok(password_resets::table
         .find(token_hash(token))
         .filter(password_resets::used_at.is_null())

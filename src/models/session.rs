@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::schema::{api_tokens, login_failures, sessions, users};
 use crate::db::DbConn;
+use crate::domain::ids::UserId;
 use crate::error::{AppError, AppResult};
 use crate::models::user::User;
 
@@ -33,7 +34,7 @@ pub struct Session {
 }
 
 /// Starts a session; returns the token for the cookie. Always a new id (no fixation).
-pub fn create(conn: &mut DbConn, user_id: i64, at: NaiveDateTime) -> AppResult<String> {
+pub fn create(conn: &mut DbConn, user_id: UserId, at: NaiveDateTime) -> AppResult<String> {
     let token = random_token();
     let t = at;
     diesel::insert_into(sessions::table)
@@ -181,7 +182,7 @@ pub const TOKEN_DAYS: i64 = 90;
 /// hash is kept.
 pub fn create_api_token(
     conn: &mut DbConn,
-    user_id: i64,
+    user_id: UserId,
     days: i64,
     at: NaiveDateTime,
 ) -> AppResult<String> {
@@ -237,7 +238,7 @@ pub struct TokenRow {
 /// A person's tokens that still work, newest first.
 pub fn api_tokens_of(
     conn: &mut DbConn,
-    user_id: i64,
+    user_id: UserId,
     at: NaiveDateTime,
 ) -> AppResult<Vec<TokenRow>> {
     Ok(api_tokens::table
@@ -254,7 +255,7 @@ pub fn api_tokens_of(
 }
 
 /// Ends one of `user_id`'s tokens; false if they have no such token.
-pub fn revoke_api_token(conn: &mut DbConn, user_id: i64, id: i64) -> AppResult<bool> {
+pub fn revoke_api_token(conn: &mut DbConn, user_id: UserId, id: i64) -> AppResult<bool> {
     let n = diesel::delete(
         api_tokens::table
             .filter(api_tokens::id.eq(id))

@@ -12,6 +12,7 @@ use diesel::sql_types::{BigInt, Date, Integer, Text, Timestamp};
 
 use crate::db::{DbConn, MultiBackend};
 use crate::domain::dates::vn_day_start;
+use crate::domain::ids::UnitId;
 use crate::domain::status::{Status, Timeliness};
 use crate::error::AppResult;
 use crate::reports::stats::Counts;
@@ -36,7 +37,7 @@ type Sql =
 
 /// A direct count over tasks: `select` with `where_` (both holding `?` placeholders that the
 /// caller binds after these), narrowed to one lead unit when given, then grouped.
-fn count_sql(conn: &DbConn, select: &str, where_: &str, unit: Option<i64>, group: &str) -> Sql {
+fn count_sql(conn: &DbConn, select: &str, where_: &str, unit: Option<UnitId>, group: &str) -> Sql {
     let unit_test = unit_sql(unit);
     let sql = format!("SELECT {select} FROM tasks WHERE {where_}{unit_test} {group}");
     diesel::sql_query(crate::db::placeholders(conn, &sql)).into_boxed()
@@ -44,7 +45,7 @@ fn count_sql(conn: &DbConn, select: &str, where_: &str, unit: Option<i64>, group
 
 /// The condition narrowing a count to one lead unit, bound by `bind_unit`; nothing for all
 /// units, so the planner picks the (status, due) index.
-fn unit_sql(unit: Option<i64>) -> &'static str {
+fn unit_sql(unit: Option<UnitId>) -> &'static str {
     if unit.is_some() {
         " AND lead_unit_id = ?"
     } else {
@@ -52,7 +53,7 @@ fn unit_sql(unit: Option<i64>) -> &'static str {
     }
 }
 
-fn bind_unit(q: Sql, unit: Option<i64>) -> Sql {
+fn bind_unit(q: Sql, unit: Option<UnitId>) -> Sql {
     match unit {
         Some(u) => q.bind::<BigInt, _>(u),
         None => q,
@@ -68,7 +69,7 @@ struct Row {
     #[diesel(sql_type = Date)]
     done_month: NaiveDate,
     #[diesel(sql_type = BigInt)]
-    lead_unit_id: i64,
+    lead_unit_id: UnitId,
     #[diesel(sql_type = Text)]
     outcome: String,
     #[diesel(sql_type = BigInt)]
@@ -102,7 +103,7 @@ fn grouped(
     keep: &[&str],
     where_: &str,
     dates: &[NaiveDate],
-    unit: Option<i64>,
+    unit: Option<UnitId>,
 ) -> AppResult<Vec<Tally>> {
     let select: Vec<String> = COLUMNS
         .iter()
@@ -134,7 +135,7 @@ struct DueRow {
     #[diesel(sql_type = Date)]
     due_month: NaiveDate,
     #[diesel(sql_type = BigInt)]
-    lead_unit_id: i64,
+    lead_unit_id: UnitId,
     #[diesel(sql_type = Text)]
     outcome: String,
     #[diesel(sql_type = BigInt)]
@@ -148,7 +149,7 @@ fn by_due(
     conn: &mut DbConn,
     where_: &str,
     dates: &[NaiveDate],
-    unit: Option<i64>,
+    unit: Option<UnitId>,
     per_unit: bool,
 ) -> AppResult<Vec<Tally>> {
     let unit_test = unit_sql(unit);
@@ -187,7 +188,7 @@ fn by_due(
 #[derive(QueryableByName)]
 struct FoldedRow {
     #[diesel(sql_type = BigInt)]
-    lead_unit_id: i64,
+    lead_unit_id: UnitId,
     #[diesel(sql_type = Text)]
     outcome: String,
     #[diesel(sql_type = Integer)]
@@ -205,7 +206,7 @@ fn in_months(
     conn: &mut DbConn,
     axis: Axis,
     (first, last): (NaiveDate, NaiveDate),
-    unit: Option<i64>,
+    unit: Option<UnitId>,
     this_month: NaiveDate,
 ) -> AppResult<Vec<Tally>> {
     let (table, month) = match axis {
@@ -247,7 +248,7 @@ fn in_months(
 }
 
 /// Every tally row of a unit (or of all).
-pub fn all(conn: &mut DbConn, unit: Option<i64>) -> AppResult<Vec<Tally>> {
+pub fn all(conn: &mut DbConn, unit: Option<UnitId>) -> AppResult<Vec<Tally>> {
     by_due(conn, "1 = 1", &[], unit, true)
 }
 
@@ -257,7 +258,7 @@ pub fn history(
     conn: &mut DbConn,
     since: NaiveDate,
     this_month: NaiveDate,
-    unit: Option<i64>,
+    unit: Option<UnitId>,
 ) -> AppResult<Vec<Tally>> {
     grouped(
         conn,
@@ -271,7 +272,7 @@ pub fn history(
 #[derive(QueryableByName)]
 struct UnitCount {
     #[diesel(sql_type = BigInt)]
-    lead_unit_id: i64,
+    lead_unit_id: UnitId,
     #[diesel(sql_type = BigInt)]
     n: i64,
 }
@@ -279,7 +280,7 @@ struct UnitCount {
 #[derive(QueryableByName)]
 struct UnitCounts {
     #[diesel(sql_type = BigInt)]
-    lead_unit_id: i64,
+    lead_unit_id: UnitId,
     #[diesel(sql_type = BigInt)]
     done_on_time: i64,
     #[diesel(sql_type = BigInt)]
@@ -322,9 +323,9 @@ fn counted_sql() -> String {
 fn late_assigned(
     conn: &mut DbConn,
     period: (NaiveDate, NaiveDate),
-    unit: Option<i64>,
+    unit: Option<UnitId>,
     today: NaiveDate,
-) -> AppResult<BTreeMap<i64, i64>> {
+) -> AppResult<BTreeMap<UnitId, i64>> {
     let where_ = format!(
         "{} AND due_on >= ? AND due_on < ? AND {}",
         open_sql(),
@@ -347,7 +348,7 @@ fn late_assigned(
 #[derive(QueryableByName)]
 struct StatusCount {
     #[diesel(sql_type = BigInt)]
-    lead_unit_id: i64,
+    lead_unit_id: UnitId,
     #[diesel(sql_type = Text)]
     status: Status,
     #[diesel(sql_type = BigInt)]
@@ -360,7 +361,7 @@ struct StatusCount {
 pub struct LateNow {
     /// Per lead unit, every such task (reported done or not): they move from "within the
     /// deadline" to "overdue" in the buckets.
-    pub by_unit: BTreeMap<i64, i64>,
+    pub by_unit: BTreeMap<UnitId, i64>,
     /// Those not reported done: this month's part of the overdue count now.
     pub unreported: i64,
 }
@@ -372,7 +373,7 @@ impl LateNow {
 }
 
 /// Counts `LateNow` for all units or one.
-pub fn late_now(conn: &mut DbConn, unit: Option<i64>, today: NaiveDate) -> AppResult<LateNow> {
+pub fn late_now(conn: &mut DbConn, unit: Option<UnitId>, today: NaiveDate) -> AppResult<LateNow> {
     let q = count_sql(
         conn,
         "lead_unit_id, status, COUNT(*) AS n",
@@ -399,9 +400,9 @@ pub fn direct(
     conn: &mut DbConn,
     axis: Axis,
     period: (NaiveDate, NaiveDate),
-    unit: Option<i64>,
+    unit: Option<UnitId>,
     today: NaiveDate,
-) -> AppResult<BTreeMap<i64, Counts>> {
+) -> AppResult<BTreeMap<UnitId, Counts>> {
     let counted = counted_sql();
     // One sum per bucket, each the bucket rule's one SQL text; the open two bind today.
     let sum = |b: Timeliness, name: &str| {
@@ -446,10 +447,10 @@ pub fn period_buckets(
     conn: &mut DbConn,
     axis: Axis,
     (from, to): (NaiveDate, NaiveDate),
-    unit: Option<i64>,
+    unit: Option<UnitId>,
     today: NaiveDate,
     late_now: &LateNow,
-) -> AppResult<(Counts, BTreeMap<i64, Counts>)> {
+) -> AppResult<(Counts, BTreeMap<UnitId, Counts>)> {
     let cut = split(from, to);
     let (mut all, mut by_unit) = match cut.months {
         Some((first, last)) => {
@@ -481,7 +482,7 @@ pub fn period_buckets(
 /// before this month from the tallies, and this month's from `late_now`.
 fn overdue_now(
     conn: &mut DbConn,
-    unit: Option<i64>,
+    unit: Option<UnitId>,
     today: NaiveDate,
     late_now: &LateNow,
 ) -> AppResult<i64> {
@@ -504,7 +505,7 @@ fn overdue_now(
 /// deadline is moved or a task cancelled, which tomorrow's count picks up. This month's count
 /// is always made afresh.
 #[derive(Default)]
-pub struct HistoryCache(Mutex<HashMap<Option<i64>, (NaiveDate, MonthCounts)>>);
+pub struct HistoryCache(Mutex<HashMap<Option<UnitId>, (NaiveDate, MonthCounts)>>);
 
 /// (first day of a month, a count) for each month.
 pub type MonthCounts = Vec<(NaiveDate, i64)>;
@@ -516,7 +517,7 @@ pub type Charts = (Vec<(NaiveDate, Counts)>, MonthCounts);
 /// each month, and how many tasks were overdue at each month's close (now, for this one).
 pub fn charts(
     conn: &mut DbConn,
-    unit: Option<i64>,
+    unit: Option<UnitId>,
     today: NaiveDate,
     cache: &HistoryCache,
     late_now: &LateNow,

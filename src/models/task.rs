@@ -14,6 +14,7 @@ use crate::db::schema::{
 };
 use crate::db::{DbConn, MultiBackend};
 use crate::domain::dates::Moment;
+use crate::domain::ids::{DirectiveId, ItemId, TaskId, UnitId};
 use crate::domain::permissions::{Actor, Role, TaskScope};
 use crate::domain::status::{timeliness, Move, Status, Timeliness};
 use crate::domain::text::{fold, like_pattern, search_terms};
@@ -23,10 +24,10 @@ use crate::models::journal;
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = tasks)]
 pub struct Task {
-    pub id: i64,
-    pub item_id: i64,
-    pub directive_id: i64,
-    pub lead_unit_id: i64,
+    pub id: TaskId,
+    pub item_id: ItemId,
+    pub directive_id: DirectiveId,
+    pub lead_unit_id: UnitId,
     pub status: Status,
     pub due_on: Option<NaiveDate>,
     pub completed_on: Option<NaiveDate>,
@@ -51,8 +52,8 @@ pub struct Filter {
     /// None: every status; "open" is the three open ones.
     pub statuses: Option<Vec<Status>>,
     pub bucket: Option<Timeliness>,
-    pub unit_id: Option<i64>,
-    pub directive_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
+    pub directive_id: Option<DirectiveId>,
     /// The tasks of every directive of this conference.
     pub conference_id: Option<i64>,
     pub due_from: Option<NaiveDate>,
@@ -67,7 +68,7 @@ pub struct Filter {
     pub assigned_from: Option<NaiveDate>,
     pub assigned_to: Option<NaiveDate>,
     /// Only tasks this unit leads (where `unit_id` also takes the ones it coordinates).
-    pub lead_unit_id: Option<i64>,
+    pub lead_unit_id: Option<UnitId>,
     pub sort: Sort,
     pub page: i64,
 }
@@ -111,15 +112,15 @@ pub const PAGE_SIZE: i64 = 25;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ListRow {
-    pub id: i64,
+    pub id: TaskId,
     pub status: Status,
     pub timeliness: Option<Timeliness>,
     pub due_on: Option<NaiveDate>,
     pub completed_on: Option<NaiveDate>,
     pub progress: i32,
-    pub lead_unit_id: i64,
+    pub lead_unit_id: UnitId,
     pub lead_unit: String,
-    pub directive_id: i64,
+    pub directive_id: DirectiveId,
     pub directive_number: String,
     pub item_label: String,
     pub item_text: String,
@@ -144,7 +145,7 @@ fn filtered<'a>(
     let mut q = tasks::table.into_boxed();
     if actor.role.is_unit_role() {
         // Unit people see what their unit leads or coordinates; without a unit, nothing.
-        let unit = actor.unit_id.unwrap_or(-1);
+        let unit = actor.unit_id.unwrap_or(UnitId(-1));
         q = q.filter(tasks::id.eq_any(tasks_of_unit!(unit)));
     }
     if let Some(statuses) = &f.statuses {
@@ -223,7 +224,7 @@ pub fn no_due_sort() -> NaiveDate {
 
 /// Rewrites the task's rows in `task_units` from the task and its coordinators. Called by every
 /// change to a task's lead, coordinators, status or due date, in the same transaction.
-pub fn sync_units(conn: &mut DbConn, task_id: i64) -> AppResult<()> {
+pub fn sync_units(conn: &mut DbConn, task_id: TaskId) -> AppResult<()> {
     let t = get(conn, task_id)?;
     let coordinators = coordinator_ids(conn, task_id)?;
     diesel::delete(task_units::table.filter(task_units::task_id.eq(task_id))).execute(conn)?;
@@ -240,9 +241,9 @@ pub fn sync_units(conn: &mut DbConn, task_id: i64) -> AppResult<()> {
 /// Writes a task's rows of `task_units`: its lead and each coordinator that is not the lead.
 pub fn insert_units(
     conn: &mut DbConn,
-    task_id: i64,
-    lead: i64,
-    coordinators: &[i64],
+    task_id: TaskId,
+    lead: UnitId,
+    coordinators: &[UnitId],
     open: bool,
     due: Option<NaiveDate>,
 ) -> AppResult<()> {
@@ -269,7 +270,7 @@ pub fn insert_units(
 
 /// The unit whose landing inbox this is: its open tasks, most urgent first, nothing else
 /// filtered. That page is answered from one range of the `task_units_inbox` index.
-fn plain_inbox(actor: &Actor, f: &Filter) -> Option<i64> {
+fn plain_inbox(actor: &Actor, f: &Filter) -> Option<UnitId> {
     let plain = f.statuses.as_deref() == Some(&Status::OPEN[..])
         && f.bucket.is_none()
         && f.unit_id.is_none()
@@ -317,7 +318,7 @@ pub fn all_ids(
     f: &Filter,
     today: NaiveDate,
     cap: i64,
-) -> AppResult<Vec<i64>> {
+) -> AppResult<Vec<TaskId>> {
     Ok(ordered(filtered(actor, f, today).select(tasks::id), f.sort)
         .limit(cap)
         .load(conn)?)
@@ -358,7 +359,7 @@ pub fn list(
                 .filter(task_units::open.eq(true))
         };
         let total: i64 = inbox().count().get_result(conn)?;
-        let ids: Vec<i64> = inbox()
+        let ids: Vec<TaskId> = inbox()
             .order((task_units::due_sort, task_units::task_id))
             .select(task_units::task_id)
             .limit(PAGE_SIZE)
@@ -367,7 +368,7 @@ pub fn list(
         return Ok((rows_for(conn, &ids, today)?, total));
     }
     let total: i64 = filtered(actor, f, today).count().get_result(conn)?;
-    let ids: Vec<i64> = ordered(filtered(actor, f, today).select(tasks::id), f.sort)
+    let ids: Vec<TaskId> = ordered(filtered(actor, f, today).select(tasks::id), f.sort)
         .limit(PAGE_SIZE)
         .offset(offset)
         .load(conn)?;
@@ -385,10 +386,10 @@ pub fn first_due(
     today: NaiveDate,
     n: i64,
 ) -> AppResult<Vec<ListRow>> {
-    let mut picked: Vec<(NaiveDate, i64)> = Vec::new();
+    let mut picked: Vec<(NaiveDate, TaskId)> = Vec::new();
     if actor.role.is_unit_role() {
         picked = task_units::table
-            .filter(task_units::unit_id.eq(actor.unit_id.unwrap_or(-1)))
+            .filter(task_units::unit_id.eq(actor.unit_id.unwrap_or(UnitId(-1))))
             .filter(task_units::open.eq(true))
             .filter(task_units::due_sort.between(from, to))
             .order((task_units::due_sort, task_units::task_id))
@@ -397,7 +398,7 @@ pub fn first_due(
             .load(conn)?;
     } else {
         for status in Status::OPEN {
-            let rows: Vec<(Option<NaiveDate>, i64)> = tasks::table
+            let rows: Vec<(Option<NaiveDate>, TaskId)> = tasks::table
                 .filter(tasks::status.eq(status))
                 .filter(tasks::due_on.between(from, to))
                 .order((tasks::due_on, tasks::id))
@@ -408,12 +409,12 @@ pub fn first_due(
         }
         picked.sort_unstable();
     }
-    let ids: Vec<i64> = picked.into_iter().take(n as usize).map(|p| p.1).collect();
+    let ids: Vec<TaskId> = picked.into_iter().take(n as usize).map(|p| p.1).collect();
     rows_for(conn, &ids, today)
 }
 
 /// The list rows for the given ids, in that order.
-pub fn rows_for(conn: &mut DbConn, ids: &[i64], today: NaiveDate) -> AppResult<Vec<ListRow>> {
+pub fn rows_for(conn: &mut DbConn, ids: &[TaskId], today: NaiveDate) -> AppResult<Vec<ListRow>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -432,7 +433,7 @@ pub fn rows_for(conn: &mut DbConn, ids: &[i64], today: NaiveDate) -> AppResult<V
         ))
         .load(conn)?;
     let mut coords = coordinator_names(conn, ids)?;
-    let mut by_id: HashMap<i64, Joined> = found.into_iter().map(|r| (r.0.id, r)).collect();
+    let mut by_id: HashMap<TaskId, Joined> = found.into_iter().map(|r| (r.0.id, r)).collect();
     Ok(ids
         .iter()
         .filter_map(|id| by_id.remove(id))
@@ -454,21 +455,24 @@ pub fn rows_for(conn: &mut DbConn, ids: &[i64], today: NaiveDate) -> AppResult<V
         .collect())
 }
 
-fn coordinator_names(conn: &mut DbConn, task_ids: &[i64]) -> AppResult<HashMap<i64, Vec<String>>> {
-    let pairs: Vec<(i64, String)> = task_coordinators::table
+fn coordinator_names(
+    conn: &mut DbConn,
+    task_ids: &[TaskId],
+) -> AppResult<HashMap<TaskId, Vec<String>>> {
+    let pairs: Vec<(TaskId, String)> = task_coordinators::table
         .inner_join(units::table)
         .filter(task_coordinators::task_id.eq_any(task_ids))
         .order(units::name)
         .select((task_coordinators::task_id, units::name))
         .load(conn)?;
-    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut out: HashMap<TaskId, Vec<String>> = HashMap::new();
     for (t, n) in pairs {
         out.entry(t).or_default().push(n);
     }
     Ok(out)
 }
 
-pub fn get(conn: &mut DbConn, id: i64) -> AppResult<Task> {
+pub fn get(conn: &mut DbConn, id: TaskId) -> AppResult<Task> {
     tasks::table
         .find(id)
         .select(Task::as_select())
@@ -477,7 +481,7 @@ pub fn get(conn: &mut DbConn, id: i64) -> AppResult<Task> {
         .ok_or(AppError::NotFound)
 }
 
-pub fn coordinator_ids(conn: &mut DbConn, task_id: i64) -> AppResult<Vec<i64>> {
+pub fn coordinator_ids(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<UnitId>> {
     Ok(task_coordinators::table
         .filter(task_coordinators::task_id.eq(task_id))
         .select(task_coordinators::unit_id)
@@ -487,7 +491,7 @@ pub fn coordinator_ids(conn: &mut DbConn, task_id: i64) -> AppResult<Vec<i64>> {
 /// A task and the units around it: what the permission rules need.
 pub struct Scoped {
     pub task: Task,
-    pub coordinators: Vec<i64>,
+    pub coordinators: Vec<UnitId>,
 }
 
 impl Scoped {
@@ -499,7 +503,7 @@ impl Scoped {
     }
 }
 
-pub fn scoped(conn: &mut DbConn, id: i64) -> AppResult<Scoped> {
+pub fn scoped(conn: &mut DbConn, id: TaskId) -> AppResult<Scoped> {
     let task = get(conn, id)?;
     let coordinators = coordinator_ids(conn, id)?;
     Ok(Scoped { task, coordinators })
@@ -516,7 +520,7 @@ pub struct ReportRow {
     pub unit_name: Option<String>,
 }
 
-pub fn reports(conn: &mut DbConn, task_id: i64) -> AppResult<Vec<ReportRow>> {
+pub fn reports(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<ReportRow>> {
     Ok(reports::table
         .left_join(users::table)
         .left_join(units::table)
@@ -541,7 +545,7 @@ pub fn search_text(parts: &[&str]) -> String {
 }
 
 /// Rebuilds the folded text a task is searched by: its item, directive and lead unit.
-pub fn refresh_search_text(conn: &mut DbConn, task_id: i64) -> AppResult<()> {
+pub fn refresh_search_text(conn: &mut DbConn, task_id: TaskId) -> AppResult<()> {
     let (label, text, number, title, unit, short): (
         String,
         String,
@@ -570,8 +574,8 @@ pub fn refresh_search_text(conn: &mut DbConn, task_id: i64) -> AppResult<()> {
     Ok(())
 }
 
-pub fn refresh_search_text_for_unit(conn: &mut DbConn, unit_id: i64) -> AppResult<()> {
-    let ids: Vec<i64> = tasks::table
+pub fn refresh_search_text_for_unit(conn: &mut DbConn, unit_id: UnitId) -> AppResult<()> {
+    let ids: Vec<TaskId> = tasks::table
         .filter(tasks::lead_unit_id.eq(unit_id))
         .select(tasks::id)
         .load(conn)?;
@@ -604,7 +608,7 @@ impl<T> Outcome<T> {
 
 /// Bumps the version if it is still `version`; false when someone else got there first. This
 /// one statement is the lock: two instances cannot both win.
-fn claim(conn: &mut DbConn, task_id: i64, version: i32, at: NaiveDateTime) -> AppResult<bool> {
+fn claim(conn: &mut DbConn, task_id: TaskId, version: i32, at: NaiveDateTime) -> AppResult<bool> {
     let n = diesel::update(
         tasks::table
             .filter(tasks::id.eq(task_id))
@@ -615,7 +619,7 @@ fn claim(conn: &mut DbConn, task_id: i64, version: i32, at: NaiveDateTime) -> Ap
     Ok(n == 1)
 }
 
-fn stale<T>(conn: &mut DbConn, task_id: i64) -> AppResult<Outcome<T>> {
+fn stale<T>(conn: &mut DbConn, task_id: TaskId) -> AppResult<Outcome<T>> {
     Ok(Outcome::Stale(Box::new(get(conn, task_id)?)))
 }
 
@@ -651,7 +655,7 @@ pub struct NewReport<'a> {
 #[derive(Clone, Copy)]
 pub struct Edit<'a> {
     pub actor: &'a Actor,
-    pub task_id: i64,
+    pub task_id: TaskId,
     pub version: i32,
     pub at: Moment,
 }
@@ -659,7 +663,7 @@ pub struct Edit<'a> {
 /// A status move that held: what the mail about it needs.
 #[derive(Debug, Clone, Copy)]
 pub struct Moved {
-    pub lead_unit_id: i64,
+    pub lead_unit_id: UnitId,
     pub from: Status,
     pub to: Status,
     /// The task's version after the move.
@@ -728,7 +732,7 @@ pub fn insert_report(
     conn: &mut DbConn,
     storage: &crate::models::attachment::Storage,
     actor: &Actor,
-    task_id: i64,
+    task_id: TaskId,
     report: &NewReport,
     at: NaiveDateTime,
 ) -> AppResult<i64> {
@@ -836,7 +840,7 @@ pub fn add_comment(
     conn: &mut DbConn,
     storage: &crate::models::attachment::Storage,
     actor: &Actor,
-    task_id: i64,
+    task_id: TaskId,
     text: &str,
     at: NaiveDateTime,
 ) -> AppResult<()> {

@@ -16,17 +16,18 @@ use crate::models::journal;
 
 use crate::domain::directory;
 pub use crate::domain::directory::{NewUnit, UnitKind};
+use crate::domain::ids::{TaskId, UnitId, UserId};
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = units)]
 pub struct Unit {
-    pub id: i64,
+    pub id: UnitId,
     pub name: String,
     pub short_name: String,
     pub kind: UnitKind,
     pub emails: String,
     pub active: bool,
-    pub merged_into_id: Option<i64>,
+    pub merged_into_id: Option<UnitId>,
     pub mail_digest: bool,
 }
 
@@ -56,16 +57,16 @@ pub fn count(conn: &mut DbConn) -> AppResult<i64> {
 fn taken_name<'a>(
     conn: &mut DbConn,
     names: &'a [String],
-    except_unit: Option<i64>,
+    except_unit: Option<UnitId>,
 ) -> AppResult<Option<&'a String>> {
     let folded: Vec<String> = names.iter().map(|n| fold(n)).collect();
-    let alias_owners: Vec<(String, i64)> = unit_aliases::table
+    let alias_owners: Vec<(String, UnitId)> = unit_aliases::table
         .filter(unit_aliases::folded.eq_any(&folded))
         .select((unit_aliases::folded, unit_aliases::unit_id))
         .load(conn)?;
-    let unit_names: Vec<(i64, String)> =
+    let unit_names: Vec<(UnitId, String)> =
         units::table.select((units::id, units::name)).load(conn)?;
-    let other = |id: i64| Some(id) != except_unit;
+    let other = |id: UnitId| Some(id) != except_unit;
     Ok(names.iter().zip(&folded).find_map(|(name, f)| {
         let by_alias = alias_owners.iter().any(|(a, id)| a == f && other(*id));
         let by_name = unit_names.iter().any(|(id, n)| other(*id) && fold(n) == *f);
@@ -78,7 +79,7 @@ pub fn create(
     new: &NewUnit,
     aliases: &[String],
     at: NaiveDateTime,
-) -> AppResult<i64> {
+) -> AppResult<UnitId> {
     let t = at;
     let id = diesel::insert_into(units::table)
         .values((
@@ -97,7 +98,7 @@ pub fn create(
     Ok(id)
 }
 
-fn insert_aliases(conn: &mut DbConn, unit_id: i64, aliases: &[String]) -> AppResult<()> {
+fn insert_aliases(conn: &mut DbConn, unit_id: UnitId, aliases: &[String]) -> AppResult<()> {
     for a in aliases.iter().map(|a| a.trim()).filter(|a| !a.is_empty()) {
         diesel::insert_into(unit_aliases::table)
             .values((
@@ -110,7 +111,7 @@ fn insert_aliases(conn: &mut DbConn, unit_id: i64, aliases: &[String]) -> AppRes
     Ok(())
 }
 
-pub fn get(conn: &mut DbConn, id: i64) -> AppResult<Unit> {
+pub fn get(conn: &mut DbConn, id: UnitId) -> AppResult<Unit> {
     units::table
         .find(id)
         .select(Unit::as_select())
@@ -119,7 +120,7 @@ pub fn get(conn: &mut DbConn, id: i64) -> AppResult<Unit> {
         .ok_or(AppError::NotFound)
 }
 
-pub fn aliases(conn: &mut DbConn, unit_id: i64) -> AppResult<Vec<String>> {
+pub fn aliases(conn: &mut DbConn, unit_id: UnitId) -> AppResult<Vec<String>> {
     Ok(unit_aliases::table
         .filter(unit_aliases::unit_id.eq(unit_id))
         .order(unit_aliases::id)
@@ -146,14 +147,14 @@ pub fn list(conn: &mut DbConn, q: &str, include_inactive: bool) -> AppResult<Vec
     Ok(query.load(conn)?)
 }
 
-pub fn names_by_id(conn: &mut DbConn, ids: &[i64]) -> AppResult<HashMap<i64, String>> {
+pub fn names_by_id(conn: &mut DbConn, ids: &[UnitId]) -> AppResult<HashMap<UnitId, String>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
     Ok(units::table
         .filter(units::id.eq_any(ids))
         .select((units::id, units::name))
-        .load::<(i64, String)>(conn)?
+        .load::<(UnitId, String)>(conn)?
         .into_iter()
         .collect())
 }
@@ -167,14 +168,14 @@ pub fn find_by_name(conn: &mut DbConn, name: &str) -> AppResult<Option<Unit>> {
 /// once, whatever the number of names.
 pub fn find_by_names(conn: &mut DbConn, names: &[&str]) -> AppResult<Vec<Option<Unit>>> {
     let folded: Vec<String> = names.iter().map(|n| fold(n)).collect();
-    let aliases: HashMap<String, i64> = unit_aliases::table
+    let aliases: HashMap<String, UnitId> = unit_aliases::table
         .filter(unit_aliases::folded.eq_any(&folded))
         .select((unit_aliases::folded, unit_aliases::unit_id))
-        .load::<(String, i64)>(conn)?
+        .load::<(String, UnitId)>(conn)?
         .into_iter()
         .collect();
     let all = list(conn, "", true)?;
-    let by_id = |id: i64| all.iter().find(|u| u.id == id).cloned();
+    let by_id = |id: UnitId| all.iter().find(|u| u.id == id).cloned();
     Ok(folded
         .iter()
         .map(|f| {
@@ -255,10 +256,10 @@ impl UnitForm {
 /// already belongs to another unit.
 pub fn save(
     conn: &mut DbConn,
-    id: Option<i64>,
+    id: Option<UnitId>,
     form: &UnitForm,
     at: NaiveDateTime,
-) -> AppResult<Result<i64, (&'static str, String)>> {
+) -> AppResult<Result<UnitId, (&'static str, String)>> {
     crate::db::write(conn, |conn| {
         let aliases = form.alias_list();
         let names: Vec<String> = std::iter::once(form.name.clone())
@@ -316,9 +317,9 @@ pub fn save(
 /// Closed tasks keep their unit, so the record of who did what stays true.
 pub fn merge(
     conn: &mut DbConn,
-    from: i64,
-    into: i64,
-    actor: i64,
+    from: UnitId,
+    into: UnitId,
+    actor: UserId,
     at: NaiveDateTime,
 ) -> AppResult<usize> {
     if from == into {
@@ -331,7 +332,7 @@ pub fn merge(
             return Err(AppError::Refused("target inactive".into()));
         }
         let open = crate::domain::status::Status::OPEN;
-        let moved: Vec<i64> = tasks::table
+        let moved: Vec<TaskId> = tasks::table
             .filter(tasks::lead_unit_id.eq(from))
             .filter(tasks::status.eq_any(&open))
             .select(tasks::id)
@@ -364,7 +365,7 @@ pub fn merge(
             )
             .execute(conn)?;
         }
-        let open_coordinated: Vec<i64> = task_coordinators::table
+        let open_coordinated: Vec<TaskId> = task_coordinators::table
             .inner_join(tasks::table)
             .filter(task_coordinators::unit_id.eq(from))
             .filter(tasks::status.eq_any(&open))
@@ -377,7 +378,7 @@ pub fn merge(
                     .filter(task_coordinators::unit_id.eq(from)),
             )
             .execute(conn)?;
-            let lead: i64 = tasks::table
+            let lead: UnitId = tasks::table
                 .find(task_id)
                 .select(tasks::lead_unit_id)
                 .first(conn)?;
@@ -451,7 +452,7 @@ pub fn create_group(conn: &mut DbConn, name: &str) -> AppResult<i64> {
         .get_result(conn)?)
 }
 
-pub fn add_group_member(conn: &mut DbConn, group_id: i64, unit_id: i64) -> AppResult<()> {
+pub fn add_group_member(conn: &mut DbConn, group_id: i64, unit_id: UnitId) -> AppResult<()> {
     let member = unit_group_members::table
         .filter(unit_group_members::group_id.eq(group_id))
         .filter(unit_group_members::unit_id.eq(unit_id));
@@ -497,7 +498,7 @@ pub fn get_group(conn: &mut DbConn, id: i64) -> AppResult<Group> {
 }
 
 /// The active members of a group: what a mention of the group fans out to.
-pub fn group_members(conn: &mut DbConn, group_id: i64) -> AppResult<Vec<i64>> {
+pub fn group_members(conn: &mut DbConn, group_id: i64) -> AppResult<Vec<UnitId>> {
     Ok(unit_group_members::table
         .inner_join(units::table)
         .filter(unit_group_members::group_id.eq(group_id))
@@ -513,7 +514,7 @@ pub fn save_group(
     conn: &mut DbConn,
     id: Option<i64>,
     name: &str,
-    members: &[i64],
+    members: &[UnitId],
 ) -> AppResult<Option<i64>> {
     crate::db::write(conn, |conn| {
         let clash: Option<i64> = unit_groups::table
@@ -547,7 +548,7 @@ pub fn save_group(
     })
 }
 
-pub fn all_group_members(conn: &mut DbConn, group_id: i64) -> AppResult<Vec<i64>> {
+pub fn all_group_members(conn: &mut DbConn, group_id: i64) -> AppResult<Vec<UnitId>> {
     Ok(unit_group_members::table
         .filter(unit_group_members::group_id.eq(group_id))
         .select(unit_group_members::unit_id)

@@ -10,17 +10,18 @@ use serde::Serialize;
 
 use crate::db::schema::{sessions, units, users};
 use crate::db::DbConn;
+use crate::domain::ids::{UnitId, UserId};
 use crate::domain::permissions::{Actor, Role};
 use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = users)]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub name: String,
     pub role: Role,
-    pub unit_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
     pub active: bool,
     pub lang: String,
 }
@@ -93,7 +94,7 @@ pub struct UserForm {
     pub name: String,
     pub role: String,
     #[serde(deserialize_with = "crate::models::fields::optional_id")]
-    pub unit_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
     pub password: String,
     #[serde(deserialize_with = "crate::models::fields::checkbox")]
     pub active: bool,
@@ -128,7 +129,7 @@ impl UserForm {
     }
 }
 
-pub fn get(conn: &mut DbConn, id: i64) -> AppResult<User> {
+pub fn get(conn: &mut DbConn, id: UserId) -> AppResult<User> {
     users::table
         .find(id)
         .select(User::as_select())
@@ -145,8 +146,8 @@ pub fn by_email(conn: &mut DbConn, email: &str) -> AppResult<Option<(User, Strin
         .optional()?)
 }
 
-pub fn email_taken(conn: &mut DbConn, email: &str, except: Option<i64>) -> AppResult<bool> {
-    let found: Option<i64> = users::table
+pub fn email_taken(conn: &mut DbConn, email: &str, except: Option<UserId>) -> AppResult<bool> {
+    let found: Option<UserId> = users::table
         .filter(users::email.eq(email.trim().to_lowercase()))
         .select(users::id)
         .first(conn)
@@ -154,7 +155,7 @@ pub fn email_taken(conn: &mut DbConn, email: &str, except: Option<i64>) -> AppRe
     Ok(found.is_some_and(|f| Some(f) != except))
 }
 
-pub fn create(conn: &mut DbConn, form: &UserForm, at: NaiveDateTime) -> AppResult<i64> {
+pub fn create(conn: &mut DbConn, form: &UserForm, at: NaiveDateTime) -> AppResult<UserId> {
     let t = at;
     let lang = if form.lang == "en" { "en" } else { "vi" };
     Ok(diesel::insert_into(users::table)
@@ -175,7 +176,7 @@ pub fn create(conn: &mut DbConn, form: &UserForm, at: NaiveDateTime) -> AppResul
 
 /// Saves an edit. Deactivation, a role or unit change and a new password end the person's
 /// sessions at once, so nobody keeps rights they no longer have.
-pub fn update(conn: &mut DbConn, id: i64, form: &UserForm, at: NaiveDateTime) -> AppResult<()> {
+pub fn update(conn: &mut DbConn, id: UserId, form: &UserForm, at: NaiveDateTime) -> AppResult<()> {
     crate::db::write(conn, |conn| {
         let old = get(conn, id)?;
         let lang = if form.lang == "en" { "en" } else { "vi" };
@@ -202,7 +203,7 @@ pub fn update(conn: &mut DbConn, id: i64, form: &UserForm, at: NaiveDateTime) ->
 
 pub fn set_password(
     conn: &mut DbConn,
-    id: i64,
+    id: UserId,
     password: &str,
     at: NaiveDateTime,
 ) -> AppResult<()> {
@@ -216,7 +217,7 @@ pub fn set_password(
 }
 
 /// A person's mail choices.
-pub fn mail_prefs(conn: &mut DbConn, id: i64) -> AppResult<crate::domain::mail::Prefs> {
+pub fn mail_prefs(conn: &mut DbConn, id: UserId) -> AppResult<crate::domain::mail::Prefs> {
     let (mode, off): (String, String) = users::table
         .find(id)
         .select((users::mail_mode, users::mail_off))
@@ -226,7 +227,7 @@ pub fn mail_prefs(conn: &mut DbConn, id: i64) -> AppResult<crate::domain::mail::
 
 pub fn set_mail_prefs(
     conn: &mut DbConn,
-    id: i64,
+    id: UserId,
     prefs: &crate::domain::mail::Prefs,
     role: Role,
     at: NaiveDateTime,
@@ -241,7 +242,7 @@ pub fn set_mail_prefs(
     Ok(())
 }
 
-pub fn set_lang(conn: &mut DbConn, id: i64, lang: &str) -> AppResult<()> {
+pub fn set_lang(conn: &mut DbConn, id: UserId, lang: &str) -> AppResult<()> {
     diesel::update(users::table.find(id))
         .set(users::lang.eq(lang))
         .execute(conn)?;
@@ -250,7 +251,7 @@ pub fn set_lang(conn: &mut DbConn, id: i64, lang: &str) -> AppResult<()> {
 
 /// Ends every way the person is signed in: their sessions and their API tokens (after a
 /// password change or reset, a deactivation, a new role or unit).
-pub fn end_sessions(conn: &mut DbConn, user_id: i64) -> AppResult<()> {
+pub fn end_sessions(conn: &mut DbConn, user_id: UserId) -> AppResult<()> {
     diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?;
     diesel::delete(
         crate::db::schema::api_tokens::table
@@ -262,7 +263,7 @@ pub fn end_sessions(conn: &mut DbConn, user_id: i64) -> AppResult<()> {
 
 #[derive(Debug, Clone, Queryable, Serialize)]
 pub struct UserRow {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub name: String,
     pub role: String,
@@ -306,6 +307,7 @@ pub fn list(conn: &mut DbConn, q: &str, page: i64) -> AppResult<(Vec<UserRow>, i
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ids::UnitId;
 
     #[test]
     fn hashes_are_argon2id_and_verify() {
@@ -337,7 +339,7 @@ mod tests {
         };
         let fields: Vec<_> = f.validate(true).into_iter().map(|e| e.0).collect();
         assert_eq!(fields, vec!["unit_id", "password"]);
-        f.unit_id = Some(1);
+        f.unit_id = Some(UnitId(1));
         f.password = String::new();
         assert!(f.validate(false).is_empty());
         f.role = "leader".into();

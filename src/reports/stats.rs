@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use crate::domain::ids::UnitId;
 use crate::domain::status::{timeliness, Status, Timeliness};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -65,13 +66,13 @@ impl Counts {
 
 /// What decides a task's bucket, under the key it is tallied by: (lead unit or directive,
 /// status, due date, completion date).
-pub type Facts = (i64, Status, Option<NaiveDate>, Option<NaiveDate>);
+pub type Facts<K = UnitId> = (K, Status, Option<NaiveDate>, Option<NaiveDate>);
 
 /// Tallies tasks one by one: the whole and per key (lead unit, or directive). Cancelled tasks count nowhere. The
 /// dashboard reads stored tallies instead (reports::tallies); this is their reference.
-pub fn tally(facts: &[Facts], today: NaiveDate) -> (Counts, BTreeMap<i64, Counts>) {
+pub fn tally<K: Ord + Copy>(facts: &[Facts<K>], today: NaiveDate) -> (Counts, BTreeMap<K, Counts>) {
     let mut all = Counts::default();
-    let mut by_unit: BTreeMap<i64, Counts> = BTreeMap::new();
+    let mut by_unit: BTreeMap<K, Counts> = BTreeMap::new();
     for (unit, status, due, completed) in facts {
         if let Some(b) = timeliness(*status, *due, *completed, today) {
             all.add(b);

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Months, NaiveDate};
 
 use super::stats::Counts;
+use crate::domain::ids::UnitId;
 use crate::domain::status::Status;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +71,7 @@ impl Outcome {
 /// is not completed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tally {
-    pub unit: i64,
+    pub unit: UnitId,
     pub due: Option<NaiveDate>,
     pub assigned: NaiveDate,
     pub done: Option<NaiveDate>,
@@ -152,9 +153,9 @@ fn shift_late(c: &mut Counts, late: i64) {
 pub fn buckets(
     rows: &[Tally],
     this_month: NaiveDate,
-    late_this_month: &BTreeMap<i64, i64>,
-) -> (Counts, BTreeMap<i64, Counts>) {
-    let mut by_unit: BTreeMap<i64, Counts> = BTreeMap::new();
+    late_this_month: &BTreeMap<UnitId, i64>,
+) -> (Counts, BTreeMap<UnitId, Counts>) {
+    let mut by_unit: BTreeMap<UnitId, Counts> = BTreeMap::new();
     for t in rows {
         add(by_unit.entry(t.unit).or_default(), t, this_month);
     }
@@ -224,14 +225,15 @@ pub fn overdue_by_month(rows: &[Tally], months: &[NaiveDate]) -> Vec<(NaiveDate,
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ids::UnitId;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%d/%m/%Y").unwrap()
     }
 
-    fn row(unit: i64, due: Option<&str>, assigned: &str, done: Option<&str>, o: Outcome) -> Tally {
+    fn row(unit: u8, due: Option<&str>, assigned: &str, done: Option<&str>, o: Outcome) -> Tally {
         Tally {
-            unit,
+            unit: UnitId(unit.into()),
             due: due.map(d),
             assigned: d(assigned),
             done: done.map(d),
@@ -305,10 +307,10 @@ mod tests {
             row(2, Some("01/07/2026"), "01/03/2026", None, Open), // later: within
             row(2, None, "01/03/2026", None, Open),               // no due date: within
         ];
-        let late = BTreeMap::from([(2, 1)]);
+        let late = BTreeMap::from([(UnitId(2), 1)]);
         let (all, by_unit) = buckets(&rows, this, &late);
         assert_eq!(
-            by_unit[&1],
+            by_unit[&UnitId(1)],
             Counts {
                 done_on_time: 1,
                 done_late: 1,
@@ -317,7 +319,7 @@ mod tests {
             }
         );
         assert_eq!(
-            by_unit[&2],
+            by_unit[&UnitId(2)],
             Counts {
                 done_on_time: 0,
                 done_late: 0,

@@ -5,6 +5,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::domain::ids::{UnitId, UserId};
 use crate::domain::permissions::{allowed, Action, Role, Target};
 use crate::models::unit::{self, Group, Unit, UnitForm, UnitKind};
 use crate::models::user::{self, UserForm, UserRow};
@@ -61,7 +62,7 @@ pub async fn units(
 #[template(path = "admin/unit_form.html")]
 struct UnitPage {
     ctx: Ctx,
-    id: Option<i64>,
+    id: Option<UnitId>,
     form: UnitForm,
     errors: Errors,
     clash: String,
@@ -73,7 +74,7 @@ struct UnitPage {
 async fn unit_page(
     state: &web::Data<AppState>,
     auth: &Auth,
-    id: Option<i64>,
+    id: Option<UnitId>,
     form: UnitForm,
     errors: Errors,
     clash: String,
@@ -113,7 +114,7 @@ async fn unit_page(
 pub async fn unit_form(
     state: web::Data<AppState>,
     auth: Auth,
-    MaybeId(id): MaybeId,
+    MaybeId(id): MaybeId<UnitId>,
 ) -> WebResult<HttpResponse> {
     require(&auth, Action::ManageUnits)?;
     let form = match id {
@@ -153,7 +154,7 @@ pub async fn unit_form(
 pub async fn save_unit(
     state: web::Data<AppState>,
     auth: Auth,
-    MaybeId(id): MaybeId,
+    MaybeId(id): MaybeId<UnitId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
     auth.post(&form)?;
@@ -206,13 +207,13 @@ pub async fn save_unit(
 pub async fn merge_unit(
     state: web::Data<AppState>,
     auth: Auth,
-    path: web::Path<i64>,
+    path: web::Path<UnitId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
     let actor = auth.post(&form)?;
     require(&auth, Action::ManageUnits)?;
     let from = path.into_inner();
-    let Some(into) = form.i64("into") else {
+    let Some(into) = form.i64("into").map(UnitId) else {
         let f = crate::db::run(&state.pool, move |conn| unit::get(conn, from)).await?;
         let mut errors = Errors::default();
         errors.add("into", "error.required");
@@ -246,7 +247,7 @@ pub async fn merge_unit(
         )
     })
     .await?;
-    tracing::info!(from, into, moved, "units merged");
+    tracing::info!(from = from.0, into = into.0, moved, "units merged");
     Ok(redirect(&format!("/admin/units/{into}?done=merged")))
 }
 
@@ -272,7 +273,7 @@ struct GroupPage {
     ctx: Ctx,
     id: Option<i64>,
     name: String,
-    members: Vec<i64>,
+    members: Vec<UnitId>,
     units: Vec<Unit>,
     errors: Errors,
 }
@@ -282,7 +283,7 @@ async fn group_page(
     auth: &Auth,
     id: Option<i64>,
     name: String,
-    members: Vec<i64>,
+    members: Vec<UnitId>,
     errors: Errors,
     status: StatusCode,
 ) -> WebResult<HttpResponse> {
@@ -349,7 +350,7 @@ pub async fn save_group(
     require(&auth, Action::ManageUnits)?;
     let GroupFields { name, members } = form.parse()?;
     let name = name.trim().to_string();
-    let members: Vec<i64> = members.iter().filter_map(|m| m.parse().ok()).collect();
+    let members: Vec<UnitId> = members.iter().filter_map(|m| m.parse().ok()).collect();
     let mut errors = Errors::default();
     if name.is_empty() {
         errors.add("name", "error.required");
@@ -423,7 +424,7 @@ pub async fn users(
 #[template(path = "admin/user_form.html")]
 struct UserPage {
     ctx: Ctx,
-    id: Option<i64>,
+    id: Option<UserId>,
     form: UserForm,
     unit_id: String,
     errors: Errors,
@@ -434,7 +435,7 @@ struct UserPage {
 async fn user_page(
     state: &web::Data<AppState>,
     auth: &Auth,
-    id: Option<i64>,
+    id: Option<UserId>,
     form: UserForm,
     errors: Errors,
     status: StatusCode,
@@ -459,7 +460,7 @@ async fn user_page(
 pub async fn user_form(
     state: web::Data<AppState>,
     auth: Auth,
-    MaybeId(id): MaybeId,
+    MaybeId(id): MaybeId<UserId>,
 ) -> WebResult<HttpResponse> {
     require(&auth, Action::ManageUsers)?;
     let form = match id {
@@ -489,7 +490,7 @@ pub async fn user_form(
 pub async fn save_user(
     state: web::Data<AppState>,
     auth: Auth,
-    MaybeId(id): MaybeId,
+    MaybeId(id): MaybeId<UserId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
     auth.post(&form)?;

@@ -4,6 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use crate::domain::dates::format_opt_date;
+use crate::domain::ids::{DirectiveId, TaskId, UnitId};
 use crate::domain::permissions::{decide, Action, Decision, Target};
 use crate::models::{directive, journal, task, unit};
 use crate::web::auth::Credentials;
@@ -14,7 +15,7 @@ use crate::web::AppState;
 
 #[derive(Serialize)]
 struct TaskJson {
-    id: i64,
+    id: TaskId,
     status: String,
     timeliness: Option<String>,
     due_on: Option<chrono::NaiveDate>,
@@ -31,13 +32,13 @@ struct TaskJson {
 
 #[derive(Serialize)]
 struct UnitRef {
-    id: i64,
+    id: UnitId,
     name: String,
 }
 
 #[derive(Serialize)]
 struct DirectiveRef {
-    id: i64,
+    id: DirectiveId,
     number: String,
 }
 
@@ -89,7 +90,7 @@ pub async fn tasks(
 pub async fn task(
     state: web::Data<AppState>,
     creds: Credentials,
-    path: web::Path<i64>,
+    path: web::Path<TaskId>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     let body = crate::web::error::run(&state.pool, move |conn| {

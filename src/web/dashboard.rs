@@ -8,6 +8,7 @@ use chrono::{Days, NaiveDate};
 use serde::Deserialize;
 
 use crate::domain::dates::{format_date, format_opt_date, parse_date};
+use crate::domain::ids::UnitId;
 use crate::domain::status::{Status, Timeliness};
 use crate::models::tally::{self, Axis};
 use crate::models::task::{self, Filter, ListRow};
@@ -24,7 +25,7 @@ use crate::web::tasks::{today, with_calendar};
 use crate::web::AppState;
 
 pub struct UnitRow {
-    pub id: i64,
+    pub id: UnitId,
     pub name: String,
     pub counts: Counts,
 }
@@ -55,7 +56,7 @@ struct DashboardPage {
 
 impl DashboardPage {
     /// The list behind a number: the period, narrowed to a lead unit and a bucket if given.
-    fn list(&self, lead: Option<i64>, bucket: &str) -> String {
+    fn list(&self, lead: Option<UnitId>, bucket: &str) -> String {
         list_filter::list_url(&Filter {
             lead_unit_id: lead,
             bucket: Timeliness::parse(bucket),
@@ -146,12 +147,12 @@ pub async fn dashboard(
             let unit = actor
                 .role
                 .is_unit_role()
-                .then(|| actor.unit_id.unwrap_or(-1));
+                .then(|| actor.unit_id.unwrap_or(UnitId(-1)));
             let late = tally::late_now(conn, unit, today)?;
             let counts = tally::period_buckets(conn, axis, (from, to), unit, today, &late)?;
             // The last twelve months by due date, whatever the period chosen.
             let charts = tally::charts(conn, unit, today, &shared.history, &late)?;
-            let ids: Vec<i64> = counts.1.keys().copied().collect();
+            let ids: Vec<UnitId> = counts.1.keys().copied().collect();
             let names = unit::names_by_id(conn, &ids)?;
             let long_ago = NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date");
             let yesterday = today.pred_opt().unwrap_or(today);
@@ -392,7 +393,7 @@ struct UnitPage {
 pub async fn unit_page(
     state: web::Data<AppState>,
     creds: Credentials,
-    path: web::Path<i64>,
+    path: web::Path<UnitId>,
 ) -> WebResult<HttpResponse> {
     let id = path.into_inner();
     let today = today();

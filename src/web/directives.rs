@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::domain::calendar::Calendar;
 use crate::domain::dates::{parse_date, Moment};
+use crate::domain::ids::DirectiveId;
 use crate::domain::permissions::{allowed, Action, Actor, Target};
 use crate::domain::recurrence::Recurrence;
 use crate::domain::status::Status;
@@ -52,16 +53,19 @@ impl ListPage {
         Timeliness::parse(b).map(|b| c.get(b)).unwrap_or(0)
     }
 
-    /// The list behind a directive's (or the conference's) numbers: the counted tasks, in one
-    /// bucket or all.
-    fn tasks_link(&self, key: &str, id: &i64, bucket: &str) -> String {
-        let (directive_id, conference_id) = match key {
-            "conference" => (None, Some(*id)),
-            _ => (Some(*id), None),
-        };
+    /// The list behind a directive's numbers: the counted tasks, in one bucket or all.
+    fn directive_link(&self, id: &DirectiveId, bucket: &str) -> String {
         crate::web::list_filter::list_url(&Filter {
-            directive_id,
-            conference_id,
+            directive_id: Some(*id),
+            bucket: Timeliness::parse(bucket),
+            ..Filter::counted()
+        })
+    }
+
+    /// The same for the conference's numbers.
+    fn conference_link(&self, id: &i64, bucket: &str) -> String {
+        crate::web::list_filter::list_url(&Filter {
+            conference_id: Some(*id),
             bucket: Timeliness::parse(bucket),
             ..Filter::counted()
         })
@@ -104,7 +108,7 @@ pub async fn list(
             None => None,
         };
         let (rows, total) = directive::page_of(conn, conference_id, page)?;
-        let ids: Vec<i64> = rows.iter().map(|d| d.id).collect();
+        let ids: Vec<DirectiveId> = rows.iter().map(|d| d.id).collect();
         let mut counts = directive::buckets(conn, &ids, today)?;
         let rows = rows
             .into_iter()
@@ -166,7 +170,7 @@ impl ShowPage {
 pub async fn show(
     state: web::Data<AppState>,
     auth: Auth,
-    path: web::Path<i64>,
+    path: web::Path<DirectiveId>,
 ) -> WebResult<HttpResponse> {
     require(&auth.actor()?, Action::ViewDirectives)?;
     let id = path.into_inner();

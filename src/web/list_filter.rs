@@ -8,6 +8,7 @@ use crate::domain::dates::{format_opt_date, parse_date, today_in_vietnam};
 use crate::domain::permissions::Actor;
 use crate::domain::status::{Status, Timeliness};
 use crate::models::task::{Filter, Sort};
+use crate::domain::ids::{DirectiveId, UnitId, UserId};
 
 /// The query string's fields, as typed. Anything unreadable is as if absent: a list link
 /// someone shortened by hand still opens a list.
@@ -33,7 +34,7 @@ struct Query {
 /// The longest search text kept, in characters.
 const MAX_SEARCH_CHARS: usize = 200;
 
-fn id(v: &Option<String>) -> Option<i64> {
+fn id<T: std::str::FromStr>(v: &Option<String>) -> Option<T> {
     v.as_deref().and_then(|v| v.trim().parse().ok())
 }
 
@@ -145,14 +146,15 @@ pub fn list_url(f: &Filter) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ids::{DirectiveId, UnitId, UserId};
     use crate::domain::permissions::Role;
     use chrono::NaiveDate;
 
     fn actor(role: Role) -> Actor {
         Actor {
-            user_id: 1,
+            user_id: UserId(1),
             role,
-            unit_id: role.is_unit_role().then_some(7),
+            unit_id: role.is_unit_role().then_some(UnitId(7)),
         }
     }
 
@@ -178,11 +180,11 @@ mod tests {
                 ..base.clone()
             },
             Filter {
-                unit_id: Some(12),
+                unit_id: Some(UnitId(12)),
                 ..base.clone()
             },
             Filter {
-                directive_id: Some(3),
+                directive_id: Some(DirectiveId(3)),
                 ..base.clone()
             },
             Filter {
@@ -218,7 +220,7 @@ mod tests {
                 ..base.clone()
             },
             Filter {
-                lead_unit_id: Some(9),
+                lead_unit_id: Some(UnitId(9)),
                 ..base.clone()
             },
             Filter {
@@ -245,8 +247,8 @@ mod tests {
         out.push(Filter {
             statuses: Some(Status::COUNTED.to_vec()),
             bucket: Some(Timeliness::DoneLate),
-            unit_id: Some(1),
-            directive_id: Some(2),
+            unit_id: Some(UnitId(1)),
+            directive_id: Some(DirectiveId(2)),
             conference_id: Some(3),
             due_from: day(1),
             due_to: day(30),
@@ -255,7 +257,7 @@ mod tests {
             due_soon_until: Some(today),
             assigned_from: day(3),
             assigned_to: day(4),
-            lead_unit_id: Some(5),
+            lead_unit_id: Some(UnitId(5)),
             sort: Sort::ALL[1],
             page: 2,
         });

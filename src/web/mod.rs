@@ -27,6 +27,7 @@ use actix_web::{web, App, HttpResponse, HttpServer};
 
 use crate::config::Settings;
 use crate::db::Pool;
+use crate::domain::ids::UserId;
 use crate::models::attachment::Storage;
 use crate::web::error::WebError;
 
@@ -41,16 +42,16 @@ pub struct AppState {
 
 /// At most one running job per person: `start` hands out a turn, or None while theirs runs.
 #[derive(Default)]
-pub struct OneEach(std::sync::Arc<std::sync::Mutex<std::collections::HashSet<i64>>>);
+pub struct OneEach(std::sync::Arc<std::sync::Mutex<std::collections::HashSet<UserId>>>);
 
 /// A person's turn; it ends when dropped.
 pub struct Turn(
-    std::sync::Arc<std::sync::Mutex<std::collections::HashSet<i64>>>,
-    i64,
+    std::sync::Arc<std::sync::Mutex<std::collections::HashSet<UserId>>>,
+    UserId,
 );
 
 impl OneEach {
-    pub fn start(&self, who: i64) -> Option<Turn> {
+    pub fn start(&self, who: UserId) -> Option<Turn> {
         let mut running = self.0.lock().unwrap_or_else(|e| e.into_inner());
         running.insert(who).then(|| Turn(self.0.clone(), who))
     }

@@ -37,9 +37,9 @@ impl<T: DeserializeOwned + Default + 'static> FromRequest for Query<T> {
 /// The `{id}` of a route that serves both "new" (no id in the address) and "edit": `None` on
 /// the first, the number on the second, and "not found" when the address holds anything else
 /// (`/admin/units/x` is no unit, not a blank form).
-pub struct MaybeId(pub Option<i64>);
+pub struct MaybeId<T = i64>(pub Option<T>);
 
-impl FromRequest for MaybeId {
+impl<T: FromStr> FromRequest for MaybeId<T> {
     type Error = actix_web::Error;
     type Future = Ready<Result<Self, Self::Error>>;
 

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use crate::app::{extensions, tasks};
 use crate::domain::dates::{parse_date, Moment};
 use crate::domain::filetype;
+use crate::domain::ids::TaskId;
 use crate::domain::permissions::{Action, Actor};
 use crate::domain::status::Move;
 use crate::error::AppError;
@@ -73,7 +74,7 @@ macro_rules! move_handler {
         pub async fn $name(
             state: web::Data<AppState>,
             auth: Auth,
-            path: web::Path<i64>,
+            path: web::Path<TaskId>,
             form: Form,
         ) -> WebResult<HttpResponse> {
             move_task(state, auth, path.into_inner(), form, $mv).await
@@ -121,7 +122,7 @@ fn move_name(mv: Move) -> &'static str {
 async fn move_task(
     state: web::Data<AppState>,
     auth: Auth,
-    id: i64,
+    id: TaskId,
     form: Form,
     mv: Move,
 ) -> WebResult<HttpResponse> {
@@ -160,7 +161,7 @@ async fn move_task(
 pub async fn report_progress(
     state: web::Data<AppState>,
     auth: Auth,
-    path: web::Path<i64>,
+    path: web::Path<TaskId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
     let id = path.into_inner();
@@ -195,7 +196,7 @@ pub async fn report_progress(
 pub async fn comment(
     state: web::Data<AppState>,
     auth: Auth,
-    path: web::Path<i64>,
+    path: web::Path<TaskId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
     let id = path.into_inner();
@@ -219,7 +220,7 @@ pub async fn comment(
 pub async fn change_due_date(
     state: web::Data<AppState>,
     auth: Auth,
-    path: web::Path<i64>,
+    path: web::Path<TaskId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
     let id = path.into_inner();
@@ -249,7 +250,7 @@ pub async fn change_due_date(
 pub async fn request_extension(
     state: web::Data<AppState>,
     auth: Auth,
-    path: web::Path<i64>,
+    path: web::Path<TaskId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
     let id = path.into_inner();
@@ -307,7 +308,7 @@ pub async fn unknown(auth: Auth) -> WebResult<HttpResponse> {
 async fn begin<T: serde::de::DeserializeOwned>(
     state: &web::Data<AppState>,
     auth: &Auth,
-    id: i64,
+    id: TaskId,
     form: &Form,
     action: Action,
 ) -> WebResult<(Actor, task::Scoped, T)> {
@@ -320,7 +321,7 @@ async fn begin<T: serde::de::DeserializeOwned>(
 }
 
 /// The change `actor` makes to task `id` as they saw it at `version`, now.
-fn edit(actor: &Actor, id: i64, version: i32) -> task::Edit<'_> {
+fn edit(actor: &Actor, id: TaskId, version: i32) -> task::Edit<'_> {
     task::Edit {
         actor,
         task_id: id,
@@ -375,7 +376,7 @@ fn uploads(form: &Form, errors: &mut Errors) -> Vec<Upload> {
 async fn answer(
     state: &web::Data<AppState>,
     auth: &Auth,
-    id: i64,
+    id: TaskId,
     name: &str,
     version: i32,
     typed: Typed,

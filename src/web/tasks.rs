@@ -6,6 +6,7 @@ use askama::Template;
 use chrono::NaiveDate;
 
 use crate::domain::dates::{format_opt_date, parse_date, today_in_vietnam};
+use crate::domain::ids::TaskId;
 use crate::domain::permissions::{decide, Action, Actor, Decision, Target};
 use crate::domain::status::{Move, Status, Timeliness};
 use crate::models::attachment::{self, Attachment};
@@ -57,7 +58,9 @@ pub struct FilterView {
 
 impl FilterView {
     fn of(f: &Filter) -> Self {
-        let id = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+        fn id(v: Option<impl std::fmt::Display>) -> String {
+            v.map(|v| v.to_string()).unwrap_or_default()
+        }
         FilterView {
             filter: f.clone(),
             status: list_filter::status_word(f),
@@ -206,7 +209,7 @@ fn can(actor: &Actor, scoped: &task::Scoped, extension_pending: bool) -> Can {
 }
 
 /// Loads a task the person may see; anything else is "not found".
-async fn visible(state: &web::Data<AppState>, actor: Actor, id: i64) -> WebResult<task::Scoped> {
+async fn visible(state: &web::Data<AppState>, actor: Actor, id: TaskId) -> WebResult<task::Scoped> {
     let scoped = crate::db::run(&state.pool, move |conn| task::scoped(conn, id)).await?;
     match decide(&actor, Action::ViewTask, Target::Task(scoped.scope())) {
         Decision::Allow => Ok(scoped),
@@ -232,7 +235,7 @@ struct TaskView {
     can: Can,
 }
 
-fn load_view(conn: &mut crate::db::DbConn, actor: &Actor, id: i64) -> WebResult<TaskView> {
+fn load_view(conn: &mut crate::db::DbConn, actor: &Actor, id: TaskId) -> WebResult<TaskView> {
     let scoped = task::scoped(conn, id)?;
     if decide(actor, Action::ViewTask, Target::Task(scoped.scope())) != Decision::Allow {
         return Err(WebError::NotFound);
@@ -322,7 +325,7 @@ fn render_view(
 pub async fn show_page(
     state: &web::Data<AppState>,
     auth: &Auth,
-    id: i64,
+    id: TaskId,
     typed: Typed,
     status: StatusCode,
 ) -> WebResult<HttpResponse> {
@@ -335,7 +338,7 @@ pub async fn show_page(
 pub async fn show(
     state: web::Data<AppState>,
     creds: Credentials,
-    path: web::Path<i64>,
+    path: web::Path<TaskId>,
 ) -> WebResult<HttpResponse> {
     let id = path.into_inner();
     let (auth, view) = crate::web::error::run(&state.pool, move |conn| {
@@ -409,7 +412,7 @@ struct EditPage {
 pub async fn edit_page(
     state: &web::Data<AppState>,
     auth: &Auth,
-    id: i64,
+    id: TaskId,
     due_on: String,
     text: String,
     errors: Errors,
@@ -439,7 +442,7 @@ pub async fn edit_page(
 pub async fn edit_form(
     state: web::Data<AppState>,
     auth: Auth,
-    path: web::Path<i64>,
+    path: web::Path<TaskId>,
 ) -> WebResult<HttpResponse> {
     let id = path.into_inner();
     let due = crate::db::run(&state.pool, move |conn| task::get(conn, id))

@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use chidao::config::Settings;
 use chidao::db::{self, DbConn};
+use chidao::domain::ids::UnitId;
 use chidao::domain::permissions::Role;
 use chidao::models::{unit, user};
 use diesel::prelude::*;
@@ -159,7 +160,7 @@ impl TestApp {
         db::establish(&self.url).unwrap()
     }
 
-    pub fn unit_id(&self, name: &str) -> i64 {
+    pub fn unit_id(&self, name: &str) -> UnitId {
         unit::find_by_name(&mut self.conn(), name)
             .unwrap()
             .unwrap_or_else(|| panic!("unit {name}"))
