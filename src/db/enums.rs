@@ -42,6 +42,37 @@ text_enum!(crate::models::journal::Kind, "journal kind");
 text_enum!(crate::domain::mail::Kind, "mail kind");
 text_enum!(crate::mail::outbox::Status, "outbox status");
 
+/// Stores an id newtype (`domain::ids`) as BIGINT on every backend.
+macro_rules! bigint_id {
+    ($($t:ty),+) => {$(
+        impl<DB> diesel::serialize::ToSql<diesel::sql_types::BigInt, DB> for $t
+        where
+            DB: diesel::backend::Backend,
+            i64: diesel::serialize::ToSql<diesel::sql_types::BigInt, DB>,
+        {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, DB>,
+            ) -> diesel::serialize::Result {
+                <i64 as diesel::serialize::ToSql<diesel::sql_types::BigInt, DB>>::to_sql(&self.0, out)
+            }
+        }
+
+        impl<DB> diesel::deserialize::FromSql<diesel::sql_types::BigInt, DB> for $t
+        where
+            DB: diesel::backend::Backend,
+            i64: diesel::deserialize::FromSql<diesel::sql_types::BigInt, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+                i64::from_sql(bytes).map(Self)
+            }
+        }
+    )+};
+}
+
+use crate::domain::ids::{DirectiveId, ItemId, TaskId, UnitId, UserId};
+bigint_id!(TaskId, UnitId, UserId, DirectiveId, ItemId);
+
 #[cfg(test)]
 mod tests {
     use diesel::dsl::sql;
@@ -147,35 +178,22 @@ mod tests {
             ["root", "unit head"]
         );
     }
+
+    /// An id is written as its number and read back as the same id, on the BIGINT type.
+    #[test]
+    fn ids_are_their_numbers() {
+        use crate::domain::ids::{TaskId, UnitId};
+        use diesel::sql_types::BigInt;
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        let n: i64 = diesel::select(TaskId(9_007_199_254_740_993).into_sql::<BigInt>())
+            .get_result(&mut conn)
+            .unwrap();
+        assert_eq!(n, 9_007_199_254_740_993);
+        let back: UnitId = diesel::select(sql::<BigInt>("41"))
+            .get_result(&mut conn)
+            .unwrap();
+        assert_eq!(back, UnitId(41));
+        assert_eq!(serde_json::to_string(&UnitId(41)).unwrap(), "41");
+        assert_eq!("41".parse::<UnitId>(), Ok(UnitId(41)));
+    }
 }
-
-/// Stores an id newtype (`domain::ids`) as BIGINT on every backend.
-macro_rules! bigint_id {
-    ($($t:ty),+) => {$(
-        impl<DB> diesel::serialize::ToSql<diesel::sql_types::BigInt, DB> for $t
-        where
-            DB: diesel::backend::Backend,
-            i64: diesel::serialize::ToSql<diesel::sql_types::BigInt, DB>,
-        {
-            fn to_sql<'b>(
-                &'b self,
-                out: &mut diesel::serialize::Output<'b, '_, DB>,
-            ) -> diesel::serialize::Result {
-                <i64 as diesel::serialize::ToSql<diesel::sql_types::BigInt, DB>>::to_sql(&self.0, out)
-            }
-        }
-
-        impl<DB> diesel::deserialize::FromSql<diesel::sql_types::BigInt, DB> for $t
-        where
-            DB: diesel::backend::Backend,
-            i64: diesel::deserialize::FromSql<diesel::sql_types::BigInt, DB>,
-        {
-            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
-                i64::from_sql(bytes).map(Self)
-            }
-        }
-    )+};
-}
-
-use crate::domain::ids::{DirectiveId, ItemId, TaskId, UnitId, UserId};
-bigint_id!(TaskId, UnitId, UserId, DirectiveId, ItemId);

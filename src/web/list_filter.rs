@@ -8,7 +8,6 @@ use crate::domain::dates::{format_opt_date, parse_date, today_in_vietnam};
 use crate::domain::permissions::Actor;
 use crate::domain::status::{Status, Timeliness};
 use crate::models::task::{Filter, Sort};
-use crate::domain::ids::{DirectiveId, UnitId, UserId};
 
 /// The query string's fields, as typed. Anything unreadable is as if absent: a list link
 /// someone shortened by hand still opens a list.
