@@ -163,29 +163,22 @@ pub fn extract(
     directory: &Directory,
     calendar: &Calendar,
 ) -> Draft {
-    let mut warnings = Vec::new();
+    // Nothing to read, or more than is read: no items, and why.
+    let refused = |warning| Draft {
+        number: None,
+        issued_on,
+        place: None,
+        title: None,
+        items: Vec::new(),
+        warnings: vec![warning],
+    };
     if input.trim().is_empty() {
-        warnings.push("extract.empty");
-        return Draft {
-            number: None,
-            issued_on,
-            place: None,
-            title: None,
-            items: Vec::new(),
-            warnings,
-        };
+        return refused("extract.empty");
     }
     if input.len() > MAX_INPUT_BYTES {
-        warnings.push("extract.too_large");
-        return Draft {
-            number: None,
-            issued_on,
-            place: None,
-            title: None,
-            items: Vec::new(),
-            warnings,
-        };
+        return refused("extract.too_large");
     }
+    let mut warnings = Vec::new();
     let head = notice::read_header(input);
     let issued = issued_on.or(head.issued_on);
     // An item with two tasks becomes two items, "N.1" and "N.2"; each keeps the whole item's

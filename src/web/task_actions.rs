@@ -129,16 +129,12 @@ async fn move_task(
     let name = move_name(mv);
     let (actor, _, input): (_, _, MoveForm) =
         begin(&state, &auth, id, &form, tasks::move_action(mv)).await?;
-    let mut errors = Errors::default();
-    let text = checked_text(&input.text, &mut errors);
     let required = match mv {
         Move::ReportCompletion => Some("error.required"),
         _ if mv.needs_reason() => Some("error.reason_required"),
         _ => None,
     };
-    if let Some(key) = required {
-        require(&text, key, &mut errors);
-    }
+    let (text, mut errors) = checked_text(&input.text, required);
     let files = if mv == Move::ReportCompletion {
         uploads(&form, &mut errors)
     } else {
@@ -167,9 +163,7 @@ pub async fn report_progress(
     let id = path.into_inner();
     let (actor, _, input): (_, _, ProgressForm) =
         begin(&state, &auth, id, &form, Action::AddProgress).await?;
-    let mut errors = Errors::default();
-    let text = checked_text(&input.text, &mut errors);
-    require(&text, "error.required", &mut errors);
+    let (text, mut errors) = checked_text(&input.text, Some("error.required"));
     let percent = match input.percent.trim().parse::<i32>() {
         Ok(p) if (0..=100).contains(&p) => p,
         _ => {
@@ -202,9 +196,7 @@ pub async fn comment(
     let id = path.into_inner();
     let (actor, _, input): (_, _, CommentForm) =
         begin(&state, &auth, id, &form, Action::Comment).await?;
-    let mut errors = Errors::default();
-    let text = checked_text(&input.text, &mut errors);
-    require(&text, "error.required", &mut errors);
+    let (text, errors) = checked_text(&input.text, Some("error.required"));
     if !errors.is_empty() {
         let typed = Typed::of("comment", &input.text, "", "", errors);
         return show_page(&state, &auth, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -226,9 +218,7 @@ pub async fn change_due_date(
     let id = path.into_inner();
     let (actor, _, input): (_, _, DueDateForm) =
         begin(&state, &auth, id, &form, Action::EditTask).await?;
-    let mut errors = Errors::default();
-    let text = checked_text(&input.text, &mut errors);
-    require(&text, "error.required", &mut errors);
+    let (text, mut errors) = checked_text(&input.text, Some("error.required"));
     // An empty date takes the deadline away; anything else must be a date.
     let due = parse_date(&input.due_on);
     if !input.due_on.trim().is_empty() && due.is_none() {
@@ -256,9 +246,7 @@ pub async fn request_extension(
     let id = path.into_inner();
     let (actor, scoped, input): (_, _, ExtensionForm) =
         begin(&state, &auth, id, &form, Action::RequestExtension).await?;
-    let mut errors = Errors::default();
-    let reason = checked_text(&input.text, &mut errors);
-    require(&reason, "error.reason_required", &mut errors);
+    let (reason, mut errors) = checked_text(&input.text, Some("error.reason_required"));
     // More time means a date after the current due date, and not in the past.
     let earliest = scoped.task.due_on.map_or(today(), |d| d.max(today()));
     let due = parse_date(&input.due_on);
@@ -331,18 +319,18 @@ fn edit(actor: &Actor, id: TaskId, version: i32) -> task::Edit<'_> {
 }
 
 /// The text trimmed, with an error when it is too long.
-fn checked_text(text: &str, errors: &mut Errors) -> String {
+/// The form's text, trimmed, and the errors it gives: too long, or missing where `missing`
+/// names the message for that.
+fn checked_text(text: &str, missing: Option<&'static str>) -> (String, Errors) {
+    let mut errors = Errors::default();
     let text = text.trim();
     if text.chars().count() > MAX_TEXT_CHARS {
         errors.add("text", "error.too_long");
     }
-    text.to_string()
-}
-
-fn require(text: &str, key: &'static str, errors: &mut Errors) {
-    if text.is_empty() {
+    if let Some(key) = missing.filter(|_| text.is_empty()) {
         errors.add("text", key);
     }
+    (text.to_string(), errors)
 }
 
 /// Checks each file: size, and that its content is what its name says. Field errors otherwise.
