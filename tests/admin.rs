@@ -35,6 +35,63 @@ fn the_directory_ships_and_answers_to_former_names() {
     });
 }
 
+/// Units are listed by kind under headings (ministry units, provincial departments, people's
+/// committees, other bodies), each kind in Vietnamese alphabetical order; a people's committee
+/// is a kind of its own. The same order in the task list's unit filter.
+#[test]
+fn unit_lists_in_vietnamese_order_and_grouped_by_kind() {
+    each_backend(|app| {
+        let mut admin = app.login_as(Role::Admin, None);
+        let body = admin.get("/admin/units").body;
+        let at = |s: &str| body.find(s).unwrap_or_else(|| panic!("{s} missing"));
+        let headings = [
+            "Đơn vị thuộc Bộ (25)",
+            "Sở Khoa học và Công nghệ các tỉnh, thành phố (34)",
+            "Ủy ban nhân dân các tỉnh, thành phố (34)",
+            "Cơ quan, tổ chức khác",
+        ];
+        let places: Vec<usize> = headings.iter().map(|h| at(h)).collect();
+        assert!(places.windows(2).all(|w| w[0] < w[1]), "{places:?}");
+        let provinces = &body[places[1]..places[2]];
+        let order = |names: &[&str]| {
+            let at: Vec<usize> = names
+                .iter()
+                .map(|n| {
+                    provinces
+                        .find(&format!("tỉnh {n}<"))
+                        .unwrap_or_else(|| panic!("{n}"))
+                })
+                .collect();
+            assert!(at.windows(2).all(|w| w[0] < w[1]), "{names:?}");
+        };
+        order(&["Cà Mau", "Cao Bằng"]);
+        order(&["Lạng Sơn", "Lào Cai", "Lâm Đồng"]);
+        order(&["Đắk Lắk", "Điện Biên"]);
+        let committees = &body[places[2]..places[3]];
+        assert!(committees.contains("Ủy ban nhân dân tỉnh Lạng Sơn"));
+        assert!(
+            !body[places[3]..].contains("Ủy ban nhân dân"),
+            "not another body"
+        );
+        let cities = |b: &str| {
+            [
+                "thành phố Hà Nội<",
+                "thành phố Hải Phòng<",
+                "thành phố Huế<",
+            ]
+            .map(|n| b.find(n).unwrap_or_else(|| panic!("{n}")))
+        };
+        let c = cities(provinces);
+        assert!(c[0] < c[1] && c[1] < c[2], "Hà Nội, Hải Phòng, Huế");
+        let list = admin.get("/tasks?status=all").body;
+        let c = cities(&list);
+        assert!(
+            c[0] < c[1] && c[1] < c[2],
+            "the same order in the list's filter"
+        );
+    });
+}
+
 #[test]
 fn add_rename_and_merge_units() {
     each_backend(|app| {

@@ -355,7 +355,7 @@ fn a_notice_pasted_reviewed_and_published_in_a_browser() {
     let shown = driver.cmd(
         "POST",
         "/execute/sync",
-        json!({"script": "return Array.from(document.getElementById('item1.leads').options).filter(o => !o.hidden).map(o => o.textContent);", "args": []}),
+        json!({"script": "return Array.from(document.getElementById('item1.leads').querySelectorAll('label.choice')).filter(l => !l.hidden).map(l => l.textContent.trim());", "args": []}),
     );
     let shown: Vec<&str> = shown
         .as_array()
@@ -368,6 +368,26 @@ fn a_notice_pasted_reviewed_and_published_in_a_browser() {
         vec!["Cục Kế hoạch - Tài chính", "Vụ Pháp chế"],
         "the selected lead stays, Vụ Pháp chế is found"
     );
+    // Two coordinating units chosen for item 1 by plain clicks: both stay chosen, and the
+    // picker says so.
+    let picked: Vec<_> = ["Sở KH&CN Cà Mau", "Sở KH&CN Cao Bằng"]
+        .iter()
+        .map(|n| app.unit_id(n))
+        .collect();
+    for id in &picked {
+        driver.click(&format!("input[name='item0.coords'][value='u:{id}']"));
+    }
+    let chosen = driver.cmd(
+        "POST",
+        "/execute/sync",
+        json!({"script": "return Array.from(document.querySelectorAll(\"input[name='item0.coords']:checked\")).length;", "args": []}),
+    );
+    assert!(chosen.as_u64().unwrap() >= 2, "{chosen}");
+    let said = driver.text("fieldset[data-name='item0.coords'] .picker-chosen");
+    assert!(
+        said.contains("Cà Mau") && said.contains("Cao Bằng"),
+        "{said}"
+    );
     // The person corrects item 3's date and publishes.
     let due = driver.find("input[name='item2.due']");
     driver.cmd("POST", &format!("/element/{due}/clear"), json!({}));
@@ -379,6 +399,16 @@ fn a_notice_pasted_reviewed_and_published_in_a_browser() {
     driver.click("button[name=publish]");
     driver.wait_for_url("done=published");
     assert!(driver.text("main").contains("1873/TB-BKHCN"));
+    {
+        use chidao::db::schema::task_coordinators as tc;
+        use diesel::prelude::*;
+        let coordinating: Vec<chidao::domain::ids::UnitId> =
+            tc::table.select(tc::unit_id).load(&mut app.conn()).unwrap();
+        assert!(
+            picked.iter().all(|u| coordinating.contains(u)),
+            "both clicks kept"
+        );
+    }
     driver.click("form[action='/logout'] button");
     driver.wait_for_url("/login");
     log_in(&driver, &app.base, &head, "/tasks?status=all");

@@ -391,7 +391,7 @@ fn the_unit_list_is_sent_once_and_names_can_be_typed() {
             "the unknown name is kept"
         );
         assert!(
-            r.body.contains(&format!("value=\"u:{vpc}\" selected")),
+            r.body.contains(&format!("value=\"u:{vpc}\" checked")),
             "the known one is chosen"
         );
         assert_eq!(app.count("directives"), 0);

@@ -12,16 +12,19 @@
 pub enum UnitKind {
     Ministry,
     Province,
+    /// A provincial people's committee: an outside body, but one the ministry addresses as a
+    /// class of its own (and lists apart).
+    PeoplesCommittee,
     External,
 }
 
+// In the order lists group units by.
 crate::words!(UnitKind {
     Ministry = "ministry",
     Province = "province",
+    PeoplesCommittee = "peoples_committee",
     External = "external",
 });
-
-impl UnitKind {}
 
 #[derive(Debug, Clone)]
 pub struct NewUnit {
@@ -201,7 +204,12 @@ pub fn entries() -> Vec<(NewUnit, Vec<String>, &'static str)> {
             aliases.push(format!("UBND tỉnh {f}"));
         }
         out.push((
-            NewUnit::new(&committee, &format!("UBND {name}"), UnitKind::External, ""),
+            NewUnit::new(
+                &committee,
+                &format!("UBND {name}"),
+                UnitKind::PeoplesCommittee,
+                "",
+            ),
             aliases,
             GROUP_PEOPLES_COMMITTEES,
         ));

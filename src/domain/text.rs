@@ -28,6 +28,69 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// Vietnamese alphabetical order: letter by letter in the Vietnamese alphabet (a ă â b c d đ e
+/// ê g h i … o ô ơ … u ư v x y; f j w z, which Vietnamese does not use, where Latin puts them),
+/// digits before letters, a space or mark before anything else, case ignored; tones (none,
+/// huyền, hỏi, ngã, sắc, nặng) only break ties, then the text itself.
+pub fn vi_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let (ka, kb) = (vi_key(a), vi_key(b));
+    ka.0.cmp(&kb.0)
+        .then_with(|| ka.1.cmp(&kb.1))
+        .then_with(|| a.cmp(b))
+}
+
+/// (letters as their places in the alphabet, their tones).
+fn vi_key(s: &str) -> (Vec<u8>, Vec<u8>) {
+    const ALPHABET: &str = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz";
+    let place = |c: char| ALPHABET.chars().position(|x| x == c).map(|p| p as u8 + 11);
+    let (mut letters, mut tones) = (Vec::new(), Vec::new());
+    for c in s.nfd().flat_map(char::to_lowercase) {
+        let last = letters.last_mut();
+        match (c, last) {
+            // The marks that make a letter of its own: ă â ê ô ơ ư.
+            ('\u{0306}', Some(l)) if *l == place('a').unwrap_or(0) => *l += 1,
+            ('\u{0302}', Some(l)) if [place('a'), place('e'), place('o')].contains(&Some(*l)) => {
+                *l += if *l == place('a').unwrap_or(0) { 2 } else { 1 }
+            }
+            ('\u{031b}', Some(l)) if [place('o'), place('u')].contains(&Some(*l)) => {
+                *l += if *l == place('o').unwrap_or(0) { 2 } else { 1 }
+            }
+            // Tones, in the dictionary's order.
+            ('\u{0300}', _) => set_last(&mut tones, 1),
+            ('\u{0309}', _) => set_last(&mut tones, 2),
+            ('\u{0303}', _) => set_last(&mut tones, 3),
+            ('\u{0301}', _) => set_last(&mut tones, 4),
+            ('\u{0323}', _) => set_last(&mut tones, 5),
+            ('\u{0300}'..='\u{036f}', _) => {}
+            (c, _) => {
+                let p = match c {
+                    '0'..='9' => Some(c as u8 - b'0' + 1),
+                    c => place(c),
+                };
+                match p {
+                    Some(p) => {
+                        letters.push(p);
+                        tones.push(0);
+                    }
+                    // Spaces and marks: one separator, before every letter.
+                    None if letters.last() != Some(&0) && !letters.is_empty() => {
+                        letters.push(0);
+                        tones.push(0);
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+    (letters, tones)
+}
+
+fn set_last(tones: &mut [u8], tone: u8) {
+    if let Some(t) = tones.last_mut() {
+        *t = tone;
+    }
+}
+
 /// The words of a search query, folded; each must appear in a match.
 pub fn search_terms(q: &str) -> Vec<String> {
     fold(q)
@@ -54,6 +117,77 @@ pub fn like_pattern(term: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vietnamese_alphabetical_order() {
+        let mut names = vec![
+            "Điện Biên",
+            "Huế",
+            "Lâm Đồng",
+            "Cao Bằng",
+            "Hải Phòng",
+            "Lào Cai",
+            "Đắk Lắk",
+            "Hà Nội",
+            "Lạng Sơn",
+            "Cà Mau",
+            "An Giang",
+            "Ủy ban",
+            "Ninh Bình",
+            "Bắc Ninh",
+            "Ô Môn",
+            "Ơn",
+            "Ong",
+            "Uông Bí",
+            "Ưu",
+            "Vĩnh Long",
+            "Ea Kar",
+            "Êa",
+            "Gia Lai",
+        ];
+        names.sort_by(|a, b| vi_cmp(a, b));
+        assert_eq!(
+            names,
+            vec![
+                "An Giang",
+                "Bắc Ninh",
+                "Cà Mau",
+                "Cao Bằng",
+                "Đắk Lắk",
+                "Điện Biên",
+                "Ea Kar",
+                "Êa",
+                "Gia Lai",
+                "Hà Nội",
+                "Hải Phòng",
+                "Huế",
+                "Lạng Sơn",
+                "Lào Cai",
+                "Lâm Đồng",
+                "Ninh Bình",
+                "Ong",
+                "Ô Môn",
+                "Ơn",
+                "Uông Bí",
+                "Ủy ban",
+                "Ưu",
+                "Vĩnh Long",
+            ]
+        );
+        // Tones break ties only, in the dictionary's order; case does not count.
+        let mut tones = vec!["mạ", "má", "mã", "mả", "mà", "ma", "Ma"];
+        tones.sort_by(|a, b| vi_cmp(a, b));
+        assert_eq!(tones, vec!["Ma", "ma", "mà", "mả", "mã", "má", "mạ"]);
+        assert_eq!(
+            vi_cmp("Sở KH&CN Cà Mau", "Sở KH&CN Cao Bằng"),
+            std::cmp::Ordering::Less
+        );
+        assert_eq!(
+            vi_cmp("Cục 2", "Cục 10"),
+            std::cmp::Ordering::Greater,
+            "text, not numbers"
+        );
+    }
 
     #[test]
     fn folds_vietnamese() {

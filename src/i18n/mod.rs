@@ -101,6 +101,7 @@ mod tests {
         }
         for k in crate::models::unit::UnitKind::ALL {
             assert!(has(&format!("kind.{}", k.as_str())));
+            assert!(has(&format!("kinds.{}", k.as_str())));
         }
     }
 }

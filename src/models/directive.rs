@@ -246,10 +246,9 @@ impl ItemTask {
 }
 
 pub fn tasks_by_item(conn: &mut DbConn, directive_id: DirectiveId) -> AppResult<Vec<ItemTask>> {
-    Ok(tasks::table
+    let mut tasks: Vec<ItemTask> = tasks::table
         .inner_join(units::table)
         .filter(tasks::directive_id.eq(directive_id))
-        .order((tasks::item_id, units::name))
         .select((
             tasks::item_id,
             tasks::id,
@@ -258,7 +257,13 @@ pub fn tasks_by_item(conn: &mut DbConn, directive_id: DirectiveId) -> AppResult<
             tasks::due_on,
             tasks::completed_on,
         ))
-        .load(conn)?)
+        .load(conn)?;
+    tasks.sort_by(|a, b| {
+        a.item_id
+            .cmp(&b.item_id)
+            .then_with(|| crate::domain::text::vi_cmp(&a.unit, &b.unit))
+    });
+    Ok(tasks)
 }
 
 /// Who an item is assigned to, as the form sends it: "u:<id>" for a unit, "g:<id>" for a group.

@@ -462,12 +462,14 @@ fn coordinator_names(
     let pairs: Vec<(TaskId, String)> = task_coordinators::table
         .inner_join(units::table)
         .filter(task_coordinators::task_id.eq_any(task_ids))
-        .order(units::name)
         .select((task_coordinators::task_id, units::name))
         .load(conn)?;
     let mut out: HashMap<TaskId, Vec<String>> = HashMap::new();
     for (t, n) in pairs {
         out.entry(t).or_default().push(n);
+    }
+    for names in out.values_mut() {
+        names.sort_by(|a, b| crate::domain::text::vi_cmp(a, b));
     }
     Ok(out)
 }

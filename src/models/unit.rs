@@ -130,10 +130,7 @@ pub fn aliases(conn: &mut DbConn, unit_id: UnitId) -> AppResult<Vec<String>> {
 
 /// Units for lists and pickers; `q` searches every name a unit answers to, without diacritics.
 pub fn list(conn: &mut DbConn, q: &str, include_inactive: bool) -> AppResult<Vec<Unit>> {
-    let mut query = units::table
-        .select(Unit::as_select())
-        .order((units::kind, units::name))
-        .into_boxed();
+    let mut query = units::table.select(Unit::as_select()).into_boxed();
     if !include_inactive {
         query = query.filter(units::active.eq(true));
     }
@@ -144,7 +141,33 @@ pub fn list(conn: &mut DbConn, q: &str, include_inactive: bool) -> AppResult<Vec
                 .escape('\\'),
         );
     }
-    Ok(query.load(conn)?)
+    let mut units: Vec<Unit> = query.load(conn)?;
+    in_list_order(&mut units);
+    Ok(units)
+}
+
+/// The order every list of units is shown in: by kind (ministry units, provincial
+/// departments, people's committees, other bodies), then in Vietnamese alphabetical order.
+pub fn in_list_order(units: &mut [Unit]) {
+    let rank = |k: UnitKind| UnitKind::ALL.iter().position(|x| *x == k);
+    units.sort_by(|a, b| {
+        rank(a.kind)
+            .cmp(&rank(b.kind))
+            .then_with(|| crate::domain::text::vi_cmp(&a.name, &b.name))
+    });
+}
+
+/// Units in list order cut into their kinds, each under its heading's word (`kinds.…`).
+pub fn by_kind(units: &[Unit]) -> Vec<(String, Vec<&Unit>)> {
+    let mut out: Vec<(String, Vec<&Unit>)> = Vec::new();
+    for u in units {
+        let heading = format!("kinds.{}", u.kind);
+        match out.last_mut() {
+            Some((h, members)) if *h == heading => members.push(u),
+            _ => out.push((heading, vec![u])),
+        }
+    }
+    out
 }
 
 pub fn names_by_id(conn: &mut DbConn, ids: &[UnitId]) -> AppResult<HashMap<UnitId, String>> {

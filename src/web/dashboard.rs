@@ -10,6 +10,7 @@ use serde::Deserialize;
 use crate::domain::dates::{format_date, format_opt_date, parse_date};
 use crate::domain::ids::UnitId;
 use crate::domain::status::{Status, Timeliness};
+use crate::domain::text::vi_cmp;
 use crate::models::tally::{self, Axis};
 use crate::models::task::{self, Filter, ListRow};
 use crate::models::unit;
@@ -171,23 +172,23 @@ pub async fn dashboard(
         })
         .collect();
     match sort.as_str() {
-        "name" => units.sort_by(|a, b| a.name.cmp(&b.name)),
+        "name" => units.sort_by(|a, b| vi_cmp(&a.name, &b.name)),
         "rate" => units.sort_by(|a, b| {
             let r = |u: &UnitRow| u.counts.on_time_rate().unwrap_or(2.0);
-            r(a).total_cmp(&r(b)).then(a.name.cmp(&b.name))
+            r(a).total_cmp(&r(b)).then(vi_cmp(&a.name, &b.name))
         }),
         "total" => units.sort_by(|a, b| {
             b.counts
                 .total()
                 .cmp(&a.counts.total())
-                .then(a.name.cmp(&b.name))
+                .then(vi_cmp(&a.name, &b.name))
         }),
         // Worst first: most overdue.
         _ => units.sort_by(|a, b| {
             b.counts
                 .open_overdue
                 .cmp(&a.counts.open_overdue)
-                .then(a.name.cmp(&b.name))
+                .then(vi_cmp(&a.name, &b.name))
         }),
     }
     let t = |k: &str| crate::i18n::t(auth.lang, k);

@@ -1,0 +1,1 @@
+UPDATE units SET kind = 'external' WHERE kind = 'peoples_committee';
