@@ -258,7 +258,7 @@ fn a_unit_head_reports_progress_in_a_browser() {
     driver.type_into("#percent", "60");
     driver.click("#progress-form button[type=submit]");
     driver.wait_for_url("done=progress");
-    assert_eq!(driver.text("#progress"), "60%");
+    assert_eq!(driver.text("#progress").replace('\u{a0}', " "), "60 %");
     let journal = driver.text("#journal");
     assert!(
         journal.contains("báo cáo tiến độ") && journal.contains("Đã họp với các sở, ngành"),

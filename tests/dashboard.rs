@@ -103,7 +103,14 @@ fn bucket_in_row(body: &str, unit: UnitId, bucket: &str) -> i64 {
         .split(&format!("data-bucket=\"{bucket}\">"))
         .nth(1)
         .unwrap();
-    cell.split('<').next().unwrap().trim().parse().unwrap()
+    // Counts are written the Vietnamese way: 1.234.
+    cell.split('<')
+        .next()
+        .unwrap()
+        .trim()
+        .replace('.', "")
+        .parse()
+        .unwrap()
 }
 
 fn total_of(c: &mut Client, path: &str) -> i64 {
@@ -115,6 +122,7 @@ fn total_of(c: &mut Client, path: &str) -> i64 {
         .next()
         .unwrap()
         .trim()
+        .replace('.', "")
         .parse()
         .unwrap()
 }
@@ -144,7 +152,7 @@ fn the_four_buckets_by_unit_and_the_lists_behind_them() {
             [1, 1, 1, 1]
         );
         assert!(
-            r.body.contains("id=\"rate\">33.3%"),
+            r.body.contains("id=\"rate\">33,3\u{a0}%"),
             "1 on time of 3 judged"
         );
         assert_eq!(bucket_in_row(&r.body, ls, "open_overdue"), 1);
@@ -525,6 +533,18 @@ fn the_stored_tallies_agree_with_a_task_by_task_count() {
         let mut conn = app.conn();
         let (ok, _, err) = crate::cli::chidao(app, &["demo", "--synthetic", "--tasks", "1500"], "");
         assert!(ok, "{err}");
+        // Counts in the thousands are written the Vietnamese way.
+        let mut leader = app.login_as(Role::Leader, None);
+        let shown = leader.get("/tasks?status=all").body;
+        let total = shown
+            .split("id=\"total\">")
+            .nth(1)
+            .and_then(|r| r.split('<').next())
+            .unwrap()
+            .to_string();
+        let counted: i64 = tasks::table.count().get_result(&mut conn).unwrap();
+        assert_eq!(total, chidao::i18n::number(chidao::i18n::Lang::Vi, counted));
+        assert!(counted >= 1000 && total.contains('.'), "{total}");
         // Spread assignment over months, move deadlines, finish and cancel some: all by SQL
         // that knows nothing of the tallies.
         let ids: Vec<i64> = tasks::table

@@ -154,7 +154,7 @@ fn a_task_from_assignment_to_done() {
         assert_eq!(r.status, 303, "{}", r.body);
         let page = staff.get(&format!("/tasks/{t}"));
         assert!(page.body.contains("Đã lấy ý kiến các sở, ngành"));
-        assert!(page.body.contains("id=\"progress\">40%"));
+        assert!(page.body.contains("id=\"progress\">40\u{a0}%"));
 
         // Staff may not report completion; the head may.
         let v = version(app, t);
@@ -287,7 +287,7 @@ fn a_stale_save_shows_both_versions_and_keeps_the_text() {
         assert!(r.body.contains("Phiên bản của bạn") && r.body.contains("Phiên bản hiện tại"));
         assert!(r.body.contains("Bản của B, rất dài"), "typed text kept");
         assert!(
-            r.body.contains("55%") && r.body.contains("30%"),
+            r.body.contains("55\u{a0}%") && r.body.contains("30\u{a0}%"),
             "both percents"
         );
         let after = chidao::models::task::get(&mut app.conn(), t).unwrap();

@@ -44,6 +44,44 @@ pub fn t(lang: Lang, key: &str) -> &'static str {
     }
 }
 
+/// A whole number as the language writes it: 1.234.567 in Vietnamese, 1,234,567 in English.
+pub fn number(lang: Lang, n: i64) -> String {
+    let sep = match lang {
+        Lang::Vi => '.',
+        Lang::En => ',',
+    };
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + 8);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A share (0 to 1) in percent with one decimal: "14,3 %" in Vietnamese (a no-break space
+/// before the sign), "14.3%" in English.
+pub fn percent(lang: Lang, share: f64) -> String {
+    let p = format!("{:.1}", share * 100.0);
+    match lang {
+        Lang::Vi => format!("{}\u{a0}%", p.replace('.', ",")),
+        Lang::En => format!("{p}%"),
+    }
+}
+
+/// A whole percentage (a task's progress): "60 %" / "60%".
+pub fn whole_percent(lang: Lang, p: i32) -> String {
+    match lang {
+        Lang::Vi => format!("{p}\u{a0}%"),
+        Lang::En => format!("{p}%"),
+    }
+}
+
 pub fn has(key: &str) -> bool {
     table().contains_key(key)
 }
@@ -53,6 +91,18 @@ include!("words.rs");
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_as_each_language_writes_them() {
+        assert_eq!(number(Lang::Vi, 1234), "1.234");
+        assert_eq!(number(Lang::Vi, 1_234_567), "1.234.567");
+        assert_eq!(number(Lang::Vi, 999), "999");
+        assert_eq!(number(Lang::Vi, -1000), "-1.000");
+        assert_eq!(number(Lang::En, 1234), "1,234");
+        assert_eq!(percent(Lang::Vi, 0.143), "14,3\u{a0}%");
+        assert_eq!(percent(Lang::En, 0.143), "14.3%");
+        assert_eq!(whole_percent(Lang::Vi, 60), "60\u{a0}%");
+    }
 
     /// Every `t("key")` in the templates exists, and no key is defined twice.
     #[test]

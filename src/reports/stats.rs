@@ -48,10 +48,11 @@ impl Counts {
     }
 
     /// Of the tasks that are done or past their deadline, the share done on time; None while
-    /// no task has reached that point.
+    /// nothing is finished (a unit with only overdue work has no rate yet, not 0 %).
     pub fn on_time_rate(&self) -> Option<f64> {
-        let judged = self.done_on_time + self.done_late + self.open_overdue;
-        (judged > 0).then(|| self.done_on_time as f64 / judged as f64)
+        let done = self.done_on_time + self.done_late;
+        let judged = done + self.open_overdue;
+        (done > 0).then(|| self.done_on_time as f64 / judged as f64)
     }
 
     /// A bucket's share of all counted tasks, in percent.
@@ -183,7 +184,11 @@ mod tests {
             }
         );
         assert_eq!(all.on_time_rate(), Some(1.0 / 3.0));
-        assert_eq!(by_unit[&2].on_time_rate(), Some(0.0));
+        assert_eq!(
+            by_unit[&2].on_time_rate(),
+            None,
+            "nothing finished: no rate"
+        );
         assert_eq!(Counts::default().on_time_rate(), None);
         assert_eq!(all.share(Timeliness::OpenWithinDeadline), 40.0);
     }

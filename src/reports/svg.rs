@@ -1,6 +1,7 @@
 //! Charts drawn on the server as SVG, readable without JavaScript: every bar carries a <title>
 //! with its numbers, and the page shows the same numbers as a table beside it.
 
+use crate::i18n::Lang;
 use crate::reports::stats::Counts;
 
 const COLORS: [&str; 4] = ["#2e7d32", "#ef6c00", "#1565c0", "#c62828"];
@@ -115,24 +116,20 @@ mod tests {
 
 /// Vertical bars of a rate per period (0–100 %), with the value above each bar; a period with
 /// no rate yet shows a dash.
-pub fn rate_bars(points: &[(String, Option<f64>)], title: &str) -> String {
-    bars(
-        points,
-        1.0,
-        "#2e7d32",
-        |v| format!("{:.0}%", v * 100.0),
-        title,
-    )
+pub fn rate_bars(points: &[(String, Option<f64>)], title: &str, lang: Lang) -> String {
+    let label = |v: f64| crate::i18n::whole_percent(lang, (v * 100.0).round() as i32);
+    bars(points, 1.0, "#2e7d32", label, title)
 }
 
 /// Vertical bars of a count per period.
-pub fn count_bars(points: &[(String, i64)], title: &str) -> String {
+pub fn count_bars(points: &[(String, i64)], title: &str, lang: Lang) -> String {
     let max = points.iter().map(|p| p.1).max().unwrap_or(0).max(1) as f64;
     let points: Vec<(String, Option<f64>)> = points
         .iter()
         .map(|(l, v)| (l.clone(), Some(*v as f64)))
         .collect();
-    bars(&points, max, "#c62828", |v| format!("{v:.0}"), title)
+    let label = |v: f64| crate::i18n::number(lang, v.round() as i64);
+    bars(&points, max, "#c62828", label, title)
 }
 
 fn bars(
@@ -192,9 +189,16 @@ mod rate_tests {
         let svg = super::rate_bars(
             &[("01/2026".into(), Some(0.5)), ("02/2026".into(), None)],
             "Tỷ lệ",
+            crate::i18n::Lang::Vi,
         );
-        assert!(svg.contains("<title>01/2026: 50%</title>") && svg.contains(">50%</text>"));
-        let counts = super::count_bars(&[("a".into(), 4), ("b".into(), 2)], "Quá hạn");
+        assert!(
+            svg.contains("<title>01/2026: 50\u{a0}%</title>") && svg.contains(">50\u{a0}%</text>")
+        );
+        let counts = super::count_bars(
+            &[("a".into(), 4), ("b".into(), 2)],
+            "Quá hạn",
+            crate::i18n::Lang::Vi,
+        );
         assert!(
             counts.contains("height=\"166.0\"")
                 && counts.contains("height=\"83.0\"")

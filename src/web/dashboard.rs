@@ -80,9 +80,7 @@ impl DashboardPage {
             .unwrap_or_default()
     }
     fn rate(&self, c: &Counts) -> String {
-        c.on_time_rate()
-            .map(|r| format!("{:.1}%", r * 100.0))
-            .unwrap_or_else(|| "—".into())
+        self.ctx.rate(c.on_time_rate())
     }
     fn days_late(&self, r: &ListRow) -> i64 {
         r.due_on.map(|d| (self.today - d).num_days()).unwrap_or(0)
@@ -216,13 +214,17 @@ pub async fn dashboard(
         .into_iter()
         .map(|(m, n)| (m.format("%m/%Y").to_string(), n))
         .collect();
-    let overdue_chart =
-        crate::reports::svg::count_bars(&overdue_points, t("dashboard.overdue_by_month"));
+    let overdue_chart = crate::reports::svg::count_bars(
+        &overdue_points,
+        t("dashboard.overdue_by_month"),
+        auth.lang,
+    );
     let monthly: Vec<(String, Option<f64>)> = monthly
         .into_iter()
         .map(|(m, c)| (m.format("%m/%Y").to_string(), c.on_time_rate()))
         .collect();
-    let rate_chart = crate::reports::svg::rate_bars(&monthly, t("dashboard.rate_by_month"));
+    let rate_chart =
+        crate::reports::svg::rate_bars(&monthly, t("dashboard.rate_by_month"), auth.lang);
     render(&DashboardPage {
         ctx: Ctx::new(&auth),
         preset: preset.as_str(),
@@ -413,11 +415,8 @@ pub async fn unit_page(
     })
     .await?;
     let (all, _) = tallies::buckets(&rows, this_month, &late.by_unit);
-    let rate = |c: &Counts| {
-        c.on_time_rate()
-            .map(|r| format!("{:.1}%", r * 100.0))
-            .unwrap_or_else(|| "—".into())
-    };
+    let ctx = Ctx::new(&auth);
+    let rate = |c: &Counts| ctx.rate(c.on_time_rate());
     let months = tallies::by_due_month(&rows, &months, this_month, late.total())
         .into_iter()
         .map(|(m, c)| (m.format("%m/%Y").to_string(), c, rate(&c)))
@@ -430,7 +429,8 @@ pub async fn unit_page(
         ..Filter::default()
     };
     render(&UnitPage {
-        ctx: Ctx::new(&auth),
+        rate: rate(&all),
+        ctx,
         open_list: list_filter::list_url(&of(&Status::OPEN)),
         done_list: list_filter::list_url(&of(&[Status::Done])),
         all_list: list_filter::list_url(&Filter {
@@ -440,7 +440,6 @@ pub async fn unit_page(
         name,
         open,
         done,
-        rate: rate(&all),
         buckets: Timeliness::ALL.iter().map(|b| b.as_str()).collect(),
         months,
     })

@@ -21,6 +21,29 @@ pub struct Ctx {
     pub notice: String,
 }
 
+/// A whole number however a template holds it (a value, or a reference from a loop).
+pub trait Whole: Copy {
+    fn whole(self) -> i64;
+}
+
+impl Whole for i64 {
+    fn whole(self) -> i64 {
+        self
+    }
+}
+
+impl Whole for i32 {
+    fn whole(self) -> i64 {
+        self.into()
+    }
+}
+
+impl<T: Whole> Whole for &T {
+    fn whole(self) -> i64 {
+        (*self).whole()
+    }
+}
+
 impl Ctx {
     pub fn new(auth: &Auth) -> Ctx {
         let notice = form_urlencoded::parse(
@@ -82,6 +105,29 @@ impl Ctx {
                 .unwrap_or_else(|| v.to_string()),
             _ => v.to_string(),
         }
+    }
+
+    /// A count as the language writes it (1.234).
+    pub fn num(&self, n: impl Whole) -> String {
+        crate::i18n::number(self.lang, n.whole())
+    }
+
+    /// A task's progress (60 %).
+    pub fn pct(&self, p: impl Whole) -> String {
+        crate::i18n::whole_percent(self.lang, p.whole() as i32)
+    }
+
+    /// A percent as typed into a form: as a progress when it is a number, else as typed.
+    pub fn pct_typed(&self, typed: &str) -> String {
+        match typed.trim().parse::<i32>() {
+            Ok(p) => self.pct(p),
+            Err(_) => typed.to_string(),
+        }
+    }
+
+    /// An on-time rate, or "—" while there is none.
+    pub fn rate(&self, share: Option<f64>) -> String {
+        share.map_or_else(|| "—".into(), |s| crate::i18n::percent(self.lang, s))
     }
 
     pub fn time(&self, t: &NaiveDateTime) -> String {
