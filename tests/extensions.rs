@@ -170,6 +170,40 @@ fn a_unit_asks_for_more_time_and_a_leader_grants_another_date() {
     });
 }
 
+/// An extension approved after the deadline it moves had passed is marked as granted late; one
+/// approved in time is not.
+#[test]
+fn an_extension_granted_after_the_deadline_says_so() {
+    each_backend(|app| {
+        let p = publish(app);
+        let mut leader = app.login_as(Role::Leader, None);
+        for (t, unit, late) in [
+            (p.langson, "Sở KH&CN Lạng Sơn", true), // due two days ago
+            (p.khtc, "Cục Kế hoạch - Tài chính", false), // due in 20 days
+        ] {
+            let mut head = app.login_as(Role::UnitHead, Some(unit));
+            let r = head.post(
+                &format!("/tasks/{t}/extension"),
+                &[("due_on", &ddmmyyyy(days(40))), ("text", "Chờ số liệu")],
+            );
+            assert_eq!(r.status, 303, "{}", r.body);
+            let id = chidao::models::extension::pending(&mut app.conn()).unwrap()[0].id;
+            let v = version(app, t);
+            let r = leader.post(&format!("/extensions/{id}/approve"), &[("version", &v)]);
+            assert_eq!(r.status, 303, "{}", r.body);
+            let page = head.get(&format!("/tasks/{t}"));
+            assert_eq!(
+                page.body.contains(&format!("id=\"granted-late-{id}\"")),
+                late,
+                "{unit}"
+            );
+            if late {
+                assert!(page.body.contains("Gia hạn khi đã quá hạn"));
+            }
+        }
+    });
+}
+
 #[test]
 fn no_extension_for_closed_tasks() {
     each_backend(|app| {

@@ -173,6 +173,11 @@ fn a_task_from_assignment_to_done() {
         );
         assert_eq!(r.status, 303);
         assert_eq!(status(app, t), "reported");
+        let page = head.get(&format!("/tasks/{t}"));
+        assert!(
+            page.body.contains("id=\"progress\">Đã báo cáo hoàn thành<"),
+            "a reported task shows its completion, not its last progress"
+        );
 
         // Returning needs a reason; the form keeps what was typed otherwise.
         let v = version(app, t);
@@ -212,8 +217,11 @@ fn a_task_from_assignment_to_done() {
             303
         );
         assert_eq!(
-            sec.post(&format!("/tasks/{t}/confirm"), &[("version", &v)])
-                .status,
+            sec.post(
+                &format!("/tasks/{t}/confirm"),
+                &[("version", &v), ("text", "Kết quả đạt yêu cầu")]
+            )
+            .status,
             303
         );
         let task = chidao::models::task::get(&mut app.conn(), t).unwrap();
@@ -245,6 +253,27 @@ fn a_task_from_assignment_to_done() {
                 && page.body.contains("Hoàn thành quá hạn"),
             "due two days ago, done today"
         );
+        assert!(page.body.contains("id=\"progress\">Đã hoàn thành<"));
+        // Each note is labelled as what it is.
+        let card_of = |text: &str| {
+            let before = &page.body[..page.body.find(text).unwrap()];
+            before[before.rfind("<article").unwrap()..].to_string()
+        };
+        assert!(card_of("Kết quả đạt yêu cầu").contains("Xác nhận hoàn thành"));
+        assert!(card_of("Thiếu bản chụp kế hoạch").contains("Trả lại để làm tiếp"));
+        assert!(card_of("Đã ban hành kế hoạch").contains("Báo cáo hoàn thành"));
+        // The history speaks words and Vietnamese dates.
+        let journal = page.body.split("id=\"journal\"").nth(1).unwrap();
+        let journal = journal.split("</ol>").next().unwrap();
+        for raw in ["assigned", "in_progress", "reported", "done"] {
+            assert!(
+                !journal.contains(&format!(">{raw}")) && !journal.contains(&format!(" {raw} ")),
+                "{raw} in {journal}"
+            );
+        }
+        assert!(journal.contains("Đang thực hiện"), "{journal}");
+        let iso = regex::Regex::new(r"\d{4}-\d{2}-\d{2}").unwrap();
+        assert!(!iso.is_match(journal), "{journal}");
 
         // Nothing more can be done to a closed task.
         let v = version(app, t);
@@ -306,6 +335,62 @@ fn a_stale_save_shows_both_versions_and_keeps_the_text() {
             )
             .status,
             303
+        );
+    });
+}
+
+/// Returning a task that was confirmed meanwhile: the conflict page says the return no longer
+/// applies and offers no resend that could only fail again.
+#[test]
+fn a_conflict_that_cannot_be_resent_says_why() {
+    each_backend(|app| {
+        let p = publish(app);
+        let t = p.khtc;
+        let mut head = app.login_as(Role::UnitHead, Some("Cục Kế hoạch - Tài chính"));
+        let mut sec = app.login_as(Role::Secretariat, None);
+        let mut other = app.login_as(Role::Secretariat, None);
+        let v = version(app, t);
+        head.post(
+            &format!("/tasks/{t}/complete"),
+            &[("version", &v), ("text", "Xong")],
+        );
+        let seen = version(app, t);
+        let r = other.post(&format!("/tasks/{t}/confirm"), &[("version", &seen)]);
+        assert_eq!(r.status, 303);
+        let r = sec.post(
+            &format!("/tasks/{t}/return"),
+            &[("version", &seen), ("text", "Thiếu hồ sơ")],
+        );
+        assert_eq!(r.status, 409);
+        assert!(r.body.contains("id=\"not-possible\""), "{}", r.body);
+        assert!(r.body.contains("Đã hoàn thành") || r.body.contains("Hoàn thành"));
+        assert!(r.input("version").is_none(), "no resend form");
+        assert!(
+            r.body.contains("Thiếu hồ sơ"),
+            "what was typed is still shown"
+        );
+        assert_eq!(status(app, t), "done");
+    });
+}
+
+/// A comment keeps its lines, its web addresses are links, and markup in it is only text.
+#[test]
+fn comments_keep_lines_and_link_addresses() {
+    each_backend(|app| {
+        let p = publish(app);
+        let t = p.khtc;
+        let mut leader = app.login_as(Role::Leader, None);
+        let text = "Xem https://most.gov.vn/vb?id=1&x=2.\n<b>đậm</b>\ndòng ba";
+        let r = leader.post(&format!("/tasks/{t}/comment"), &[("text", text)]);
+        assert_eq!(r.status, 303);
+        let page = leader.get(&format!("/tasks/{t}")).body;
+        assert!(page.contains(
+            "<a href=\"https://most.gov.vn/vb?id=1&amp;x=2\" rel=\"noopener noreferrer nofollow\""
+        ));
+        assert!(page.contains("&lt;b&gt;đậm&lt;/b&gt;") && !page.contains("<b>đậm"));
+        assert!(
+            page.contains("</a>.\n&lt;b&gt;"),
+            "the lines are kept for pre-wrap"
         );
     });
 }

@@ -6,6 +6,7 @@ use crate::db::{self, DbConn};
 use crate::domain::dates::Moment;
 use crate::domain::permissions::{Action, Actor, Target};
 use crate::domain::status::Move;
+use crate::domain::status::ReportKind;
 use crate::error::AppResult;
 use crate::mail::notices;
 use crate::models::attachment::{Storage, Upload};
@@ -50,11 +51,7 @@ pub fn move_task(
     let result = db::write(conn, |conn| {
         authorize(conn, edit.actor, edit.task_id, move_action(mv))?;
         let report = NewReport {
-            kind: if mv == Move::ReportCompletion {
-                "completion"
-            } else {
-                "progress"
-            },
+            kind: ReportKind::of_move(mv),
             text,
             percent: None,
             files,
@@ -80,7 +77,7 @@ pub fn report_progress(
     let result = db::write(conn, |conn| {
         authorize(conn, edit.actor, edit.task_id, Action::AddProgress)?;
         let report = NewReport {
-            kind: "progress",
+            kind: ReportKind::Progress,
             text,
             percent: Some(percent),
             files,

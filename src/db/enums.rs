@@ -34,6 +34,7 @@ macro_rules! text_enum {
 }
 
 text_enum!(crate::domain::status::Status, "task status");
+text_enum!(crate::domain::status::ReportKind, "report kind");
 text_enum!(crate::domain::recurrence::Recurrence, "recurrence");
 text_enum!(crate::domain::permissions::Role, "role");
 text_enum!(crate::domain::directory::UnitKind, "unit kind");
@@ -113,6 +114,15 @@ mod tests {
             crate::domain::status::Status,
             "task status",
             ["paused", "", "Assigned"]
+        );
+    }
+
+    #[test]
+    fn report_kind() {
+        maps_both_ways!(
+            crate::domain::status::ReportKind,
+            "report kind",
+            ["confirm", "Progress"]
         );
     }
 

@@ -54,6 +54,44 @@ impl Status {
     }
 }
 
+/// What a report on a task is: the unit's progress or completion, a comment, an extension's
+/// reason, or the note that goes with the secretariat's confirmation, return or cancellation.
+/// Stored as its word (see `db::enums`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub enum ReportKind {
+    Progress,
+    Completion,
+    Comment,
+    Extension,
+    Confirmation,
+    Return,
+    Cancellation,
+}
+
+crate::words!(ReportKind {
+    Progress = "progress",
+    Completion = "completion",
+    Comment = "comment",
+    Extension = "extension",
+    Confirmation = "confirmation",
+    Return = "return",
+    Cancellation = "cancellation",
+});
+
+impl ReportKind {
+    /// The report a move's note is filed as.
+    pub fn of_move(mv: Move) -> ReportKind {
+        match mv {
+            Move::Start => ReportKind::Progress,
+            Move::ReportCompletion => ReportKind::Completion,
+            Move::Confirm => ReportKind::Confirmation,
+            Move::Return => ReportKind::Return,
+            Move::Cancel => ReportKind::Cancellation,
+        }
+    }
+}
+
 /// What a person asks to do with a task's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Move {

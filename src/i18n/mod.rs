@@ -149,6 +149,9 @@ mod tests {
         for r in Role::ALL {
             assert!(has(&format!("role.{}", r.as_str())));
         }
+        for k in crate::domain::status::ReportKind::ALL {
+            assert!(has(&format!("report.kind.{}", k.as_str())));
+        }
         for k in crate::models::unit::UnitKind::ALL {
             assert!(has(&format!("kind.{}", k.as_str())));
             assert!(has(&format!("kinds.{}", k.as_str())));

@@ -12,6 +12,7 @@ use crate::db::DbConn;
 use crate::domain::dates::Moment;
 use crate::domain::ids::TaskId;
 use crate::domain::permissions::Actor;
+use crate::domain::status::ReportKind;
 use crate::error::{AppError, AppResult};
 use crate::models::attachment::{Storage, Upload};
 use crate::models::journal;
@@ -46,6 +47,18 @@ pub struct Request {
     pub created_at: NaiveDateTime,
     pub decided_at: Option<NaiveDateTime>,
     pub requested_by_name: Option<String>,
+}
+
+impl Request {
+    /// Approved on a day (Vietnam's) after the deadline it moved had passed: the record says
+    /// so, since the task was overdue before it was extended.
+    pub fn granted_late(&self) -> bool {
+        let decided = self
+            .decided_at
+            .map(|t| crate::domain::dates::today_in_vietnam(t.and_utc()));
+        self.status == Decision::Approved
+            && matches!((decided, self.previous_due), (Some(d), Some(due)) if d > due)
+    }
 }
 
 macro_rules! request_columns {
@@ -180,7 +193,7 @@ pub fn request(
         return Ok(Err(Refusal::AlreadyPending));
     }
     let report = NewReport {
-        kind: "extension",
+        kind: ReportKind::Extension,
         text: reason,
         percent: None,
         files,

@@ -16,7 +16,7 @@ use crate::db::{DbConn, MultiBackend};
 use crate::domain::dates::Moment;
 use crate::domain::ids::{DirectiveId, ItemId, TaskId, UnitId};
 use crate::domain::permissions::{Actor, Role, TaskScope};
-use crate::domain::status::{timeliness, Move, Status, Timeliness};
+use crate::domain::status::{timeliness, Move, ReportKind, Status, Timeliness};
 use crate::domain::text::{fold, like_pattern, search_terms};
 use crate::error::{AppError, AppResult};
 use crate::models::journal;
@@ -514,7 +514,7 @@ pub fn scoped(conn: &mut DbConn, id: TaskId) -> AppResult<Scoped> {
 #[derive(Debug, Clone, Queryable, Serialize)]
 pub struct ReportRow {
     pub id: i64,
-    pub kind: String,
+    pub kind: ReportKind,
     pub at: NaiveDateTime,
     pub text: String,
     pub percent: Option<i32>,
@@ -647,7 +647,7 @@ fn begin<T>(
 
 /// A report to attach to a change: its text, an optional percent, and the files already checked.
 pub struct NewReport<'a> {
-    pub kind: &'static str,
+    pub kind: ReportKind,
     pub text: &'a str,
     pub percent: Option<i32>,
     pub files: &'a [crate::models::attachment::Upload],
@@ -847,7 +847,7 @@ pub fn add_comment(
     at: NaiveDateTime,
 ) -> AppResult<()> {
     let report = NewReport {
-        kind: "comment",
+        kind: ReportKind::Comment,
         text,
         percent: None,
         files: &[],

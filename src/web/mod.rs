@@ -9,6 +9,7 @@ pub mod directives;
 pub mod error;
 pub mod extensions;
 pub mod form;
+pub mod linkify;
 pub mod list_filter;
 pub mod outbox;
 pub mod pages;

@@ -6,6 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::domain::dates;
 use crate::domain::permissions::{allowed, Action, Actor, Target};
+use crate::domain::status::Status;
 use crate::i18n::{t, Lang};
 use crate::web::auth::Auth;
 use crate::web::error::{WebError, WebResult};
@@ -97,13 +98,25 @@ impl Ctx {
     }
 
     /// A journal value as people read it: statuses by name, dates as dd/mm/yyyy.
+    /// A value a journal entry recorded, as a person reads it: a status in words, a date as
+    /// dd/mm/yyyy (stored as 2026-11-28), anything else as it is.
     pub fn journal_value(&self, kind: &str, v: &str) -> String {
-        match kind {
-            "status" => self.status(v).to_string(),
-            "due_date" => dates::parse_date(v)
-                .map(dates::format_date)
-                .unwrap_or_else(|| v.to_string()),
-            _ => v.to_string(),
+        if matches!(kind, "status" | "created") {
+            return self.status(v).to_string();
+        }
+        match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+            Ok(d) => dates::format_date(d),
+            Err(_) => v.to_string(),
+        }
+    }
+
+    /// How far a task is: its progress while it is worked on; once completion is reported or
+    /// confirmed, that (a completed task is not "60 %").
+    pub fn progress(&self, status: &Status, progress: &i32) -> String {
+        match status {
+            Status::Reported => self.t("progress.reported").to_string(),
+            Status::Done => self.t("progress.done").to_string(),
+            _ => self.pct(progress),
         }
     }
 

@@ -361,6 +361,23 @@ struct ConflictPage {
     due_typed: String,
     current: Task,
     last_change: Option<Entry>,
+    /// Whether the action still applies to the task as it is now; if not, the page says why
+    /// instead of offering to send it again.
+    possible: bool,
+}
+
+/// Whether an action (as its route names it) can still be done to a task in `status`.
+pub fn possible_now(action: &str, status: Status) -> bool {
+    let mv = match action {
+        "start" => Move::Start,
+        "complete" => Move::ReportCompletion,
+        "confirm" => Move::Confirm,
+        "return" => Move::Return,
+        "cancel" => Move::Cancel,
+        "progress" => return matches!(status, Status::Assigned | Status::InProgress),
+        _ => return status.is_open(),
+    };
+    mv.apply(status).is_some()
 }
 
 impl ConflictPage {
@@ -387,6 +404,7 @@ pub async fn conflict(
     .await?;
     let page = ConflictPage {
         ctx: Ctx::new(auth),
+        possible: possible_now(action, current.status),
         action: action.to_string(),
         form_action: form_action.to_string(),
         yours_version: yours_version.to_string(),
