@@ -61,6 +61,9 @@
     list.addEventListener("change", show);
     show();
   });
+  // A form that came back with errors: its summary takes the focus (and so scrolls into view).
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
   // Print buttons appear only where a script can press print for the person.
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.hidden = false;

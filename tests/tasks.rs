@@ -395,6 +395,39 @@ fn comments_keep_lines_and_link_addresses() {
     });
 }
 
+/// A date in the list filter that is no date is kept in its box and explained (the list is
+/// shown without it), never silently dropped; the page's error summary names it.
+#[test]
+fn a_bad_date_in_the_list_filter_is_kept_and_explained() {
+    each_backend(|app| {
+        publish(app);
+        let mut sec = app.login_as(Role::Secretariat, None);
+        let r = sec.get("/tasks?status=all&due_from=31%2F02%2F2026&due_to=15%2F12%2F2099");
+        assert_eq!(r.status, 200);
+        assert!(
+            r.body.contains("value=\"31/02/2026\" class=\"invalid\""),
+            "kept"
+        );
+        assert!(
+            r.body.contains("id=\"due_from-error\""),
+            "explained beside the box"
+        );
+        assert!(
+            r.body.contains("id=\"error-summary\"") && r.body.contains("href=\"#due_from-error\"")
+        );
+        assert!(
+            r.body.contains("value=\"15/12/2099\""),
+            "the good date stays as it was"
+        );
+        assert!(!r.body.contains("id=\"due_to-error\""));
+        assert_eq!(
+            ids_in(&r.body).len(),
+            2,
+            "the two with a due date, without the unreadable bound"
+        );
+    });
+}
+
 #[test]
 fn bad_input_is_explained_and_kept() {
     each_backend(|app| {

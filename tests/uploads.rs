@@ -69,7 +69,11 @@ fn upload_flow(app: &TestApp) {
     let big = vec![b'a'; app.settings.max_upload_bytes + 1];
     let png_named_pdf = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
     for (name, bytes, msg) in [
-        ("lon.txt", &big[..], "vượt quá dung lượng"),
+        (
+            "lon.txt",
+            &big[..],
+            "vượt quá dung lượng cho phép (tối đa 64 KB mỗi tệp)",
+        ),
         ("anh.pdf", &png_named_pdf[..], "không khớp"),
         (
             "chuong-trinh.exe",

@@ -26,6 +26,8 @@ pub struct Auth {
     pub path: String,
     /// True when the person came with a bearer token: no cookie, so no CSRF to check.
     pub by_token: bool,
+    /// The largest file accepted, for the messages that name it.
+    pub max_upload_bytes: usize,
 }
 
 impl Auth {
@@ -80,19 +82,21 @@ pub struct Credentials {
     path: String,
     idle: Duration,
     absolute: Duration,
+    max_upload_bytes: usize,
 }
 
 impl Credentials {
     pub fn of(req: &HttpRequest) -> Credentials {
-        let (idle, absolute) = req
+        let (idle, absolute, max_upload_bytes) = req
             .app_data::<web::Data<AppState>>()
             .map(|s| {
                 (
                     Duration::minutes(s.settings.session_idle_minutes),
                     Duration::hours(s.settings.session_max_hours),
+                    s.settings.max_upload_bytes,
                 )
             })
-            .unwrap_or((Duration::zero(), Duration::zero()));
+            .unwrap_or((Duration::zero(), Duration::zero(), 0));
         Credentials {
             cookie: req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()),
             // A personal token opens the API only: never a page or a form, where it would act
@@ -106,6 +110,7 @@ impl Credentials {
             },
             idle,
             absolute,
+            max_upload_bytes,
         }
     }
 
@@ -146,6 +151,7 @@ impl Credentials {
             lang,
             path: self.path,
             by_token,
+            max_upload_bytes: self.max_upload_bytes,
         })
     }
 }

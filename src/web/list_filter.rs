@@ -50,6 +50,24 @@ fn first_values(query: &str) -> Query {
     crate::web::query::parse(query)
 }
 
+/// The date fields of a query string that hold something that is not a date (dd/mm/yyyy):
+/// (field, as typed). The list ignores them, and its page says so and keeps what was typed.
+pub fn unreadable_dates(query: &str) -> Vec<(&'static str, String)> {
+    let q = first_values(query);
+    [
+        ("due_from", q.due_from),
+        ("due_to", q.due_to),
+        ("assigned_from", q.assigned_from),
+        ("assigned_to", q.assigned_to),
+    ]
+    .into_iter()
+    .filter_map(|(field, v)| {
+        let v = v?.trim().to_string();
+        (!v.is_empty() && parse_date(&v).is_none()).then_some((field, v))
+    })
+    .collect()
+}
+
 /// Reads the list filters from a query string. A unit person with no status chosen lands on
 /// their open tasks; everyone else on all tasks. "Due soon" gets its end from the calendar
 /// later (`tasks::with_calendar`); until then it holds today.

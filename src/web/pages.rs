@@ -20,6 +20,7 @@ pub struct Ctx {
     pub path: String,
     /// A message key to show once, after a redirect (`?done=key`).
     pub notice: String,
+    pub max_upload_bytes: usize,
 }
 
 /// A whole number however a template holds it (a value, or a reference from a loop).
@@ -69,7 +70,26 @@ impl Ctx {
             csrf: auth.csrf.clone(),
             path: auth.path.clone(),
             notice,
+            max_upload_bytes: auth.max_upload_bytes,
         }
+    }
+
+    /// A message, with the limits it names filled in ("tối đa 10 MB").
+    pub fn msg(&self, key: &str) -> String {
+        let n = self.max_upload_bytes as f64;
+        let (size, unit) = if n >= 1024.0 * 1024.0 {
+            (n / (1024.0 * 1024.0), "MB")
+        } else {
+            (n / 1024.0, "KB")
+        };
+        let size = format!("{size:.1}");
+        let size = size.trim_end_matches(".0");
+        let size = match self.lang {
+            Lang::Vi => size.replace('.', ","),
+            Lang::En => size.to_string(),
+        };
+        let max = format!("{size} {unit}");
+        self.t(key).replace("{max}", &max)
     }
 
     pub fn t(&self, key: &str) -> &'static str {

@@ -104,6 +104,8 @@ struct ListPage {
     statuses: Vec<&'static str>,
     buckets: Vec<&'static str>,
     sorts: Vec<&'static str>,
+    /// Filter fields that could not be read (a date that is no date).
+    errors: Errors,
 }
 
 pub async fn inbox(
@@ -130,13 +132,25 @@ pub async fn inbox(
         })
         .await?;
     let pages = ((total + task::PAGE_SIZE - 1) / task::PAGE_SIZE).max(1);
+    let mut f = FilterView::of(&filter);
+    let mut errors = Errors::default();
+    for (field, typed) in list_filter::unreadable_dates(req.query_string()) {
+        errors.add(field, "error.filter_date");
+        match field {
+            "due_from" => f.due_from = typed,
+            "due_to" => f.due_to = typed,
+            "assigned_from" => f.assigned_from = typed,
+            _ => f.assigned_to = typed,
+        }
+    }
     render(&ListPage {
         ctx: Ctx::new(&auth),
         rows,
         total,
         page: filter.page,
         pages,
-        f: FilterView::of(&filter),
+        f,
+        errors,
         units,
         directives,
         statuses: Status::ALL.iter().map(|s| s.as_str()).collect(),
