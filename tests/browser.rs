@@ -505,31 +505,110 @@ fn a_forgotten_password_and_mail_choices_in_a_browser() {
     assert_eq!(prefs.off, [chidao::domain::mail::Kind::Confirmed]);
 }
 
+/// axe-core's script (npm package `axe-core`): `CHIDAO_AXE_JS`, or where `.ci/run` installs it.
+fn axe_source() -> Option<String> {
+    let path = std::env::var("CHIDAO_AXE_JS").unwrap_or_else(|_| {
+        format!(
+            "{}/target/axe/node_modules/axe-core/axe.min.js",
+            env!("CARGO_MANIFEST_DIR")
+        )
+    });
+    match std::fs::read_to_string(&path) {
+        Ok(s) => Some(s),
+        Err(_) if std::env::var("CHIDAO_REQUIRE_BROWSER").as_deref() == Ok("1") => panic!(
+            "CHIDAO_REQUIRE_BROWSER=1 but {path} is missing (npm install --prefix target/axe axe-core@4)"
+        ),
+        Err(_) => {
+            eprintln!("\n*** WARNING: {path} not found: accessibility was NOT checked ***\n");
+            None
+        }
+    }
+}
+
+impl Driver {
+    /// axe-core's serious and critical findings on the page shown: "rule: where".
+    fn accessibility_problems(&self, axe: &str) -> Vec<String> {
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            json!({"script": format!("{axe}; return 1;"), "args": []}),
+        );
+        let found = self.cmd(
+            "POST",
+            "/execute/async",
+            json!({"script": "var done = arguments[arguments.length - 1];
+                axe.run(document, {resultTypes: ['violations']}).then(function (r) {
+                  done(r.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })
+                    .map(function (v) { return v.id + ': ' + v.nodes.slice(0, 3).map(function (n) { return n.target.join(' '); }).join(' | '); }));
+                });", "args": []}),
+        );
+        found
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    }
+
+    /// True when the page is no wider than the window (nothing scrolls sideways).
+    fn fits_the_width(&self) -> bool {
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            json!({"script": "return document.documentElement.scrollWidth <= window.innerWidth;", "args": []}),
+        ) == json!(true)
+    }
+
+    fn resize(&self, width: u32, height: u32) {
+        self.cmd(
+            "POST",
+            "/window/rect",
+            json!({"width": width, "height": height}),
+        );
+    }
+}
+
+/// The pages each role uses, at a desk (1366×900) and on a phone (390×844), in Vietnamese and
+/// in English: no Content-Security-Policy violation, nothing scrolls sideways, and axe-core
+/// finds nothing serious or critical.
 #[test]
-fn no_page_breaks_the_content_security_policy() {
+fn every_page_reads_right_at_a_desk_and_on_a_phone() {
     let Some(driver) = Driver::start() else {
         return;
     };
+    let axe = axe_source();
     let app = TestApp::start(Backend::Sqlite);
     let p = publish(&app);
-    let pages_by_role: [(Role, Option<&str>, Vec<String>); 3] = [
+    let ls = app.unit_id("Sở KH&CN Lạng Sơn");
+    let pages_by_role: [(Role, Option<&str>, Vec<String>); 4] = [
         (
             Role::UnitHead,
             Some("Sở KH&CN Lạng Sơn"),
             vec![
                 format!("/tasks/{}", p.langson),
                 "/tasks".into(),
+                format!("/units/{ls}"),
                 "/me".into(),
+            ],
+        ),
+        (
+            Role::Leader,
+            None,
+            vec![
+                "/dashboard".into(),
+                format!("/directives/{}", p.directive_id),
+                "/tasks?status=all".into(),
             ],
         ),
         (
             Role::Secretariat,
             None,
             vec![
-                "/dashboard".into(),
                 "/directives".into(),
                 "/directives/new".into(),
+                "/conferences/new".into(),
                 format!("/tasks/{}", p.khtc),
+                format!("/tasks/{}/edit", p.khtc),
                 "/extensions".into(),
             ],
         ),
@@ -538,28 +617,58 @@ fn no_page_breaks_the_content_security_policy() {
             None,
             vec![
                 "/admin/units".into(),
+                format!("/admin/units/{ls}"),
                 "/admin/groups/new".into(),
                 "/admin/users".into(),
+                "/admin/users/new".into(),
                 "/admin/calendar".into(),
                 "/admin/outbox".into(),
             ],
         ),
     ];
-    driver.go(&format!("{}/login", app.base));
-    let mut seen = driver.policy_violations();
-    for (role, unit, pages) in pages_by_role {
-        let email = app.add_user(role, unit);
-        driver.cmd("DELETE", "/cookie", json!({}));
-        log_in(&driver, &app.base, &email, &pages[0]);
-        for page in &pages {
-            driver.go(&format!("{}{page}", app.base));
-            seen.extend(
+    let mut problems = Vec::new();
+    let mut check = |what: &str| {
+        problems.extend(
+            driver
+                .policy_violations()
+                .into_iter()
+                .map(|m| format!("{what}: {m}")),
+        );
+        if !driver.fits_the_width() {
+            problems.push(format!("{what}: scrolls sideways"));
+        }
+        if let Some(axe) = &axe {
+            problems.extend(
                 driver
-                    .policy_violations()
+                    .accessibility_problems(axe)
                     .into_iter()
-                    .map(|m| format!("{page}: {m}")),
+                    .map(|m| format!("{what}: {m}")),
             );
         }
+    };
+    for (width, height) in [(1366, 900), (390, 844)] {
+        driver.resize(width, height);
+        driver.cmd("DELETE", "/cookie", json!({}));
+        driver.go(&format!("{}/login", app.base));
+        check(&format!("{width}px /login"));
+        for (role, unit, pages) in &pages_by_role {
+            let email = app.add_user(*role, *unit);
+            driver.cmd("DELETE", "/cookie", json!({}));
+            log_in(&driver, &app.base, &email, &pages[0]);
+            for lang in ["vi", "en"] {
+                // English at the desk size only: the layout is the same.
+                if lang == "en" && width < 1000 {
+                    continue;
+                }
+                for page in pages {
+                    let sep = if page.contains('?') { '&' } else { '?' };
+                    driver.go(&format!("{}{page}{sep}lang={lang}", app.base));
+                    check(&format!("{width}px {lang} {page}"));
+                }
+            }
+            // Back to Vietnamese for the next person in this browser.
+            driver.go(&format!("{}/me?lang=vi", app.base));
+        }
     }
-    assert!(seen.is_empty(), "{seen:#?}");
+    assert!(problems.is_empty(), "{problems:#?}");
 }
