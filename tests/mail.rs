@@ -87,7 +87,31 @@ fn a_published_directive_mails_each_recipient_once_in_their_language() {
         });
         let link = |id: TaskId| format!("https://chidao.test/tasks/{id}");
         let vi = &got[&head][0];
-        assert_eq!(vi.subject(), "[Chỉ đạo] Giao nhiệm vụ theo 88/TB-BKHCN");
+        // A subject naming the unit and the notice; a salutation naming the person and unit; the
+        // secretariat's signature.
+        assert_eq!(
+            vi.subject(),
+            "[Chỉ đạo] Sở Khoa học và Công nghệ tỉnh Lạng Sơn: giao nhiệm vụ theo Thông báo số 88/TB-BKHCN"
+        );
+        assert!(
+            vi.text().starts_with(
+                "Kính gửi: Người thử unit_head (Sở Khoa học và Công nghệ tỉnh Lạng Sơn)"
+            ),
+            "{}",
+            vi.text()
+        );
+        assert!(vi.html().contains("Kính gửi: Người thử unit_head"));
+        for body in [vi.text(), vi.html()] {
+            assert!(
+                body.contains("Văn phòng Bộ Khoa học và Công nghệ"),
+                "{body}"
+            );
+        }
+        assert!(
+            !vi.text()
+                .contains("văn bản giao việc chính thức cho đơn vị"),
+            "the mail is not the notice"
+        );
         for body in [vi.text(), vi.html()] {
             // The task Lạng Sơn leads and the one it coordinates, in one mail.
             assert!(body.contains(&link(p.langson)), "{body}");
@@ -113,11 +137,21 @@ fn a_published_directive_mails_each_recipient_once_in_their_language() {
             vi.text()
         );
         let en = &got[&staff][0];
-        assert_eq!(en.subject(), "[Chỉ đạo] New tasks under 88/TB-BKHCN");
+        assert_eq!(
+            en.subject(),
+            "[Chỉ đạo] Sở Khoa học và Công nghệ tỉnh Lạng Sơn: new tasks under notice 88/TB-BKHCN"
+        );
+        assert!(en.text().starts_with("Dear "), "{}", en.text());
         assert!(en.text().contains("Tasks your unit leads"), "{}", en.text());
         assert!(got[&contact][0]
             .text()
             .contains("địa chỉ liên hệ của đơn vị"));
+        assert!(
+            got[&contact][0]
+                .text()
+                .starts_with("Kính gửi: Sở Khoa học và Công nghệ tỉnh Lạng Sơn"),
+            "a unit's contact address is addressed to the unit"
+        );
         // The Message-ID was fixed when the row was queued.
         let ids: Vec<String> = outbox::table
             .filter(outbox::recipient.eq(&head))
@@ -179,10 +213,11 @@ fn reminders_go_out_on_exactly_the_right_days_and_stop_when_done() {
                 // Before, on and after the due day the subject says which.
                 let s = m.subject();
                 match day.cmp(&due) {
-                    std::cmp::Ordering::Less => assert!(s.contains("Nhắc hạn: còn"), "{s}"),
-                    std::cmp::Ordering::Equal => assert!(s.contains("Đến hạn hôm nay"), "{s}"),
-                    std::cmp::Ordering::Greater => assert!(s.contains("Quá hạn"), "{s}"),
+                    std::cmp::Ordering::Less => assert!(s.contains("nhắc hạn, còn"), "{s}"),
+                    std::cmp::Ordering::Equal => assert!(s.contains("đến hạn hôm nay"), "{s}"),
+                    std::cmp::Ordering::Greater => assert!(s.contains("quá hạn"), "{s}"),
                 }
+                assert!(s.contains("Lạng Sơn") && s.contains("88/TB-BKHCN"), "{s}");
             }
             // A second run the same day sends nothing more.
             let n = smtp.received().len();
@@ -548,7 +583,9 @@ fn workflow_notices_reach_the_right_people_and_respect_their_choices() {
         let to_sec = subjects_for(&smtp, &sec.email);
         assert_eq!(to_sec.len(), 1, "{to_sec:?}");
         assert!(
-            to_sec[0].starts_with("[Chỉ đạo] Báo cáo hoàn thành"),
+            to_sec[0].starts_with(
+                "[Chỉ đạo] Sở Khoa học và Công nghệ tỉnh Lạng Sơn báo cáo hoàn thành — 88/TB-BKHCN"
+            ),
             "{to_sec:?}"
         );
         let m = smtp
@@ -590,7 +627,7 @@ fn workflow_notices_reach_the_right_people_and_respect_their_choices() {
                 .filter(|m| m.rcpt() == *who)
                 .collect();
             assert_eq!(got.len(), 1, "return to {who}");
-            assert!(got[0].subject().contains("Trả lại"));
+            assert!(got[0].subject().contains("trả lại"));
             assert!(got[0].text().contains("Thiếu bản chụp kế hoạch"));
         }
         smtp.clear();
@@ -610,7 +647,7 @@ fn workflow_notices_reach_the_right_people_and_respect_their_choices() {
             1,
             "confirmation to the head"
         );
-        assert!(subjects_for(&smtp, &head.email)[0].contains("Đã xác nhận hoàn thành"));
+        assert!(subjects_for(&smtp, &head.email)[0].contains("đã xác nhận hoàn thành"));
         assert!(
             subjects_for(&smtp, &staff).is_empty(),
             "staff turned confirmations off"
@@ -632,13 +669,16 @@ fn workflow_notices_reach_the_right_people_and_respect_their_choices() {
             .into_iter()
             .find(|m| m.rcpt() == sec.email)
             .expect("request to sec");
-        assert!(m.subject().contains("Đề nghị gia hạn"), "{}", m.subject());
+        assert!(m.subject().contains("đề nghị gia hạn"), "{}", m.subject());
         assert!(
             m.text().contains(&asked) && m.text().contains("Chờ ý kiến Bộ Tài chính"),
             "{}",
             m.text()
         );
-        assert!(m.text().contains("https://chidao.test/extensions"));
+        assert!(
+            m.text().contains(&format!("https://chidao.test/tasks/{k}")),
+            "the request's link goes to the task"
+        );
         let id: i64 = chidao::db::schema::extension_requests::table
             .select(chidao::db::schema::extension_requests::id)
             .first(&mut app.conn())
@@ -652,7 +692,7 @@ fn workflow_notices_reach_the_right_people_and_respect_their_choices() {
             .into_iter()
             .find(|m| m.rcpt() == khtc_head.email)
             .expect("decision");
-        assert!(m.subject().contains("Đồng ý gia hạn"), "{}", m.subject());
+        assert!(m.subject().contains("đồng ý gia hạn"), "{}", m.subject());
         assert!(m.text().contains(&asked));
     });
 }
@@ -664,7 +704,8 @@ fn people_choose_their_mail_on_their_page_but_not_what_is_mandatory() {
         let page = staff.get("/me");
         assert!(page.body.contains("Nhắc hạn và quá hạn"));
         assert!(
-            page.body.contains("đây là văn bản giao việc chính thức"),
+            page.body
+                .contains("văn bản giao nhiệm vụ chính thức là Thông báo kết luận đã ký"),
             "the why of a mandatory kind"
         );
         // Untick everything, ask for assignments off by hand, choose the digest.
@@ -835,7 +876,10 @@ fn a_digest_replaces_single_reminders_and_is_not_sent_when_empty() {
             "digest only, no single reminders; nothing for Hà Nội"
         );
         let m = &got[&head][0];
-        assert_eq!(m.subject(), "[Chỉ đạo] Tổng hợp nhiệm vụ ngày 15/01/2027");
+        assert_eq!(
+            m.subject(),
+            "[Chỉ đạo] Sở Khoa học và Công nghệ tỉnh Lạng Sơn: tổng hợp nhiệm vụ ngày 15/01/2027"
+        );
         let text = m.text();
         assert!(
             text.contains("Sắp đến hạn (7 ngày tới)") && text.contains("Quá hạn"),
@@ -879,7 +923,8 @@ fn the_administrator_sees_failures_and_sends_again() {
         assert_eq!(statuses(app), ["sent"; 3]);
         let page = admin.get("/admin/outbox");
         assert!(
-            page.body.contains("Giao nhiệm vụ theo 88/TB-BKHCN"),
+            page.body
+                .contains("giao nhiệm vụ theo Thông báo số 88/TB-BKHCN"),
             "subjects of sent mail"
         );
         // A sent message is not sent again.

@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::Message;
 
-use crate::db::schema::{journal, tasks, users};
+use crate::db::schema::{journal, tasks, units, users};
 use crate::db::DbConn;
 use crate::domain::dates::{format_date, vn_day_start};
 use crate::domain::ids::{DirectiveId, TaskId, UnitId, UserId};
@@ -23,7 +23,7 @@ use crate::i18n::{t, Lang};
 use crate::mail::outbox::Mail;
 use crate::mail::payload::{self, Payload};
 use crate::models::task::{self, ListRow};
-use crate::models::{directive, extension};
+use crate::models::{directive, extension, unit};
 
 /// Everything a message needs besides its row.
 #[derive(Debug, Clone)]
@@ -99,6 +99,8 @@ impl Letter {
 #[template(path = "email/message.html")]
 struct Html<'a> {
     l: &'a Letter,
+    /// "Kính gửi: …", where the recipient is known.
+    salutation: Option<&'a str>,
     /// Why this person receives it, and whether and where they can turn it off.
     footer: &'a [String],
 }
@@ -107,6 +109,7 @@ struct Html<'a> {
 #[template(path = "email/message.txt", whitespace = "preserve")]
 struct Text<'a> {
     l: &'a Letter,
+    salutation: Option<&'a str>,
     footer: &'a [String],
 }
 
@@ -174,22 +177,59 @@ fn section(lang: Lang, ctx: &Context, heading: &str, rows: &[ListRow]) -> Sectio
 pub struct Cache {
     letters: HashMap<String, Result<Letter, &'static str>>,
     roles: HashMap<UserId, Role>,
+    /// Whom each message is addressed to ("Kính gửi: …": a person by name and unit, a unit's
+    /// contact address by the unit's name), and the recipient's unit.
+    addressed: HashMap<String, (String, Option<String>)>,
 }
 
 impl Cache {
-    /// The roles of a batch's recipients in one query, for their footers.
-    pub fn load_roles(&mut self, conn: &mut DbConn, mails: &[Mail]) -> AppResult<()> {
+    /// The batch's recipients in two queries: their roles (for the footers) and whom each
+    /// message is addressed to.
+    pub fn load_recipients(&mut self, conn: &mut DbConn, mails: &[Mail]) -> AppResult<()> {
         let ids: Vec<UserId> = mails.iter().filter_map(|m| m.user_id).collect();
-        let found: Vec<(UserId, String)> = users::table
+        let found: Vec<(UserId, String, String, Option<String>)> = users::table
+            .left_join(units::table)
             .filter(users::id.eq_any(&ids))
-            .select((users::id, users::role))
+            .select((users::id, users::role, users::name, units::name.nullable()))
             .load(conn)?;
-        self.roles.extend(
-            found
-                .into_iter()
-                .map(|(id, r)| (id, Role::parse(&r).unwrap_or(Role::UnitStaff))),
-        );
+        for (id, role, name, unit) in found {
+            let role = Role::parse(&role).unwrap_or(Role::UnitStaff);
+            self.roles.insert(id, role);
+            let to = match &unit {
+                Some(unit) => format!("{name} ({unit})"),
+                None => name,
+            };
+            self.addressed.insert(format!("u{id}"), (to, unit));
+        }
+        // A unit's contact addresses are few; the units that list them, once per address.
+        for m in mails.iter().filter(|m| m.user_id.is_none()) {
+            if self.addressed.contains_key(&m.recipient) {
+                continue;
+            }
+            let pattern = crate::domain::text::like_pattern(&m.recipient.to_lowercase());
+            let unit: Option<String> = units::table
+                .filter(units::emails.like(pattern).escape('\\'))
+                .select(units::name)
+                .first(conn)
+                .optional()?;
+            if let Some(unit) = unit {
+                self.addressed
+                    .insert(m.recipient.clone(), (unit.clone(), Some(unit)));
+            }
+        }
         Ok(())
+    }
+
+    /// Whom a message is addressed to, and their unit, as far as known.
+    fn addressee(&self, mail: &Mail) -> (Option<&str>, Option<&str>) {
+        let found = match mail.user_id {
+            Some(id) => self.addressed.get(&format!("u{id}")),
+            None => self.addressed.get(&mail.recipient),
+        };
+        match found {
+            Some((to, unit)) => (Some(to.as_str()), unit.as_deref()),
+            None => (None, None),
+        }
     }
 }
 
@@ -219,16 +259,24 @@ pub fn compose(
         Err(e) => return Ok(Composed::BadAddress(format!("{}: {e}", mail.recipient))),
     };
     let footer = footer(&cache.roles, ctx, mail, kind, lang);
+    // The letter is shared by everyone it concerns; whom it is addressed to is this row's.
+    let (addressee, their_unit) = cache.addressee(mail);
+    let salutation = addressee.map(|to| fill(lang, "mail.salutation", &[("to", to)]));
+    let subject = letter
+        .subject
+        .replace("{to}", their_unit.unwrap_or(t(lang, "mail.to_unit")));
     let failed =
         |e: askama::Error| crate::error::AppError::Internal(format!("email template: {e}"));
     let html = Html {
         l: letter,
+        salutation: salutation.as_deref(),
         footer: &footer,
     }
     .render()
     .map_err(failed)?;
     let text = Text {
         l: letter,
+        salutation: salutation.as_deref(),
         footer: &footer,
     }
     .render()
@@ -236,13 +284,13 @@ pub fn compose(
     let message = Message::builder()
         .from(ctx.from.clone())
         .to(to)
-        .subject(letter.subject.clone())
+        .subject(subject.clone())
         .message_id(Some(format!("<{}@{}>", mail.message_id, ctx.domain())))
         .multipart(MultiPart::alternative_plain_html(text, html))
         .map_err(|e| crate::error::AppError::Internal(format!("building a message: {e}")))?;
     Ok(Composed::Send {
         message: Box::new(message),
-        subject: letter.subject.clone(),
+        subject,
     })
 }
 
@@ -321,6 +369,7 @@ fn assigned(
     };
     let lang = l.lang;
     let d = directive::get(conn, d)?;
+    // "{to}" is the recipient's unit, filled per message.
     l.subject = fill(
         lang,
         "mail.assigned.subject",
@@ -419,7 +468,11 @@ fn digest_of(
     l.subject = fill(
         lang,
         "mail.digest.subject",
-        &[("app", t(lang, "app.name")), ("date", &format_date(p.day))],
+        &[
+            ("app", t(lang, "app.name")),
+            ("date", &format_date(p.day)),
+            ("unit", &unit::get(conn, p.unit)?.name),
+        ],
     );
     l.lines.push(t(lang, "mail.digest.intro").into());
     l.sections = built.into_iter().filter(|s| !s.items.is_empty()).collect();
@@ -448,7 +501,12 @@ fn moved(
     l.subject = fill(
         lang,
         &format!("mail.{key}.subject"),
-        &[("app", t(lang, "app.name")), ("title", &title)],
+        &[
+            ("app", t(lang, "app.name")),
+            ("title", &title),
+            ("unit", &r.lead_unit),
+            ("number", &r.directive_number),
+        ],
     );
     l.lines.push(fill(
         lang,
@@ -494,7 +552,12 @@ fn extension_of(
     l.subject = fill(
         lang,
         &format!("{key}.subject"),
-        &[("app", t(lang, "app.name")), ("title", &title)],
+        &[
+            ("app", t(lang, "app.name")),
+            ("title", &title),
+            ("unit", &r.lead_unit),
+            ("number", &r.directive_number),
+        ],
     );
     l.lines.push(fill(
         lang,
@@ -506,16 +569,21 @@ fn extension_of(
         ],
     ));
     if !note.trim().is_empty() {
-        l.note = Some((t(lang, "mail.reason").into(), note));
+        // The unit's reason, or the decider's note: each labelled as what it is.
+        let label = if asked {
+            "mail.reason"
+        } else {
+            "mail.decision_note"
+        };
+        l.note = Some((t(lang, label).into(), note));
     }
     l.sections
         .push(section(lang, ctx, "", std::slice::from_ref(&r)));
-    let url = if asked {
-        format!("{}/extensions", ctx.public_url)
-    } else {
-        format!("{}/tasks/{}", ctx.public_url, r.id)
-    };
-    l.action = Some((t(lang, "mail.open_task").into(), url));
+    // The request is decided on the task's page, where its reason and files are.
+    l.action = Some((
+        t(lang, "mail.open_task").into(),
+        format!("{}/tasks/{}", ctx.public_url, r.id),
+    ));
     Ok(Ok(l))
 }
 
@@ -560,7 +628,17 @@ fn reminder(
             _ => ("mail.reminder.late.subject", "mail.reminder.late"),
         };
         let title = short(&r.item_text, 60);
-        l.subject = fill(lang, subject, &[("app", app), ("n", &n), ("title", &title)]);
+        l.subject = fill(
+            lang,
+            subject,
+            &[
+                ("app", app),
+                ("n", &n),
+                ("title", &title),
+                ("unit", &unit),
+                ("number", &r.directive_number),
+            ],
+        );
         l.lines.push(fill(
             lang,
             line,

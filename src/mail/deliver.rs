@@ -48,7 +48,7 @@ pub fn batch(
     let mut tally = Tally::default();
     let mut ready = Vec::new();
     let mut cache = Cache::default();
-    cache.load_roles(conn, &claimed)?;
+    cache.load_recipients(conn, &claimed)?;
     for mail in &claimed {
         match compose(conn, ctx, mail, today, &mut cache)? {
             Composed::Send { message, subject } => ready.push((mail, message, subject)),
