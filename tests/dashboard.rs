@@ -223,10 +223,52 @@ fn the_four_buckets_by_unit_and_the_lists_behind_them() {
     });
 }
 
+/// The task whose item reads `text`.
+fn task_by_text(app: &TestApp, text: &str) -> TaskId {
+    use chidao::db::schema::{directive_items, tasks};
+    use diesel::prelude::*;
+    tasks::table
+        .inner_join(directive_items::table)
+        .filter(directive_items::text.eq(text))
+        .select(tasks::id)
+        .first(&mut app.conn())
+        .unwrap()
+}
+
+/// What the exports show beside the scenario: the "Trong hạn" task got a progress report and
+/// its due date moved from 5 to 12 days ahead.
+fn report_and_move(app: &TestApp) -> TaskId {
+    let t = task_by_text(app, "Trong hạn");
+    let mut head = app.login_as(Role::UnitHead, Some("Sở KH&CN Lạng Sơn"));
+    let v = crate::fixtures::version(app, t);
+    let r = head.post(
+        &format!("/tasks/{t}/progress"),
+        &[
+            ("version", &v),
+            ("text", "Đã dự thảo kế hoạch"),
+            ("percent", "50"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let mut sec = app.login_as(Role::Secretariat, None);
+    let v = crate::fixtures::version(app, t);
+    let r = sec.post(
+        &format!("/tasks/{t}/edit"),
+        &[
+            ("version", &v),
+            ("due_on", &days(12).format("%d/%m/%Y").to_string()),
+            ("text", "Điều chỉnh theo ý kiến Thứ trưởng"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    t
+}
+
 #[test]
 fn the_task_list_as_csv_for_excel() {
     each_backend(|app| {
         scenario(app);
+        let moved = report_and_move(app);
         let mut leader = app.login_as(Role::Leader, None);
         let r = leader.get("/reports/tasks.csv?status=all&sort=due");
         assert_eq!(r.status, 200);
@@ -245,12 +287,27 @@ fn the_task_list_as_csv_for_excel() {
             .split("\r\n")
             .filter(|l| !l.is_empty())
             .collect();
-        assert_eq!(lines[0], "STT,Nội dung nhiệm vụ,Văn bản giao,Đơn vị chủ trì,Đơn vị phối hợp,Hạn xử lý,Tình trạng,Kết quả / ghi chú");
+        assert_eq!(lines[0], "STT,Số nhiệm vụ,Nội dung nhiệm vụ,Văn bản giao,Đơn vị chủ trì,Đơn vị phối hợp,Hạn xử lý (ban đầu),Gia hạn / điều chỉnh đến,Ngày hoàn thành,Tình trạng,Kết quả thực hiện (báo cáo gần nhất)");
         assert_eq!(lines.len(), 1 + 6);
+        let late = task_by_text(app, "Muộn");
+        let d = |n: i64| days(n).format("%d/%m/%Y").to_string();
+        assert_eq!(
+            lines[1],
+            format!(
+                "1,{late},Muộn,2/TB,Cục Sở hữu trí tuệ,,{},,{},Đã hoàn thành — Hoàn thành quá hạn,Xong",
+                d(-10),
+                d(-5)
+            ),
+            "number, first due date, completion date"
+        );
+        let moved_line = lines
+            .iter()
+            .find(|l| l.contains(&format!(",{moved},Trong hạn,")))
+            .unwrap();
         assert!(
-            lines[1].starts_with("1,Muộn,2/TB,Cục Sở hữu trí tuệ,,"),
-            "{}",
-            lines[1]
+            moved_line.contains(&format!(",{},{},,", d(5), d(12)))
+                && moved_line.ends_with(",Đã dự thảo kế hoạch"),
+            "first due date, the date now, the latest report: {moved_line}"
         );
         assert!(lines
             .iter()
@@ -262,7 +319,30 @@ fn the_task_list_as_csv_for_excel() {
         let rows = mine.body.split("\r\n").filter(|l| !l.is_empty()).count();
         assert_eq!(rows, 1 + 2, "lead of one, coordinating another");
         let en = leader.get("/reports/tasks.csv?status=open&lang=en");
-        assert!(en.body.contains("No.,Task,Directive"));
+        assert!(en.body.contains("No.,Task no.,Task,Directive"));
+        // The printed dashboard and directive page carry the same heading as the workbook.
+        for page in [
+            "/dashboard".to_string(),
+            format!("/directives/{}", {
+                use chidao::db::schema::directives;
+                use diesel::prelude::*;
+                directives::table
+                    .select(directives::id)
+                    .first::<chidao::domain::ids::DirectiveId>(&mut app.conn())
+                    .unwrap()
+            }),
+        ] {
+            let body = leader.get(&format!("{page}?lang=vi")).body;
+            let heading = body
+                .split("id=\"doc-heading\"")
+                .nth(1)
+                .unwrap_or_else(|| panic!("{page}"));
+            assert!(
+                heading.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+                    && heading.contains("BỘ KHOA HỌC VÀ CÔNG NGHỆ"),
+                "{page}"
+            );
+        }
     });
 }
 
@@ -282,6 +362,7 @@ fn the_task_list_as_a_workbook_read_back_by_openpyxl() {
     }
     each_backend(|app| {
         scenario(app);
+        let moved = report_and_move(app);
         let leader = app.login_as(Role::Leader, None);
         let url = format!("{}/reports/tasks.xlsx?status=all&sort=due", app.base);
         // Binary body: fetched without the text client.
@@ -299,7 +380,16 @@ fn the_task_list_as_a_workbook_read_back_by_openpyxl() {
 import json, sys, openpyxl
 ws = openpyxl.load_workbook(sys.argv[1]).active
 rows = [[(c.strftime("%Y-%m-%d") if hasattr(c, "strftime") else c) for c in r] for r in ws.iter_rows(values_only=True)]
-print(json.dumps(rows, ensure_ascii=False))
+setup = {
+    "orientation": ws.page_setup.orientation,
+    "paper": ws.page_setup.paperSize,
+    # OOXML: an absent fitToWidth or fitToHeight is 1.
+    "fit_width": int(ws.page_setup.fitToWidth if ws.page_setup.fitToWidth is not None else 1),
+    "fit_height": int(ws.page_setup.fitToHeight if ws.page_setup.fitToHeight is not None else 1),
+    "fit": ws.sheet_properties.pageSetUpPr.fitToPage,
+    "repeat": str(ws.print_title_rows),
+}
+print(json.dumps({"rows": rows, "setup": setup}, ensure_ascii=False))
 "#;
         let out = std::process::Command::new("python3")
             .args(["-c", script, path.to_str().unwrap()])
@@ -310,39 +400,69 @@ print(json.dumps(rows, ensure_ascii=False))
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let rows: Vec<Vec<serde_json::Value>> = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(rows[0][0], "DANH SÁCH NHIỆM VỤ");
-        assert!(rows[1][0]
+        let read: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let rows: Vec<Vec<serde_json::Value>> =
+            serde_json::from_value(read["rows"].clone()).unwrap();
+        // The heading of an official document, the title, the date of the data.
+        assert_eq!(rows[0][0], "BỘ KHOA HỌC VÀ CÔNG NGHỆ");
+        assert_eq!(rows[1][0], "VĂN PHÒNG BỘ");
+        assert_eq!(rows[0][4], "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
+        assert_eq!(rows[1][4], "Độc lập - Tự do - Hạnh phúc");
+        assert_eq!(rows[3][0], "DANH SÁCH NHIỆM VỤ");
+        assert!(rows[4][0]
             .as_str()
             .unwrap()
             .starts_with("Số liệu đến ngày "));
-        let header: Vec<&str> = rows[3].iter().map(|v| v.as_str().unwrap()).collect();
+        let header: Vec<&str> = rows[6].iter().map(|v| v.as_str().unwrap()).collect();
         assert_eq!(
             header,
             [
                 "STT",
+                "Số nhiệm vụ",
                 "Nội dung nhiệm vụ",
                 "Văn bản giao",
                 "Đơn vị chủ trì",
                 "Đơn vị phối hợp",
-                "Hạn xử lý",
+                "Hạn xử lý (ban đầu)",
+                "Gia hạn / điều chỉnh đến",
+                "Ngày hoàn thành",
                 "Tình trạng",
-                "Kết quả / ghi chú"
+                "Kết quả thực hiện (báo cáo gần nhất)"
             ]
         );
-        assert_eq!(rows.len(), 4 + 6);
-        assert_eq!(rows[4][0], 1);
-        assert_eq!(rows[4][1], "Muộn");
-        assert_eq!(rows[4][3], "Cục Sở hữu trí tuệ");
+        let tasks = &rows[7..13];
+        assert_eq!(tasks[0][0], 1);
+        assert_eq!(tasks[0][2], "Muộn");
+        assert_eq!(tasks[0][4], "Cục Sở hữu trí tuệ");
         assert_eq!(
-            rows[4][5].as_str().unwrap(),
+            tasks[0][6].as_str().unwrap(),
             crate::fixtures::days(-10).to_string(),
             "a real date cell"
         );
-        assert!(rows
+        assert_eq!(
+            tasks[0][8].as_str().unwrap(),
+            crate::fixtures::days(-5).to_string()
+        );
+        let moved_row = tasks.iter().find(|r| r[1] == moved.0).unwrap();
+        assert_eq!(moved_row[6].as_str().unwrap(), days(5).to_string());
+        assert_eq!(moved_row[7].as_str().unwrap(), days(12).to_string());
+        assert_eq!(moved_row[10], "Đã dự thảo kế hoạch");
+        assert!(tasks
             .iter()
-            .any(|r| r[3] == "Sở Khoa học và Công nghệ tỉnh Lạng Sơn"
-                && r[7].as_str().unwrap().contains("Quá hạn")));
+            .any(|r| r[4] == "Sở Khoa học và Công nghệ tỉnh Lạng Sơn"
+                && r[9].as_str().unwrap().contains("Quá hạn")));
+        // A place for the signature under the table.
+        assert!(rows[13..]
+            .iter()
+            .any(|r| r.iter().any(|c| c == "NGƯỜI LẬP BIỂU")));
+        // Printed on A4 landscape, one page wide, the headings on every page.
+        let setup = &read["setup"];
+        assert_eq!(setup["orientation"], "landscape");
+        assert_eq!(setup["paper"], 9);
+        assert_eq!(setup["fit"], true);
+        assert_eq!(setup["fit_width"], 1);
+        assert_eq!(setup["fit_height"], 0);
+        assert_eq!(setup["repeat"], "$7:$7");
     });
 }
 

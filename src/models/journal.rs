@@ -78,6 +78,31 @@ pub fn write(
     Ok(())
 }
 
+/// The due date each given task had before its first change (an extension or an edit): only
+/// the tasks whose date changed are in the map.
+pub fn original_dues(
+    conn: &mut DbConn,
+    ids: &[TaskId],
+) -> AppResult<std::collections::HashMap<TaskId, chrono::NaiveDate>> {
+    let found: Vec<(TaskId, Option<String>)> = journal::table
+        .filter(journal::task_id.eq_any(ids))
+        .filter(journal::kind.eq(Kind::DueDateChanged))
+        .order((journal::task_id, journal::id))
+        .select((journal::task_id, journal::from_value))
+        .load(conn)?;
+    let mut out = std::collections::HashMap::new();
+    for (id, from) in found {
+        if let std::collections::hash_map::Entry::Vacant(e) = out.entry(id) {
+            if let Some(d) =
+                from.and_then(|f| chrono::NaiveDate::parse_from_str(&f, "%Y-%m-%d").ok())
+            {
+                e.insert(d);
+            }
+        }
+    }
+    Ok(out)
+}
+
 pub fn for_task(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<Entry>> {
     Ok(journal::table
         .left_join(users::table)

@@ -540,6 +540,22 @@ pub fn reports(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<ReportRow>> 
         .load(conn)?)
 }
 
+/// The latest progress or completion report's text of each given task (kết quả), for exports.
+pub fn latest_results(conn: &mut DbConn, ids: &[TaskId]) -> AppResult<HashMap<TaskId, String>> {
+    let found: Vec<(TaskId, String)> = reports::table
+        .filter(reports::task_id.eq_any(ids))
+        .filter(reports::kind.eq_any([ReportKind::Progress, ReportKind::Completion]))
+        .filter(reports::text.ne(""))
+        .order((reports::task_id, reports::at.desc(), reports::id.desc()))
+        .select((reports::task_id, reports::text))
+        .load(conn)?;
+    let mut out = HashMap::new();
+    for (id, text) in found {
+        out.entry(id).or_insert(text);
+    }
+    Ok(out)
+}
+
 /// The folded text a task is searched by: its item's label and text, its directive's number and
 /// title, its lead unit's name and short name.
 pub fn search_text(parts: &[&str]) -> String {

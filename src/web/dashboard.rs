@@ -7,7 +7,7 @@ use askama::Template;
 use chrono::{Days, NaiveDate};
 use serde::Deserialize;
 
-use crate::domain::dates::{format_date, format_opt_date, parse_date};
+use crate::domain::dates::{format_date, parse_date};
 use crate::domain::ids::UnitId;
 use crate::domain::status::{Status, Timeliness};
 use crate::domain::text::vi_cmp;
@@ -261,15 +261,22 @@ async fn report(
         let ids = task::all_ids(conn, &actor, &f, today(), EXPORT_CAP)?;
         let mut rows = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(1000) {
-            rows.extend(task::rows_for(conn, chunk, today())?);
+            let results = task::latest_results(conn, chunk)?;
+            let original = crate::models::journal::original_dues(conn, chunk)?;
+            rows.extend(task::rows_for(conn, chunk, today())?.into_iter().map(|r| {
+                let (result, first_due) =
+                    (results.get(&r.id).cloned(), original.get(&r.id).copied());
+                (r, result, first_due)
+            }));
         }
         Ok((rows, auth.lang))
     })
     .await?;
     let t = |k: &str| crate::i18n::t(lang, k);
     let out = rows
-        .iter()
-        .map(|r| ReportRow {
+        .into_iter()
+        .map(|(r, result, first_due)| ReportRow {
+            number: r.id.0,
             task: format!(
                 "{}{}",
                 if r.item_label.is_empty() {
@@ -282,34 +289,29 @@ async fn report(
             directive: r.directive_number.clone(),
             lead: r.lead_unit.clone(),
             coordinating: r.coordinating_units.join("; "),
-            due: r.due_on,
-            status: t(&format!("status.{}", r.status.as_str())).to_string(),
-            result: format!(
-                "{}% {}",
-                r.progress,
-                r.timeliness
-                    .map(|b| t(&format!("bucket.{}", b.as_str())))
-                    .unwrap_or("")
-            )
-            .trim()
-            .to_string(),
+            // Moved once or more: the first date, and the date now.
+            original_due: first_due.or(r.due_on),
+            extended_to: first_due.and(r.due_on),
+            completed: r.completed_on,
+            status: match r.timeliness {
+                Some(b) => format!(
+                    "{} — {}",
+                    t(&format!("status.{}", r.status.as_str())),
+                    t(&format!("bucket.{}", b.as_str()))
+                ),
+                None => t(&format!("status.{}", r.status.as_str())).to_string(),
+            },
+            result: result.unwrap_or_default(),
         })
         .collect();
     Ok((out, lang))
 }
 
-fn header(lang: crate::i18n::Lang) -> [&'static str; 8] {
-    let t = |k: &str| crate::i18n::t(lang, k);
-    [
-        t("report.col.no"),
-        t("report.col.task"),
-        t("report.col.directive"),
-        t("report.col.lead"),
-        t("report.col.coordinating"),
-        t("report.col.due"),
-        t("report.col.status"),
-        t("report.col.result"),
-    ]
+fn header(lang: crate::i18n::Lang) -> Vec<&'static str> {
+    crate::reports::COLUMNS
+        .iter()
+        .map(|k| crate::i18n::t(lang, k))
+        .collect()
 }
 
 fn download(content_type: &str, name: String, body: Vec<u8>) -> HttpResponse {
@@ -329,22 +331,7 @@ pub async fn tasks_csv(
     creds: Credentials,
 ) -> WebResult<HttpResponse> {
     let (rows, lang) = report(&req, &state, creds).await?;
-    let lines: Vec<Vec<String>> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            vec![
-                (i + 1).to_string(),
-                r.task.clone(),
-                r.directive.clone(),
-                r.lead.clone(),
-                r.coordinating.clone(),
-                format_opt_date(r.due),
-                r.status.clone(),
-                r.result.clone(),
-            ]
-        })
-        .collect();
+    let lines: Vec<Vec<String>> = rows.iter().enumerate().map(|(i, r)| r.cells(i)).collect();
     let body = crate::reports::csv::write(&header(lang), &lines).into_bytes();
     Ok(download(
         "text/csv; charset=utf-8",
@@ -361,13 +348,18 @@ pub async fn tasks_xlsx(
 ) -> WebResult<HttpResponse> {
     let (rows, lang) = report(&req, &state, creds).await?;
     let t = |k: &str| crate::i18n::t(lang, k);
-    let body = crate::reports::xlsx::write(
-        t("report.title"),
-        &crate::reports::xlsx::data_date(t("report.data_date"), today()),
-        &header(lang),
-        &rows,
-    )
-    .map_err(|e| crate::web::error::WebError::Internal(format!("xlsx: {e}")))?;
+    let heading = crate::reports::xlsx::Heading {
+        body: t("report.body"),
+        issuer: t("report.issuer"),
+        nation: t("report.nation"),
+        motto: t("report.motto"),
+        title: t("report.title"),
+        data_date: crate::reports::xlsx::data_date(t("report.data_date"), today()),
+        signer: t("report.signer"),
+        sign_hint: t("report.sign_hint"),
+    };
+    let body = crate::reports::xlsx::write(&heading, &header(lang), &rows)
+        .map_err(|e| crate::web::error::WebError::Internal(format!("xlsx: {e}")))?;
     Ok(download(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         format!("nhiem-vu-{}.xlsx", today().format("%Y%m%d")),
