@@ -61,6 +61,23 @@
     list.addEventListener("change", show);
     show();
   });
+  // On a phone the filters fold behind one button (without a script they simply show).
+  if (window.matchMedia("(max-width: 700px)").matches) {
+    document.querySelectorAll("form.filters[data-fold]").forEach(function (form) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "secondary fold-button";
+      button.textContent = form.getAttribute("data-fold");
+      button.setAttribute("aria-expanded", "false");
+      button.setAttribute("aria-controls", form.id);
+      form.hidden = true;
+      form.parentNode.insertBefore(button, form);
+      button.addEventListener("click", function () {
+        form.hidden = !form.hidden;
+        button.setAttribute("aria-expanded", String(!form.hidden));
+      });
+    });
+  }
   // A form that came back with errors: its summary takes the focus (and so scrolls into view).
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }

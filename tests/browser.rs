@@ -427,8 +427,37 @@ fn a_leader_follows_a_units_overdue_count_to_its_list() {
     let app = TestApp::start(Backend::Sqlite);
     let p = publish(&app);
     let leader = app.add_user(Role::Leader, None);
-    log_in(&driver, &app.base, &leader, "/dashboard");
     let ls = app.unit_id("Sở KH&CN Lạng Sơn");
+    // Who is late, at a glance: the ranked units are on the first screen, at a desk and on a
+    // phone, naming Lạng Sơn first.
+    for (width, height) in [(1366, 900), (390, 844)] {
+        driver.resize(width, height);
+        if width == 1366 {
+            log_in(&driver, &app.base, &leader, "/dashboard");
+        } else {
+            driver.go(&format!("{}/dashboard", app.base));
+        }
+        let top = driver.cmd(
+            "POST",
+            "/execute/sync",
+            json!({"script": "var r = document.querySelector('#ranked li').getBoundingClientRect(); return r.bottom <= window.innerHeight;", "args": []}),
+        );
+        let layout = driver.cmd(
+            "POST",
+            "/execute/sync",
+            json!({"script": "return Array.from(document.querySelectorAll('header, main > *, #ranked > *, #ranked li')).map(e => e.tagName + '.' + e.className + '#' + e.id + ':' + Math.round(e.getBoundingClientRect().top) + '-' + Math.round(e.getBoundingClientRect().bottom)).join(' ') + ' h=' + window.innerHeight;", "args": []}),
+        );
+        assert_eq!(
+            top,
+            json!(true),
+            "ranked units within the first screen at {width}px: {layout}"
+        );
+        assert_eq!(
+            driver.text("#ranked li:first-child a").trim(),
+            "Sở Khoa học và Công nghệ tỉnh Lạng Sơn"
+        );
+    }
+    driver.resize(1366, 900);
     assert_eq!(
         driver.text(&format!(
             "tr[data-unit='{ls}'] a[data-bucket='open_overdue']"

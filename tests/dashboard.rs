@@ -158,6 +158,24 @@ fn the_four_buckets_by_unit_and_the_lists_behind_them() {
         assert_eq!(bucket_in_row(&r.body, ls, "open_overdue"), 1);
         assert_eq!(bucket_in_row(&r.body, ls, "open_within_deadline"), 1);
         assert_eq!(bucket_in_row(&r.body, khtc, "done_on_time"), 1);
+        // Who is late, named first: the one unit with an overdue task, its count, how long its
+        // oldest has been overdue, and its rate (nothing finished: none yet).
+        let ranked = r.body.split("id=\"ranked\"").nth(1).unwrap();
+        let ranked = ranked.split("</section>").next().unwrap();
+        assert_eq!(ranked.matches("<li ").count(), 1, "{ranked}");
+        assert!(
+            ranked.contains(&format!("<li data-unit=\"{ls}\">")),
+            "{ranked}"
+        );
+        assert!(
+            ranked.contains("1 nhiệm vụ quá hạn") && ranked.contains("lâu nhất 2 ngày"),
+            "{ranked}"
+        );
+        assert!(ranked.contains("Tỷ lệ đúng hạn —"), "{ranked}");
+        assert!(
+            r.body.find("id=\"ranked\"").unwrap() < r.body.find("id=\"unit-table\"").unwrap(),
+            "the ranked units before the long table"
+        );
         // Worst first.
         let first_row = r
             .body
@@ -495,7 +513,14 @@ fn a_directive_shows_progress_across_its_units() {
             title: "Các tỉnh".into(),
             body: String::new(),
             form_token: crate::support::unique("t"),
-            items: vec![item("5.a", -3), item("5.b", 30)],
+            items: vec![
+                item("5.a", -3),
+                item("5.b", 30),
+                NewItem {
+                    leads: vec![Assignee::Unit(app.unit_id("Vụ Pháp chế"))],
+                    ..item("5.c", 10)
+                },
+            ],
         };
         let (id, _) = crate::fixtures::publish_directive(app, &d, sec.user_id);
         let ls = crate::fixtures::task_for(app, id, "Sở KH&CN Lạng Sơn");
@@ -517,7 +542,10 @@ fn a_directive_shows_progress_across_its_units() {
             .split("</table>")
             .next()
             .unwrap();
-        assert_eq!(matrix.matches("<tr><td>").count(), 34);
+        // Every item is a column, also the one given to one unit; every unit a row.
+        assert_eq!(matrix.matches("<tr><td>").count(), 35);
+        assert!(matrix.contains(">5.c</th>"), "{matrix}");
+        assert!(matrix.contains("<tr><td>Vụ Pháp chế</td>"), "{matrix}");
         assert!(matrix.contains(&format!(
             "href=\"/tasks/{ls}\" class=\"badge b-done_on_time\""
         )));

@@ -540,6 +540,31 @@ pub fn reports(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<ReportRow>> 
         .load(conn)?)
 }
 
+/// The due date of each given unit's oldest open overdue task (one index seek per unit and
+/// status: the dashboard asks this for its few worst units only).
+pub fn oldest_overdue(
+    conn: &mut DbConn,
+    units: &[UnitId],
+    today: NaiveDate,
+) -> AppResult<HashMap<UnitId, NaiveDate>> {
+    let mut out = HashMap::new();
+    for unit in units {
+        for status in Status::OPEN {
+            let oldest: Option<NaiveDate> = tasks::table
+                .filter(tasks::lead_unit_id.eq(unit))
+                .filter(tasks::status.eq(status))
+                .filter(tasks::due_on.lt(today))
+                .select(diesel::dsl::min(tasks::due_on))
+                .first(conn)?;
+            if let Some(d) = oldest {
+                let e = out.entry(*unit).or_insert(d);
+                *e = (*e).min(d);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The latest progress or completion report's text of each given task (kết quả), for exports.
 pub fn latest_results(conn: &mut DbConn, ids: &[TaskId]) -> AppResult<HashMap<TaskId, String>> {
     let found: Vec<(TaskId, String)> = reports::table

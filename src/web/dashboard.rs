@@ -31,6 +31,18 @@ pub struct UnitRow {
     pub counts: Counts,
 }
 
+/// A unit among the worst: its overdue tasks, how long the oldest has been overdue.
+pub struct Ranked {
+    pub id: UnitId,
+    pub name: String,
+    pub overdue: i64,
+    pub oldest_days: i64,
+    pub rate: Option<f64>,
+}
+
+/// How many of the worst units the dashboard names first.
+const RANKED: usize = 5;
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
@@ -43,6 +55,8 @@ struct DashboardPage {
     period: Filter,
     all: Counts,
     units: Vec<UnitRow>,
+    /// The units with the most overdue tasks, worst first: who is late, at a glance.
+    ranked: Vec<Ranked>,
     /// The units' buckets as an SVG chart, made and escaped by reports::svg.
     chart: String,
     /// The on-time rate of the tasks due in each of the last twelve months, as SVG.
@@ -76,7 +90,7 @@ impl DashboardPage {
     }
     fn share(&self, b: &&str) -> String {
         Timeliness::parse(b)
-            .map(|b| format!("{:.1}", self.all.share(b)))
+            .map(|b| crate::i18n::percent(self.ctx.lang, self.all.share(b) / 100.0))
             .unwrap_or_default()
     }
     fn rate(&self, c: &Counts) -> String {
@@ -138,7 +152,7 @@ pub async fn dashboard(
         Axis::Due
     };
     let shared = state.clone();
-    let (auth, (all, by_unit), charts, names, overdue, soon) =
+    let (auth, (all, by_unit), charts, names, overdue, soon, oldest) =
         crate::web::error::run(&state.pool, move |conn| {
             let auth = creds.resolve(conn)?;
             let actor = auth.actor()?;
@@ -158,7 +172,17 @@ pub async fn dashboard(
             let overdue = task::first_due(conn, &actor, (long_ago, yesterday), today, 10)?;
             let week = (today, today + Days::new(7));
             let soon = task::first_due(conn, &actor, week, today, 50)?;
-            Ok((auth, counts, charts, names, overdue, soon))
+            // The worst units' oldest overdue task: a few index seeks.
+            let mut worst: Vec<(UnitId, i64)> = counts
+                .1
+                .iter()
+                .filter(|(_, c)| c.open_overdue > 0)
+                .map(|(id, c)| (*id, c.open_overdue))
+                .collect();
+            worst.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let worst: Vec<UnitId> = worst.into_iter().take(RANKED).map(|w| w.0).collect();
+            let oldest = task::oldest_overdue(conn, &worst, today)?;
+            Ok((auth, counts, charts, names, overdue, soon, oldest))
         })
         .await?;
     let mut units: Vec<UnitRow> = by_unit
@@ -189,6 +213,23 @@ pub async fn dashboard(
                 .then(vi_cmp(&a.name, &b.name))
         }),
     }
+    let mut ranked: Vec<Ranked> = units
+        .iter()
+        .filter(|u| oldest.contains_key(&u.id))
+        .map(|u| Ranked {
+            id: u.id,
+            name: u.name.clone(),
+            overdue: u.counts.open_overdue,
+            oldest_days: oldest.get(&u.id).map_or(0, |d| (today - *d).num_days()),
+            rate: u.counts.on_time_rate(),
+        })
+        .collect();
+    ranked.sort_by(|a, b| {
+        b.overdue
+            .cmp(&a.overdue)
+            .then(b.oldest_days.cmp(&a.oldest_days))
+            .then(vi_cmp(&a.name, &b.name))
+    });
     let t = |k: &str| crate::i18n::t(auth.lang, k);
     let chart_rows: Vec<(String, Counts)> = units
         .iter()
@@ -234,6 +275,7 @@ pub async fn dashboard(
         period,
         all,
         units,
+        ranked,
         chart,
         rate_chart,
         overdue_chart,

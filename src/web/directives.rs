@@ -199,17 +199,18 @@ pub async fn show(
             (i, mine)
         })
         .collect();
+    // Every item, also those given to one unit: the matrix is the notice at a glance, a row
+    // per unit in Vietnamese order.
     let matrix_items: Vec<Item> = items
         .iter()
-        .filter(|(_, t)| t.len() > 1)
+        .filter(|(_, t)| !t.is_empty())
         .map(|(i, _)| i.clone())
         .collect();
     let mut matrix_units: Vec<String> = items
         .iter()
-        .filter(|(_, t)| t.len() > 1)
         .flat_map(|(_, t)| t.iter().map(|x| x.unit.clone()))
         .collect();
-    matrix_units.sort();
+    matrix_units.sort_by(|a, b| crate::domain::text::vi_cmp(a, b));
     matrix_units.dedup();
     render(&ShowPage {
         ctx: Ctx::new(&auth),

@@ -23,6 +23,16 @@ pub struct Ctx {
     pub max_upload_bytes: usize,
 }
 
+/// The sign beside a bucket's colour and word (so colour never says it alone).
+pub fn bucket_icon(bucket: &str) -> &'static str {
+    match bucket {
+        "done_on_time" => "✓",
+        "done_late" => "⏱",
+        "open_overdue" => "⚠",
+        _ => "◷",
+    }
+}
+
 /// A whole number however a template holds it (a value, or a reference from a loop).
 pub trait Whole: Copy {
     fn whole(self) -> i64;
@@ -159,8 +169,10 @@ impl Ctx {
     }
 
     /// An on-time rate, or "—" while there is none.
-    pub fn rate(&self, share: Option<f64>) -> String {
-        share.map_or_else(|| "—".into(), |s| crate::i18n::percent(self.lang, s))
+    pub fn rate(&self, share: impl std::borrow::Borrow<Option<f64>>) -> String {
+        share
+            .borrow()
+            .map_or_else(|| "—".into(), |s| crate::i18n::percent(self.lang, s))
     }
 
     pub fn time(&self, t: &NaiveDateTime) -> String {
