@@ -457,7 +457,18 @@ fn a_leader_follows_a_units_overdue_count_to_its_list() {
             "Sở Khoa học và Công nghệ tỉnh Lạng Sơn"
         );
     }
-    driver.resize(1366, 900);
+    // On a phone the list's cards label their fields; at a desk the column headings do.
+    for (width, shown) in [(390, true), (1366, false)] {
+        driver.resize(width, if width < 1000 { 844 } else { 900 });
+        driver.go(&format!("{}/tasks?status=all", app.base));
+        let display = driver.cmd(
+            "POST",
+            "/execute/sync",
+            json!({"script": "return getComputedStyle(document.querySelector('tr[data-task] .cell-label')).display;", "args": []}),
+        );
+        assert_eq!(display != json!("none"), shown, "{width}px: {display}");
+    }
+    driver.go(&format!("{}/dashboard", app.base));
     assert_eq!(
         driver.text(&format!(
             "tr[data-unit='{ls}'] a[data-bucket='open_overdue']"

@@ -156,6 +156,32 @@ fn a_task_from_assignment_to_done() {
         assert!(page.body.contains("Đã lấy ý kiến các sở, ngành"));
         assert!(page.body.contains("id=\"progress\">40\u{a0}%"));
 
+        // The head's page offers the next action (progress) open and folds the others; one
+        // that comes back with an error is open again.
+        let page = head.get(&format!("/tasks/{t}")).body;
+        let actions = page.split("id=\"actions\"").nth(1).unwrap();
+        let progress_at = actions.find("id=\"progress-form\"").unwrap();
+        let complete_at = actions
+            .find(&format!("action=\"/tasks/{t}/complete\""))
+            .unwrap();
+        assert!(progress_at < complete_at, "the next action first");
+        assert!(
+            !actions[..progress_at].contains("<details"),
+            "and not folded"
+        );
+        assert!(
+            actions[progress_at..complete_at].contains("<details class=\"more-action\"><summary>")
+        );
+        let v = version(app, t);
+        let r = head.post(
+            &format!("/tasks/{t}/complete"),
+            &[("version", &v), ("text", " ")],
+        );
+        assert_eq!(r.status, 422);
+        assert!(r
+            .body
+            .contains("<details class=\"more-action\" open><summary>Báo cáo hoàn thành"));
+
         // Staff may not report completion; the head may.
         let v = version(app, t);
         assert_eq!(

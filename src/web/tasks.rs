@@ -204,6 +204,24 @@ pub struct Can {
     pub decide: bool,
 }
 
+impl Can {
+    /// The one action the page offers first (the others fold beneath it): what most often
+    /// comes next for this person and task.
+    pub fn next(&self) -> &'static str {
+        if self.confirm {
+            "confirm"
+        } else if self.progress {
+            "progress"
+        } else if self.start {
+            "start"
+        } else if self.complete {
+            "complete"
+        } else {
+            ""
+        }
+    }
+}
+
 fn can(actor: &Actor, scoped: &task::Scoped, extension_pending: bool) -> Can {
     let s = scoped.task.status();
     let t = Target::Task(scoped.scope());
