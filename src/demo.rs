@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use anyhow::Context;
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use diesel::prelude::*;
 
 use chidao::app;
@@ -235,19 +235,15 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
         .into_iter()
         .filter(|t| t.item_id == first_item)
         .collect();
-    let heads: std::collections::HashMap<UnitId, UserId> = ids
+    let mut heads: Heads = ids
         .iter()
         .filter(|(_, r, _)| *r == Role::UnitHead)
         .filter_map(|(id, _, u)| u.map(|u| (u, *id)))
         .collect();
-    let system_head = ids[3].0;
     for (i, it) in first_tasks.iter().enumerate() {
         let t = task::get(conn, it.task_id)?;
-        let head = Actor {
-            user_id: *heads.get(&t.lead_unit_id).unwrap_or(&system_head),
-            role: Role::UnitHead,
-            unit_id: Some(t.lead_unit_id),
-        };
+        // Each unit's own head acts on its task: never another unit's people.
+        let head = head_of(conn, &mut heads, t.lead_unit_id, at)?;
         let lead_name = unit::get(conn, t.lead_unit_id)?.name;
         // Lạng Sơn's own task is left for the demo unit head to work on.
         if lead_name.contains("Lạng Sơn") {
@@ -287,6 +283,7 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
         .select(tasks::id)
         .first(conn)
         .optional()?;
+    year_of_history(conn, &sec, &mut heads, today, at)?;
     if let Some(tid) = khtc_task {
         let staff = Actor {
             user_id: ids[8].0,
@@ -298,6 +295,137 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
         progress_on(conn, &staff, (t.id, t.version), text, 70, today)?;
     }
     Ok(accounts)
+}
+
+/// The unit heads who act in the demo, by unit.
+type Heads = std::collections::HashMap<UnitId, UserId>;
+
+/// The unit's head: a listed demo account, or one made for the unit the first time it acts.
+fn head_of(
+    conn: &mut DbConn,
+    heads: &mut Heads,
+    unit: UnitId,
+    at: chrono::NaiveDateTime,
+) -> anyhow::Result<Actor> {
+    let user_id = match heads.get(&unit) {
+        Some(id) => *id,
+        None => {
+            let name = unit::get(conn, unit)?.short_name;
+            let form = user::UserForm {
+                email: format!("lanhdao.u{unit}@demo.chidao.vn"),
+                name: format!("Lãnh đạo {name}"),
+                role: Role::UnitHead.as_str().into(),
+                unit_id: Some(unit),
+                password: PASSWORD.into(),
+                active: true,
+                lang: "vi".into(),
+            };
+            let id = user::create(conn, &form, at)?;
+            heads.insert(unit, id);
+            id
+        }
+    };
+    Ok(Actor {
+        user_id,
+        role: Role::UnitHead,
+        unit_id: Some(unit),
+    })
+}
+
+/// A notice a month over the past year, its tasks assigned on the day it was issued and
+/// finished over the following weeks (mostly on time, some late, a few still open), so that
+/// the dashboard's charts show a real year. Every change is made on its own day, by the lead
+/// unit's head or the secretariat.
+fn year_of_history(
+    conn: &mut DbConn,
+    sec: &Actor,
+    heads: &mut Heads,
+    today: NaiveDate,
+    at: chrono::NaiveDateTime,
+) -> anyhow::Result<()> {
+    const UNITS: [&str; 8] = [
+        "Sở KH&CN Hà Nội",
+        "Sở KH&CN Vĩnh Long",
+        "Cục Sở hữu trí tuệ",
+        "Sở KH&CN Huế",
+        "Cục Kế hoạch - Tài chính",
+        "Sở KH&CN Đà Nẵng",
+        "Vụ Pháp chế",
+        "Sở KH&CN Cần Thơ",
+    ];
+    const WORK: [&str; 4] = [
+        "Tổng hợp, báo cáo kết quả thực hiện nhiệm vụ khoa học và công nghệ cấp tỉnh",
+        "Rà soát danh mục nhiệm vụ đặt hàng, đề xuất điều chỉnh",
+        "Báo cáo tình hình triển khai chương trình hỗ trợ doanh nghiệp đổi mới sáng tạo",
+        "Cập nhật cơ sở dữ liệu nhiệm vụ vào hệ thống thông tin quốc gia",
+    ];
+    for k in (1..=11u64).rev() {
+        // The tenth of each of the eleven months before this one.
+        let month = today.with_day(1).expect("a first day") - chrono::Months::new(k as u32);
+        let issued = month + Days::new(9);
+        let items: Vec<NewItem> = (0..4)
+            .map(|j| {
+                let lead = unit_id(conn, UNITS[(k as usize * 3 + j) % UNITS.len()])?;
+                Ok(NewItem {
+                    label: (j + 1).to_string(),
+                    text: format!("{} tháng {}.", WORK[j], issued.format("%m/%Y")),
+                    leads: vec![Assignee::Unit(lead)],
+                    coordinators: vec![],
+                    due_on: Some(issued + Days::new(20 + 5 * j as u64)),
+                    recurrence: None,
+                })
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let notice = NewDirective {
+            conference_id: None,
+            number: format!("{}/TB-BKHCN", 100 + k * 7),
+            issued_on: issued,
+            signer: "Thứ trưởng Lê Xuân Định".into(),
+            title: format!(
+                "Kết luận của Thứ trưởng tại cuộc họp giao ban tháng {}",
+                issued.format("%m/%Y")
+            ),
+            body: String::new(),
+            form_token: chidao::models::session::random_token(),
+            items,
+        };
+        let (id, _) = app::directives::publish(conn, sec, &notice, on(issued))?;
+        for (j, it) in directive::tasks_by_item(conn, id)?.into_iter().enumerate() {
+            let t = task::get(conn, it.task_id)?;
+            let Some(due) = t.due_on else { continue };
+            // Mostly on time, some late, one in ten still open.
+            let done = match (k as usize + j) % 10 {
+                0..=6 => due - Days::new(3),
+                7 | 8 => due + Days::new(4),
+                _ => continue,
+            };
+            if done > today {
+                continue;
+            }
+            let head = head_of(conn, heads, t.lead_unit_id, at)?;
+            let text = "Đã hoàn thành, gửi kèm báo cáo kết quả.";
+            move_on(
+                conn,
+                &head,
+                (t.id, t.version),
+                Move::ReportCompletion,
+                text,
+                done,
+            )?;
+            let confirmed = done + Days::new(2);
+            if confirmed <= today {
+                move_on(
+                    conn,
+                    sec,
+                    (t.id, t.version + 1),
+                    Move::Confirm,
+                    "",
+                    confirmed,
+                )?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A demo change made on day `d`, in the morning.

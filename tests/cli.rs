@@ -156,6 +156,71 @@ fn demo_data_covers_every_status_and_bucket() {
             "{bucket}"
         );
     }
+    // Coherent: every change a unit's person made is on a task their unit leads or coordinates.
+    use chidao::db::schema::{journal, task_coordinators, tasks, users};
+    use diesel::prelude::*;
+    let mut conn = app.conn();
+    let acts: Vec<(
+        chidao::domain::ids::TaskId,
+        chidao::domain::ids::UnitId,
+        chidao::domain::ids::UnitId,
+    )> = journal::table
+        .inner_join(users::table)
+        .inner_join(tasks::table)
+        .filter(users::unit_id.is_not_null())
+        .select((
+            tasks::id,
+            users::unit_id.assume_not_null(),
+            tasks::lead_unit_id,
+        ))
+        .load(&mut conn)
+        .unwrap();
+    assert!(acts.len() > 20, "units act in the demo");
+    for (task, unit, lead) in acts {
+        let coordinates: i64 = task_coordinators::table
+            .filter(task_coordinators::task_id.eq(task))
+            .filter(task_coordinators::unit_id.eq(unit))
+            .count()
+            .get_result(&mut conn)
+            .unwrap();
+        assert!(
+            unit == lead || coordinates > 0,
+            "task {task} changed by unit {unit}"
+        );
+    }
+    // A year of history: tasks assigned and finished across the last twelve months.
+    let created: Vec<chrono::NaiveDateTime> = tasks::table
+        .select(tasks::created_at)
+        .load(&mut conn)
+        .unwrap();
+    let months = |dates: Vec<String>| {
+        dates
+            .into_iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    };
+    let assigned = months(
+        created
+            .iter()
+            .map(|d| d.format("%Y-%m").to_string())
+            .collect(),
+    );
+    let finished: Vec<Option<chrono::NaiveDate>> = tasks::table
+        .filter(tasks::status.eq("done"))
+        .select(tasks::completed_on)
+        .load(&mut conn)
+        .unwrap();
+    let finished = months(
+        finished
+            .iter()
+            .flatten()
+            .map(|d| d.format("%Y-%m").to_string())
+            .collect(),
+    );
+    assert!(
+        assigned >= 11 && finished >= 10,
+        "assigned in {assigned} months, finished in {finished}"
+    );
 }
 
 #[test]
