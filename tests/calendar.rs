@@ -136,6 +136,7 @@ fn deadlines_in_working_days_count_across_tet() {
                 ("item0.text", "Báo cáo trong 10 ngày làm việc"),
                 ("item0.leads", &unit),
                 ("item0.workdays", "10"),
+                ("publish_anyway", "1"),
             ],
         );
         assert_eq!(r.status, 303, "{}", r.body);

@@ -65,9 +65,64 @@ fn a_directive_with_a_group_fans_out_and_publishes_once() {
             ("item2.label", ""),
             ("item2.text", ""),
         ];
+        // Nobody left untold: the units with no active person and no contact address are named
+        // before anything is published.
         let r = sec.post("/directives", &fields);
+        assert_eq!(r.status, 200, "{}", r.body);
+        let warned = r.body.split("id=\"unreachable\"").nth(1).unwrap();
+        assert!(
+            warned.contains("Vụ Pháp chế")
+                && warned.contains("Sở Khoa học và Công nghệ tỉnh Cà Mau")
+        );
+        assert_eq!(app.count("directives"), 0, "nothing published yet");
+        let mut anyway = fields.to_vec();
+        anyway.push(("publish_anyway", "1"));
+        let r = sec.post("/directives", &anyway);
         assert_eq!(r.status, 303, "{}", r.body);
         assert!(r.location().starts_with("/directives/"));
+        // The directive page keeps saying so; the admin's list shows and filters such units.
+        let page = sec.get(r.location()).body;
+        let shown = page.split("id=\"unreachable\"").nth(1).unwrap();
+        assert!(shown.contains("Vụ Pháp chế"), "{shown}");
+        let mut admin = app.login_as(Role::Admin, None);
+        let pc_id = app.unit_id("Vụ Pháp chế");
+        app.add_user(Role::UnitStaff, Some("Sở KH&CN Lạng Sơn"));
+        let ls_id = app.unit_id("Sở KH&CN Lạng Sơn");
+        let only = admin.get("/admin/units?unreachable=yes").body;
+        assert!(only.contains(&format!("data-unreachable=\"{pc_id}\"")));
+        assert!(
+            !only.contains(&format!("href=\"/admin/units/{ls_id}\"")),
+            "Lạng Sơn has someone: not listed"
+        );
+        // A contact address, a head and a focal person: the unit is reachable, and its page says whom to call.
+        let form = admin.get(&format!("/admin/units/{pc_id}"));
+        let mut unit_fields =
+            crate::support::form_fields(&form.body, &format!("/admin/units/{pc_id}"));
+        for (k, v) in [
+            ("emails", "phapche@most.gov.vn"),
+            ("head_name", "Vụ trưởng Nguyễn Văn A"),
+            ("focal_name", "Trần Thị B"),
+            ("focal_phone", "024 3943 0000"),
+        ] {
+            unit_fields.retain(|(f, _)| f != k);
+            unit_fields.push((k.to_string(), v.to_string()));
+        }
+        let pairs: Vec<(&str, &str)> = unit_fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let saved = admin.post(&format!("/admin/units/{pc_id}"), &pairs);
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        assert!(!admin
+            .get("/admin/units?unreachable=yes")
+            .body
+            .contains(&format!("data-unreachable=\"{pc_id}\"")));
+        let unit_page = admin.get(&format!("/units/{pc_id}")).body;
+        let contacts = unit_page.split("id=\"contacts\"").nth(1).unwrap();
+        assert!(
+            contacts.contains("Vụ trưởng Nguyễn Văn A")
+                && contacts.contains("href=\"tel:024 3943 0000\"")
+        );
         assert_eq!(app.count("directives"), 1);
         assert_eq!(app.count("tasks"), 35, "34 provinces and one ministry unit");
         assert_eq!(

@@ -78,6 +78,12 @@ fn a_pasted_notice_is_drafted_reviewed_and_published() {
         assert!(resumed.body.contains("Bản nháp đã lưu"));
 
         set(&mut fields, "publish", "1");
+        // Units no one would hear from in a test database: said first, then published anyway.
+        let r = post(&mut sec, "/directives", &fields);
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("id=\"unreachable\""));
+        assert_eq!(app.count("directives"), 0);
+        set(&mut fields, "publish_anyway", "1");
         let r = post(&mut sec, "/directives", &fields);
         assert_eq!(r.status, 303, "{}", r.body);
         assert_eq!(app.count("directives"), 1);
@@ -222,7 +228,7 @@ fn every_recurrence_read_survives_review_and_publishing() {
             5. Giao Văn phòng Bộ báo cáo hằng năm.\n\nNơi nhận:\n- Như trên;\n";
         let r = sec.post("/directives/draft", &[("source", paste)]);
         assert_eq!(r.status, 200);
-        let fields = form_fields(&r.body, "/directives");
+        let mut fields = form_fields(&r.body, "/directives");
         let read: Vec<String> = (0..5)
             .map(|i| {
                 fields
@@ -238,6 +244,7 @@ fn every_recurrence_read_survives_review_and_publishing() {
             "{}",
             r.body
         );
+        set(&mut fields, "publish_anyway", "1");
         let r = post(&mut sec, "/directives", &fields);
         assert_eq!(r.status, 303, "{}", r.body);
         let stored: Vec<Option<String>> = {
@@ -398,6 +405,7 @@ fn the_unit_list_is_sent_once_and_names_can_be_typed() {
 
         let mut typed = base.to_vec();
         typed.push(("item0.add_leads", "Vụ Pháp chế"));
+        typed.push(("publish_anyway", "1"));
         let r = sec.post("/directives", &typed);
         assert_eq!(r.status, 303, "{}", r.body);
         let lead: UnitId = {

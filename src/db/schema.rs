@@ -13,6 +13,9 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         mail_digest -> Bool,
+        head_name -> Text,
+        focal_name -> Text,
+        focal_phone -> Text,
     }
 }
 

@@ -336,6 +336,52 @@ fn expand(conn: &mut DbConn, assignees: &[Assignee]) -> AppResult<Vec<UnitId>> {
     Ok(out)
 }
 
+/// The directive a form (by its token) was already published as, if it was.
+pub fn published_with(conn: &mut DbConn, form_token: &str) -> AppResult<Option<DirectiveId>> {
+    Ok(directives::table
+        .filter(directives::form_token.eq(form_token))
+        .select(directives::id)
+        .first(conn)
+        .optional()?)
+}
+
+/// Every unit a directive would reach, leading or coordinating (groups fanned out).
+pub fn units_reached(conn: &mut DbConn, d: &NewDirective) -> AppResult<Vec<UnitId>> {
+    let mut all = Vec::new();
+    for item in &d.items {
+        for id in expand(conn, &item.leads)?
+            .into_iter()
+            .chain(expand(conn, &item.coordinators)?)
+        {
+            if !all.contains(&id) {
+                all.push(id);
+            }
+        }
+    }
+    Ok(all)
+}
+
+/// Every unit a published directive's tasks reach, leading or coordinating.
+pub fn units_of(conn: &mut DbConn, id: DirectiveId) -> AppResult<Vec<UnitId>> {
+    let mut all: Vec<UnitId> = tasks::table
+        .filter(tasks::directive_id.eq(id))
+        .select(tasks::lead_unit_id)
+        .distinct()
+        .load(conn)?;
+    let coordinating: Vec<UnitId> = task_coordinators::table
+        .inner_join(tasks::table)
+        .filter(tasks::directive_id.eq(id))
+        .select(task_coordinators::unit_id)
+        .distinct()
+        .load(conn)?;
+    for c in coordinating {
+        if !all.contains(&c) {
+            all.push(c);
+        }
+    }
+    Ok(all)
+}
+
 /// Stores the directive, its items and one task per lead unit. Returns the directive's id, and
 /// whether it was created now (false: this form was already submitted). The caller holds the
 /// transaction.

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{
-    task_coordinators, tasks, unit_aliases, unit_group_members, unit_groups, units,
+    task_coordinators, tasks, unit_aliases, unit_group_members, unit_groups, units, users,
 };
 use crate::db::DbConn;
 use crate::domain::text::fold;
@@ -29,6 +29,10 @@ pub struct Unit {
     pub active: bool,
     pub merged_into_id: Option<UnitId>,
     pub mail_digest: bool,
+    /// Whom to reach there besides the contact addresses.
+    pub head_name: String,
+    pub focal_name: String,
+    pub focal_phone: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -157,6 +161,28 @@ pub fn in_list_order(units: &mut [Unit]) {
     });
 }
 
+/// Of the given units, the active ones nobody would hear from: no active person in the unit
+/// and no contact address. Publishing warns of them, and the directive page keeps saying so.
+pub fn unreachable(conn: &mut DbConn, ids: &[UnitId]) -> AppResult<Vec<Unit>> {
+    let staffed: Vec<UnitId> = users::table
+        .filter(users::unit_id.eq_any(ids))
+        .filter(users::active.eq(true))
+        .select(users::unit_id.assume_not_null())
+        .distinct()
+        .load(conn)?;
+    let mut out: Vec<Unit> = units::table
+        .filter(units::id.eq_any(ids))
+        .filter(units::emails.eq(""))
+        .filter(units::active.eq(true))
+        .select(Unit::as_select())
+        .load::<Unit>(conn)?
+        .into_iter()
+        .filter(|u| !staffed.contains(&u.id))
+        .collect();
+    in_list_order(&mut out);
+    Ok(out)
+}
+
 /// Units in list order cut into their kinds, each under its heading's word (`kinds.…`).
 pub fn by_kind(units: &[Unit]) -> Vec<(String, Vec<&Unit>)> {
     let mut out: Vec<(String, Vec<&Unit>)> = Vec::new();
@@ -230,9 +256,31 @@ pub struct UnitForm {
     /// The contact addresses get one daily digest instead of single reminders.
     #[serde(deserialize_with = "crate::models::fields::checkbox")]
     pub mail_digest: bool,
+    #[serde(default, deserialize_with = "crate::models::fields::trimmed")]
+    pub head_name: String,
+    #[serde(default, deserialize_with = "crate::models::fields::trimmed")]
+    pub focal_name: String,
+    #[serde(default, deserialize_with = "crate::models::fields::trimmed")]
+    pub focal_phone: String,
 }
 
 impl UnitForm {
+    /// The form filled with a unit as it is stored.
+    pub fn of(u: Unit, aliases: String) -> UnitForm {
+        UnitForm {
+            name: u.name,
+            short_name: u.short_name,
+            kind: u.kind.as_str().to_string(),
+            emails: u.emails,
+            aliases,
+            active: u.active,
+            mail_digest: u.mail_digest,
+            head_name: u.head_name,
+            focal_name: u.focal_name,
+            focal_phone: u.focal_phone,
+        }
+    }
+
     /// Field errors as (field, message key).
     pub fn validate(&self) -> Vec<(&'static str, &'static str)> {
         let mut errors = Vec::new();
@@ -329,7 +377,12 @@ pub fn save(
             }
         };
         diesel::update(units::table.find(id))
-            .set(units::mail_digest.eq(form.mail_digest))
+            .set((
+                units::mail_digest.eq(form.mail_digest),
+                units::head_name.eq(&form.head_name),
+                units::focal_name.eq(&form.focal_name),
+                units::focal_phone.eq(&form.focal_phone),
+            ))
             .execute(conn)?;
         Ok(Ok(id))
     })

@@ -40,21 +40,48 @@ struct UnitsPage {
     ctx: Ctx,
     q: String,
     units: Vec<Unit>,
+    /// The listed units no one would hear from (no active person, no contact address).
+    unreachable: Vec<UnitId>,
+    unreachable_only: bool,
+}
+
+/// `/admin/units?q=…&unreachable=yes`.
+#[derive(Default, Deserialize)]
+pub struct UnitsQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    unreachable: String,
 }
 
 pub async fn units(
-    Query(query): Query<SearchQuery>,
+    Query(query): Query<UnitsQuery>,
     state: web::Data<AppState>,
     auth: Auth,
 ) -> WebResult<HttpResponse> {
     require(&auth, Action::ManageUnits)?;
     let q = query.q;
     let q2 = q.clone();
-    let units = crate::db::run(&state.pool, move |conn| unit::list(conn, &q2, true)).await?;
+    let (mut units, unreachable) = crate::db::run(&state.pool, move |conn| {
+        let units = unit::list(conn, &q2, true)?;
+        let ids: Vec<UnitId> = units.iter().map(|u| u.id).collect();
+        let unreachable = unit::unreachable(conn, &ids)?;
+        Ok((
+            units,
+            unreachable.into_iter().map(|u| u.id).collect::<Vec<_>>(),
+        ))
+    })
+    .await?;
+    let unreachable_only = query.unreachable == "yes";
+    if unreachable_only {
+        units.retain(|u| unreachable.contains(&u.id));
+    }
     render(&UnitsPage {
         ctx: Ctx::new(&auth),
         q,
         units,
+        unreachable,
+        unreachable_only,
     })
 }
 
@@ -120,16 +147,8 @@ pub async fn unit_form(
     let form = match id {
         Some(id) => {
             crate::db::run(&state.pool, move |conn| {
-                let u = unit::get(conn, id)?;
-                Ok(UnitForm {
-                    name: u.name,
-                    short_name: u.short_name,
-                    kind: u.kind.as_str().to_string(),
-                    emails: u.emails,
-                    aliases: unit::aliases(conn, id)?.join("\n"),
-                    active: u.active,
-                    mail_digest: u.mail_digest,
-                })
+                let aliases = unit::aliases(conn, id)?.join("\n");
+                Ok(UnitForm::of(unit::get(conn, id)?, aliases))
             })
             .await?
         }
@@ -217,15 +236,7 @@ pub async fn merge_unit(
         let f = crate::db::run(&state.pool, move |conn| unit::get(conn, from)).await?;
         let mut errors = Errors::default();
         errors.add("into", "error.required");
-        let uf = UnitForm {
-            name: f.name,
-            short_name: f.short_name,
-            kind: f.kind.as_str().to_string(),
-            emails: f.emails,
-            aliases: String::new(),
-            active: f.active,
-            mail_digest: f.mail_digest,
-        };
+        let uf = UnitForm::of(f, String::new());
         return unit_page(
             &state,
             &auth,

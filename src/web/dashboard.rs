@@ -417,6 +417,8 @@ struct UnitPage {
     done_list: String,
     all_list: String,
     name: String,
+    /// Whom to reach there: contact addresses, the head, the focal person.
+    unit: crate::models::unit::Unit,
     open: i64,
     done: i64,
     rate: String,
@@ -436,16 +438,16 @@ pub async fn unit_page(
     let today = today();
     let months = tallies::last_months(today, 12);
     let this_month = tallies::month_of(today);
-    let (auth, name, rows, late) = crate::web::error::run(&state.pool, move |conn| {
+    let (auth, unit, rows, late) = crate::web::error::run(&state.pool, move |conn| {
         let auth = creds.resolve(conn)?;
         let actor = auth.actor()?;
         if actor.role.is_unit_role() && actor.unit_id != Some(id) {
             return Err(crate::web::error::WebError::NotFound);
         }
-        let name = unit::get(conn, id)?.name;
+        let unit = unit::get(conn, id)?;
         let rows = tally::all(conn, Some(id))?;
         let late = tally::late_now(conn, Some(id), today)?;
-        Ok((auth, name, rows, late))
+        Ok((auth, unit, rows, late))
     })
     .await?;
     let (all, _) = tallies::buckets(&rows, this_month, &late.by_unit);
@@ -471,7 +473,8 @@ pub async fn unit_page(
             unit_id: Some(id),
             ..Filter::default()
         }),
-        name,
+        name: unit.name.clone(),
+        unit,
         open,
         done,
         buckets: Timeliness::ALL.iter().map(|b| b.as_str()).collect(),

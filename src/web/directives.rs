@@ -141,6 +141,8 @@ struct ShowPage {
     matrix_items: Vec<Item>,
     matrix_units: Vec<String>,
     today: chrono::NaiveDate,
+    /// The units this notice reaches that no one has been told (still, now).
+    unreachable: Vec<String>,
 }
 
 impl ShowPage {
@@ -174,17 +176,23 @@ pub async fn show(
 ) -> WebResult<HttpResponse> {
     require(&auth.actor()?, Action::ViewDirectives)?;
     let id = path.into_inner();
-    let (d, conference, items, tasks) = crate::db::run(&state.pool, move |conn| {
+    let (d, conference, items, tasks, unreachable) = crate::db::run(&state.pool, move |conn| {
         let d = directive::get(conn, id)?;
         let c = match d.conference_id {
             Some(c) => directive::conference(conn, c)?,
             None => None,
         };
+        let reached = directive::units_of(conn, id)?;
+        let unreachable: Vec<String> = unit::unreachable(conn, &reached)?
+            .into_iter()
+            .map(|u| u.name)
+            .collect();
         Ok((
             d,
             c,
             directive::items(conn, id)?,
             directive::tasks_by_item(conn, id)?,
+            unreachable,
         ))
     })
     .await?;
@@ -220,6 +228,7 @@ pub async fn show(
         matrix_items,
         matrix_units,
         today: crate::web::tasks::today(),
+        unreachable,
     })
 }
 
@@ -244,6 +253,9 @@ struct NewPage {
     source_parts: Vec<(String, Option<String>)>,
     drafts: Vec<directive::Draft>,
     warnings: Vec<&'static str>,
+    /// Units the notice would reach that no one would hear from: published only once the
+    /// person says so.
+    unreachable: Vec<String>,
 }
 
 impl NewPage {
@@ -484,6 +496,7 @@ fn blank(auth: &Auth) -> NewPage {
         source_parts: Vec::new(),
         drafts: Vec::new(),
         warnings: Vec::new(),
+        unreachable: Vec::new(),
     }
 }
 
@@ -725,6 +738,25 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> WebRe
     let Some(new) = new else {
         return new_page(&state, page, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
+    // Units no one would hear from: said before publishing, published once the person says so.
+    if !review.publish_anyway {
+        let d = new.clone();
+        let silent = crate::db::run(&state.pool, move |conn| {
+            // A form already published (a second press) goes straight to its directive.
+            if directive::published_with(conn, &d.form_token)?.is_some() {
+                return Ok(Vec::new());
+            }
+            let ids = directive::units_reached(conn, &d)?;
+            unit::unreachable(conn, &ids)
+        })
+        .await;
+        if let Ok(silent) = silent {
+            if !silent.is_empty() {
+                page.unreachable = silent.into_iter().map(|u| u.name).collect();
+                return new_page(&state, page, StatusCode::OK).await;
+            }
+        }
+    }
     let result = crate::db::run(&state.pool, move |conn| {
         crate::app::directives::publish(conn, &actor, &new, Moment::now())
     })

@@ -80,6 +80,8 @@ pub struct ReviewForm {
     pub edit: Option<RowEdit>,
     pub add_item: bool,
     pub save_draft: bool,
+    /// Publish although some units have no one to tell (the page warned of them).
+    pub publish_anyway: bool,
 }
 
 impl ReviewForm {
@@ -102,6 +104,7 @@ impl ReviewForm {
                 "op" => f.edit = f.edit.or(RowEdit::parse(v)),
                 "add_item" => f.add_item = true,
                 "save_draft" => f.save_draft = true,
+                "publish_anyway" => f.publish_anyway = true,
                 k => {
                     if let Some((i, name)) = item_key(k) {
                         item_fields.push((i, name, v));
