@@ -418,3 +418,96 @@ fn the_unit_list_is_sent_once_and_names_can_be_typed() {
         assert_eq!(lead, vpc);
     });
 }
+
+/// "Add a conference" from the review keeps what was typed and comes back to it with the new
+/// conference chosen; the conference the title names is proposed, or chosen when it is known.
+#[test]
+fn a_conference_added_from_the_review_comes_back_chosen() {
+    each_backend(|app| {
+        let mut sec = app.login_as(Role::Secretariat, None);
+        let form = sec.get("/directives/new");
+        let token = form.input("form_token").unwrap();
+        let pc = format!("u:{}", app.unit_id("Vụ Pháp chế"));
+        let title = "Kết luận của Thứ trưởng tại Hội nghị tổng kết năm 2026 ngày 20/12/2026";
+        let fields = [
+            ("form_token", token.as_str()),
+            ("number", "7/TB-BKHCN"),
+            ("issued_on", "22/12/2026"),
+            ("title", title),
+            ("items", "1"),
+            ("item0.text", "Rà soát văn bản hướng dẫn"),
+            ("item0.leads", pc.as_str()),
+            ("add_item", "1"),
+        ];
+        let r = sec.post("/directives", &fields);
+        assert_eq!(r.status, 200);
+        assert!(
+            r.body
+                .contains("name=\"add_conference\" value=\"Hội nghị tổng kết năm 2026\""),
+            "the title's conference is proposed"
+        );
+        let mut fields = fields.to_vec();
+        fields.retain(|(k, _)| *k != "add_item");
+        fields.push(("add_conference", "Hội nghị tổng kết năm 2026"));
+        let r = sec.post("/directives", &fields);
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert!(
+            r.location().starts_with("/conferences/new?draft="),
+            "{}",
+            r.location()
+        );
+        let page = sec.get(r.location());
+        assert_eq!(
+            page.input("name").as_deref(),
+            Some("Hội nghị tổng kết năm 2026")
+        );
+        let draft = page.input("draft").unwrap();
+        let r = sec.post(
+            "/conferences",
+            &[
+                ("name", "Hội nghị tổng kết năm 2026"),
+                ("held_on", "20/12/2026"),
+                ("place", "Hà Nội"),
+                ("draft", &draft),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        let back = sec.get(r.location());
+        assert_eq!(back.status, 200);
+        assert!(
+            back.body.contains("Rà soát văn bản hướng dẫn"),
+            "the review is kept"
+        );
+        assert!(
+            back.body.contains(&format!("value=\"{pc}\" checked")),
+            "and its choices"
+        );
+        let conference: i64 = {
+            use diesel::prelude::*;
+            chidao::db::schema::conferences::table
+                .select(chidao::db::schema::conferences::id)
+                .first(&mut app.conn())
+                .unwrap()
+        };
+        assert!(
+            back.body
+                .contains(&format!("<option value=\"{conference}\" selected>")),
+            "the new conference is chosen"
+        );
+        // A title naming a known conference chooses it.
+        let form = sec.get("/directives/new");
+        let token = form.input("form_token").unwrap();
+        let r = sec.post(
+            "/directives",
+            &[
+                ("form_token", token.as_str()),
+                ("title", "Kết luận tại hội nghị tổng kết năm 2026."),
+                ("items", "1"),
+                ("add_item", "1"),
+            ],
+        );
+        assert!(r
+            .body
+            .contains(&format!("<option value=\"{conference}\" selected>")));
+    });
+}

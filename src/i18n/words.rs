@@ -153,6 +153,7 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("review.unreachable", "Các đơn vị sau chưa có người nhận thông báo (không có tài khoản hoạt động và địa chỉ liên hệ); nhiệm vụ vẫn được giao nhưng không ai được báo:", "These units have no one to tell (no active account and no contact address); their tasks will be assigned but nobody told:"),
     ("review.publish_anyway", "Vẫn xuất bản", "Publish anyway"),
     ("directive.unreachable", "Đơn vị chưa có người nhận thông báo", "Units no one has been told"),
+    ("conference.back_to_review", "Sau khi lưu, bạn trở lại văn bản đang rà soát, với hội nghị này đã được chọn.", "Once saved, you return to the notice under review with this conference chosen."),
     ("errors.summary", "Vui lòng sửa các mục sau:", "Please correct the following:"),
     ("progress.reported", "Đã báo cáo hoàn thành", "Completion reported"),
     ("progress.done", "Đã hoàn thành", "Completed"),

@@ -256,6 +256,8 @@ struct NewPage {
     /// Units the notice would reach that no one would hear from: published only once the
     /// person says so.
     unreachable: Vec<String>,
+    /// The conference the notice's title names, when none of the known ones is it.
+    proposed_conference: String,
 }
 
 impl NewPage {
@@ -303,6 +305,19 @@ async fn new_page(
             ))
         })
         .await?;
+    // The conference the title names: chosen when it is known, proposed when it is not.
+    if page.conference_id.is_empty() {
+        if let Some(named) = conference_in_title(&page.title) {
+            let folded = crate::domain::text::fold(&named);
+            match conferences
+                .iter()
+                .find(|c| crate::domain::text::fold(&c.name) == folded)
+            {
+                Some(c) => page.conference_id = c.id.to_string(),
+                None => page.proposed_conference = named,
+            }
+        }
+    }
     page.conferences = conferences;
     page.groups = groups;
     page.units = units;
@@ -312,6 +327,18 @@ async fn new_page(
     }
     page.source_parts = source_parts(&page.body, &page.items);
     render_status(&page, status)
+}
+
+/// The conference a notice's title names ("Kết luận … tại Hội nghị giao ban …"): from "Hội
+/// nghị" to the end of the title, without a trailing date or full stop.
+fn conference_in_title(title: &str) -> Option<String> {
+    let lower = title.to_lowercase();
+    let at = lower.find("hội nghị")?;
+    // `to_lowercase` keeps Vietnamese letters' byte lengths, so the index holds in `title`.
+    let rest = title.get(at..)?;
+    let rest = rest.split(" ngày ").next().unwrap_or(rest);
+    let named = rest.trim().trim_end_matches(['.', ',', ';']).trim();
+    (named.chars().count() > "Hội nghị".chars().count()).then(|| named.to_string())
 }
 
 /// Units a person may have meant by a mention the directory did not know: those whose names
@@ -497,6 +524,7 @@ fn blank(auth: &Auth) -> NewPage {
         drafts: Vec::new(),
         warnings: Vec::new(),
         unreachable: Vec::new(),
+        proposed_conference: String::new(),
     }
 }
 
@@ -527,6 +555,10 @@ pub async fn new_form(
         .await?;
         let (mut page, _) = read(&ReviewForm::from_fields(&fields), &auth, &calendar);
         page.errors = Errors::default();
+        // Back from adding a conference: it is chosen.
+        if let Some(c) = query.conference {
+            page.conference_id = c.to_string();
+        }
         return new_page(&state, page, StatusCode::OK).await;
     }
     let mut page = blank(&auth);
@@ -713,8 +745,9 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> WebRe
         }
         return new_page(&state, page, StatusCode::OK).await;
     }
-    if review.save_draft {
+    if review.save_draft || review.add_conference.is_some() {
         review.save_draft = false;
+        let conference = review.add_conference.take();
         let (token, title, fields) = (
             page.form_token.clone(),
             page.title.clone(),
@@ -731,9 +764,14 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> WebRe
             )
         })
         .await?;
-        return Ok(redirect(&format!(
-            "/directives/new?draft={id}&done=draft_saved"
-        )));
+        // Adding a conference keeps the review as a saved draft and comes back to it.
+        return Ok(redirect(&match conference {
+            Some(name) => format!(
+                "/conferences/new?draft={id}&name={}",
+                form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>()
+            ),
+            None => format!("/directives/new?draft={id}&done=draft_saved"),
+        }));
     }
     let Some(new) = new else {
         return new_page(&state, page, StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -779,6 +817,8 @@ struct ConferencePage {
     name: String,
     held_on: String,
     place: String,
+    /// The saved review to return to ("" when the person did not come from one).
+    draft: String,
     errors: Errors,
 }
 
@@ -787,19 +827,35 @@ struct ConferencePage {
 struct ConferenceFields {
     #[serde(default)]
     name: String,
+    /// The saved review to return to, if the person came from one.
+    #[serde(default, deserialize_with = "crate::models::fields::optional_id")]
+    draft: Option<i64>,
     #[serde(default)]
     held_on: String,
     #[serde(default)]
     place: String,
 }
 
-pub async fn new_conference(auth: Auth) -> WebResult<HttpResponse> {
+/// `/conferences/new?draft=…&name=…`: from a review, which it returns to afterwards.
+#[derive(Default, Deserialize)]
+pub struct ConferenceQuery {
+    #[serde(default, deserialize_with = "lenient")]
+    draft: Option<i64>,
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn new_conference(
+    Query(q): Query<ConferenceQuery>,
+    auth: Auth,
+) -> WebResult<HttpResponse> {
     require(&auth.actor()?, Action::CreateDirective)?;
     render(&ConferencePage {
         ctx: Ctx::new(&auth),
-        name: String::new(),
+        name: q.name.chars().take(300).collect(),
         held_on: String::new(),
         place: String::new(),
+        draft: q.draft.map(|d| d.to_string()).unwrap_or_default(),
         errors: Errors::default(),
     })
 }
@@ -813,6 +869,7 @@ pub async fn create_conference(
     require(&actor, Action::CreateDirective)?;
     let ConferenceFields {
         name,
+        draft,
         held_on,
         place,
     } = form.parse()?;
@@ -821,6 +878,7 @@ pub async fn create_conference(
         name,
         held_on: held_on.trim().to_string(),
         place,
+        draft: draft.map(|d| d.to_string()).unwrap_or_default(),
         errors: Errors::default(),
     };
     if page.name.trim().is_empty() {
@@ -845,7 +903,29 @@ pub async fn create_conference(
         )
     })
     .await?;
-    Ok(redirect(&format!(
-        "/directives/new?conference={id}&done=conference"
-    )))
+    Ok(redirect(&match draft {
+        Some(d) => format!("/directives/new?draft={d}&conference={id}&done=conference"),
+        None => format!("/directives/new?conference={id}&done=conference"),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::conference_in_title;
+
+    #[test]
+    fn the_conference_a_title_names() {
+        assert_eq!(
+            conference_in_title(
+                "Kết luận của Thứ trưởng tại Hội nghị giao ban công tác khoa học và công nghệ địa phương ngày 12/6/2026."
+            )
+            .as_deref(),
+            Some("Hội nghị giao ban công tác khoa học và công nghệ địa phương")
+        );
+        assert_eq!(
+            conference_in_title("Kết luận cuộc họp về chuyển đổi số"),
+            None
+        );
+        assert_eq!(conference_in_title("Tại hội nghị."), None);
+    }
 }

@@ -82,6 +82,8 @@ pub struct ReviewForm {
     pub save_draft: bool,
     /// Publish although some units have no one to tell (the page warned of them).
     pub publish_anyway: bool,
+    /// Keep this review and go add a conference, named as given (may be empty), then come back.
+    pub add_conference: Option<String>,
 }
 
 impl ReviewForm {
@@ -105,6 +107,7 @@ impl ReviewForm {
                 "add_item" => f.add_item = true,
                 "save_draft" => f.save_draft = true,
                 "publish_anyway" => f.publish_anyway = true,
+                "add_conference" => f.add_conference = Some(v.trim().to_string()),
                 k => {
                     if let Some((i, name)) = item_key(k) {
                         item_fields.push((i, name, v));
