@@ -511,3 +511,31 @@ fn a_conference_added_from_the_review_comes_back_chosen() {
             .contains(&format!("<option value=\"{conference}\" selected>")));
     });
 }
+
+/// A text the extractor finds nothing in comes back in the paste box, with the box open, so
+/// nothing has to be pasted again.
+#[test]
+fn a_paste_is_never_lost() {
+    let app = TestApp::start(Backend::Sqlite);
+    let mut sec = app.login_as(Role::Secretariat, None);
+    let paste = "Biên bản cuộc họp\nCác bên đã trao đổi ý kiến về tình hình chung.";
+    let r = sec.post("/directives/draft", &[("source", paste)]);
+    assert_eq!(r.status, 200);
+    let open_box = r
+        .body
+        .split("<details class=\"card no-print\"")
+        .nth(1)
+        .unwrap();
+    assert!(open_box.starts_with(" open>"), "the paste box is open");
+    assert!(
+        r.body
+            .contains(&format!("name=\"source\" rows=\"10\">{paste}</textarea>")),
+        "what was pasted is in the box"
+    );
+    // And a text that drafted items keeps it too.
+    let notice = "Thứ trưởng kết luận và giao nhiệm vụ như sau:\n1. Giao Vụ Pháp chế rà soát văn bản.\n2. Giao Văn phòng Bộ theo dõi.";
+    let r = sec.post("/directives/draft", &[("source", notice)]);
+    assert!(r.body.contains("Thứ trưởng kết luận và giao nhiệm vụ như sau:\n1. Giao Vụ Pháp chế rà soát văn bản.\n2. Giao Văn phòng Bộ theo dõi.</textarea>"));
+    let fields = form_fields(&r.body, "/directives");
+    assert_eq!(fields.iter().find(|(k, _)| k == "items").unwrap().1, "2");
+}

@@ -32,7 +32,11 @@ fn patterns() -> &'static Patterns {
         Patterns {
             // In order of strength: the first kind found wins.
             starts: vec![
-                re(r"(?:ket luan|chi dao|yeu cau|thong nhat)(?:\s+nhu\s+sau|\s+sau)?\s*:"),
+                // A sentence about concluding, assigning or asking that closes the lead-in:
+                // "kết luận và giao nhiệm vụ cụ thể như sau:", "kết luận, giao nhiệm vụ như
+                // sau:", "có ý kiến như sau:", "kết luận các nội dung sau:", "… như sau" and a
+                // line break.
+                re(r"(?:ket luan|giao nhiem vu|chi dao|yeu cau|co y kien|thong nhat)(?:\s*(?:,|va)\s*(?:ket luan|giao nhiem vu|chi dao|yeu cau|de nghi|thong nhat))*(?:\s+(?:cac|mot so|nhung))?(?:\s+(?:noi dung|nhiem vu|van de|y kien|viec))?(?:\s+cu the)?(?:\s+nhu\s+sau\s*(?::|\n)|\s+sau\s*:|\s*:)"),
                 re(r"de nghi[^.:;]{0,300}?(?:nhiem vu|noi dung|giai phap|viec)[^.:;]{0,120}?sau\s*:"),
                 re(r"giao nhiem vu cho[^.:;]{0,300}?gom\s*:"),
                 re(r"(?:phat bieu\s+)?ket luan\s+(?:tai\s+)?(?:hoi nghi|hoi thao|cuoc hop|buoi lam viec)|ket luan hoi thao"),
@@ -216,10 +220,45 @@ fn item(f: &Folded, label: String, range: Range<usize>, inherited: Option<String
 /// The items of a text's concluding part.
 pub fn items(text: &str) -> Vec<RawItem> {
     let f = Folded::new(text);
-    let Some((start, end, intro)) = conclusion(&f) else {
-        return Vec::new();
+    let (start, end, intro) = match conclusion(&f) {
+        Some((start, end, intro)) => (start, end, Some(intro)),
+        None => {
+            // No lead-in: the text's numbered or bulleted lines, if it has some, are the
+            // draft (up to "Nơi nhận" and the signature).
+            let end = patterns()
+                .end
+                .find(&f.text)
+                .map(|m| m.start())
+                .unwrap_or(f.text.len());
+            // Numbered lines that read as tasks: at least two, one with a word of duty (a
+            // recipe's steps are no draft).
+            const DUTY: [&str; 12] = [
+                "giao",
+                "de nghi",
+                "yeu cau",
+                "chu tri",
+                "phoi hop",
+                "bao cao",
+                "trien khai",
+                "thuc hien",
+                "tham muu",
+                "hoan thanh",
+                "xay dung",
+                "ra soat",
+            ];
+            let marked: Vec<Line> = lines(&f, 0..end)
+                .into_iter()
+                .filter(|l| l.label.is_some())
+                .collect();
+            let dutiful = marked
+                .iter()
+                .any(|l| DUTY.iter().any(|w| f.text[l.range.clone()].contains(w)));
+            if marked.len() < 2 || !dutiful {
+                return Vec::new();
+            }
+            (0, end, None)
+        }
     };
-    let intro = Some(intro);
     let all = lines(&f, start..end);
     let numbered = all.iter().filter(|l| l.label.is_some()).count();
     let mut out = Vec::new();
@@ -299,6 +338,38 @@ pub fn items(text: &str) -> Vec<RawItem> {
 
 #[cfg(test)]
 mod tests {
+
+    /// Each lead-in people write before the items, and the numbered items alone when there is
+    /// none.
+    #[test]
+    fn lead_ins_as_ministries_write_them() {
+        let body = "\n1. Giao Vụ Pháp chế rà soát văn bản.\n2. Giao Cục Sở hữu trí tuệ hướng dẫn địa phương.\n3. Giao Văn phòng Bộ theo dõi.\n\nNơi nhận:\n- Như trên;";
+        for lead_in in [
+            "Thứ trưởng kết luận và giao nhiệm vụ như sau:",
+            "Thứ trưởng kết luận, giao nhiệm vụ như sau:",
+            "Bộ trưởng giao nhiệm vụ như sau:",
+            "Lãnh đạo Bộ có ý kiến như sau:",
+            "Thứ trưởng kết luận các nội dung sau:",
+            "Thứ trưởng kết luận và giao nhiệm vụ cụ thể như sau:",
+            "Thứ trưởng kết luận như sau",
+            "Sau khi nghe báo cáo, Thứ trưởng thống nhất:",
+        ] {
+            let text = format!(
+                "THÔNG BÁO\nSố: 12/TB-BKHCN\nNội dung cuộc họp đã được trao đổi.\n{lead_in}{body}"
+            );
+            let got = items(&text);
+            assert_eq!(got.len(), 3, "{lead_in}: {got:?}");
+            assert_eq!(
+                got[0].text, "Giao Vụ Pháp chế rà soát văn bản.",
+                "{lead_in}"
+            );
+        }
+        // No lead-in at all: the numbered lines are the draft.
+        let got = items(&format!("THÔNG BÁO KẾT QUẢ CUỘC HỌP{body}"));
+        assert_eq!(got.len(), 3, "{got:?}");
+        // A single numbered line and no lead-in is no list.
+        assert!(items("Ngày 1. Hội nghị diễn ra tốt đẹp.").is_empty());
+    }
     use super::*;
 
     fn labels(text: &str) -> Vec<(String, String)> {

@@ -261,6 +261,11 @@ struct NewPage {
 }
 
 impl NewPage {
+    /// True when a text was read but no item came of it.
+    fn nothing_drafted(&self) -> bool {
+        !self.body.is_empty() && self.items.iter().all(|i| i.text.trim().is_empty())
+    }
+
     fn item_error(&self, i: &usize, name: &str) -> &'static str {
         self.errors.get(&format!("item{i}.{name}"))
     }
