@@ -124,7 +124,7 @@ fn merge_split_and_what_cannot_be_read() {
         &[("source", "Cách làm phở bò: ninh xương, chần bánh.")],
     );
     assert_eq!(r.status, 200);
-    assert!(r.body.contains("Không tìm thấy phần kết luận"));
+    assert!(r.body.contains("Không tìm thấy nhiệm vụ nào"));
     let text = "Bộ trưởng kết luận như sau:\n1. Giao Sở Giáo dục và Đào tạo tỉnh Lạng Sơn tuyên truyền.\n2. Giao Vụ Pháp chế rà soát văn bản. Báo cáo kết quả trước ngày 30/12/2026.";
     let r = sec.post("/directives/draft", &[("source", text)]);
     assert!(
@@ -538,4 +538,35 @@ fn a_paste_is_never_lost() {
     assert!(r.body.contains("Thứ trưởng kết luận và giao nhiệm vụ như sau:\n1. Giao Vụ Pháp chế rà soát văn bản.\n2. Giao Văn phòng Bộ theo dõi.</textarea>"));
     let fields = form_fields(&r.body, "/directives");
     assert_eq!(fields.iter().find(|(k, _)| k == "items").unwrap().1, "2");
+}
+
+/// Prose with no concluding part and no numbered items: each sentence naming a unit and a duty
+/// is proposed, marked as such on the review page; a text with none says what was looked for.
+#[test]
+fn prose_proposes_its_duty_sentences() {
+    let app = TestApp::start(Backend::Sqlite);
+    let mut sec = app.login_as(Role::Secretariat, None);
+    let news = "Chiều 5/3, đoàn công tác của Bộ làm việc với tỉnh Lạng Sơn. Thứ trưởng đề nghị Sở KH&CN Lạng Sơn sớm hoàn thành kế hoạch chuyển đổi số; đồng thời yêu cầu Cục Sở hữu trí tuệ hướng dẫn bảo hộ nhãn hiệu cho sản phẩm OCOP. Buổi làm việc diễn ra sôi nổi.";
+    let r = sec.post("/directives/draft", &[("source", news)]);
+    assert_eq!(r.status, 200);
+    let fields = form_fields(&r.body, "/directives");
+    let get = |k: &str| fields.iter().find(|(f, _)| f == k).map(|(_, v)| v.clone());
+    assert_eq!(get("items").as_deref(), Some("2"), "{}", r.body);
+    assert!(get("item0.text").unwrap().contains("Sở KH&CN Lạng Sơn"));
+    assert!(get("item1.text").unwrap().contains("Cục Sở hữu trí tuệ"));
+    assert_eq!(get("item0.candidate").as_deref(), Some("1"));
+    assert!(r.body.contains("data-candidate=\"1\""));
+    assert!(
+        r.body.contains("được đề xuất dưới đây"),
+        "the page says why"
+    );
+    let none = sec.post(
+        "/directives/draft",
+        &[("source", "Buổi gặp mặt thân mật giữa các cựu chiến binh.")],
+    );
+    assert!(
+        none.body
+            .contains("không có câu nêu đơn vị cùng việc phải làm"),
+        "what was looked for"
+    );
 }

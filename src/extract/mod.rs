@@ -43,6 +43,9 @@ pub struct DraftItem {
     /// Byte range of the item in the input, to highlight where it came from.
     #[serde(skip)]
     pub source: std::ops::Range<usize>,
+    /// Proposed from a sentence that names a unit and a duty, in a text with no concluding
+    /// part or numbered items: to be checked before it is kept.
+    pub candidate: bool,
     /// The directory positions behind the names, groups as the group.
     #[serde(skip)]
     pub lead_targets: Vec<Target>,
@@ -184,7 +187,24 @@ pub fn extract(
     // An item with two tasks becomes two items, "N.1" and "N.2"; each keeps the whole item's
     // text for the deadline, which is often stated once, after the second task.
     let mut raw_items: Vec<(segment::RawItem, Option<String>)> = Vec::new();
-    for raw in segment::items(input) {
+    let mut found = segment::items(input);
+    // Nothing concluding, nothing numbered: the sentences naming a unit and a duty, proposed.
+    let candidates = found.is_empty();
+    if candidates {
+        found = segment::duty_sentences(input)
+            .into_iter()
+            .filter(|s| !who(&s.text, directory).0.is_empty())
+            .enumerate()
+            .map(|(n, s)| segment::RawItem {
+                label: (n + 1).to_string(),
+                ..s
+            })
+            .collect();
+        if !found.is_empty() {
+            warnings.push("extract.candidates");
+        }
+    }
+    for raw in found {
         match second_task(&raw.text, directory) {
             Some(join) => {
                 let first = raw.text[..join.start]
@@ -243,6 +263,7 @@ pub fn extract(
                 .map(|d| d.text.clone()),
             recurrence: deadline.as_ref().and_then(|d| d.recurrence),
             source: raw.source,
+            candidate: candidates,
             lead_targets: leads,
             coordinating_targets: coords,
         });

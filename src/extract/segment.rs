@@ -217,6 +217,49 @@ fn item(f: &Folded, label: String, range: Range<usize>, inherited: Option<String
     }
 }
 
+/// The words that make a sentence a task: someone is given, asked or put in charge of work.
+const DUTY: [&str; 12] = [
+    "giao",
+    "de nghi",
+    "yeu cau",
+    "chu tri",
+    "phoi hop",
+    "bao cao",
+    "trien khai",
+    "thuc hien",
+    "tham muu",
+    "hoan thanh",
+    "xay dung",
+    "ra soat",
+];
+
+/// The text's sentences that speak of a duty (see `DUTY`), as items to propose when the text
+/// has no concluding part and no numbered items: a person checks each one.
+pub fn duty_sentences(text: &str) -> Vec<RawItem> {
+    let f = Folded::new(text);
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = f.text.as_bytes();
+    for (i, c) in f.text.char_indices() {
+        // A sentence ends at . ; ! ? or a line break, not inside "30.6" or "57-NQ/TW".
+        let ends = match c {
+            '\n' => true,
+            '.' | ';' | '!' | '?' => bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()),
+            _ => false,
+        };
+        if ends || i + c.len_utf8() == f.text.len() {
+            let end = i + c.len_utf8();
+            let sentence = &f.text[start..end];
+            if sentence.trim().len() > 15 && DUTY.iter().any(|w| sentence.contains(w)) {
+                let label = (out.len() + 1).to_string();
+                out.push(item(&f, label, start..end, None));
+            }
+            start = end;
+        }
+    }
+    out
+}
+
 /// The items of a text's concluding part.
 pub fn items(text: &str) -> Vec<RawItem> {
     let f = Folded::new(text);
@@ -232,20 +275,6 @@ pub fn items(text: &str) -> Vec<RawItem> {
                 .unwrap_or(f.text.len());
             // Numbered lines that read as tasks: at least two, one with a word of duty (a
             // recipe's steps are no draft).
-            const DUTY: [&str; 12] = [
-                "giao",
-                "de nghi",
-                "yeu cau",
-                "chu tri",
-                "phoi hop",
-                "bao cao",
-                "trien khai",
-                "thuc hien",
-                "tham muu",
-                "hoan thanh",
-                "xay dung",
-                "ra soat",
-            ];
             let marked: Vec<Line> = lines(&f, 0..end)
                 .into_iter()
                 .filter(|l| l.label.is_some())
@@ -341,6 +370,19 @@ mod tests {
 
     /// Each lead-in people write before the items, and the numbered items alone when there is
     /// none.
+    #[test]
+    fn duty_sentences_in_prose() {
+        let text = "Chiều 5/3, đoàn công tác làm việc với tỉnh. Sở KH&CN Lạng Sơn cần sớm hoàn thành kế hoạch 30.6 năm nay; đề nghị Cục Sở hữu trí tuệ hướng dẫn bảo hộ nhãn hiệu. Không khí buổi làm việc rất sôi nổi.";
+        let got: Vec<String> = duty_sentences(text).into_iter().map(|s| s.text).collect();
+        assert_eq!(
+            got,
+            [
+                "Sở KH&CN Lạng Sơn cần sớm hoàn thành kế hoạch 30.6 năm nay",
+                "đề nghị Cục Sở hữu trí tuệ hướng dẫn bảo hộ nhãn hiệu."
+            ]
+        );
+    }
+
     #[test]
     fn lead_ins_as_ministries_write_them() {
         let body = "\n1. Giao Vụ Pháp chế rà soát văn bản.\n2. Giao Cục Sở hữu trí tuệ hướng dẫn địa phương.\n3. Giao Văn phòng Bộ theo dõi.\n\nNơi nhận:\n- Như trên;";

@@ -434,6 +434,7 @@ fn from_draft(
             workdays: String::new(),
             recurrence: i.recurrence.map(|r| r.as_str()).unwrap_or("").to_string(),
             unresolved: i.unresolved_units.join("; "),
+            candidate: i.candidate,
             ..ItemRow::default()
         })
         .collect();

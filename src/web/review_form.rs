@@ -25,6 +25,8 @@ pub struct ItemRow {
     /// fill it ("; " between): kept when one is not found.
     pub add_leads: String,
     pub add_coords: String,
+    /// Proposed from a sentence of prose, to be checked (kept until the form is published).
+    pub candidate: bool,
 }
 
 /// An edit of the list of items, from the buttons beside each item.
@@ -131,6 +133,7 @@ impl ReviewForm {
                 "recurrence" => row.recurrence = v.clone(),
                 "add_leads" => row.add_leads = v.trim().to_string(),
                 "add_coords" => row.add_coords = v.trim().to_string(),
+                "candidate" => row.candidate = v == "1",
                 _ => {}
             }
         }
@@ -164,6 +167,9 @@ impl ReviewForm {
             put("recurrence", &row.recurrence);
             put("add_leads", &row.add_leads);
             put("add_coords", &row.add_coords);
+            if row.candidate {
+                put("candidate", "1");
+            }
         }
         if let Some(e) = self.edit {
             out.push(("op".into(), e.as_value()));
