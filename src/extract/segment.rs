@@ -43,13 +43,18 @@ fn patterns() -> &'static Patterns {
             ],
             end: re(r"(?m)^\s*noi nhan|tren day la (?:ket luan|y kien)|van phong bo (?:xin )?thong bao|^\s*(?:tl|kt|tm|q)\.\s|\./\."),
             marker: re(r"^\s*(?:(\d{1,2}(?:\.\d{1,2})*)\s*[.)]|([ivxlc]{1,6})\s*[.)]|([a-zđ])\s*\)|([-–+•*]))\s+"),
-            ordinal: re(r"\bthu\s+(nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi)\s*[,:]"),
+            // "thứ nhất, …", "một là, …", and inline "(1) … (2) …".
+            ordinal: re(r"\bthu\s+(nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi)\s*[,:]|\b(mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi)\s+la\s*[,:]|\((\d{1,2})\)\s"),
         }
     })
 }
 
 const ORDINALS: [&str; 10] = [
     "nhat", "hai", "ba", "tu", "nam", "sau", "bay", "tam", "chin", "muoi",
+];
+/// "một là", "hai là", …: the same places, counted.
+const COUNTED: [&str; 10] = [
+    "mot", "hai", "ba", "bon", "nam", "sau", "bay", "tam", "chin", "muoi",
 ];
 
 /// Where the conclusion starts (after its marker) and ends, and the introducing sentence.
@@ -156,14 +161,24 @@ fn by_ordinals(f: &Folded, range: Range<usize>) -> Option<Vec<(String, Range<usi
         .ordinal
         .captures_iter(&f.text[range.clone()])
         .map(|c| {
-            let n = ORDINALS.iter().position(|o| *o == &c[1]).unwrap_or(0) + 1;
+            let n = match (c.get(1), c.get(2), c.get(3)) {
+                (Some(o), _, _) => ORDINALS.iter().position(|x| *x == o.as_str()).unwrap_or(0) + 1,
+                (_, Some(o), _) => COUNTED.iter().position(|x| *x == o.as_str()).unwrap_or(0) + 1,
+                (_, _, Some(d)) => d.as_str().parse().unwrap_or(0),
+                _ => 0,
+            };
             (
                 range.start + c.get(0).expect("match").start(),
                 n.to_string(),
             )
         })
         .collect();
-    if found.len() < 2 {
+    // A run that counts from one: "(2)" alone, or "hai là" in passing, is no enumeration.
+    let counts = found
+        .iter()
+        .enumerate()
+        .all(|(i, (_, n))| *n == (i + 1).to_string());
+    if found.len() < 2 || !counts {
         return None;
     }
     Some(
@@ -370,6 +385,23 @@ mod tests {
 
     /// Each lead-in people write before the items, and the numbered items alone when there is
     /// none.
+    #[test]
+    fn enumerations_inside_a_sentence() {
+        for text in [
+            "Thứ trưởng kết luận như sau: một là, Vụ Pháp chế rà soát văn bản; hai là, Cục Sở hữu trí tuệ hướng dẫn địa phương; ba là, Văn phòng Bộ theo dõi.",
+            "Thứ trưởng kết luận như sau: (1) Vụ Pháp chế rà soát văn bản; (2) Cục Sở hữu trí tuệ hướng dẫn địa phương; (3) Văn phòng Bộ theo dõi.",
+            "Thứ trưởng kết luận như sau: thứ nhất, Vụ Pháp chế rà soát văn bản; thứ hai, Cục Sở hữu trí tuệ hướng dẫn địa phương; thứ ba, Văn phòng Bộ theo dõi.",
+        ] {
+            let got = items(text);
+            assert_eq!(got.len(), 3, "{text}: {got:?}");
+            assert_eq!(
+                got.iter().map(|i| i.label.as_str()).collect::<Vec<_>>(),
+                ["1", "2", "3"]
+            );
+            assert!(got[1].text.contains("Cục Sở hữu trí tuệ"), "{got:?}");
+        }
+    }
+
     #[test]
     fn duty_sentences_in_prose() {
         let text = "Chiều 5/3, đoàn công tác làm việc với tỉnh. Sở KH&CN Lạng Sơn cần sớm hoàn thành kế hoạch 30.6 năm nay; đề nghị Cục Sở hữu trí tuệ hướng dẫn bảo hộ nhãn hiệu. Không khí buổi làm việc rất sôi nổi.";
