@@ -138,20 +138,37 @@ fn who(text: &str, directory: &Directory) -> (Vec<Target>, Vec<Target>, Vec<Stri
     (leads, coords, unresolved)
 }
 
-/// Where an item holds two tasks joined by "và", each with its own lead ("Giao Vụ A rà soát
-/// ... và Cục B bố trí ..."): the byte range of the joining "và" in the item's text.
+/// Where an item holds two tasks, each with its own lead, joined by "và", "đồng thời" or ";"
+/// (with or without "giao", "đề nghị", "yêu cầu" before the second unit): "Giao Vụ A rà soát
+/// … và Cục B bố trí …", "…; giao Cục B …", "…, đồng thời giao Cục B …". The byte range of
+/// the joining word in the item's text; the second task keeps its verb.
 fn second_task(text: &str, directory: &Directory) -> Option<std::ops::Range<usize>> {
+    const VERBS: [&str; 4] = ["giao cho", "giao", "de nghi", "yeu cau"];
+    const JOINERS: [&str; 3] = ["dong thoi", "va", ";"];
     let f = Folded::new(text);
     let mentions = directory.mentions(&f.text);
     let roles = units::roles(&f.text, &mentions);
     for k in 1..mentions.len() {
-        let between = &f.text[mentions[k - 1].0.end..mentions[k].0.start];
-        // Far from the previous mention (words in between), after "và", in a lead position.
-        if roles[k] == Role::Lead && between.split_whitespace().count() > 2 {
-            let trimmed = between.trim_end();
-            if let Some(stripped) = trimmed.strip_suffix("va") {
-                let at = mentions[k - 1].0.end + stripped.len();
-                return Some(f.original_range(at..mentions[k].0.start));
+        let from = mentions[k - 1].0.end;
+        let between = &f.text[from..mentions[k].0.start];
+        // Far from the previous mention (words in between), in a lead position.
+        if roles[k] != Role::Lead || between.split_whitespace().count() <= 2 {
+            continue;
+        }
+        let before_unit = between.trim_end();
+        let before_verb = VERBS
+            .iter()
+            .find_map(|v| before_unit.strip_suffix(v))
+            .map(str::trim_end)
+            .unwrap_or(before_unit);
+        for joiner in JOINERS {
+            if let Some(rest) = before_verb.strip_suffix(joiner) {
+                // "…; đồng thời giao …" and "…, và …": the whole run of joiners goes.
+                let rest = rest.trim_end().trim_end_matches([',', ';']).trim_end();
+                let rest = rest.strip_suffix("dong thoi").unwrap_or(rest).trim_end();
+                let start = from + rest.len();
+                let end = from + before_verb.len();
+                return Some(f.original_range(start..end));
             }
         }
     }
@@ -278,5 +295,31 @@ pub fn extract(
         title: head.title,
         items,
         warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two tasks in one item, each with its own unit, however they are joined.
+    #[test]
+    fn clauses_with_their_own_unit_are_tasks_of_their_own() {
+        let directory = Directory::builtin();
+        let calendar = Calendar::shipped();
+        for joined in [
+            "Giao Vụ Pháp chế rà soát văn bản hướng dẫn; giao Cục Sở hữu trí tuệ hướng dẫn địa phương.",
+            "Giao Vụ Pháp chế rà soát văn bản hướng dẫn, đồng thời giao Cục Sở hữu trí tuệ hướng dẫn địa phương.",
+            "Giao Vụ Pháp chế rà soát văn bản hướng dẫn; đề nghị Cục Sở hữu trí tuệ hướng dẫn địa phương.",
+            "Giao Vụ Pháp chế rà soát văn bản hướng dẫn và giao Cục Sở hữu trí tuệ hướng dẫn địa phương.",
+        ] {
+            let text = format!("Thứ trưởng kết luận như sau:\n1. {joined}\n2. Giao Văn phòng Bộ theo dõi.");
+            let d = extract(&text, None, &directory, &calendar);
+            assert_eq!(d.items.len(), 3, "{joined}: {:#?}", d.items);
+            assert_eq!(d.items[0].lead_units, ["Vụ Pháp chế"], "{joined}");
+            assert_eq!(d.items[0].text, "Giao Vụ Pháp chế rà soát văn bản hướng dẫn", "{joined}");
+            assert_eq!(d.items[1].lead_units, ["Cục Sở hữu trí tuệ"], "{joined}");
+            assert!(!d.items[1].text.starts_with([';', ',']), "{}", d.items[1].text);
+        }
     }
 }
