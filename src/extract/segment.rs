@@ -221,7 +221,34 @@ fn by_semicolons(f: &Folded, range: Range<usize>) -> Option<Vec<(String, Range<u
     )
 }
 
+/// Where an item's task starts in `range`: past leftover punctuation and the speaker
+/// (", Thứ trưởng Nguyễn Văn A đề nghị …" starts at "đề nghị").
+fn task_start(f: &Folded, range: Range<usize>) -> usize {
+    static SPEAKER: OnceLock<Regex> = OnceLock::new();
+    let speaker = SPEAKER.get_or_init(|| {
+        Regex::new(r"^(?:thu truong|bo truong|lanh dao bo|pho thu tuong|thu tuong)(?:\s+[^\s,.;:]+){0,4}?\s+(?:de nghi|yeu cau|giao|chi dao)\b")
+            .expect("valid pattern")
+    });
+    let text = &f.text[range.clone()];
+    let lead = text.len()
+        - text
+            .trim_start_matches([',', ';', ':', '.', ' ', '\t', '\n'])
+            .len();
+    let rest = &text[lead..];
+    let speaker_len = speaker.find(rest).map_or(0, |m| {
+        // Keep the verb: the task reads "đề nghị …".
+        let verb = ["de nghi", "yeu cau", "giao", "chi dao"]
+            .iter()
+            .filter_map(|v| m.as_str().rfind(v))
+            .max()
+            .unwrap_or(0);
+        verb
+    });
+    range.start + lead + speaker_len
+}
+
 fn item(f: &Folded, label: String, range: Range<usize>, inherited: Option<String>) -> RawItem {
+    let range = task_start(f, range.clone())..range.end;
     let text = f.original(range.clone());
     let trimmed = text.trim().trim_end_matches([';']).trim().to_string();
     RawItem {
@@ -400,6 +427,23 @@ mod tests {
             );
             assert!(got[1].text.contains("Cục Sở hữu trí tuệ"), "{got:?}");
         }
+    }
+
+    #[test]
+    fn an_item_starts_at_its_task() {
+        let text = "Thứ trưởng kết luận như sau: , Thứ trưởng Lê Xuân Định đề nghị Vụ Pháp chế rà soát văn bản; Cục Sở hữu trí tuệ hướng dẫn địa phương.";
+        let got = items(text);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(
+            got[0].text.starts_with("đề nghị Vụ Pháp chế"),
+            "{}",
+            got[0].text
+        );
+        assert!(
+            got[1].text.starts_with("Cục Sở hữu trí tuệ"),
+            "{}",
+            got[1].text
+        );
     }
 
     #[test]
