@@ -235,14 +235,13 @@ fn task_start(f: &Folded, range: Range<usize>) -> usize {
             .trim_start_matches([',', ';', ':', '.', ' ', '\t', '\n'])
             .len();
     let rest = &text[lead..];
+    // Up to the verb, which stays: the task reads "đề nghị …".
     let speaker_len = speaker.find(rest).map_or(0, |m| {
-        // Keep the verb: the task reads "đề nghị …".
-        let verb = ["de nghi", "yeu cau", "giao", "chi dao"]
+        ["de nghi", "yeu cau", "giao", "chi dao"]
             .iter()
             .filter_map(|v| m.as_str().rfind(v))
             .max()
-            .unwrap_or(0);
-        verb
+            .unwrap_or(0)
     });
     range.start + lead + speaker_len
 }

@@ -201,20 +201,28 @@ impl Cache {
             };
             self.addressed.insert(format!("u{id}"), (to, unit));
         }
-        // A unit's contact addresses are few; the units that list them, once per address.
-        for m in mails.iter().filter(|m| m.user_id.is_none()) {
-            if self.addressed.contains_key(&m.recipient) {
-                continue;
-            }
-            let pattern = crate::domain::text::like_pattern(&m.recipient.to_lowercase());
-            let unit: Option<String> = units::table
-                .filter(units::emails.like(pattern).escape('\\'))
-                .select(units::name)
-                .first(conn)
-                .optional()?;
-            if let Some(unit) = unit {
-                self.addressed
-                    .insert(m.recipient.clone(), (unit.clone(), Some(unit)));
+        // Contact addresses: the units that list them, in one query for the batch, matched
+        // address by address (a LIKE would also match "aa@x.vn" for "a@x.vn").
+        let contacts: Vec<&Mail> = mails
+            .iter()
+            .filter(|m| m.user_id.is_none() && !self.addressed.contains_key(&m.recipient))
+            .collect();
+        if !contacts.is_empty() {
+            let listed: Vec<(String, String)> = units::table
+                .filter(units::emails.ne(""))
+                .select((units::name, units::emails))
+                .load(conn)?;
+            for m in contacts {
+                let address = m.recipient.trim().to_lowercase();
+                let unit = listed.iter().find(|(_, emails)| {
+                    emails
+                        .split([',', ';', ' ', '\n'])
+                        .any(|e| e.trim().eq_ignore_ascii_case(&address))
+                });
+                if let Some((unit, _)) = unit {
+                    self.addressed
+                        .insert(m.recipient.clone(), (unit.clone(), Some(unit.clone())));
+                }
             }
         }
         Ok(())
