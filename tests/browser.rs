@@ -12,6 +12,9 @@ use crate::support::{Backend, TestApp, PASSWORD};
 /// One browser at a time: on two cores, parallel Chromiums make each other's pages time out.
 static ONE_BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// The key under which WebDriver answers an element reference (W3C WebDriver, 12.1).
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
 struct Driver {
     _turn: std::sync::MutexGuard<'static, ()>,
     child: Child,
@@ -133,17 +136,26 @@ impl Driver {
         self.cmd("POST", "/url", json!({ "url": url }));
     }
 
+    /// The element, waited for up to five seconds: a click that submits a form may be answered
+    /// before the next page has loaded, on a slow machine more often than on a fast one.
     fn find(&self, css: &str) -> String {
-        let v = self.cmd(
-            "POST",
-            "/element",
-            json!({"using": "css selector", "value": css}),
-        );
-        v.as_object()
-            .and_then(|o| o.values().next())
-            .and_then(|v| v.as_str())
-            .unwrap_or_else(|| panic!("no element {css}"))
-            .to_string()
+        for _ in 0..50 {
+            let found = self.try_cmd(
+                "POST",
+                "/element",
+                json!({"using": "css selector", "value": css}),
+            );
+            if let Some(el) = found
+                .as_ref()
+                .and_then(|v| v.as_object())
+                .and_then(|o| o.get(ELEMENT_KEY))
+                .and_then(|v| v.as_str())
+            {
+                return el.to_string();
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("no element {css}");
     }
 
     fn type_into(&self, css: &str, text: &str) {
