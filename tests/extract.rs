@@ -17,6 +17,17 @@ const FIXTURES: &[&str] = &[
     "tb_tricky",
     "news_ordinals",
     "news_list_gom",
+    "tb_ket_luan_va_giao",
+    "tb_headings",
+    "tb_doi_voi",
+    "tb_inline_letters",
+    "tb_giao_nhiem_vu",
+    "tb_province_headings",
+    "cv_passing_conclusion",
+    "news_provincial_visit",
+    "news_national_conference",
+    "news_prose_clauses",
+    "news_candidates",
 ];
 
 fn fixture(name: &str) -> (String, Value) {

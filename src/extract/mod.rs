@@ -5,6 +5,7 @@ pub mod deadline;
 pub mod docx;
 pub mod folded;
 pub mod notice;
+pub mod places;
 pub mod segment;
 pub mod units;
 
@@ -82,22 +83,165 @@ impl Directory {
     }
 }
 
-/// Who an item's own words name as lead and coordinating, and what they name that the
-/// directory does not know.
-fn who(text: &str, directory: &Directory) -> (Vec<Target>, Vec<Target>, Vec<String>) {
-    let f = Folded::new(text);
-    let mentions = directory.mentions(&f.text);
-    let roles = units::roles(&f.text, &mentions);
-    let (mut leads, mut coords) = (Vec::new(), Vec::new());
-    for ((_, target), role) in mentions.iter().zip(&roles) {
-        match role {
-            Role::Lead => push_unique(&mut leads, *target),
-            Role::Coordinating => push_unique(&mut coords, *target),
-            Role::Context => {}
+/// An item's units as its own words name them.
+struct Who {
+    leads: Vec<Target>,
+    coordinating: Vec<Target>,
+    /// Mentions of bodies the directory does not know, kept as written.
+    unresolved: Vec<String>,
+}
+
+/// The directory, and the one province the text is about if it names exactly one.
+struct Reading<'a> {
+    directory: &'a Directory,
+    place: Option<usize>,
+}
+
+impl Reading<'_> {
+    fn mentions(&self, f: &Folded) -> Vec<(std::ops::Range<usize>, Target)> {
+        self.directory.mentions_in(f, self.place)
+    }
+
+    /// Who a text's own words name as lead and coordinating, and what they name that the
+    /// directory does not know.
+    fn who(&self, text: &str) -> Who {
+        let f = Folded::new(text);
+        let mentions = self.mentions(&f);
+        let roles = units::roles(&f.text, &mentions);
+        let (mut leads, mut coords) = (Vec::new(), Vec::new());
+        for ((_, target), role) in mentions.iter().zip(&roles) {
+            match role {
+                Role::Lead => push_unique(&mut leads, *target),
+                Role::Coordinating => push_unique(&mut coords, *target),
+                Role::Context => {}
+            }
+        }
+        coords.retain(|c| !leads.contains(c));
+        Who {
+            leads,
+            coordinating: coords,
+            unresolved: unresolved(text, &f, &mentions),
         }
     }
-    coords.retain(|c| !leads.contains(c));
-    // Unit-like phrases no mention covers, at a place where a lead or coordinator stands.
+
+    /// The units a lead-in sentence asks to act ("đề nghị Sở KH&CN … thực hiện các nhiệm vụ
+    /// sau:"); one that only speaks ("Văn phòng Bộ thông báo …") is not meant.
+    fn asked(&self, text: &str) -> Vec<Target> {
+        let f = Folded::new(text);
+        let mentions = self.mentions(&f);
+        let roles = units::roles(&f.text, &mentions);
+        let asked = units::asked(&f.text, &mentions, &roles);
+        let mut out = Vec::new();
+        for ((_, target), yes) in mentions.iter().zip(asked) {
+            if yes {
+                push_unique(&mut out, *target);
+            }
+        }
+        out
+    }
+
+    /// The leads a text above the items gives them, with its coordinating units: those its
+    /// words put in the lead, or the subject it sets ("Đối với Cục A:"), or else whoever it
+    /// names ("… ngành khoa học và công nghệ thành phố quan tâm thực hiện những nhiệm vụ sau:").
+    fn above(&self, text: &str) -> (Vec<Target>, Vec<Target>) {
+        let who = self.who(text);
+        if !who.leads.is_empty() {
+            return (who.leads, who.coordinating);
+        }
+        let subject = self.subject(text);
+        if !subject.is_empty() {
+            return (subject, who.coordinating);
+        }
+        let mut named = Vec::new();
+        for (_, target) in self.mentions(&Folded::new(text)) {
+            push_unique(&mut named, target);
+        }
+        named.retain(|t| !who.coordinating.contains(t));
+        (named, who.coordinating)
+    }
+
+    /// The units a text sets as the subject of what follows: "Đối với các Sở KH&CN, …", "Về
+    /// phía Cục A: …", at the start of a clause.
+    fn subject(&self, text: &str) -> Vec<Target> {
+        static OPENER: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        let opener = OPENER.get_or_init(|| {
+            regex::Regex::new(r"(?:^|[.;:\n]\s*)(?:rieng\s+)?(?:doi voi|ve phia)\s+$")
+                .expect("valid pattern")
+        });
+        let f = Folded::new(text);
+        let mentions = self.mentions(&f);
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < mentions.len() {
+            let (range, target) = &mentions[i];
+            if !opener.is_match(&f.text[..range.start]) {
+                i += 1;
+                continue;
+            }
+            // The subject and the units listed with it ("Đối với Cục A và Cục B, …"), up to
+            // the comma or colon that closes it.
+            push_unique(&mut out, *target);
+            let mut end = range.end;
+            while let Some((next, t)) = mentions.get(i + 1) {
+                let between = f.text[end..next.start].trim();
+                if !(between.is_empty() || between == "," || between == "va") {
+                    break;
+                }
+                push_unique(&mut out, *t);
+                end = next.end;
+                i += 1;
+            }
+            i += 1;
+        }
+        out
+    }
+
+    /// Where an item holds two tasks, each with its own lead, joined by "và", "đồng thời" or
+    /// ";" (with or without "giao", "đề nghị", "yêu cầu" before the second unit): "Giao Vụ A
+    /// rà soát … và Cục B bố trí …", "…; giao Cục B …", "…, đồng thời giao Cục B …". The byte
+    /// range of the joining word in the item's text; the second task keeps its verb.
+    fn second_task(&self, text: &str) -> Option<std::ops::Range<usize>> {
+        const VERBS: [&str; 4] = ["giao cho", "giao", "de nghi", "yeu cau"];
+        const JOINERS: [&str; 3] = ["dong thoi", "va", ";"];
+        let f = Folded::new(text);
+        let mentions = self.mentions(&f);
+        let roles = units::roles(&f.text, &mentions);
+        for k in 1..mentions.len() {
+            let from = mentions[k - 1].0.end;
+            let between = &f.text[from..mentions[k].0.start];
+            // Far from the previous mention (words in between), in a lead position, and
+            // someone else than the first task's lead ("… giữa Bộ và tỉnh" goes on).
+            let again = (0..k).any(|i| roles[i] == Role::Lead && mentions[i].1 == mentions[k].1);
+            if roles[k] != Role::Lead || again || between.split_whitespace().count() <= 2 {
+                continue;
+            }
+            let before_unit = between.trim_end();
+            let before_verb = VERBS
+                .iter()
+                .find_map(|v| before_unit.strip_suffix(v))
+                .map(str::trim_end)
+                .unwrap_or(before_unit);
+            for joiner in JOINERS {
+                if let Some(rest) = before_verb.strip_suffix(joiner) {
+                    // "…; đồng thời giao …" and "…, và …": the whole run of joiners goes.
+                    let rest = rest.trim_end().trim_end_matches([',', ';']).trim_end();
+                    let rest = rest.strip_suffix("dong thoi").unwrap_or(rest).trim_end();
+                    let start = from + rest.len();
+                    let end = from + before_verb.len();
+                    return Some(f.original_range(start..end));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Unit-like phrases no mention covers, at a place where a lead or coordinator stands.
+fn unresolved(
+    text: &str,
+    f: &Folded,
+    mentions: &[(std::ops::Range<usize>, Target)],
+) -> Vec<String> {
     // Mentions do not overlap and come in order, so their original ranges are sorted by start
     // and by end: each phrase looks only at the mentions around it (a paste naming one unit
     // thousands of times stays linear).
@@ -105,7 +249,7 @@ fn who(text: &str, directory: &Directory) -> (Vec<Target>, Vec<Target>, Vec<Stri
         .iter()
         .map(|(m, _)| f.original_range(m.clone()))
         .collect();
-    let mut unresolved = Vec::new();
+    let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for range in units::unit_like_phrases(text) {
         let first = covers.partition_point(|o| o.end + 2 < range.start);
@@ -132,47 +276,10 @@ fn who(text: &str, directory: &Directory) -> (Vec<Target>, Vec<Target>, Vec<Stri
         let phrase = text[range].trim().to_string();
         let generic = phrase.split_whitespace().count() < 2 || phrase.starts_with("Bộ ");
         if !covered && in_role && !generic && seen.insert(phrase.clone()) {
-            unresolved.push(phrase);
+            out.push(phrase);
         }
     }
-    (leads, coords, unresolved)
-}
-
-/// Where an item holds two tasks, each with its own lead, joined by "và", "đồng thời" or ";"
-/// (with or without "giao", "đề nghị", "yêu cầu" before the second unit): "Giao Vụ A rà soát
-/// … và Cục B bố trí …", "…; giao Cục B …", "…, đồng thời giao Cục B …". The byte range of
-/// the joining word in the item's text; the second task keeps its verb.
-fn second_task(text: &str, directory: &Directory) -> Option<std::ops::Range<usize>> {
-    const VERBS: [&str; 4] = ["giao cho", "giao", "de nghi", "yeu cau"];
-    const JOINERS: [&str; 3] = ["dong thoi", "va", ";"];
-    let f = Folded::new(text);
-    let mentions = directory.mentions(&f.text);
-    let roles = units::roles(&f.text, &mentions);
-    for k in 1..mentions.len() {
-        let from = mentions[k - 1].0.end;
-        let between = &f.text[from..mentions[k].0.start];
-        // Far from the previous mention (words in between), in a lead position.
-        if roles[k] != Role::Lead || between.split_whitespace().count() <= 2 {
-            continue;
-        }
-        let before_unit = between.trim_end();
-        let before_verb = VERBS
-            .iter()
-            .find_map(|v| before_unit.strip_suffix(v))
-            .map(str::trim_end)
-            .unwrap_or(before_unit);
-        for joiner in JOINERS {
-            if let Some(rest) = before_verb.strip_suffix(joiner) {
-                // "…; đồng thời giao …" and "…, và …": the whole run of joiners goes.
-                let rest = rest.trim_end().trim_end_matches([',', ';']).trim_end();
-                let rest = rest.strip_suffix("dong thoi").unwrap_or(rest).trim_end();
-                let start = from + rest.len();
-                let end = from + before_verb.len();
-                return Some(f.original_range(start..end));
-            }
-        }
-    }
-    None
+    out
 }
 
 /// Drafts the items of a conclusion notice or news report. `issued_on` overrides the date read
@@ -201,89 +308,129 @@ pub fn extract(
     let mut warnings = Vec::new();
     let head = notice::read_header(input);
     let issued = issued_on.or(head.issued_on);
-    // An item with two tasks becomes two items, "N.1" and "N.2"; each keeps the whole item's
-    // text for the deadline, which is often stated once, after the second task.
-    let mut raw_items: Vec<(segment::RawItem, Option<String>)> = Vec::new();
+    let reading = Reading {
+        directory,
+        place: directory.places.only_one(&Folded::new(input)),
+    };
     let mut found = segment::items(input);
     // Nothing concluding, nothing numbered: the sentences naming a unit and a duty, proposed.
     let candidates = found.is_empty();
     if candidates {
-        found = segment::duty_sentences(input)
-            .into_iter()
-            .filter(|s| !who(&s.text, directory).0.is_empty())
-            .enumerate()
-            .map(|(n, s)| segment::RawItem {
-                label: (n + 1).to_string(),
-                ..s
-            })
-            .collect();
-        if !found.is_empty() {
-            warnings.push("extract.candidates");
-        }
+        found = segment::all_clauses(input);
     }
-    for raw in found {
-        match second_task(&raw.text, directory) {
+    let mut items: Vec<DraftItem> = Vec::new();
+    // "Đối với X, …" names the lead for the clauses after it, until another subject; in
+    // numbered items, only within the item that sets it.
+    let mut subject: Option<(String, Vec<Target>)> = None;
+    let mut prose_count = 0;
+    let running = found.iter().any(|r| r.prose);
+    for mut raw in found {
+        let top = raw.label.split('.').next().unwrap_or("").to_string();
+        if subject
+            .as_ref()
+            .is_some_and(|(t, _)| !raw.prose && *t != top)
+        {
+            subject = None;
+        }
+        let own = reading.subject(&raw.text);
+        if !own.is_empty() {
+            subject = Some((top, own));
+        }
+        let whole = reading.who(&raw.text);
+        let carried = subject.as_ref().map(|(_, s)| s.clone()).unwrap_or_default();
+        if raw.prose {
+            // A clause is a task when it names who does it and what, and does not report.
+            let inherited = raw.inherited.iter().any(|t| !reading.above(t).0.is_empty())
+                || raw
+                    .intro
+                    .as_deref()
+                    .is_some_and(|t| !reading.asked(t).is_empty());
+            let duty = segment::has_duty(&raw.text) || segment::directs(&raw.text);
+            let someone = !whole.leads.is_empty()
+                || !carried.is_empty()
+                || !candidates && (inherited || segment::directs(&raw.text));
+            if segment::reports(&raw.text) || !duty || !someone {
+                continue;
+            }
+        }
+        // Running prose is numbered in the order its tasks come.
+        if running {
+            prose_count += 1;
+            raw.label = prose_count.to_string();
+        }
+        // An item with two tasks becomes two items, "N.1" and "N.2"; each keeps the whole
+        // item's text for the deadline, which is often stated once, after the second task.
+        let parts: Vec<(String, String)> = match reading.second_task(&raw.text) {
             Some(join) => {
-                let first = raw.text[..join.start]
-                    .trim()
-                    .trim_end_matches(',')
-                    .to_string();
-                let second = raw.text[join.end..].trim().to_string();
-                for (n, text) in [(1, first), (2, second)] {
-                    let part = segment::RawItem {
-                        label: format!("{}.{n}", raw.label),
-                        text,
-                        ..raw.clone()
-                    };
-                    raw_items.push((part, Some(raw.text.clone())));
+                let first = raw.text[..join.start].trim().trim_end_matches(',');
+                let second = raw.text[join.end..].trim();
+                vec![
+                    (format!("{}.1", raw.label), first.to_string()),
+                    (format!("{}.2", raw.label), second.to_string()),
+                ]
+            }
+            None => vec![(raw.label.clone(), raw.text.clone())],
+        };
+        let split = parts.len() > 1;
+        for (label, text) in parts {
+            let mut who = if split {
+                reading.who(&text)
+            } else {
+                reading.who(&raw.text)
+            };
+            if who.leads.is_empty() {
+                who.leads = carried.clone();
+            }
+            if who.leads.is_empty() {
+                // "5. Các Sở KH&CN: a) ...; b) ..." and "đề nghị Sở ... thực hiện các nhiệm vụ
+                // sau: Thứ nhất ...": the unit is named once, above the items.
+                let above = raw.inherited.iter().map(|t| reading.above(t));
+                let intro = raw
+                    .intro
+                    .iter()
+                    .map(|t| (reading.asked(t), reading.who(t).coordinating));
+                if let Some((leads, coordinating)) = above.chain(intro).find(|(l, _)| !l.is_empty())
+                {
+                    who.leads = leads;
+                    if who.coordinating.is_empty() {
+                        who.coordinating = coordinating;
+                    }
                 }
             }
-            None => raw_items.push((raw, None)),
+            who.coordinating.retain(|c| !who.leads.contains(c));
+            let deadline = deadline::find(&text, issued, calendar).or_else(|| {
+                split
+                    .then(|| deadline::find(&raw.text, issued, calendar))
+                    .flatten()
+            });
+            items.push(DraftItem {
+                label,
+                text: text.trim().to_string(),
+                lead_units: directory.names_of(&who.leads),
+                coordinating_units: directory.names_of(&who.coordinating),
+                unresolved_units: who.unresolved,
+                deadline: deadline.as_ref().and_then(|d| d.date),
+                deadline_text: deadline
+                    .as_ref()
+                    .filter(|d| d.date.is_some() || d.recurrence.is_none())
+                    .map(|d| d.text.clone()),
+                recurrence: deadline.as_ref().and_then(|d| d.recurrence),
+                source: raw.source.clone(),
+                candidate: candidates,
+                lead_targets: who.leads,
+                coordinating_targets: who.coordinating,
+            });
+        }
+        if items.len() > MAX_ITEMS {
+            items.truncate(MAX_ITEMS);
+            warnings.push("extract.too_many_items");
+            break;
         }
     }
-    if raw_items.is_empty() {
+    if items.is_empty() {
         warnings.push("extract.no_conclusion");
-    }
-    if raw_items.len() > MAX_ITEMS {
-        raw_items.truncate(MAX_ITEMS);
-        warnings.push("extract.too_many_items");
-    }
-    let mut items = Vec::new();
-    for (raw, whole) in raw_items {
-        let (mut leads, mut coords, unresolved) = who(&raw.text, directory);
-        if leads.is_empty() {
-            // "5. Các Sở KH&CN: a) ...; b) ..." and "đề nghị Sở ... thực hiện các nhiệm vụ sau:
-            // Thứ nhất ...": the unit is named once, above the items.
-            if let Some(parent) = &raw.inherited {
-                let (l, c, _) = who(parent, directory);
-                leads = l;
-                if coords.is_empty() {
-                    coords = c;
-                }
-            }
-        }
-        let deadline = deadline::find(&raw.text, issued, calendar).or_else(|| {
-            whole
-                .as_deref()
-                .and_then(|t| deadline::find(t, issued, calendar))
-        });
-        items.push(DraftItem {
-            label: raw.label,
-            text: raw.text.trim().to_string(),
-            lead_units: directory.names_of(&leads),
-            coordinating_units: directory.names_of(&coords),
-            unresolved_units: unresolved,
-            deadline: deadline.as_ref().and_then(|d| d.date),
-            deadline_text: deadline
-                .as_ref()
-                .filter(|d| d.date.is_some() || d.recurrence.is_none())
-                .map(|d| d.text.clone()),
-            recurrence: deadline.as_ref().and_then(|d| d.recurrence),
-            source: raw.source,
-            candidate: candidates,
-            lead_targets: leads,
-            coordinating_targets: coords,
-        });
+    } else if candidates {
+        warnings.push("extract.candidates");
     }
     if !items.is_empty() && items.iter().all(|i| i.lead_units.is_empty()) {
         warnings.push("extract.no_units");
@@ -321,5 +468,76 @@ mod tests {
             assert_eq!(d.items[1].lead_units, ["Cục Sở hữu trí tuệ"], "{joined}");
             assert!(!d.items[1].text.starts_with([';', ',']), "{}", d.items[1].text);
         }
+    }
+
+    fn draft(text: &str) -> Draft {
+        extract(text, None, &Directory::builtin(), &Calendar::shipped())
+    }
+
+    fn leads(d: &Draft) -> Vec<Vec<String>> {
+        d.items.iter().map(|i| i.lead_units.clone()).collect()
+    }
+
+    /// "Đối với X, …" and "Về phía X, …" name the lead of the clauses after them until another
+    /// subject; "các Sở …" there is the whole group; "phối hợp với Y" still makes Y coordinating.
+    #[test]
+    fn a_subject_carries_over_the_clauses_after_it() {
+        let d = draft("Kết luận cuộc họp, Bộ trưởng ghi nhận nỗ lực của các đơn vị. Đối với Cục Chuyển đổi số quốc gia, cần trình Khung kiến trúc số trước ngày 31/5/2026; tiếp tục hướng dẫn các địa phương triển khai nền tảng số. Về phía các Sở Khoa học và Công nghệ, cần phối hợp với Cục Thông tin, Thống kê báo cáo số liệu hằng quý.");
+        assert_eq!(d.items.len(), 3, "{:#?}", d.items);
+        assert_eq!(d.items[0].lead_units, ["Cục Chuyển đổi số quốc gia"]);
+        assert_eq!(d.items[1].lead_units, ["Cục Chuyển đổi số quốc gia"]);
+        assert_eq!(d.items[2].lead_units.len(), 34, "the group fans out");
+        assert_eq!(d.items[2].coordinating_units, ["Cục Thông tin, Thống kê"]);
+        // A subject set in a numbered item ends with it.
+        let d = draft("Bộ trưởng giao nhiệm vụ như sau:\n1. Đối với Văn phòng Bộ: xây dựng kế hoạch tổ chức hội nghị.\n2. Tăng cường công tác truyền thông về khoa học và công nghệ.\n");
+        assert_eq!(leads(&d), [vec!["Văn phòng Bộ".to_string()], vec![]]);
+        // "Đối với kiến nghị …" is no subject: the unit comes from the clause itself.
+        let d = draft("Kết luận cuộc họp, Thứ trưởng yêu cầu như sau. Đối với kiến nghị của tỉnh, Thứ trưởng giao Cục Chuyển đổi số quốc gia nghiên cứu, trả lời.");
+        assert_eq!(leads(&d), [vec!["Cục Chuyển đổi số quốc gia".to_string()]]);
+    }
+
+    /// A text about one province names its units generically; a text about several does not
+    /// get them guessed.
+    #[test]
+    fn generic_names_are_the_one_provinces_own() {
+        let text = |place: &str| {
+            format!("Kính gửi: Sở Khoa học và Công nghệ tỉnh Quảng Ngãi\nVăn phòng Bộ thông báo ý kiến kết luận của Thứ trưởng như sau:\n1. Đề nghị Quý Sở rà soát quy định quản lý nhiệm vụ cấp tỉnh.\n2. Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng đầu tư phòng thử nghiệm.\n3. Đề nghị tỉnh bố trí kinh phí đối ứng{place}.\n4. Giao Sở Giáo dục và Đào tạo tỉnh Quảng Ngãi phối hợp tuyên truyền.\n")
+        };
+        let d = draft(&text(""));
+        let so = "Sở Khoa học và Công nghệ tỉnh Quảng Ngãi".to_string();
+        let ubnd = "Ủy ban nhân dân tỉnh Quảng Ngãi".to_string();
+        assert_eq!(leads(&d), [vec![so.clone()], vec![so], vec![ubnd], vec![]]);
+        // Another body of the province stays unknown, as written.
+        assert_eq!(
+            d.items[3].unresolved_units,
+            ["Sở Giáo dục và Đào tạo tỉnh Quảng Ngãi"]
+        );
+        // The dateline ("Hà Nội, ngày …") is where it was signed, not what it is about.
+        let d = draft(&format!("Hà Nội, ngày 22 tháng 5 năm 2026\n{}", text("")));
+        assert_eq!(d.items[0].lead_units.len(), 1);
+        // Two provinces named: "Quý Sở" and "tỉnh" are nobody in particular.
+        let d = draft(&text(" như tỉnh Gia Lai đã làm"));
+        assert!(
+            d.items[..3].iter().all(|i| i.lead_units.is_empty()),
+            "{:#?}",
+            d.items
+        );
+    }
+
+    /// With no concluding part, only sentences that give someone work are proposed: not what a
+    /// province asks of the ministry, not what a unit has done, not what happened on a day.
+    #[test]
+    fn candidates_leave_out_requests_results_and_events() {
+        let d = draft("Ngày 12/5/2026, Cục Đổi mới sáng tạo phối hợp với Sở Khoa học và Công nghệ tỉnh Gia Lai tổ chức tọa đàm.\nNăm 2025, Sở đã triển khai 25 mô hình ứng dụng công nghệ.\nGiám đốc Sở cho biết đơn vị đã hoàn thành chuyển giao 10 quy trình.\nSở Khoa học và Công nghệ tỉnh Gia Lai kiến nghị Bộ hỗ trợ kinh phí xây dựng phòng thí nghiệm.\nĐại diện Sở đề nghị Bộ Khoa học và Công nghệ hướng dẫn thủ tục.\nThứ trưởng đề nghị Sở Khoa học và Công nghệ tỉnh Gia Lai nhân rộng các mô hình, báo cáo trước ngày 30/11/2026.\nThứ trưởng cũng giao Cục Đổi mới sáng tạo phối hợp với Sở hướng dẫn các hợp tác xã.\n");
+        assert!(d.warnings.contains(&"extract.candidates"));
+        let texts: Vec<&str> = d.items.iter().map(|i| i.text.as_str()).collect();
+        assert_eq!(texts.len(), 2, "{texts:#?}");
+        assert!(texts[0].starts_with("đề nghị Sở Khoa học"), "{texts:?}");
+        assert_eq!(d.items[1].lead_units, ["Cục Đổi mới sáng tạo"]);
+        assert_eq!(
+            d.items[1].coordinating_units,
+            ["Sở Khoa học và Công nghệ tỉnh Gia Lai"]
+        );
+        assert!(d.items.iter().all(|i| i.candidate));
     }
 }

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use crate::extract::folded::Folded;
+use crate::extract::places::Places;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Target {
@@ -38,6 +39,7 @@ pub struct Directory {
     pub groups: Vec<DirGroup>,
     matcher: AhoCorasick,
     targets: Vec<Target>,
+    pub places: Places,
 }
 
 /// A name as it is folded for matching: the extractor's char-for-char fold, spaces single.
@@ -159,6 +161,7 @@ impl Directory {
             .build(&patterns)
             .expect("valid patterns");
         Directory {
+            places: Places::new(&units),
             units: units
                 .iter()
                 .map(|(id, names)| DirUnit {
@@ -213,6 +216,34 @@ impl Directory {
             .map(|m| (m.start()..m.end(), self.targets[m.pattern().as_usize()]))
             .collect()
     }
+
+    /// `mentions`, and where the text is about one province (`place`), the units it names
+    /// only generically ("Sở", "tỉnh", "Trung tâm Ứng dụng …") as that province's own.
+    pub fn mentions_in(
+        &self,
+        f: &Folded,
+        place: Option<usize>,
+    ) -> Vec<(std::ops::Range<usize>, Target)> {
+        let mut named = self.mentions(&f.text);
+        let generic = self.places.generic_mentions(f, place);
+        if generic.is_empty() {
+            return named;
+        }
+        // Both lists come sorted by start and the directory's mentions do not overlap: each
+        // generic one looks only at the mention that could cover it.
+        let mut extra: Vec<(std::ops::Range<usize>, Target)> = Vec::new();
+        for (r, t) in generic {
+            let first = named.partition_point(|(n, _)| n.end <= r.start);
+            let covered = named.get(first).is_some_and(|(n, _)| n.start < r.end);
+            let after_last = extra.last().is_none_or(|(e, _)| e.end <= r.start);
+            if !covered && after_last {
+                extra.push((r, t));
+            }
+        }
+        named.extend(extra);
+        named.sort_by_key(|(r, _)| r.start);
+        named
+    }
 }
 
 /// A mention's part in an item.
@@ -266,14 +297,24 @@ pub fn roles(folded: &str, mentions: &[(std::ops::Range<usize>, Target)]) -> Vec
             out.push(Role::Coordinating);
             continue;
         }
+        // "tham mưu cho UBND", "báo cáo cho Bộ": the one advised or told.
+        if ends_with_any(
+            before,
+            &["tham muu cho", "bao cao cho", "ho tro cho", "gui cho"],
+        ) {
+            out.push(Role::Context);
+            continue;
+        }
         if listed_with_prev {
             // One list, one role: "A, B và C" share the first one's part.
             let r = out[i - 1];
             out.push(r);
             continue;
         }
+        // A line's start is a clause's: "Tổ chức thực hiện\nVăn phòng Bộ theo dõi …".
         let clause_start = before.trim_end().is_empty()
-            || before.trim_end().ends_with(['.', ';', ':', '\n'])
+            || before.trim_end_matches([' ', '\t']).ends_with('\n')
+            || before.trim_end().ends_with(['.', ';', ':'])
             || ends_with_any(before, &["va"]) && i > 0;
         // Anything else named mid-sentence ("tham mưu UBND", "báo cáo Bộ") is context.
         out.push(if ends_with_any(before, LEAD_CUES) || clause_start {
@@ -285,6 +326,22 @@ pub fn roles(folded: &str, mentions: &[(std::ops::Range<usize>, Target)]) -> Vec
     out
 }
 
+/// Which mentions are asked to act by a cue before them ("giao Cục A", "đề nghị Sở B và Sở
+/// C"), not merely the subject of a sentence ("Văn phòng Bộ thông báo …").
+pub fn asked(
+    folded: &str,
+    mentions: &[(std::ops::Range<usize>, Target)],
+    roles: &[Role],
+) -> Vec<bool> {
+    let mut out: Vec<bool> = Vec::with_capacity(mentions.len());
+    for (i, (range, _)) in mentions.iter().enumerate() {
+        let cued = ends_with_any(&folded[..range.start], LEAD_CUES)
+            || i > 0 && out[i - 1] && joins(&folded[mentions[i - 1].0.end..range.start]);
+        out.push(roles[i] == Role::Lead && cued);
+    }
+    out
+}
+
 const ORG_WORDS: &[&str] = &[
     "Sở",
     "Cục",
@@ -292,6 +349,7 @@ const ORG_WORDS: &[&str] = &[
     "Viện",
     "Trung tâm",
     "Tổng cục",
+    "Chi cục",
     "Ủy ban",
     "Uỷ ban",
     "UBND",
