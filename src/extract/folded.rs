@@ -10,16 +10,34 @@ pub struct Folded<'a> {
     starts: Vec<(usize, usize)>,
 }
 
-fn fold_char(c: char) -> char {
-    if c.is_ascii() {
-        return c.to_ascii_lowercase();
-    }
+fn fold_slow(c: char) -> char {
     match c {
         'đ' | 'Đ' => 'd',
         _ => {
             let base = c.nfd().next().unwrap_or(c);
             base.to_lowercase().next().unwrap_or(base)
         }
+    }
+}
+
+/// Latin letters with their marks (U+00C0 to U+1EFF, where every Vietnamese letter lies) are
+/// folded once into a table: decomposing each character of a long paste was most of the
+/// extractor's time.
+const TABLE: std::ops::Range<u32> = 0xC0..0x1F00;
+
+fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    static FOLDED: std::sync::OnceLock<Vec<char>> = std::sync::OnceLock::new();
+    let table = FOLDED.get_or_init(|| {
+        TABLE
+            .map(|u| char::from_u32(u).map_or('\u{FFFD}', fold_slow))
+            .collect()
+    });
+    match (c as u32).checked_sub(TABLE.start) {
+        Some(i) if (c as u32) < TABLE.end => table[i as usize],
+        _ => fold_slow(c),
     }
 }
 

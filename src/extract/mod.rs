@@ -95,21 +95,66 @@ struct Who {
 struct Reading<'a> {
     directory: &'a Directory,
     place: Option<usize>,
+    /// What each text above the items gives them (see `Reading::above`), read once however
+    /// many items it stands over.
+    above: std::cell::RefCell<std::collections::HashMap<String, Above>>,
+}
+
+/// The units a text above the items gives them: as a heading or an enumeration's introducer
+/// (`leads`, `coordinating`), and as the concluding part's lead-in (`asked`).
+#[derive(Clone, Default)]
+struct Above {
+    leads: Vec<Target>,
+    coordinating: Vec<Target>,
+    asked: Vec<Target>,
+}
+
+/// A text as the extractor sees it: folded, with its mentions and each one's role. Seen once
+/// per item, then asked who leads, what subject it sets and whether it holds two tasks.
+struct Seen<'t> {
+    text: &'t str,
+    f: Folded<'t>,
+    mentions: Vec<(std::ops::Range<usize>, Target)>,
+    roles: Vec<Role>,
 }
 
 impl Reading<'_> {
-    fn mentions(&self, f: &Folded) -> Vec<(std::ops::Range<usize>, Target)> {
-        self.directory.mentions_in(f, self.place)
+    fn above(&self, text: &str) -> Above {
+        if let Some(known) = self.above.borrow().get(text) {
+            return known.clone();
+        }
+        let seen = self.see(text);
+        let (leads, coordinating) = seen.above();
+        let above = Above {
+            leads,
+            coordinating,
+            asked: seen.asked(),
+        };
+        self.above
+            .borrow_mut()
+            .insert(text.to_string(), above.clone());
+        above
     }
 
-    /// Who a text's own words name as lead and coordinating, and what they name that the
-    /// directory does not know.
-    fn who(&self, text: &str) -> Who {
+    fn see<'t>(&self, text: &'t str) -> Seen<'t> {
         let f = Folded::new(text);
-        let mentions = self.mentions(&f);
+        let mentions = self.directory.mentions_in(&f, self.place);
         let roles = units::roles(&f.text, &mentions);
+        Seen {
+            text,
+            f,
+            mentions,
+            roles,
+        }
+    }
+}
+
+impl Seen<'_> {
+    /// Who the text's own words name as lead and coordinating, and what they name that the
+    /// directory does not know.
+    fn who(&self) -> Who {
         let (mut leads, mut coords) = (Vec::new(), Vec::new());
-        for ((_, target), role) in mentions.iter().zip(&roles) {
+        for ((_, target), role) in self.mentions.iter().zip(&self.roles) {
             match role {
                 Role::Lead => push_unique(&mut leads, *target),
                 Role::Coordinating => push_unique(&mut coords, *target),
@@ -120,19 +165,16 @@ impl Reading<'_> {
         Who {
             leads,
             coordinating: coords,
-            unresolved: unresolved(text, &f, &mentions),
+            unresolved: unresolved(self.text, &self.f, &self.mentions),
         }
     }
 
     /// The units a lead-in sentence asks to act ("đề nghị Sở KH&CN … thực hiện các nhiệm vụ
     /// sau:"); one that only speaks ("Văn phòng Bộ thông báo …") is not meant.
-    fn asked(&self, text: &str) -> Vec<Target> {
-        let f = Folded::new(text);
-        let mentions = self.mentions(&f);
-        let roles = units::roles(&f.text, &mentions);
-        let asked = units::asked(&f.text, &mentions, &roles);
+    fn asked(&self) -> Vec<Target> {
+        let asked = units::asked(&self.f.text, &self.mentions, &self.roles);
         let mut out = Vec::new();
-        for ((_, target), yes) in mentions.iter().zip(asked) {
+        for ((_, target), yes) in self.mentions.iter().zip(asked) {
             if yes {
                 push_unique(&mut out, *target);
             }
@@ -143,38 +185,43 @@ impl Reading<'_> {
     /// The leads a text above the items gives them, with its coordinating units: those its
     /// words put in the lead, or the subject it sets ("Đối với Cục A:"), or else whoever it
     /// names ("… ngành khoa học và công nghệ thành phố quan tâm thực hiện những nhiệm vụ sau:").
-    fn above(&self, text: &str) -> (Vec<Target>, Vec<Target>) {
-        let who = self.who(text);
+    fn above(&self) -> (Vec<Target>, Vec<Target>) {
+        let who = self.who();
         if !who.leads.is_empty() {
             return (who.leads, who.coordinating);
         }
-        let subject = self.subject(text);
+        let subject = self.subject();
         if !subject.is_empty() {
             return (subject, who.coordinating);
         }
         let mut named = Vec::new();
-        for (_, target) in self.mentions(&Folded::new(text)) {
-            push_unique(&mut named, target);
+        for (_, target) in &self.mentions {
+            push_unique(&mut named, *target);
         }
         named.retain(|t| !who.coordinating.contains(t));
         (named, who.coordinating)
     }
 
-    /// The units a text sets as the subject of what follows: "Đối với các Sở KH&CN, …", "Về
+    /// The units the text sets as the subject of what follows: "Đối với các Sở KH&CN, …", "Về
     /// phía Cục A: …", at the start of a clause.
-    fn subject(&self, text: &str) -> Vec<Target> {
-        static OPENER: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-        let opener = OPENER.get_or_init(|| {
-            regex::Regex::new(r"(?:^|[.;:\n]\s*)(?:rieng\s+)?(?:doi voi|ve phia)\s+$")
-                .expect("valid pattern")
-        });
-        let f = Folded::new(text);
-        let mentions = self.mentions(&f);
+    fn subject(&self) -> Vec<Target> {
+        const OPENERS: [&str; 4] = ["doi voi", "ve phia", "rieng doi voi", "rieng ve phia"];
+        let (f, mentions) = (&self.f, &self.mentions);
         let mut out = Vec::new();
+        // Only the words since the clause began can open it; each stretch of text is looked
+        // through once for where a clause begins.
+        let (mut clause, mut looked) = (0, 0);
         let mut i = 0;
         while i < mentions.len() {
             let (range, target) = &mentions[i];
-            if !opener.is_match(&f.text[..range.start]) {
+            if let Some(p) = f.text[looked..range.start].rfind(['.', ';', ':', '\n']) {
+                clause = looked + p;
+            }
+            looked = range.start;
+            let opening = f.text[clause..range.start]
+                .trim_start_matches(|c: char| ".;:".contains(c) || c.is_whitespace());
+            let words = || opening.split_whitespace().collect::<Vec<_>>().join(" ");
+            if opening.len() > 20 || !OPENERS.contains(&words().as_str()) {
                 i += 1;
                 continue;
             }
@@ -200,18 +247,20 @@ impl Reading<'_> {
     /// ";" (with or without "giao", "đề nghị", "yêu cầu" before the second unit): "Giao Vụ A
     /// rà soát … và Cục B bố trí …", "…; giao Cục B …", "…, đồng thời giao Cục B …". The byte
     /// range of the joining word in the item's text; the second task keeps its verb.
-    fn second_task(&self, text: &str) -> Option<std::ops::Range<usize>> {
+    fn second_task(&self) -> Option<std::ops::Range<usize>> {
         const VERBS: [&str; 4] = ["giao cho", "giao", "de nghi", "yeu cau"];
         const JOINERS: [&str; 3] = ["dong thoi", "va", ";"];
-        let f = Folded::new(text);
-        let mentions = self.mentions(&f);
-        let roles = units::roles(&f.text, &mentions);
+        let (f, mentions, roles) = (&self.f, &self.mentions, &self.roles);
+        let mut leads = std::collections::BTreeSet::new();
         for k in 1..mentions.len() {
+            if roles[k - 1] == Role::Lead {
+                leads.insert(mentions[k - 1].1);
+            }
             let from = mentions[k - 1].0.end;
             let between = &f.text[from..mentions[k].0.start];
             // Far from the previous mention (words in between), in a lead position, and
             // someone else than the first task's lead ("… giữa Bộ và tỉnh" goes on).
-            let again = (0..k).any(|i| roles[i] == Role::Lead && mentions[i].1 == mentions[k].1);
+            let again = leads.contains(&mentions[k].1);
             if roles[k] != Role::Lead || again || between.split_whitespace().count() <= 2 {
                 continue;
             }
@@ -311,6 +360,7 @@ pub fn extract(
     let reading = Reading {
         directory,
         place: directory.places.only_one(&Folded::new(input)),
+        above: Default::default(),
     };
     let mut found = segment::items(input);
     // Nothing concluding, nothing numbered: the sentences naming a unit and a duty, proposed.
@@ -332,21 +382,22 @@ pub fn extract(
         {
             subject = None;
         }
-        let own = reading.subject(&raw.text);
+        let seen = reading.see(&raw.text);
+        let own = seen.subject();
         if !own.is_empty() {
             subject = Some((top, own));
         }
-        let whole = reading.who(&raw.text);
+        let mut whole = Some(seen.who());
         let carried = subject.as_ref().map(|(_, s)| s.clone()).unwrap_or_default();
         if raw.prose {
             // A clause is a task when it names who does it and what, and does not report.
-            let inherited = raw.inherited.iter().any(|t| !reading.above(t).0.is_empty())
+            let inherited = (raw.inherited.iter()).any(|t| !reading.above(t).leads.is_empty())
                 || raw
                     .intro
                     .as_deref()
-                    .is_some_and(|t| !reading.asked(t).is_empty());
+                    .is_some_and(|t| !reading.above(t).asked.is_empty());
             let duty = segment::has_duty(&raw.text) || segment::directs(&raw.text);
-            let someone = !whole.leads.is_empty()
+            let someone = whole.as_ref().is_some_and(|w| !w.leads.is_empty())
                 || !carried.is_empty()
                 || !candidates && (inherited || segment::directs(&raw.text));
             if segment::reports(&raw.text) || !duty || !someone {
@@ -360,7 +411,7 @@ pub fn extract(
         }
         // An item with two tasks becomes two items, "N.1" and "N.2"; each keeps the whole
         // item's text for the deadline, which is often stated once, after the second task.
-        let parts: Vec<(String, String)> = match reading.second_task(&raw.text) {
+        let parts: Vec<(String, String)> = match seen.second_task() {
             Some(join) => {
                 let first = raw.text[..join.start].trim().trim_end_matches(',');
                 let second = raw.text[join.end..].trim();
@@ -373,10 +424,9 @@ pub fn extract(
         };
         let split = parts.len() > 1;
         for (label, text) in parts {
-            let mut who = if split {
-                reading.who(&text)
-            } else {
-                reading.who(&raw.text)
+            let mut who = match (split, whole.take()) {
+                (false, Some(whole)) => whole,
+                _ => reading.see(&text).who(),
             };
             if who.leads.is_empty() {
                 who.leads = carried.clone();
@@ -384,11 +434,14 @@ pub fn extract(
             if who.leads.is_empty() {
                 // "5. Các Sở KH&CN: a) ...; b) ..." and "đề nghị Sở ... thực hiện các nhiệm vụ
                 // sau: Thứ nhất ...": the unit is named once, above the items.
-                let above = raw.inherited.iter().map(|t| reading.above(t));
+                let above = (raw.inherited.iter())
+                    .map(|t| reading.above(t))
+                    .map(|a| (a.leads, a.coordinating));
                 let intro = raw
                     .intro
                     .iter()
-                    .map(|t| (reading.asked(t), reading.who(t).coordinating));
+                    .map(|t| reading.above(t))
+                    .map(|a| (a.asked, a.coordinating));
                 if let Some((leads, coordinating)) = above.chain(intro).find(|(l, _)| !l.is_empty())
                 {
                     who.leads = leads;

@@ -147,17 +147,20 @@ impl Places {
         let text = f.original;
         let places_after = self.named_in(f);
         let place_at = |folded_start: usize| {
+            let i = places_after.partition_point(|(r, _)| r.start < folded_start);
             places_after
-                .iter()
-                .find(|(r, _)| r.start == folded_start)
+                .get(i)
+                .filter(|(r, _)| r.start == folded_start)
                 .map(|(r, p)| (r.end, *p))
         };
         // "tỉnh Lạng Sơn" in "Sở Giáo dục và Đào tạo tỉnh Lạng Sơn" is part of another
         // body's name.
-        let bodies = units::unit_like_phrases(text);
+        // Found only when a generic name is, since most items have none.
+        let bodies = std::cell::OnceCell::new();
+        let bodies = || bodies.get_or_init(|| units::unit_like_phrases(text));
         let inside = |at: usize| {
-            let i = bodies.partition_point(|b| b.end <= at);
-            bodies.get(i).is_some_and(|b| b.start < at)
+            let i = bodies().partition_point(|b| b.end <= at);
+            bodies().get(i).is_some_and(|b| b.start < at)
         };
         let mut out = Vec::new();
         for c in generic.captures_iter(text) {
@@ -219,18 +222,19 @@ impl Places {
                 "so huu tri tue",
                 "doi moi sang tao",
             ];
-            for r in bodies {
+            for r in bodies().iter().cloned() {
                 let phrase = &text[r.clone()];
                 // The name runs on in lower case ("Trung tâm Ứng dụng tiến bộ khoa học và
                 // công nghệ"): its first words, up to punctuation, say whose it is.
-                let name: String = text[r.start..]
-                    .split([',', '.', ';', ':', '\n'])
-                    .next()
-                    .unwrap_or("")
-                    .split_whitespace()
-                    .take(10)
-                    .collect::<Vec<_>>()
-                    .join(" ");
+                let mut words = Vec::new();
+                for word in text[r.start..].split_whitespace().take(10) {
+                    let bare = word.trim_end_matches([',', '.', ';', ':']);
+                    words.push(bare);
+                    if bare.len() != word.len() {
+                        break;
+                    }
+                }
+                let name = words.join(" ");
                 let folded = Folded::new(&name).text;
                 if (phrase.starts_with("Trung tâm ") || phrase.starts_with("Chi cục "))
                     && OF_THE_DEPARTMENT.iter().any(|w| folded.contains(w))
