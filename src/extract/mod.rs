@@ -372,6 +372,9 @@ pub fn extract(
     // "Đối với X, …" names the lead for the clauses after it, until another subject; in
     // numbered items, only within the item that sets it.
     let mut subject: Option<(String, Vec<Target>)> = None;
+    // "Thứ trưởng yêu cầu Sở A tiếp tục …; tập trung …": a clause after ";" goes on with the
+    // unit of the clause before it.
+    let mut sentence: Vec<Target> = Vec::new();
     let mut prose_count = 0;
     let running = found.iter().any(|r| r.prose);
     for mut raw in found {
@@ -388,7 +391,12 @@ pub fn extract(
             subject = Some((top, own));
         }
         let mut whole = Some(seen.who());
-        let carried = subject.as_ref().map(|(_, s)| s.clone()).unwrap_or_default();
+        let continued = std::mem::take(&mut sentence);
+        let goes_on = !continued.is_empty();
+        let carried = match continued.is_empty() {
+            true => subject.as_ref().map(|(_, s)| s.clone()).unwrap_or_default(),
+            false => continued,
+        };
         if raw.prose {
             // A clause is a task when it names who does it and what, and does not report.
             let inherited = (raw.inherited.iter()).any(|t| !reading.above(t).leads.is_empty())
@@ -396,7 +404,7 @@ pub fn extract(
                     .intro
                     .as_deref()
                     .is_some_and(|t| !reading.above(t).asked.is_empty());
-            let duty = segment::has_duty(&raw.text) || segment::directs(&raw.text);
+            let duty = goes_on || segment::has_duty(&raw.text) || segment::directs(&raw.text);
             let someone = whole.as_ref().is_some_and(|w| !w.leads.is_empty())
                 || !carried.is_empty()
                 || !candidates && (inherited || segment::directs(&raw.text));
@@ -423,7 +431,7 @@ pub fn extract(
             None => vec![(raw.label.clone(), raw.text.clone())],
         };
         let split = parts.len() > 1;
-        for (label, text) in parts {
+        for (n, (label, text)) in parts.into_iter().enumerate() {
             let mut who = match (split, whole.take()) {
                 (false, Some(whole)) => whole,
                 _ => reading.see(&text).who(),
@@ -452,7 +460,9 @@ pub fn extract(
             }
             who.coordinating.retain(|c| !who.leads.contains(c));
             let deadline = deadline::find(&text, issued, calendar).or_else(|| {
-                split
+                // A deadline after the second task is both tasks'; one inside the first is
+                // the first's own.
+                (split && n == 0)
                     .then(|| deadline::find(&raw.text, issued, calendar))
                     .flatten()
             });
@@ -473,6 +483,12 @@ pub fn extract(
                 lead_targets: who.leads,
                 coordinating_targets: who.coordinating,
             });
+        }
+        if raw.prose && input[..raw.source.end].trim_end().ends_with(';') {
+            sentence = items
+                .last()
+                .map(|i| i.lead_targets.clone())
+                .unwrap_or_default();
         }
         if items.len() > MAX_ITEMS {
             items.truncate(MAX_ITEMS);
@@ -592,5 +608,28 @@ mod tests {
             ["Sở Khoa học và Công nghệ tỉnh Gia Lai"]
         );
         assert!(d.items.iter().all(|i| i.candidate));
+    }
+
+    /// A unit whose own verb is to coordinate coordinates; a clause after ";" goes on with the
+    /// unit before it; a deadline inside the first of two tasks is the first's own.
+    #[test]
+    fn clauses_that_go_on_and_units_that_coordinate() {
+        let d = draft("Thứ trưởng kết luận như sau:\n1. Cục Chuyển đổi số quốc gia hoàn thiện Nền tảng trước ngày 30/9/2026. Trung tâm Công nghệ thông tin phối hợp bảo đảm hạ tầng.\n2. Giao Cục Thông tin, Thống kê biên tập ấn phẩm; giao Báo VnExpress phối hợp tuyên truyền.\n");
+        assert_eq!(d.items[0].lead_units, ["Cục Chuyển đổi số quốc gia"]);
+        assert_eq!(
+            d.items[0].coordinating_units,
+            ["Trung tâm Công nghệ thông tin"]
+        );
+        assert_eq!(
+            leads(&d)[2],
+            ["Báo VnExpress"],
+            "one given the work leads it"
+        );
+        let d = draft("Phát biểu kết luận buổi làm việc, Thứ trưởng yêu cầu Sở Khoa học và Công nghệ tỉnh Đắk Lắk tiếp tục tham mưu cho Ủy ban nhân dân tỉnh cụ thể hóa Nghị quyết; tập trung phát triển thị trường công nghệ trong năm 2026. Thứ trưởng giao Cục Sở hữu trí tuệ hướng dẫn hồ sơ trước ngày 31/12/2026 và giao Cục Đổi mới sáng tạo xem xét hỗ trợ tỉnh.");
+        let so = vec!["Sở Khoa học và Công nghệ tỉnh Đắk Lắk".to_string()];
+        assert_eq!(leads(&d)[..2], [so.clone(), so]);
+        assert_eq!(d.items[2].deadline, NaiveDate::from_ymd_opt(2026, 12, 31));
+        assert_eq!(d.items[3].lead_units, ["Cục Đổi mới sáng tạo"]);
+        assert_eq!(d.items[3].deadline, None);
     }
 }

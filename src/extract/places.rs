@@ -141,7 +141,7 @@ impl Places {
     ) -> Vec<(Range<usize>, Target)> {
         static GENERIC: OnceLock<Regex> = OnceLock::new();
         let generic = GENERIC.get_or_init(|| {
-            Regex::new(r"\b(?:(Quý Sở|Sở Khoa học và Công nghệ|Sở KH&CN|Sở KHCN|Sở|ngành khoa học và công nghệ(?: tỉnh| thành phố)?)|(Ủy ban nhân dân|Uỷ ban nhân dân|UBND)(?: (?:tỉnh|thành phố))?|(tỉnh|thành phố|Tỉnh|Thành phố))\b")
+            Regex::new(r"\b(?:(Quý Sở|(?:Sở Khoa học và Công nghệ|Sở KH&CN|Sở KHCN|Sở|ngành khoa học và công nghệ)(?: tỉnh| thành phố)?)|(Ủy ban nhân dân|Uỷ ban nhân dân|UBND)(?: (?:tỉnh|thành phố))?|(tỉnh|thành phố|Tỉnh|Thành phố))\b")
                 .expect("valid pattern")
         });
         let text = f.original;

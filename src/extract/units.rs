@@ -323,6 +323,31 @@ pub fn roles(folded: &str, mentions: &[(std::ops::Range<usize>, Target)]) -> Vec
             Role::Context
         });
     }
+    // "Cục A hoàn thiện …. Trung tâm B phối hợp bảo đảm …": a unit whose own verb is to
+    // coordinate, beside one that leads, coordinates ("Cục A phối hợp với Cục B …" still leads,
+    // and so does one given the work: "giao Báo X phối hợp tuyên truyền").
+    let coordinates = |range: &std::ops::Range<usize>| {
+        let after = folded[range.end..].trim_start();
+        !ends_with_any(&folded[..range.start], LEAD_CUES)
+            && after.starts_with("phoi hop ")
+            && !["phoi hop voi", "phoi hop cung", "phoi hop chat che"]
+                .iter()
+                .any(|w| after.starts_with(w))
+    };
+    let (mut leading, mut coordinating) = (false, Vec::new());
+    for (i, (range, _)) in mentions.iter().enumerate() {
+        if out[i] == Role::Lead {
+            match coordinates(range) {
+                true => coordinating.push(i),
+                false => leading = true,
+            }
+        }
+    }
+    if leading {
+        for i in coordinating {
+            out[i] = Role::Coordinating;
+        }
+    }
     out
 }
 
