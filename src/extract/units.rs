@@ -367,6 +367,80 @@ pub fn asked(
     out
 }
 
+/// Words that follow a body's name as the sentence goes on, not as the name's last syllable.
+const NOT_A_NAME: &[&str] = &[
+    "và",
+    "có",
+    "đã",
+    "sẽ",
+    "cần",
+    "phải",
+    "là",
+    "được",
+    "tham",
+    "chủ",
+    "phối",
+    "thực",
+    "hướng",
+    "báo",
+    "rà",
+    "tổ",
+    "triển",
+    "hoàn",
+    "nghiên",
+    "đề",
+    "bố",
+    "theo",
+    "tiếp",
+    "xây",
+    "khẩn",
+    "tập",
+    "sớm",
+    "kịp",
+    "trình",
+    "chỉ",
+    "gửi",
+    "thẩm",
+    "kiểm",
+    "quản",
+    "xem",
+    "giải",
+    "đôn",
+    "tổng",
+    "lập",
+    "cung",
+    "bảo",
+    "phát",
+    "tăng",
+    "đẩy",
+    "nâng",
+    "làm",
+    "với",
+    "cùng",
+    "về",
+    "của",
+    "tại",
+    "trong",
+    "để",
+    "các",
+    "những",
+    "nhằm",
+    "thuộc",
+    "trực",
+    "tỉnh",
+    "thành",
+    "huyện",
+    "xã",
+    "quận",
+    "phường",
+    "cấp",
+    "nghị",
+    "số",
+    "ngày",
+    "năm",
+    "tháng",
+];
+
 const ORG_WORDS: &[&str] = &[
     "Sở",
     "Cục",
@@ -405,17 +479,19 @@ pub fn unit_like_phrases(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
-        let org_len = orgs
-            .iter()
-            .filter(|w| {
-                tokens[i..]
-                    .iter()
-                    .map(|t| t.1)
-                    .take(w.len())
-                    .eq(w.iter().copied())
-            })
-            .map(|w| w.len())
-            .max();
+        let org_at = |i: usize| {
+            orgs.iter()
+                .filter(|w| {
+                    tokens[i..]
+                        .iter()
+                        .map(|t| t.1)
+                        .take(w.len())
+                        .eq(w.iter().copied())
+                })
+                .map(|w| w.len())
+                .max()
+        };
+        let org_len = org_at(i);
         let Some(org_len) = org_len else {
             i += 1;
             continue;
@@ -425,6 +501,10 @@ pub fn unit_like_phrases(text: &str) -> Vec<std::ops::Range<usize>> {
         let mut lower_run = 0;
         let mut j = i + org_len;
         while j < tokens.len() {
+            // Another body begins: "Sở Nội vụ và Sở Giáo dục …" names two.
+            if j > i + org_len && org_at(j).is_some() {
+                break;
+            }
             let word = tokens[j].1.trim_end_matches([',', ';', '.', ':', ')']);
             let punct = word.len() != tokens[j].1.len();
             if capital(word) {
@@ -443,6 +523,21 @@ pub fn unit_like_phrases(text: &str) -> Vec<std::ops::Range<usize>> {
         }
         match last_cap {
             Some(end) => {
+                // A name's last word goes on in lower case ("Sở Tài chính", "Sở Nội vụ", "Sở
+                // Giáo dục và Đào tạo") unless what follows is the sentence's verb.
+                let whole =
+                    |t: &str| t.len() == t.trim_end_matches([',', ';', '.', ':', ')']).len();
+                let end = match tokens.get(end + 1) {
+                    Some((_, next))
+                        if whole(tokens[end].1)
+                            && next.chars().next().is_some_and(char::is_lowercase)
+                            && !NOT_A_NAME
+                                .contains(&next.trim_end_matches([',', ';', '.', ':', ')'])) =>
+                    {
+                        end + 1
+                    }
+                    _ => end,
+                };
                 let (at, word) = tokens[end];
                 let word = word.trim_end_matches([',', ';', '.', ':', ')']);
                 out.push(start..at + word.len());
@@ -572,5 +667,16 @@ mod tests {
             .map(|r| &text[r])
             .collect();
         assert_eq!(found, vec!["Sở Giáo dục và Đào tạo tỉnh Lạng Sơn"]);
+        // A name's last syllable in lower case is the name's; the verb after it is not.
+        let text =
+            "Giao Sở Tài chính tham mưu, phối hợp với Sở Nội vụ và Sở Giáo dục và Đào tạo xây dựng";
+        let found: Vec<&str> = unit_like_phrases(text)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(
+            found,
+            ["Sở Tài chính", "Sở Nội vụ", "Sở Giáo dục và Đào tạo"]
+        );
     }
 }
