@@ -368,77 +368,15 @@ pub fn asked(
 }
 
 /// Words that follow a body's name as the sentence goes on, not as the name's last syllable.
+#[rustfmt::skip]
 const NOT_A_NAME: &[&str] = &[
-    "và",
-    "có",
-    "đã",
-    "sẽ",
-    "cần",
-    "phải",
-    "là",
-    "được",
-    "tham",
-    "chủ",
-    "phối",
-    "thực",
-    "hướng",
-    "báo",
-    "rà",
-    "tổ",
-    "triển",
-    "hoàn",
-    "nghiên",
-    "đề",
-    "bố",
-    "theo",
-    "tiếp",
-    "xây",
-    "khẩn",
-    "tập",
-    "sớm",
-    "kịp",
-    "trình",
-    "chỉ",
-    "gửi",
-    "thẩm",
-    "kiểm",
-    "quản",
-    "xem",
-    "giải",
-    "đôn",
-    "tổng",
-    "lập",
-    "cung",
-    "bảo",
-    "phát",
-    "tăng",
-    "đẩy",
-    "nâng",
-    "làm",
-    "với",
-    "cùng",
-    "về",
-    "của",
-    "tại",
-    "trong",
-    "để",
-    "các",
-    "những",
-    "nhằm",
-    "thuộc",
-    "trực",
-    "tỉnh",
-    "thành",
-    "huyện",
-    "xã",
-    "quận",
-    "phường",
-    "cấp",
-    "nghị",
-    "số",
-    "ngày",
-    "năm",
-    "tháng",
+    "và", "có", "đã", "sẽ", "cần", "phải", "là", "được", "tham", "chủ",
+    "phối", "thực", "hướng", "báo", "rà", "tổ", "triển", "hoàn", "nghiên", "đề",
+    "bố", "theo", "tiếp", "xây", "khẩn", "tập", "sớm", "kịp", "trình", "chỉ",
+    "gửi", "thẩm", "kiểm", "quản", "xem", "giải", "đôn", "tổng", "lập", "cung",
+    "bảo", "phát", "tăng", "đẩy", "nâng", "làm", "với", "cùng", "về", "của",
+    "tại", "trong", "để", "các", "những", "nhằm", "thuộc", "trực", "tỉnh", "thành",
+    "huyện", "xã", "quận", "phường", "cấp", "nghị", "số", "ngày", "năm", "tháng",
 ];
 
 const ORG_WORDS: &[&str] = &[
@@ -524,12 +462,15 @@ pub fn unit_like_phrases(text: &str) -> Vec<std::ops::Range<usize>> {
         match last_cap {
             Some(end) => {
                 // A name's last word goes on in lower case ("Sở Tài chính", "Sở Nội vụ", "Sở
-                // Giáo dục và Đào tạo") unless what follows is the sentence's verb.
+                // Giáo dục và Đào tạo") unless what follows is the sentence's verb; a place
+                // ("tỉnh Lạng Sơn") is capitals throughout.
                 let whole =
                     |t: &str| t.len() == t.trim_end_matches([',', ';', '.', ':', ')']).len();
+                let lone = end == i + org_len || !capital(tokens[end - 1].1);
                 let end = match tokens.get(end + 1) {
                     Some((_, next))
-                        if whole(tokens[end].1)
+                        if lone
+                            && whole(tokens[end].1)
                             && next.chars().next().is_some_and(char::is_lowercase)
                             && !NOT_A_NAME
                                 .contains(&next.trim_end_matches([',', ';', '.', ':', ')'])) =>
@@ -668,15 +609,19 @@ mod tests {
             .collect();
         assert_eq!(found, vec!["Sở Giáo dục và Đào tạo tỉnh Lạng Sơn"]);
         // A name's last syllable in lower case is the name's; the verb after it is not.
-        let text =
-            "Giao Sở Tài chính tham mưu, phối hợp với Sở Nội vụ và Sở Giáo dục và Đào tạo xây dựng";
+        let text = "Giao Sở Tài chính tham mưu, phối hợp với Sở Nội vụ và Sở Giáo dục và Đào tạo xây dựng; Sở Y tế tỉnh Lạng Sơn tuyên truyền";
         let found: Vec<&str> = unit_like_phrases(text)
             .into_iter()
             .map(|r| &text[r])
             .collect();
         assert_eq!(
             found,
-            ["Sở Tài chính", "Sở Nội vụ", "Sở Giáo dục và Đào tạo"]
+            [
+                "Sở Tài chính",
+                "Sở Nội vụ",
+                "Sở Giáo dục và Đào tạo",
+                "Sở Y tế tỉnh Lạng Sơn"
+            ]
         );
     }
 }
