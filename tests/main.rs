@@ -7,6 +7,7 @@ mod api;
 mod auth;
 mod browser;
 mod calendar;
+mod chases;
 mod cli;
 mod dashboard;
 mod directives;

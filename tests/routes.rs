@@ -129,6 +129,7 @@ fn every_page_for_every_role() {
             (format!("/tasks/{ls}/cancel"),   vec![("version", &v), ("text", "x")],           [303, 403, 0, 403, 403, 404]),
             (format!("/tasks/{ls}/edit"),     vec![("version", &v), ("due_on", ""), ("text", "x")], [303, 403, 0, 403, 403, 404]),
             (format!("/tasks/{ls}/comment"),  vec![("text", "x")],                            [303, 403, 0, 0, 0, 404]),
+            (format!("/tasks/{ls}/chase"),    vec![("text", "x")],                            [303, 403, 0, 0, 403, 404]),
             (format!("/tasks/{ls}/explode"),  vec![],                                         [303, 404, 404, 404, 404, 404]),
             (format!("/tasks/{ls}/extension"), vec![("due_on", &later), ("text", "x")],       [303, 403, 403, 403, 0, 404]),
             (format!("/tasks/{hn}/extension"), vec![("due_on", &later), ("text", "x")],       [303, 403, 403, 403, 404, 403]),
@@ -189,6 +190,7 @@ fn every_state_change_needs_the_csrf_token() {
                 format!("/tasks/{t}/cancel"),
                 vec![("version", &v), ("text", "x")],
             ),
+            (1, format!("/tasks/{t}/chase"), vec![("text", "x")]),
             (1, "/conferences".into(), vec![("name", "Hội nghị")]),
             (
                 1,

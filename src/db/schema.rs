@@ -313,6 +313,19 @@ diesel::joinable!(tasks -> units (lead_unit_id));
 diesel::joinable!(task_coordinators -> tasks (task_id));
 diesel::joinable!(task_coordinators -> units (unit_id));
 diesel::joinable!(task_units -> tasks (task_id));
+diesel::table! {
+    chases (id) {
+        id -> BigInt,
+        task_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        at -> Timestamp,
+        on_day -> Date,
+        note -> Text,
+    }
+}
+
+diesel::joinable!(chases -> tasks (task_id));
+diesel::joinable!(chases -> users (user_id));
 diesel::joinable!(journal -> tasks (task_id));
 diesel::joinable!(journal -> users (user_id));
 diesel::joinable!(reports -> tasks (task_id));
@@ -328,6 +341,7 @@ diesel::joinable!(reports -> units (unit_id));
 diesel::joinable!(attachments -> tasks (task_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    chases,
     units,
     unit_aliases,
     unit_groups,

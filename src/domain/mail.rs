@@ -24,6 +24,8 @@ pub enum Kind {
     ExtensionDecided,
     /// A link to set a new password, to the person who asked.
     PasswordReset,
+    /// Đôn đốc: the secretariat or a leader chases the lead unit.
+    Chased,
 }
 
 crate::words!(Kind {
@@ -36,6 +38,7 @@ crate::words!(Kind {
     ExtensionRequested = "extension_requested",
     ExtensionDecided = "extension_decided",
     PasswordReset = "password_reset",
+    Chased = "chased",
 });
 
 impl Kind {
@@ -47,7 +50,8 @@ impl Kind {
             | Kind::Digest
             | Kind::Confirmed
             | Kind::Returned
-            | Kind::ExtensionDecided => role.is_unit_role(),
+            | Kind::ExtensionDecided
+            | Kind::Chased => role.is_unit_role(),
             Kind::Reported | Kind::ExtensionRequested => role == Role::Secretariat,
             Kind::PasswordReset => true,
         }
@@ -57,7 +61,7 @@ impl Kind {
     pub fn mandatory_because(self, role: Role) -> Option<&'static str> {
         match self {
             // Assignments and returns are instructions; the unit must have them in writing.
-            Kind::Assigned | Kind::Returned | Kind::ExtensionDecided => {
+            Kind::Assigned | Kind::Returned | Kind::ExtensionDecided | Kind::Chased => {
                 Some("mail.why.instruction")
             }
             // The head answers for the unit's deadlines; staff may rely on the head and digest.

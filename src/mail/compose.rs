@@ -349,7 +349,12 @@ fn letter(
         Payload::Assigned(p) => assigned(conn, ctx, l, mail.directive_id, p, today),
         Payload::Reminder(p) => reminder_of(conn, ctx, l, mail.task_id, p, today),
         Payload::Digest(p) => digest_of(conn, ctx, l, p, today),
-        Payload::Moved(p) => moved(conn, ctx, l, mail, p, today),
+        Payload::Moved(p) => moved(conn, ctx, l, mail, p, today, &[]),
+        Payload::Chased(p) => {
+            let count = p.count.to_string();
+            let note = payload::Moved { note: p.note };
+            moved(conn, ctx, l, mail, note, today, &[("count", &count)])
+        }
         Payload::Extension(p) => extension_of(conn, ctx, l, mail, p, today),
         Payload::PasswordReset(p) => Ok(password_reset(ctx, l, p)),
     }
@@ -491,7 +496,8 @@ fn digest_of(
     Ok(Ok(l))
 }
 
-/// Completion reported (to the secretariat), confirmed or returned (to the unit).
+/// Completion reported (to the secretariat), confirmed or returned (to the unit), or the unit
+/// chased; `more` fills the kind's own words ("lần {count}").
 fn moved(
     conn: &mut DbConn,
     ctx: &Context,
@@ -499,6 +505,7 @@ fn moved(
     mail: &Mail,
     p: payload::Moved,
     today: NaiveDate,
+    more: &[(&str, &str)],
 ) -> AppResult<Built> {
     let Some(r) = task_row(conn, mail, today)? else {
         return Ok(Err("task gone"));
@@ -506,21 +513,16 @@ fn moved(
     let lang = l.lang;
     let key = mail.kind.as_str();
     let title = short(&r.item_text, 60);
-    l.subject = fill(
-        lang,
-        &format!("mail.{key}.subject"),
-        &[
-            ("app", t(lang, "app.name")),
-            ("title", &title),
-            ("unit", &r.lead_unit),
-            ("number", &r.directive_number),
-        ],
-    );
-    l.lines.push(fill(
-        lang,
-        &format!("mail.{key}.intro"),
-        &[("unit", &r.lead_unit)],
-    ));
+    let mut values = vec![
+        ("app", t(lang, "app.name")),
+        ("title", title.as_str()),
+        ("unit", r.lead_unit.as_str()),
+        ("number", r.directive_number.as_str()),
+    ];
+    values.extend_from_slice(more);
+    l.subject = fill(lang, &format!("mail.{key}.subject"), &values);
+    l.lines
+        .push(fill(lang, &format!("mail.{key}.intro"), &values));
     if !p.note.is_empty() {
         l.note = Some((t(lang, &format!("mail.{key}.note")).into(), p.note));
     }

@@ -131,6 +131,26 @@ pub fn extension(
     )
 }
 
+/// Đôn đốc: to the lead unit's people and contact addresses, once per chase.
+pub fn chased(
+    conn: &mut DbConn,
+    task_id: TaskId,
+    chase_id: i64,
+    chased: &payload::Chased,
+    at: Moment,
+) -> AppResult<usize> {
+    let kind = Kind::Chased;
+    let lead: UnitId = tasks::table
+        .find(task_id)
+        .select(tasks::lead_unit_id)
+        .first(conn)?;
+    let to_whom = recipients::of_units(conn, &[lead], kind)?
+        .remove(&lead)
+        .unwrap_or_default();
+    let subject = format!("c{chase_id}");
+    queue_about_task(conn, kind, task_id, &subject, &to_whom, chased, at)
+}
+
 fn queue_about_task(
     conn: &mut DbConn,
     kind: Kind,

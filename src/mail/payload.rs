@@ -44,6 +44,14 @@ pub struct Extension {
     pub request: i64,
 }
 
+/// Đôn đốc: which time the task is chased, and the chaser's note.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Chased {
+    pub count: i64,
+    #[serde(default)]
+    pub note: String,
+}
+
 /// A password-reset link; the token is emptied once sent or used.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PasswordReset {
@@ -60,6 +68,7 @@ pub enum Payload {
     Moved(Moved),
     Extension(Extension),
     PasswordReset(PasswordReset),
+    Chased(Chased),
 }
 
 impl Payload {
@@ -75,6 +84,7 @@ impl Payload {
             Kind::Reported | Kind::Confirmed | Kind::Returned => Payload::Moved(as_(json)?),
             Kind::ExtensionRequested | Kind::ExtensionDecided => Payload::Extension(as_(json)?),
             Kind::PasswordReset => Payload::PasswordReset(as_(json)?),
+            Kind::Chased => Payload::Chased(as_(json)?),
         })
     }
 }

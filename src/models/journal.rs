@@ -23,6 +23,8 @@ pub enum Kind {
     ExtensionRequested,
     ExtensionApproved,
     ExtensionRejected,
+    /// Đôn đốc: the note says which time ("lần 3").
+    Chased,
 }
 
 crate::words!(Kind {
@@ -36,6 +38,7 @@ crate::words!(Kind {
     ExtensionRequested = "extension_requested",
     ExtensionApproved = "extension_approved",
     ExtensionRejected = "extension_rejected",
+    Chased = "chased",
 });
 
 #[derive(Debug, Clone, Queryable, Serialize)]

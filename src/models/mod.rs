@@ -2,6 +2,7 @@
 
 pub mod attachment;
 pub mod calendar;
+pub mod chase;
 pub mod directive;
 pub mod extension;
 pub mod extraction;

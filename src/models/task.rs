@@ -125,6 +125,8 @@ pub struct ListRow {
     pub item_label: String,
     pub item_text: String,
     pub coordinating_units: Vec<String>,
+    /// How many times the lead unit was chased (đôn đốc) about it.
+    pub chased: i64,
 }
 
 /// The tasks a unit leads or coordinates, as a subquery.
@@ -418,7 +420,12 @@ pub fn rows_for(conn: &mut DbConn, ids: &[TaskId], today: NaiveDate) -> AppResul
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    type Joined = (Task, String, String, String, String);
+    type Joined = (Task, String, String, String, String, Option<i64>);
+    // The chases counted in the same query: a list page stays a fixed number of queries.
+    let chased = crate::db::schema::chases::table
+        .filter(crate::db::schema::chases::task_id.eq(tasks::id))
+        .count()
+        .single_value();
     let found: Vec<Joined> = tasks::table
         .inner_join(units::table)
         .inner_join(directives::table)
@@ -430,6 +437,7 @@ pub fn rows_for(conn: &mut DbConn, ids: &[TaskId], today: NaiveDate) -> AppResul
             directives::number,
             directive_items::label,
             directive_items::text,
+            chased,
         ))
         .load(conn)?;
     let mut coords = coordinator_names(conn, ids)?;
@@ -437,7 +445,7 @@ pub fn rows_for(conn: &mut DbConn, ids: &[TaskId], today: NaiveDate) -> AppResul
     Ok(ids
         .iter()
         .filter_map(|id| by_id.remove(id))
-        .map(|(t, unit, number, label, text)| ListRow {
+        .map(|(t, unit, number, label, text, chased)| ListRow {
             id: t.id,
             status: t.status(),
             timeliness: t.timeliness(today),
@@ -451,6 +459,7 @@ pub fn rows_for(conn: &mut DbConn, ids: &[TaskId], today: NaiveDate) -> AppResul
             item_label: label,
             item_text: text,
             coordinating_units: coords.remove(&t.id).unwrap_or_default(),
+            chased: chased.unwrap_or(0),
         })
         .collect())
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::domain::dates::format_opt_date;
 use crate::domain::ids::{DirectiveId, TaskId, UnitId};
 use crate::domain::permissions::{decide, Action, Decision, Target};
-use crate::models::{directive, journal, task, unit};
+use crate::models::{chase, directive, journal, task, unit};
 use crate::web::auth::Credentials;
 use crate::web::error::{ApiResult, WebError};
 use crate::web::list_filter;
@@ -109,6 +109,10 @@ pub async fn task(
                 .into_iter()
                 .map(|r| serde_json::json!({"at": r.at, "kind": r.kind, "text": r.text, "percent": r.percent, "by": r.user_name, "unit": r.unit_name}))
                 .collect();
+            let chases: Vec<_> = chase::for_task(conn, id)?
+                .into_iter()
+                .map(|c| serde_json::json!({"at": c.at, "on": c.on_day, "note": c.note, "by": c.by}))
+                .collect();
             let lead_aliases = unit::aliases(conn, row.lead_unit_id)?;
             Ok(serde_json::json!({
                 "task": to_json(row),
@@ -117,6 +121,7 @@ pub async fn task(
                 "lead_unit_aliases": lead_aliases,
                 "journal": journal,
                 "reports": reports,
+                "chases": chases,
             }))
         })
         .await?;

@@ -123,6 +123,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/tasks/{id}/cancel", web::post().to(task_actions::cancel))
         .route("/tasks/{id}/comment", web::post().to(task_actions::comment))
+        .route("/tasks/{id}/chase", web::post().to(task_actions::chase))
         .route(
             "/tasks/{id}/edit",
             web::post().to(task_actions::change_due_date),

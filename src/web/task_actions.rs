@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use crate::app::{extensions, tasks};
+use crate::app::{chases, extensions, tasks};
 use crate::domain::dates::{parse_date, Moment};
 use crate::domain::filetype;
 use crate::domain::ids::TaskId;
@@ -15,6 +15,7 @@ use crate::domain::permissions::{Action, Actor};
 use crate::domain::status::Move;
 use crate::error::AppError;
 use crate::models::attachment::Upload;
+use crate::models::chase;
 use crate::models::extension::{self, NewRequest};
 use crate::models::task::{self, Outcome};
 use crate::web::auth::Auth;
@@ -282,6 +283,41 @@ pub async fn request_extension(
     };
     let mut errors = Errors::default();
     errors.add("extension", key);
+    show_page(&state, &auth, id, typed(errors), StatusCode::CONFLICT).await
+}
+
+/// Đôn đốc: the secretariat or a leader chases the lead unit, with an optional note. A chase
+/// changes nothing a version guards; the once-a-day rule answers a second press.
+pub async fn chase(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<TaskId>,
+    form: Form,
+) -> WebResult<HttpResponse> {
+    let id = path.into_inner();
+    let (actor, _, input): (_, _, CommentForm) =
+        begin(&state, &auth, id, &form, Action::Chase).await?;
+    let (note, errors) = checked_text(&input.text, None);
+    let typed = |errors| Typed::of("chase", &input.text, "", "", errors);
+    if !errors.is_empty() {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return show_page(&state, &auth, id, typed(errors), status).await;
+    }
+    let chased = crate::db::run(&state.pool, move |conn| {
+        chases::chase(conn, &actor, id, &note, Moment::now())
+    })
+    .await;
+    let key = match chased {
+        Ok(_) => return Ok(redirect(&format!("/tasks/{id}?done=chase"))),
+        Err(AppError::Refused(key)) if key == chase::Refusal::NotWorking.key() => {
+            "error.chase_not_working"
+        }
+        // Chased today already, or the unique index caught a chase made at the same moment.
+        Err(AppError::Refused(_)) | Err(AppError::Conflict(_)) => "error.chase_today",
+        Err(e) => return Err(e.into()),
+    };
+    let mut errors = Errors::default();
+    errors.add("text", key);
     show_page(&state, &auth, id, typed(errors), StatusCode::CONFLICT).await
 }
 

@@ -202,6 +202,8 @@ pub struct Can {
     pub comment: bool,
     pub extend: bool,
     pub decide: bool,
+    /// Đôn đốc: offered while the unit works on the task.
+    pub chase: bool,
 }
 
 impl Can {
@@ -237,6 +239,7 @@ fn can(actor: &Actor, scoped: &task::Scoped, extension_pending: bool) -> Can {
         comment: ok(Action::Comment),
         extend: ok(Action::RequestExtension) && s.is_open() && !extension_pending,
         decide: ok(Action::DecideExtension) && s.is_open() && extension_pending,
+        chase: ok(Action::Chase) && Status::WORKING.contains(&s),
     }
 }
 
@@ -262,6 +265,8 @@ struct TaskView {
     reports: Vec<(ReportRow, Vec<Attachment>)>,
     other_files: Vec<Attachment>,
     extensions: Vec<Request>,
+    /// Each time the unit was chased (đôn đốc), oldest first.
+    chases: Vec<crate::models::chase::Chase>,
     /// The due date before any change, when it was changed.
     original_due: Option<NaiveDate>,
     can: Can,
@@ -325,6 +330,7 @@ fn load_view(conn: &mut crate::db::DbConn, actor: &Actor, id: TaskId) -> WebResu
         reports,
         other_files,
         extensions,
+        chases: crate::models::chase::for_task(conn, id)?,
         can,
     })
     .map(|mut v| {

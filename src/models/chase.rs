@@ -1,0 +1,125 @@
+//! Đôn đốc: each time the secretariat or a leader chases a task's lead unit, at most once a day
+//! per task, with the journal entry that says which time it was.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{chases, tasks, users};
+use crate::db::DbConn;
+use crate::domain::dates::Moment;
+use crate::domain::ids::{TaskId, UserId};
+use crate::domain::status::Status;
+use crate::error::{AppError, AppResult};
+use crate::models::journal;
+
+/// Why a chase is not made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The task is not being worked on: done, cancelled, or reported and awaiting confirmation.
+    NotWorking,
+    /// Already chased today.
+    Today,
+}
+
+impl Refusal {
+    /// A stable name for the refusal, carried through the application's error.
+    pub fn key(self) -> &'static str {
+        match self {
+            Refusal::NotWorking => "chase_not_working",
+            Refusal::Today => "chase_today",
+        }
+    }
+}
+
+/// A chase made: its id and which time the task was chased.
+#[derive(Debug, Clone, Copy)]
+pub struct Chased {
+    pub id: i64,
+    pub count: i64,
+}
+
+/// One chase as the task page and the API show it.
+#[derive(Debug, Clone, Queryable, Serialize)]
+pub struct Chase {
+    pub at: NaiveDateTime,
+    pub on_day: NaiveDate,
+    pub note: String,
+    pub by: Option<String>,
+}
+
+/// Chases the task now, with a note; refused when it is not being worked on or was chased today.
+pub fn record(
+    conn: &mut DbConn,
+    task_id: TaskId,
+    by: UserId,
+    note: &str,
+    at: Moment,
+) -> AppResult<Result<Chased, Refusal>> {
+    let status: Status = tasks::table
+        .find(task_id)
+        .select(tasks::status)
+        .first(conn)?;
+    if !Status::WORKING.contains(&status) {
+        return Ok(Err(Refusal::NotWorking));
+    }
+    let today: i64 = chases::table
+        .filter(chases::task_id.eq(task_id))
+        .filter(chases::on_day.eq(at.today))
+        .count()
+        .get_result(conn)?;
+    if today > 0 {
+        return Ok(Err(Refusal::Today));
+    }
+    let inserted = diesel::insert_into(chases::table)
+        .values((
+            chases::task_id.eq(task_id),
+            chases::user_id.eq(by),
+            chases::at.eq(at.now),
+            chases::on_day.eq(at.today),
+            chases::note.eq(note.trim()),
+        ))
+        .returning(chases::id)
+        .get_result::<i64>(conn);
+    let id = match inserted {
+        Ok(id) => id,
+        // Another press or another instance chased it between the check and the insert.
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => return Err(AppError::Conflict("already chased today".into())),
+        Err(e) => return Err(e.into()),
+    };
+    let count: i64 = chases::table
+        .filter(chases::task_id.eq(task_id))
+        .count()
+        .get_result(conn)?;
+    journal::write(
+        conn,
+        task_id,
+        Some(by),
+        at.now,
+        journal::Change {
+            kind: journal::Kind::Chased,
+            from: None,
+            to: Some(&count.to_string()),
+            note: note.trim(),
+        },
+    )?;
+    Ok(Ok(Chased { id, count }))
+}
+
+/// A task's chases, oldest first.
+pub fn for_task(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<Chase>> {
+    Ok(chases::table
+        .left_join(users::table)
+        .filter(chases::task_id.eq(task_id))
+        .order(chases::id)
+        .select((
+            chases::at,
+            chases::on_day,
+            chases::note,
+            users::name.nullable(),
+        ))
+        .load(conn)?)
+}
