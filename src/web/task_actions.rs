@@ -272,18 +272,14 @@ pub async fn request_extension(
         extensions::request(conn, &store, &actor, id, &asked, Moment::now())
     })
     .await;
-    let key = match asked {
-        Ok(_) => return Ok(redirect(&format!("/tasks/{id}?done=extension"))),
-        Err(AppError::Refused(key)) if key == extension::Refusal::Closed.key() => {
-            "error.extension_closed"
-        }
-        // Already pending, or the unique index caught a request filed at the same moment.
-        Err(AppError::Refused(_)) | Err(AppError::Conflict(_)) => "error.extension_pending",
-        Err(e) => return Err(e.into()),
+    // Already pending, or the unique index caught a request filed at the same moment.
+    let refusals = Refusals {
+        field: "extension",
+        named: (extension::Refusal::Closed.key(), "error.extension_closed"),
+        other: "error.extension_pending",
     };
-    let mut errors = Errors::default();
-    errors.add("extension", key);
-    show_page(&state, &auth, id, typed(errors), StatusCode::CONFLICT).await
+    let typed = typed(Errors::default());
+    done_or_refused(&state, &auth, id, "extension", asked, refusals, typed).await
 }
 
 /// Đôn đốc: the secretariat or a leader chases the lead unit, with an optional note. A chase
@@ -307,18 +303,43 @@ pub async fn chase(
         chases::chase(conn, &actor, id, &note, Moment::now())
     })
     .await;
-    let key = match chased {
-        Ok(_) => return Ok(redirect(&format!("/tasks/{id}?done=chase"))),
-        Err(AppError::Refused(key)) if key == chase::Refusal::NotWorking.key() => {
-            "error.chase_not_working"
-        }
-        // Chased today already, or the unique index caught a chase made at the same moment.
-        Err(AppError::Refused(_)) | Err(AppError::Conflict(_)) => "error.chase_today",
+    // Chased today already, or the unique index caught a chase made at the same moment.
+    let refusals = Refusals {
+        field: "text",
+        named: (chase::Refusal::NotWorking.key(), "error.chase_not_working"),
+        other: "error.chase_today",
+    };
+    let typed = typed(Errors::default());
+    done_or_refused(&state, &auth, id, "chase", chased, refusals, typed).await
+}
+
+/// How a refused request is explained: under which field, the message for one named refusal,
+/// and the message for any other refusal or a duplicate caught by a unique index.
+struct Refusals {
+    field: &'static str,
+    named: (&'static str, &'static str),
+    other: &'static str,
+}
+
+/// Back to the task when the request was made; otherwise the page again, with what was typed
+/// and why not.
+async fn done_or_refused<T>(
+    state: &web::Data<AppState>,
+    auth: &Auth,
+    id: TaskId,
+    name: &str,
+    made: Result<T, AppError>,
+    refusals: Refusals,
+    mut typed: Typed,
+) -> WebResult<HttpResponse> {
+    let key = match made {
+        Ok(_) => return Ok(redirect(&format!("/tasks/{id}?done={name}"))),
+        Err(AppError::Refused(key)) if key == refusals.named.0 => refusals.named.1,
+        Err(AppError::Refused(_)) | Err(AppError::Conflict(_)) => refusals.other,
         Err(e) => return Err(e.into()),
     };
-    let mut errors = Errors::default();
-    errors.add("text", key);
-    show_page(&state, &auth, id, typed(errors), StatusCode::CONFLICT).await
+    typed.errors.add(refusals.field, key);
+    show_page(state, auth, id, typed, StatusCode::CONFLICT).await
 }
 
 /// Any other action: no such thing, told only to someone signed in (as every task route does).
