@@ -1,6 +1,7 @@
 //! Conclusion text to draft items: the notice's parts, its items, who leads and coordinates
 //! each, and by when. Pure: no I/O.
 
+pub mod bodies;
 pub mod deadline;
 pub mod docx;
 pub mod duty;

@@ -9,8 +9,8 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
 
+use crate::extract::bodies;
 use crate::extract::folded::Folded;
-use crate::extract::units::{self, Target};
 
 /// A province's department of science and technology and its people's committee, as positions
 /// in the directory's units.
@@ -133,12 +133,9 @@ impl Places {
     }
 
     /// Mentions that name a unit only generically, resolved to `place`'s own, as (folded range,
-    /// unit). "tỉnh X" with X a known province is that province's committee wherever it stands.
-    pub fn generic_mentions(
-        &self,
-        f: &Folded,
-        place: Option<usize>,
-    ) -> Vec<(Range<usize>, Target)> {
+    /// the unit's position in the directory). "tỉnh X" with X a known province is that
+    /// province's committee wherever it stands.
+    pub fn generic_mentions(&self, f: &Folded, place: Option<usize>) -> Vec<(Range<usize>, usize)> {
         static GENERIC: OnceLock<Regex> = OnceLock::new();
         let generic = GENERIC.get_or_init(|| {
             Regex::new(r"\b(?:(Quý Sở|(?:Sở Khoa học và Công nghệ|Sở KH&CN|Sở KHCN|Sở|ngành khoa học và công nghệ)(?: tỉnh| thành phố)?)|(Ủy ban nhân dân|Uỷ ban nhân dân|UBND)(?: (?:tỉnh|thành phố))?|(tỉnh|thành phố|Tỉnh|Thành phố))\b")
@@ -157,7 +154,7 @@ impl Places {
         // body's name.
         // Found only when a generic name is, since most items have none.
         let bodies = std::cell::OnceCell::new();
-        let bodies = || bodies.get_or_init(|| units::unit_like_phrases(text));
+        let bodies = || bodies.get_or_init(|| bodies::unit_like_phrases(text));
         let inside = |at: usize| {
             let i = bodies().partition_point(|b| b.end <= at);
             bodies().get(i).is_some_and(|b| b.start < at)
@@ -176,8 +173,8 @@ impl Places {
                 .unwrap_or("");
             let capital_next = next.chars().next().is_some_and(char::is_uppercase);
             let folded = f.folded_offset(m.start())..f.folded_offset(m.end());
-            let department = |p: usize| self.places[p].department.map(Target::Unit);
-            let committee = |p: usize| self.places[p].committee.map(Target::Unit);
+            let department = |p: usize| self.places[p].department;
+            let committee = |p: usize| self.places[p].committee;
             let found = if c.get(1).is_some() {
                 // "Sở Tài chính" is another department.
                 (!capital_next)
@@ -239,10 +236,7 @@ impl Places {
                 if (phrase.starts_with("Trung tâm ") || phrase.starts_with("Chi cục "))
                     && OF_THE_DEPARTMENT.iter().any(|w| folded.contains(w))
                 {
-                    out.push((
-                        f.folded_offset(r.start)..f.folded_offset(r.end),
-                        Target::Unit(unit),
-                    ));
+                    out.push((f.folded_offset(r.start)..f.folded_offset(r.end), unit));
                 }
             }
         }

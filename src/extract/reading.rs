@@ -228,7 +228,7 @@ fn unresolved(
         .collect();
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for range in units::unit_like_phrases(text) {
+    for range in super::bodies::unit_like_phrases(text) {
         let first = covers.partition_point(|o| o.end + 2 < range.start);
         let covered = covers[first..]
             .iter()
