@@ -45,8 +45,9 @@ struct ProgressForm {
     percent: String,
 }
 
+/// A text alone, with no version: a comment, or the note of a chase.
 #[derive(Deserialize)]
-struct CommentForm {
+struct TextForm {
     #[serde(default)]
     text: String,
 }
@@ -195,7 +196,7 @@ pub async fn comment(
     form: Form,
 ) -> WebResult<HttpResponse> {
     let id = path.into_inner();
-    let (actor, _, input): (_, _, CommentForm) =
+    let (actor, _, input): (_, _, TextForm) =
         begin(&state, &auth, id, &form, Action::Comment).await?;
     let (text, errors) = checked_text(&input.text, Some("error.required"));
     if !errors.is_empty() {
@@ -291,7 +292,7 @@ pub async fn chase(
     form: Form,
 ) -> WebResult<HttpResponse> {
     let id = path.into_inner();
-    let (actor, _, input): (_, _, CommentForm) =
+    let (actor, _, input): (_, _, TextForm) =
         begin(&state, &auth, id, &form, Action::Chase).await?;
     let (note, errors) = checked_text(&input.text, None);
     let typed = |errors| Typed::of("chase", &input.text, "", "", errors);
