@@ -129,6 +129,11 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
         ids.push((user::create(conn, &form, at)?, *role, unit_id));
     }
     let secretariat = ids[1].0;
+    // The demo leader is in charge of the demo's units, so that their dashboard opens on them.
+    for name in ACCOUNTS.iter().filter_map(|a| a.3) {
+        let id = unit_id(conn, name)?;
+        unit::set_leader(conn, id, Some(ids[2].0))?;
+    }
     let sec = Actor {
         user_id: secretariat,
         role: Role::Secretariat,

@@ -117,3 +117,98 @@ fn what_is_not_being_worked_on_is_not_chased() {
         assert_eq!(app.count("outbox WHERE kind = 'chased'"), 0);
     });
 }
+
+/// The figure a chase-many page gives for one outcome (absent: none).
+fn counted(html: &str, what: &str) -> i64 {
+    html.split(&format!("data-count=\"{what}\">"))
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .map(|n| n.replace('.', "").parse().unwrap())
+        .unwrap_or(0)
+}
+
+#[test]
+fn chasing_every_overdue_task_of_a_unit_and_the_tasks_chosen_on_a_list() {
+    each_backend(|app| {
+        let p = publish(app);
+        let ls = app.unit_id("Sở KH&CN Lạng Sơn");
+        let mut sec = app.login_as(Role::Secretariat, None);
+        let mut leader = app.login_as(Role::Leader, None);
+        let mut head = app.login_as(Role::UnitHead, Some("Sở KH&CN Lạng Sơn"));
+
+        // The unit's page offers to chase its one overdue task; a unit does not chase.
+        let unit_page = leader.get(&format!("/units/{ls}"));
+        assert!(unit_page
+            .body
+            .contains(&format!("action=\"/units/{ls}/chase\"")));
+        assert!(unit_page.body.contains("(1)"));
+        assert!(!head.get(&format!("/units/{ls}")).body.contains("/chase\""));
+        let note = [("text", "Đề nghị báo cáo trước thứ Sáu")];
+        assert_eq!(head.post(&format!("/units/{ls}/chase"), &note).status, 403);
+        let r = leader.post(&format!("/units/{ls}/chase"), &note);
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(counted(&r.body, "chased"), 1);
+        assert_eq!(app.count("chases"), 1);
+        assert!(r.body.contains(&format!("href=\"/units/{ls}\"")));
+
+        // The list has a box on each task being worked on and one form for the ticked ones.
+        let list = sec.get("/tasks?status=open");
+        assert!(list.body.contains("action=\"/tasks/chase\""));
+        for t in [p.langson, p.khtc, p.hanoi] {
+            assert!(list.body.contains(&format!("id=\"pick-{t}\"")), "{t}");
+        }
+        assert!(!head.get("/tasks").body.contains("action=\"/tasks/chase\""));
+        let back = crate::support::form_fields(&list.body, "/tasks/chase")
+            .into_iter()
+            .find(|(k, _)| k == "back")
+            .unwrap()
+            .1;
+        let (ls_task, khtc, hanoi) = (
+            p.langson.to_string(),
+            p.khtc.to_string(),
+            p.hanoi.to_string(),
+        );
+        let chosen = [
+            ("task", ls_task.as_str()),
+            ("task", khtc.as_str()),
+            ("task", hanoi.as_str()),
+            ("task", "999999"),
+            ("task", khtc.as_str()),
+            ("text", "Tổng hợp báo cáo tháng"),
+            ("back", back.as_str()),
+        ];
+        assert_eq!(head.post("/tasks/chase", &chosen).status, 403);
+        let r = sec.post("/tasks/chase", &chosen);
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(counted(&r.body, "chased"), 2, "{}", r.body);
+        assert_eq!(counted(&r.body, "today"), 1, "Lạng Sơn was chased today");
+        assert_eq!(counted(&r.body, "unseen"), 1);
+        assert_eq!(
+            app.count("chases"),
+            3,
+            "each task once, the repeated one too"
+        );
+        assert!(
+            r.body
+                .contains(&format!("href=\"{}\"", back.replace('&', "&#38;")))
+                || r.body
+                    .contains(&format!("href=\"{}\"", back.replace('&', "&amp;")))
+        );
+
+        // Nothing ticked: said so, the note kept, nothing chased.
+        let r = sec.post(
+            "/tasks/chase",
+            &[("text", "Ghi chú giữ lại"), ("back", "//evil.example")],
+        );
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("Chưa chọn nhiệm vụ nào"));
+        assert!(r.body.contains("Ghi chú giữ lại"));
+        assert!(
+            r.body.contains("href=\"/tasks\""),
+            "only our own paths to go back to"
+        );
+        assert_eq!(app.count("chases"), 3);
+        // Without the form's token, nothing happens.
+        assert_eq!(sec.post_raw("/tasks/chase", &chosen).status, 403);
+    });
+}

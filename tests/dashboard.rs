@@ -673,7 +673,7 @@ fn extensions_and_merges_in_the_statistics() {
 #[test]
 fn the_stored_tallies_agree_with_a_task_by_task_count() {
     use chidao::db::schema::tasks;
-    use chidao::models::tally::{self, Axis};
+    use chidao::models::tally::{self, Axis, Scope};
     use chidao::reports::stats;
     use diesel::prelude::*;
 
@@ -764,8 +764,8 @@ fn the_stored_tallies_agree_with_a_task_by_task_count() {
 
         let today = crate::fixtures::today();
         let admin = actor(app, Role::Admin, None);
-        let late = tally::late_now(&mut conn, None, today).unwrap();
-        let late_into = tally::late_now(&mut conn, Some(into), today).unwrap();
+        let late = tally::late_now(&mut conn, Scope::All, today).unwrap();
+        let late_into = tally::late_now(&mut conn, Scope::Unit(into), today).unwrap();
         let periods = [
             (days(-800), days(800)),
             (days(-45), days(20)),
@@ -785,13 +785,14 @@ fn the_stored_tallies_agree_with_a_task_by_task_count() {
                 let expected = stats::tally(&facts, today);
                 assert!(expected.0.total() > 0 || (to - from).num_days() < 10);
                 let got =
-                    tally::period_buckets(&mut conn, axis, (from, to), None, today, &late).unwrap();
+                    tally::period_buckets(&mut conn, axis, (from, to), Scope::All, today, &late)
+                        .unwrap();
                 assert_eq!(got, expected, "{axis:?} {from}..{to}");
                 let one = tally::period_buckets(
                     &mut conn,
                     axis,
                     (from, to),
-                    Some(into),
+                    Scope::Unit(into),
                     today,
                     &late_into,
                 )
@@ -802,7 +803,7 @@ fn the_stored_tallies_agree_with_a_task_by_task_count() {
 
         // The charts: each month's tasks due, and the overdue count at each month's close.
         let (by_month, overdue) =
-            tally::charts(&mut conn, None, today, &Default::default(), &late).unwrap();
+            tally::charts(&mut conn, Scope::All, today, &Default::default(), &late).unwrap();
         let rows: Vec<(
             Option<chrono::NaiveDate>,
             Option<chrono::NaiveDate>,

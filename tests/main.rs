@@ -14,6 +14,7 @@ mod directives;
 mod extensions;
 mod extract;
 mod fixtures;
+mod leaders;
 mod mail;
 mod review;
 mod routes;

@@ -118,6 +118,7 @@ fn every_page_for_every_role() {
         // State changes: refused for those who may not, and nothing changes.
         let v = version(app, ls);
         let vh = version(app, hn);
+        let lss = ls.to_string();
         #[rustfmt::skip]
         let posts: Vec<(String, Fields, [u16; 6])> = vec![
             (format!("/tasks/{ls}/start"),    vec![("version", &v)],                          [303, 403, 403, 403, 0, 404]),
@@ -130,6 +131,8 @@ fn every_page_for_every_role() {
             (format!("/tasks/{ls}/edit"),     vec![("version", &v), ("due_on", ""), ("text", "x")], [303, 403, 0, 403, 403, 404]),
             (format!("/tasks/{ls}/comment"),  vec![("text", "x")],                            [303, 403, 0, 0, 0, 404]),
             (format!("/tasks/{ls}/chase"),    vec![("text", "x")],                            [303, 403, 0, 0, 403, 404]),
+            ("/tasks/chase".into(),           vec![("task", &lss), ("text", "x")],            [303, 403, 0, 0, 403, 403]),
+            (format!("/units/{unit}/chase"),  vec![("text", "x")],                            [303, 403, 0, 0, 403, 403]),
             (format!("/tasks/{ls}/explode"),  vec![],                                         [303, 404, 404, 404, 404, 404]),
             (format!("/tasks/{ls}/extension"), vec![("due_on", &later), ("text", "x")],       [303, 403, 403, 403, 0, 404]),
             (format!("/tasks/{hn}/extension"), vec![("due_on", &later), ("text", "x")],       [303, 403, 403, 403, 404, 403]),
@@ -183,6 +186,7 @@ fn every_state_change_needs_the_csrf_token() {
         ];
         let unit = app.unit_id("Vụ Pháp chế").to_string();
         let t = p.langson;
+        let ts = t.to_string();
         let cases: Vec<(usize, String, Fields)> = vec![
             (2, format!("/tasks/{t}/start"), vec![("version", &v)]),
             (
@@ -191,6 +195,8 @@ fn every_state_change_needs_the_csrf_token() {
                 vec![("version", &v), ("text", "x")],
             ),
             (1, format!("/tasks/{t}/chase"), vec![("text", "x")]),
+            (1, "/tasks/chase".into(), vec![("task", &ts), ("text", "x")]),
+            (1, format!("/units/{unit}/chase"), vec![("text", "x")]),
             (1, "/conferences".into(), vec![("name", "Hội nghị")]),
             (
                 1,

@@ -16,6 +16,7 @@ diesel::table! {
         head_name -> Text,
         focal_name -> Text,
         focal_phone -> Text,
+        leader_id -> Nullable<BigInt>,
     }
 }
 

@@ -66,10 +66,18 @@ pub enum Action {
     DecideExtension,
     /// Đôn đốc: chase the lead unit of an open task.
     Chase,
+    /// Chase many tasks at once: those chosen on a list, or every overdue task of a unit.
+    ChaseMany,
+    /// Giải trình: ask the lead unit to explain an overdue or at-risk task.
+    AskExplanation,
+    /// Answer a request for an explanation, for the lead unit.
+    AnswerExplanation,
+    /// Accept an explanation, or ask again.
+    DecideExplanation,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 24] = [
         Action::ViewAllTasks,
         Action::CreateDirective,
         Action::ViewDirectives,
@@ -90,6 +98,10 @@ impl Action {
         Action::RequestExtension,
         Action::DecideExtension,
         Action::Chase,
+        Action::ChaseMany,
+        Action::AskExplanation,
+        Action::AnswerExplanation,
+        Action::DecideExplanation,
     ];
 
     fn on_task(self) -> bool {
@@ -103,6 +115,7 @@ impl Action {
                 | Action::ViewExtensions
                 | Action::ManageCalendar
                 | Action::ManageMail
+                | Action::ChaseMany
         )
     }
 }
@@ -163,7 +176,7 @@ pub fn decide(actor: &Actor, action: Action, target: Target) -> Decision {
                 ViewAllTasks | ViewDirectives => matches!(actor.role, Admin | Secretariat | Leader),
                 CreateDirective => actor.role == Secretariat,
                 ManageUnits | ManageUsers | ManageCalendar | ManageMail => actor.role == Admin,
-                ViewExtensions => matches!(actor.role, Secretariat | Leader),
+                ViewExtensions | ChaseMany => matches!(actor.role, Secretariat | Leader),
                 _ => false,
             })
         }
@@ -193,6 +206,10 @@ pub fn decide(actor: &Actor, action: Action, target: Target) -> Decision {
                 DecideExtension => matches!(actor.role, Secretariat | Leader),
                 // Those who follow the work chase it; a unit does not chase itself.
                 Chase => matches!(actor.role, Secretariat | Leader),
+                // Those who follow the work ask a unit to explain and judge the answer; the
+                // head of the lead unit answers for it.
+                AskExplanation | DecideExplanation => matches!(actor.role, Secretariat | Leader),
+                AnswerExplanation => actor.role == UnitHead && lead,
                 _ => false,
             })
         }
@@ -231,18 +248,18 @@ mod tests {
             coordinating_unit_ids: &coords,
         });
         #[rustfmt::skip]
-        let rows: Vec<(&str, Actor, [Decision; 20])> = vec![
-            //                                  all dirC dirV unit user | view start prog compl conf ret  canc edit comm | extV cal | extR extD chase
-            ("admin", actor(Role::Admin, None),               [A, F, A, A, A, A, F, F, F, F, F, F, F, F, F, A, A, F, F, F]),
-            ("secretariat", actor(Role::Secretariat, None),   [A, A, A, F, F, A, F, F, F, A, A, A, A, A, A, F, F, F, A, A]),
-            ("leader", actor(Role::Leader, None),             [A, F, A, F, F, A, F, F, F, F, F, F, F, A, A, F, F, F, A, A]),
-            ("head/lead", actor(Role::UnitHead, Some(LEAD)),  [F, F, F, F, F, A, A, A, A, F, F, F, F, A, F, F, F, A, F, F]),
-            ("head/coord", actor(Role::UnitHead, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F, F]),
-            ("head/other", actor(Role::UnitHead, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N]),
-            ("staff/lead", actor(Role::UnitStaff, Some(LEAD)),[F, F, F, F, F, A, A, A, F, F, F, F, F, A, F, F, F, F, F, F]),
-            ("staff/coord", actor(Role::UnitStaff, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F, F]),
-            ("staff/other", actor(Role::UnitStaff, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N]),
-            ("head/no unit", actor(Role::UnitHead, None),     [F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N]),
+        let rows: Vec<(&str, Actor, [Decision; 24])> = vec![
+            //                                  all dirC dirV unit user | view start prog compl conf ret  canc edit comm | extV cal | extR extD chase manyC | askX ansX decX
+            ("admin", actor(Role::Admin, None),               [A, F, A, A, A, A, F, F, F, F, F, F, F, F, F, A, A, F, F, F, F, F, F, F]),
+            ("secretariat", actor(Role::Secretariat, None),   [A, A, A, F, F, A, F, F, F, A, A, A, A, A, A, F, F, F, A, A, A, A, F, A]),
+            ("leader", actor(Role::Leader, None),             [A, F, A, F, F, A, F, F, F, F, F, F, F, A, A, F, F, F, A, A, A, A, F, A]),
+            ("head/lead", actor(Role::UnitHead, Some(LEAD)),  [F, F, F, F, F, A, A, A, A, F, F, F, F, A, F, F, F, A, F, F, F, F, A, F]),
+            ("head/coord", actor(Role::UnitHead, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F]),
+            ("head/other", actor(Role::UnitHead, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N]),
+            ("staff/lead", actor(Role::UnitStaff, Some(LEAD)),[F, F, F, F, F, A, A, A, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F]),
+            ("staff/coord", actor(Role::UnitStaff, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F]),
+            ("staff/other", actor(Role::UnitStaff, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N]),
+            ("head/no unit", actor(Role::UnitHead, None),     [F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N]),
         ];
         for (name, who, expected) in rows {
             for (i, action) in Action::ALL.into_iter().enumerate() {

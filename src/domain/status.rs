@@ -52,6 +52,11 @@ impl Status {
     pub fn is_open(self) -> bool {
         Status::OPEN.contains(&self)
     }
+
+    /// With the unit: assigned or in progress.
+    pub fn is_working(self) -> bool {
+        Status::WORKING.contains(&self)
+    }
 }
 
 /// What a report on a task is: the unit's progress or completion, a comment, an extension's

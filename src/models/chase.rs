@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::db::schema::{chases, tasks, users};
 use crate::db::DbConn;
 use crate::domain::dates::Moment;
-use crate::domain::ids::{TaskId, UserId};
+use crate::domain::ids::{TaskId, UnitId, UserId};
 use crate::domain::status::Status;
 use crate::error::{AppError, AppResult};
 use crate::models::journal;
@@ -121,5 +121,22 @@ pub fn for_task(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<Chase>> {
             chases::note,
             users::name.nullable(),
         ))
+        .load(conn)?)
+}
+
+/// The overdue tasks a unit leads that are being worked on, most overdue first.
+pub fn overdue_of_unit(
+    conn: &mut DbConn,
+    unit: UnitId,
+    today: NaiveDate,
+    limit: i64,
+) -> AppResult<Vec<TaskId>> {
+    Ok(tasks::table
+        .filter(tasks::lead_unit_id.eq(unit))
+        .filter(tasks::status.eq_any(Status::WORKING))
+        .filter(tasks::due_on.lt(today))
+        .order((tasks::due_on, tasks::id))
+        .select(tasks::id)
+        .limit(limit)
         .load(conn)?)
 }

@@ -12,7 +12,7 @@ use diesel::sql_types::{BigInt, Date, Integer, Text, Timestamp};
 
 use crate::db::{DbConn, MultiBackend};
 use crate::domain::dates::vn_day_start;
-use crate::domain::ids::UnitId;
+use crate::domain::ids::{UnitId, UserId};
 use crate::domain::status::{Status, Timeliness};
 use crate::error::AppResult;
 use crate::reports::stats::Counts;
@@ -37,26 +37,37 @@ type Sql =
 
 /// A direct count over tasks: `select` with `where_` (both holding `?` placeholders that the
 /// caller binds after these), narrowed to one lead unit when given, then grouped.
-fn count_sql(conn: &DbConn, select: &str, where_: &str, unit: Option<UnitId>, group: &str) -> Sql {
+fn count_sql(conn: &DbConn, select: &str, where_: &str, unit: Scope, group: &str) -> Sql {
     let unit_test = unit_sql(unit);
     let sql = format!("SELECT {select} FROM tasks WHERE {where_}{unit_test} {group}");
     diesel::sql_query(crate::db::placeholders(conn, &sql)).into_boxed()
 }
 
-/// The condition narrowing a count to one lead unit, bound by `bind_unit`; nothing for all
-/// units, so the planner picks the (status, due) index.
-fn unit_sql(unit: Option<UnitId>) -> &'static str {
-    if unit.is_some() {
-        " AND lead_unit_id = ?"
-    } else {
-        ""
+/// Whose tasks a count is about: every unit's, one lead unit's, or those of the units a
+/// leader is in charge of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    All,
+    Unit(UnitId),
+    LeaderOf(UserId),
+}
+
+/// The condition narrowing a count to the scope, bound by `bind_unit`; nothing for all
+/// units, so the planner picks the (status, due) index. A leader's units are a few rows of
+/// the small `units` table.
+fn unit_sql(unit: Scope) -> &'static str {
+    match unit {
+        Scope::All => "",
+        Scope::Unit(_) => " AND lead_unit_id = ?",
+        Scope::LeaderOf(_) => " AND lead_unit_id IN (SELECT id FROM units WHERE leader_id = ?)",
     }
 }
 
-fn bind_unit(q: Sql, unit: Option<UnitId>) -> Sql {
+fn bind_unit(q: Sql, unit: Scope) -> Sql {
     match unit {
-        Some(u) => q.bind::<BigInt, _>(u),
-        None => q,
+        Scope::All => q,
+        Scope::Unit(u) => q.bind::<BigInt, _>(u),
+        Scope::LeaderOf(l) => q.bind::<BigInt, _>(l),
     }
 }
 
@@ -103,7 +114,7 @@ fn grouped(
     keep: &[&str],
     where_: &str,
     dates: &[NaiveDate],
-    unit: Option<UnitId>,
+    unit: Scope,
 ) -> AppResult<Vec<Tally>> {
     let select: Vec<String> = COLUMNS
         .iter()
@@ -149,7 +160,7 @@ fn by_due(
     conn: &mut DbConn,
     where_: &str,
     dates: &[NaiveDate],
-    unit: Option<UnitId>,
+    unit: Scope,
     per_unit: bool,
 ) -> AppResult<Vec<Tally>> {
     let unit_test = unit_sql(unit);
@@ -206,7 +217,7 @@ fn in_months(
     conn: &mut DbConn,
     axis: Axis,
     (first, last): (NaiveDate, NaiveDate),
-    unit: Option<UnitId>,
+    unit: Scope,
     this_month: NaiveDate,
 ) -> AppResult<Vec<Tally>> {
     let (table, month) = match axis {
@@ -248,7 +259,7 @@ fn in_months(
 }
 
 /// Every tally row of a unit (or of all).
-pub fn all(conn: &mut DbConn, unit: Option<UnitId>) -> AppResult<Vec<Tally>> {
+pub fn all(conn: &mut DbConn, unit: Scope) -> AppResult<Vec<Tally>> {
     by_due(conn, "1 = 1", &[], unit, true)
 }
 
@@ -258,7 +269,7 @@ pub fn history(
     conn: &mut DbConn,
     since: NaiveDate,
     this_month: NaiveDate,
-    unit: Option<UnitId>,
+    unit: Scope,
 ) -> AppResult<Vec<Tally>> {
     grouped(
         conn,
@@ -323,7 +334,7 @@ fn counted_sql() -> String {
 fn late_assigned(
     conn: &mut DbConn,
     period: (NaiveDate, NaiveDate),
-    unit: Option<UnitId>,
+    unit: Scope,
     today: NaiveDate,
 ) -> AppResult<BTreeMap<UnitId, i64>> {
     let where_ = format!(
@@ -373,7 +384,7 @@ impl LateNow {
 }
 
 /// Counts `LateNow` for all units or one.
-pub fn late_now(conn: &mut DbConn, unit: Option<UnitId>, today: NaiveDate) -> AppResult<LateNow> {
+pub fn late_now(conn: &mut DbConn, unit: Scope, today: NaiveDate) -> AppResult<LateNow> {
     let q = count_sql(
         conn,
         "lead_unit_id, status, COUNT(*) AS n",
@@ -400,7 +411,7 @@ pub fn direct(
     conn: &mut DbConn,
     axis: Axis,
     period: (NaiveDate, NaiveDate),
-    unit: Option<UnitId>,
+    unit: Scope,
     today: NaiveDate,
 ) -> AppResult<BTreeMap<UnitId, Counts>> {
     let counted = counted_sql();
@@ -447,7 +458,7 @@ pub fn period_buckets(
     conn: &mut DbConn,
     axis: Axis,
     (from, to): (NaiveDate, NaiveDate),
-    unit: Option<UnitId>,
+    unit: Scope,
     today: NaiveDate,
     late_now: &LateNow,
 ) -> AppResult<(Counts, BTreeMap<UnitId, Counts>)> {
@@ -482,7 +493,7 @@ pub fn period_buckets(
 /// before this month from the tallies, and this month's from `late_now`.
 fn overdue_now(
     conn: &mut DbConn,
-    unit: Option<UnitId>,
+    unit: Scope,
     today: NaiveDate,
     late_now: &LateNow,
 ) -> AppResult<i64> {
@@ -500,12 +511,12 @@ fn overdue_now(
     Ok(earlier + late_now.unreported)
 }
 
-/// Past months' overdue counts per scope (all units, or one), remembered for the day they
+/// Past months' overdue counts per scope, remembered for the day they
 /// were counted: they read tens of thousands of tally rows, and change only when a past
 /// deadline is moved or a task cancelled, which tomorrow's count picks up. This month's count
 /// is always made afresh.
 #[derive(Default)]
-pub struct HistoryCache(Mutex<HashMap<Option<UnitId>, (NaiveDate, MonthCounts)>>);
+pub struct HistoryCache(Mutex<HashMap<Scope, (NaiveDate, MonthCounts)>>);
 
 /// (first day of a month, a count) for each month.
 pub type MonthCounts = Vec<(NaiveDate, i64)>;
@@ -517,7 +528,7 @@ pub type Charts = (Vec<(NaiveDate, Counts)>, MonthCounts);
 /// each month, and how many tasks were overdue at each month's close (now, for this one).
 pub fn charts(
     conn: &mut DbConn,
-    unit: Option<UnitId>,
+    unit: Scope,
     today: NaiveDate,
     cache: &HistoryCache,
     late_now: &LateNow,

@@ -14,7 +14,7 @@ use crate::db::schema::{
 };
 use crate::db::{DbConn, MultiBackend};
 use crate::domain::dates::Moment;
-use crate::domain::ids::{DirectiveId, ItemId, TaskId, UnitId};
+use crate::domain::ids::{DirectiveId, ItemId, TaskId, UnitId, UserId};
 use crate::domain::permissions::{Actor, Role, TaskScope};
 use crate::domain::status::{timeliness, Move, ReportKind, Status, Timeliness};
 use crate::domain::text::{fold, like_pattern, search_terms};
@@ -69,6 +69,8 @@ pub struct Filter {
     pub assigned_to: Option<NaiveDate>,
     /// Only tasks this unit leads (where `unit_id` also takes the ones it coordinates).
     pub lead_unit_id: Option<UnitId>,
+    /// Only tasks led by the units this leader is in charge of.
+    pub in_charge_of: Option<UserId>,
     pub sort: Sort,
     pub page: i64,
 }
@@ -138,6 +140,15 @@ macro_rules! tasks_of_unit {
     };
 }
 
+/// The units a leader is in charge of, as a subquery over the small `units` table.
+macro_rules! units_in_charge {
+    ($leader:expr) => {
+        units::table
+            .filter(units::leader_id.eq($leader))
+            .select(units::id)
+    };
+}
+
 /// The filtered tasks as a boxed query over `tasks` alone, so that counting and paging share it.
 fn filtered<'a>(
     actor: &Actor,
@@ -170,6 +181,9 @@ fn filtered<'a>(
     }
     if let Some(u) = f.lead_unit_id {
         q = q.filter(tasks::lead_unit_id.eq(u));
+    }
+    if let Some(l) = f.in_charge_of {
+        q = q.filter(tasks::lead_unit_id.eq_any(units_in_charge!(l)));
     }
     if let Some(d) = f.directive_id {
         q = q.filter(tasks::directive_id.eq(d));
@@ -286,6 +300,7 @@ fn plain_inbox(actor: &Actor, f: &Filter) -> Option<UnitId> {
         && f.assigned_from.is_none()
         && f.assigned_to.is_none()
         && f.lead_unit_id.is_none()
+        && f.in_charge_of.is_none()
         && f.sort == Sort::Due;
     if plain && actor.role.is_unit_role() {
         actor.unit_id
@@ -384,6 +399,7 @@ pub fn list(
 pub fn first_due(
     conn: &mut DbConn,
     actor: &Actor,
+    in_charge_of: Option<UserId>,
     (from, to): (NaiveDate, NaiveDate),
     today: NaiveDate,
     n: i64,
@@ -400,9 +416,14 @@ pub fn first_due(
             .load(conn)?;
     } else {
         for status in Status::OPEN {
-            let rows: Vec<(Option<NaiveDate>, TaskId)> = tasks::table
+            let mut q = tasks::table
                 .filter(tasks::status.eq(status))
                 .filter(tasks::due_on.between(from, to))
+                .into_boxed();
+            if let Some(l) = in_charge_of {
+                q = q.filter(tasks::lead_unit_id.eq_any(units_in_charge!(l)));
+            }
+            let rows: Vec<(Option<NaiveDate>, TaskId)> = q
                 .order((tasks::due_on, tasks::id))
                 .select((tasks::due_on, tasks::id))
                 .limit(n)

@@ -33,6 +33,8 @@ pub struct Unit {
     pub head_name: String,
     pub focal_name: String,
     pub focal_phone: String,
+    /// The leader (Thứ trưởng) in charge of the unit.
+    pub leader_id: Option<UserId>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -209,6 +211,24 @@ pub fn names_by_id(conn: &mut DbConn, ids: &[UnitId]) -> AppResult<HashMap<UnitI
 }
 
 /// Finds one active unit by exact name, short name or alias, ignoring case and diacritics.
+/// Puts a leader in charge of a unit (or no one).
+pub fn set_leader(conn: &mut DbConn, unit: UnitId, leader: Option<UserId>) -> AppResult<()> {
+    diesel::update(units::table.find(unit))
+        .set(units::leader_id.eq(leader))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The active units a leader is in charge of.
+pub fn in_charge_of(conn: &mut DbConn, leader: UserId) -> AppResult<Vec<UnitId>> {
+    Ok(units::table
+        .filter(units::leader_id.eq(leader))
+        .filter(units::active.eq(true))
+        .select(units::id)
+        .order(units::id)
+        .load(conn)?)
+}
+
 pub fn find_by_name(conn: &mut DbConn, name: &str) -> AppResult<Option<Unit>> {
     Ok(find_by_names(conn, &[name])?.pop().flatten())
 }
@@ -262,6 +282,9 @@ pub struct UnitForm {
     pub focal_name: String,
     #[serde(default, deserialize_with = "crate::models::fields::trimmed")]
     pub focal_phone: String,
+    /// The leader in charge; none when the choice is empty.
+    #[serde(default, deserialize_with = "crate::models::fields::optional_id")]
+    pub leader_id: Option<UserId>,
 }
 
 impl UnitForm {
@@ -278,6 +301,7 @@ impl UnitForm {
             head_name: u.head_name,
             focal_name: u.focal_name,
             focal_phone: u.focal_phone,
+            leader_id: u.leader_id,
         }
     }
 
@@ -382,6 +406,7 @@ pub fn save(
                 units::head_name.eq(&form.head_name),
                 units::focal_name.eq(&form.focal_name),
                 units::focal_phone.eq(&form.focal_phone),
+                units::leader_id.eq(form.leader_id),
             ))
             .execute(conn)?;
         Ok(Ok(id))

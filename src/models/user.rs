@@ -138,6 +138,18 @@ pub fn get(conn: &mut DbConn, id: UserId) -> AppResult<User> {
         .ok_or(AppError::NotFound)
 }
 
+/// The active leaders, in Vietnamese alphabetical order: whom an admin may put in charge of
+/// a unit.
+pub fn leaders(conn: &mut DbConn) -> AppResult<Vec<User>> {
+    let mut all: Vec<User> = users::table
+        .filter(users::role.eq(Role::Leader))
+        .filter(users::active.eq(true))
+        .select(User::as_select())
+        .load(conn)?;
+    all.sort_by(|a, b| crate::domain::text::vi_cmp(&a.name, &b.name));
+    Ok(all)
+}
+
 pub fn by_email(conn: &mut DbConn, email: &str) -> AppResult<Option<(User, String)>> {
     Ok(users::table
         .filter(users::email.eq(email.trim().to_lowercase()))

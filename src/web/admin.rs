@@ -96,6 +96,8 @@ struct UnitPage {
     kinds: Vec<&'static str>,
     others: Vec<Unit>,
     merged_into: String,
+    /// Whom the unit's leader in charge may be.
+    leaders: Vec<crate::models::user::User>,
 }
 
 async fn unit_page(
@@ -107,7 +109,7 @@ async fn unit_page(
     clash: String,
     status: StatusCode,
 ) -> WebResult<HttpResponse> {
-    let (others, merged_into) = crate::db::run(&state.pool, move |conn| {
+    let (others, merged_into, leaders) = crate::db::run(&state.pool, move |conn| {
         let merged_into = match id {
             Some(id) => match unit::get(conn, id)?.merged_into_id {
                 Some(m) => unit::get(conn, m)?.name,
@@ -119,7 +121,7 @@ async fn unit_page(
             .into_iter()
             .filter(|u| Some(u.id) != id)
             .collect();
-        Ok((others, merged_into))
+        Ok((others, merged_into, crate::models::user::leaders(conn)?))
     })
     .await?;
     let kinds = UnitKind::ALL.iter().map(|k| k.as_str()).collect();
@@ -133,6 +135,7 @@ async fn unit_page(
             kinds,
             others,
             merged_into,
+            leaders,
         },
         status,
     )
@@ -184,6 +187,12 @@ pub async fn save_unit(
     let mut errors = Errors::default();
     for (field, key) in f.validate() {
         errors.add(field, key);
+    }
+    if let Some(leader) = f.leader_id {
+        let leaders = crate::db::run(&state.pool, crate::models::user::leaders).await?;
+        if !leaders.iter().any(|l| l.id == leader) {
+            errors.add("leader_id", "error.invalid_choice");
+        }
     }
     if !errors.is_empty() {
         return unit_page(

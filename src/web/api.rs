@@ -10,7 +10,7 @@ use crate::models::{chase, directive, journal, task, unit};
 use crate::web::auth::Credentials;
 use crate::web::error::{ApiResult, WebError};
 use crate::web::list_filter;
-use crate::web::tasks::{today, with_calendar};
+use crate::web::tasks::{resolve_filter, today};
 use crate::web::AppState;
 
 #[derive(Serialize)]
@@ -74,7 +74,7 @@ pub async fn tasks(
     let query = req.query_string().to_string();
     let (page, rows, total) = crate::web::error::run(&state.pool, move |conn| {
         let actor = creds.resolve(conn)?.actor()?;
-        let f = with_calendar(conn, list_filter::parse(&query, &actor))?;
+        let f = resolve_filter(conn, list_filter::parse(&query, &actor))?;
         let (rows, total) = task::list(conn, &actor, &f, today())?;
         Ok((f.page, rows, total))
     })

@@ -9,9 +9,11 @@ use serde::Deserialize;
 
 use crate::domain::dates::{format_date, parse_date};
 use crate::domain::ids::UnitId;
+use crate::domain::ids::UserId;
+use crate::domain::permissions::{allowed, Action, Role, Target};
 use crate::domain::status::{Status, Timeliness};
 use crate::domain::text::vi_cmp;
-use crate::models::tally::{self, Axis};
+use crate::models::tally::{self, Axis, Scope};
 use crate::models::task::{self, Filter, ListRow};
 use crate::models::unit;
 use crate::reports::stats::{self, Counts, Preset};
@@ -22,7 +24,7 @@ use crate::web::error::WebResult;
 use crate::web::list_filter;
 use crate::web::pages::{render, Ctx};
 use crate::web::query::Query;
-use crate::web::tasks::{today, with_calendar};
+use crate::web::tasks::{resolve_filter, today};
 use crate::web::AppState;
 
 pub struct UnitRow {
@@ -67,6 +69,8 @@ struct DashboardPage {
     soon: Vec<ListRow>,
     buckets: Vec<&'static str>,
     today: NaiveDate,
+    /// The leader who may switch between their units and the whole ministry, if any.
+    leader: Option<UserId>,
 }
 
 impl DashboardPage {
@@ -101,8 +105,30 @@ impl DashboardPage {
     }
     fn sort_link(&self, sort: &str) -> String {
         format!(
-            "/dashboard?period={}&by={}&from={}&to={}&sort={sort}",
-            self.preset, self.by, self.from, self.to
+            "/dashboard?period={}&by={}&from={}&to={}&sort={sort}&scope={}",
+            self.preset,
+            self.by,
+            self.from,
+            self.to,
+            self.scope()
+        )
+    }
+    fn scope(&self) -> &'static str {
+        if self.period.in_charge_of.is_some() {
+            "mine"
+        } else {
+            "all"
+        }
+    }
+    /// This dashboard over the leader's own units, or the whole ministry.
+    fn scope_link(&self, mine: bool) -> String {
+        format!(
+            "/dashboard?period={}&by={}&from={}&to={}&scope={}",
+            self.preset,
+            self.by,
+            self.from,
+            self.to,
+            if mine { "mine" } else { "all" }
         )
     }
 }
@@ -120,6 +146,9 @@ pub struct DashboardQuery {
     to: String,
     #[serde(default)]
     sort: String,
+    /// "all" to see the whole ministry where a leader would see the units in their charge.
+    #[serde(default)]
+    scope: String,
 }
 
 pub async fn dashboard(
@@ -133,7 +162,8 @@ pub async fn dashboard(
     let custom = (parse_date(&q.from), parse_date(&q.to));
     let (from, to) = stats::period(preset, today, custom);
     let sort = q.sort;
-    let period = if by_assignment {
+    let whole = q.scope == "all";
+    let mut period = if by_assignment {
         Filter {
             assigned_from: Some(from),
             assigned_to: Some(to),
@@ -152,15 +182,21 @@ pub async fn dashboard(
         Axis::Due
     };
     let shared = state.clone();
-    let (auth, (all, by_unit), charts, names, overdue, soon, oldest) =
+    let (auth, (all, by_unit), charts, names, overdue, soon, oldest, leader) =
         crate::web::error::run(&state.pool, move |conn| {
             let auth = creds.resolve(conn)?;
             let actor = auth.actor()?;
+            // A leader in charge of units may look at those or at the whole ministry.
+            let leader = (actor.role == Role::Leader
+                && !unit::in_charge_of(conn, actor.user_id)?.is_empty())
+            .then_some(actor.user_id);
+            let mine = leader.filter(|_| !whole);
             // A unit's people see the record of what their unit leads: its own view.
-            let unit = actor
-                .role
-                .is_unit_role()
-                .then(|| actor.unit_id.unwrap_or(UnitId(-1)));
+            let unit = match (actor.role.is_unit_role(), mine) {
+                (true, _) => Scope::Unit(actor.unit_id.unwrap_or(UnitId(-1))),
+                (false, Some(l)) => Scope::LeaderOf(l),
+                (false, None) => Scope::All,
+            };
             let late = tally::late_now(conn, unit, today)?;
             let counts = tally::period_buckets(conn, axis, (from, to), unit, today, &late)?;
             // The last twelve months by due date, whatever the period chosen.
@@ -169,9 +205,9 @@ pub async fn dashboard(
             let names = unit::names_by_id(conn, &ids)?;
             let long_ago = NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date");
             let yesterday = today.pred_opt().unwrap_or(today);
-            let overdue = task::first_due(conn, &actor, (long_ago, yesterday), today, 10)?;
+            let overdue = task::first_due(conn, &actor, mine, (long_ago, yesterday), today, 10)?;
             let week = (today, today + Days::new(7));
-            let soon = task::first_due(conn, &actor, week, today, 50)?;
+            let soon = task::first_due(conn, &actor, mine, week, today, 50)?;
             // The worst units' oldest overdue task: a few index seeks.
             let mut worst: Vec<(UnitId, i64)> = counts
                 .1
@@ -182,9 +218,10 @@ pub async fn dashboard(
             worst.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             let worst: Vec<UnitId> = worst.into_iter().take(RANKED).map(|w| w.0).collect();
             let oldest = task::oldest_overdue(conn, &worst, today)?;
-            Ok((auth, counts, charts, names, overdue, soon, oldest))
+            Ok((auth, counts, charts, names, overdue, soon, oldest, leader))
         })
         .await?;
+    period.in_charge_of = leader.filter(|_| !whole);
     let mut units: Vec<UnitRow> = by_unit
         .into_iter()
         .map(|(id, counts)| UnitRow {
@@ -283,6 +320,7 @@ pub async fn dashboard(
         soon,
         buckets: Timeliness::ALL.iter().map(|b| b.as_str()).collect(),
         today,
+        leader,
     })
 }
 
@@ -299,7 +337,7 @@ async fn report(
     let (rows, lang) = crate::web::error::run(&state.pool, move |conn| {
         let auth = creds.resolve(conn)?;
         let actor = auth.actor()?;
-        let f = with_calendar(conn, list_filter::parse(&query, &actor))?;
+        let f = resolve_filter(conn, list_filter::parse(&query, &actor))?;
         let ids = task::all_ids(conn, &actor, &f, today(), EXPORT_CAP)?;
         let mut rows = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(1000) {
@@ -419,6 +457,10 @@ struct UnitPage {
     name: String,
     /// Whom to reach there: contact addresses, the head, the focal person.
     unit: crate::models::unit::Unit,
+    /// The name of the leader in charge, if one is set.
+    leader: String,
+    /// How many overdue tasks being worked on the person may chase at once here (0: no form).
+    chaseable: usize,
     open: i64,
     done: i64,
     rate: String,
@@ -438,18 +480,29 @@ pub async fn unit_page(
     let today = today();
     let months = tallies::last_months(today, 12);
     let this_month = tallies::month_of(today);
-    let (auth, unit, rows, late) = crate::web::error::run(&state.pool, move |conn| {
-        let auth = creds.resolve(conn)?;
-        let actor = auth.actor()?;
-        if actor.role.is_unit_role() && actor.unit_id != Some(id) {
-            return Err(crate::web::error::WebError::NotFound);
-        }
-        let unit = unit::get(conn, id)?;
-        let rows = tally::all(conn, Some(id))?;
-        let late = tally::late_now(conn, Some(id), today)?;
-        Ok((auth, unit, rows, late))
-    })
-    .await?;
+    let (auth, (unit, leader, chaseable), rows, late) =
+        crate::web::error::run(&state.pool, move |conn| {
+            let auth = creds.resolve(conn)?;
+            let actor = auth.actor()?;
+            if actor.role.is_unit_role() && actor.unit_id != Some(id) {
+                return Err(crate::web::error::WebError::NotFound);
+            }
+            let unit = unit::get(conn, id)?;
+            let leader = match unit.leader_id {
+                Some(l) => crate::models::user::get(conn, l)?.name,
+                None => String::new(),
+            };
+            let rows = tally::all(conn, Scope::Unit(id))?;
+            let late = tally::late_now(conn, Scope::Unit(id), today)?;
+            let chaseable = if allowed(&actor, Action::ChaseMany, Target::System) {
+                let most = crate::app::chases::MAX_BATCH as i64;
+                crate::models::chase::overdue_of_unit(conn, id, today, most)?.len()
+            } else {
+                0
+            };
+            Ok((auth, (unit, leader, chaseable), rows, late))
+        })
+        .await?;
     let (all, _) = tallies::buckets(&rows, this_month, &late.by_unit);
     let ctx = Ctx::new(&auth);
     let rate = |c: &Counts| ctx.rate(c.on_time_rate());
@@ -475,6 +528,8 @@ pub async fn unit_page(
         }),
         name: unit.name.clone(),
         unit,
+        leader,
+        chaseable,
         open,
         done,
         buckets: Timeliness::ALL.iter().map(|b| b.as_str()).collect(),

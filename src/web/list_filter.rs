@@ -26,6 +26,8 @@ struct Query {
     assigned_from: Option<String>,
     assigned_to: Option<String>,
     lead: Option<String>,
+    /// "mine": only the units the leader is in charge of (where a leader's menu leads).
+    scope: Option<String>,
     sort: Option<String>,
     page: Option<String>,
 }
@@ -70,7 +72,7 @@ pub fn unreadable_dates(query: &str) -> Vec<(&'static str, String)> {
 
 /// Reads the list filters from a query string. A unit person with no status chosen lands on
 /// their open tasks; everyone else on all tasks. "Due soon" gets its end from the calendar
-/// later (`tasks::with_calendar`); until then it holds today.
+/// later (`tasks::resolve_filter`); until then it holds today.
 pub fn parse(query: &str, actor: &Actor) -> Filter {
     let q = first_values(query);
     let statuses = match q.status.as_deref().map(str::trim) {
@@ -103,6 +105,7 @@ pub fn parse(query: &str, actor: &Actor) -> Filter {
         assigned_from: date(&q.assigned_from),
         assigned_to: date(&q.assigned_to),
         lead_unit_id: id(&q.lead),
+        in_charge_of: (q.scope.as_deref().map(str::trim) == Some("mine")).then_some(actor.user_id),
         sort: q
             .sort
             .as_deref()
@@ -147,6 +150,7 @@ pub fn to_query(f: &Filter) -> String {
     put("assigned_from", date(f.assigned_from));
     put("assigned_to", date(f.assigned_to));
     put("lead", f.lead_unit_id.map(|v| v.to_string()));
+    put("scope", f.in_charge_of.map(|_| "mine".to_string()));
     put(
         "sort",
         (f.sort != Sort::default()).then(|| f.sort.as_str().to_string()),
@@ -241,6 +245,10 @@ mod tests {
                 ..base.clone()
             },
             Filter {
+                in_charge_of: Some(UserId(1)),
+                ..base.clone()
+            },
+            Filter {
                 sort: Sort::ALL[Sort::ALL.len() - 1],
                 ..base.clone()
             },
@@ -275,6 +283,7 @@ mod tests {
             assigned_from: day(3),
             assigned_to: day(4),
             lead_unit_id: Some(UnitId(5)),
+            in_charge_of: Some(UserId(1)),
             sort: Sort::ALL[1],
             page: 2,
         });
@@ -301,6 +310,17 @@ mod tests {
         );
         assert_eq!(parse("", &actor(Role::Leader)).statuses, None);
         assert_eq!(parse("status=all", &actor(Role::UnitHead)).statuses, None);
+    }
+
+    #[test]
+    fn the_units_in_a_leaders_charge_are_asked_for_by_name() {
+        let leader = actor(Role::Leader);
+        assert_eq!(
+            parse("scope=mine", &leader).in_charge_of,
+            Some(leader.user_id)
+        );
+        assert_eq!(parse("scope=all", &leader).in_charge_of, None);
+        assert_eq!(parse("", &leader).in_charge_of, None);
     }
 
     #[test]

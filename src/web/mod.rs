@@ -4,6 +4,7 @@ pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod calendar;
+pub mod chasing;
 pub mod dashboard;
 pub mod directives;
 pub mod error;
@@ -105,6 +106,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(session_pages::revoke_token),
         )
         .route("/tasks", web::get().to(tasks::inbox))
+        .route("/tasks/chase", web::post().to(chasing::chase_selected))
         .route("/tasks/{id}", web::get().to(tasks::show))
         .route("/tasks/{id}/edit", web::get().to(tasks::edit_form))
         .route("/tasks/{id}/start", web::post().to(task_actions::start))
@@ -136,6 +138,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/attachments/{id}", web::get().to(tasks::download))
         .route("/dashboard", web::get().to(dashboard::dashboard))
         .route("/units/{id}", web::get().to(dashboard::unit_page))
+        .route("/units/{id}/chase", web::post().to(chasing::chase_unit))
         .route("/reports/tasks.csv", web::get().to(dashboard::tasks_csv))
         .route("/reports/tasks.xlsx", web::get().to(dashboard::tasks_xlsx))
         .route("/extensions", web::get().to(extensions::list))

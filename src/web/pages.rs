@@ -44,6 +44,12 @@ impl Whole for i64 {
     }
 }
 
+impl Whole for usize {
+    fn whole(self) -> i64 {
+        i64::try_from(self).unwrap_or(i64::MAX)
+    }
+}
+
 impl Whole for i32 {
     fn whole(self) -> i64 {
         self.into()
@@ -57,6 +63,15 @@ impl<T: Whole> Whole for &T {
 }
 
 impl Ctx {
+    /// Where the menu's task list leads: for a leader, the units in their charge (a leader in
+    /// charge of none gets the whole ministry there too).
+    pub fn tasks_link(&self) -> &'static str {
+        match self.actor {
+            Some(a) if a.role == crate::domain::permissions::Role::Leader => "/tasks?scope=mine",
+            _ => "/tasks",
+        }
+    }
+
     pub fn new(auth: &Auth) -> Ctx {
         let notice = form_urlencoded::parse(
             auth.path

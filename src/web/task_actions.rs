@@ -379,7 +379,7 @@ fn edit(actor: &Actor, id: TaskId, version: i32) -> task::Edit<'_> {
 /// The text trimmed, with an error when it is too long.
 /// The form's text, trimmed, and the errors it gives: too long, or missing where `missing`
 /// names the message for that.
-fn checked_text(text: &str, missing: Option<&'static str>) -> (String, Errors) {
+pub(crate) fn checked_text(text: &str, missing: Option<&'static str>) -> (String, Errors) {
     let mut errors = Errors::default();
     let text = text.trim();
     if text.chars().count() > MAX_TEXT_CHARS {

@@ -28,8 +28,15 @@ pub fn today() -> NaiveDate {
 /// "Due soon" means due within this many working days.
 pub const DUE_SOON_WORKING_DAYS: i64 = 5;
 
-/// Counts the "due soon" window on the working calendar, when the filter asks for it.
-pub fn with_calendar(conn: &mut crate::db::DbConn, mut f: Filter) -> WebResult<Filter> {
+/// Fills in what the filter needs from the database: the "due soon" window counted on the
+/// working calendar, and a leader's own units dropped when no unit is in their charge (they see
+/// the whole ministry, as before any unit was given a leader).
+pub fn resolve_filter(conn: &mut crate::db::DbConn, mut f: Filter) -> WebResult<Filter> {
+    if let Some(leader) = f.in_charge_of {
+        if unit::in_charge_of(conn, leader)?.is_empty() {
+            f.in_charge_of = None;
+        }
+    }
     if f.due_soon_until.is_some() {
         let calendar = crate::models::calendar::load(conn)?;
         f.due_soon_until = Some(calendar.add_working_days(today(), DUE_SOON_WORKING_DAYS));
@@ -53,6 +60,8 @@ pub struct FilterView {
     pub assigned_from: String,
     pub assigned_to: String,
     pub lead: String,
+    /// "mine" when narrowed to the units a leader is in charge of, else "all".
+    pub scope: &'static str,
     pub sort: String,
 }
 
@@ -76,6 +85,11 @@ impl FilterView {
             assigned_from: format_opt_date(f.assigned_from),
             assigned_to: format_opt_date(f.assigned_to),
             lead: id(f.lead_unit_id),
+            scope: if f.in_charge_of.is_some() {
+                "mine"
+            } else {
+                "all"
+            },
             sort: f.sort.as_str().to_string(),
         }
     }
@@ -85,6 +99,15 @@ impl FilterView {
         list_filter::list_url(&Filter {
             page,
             sort: Sort::parse(sort).unwrap_or_default(),
+            ..self.filter.clone()
+        })
+    }
+
+    /// The list URL with these filters over the leader's own units (or the whole ministry).
+    pub fn scope_url(&self, leader: crate::domain::ids::UserId, mine: bool) -> String {
+        list_filter::list_url(&Filter {
+            page: 1,
+            in_charge_of: mine.then_some(leader),
             ..self.filter.clone()
         })
     }
@@ -106,6 +129,18 @@ struct ListPage {
     sorts: Vec<&'static str>,
     /// Filter fields that could not be read (a date that is no date).
     errors: Errors,
+    /// The list over the leader's units in charge and over the whole ministry, for a leader
+    /// in charge of some.
+    scope_links: Option<(String, String)>,
+    /// Whether the person may tick tasks to chase them.
+    can_chase: bool,
+}
+
+impl ListPage {
+    /// This page of the list, to come back to after chasing from it.
+    fn here(&self) -> String {
+        self.f.url(self.page, &self.f.sort)
+    }
 }
 
 pub async fn inbox(
@@ -115,11 +150,14 @@ pub async fn inbox(
 ) -> WebResult<HttpResponse> {
     let query = req.query_string().to_string();
     // The person and the page in one trip to the database: this is the page people land on.
-    let (auth, filter, rows, total, units, directives) =
+    let (auth, filter, rows, total, units, directives, leader) =
         crate::web::error::run(&state.pool, move |conn| {
             let auth = creds.resolve(conn)?;
             let actor = auth.actor()?;
-            let filter = with_calendar(conn, list_filter::parse(&query, &actor))?;
+            let leader = (actor.role == crate::domain::permissions::Role::Leader
+                && !unit::in_charge_of(conn, actor.user_id)?.is_empty())
+            .then_some(actor.user_id);
+            let filter = resolve_filter(conn, list_filter::parse(&query, &actor))?;
             let (rows, total) = task::list(conn, &actor, &filter, today())?;
             // Pickers list what the person may filter by: everything for the ministry, nothing to
             // choose for a unit (their scope is fixed).
@@ -128,7 +166,7 @@ pub async fn inbox(
             } else {
                 (Vec::new(), Vec::new())
             };
-            Ok((auth, filter, rows, total, units, directives))
+            Ok((auth, filter, rows, total, units, directives, leader))
         })
         .await?;
     let pages = ((total + task::PAGE_SIZE - 1) / task::PAGE_SIZE).max(1);
@@ -143,7 +181,11 @@ pub async fn inbox(
             _ => f.assigned_to = typed,
         }
     }
+    let scope_links = leader.map(|l| (f.scope_url(l, true), f.scope_url(l, false)));
+    let can_chase =
+        crate::domain::permissions::allowed(&auth.actor()?, Action::ChaseMany, Target::System);
     render(&ListPage {
+        can_chase,
         ctx: Ctx::new(&auth),
         rows,
         total,
@@ -153,6 +195,7 @@ pub async fn inbox(
         errors,
         units,
         directives,
+        scope_links,
         statuses: Status::ALL.iter().map(|s| s.as_str()).collect(),
         buckets: Timeliness::ALL.iter().map(|b| b.as_str()).collect(),
         sorts: Sort::ALL.iter().map(|s| s.as_str()).collect(),

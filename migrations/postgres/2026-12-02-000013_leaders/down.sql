@@ -1,0 +1,2 @@
+DROP INDEX units_leader;
+ALTER TABLE units DROP COLUMN leader_id;
