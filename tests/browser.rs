@@ -330,6 +330,64 @@ fn an_extension_asked_and_granted_in_a_browser() {
 }
 
 #[test]
+fn a_leader_asks_for_an_explanation_and_the_head_answers_on_a_phone() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::start(Backend::Sqlite);
+    let p = publish(&app);
+    let leader = app.add_user(Role::Leader, None);
+    let head = app.add_user(Role::UnitHead, Some("Sở KH&CN Lạng Sơn"));
+    let task = format!("/tasks/{}", p.langson);
+    let proposed = crate::fixtures::days(45).format("%d/%m/%Y").to_string();
+
+    driver.resize(1366, 900);
+    log_in(&driver, &app.base, &leader, &task);
+    driver.click("#explanations ~ details.more-action > summary");
+    driver.type_into("#ask-text", "Đề nghị giải trình lý do chậm triển khai.");
+    driver.click("#ask-form button[type=submit]");
+    driver.wait_for_url("done=explanation_asked");
+    assert!(driver.text("main").contains("Chờ đơn vị giải trình"));
+    driver.click("form[action='/logout'] button");
+    driver.wait_for_url("/login");
+
+    // The head answers from a phone: the form fits the screen and keeps to one column.
+    driver.resize(390, 844);
+    log_in(&driver, &app.base, &head, &task);
+    driver.type_into("#answer-reason", "Chờ Sở Tài chính thẩm định kinh phí.");
+    driver.type_into("#answer-actions", "Đã có công văn đề nghị.");
+    driver.type_into("#answer-due", &proposed);
+    driver.type_into("#answer-difficulties", "Kiến nghị Bộ hỗ trợ kinh phí.");
+    let fits = driver.cmd(
+        "POST",
+        "/execute/sync",
+        json!({"script": "var f = document.querySelector('#answer-form').getBoundingClientRect(); return f.right <= window.innerWidth && document.documentElement.scrollWidth <= window.innerWidth;", "args": []}),
+    );
+    assert_eq!(fits, json!(true), "the answer form fits a phone");
+    driver.click("#answer-form button[type=submit]");
+    driver.wait_for_url("done=explanation_answered");
+    assert!(driver.text("main").contains("Chờ xem xét"));
+    driver.click("form[action='/logout'] button");
+    driver.wait_for_url("/login");
+
+    driver.resize(1366, 900);
+    log_in(&driver, &app.base, &leader, &task);
+    assert!(driver
+        .text("main")
+        .contains("Kiến nghị Bộ hỗ trợ kinh phí."));
+    driver.type_into("#accept-text", "Đồng ý với thời hạn đề xuất.");
+    driver.click("#accept-form button[type=submit]");
+    driver.wait_for_url("done=explanation_accepted");
+    assert!(driver.text("main").contains("Đã chấp nhận"));
+    assert_eq!(
+        chidao::models::task::get(&mut app.conn(), p.langson)
+            .unwrap()
+            .due_on,
+        Some(crate::fixtures::days(45))
+    );
+}
+
+#[test]
 fn a_notice_pasted_reviewed_and_published_in_a_browser() {
     let Some(driver) = Driver::start() else {
         return;
@@ -634,6 +692,24 @@ fn every_page_reads_right_at_a_desk_and_on_a_phone() {
     let app = TestApp::start(Backend::Sqlite);
     let p = publish(&app);
     let ls = app.unit_id("Sở KH&CN Lạng Sơn");
+    // A request for an explanation waits on Lạng Sơn's task: its answer form is checked too.
+    let sec = app.add_user(Role::Secretariat, None);
+    let sec = chidao::models::user::by_email(&mut app.conn(), &sec)
+        .unwrap()
+        .unwrap()
+        .0
+        .actor();
+    chidao::app::explanations::ask(
+        &mut app.conn(),
+        &sec,
+        p.langson,
+        &chidao::models::explanation::NewAsk {
+            question: "Đề nghị giải trình",
+            reply_by: crate::fixtures::days(3),
+        },
+        chidao::domain::dates::Moment::now(),
+    )
+    .unwrap();
     let pages_by_role: [(Role, Option<&str>, Vec<String>); 4] = [
         (
             Role::UnitHead,
@@ -652,6 +728,8 @@ fn every_page_reads_right_at_a_desk_and_on_a_phone() {
                 "/dashboard".into(),
                 format!("/directives/{}", p.directive_id),
                 "/tasks?status=all".into(),
+                format!("/tasks/{}", p.langson),
+                format!("/units/{ls}"),
             ],
         ),
         (

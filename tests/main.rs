@@ -11,6 +11,7 @@ mod chases;
 mod cli;
 mod dashboard;
 mod directives;
+mod explanations;
 mod extensions;
 mod extract;
 mod fixtures;

@@ -114,6 +114,27 @@ fn every_page_for_every_role() {
         )
         .unwrap();
         let later = crate::fixtures::days(120).format("%d/%m/%Y").to_string();
+        // A request for an explanation waiting on the Hà Nội task, to try answering it.
+        let sec_actor = {
+            let e = app.add_user(Role::Secretariat, None);
+            chidao::models::user::by_email(&mut app.conn(), &e)
+                .unwrap()
+                .unwrap()
+                .0
+                .actor()
+        };
+        let asked = chidao::models::explanation::NewAsk {
+            question: "Vì sao?",
+            reply_by: crate::fixtures::days(3),
+        };
+        let x = chidao::app::explanations::ask(
+            &mut app.conn(),
+            &sec_actor,
+            hn,
+            &asked,
+            chidao::domain::dates::Moment::now(),
+        )
+        .unwrap();
 
         // State changes: refused for those who may not, and nothing changes.
         let v = version(app, ls);
@@ -133,6 +154,11 @@ fn every_page_for_every_role() {
             (format!("/tasks/{ls}/chase"),    vec![("text", "x")],                            [303, 403, 0, 0, 403, 404]),
             ("/tasks/chase".into(),           vec![("task", &lss), ("text", "x")],            [303, 403, 0, 0, 403, 403]),
             (format!("/units/{unit}/chase"),  vec![("text", "x")],                            [303, 403, 0, 0, 403, 403]),
+            (format!("/tasks/{ls}/explanation"), vec![("text", "x")],                       [303, 403, 0, 0, 403, 404]),
+            (format!("/explanations/{x}/answer"), vec![("reason", "x")],                   [303, 403, 403, 403, 404, 0]),
+            (format!("/explanations/{x}/accept"), vec![("version", &vh)],                  [303, 403, 0, 0, 404, 403]),
+            (format!("/explanations/{x}/again"), vec![("version", &vh), ("text", "x")],    [303, 403, 0, 0, 404, 403]),
+            ("/explanations/999999/answer".into(), vec![("reason", "x")],                  [303, 404, 404, 404, 404, 404]),
             (format!("/tasks/{ls}/explode"),  vec![],                                         [303, 404, 404, 404, 404, 404]),
             (format!("/tasks/{ls}/extension"), vec![("due_on", &later), ("text", "x")],       [303, 403, 403, 403, 0, 404]),
             (format!("/tasks/{hn}/extension"), vec![("due_on", &later), ("text", "x")],       [303, 403, 403, 403, 404, 403]),
@@ -196,6 +222,7 @@ fn every_state_change_needs_the_csrf_token() {
             ),
             (1, format!("/tasks/{t}/chase"), vec![("text", "x")]),
             (1, "/tasks/chase".into(), vec![("task", &ts), ("text", "x")]),
+            (1, format!("/tasks/{t}/explanation"), vec![("text", "x")]),
             (1, format!("/units/{unit}/chase"), vec![("text", "x")]),
             (1, "/conferences".into(), vec![("name", "Hội nghị")]),
             (

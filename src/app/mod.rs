@@ -9,6 +9,7 @@
 
 pub mod chases;
 pub mod directives;
+pub mod explanations;
 pub mod extensions;
 pub mod passwords;
 pub mod tasks;

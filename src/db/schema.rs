@@ -341,8 +341,12 @@ diesel::table! {
 diesel::joinable!(reports -> units (unit_id));
 diesel::joinable!(attachments -> tasks (task_id));
 
+diesel::joinable!(explanations -> tasks (task_id));
+diesel::joinable!(explanations -> units (unit_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     chases,
+    explanations,
     units,
     unit_aliases,
     unit_groups,
@@ -370,3 +374,27 @@ diesel::allow_tables_to_appear_in_same_query!(
     password_resets,
     installed_sql,
 );
+
+diesel::table! {
+    explanations (id) {
+        id -> BigInt,
+        task_id -> BigInt,
+        unit_id -> BigInt,
+        asked_by -> Nullable<BigInt>,
+        asked_at -> Timestamp,
+        reply_by -> Date,
+        question -> Text,
+        state -> Text,
+        answered_by -> Nullable<BigInt>,
+        answered_at -> Nullable<Timestamp>,
+        report_id -> Nullable<BigInt>,
+        reason -> Text,
+        actions -> Text,
+        proposed_due -> Nullable<Date>,
+        difficulties -> Text,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        decision_note -> Text,
+        new_due -> Nullable<Date>,
+    }
+}

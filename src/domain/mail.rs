@@ -26,6 +26,12 @@ pub enum Kind {
     PasswordReset,
     /// Đôn đốc: the secretariat or a leader chases the lead unit.
     Chased,
+    /// Giải trình asked (or asked again): to the lead unit.
+    ExplanationAsked,
+    /// The unit answered: to the person who asked.
+    ExplanationAnswered,
+    /// The answer was accepted: to the lead unit.
+    ExplanationAccepted,
 }
 
 crate::words!(Kind {
@@ -39,6 +45,9 @@ crate::words!(Kind {
     ExtensionDecided = "extension_decided",
     PasswordReset = "password_reset",
     Chased = "chased",
+    ExplanationAsked = "explanation_asked",
+    ExplanationAnswered = "explanation_answered",
+    ExplanationAccepted = "explanation_accepted",
 });
 
 impl Kind {
@@ -51,8 +60,11 @@ impl Kind {
             | Kind::Confirmed
             | Kind::Returned
             | Kind::ExtensionDecided
-            | Kind::Chased => role.is_unit_role(),
+            | Kind::Chased
+            | Kind::ExplanationAsked
+            | Kind::ExplanationAccepted => role.is_unit_role(),
             Kind::Reported | Kind::ExtensionRequested => role == Role::Secretariat,
+            Kind::ExplanationAnswered => matches!(role, Role::Secretariat | Role::Leader),
             Kind::PasswordReset => true,
         }
     }
@@ -61,9 +73,12 @@ impl Kind {
     pub fn mandatory_because(self, role: Role) -> Option<&'static str> {
         match self {
             // Assignments and returns are instructions; the unit must have them in writing.
-            Kind::Assigned | Kind::Returned | Kind::ExtensionDecided | Kind::Chased => {
-                Some("mail.why.instruction")
-            }
+            Kind::Assigned
+            | Kind::Returned
+            | Kind::ExtensionDecided
+            | Kind::Chased
+            | Kind::ExplanationAsked
+            | Kind::ExplanationAccepted => Some("mail.why.instruction"),
             // The head answers for the unit's deadlines; staff may rely on the head and digest.
             Kind::Reminder | Kind::Digest if role == Role::UnitHead => Some("mail.why.head"),
             Kind::PasswordReset => Some("mail.why.security"),
@@ -176,8 +191,20 @@ mod tests {
         assert!(p.wants(Kind::PasswordReset, Role::Admin));
         assert_eq!(
             Kind::optional_for(Role::Secretariat),
-            vec![Kind::Reported, Kind::ExtensionRequested]
+            vec![
+                Kind::Reported,
+                Kind::ExtensionRequested,
+                Kind::ExplanationAnswered
+            ]
         );
+        assert_eq!(
+            Kind::optional_for(Role::Leader),
+            vec![Kind::ExplanationAnswered]
+        );
+        // The unit must have in writing what it is asked to explain.
+        assert!(Kind::optional_for(Role::UnitHead)
+            .iter()
+            .all(|k| !matches!(k, Kind::ExplanationAsked | Kind::ExplanationAccepted)));
     }
 
     #[test]

@@ -72,6 +72,8 @@ pub enum ReportKind {
     Confirmation,
     Return,
     Cancellation,
+    /// The unit's answer to a request for an explanation (giải trình).
+    Explanation,
 }
 
 crate::words!(ReportKind {
@@ -82,6 +84,7 @@ crate::words!(ReportKind {
     Confirmation = "confirmation",
     Return = "return",
     Cancellation = "cancellation",
+    Explanation = "explanation",
 });
 
 impl ReportKind {

@@ -356,6 +356,7 @@ fn letter(
             moved(conn, ctx, l, mail, note, today, &[("count", &count)])
         }
         Payload::Extension(p) => extension_of(conn, ctx, l, mail, p, today),
+        Payload::Explanation(p) => explanation_of(conn, ctx, l, mail, p, today),
         Payload::PasswordReset(p) => Ok(password_reset(ctx, l, p)),
     }
 }
@@ -593,6 +594,75 @@ fn extension_of(
     l.action = Some((
         t(lang, "mail.open_task").into(),
         format!("{}/tasks/{}", ctx.public_url, r.id),
+    ));
+    Ok(Ok(l))
+}
+
+/// Giải trình asked (to the unit, with the question and the date to answer by), answered (to
+/// the asker, with the answer) or accepted (to the unit, with the new due date if it moved).
+fn explanation_of(
+    conn: &mut DbConn,
+    ctx: &Context,
+    mut l: Letter,
+    mail: &Mail,
+    p: payload::Explanation,
+    today: NaiveDate,
+) -> AppResult<Built> {
+    let Some(r) = task_row(conn, mail, today)? else {
+        return Ok(Err("task gone"));
+    };
+    let lang = l.lang;
+    let e = crate::models::explanation::get(conn, p.explanation)?;
+    let key = mail.kind.as_str();
+    let title = short(&r.item_text, 60);
+    let reply_by = format_date(e.reply_by);
+    let new_due = e.new_due.map(format_date).unwrap_or_default();
+    let values = [
+        ("app", t(lang, "app.name")),
+        ("title", title.as_str()),
+        ("unit", r.lead_unit.as_str()),
+        ("number", r.directive_number.as_str()),
+        ("date", reply_by.as_str()),
+    ];
+    l.subject = fill(lang, &format!("mail.{key}.subject"), &values);
+    l.lines
+        .push(fill(lang, &format!("mail.{key}.intro"), &values));
+    let note = match mail.kind {
+        Kind::ExplanationAnswered => {
+            let mut parts = vec![format!("{}: {}", t(lang, "explanation.reason"), e.reason)];
+            for (k, v) in [
+                ("explanation.actions", e.actions.clone()),
+                (
+                    "explanation.proposed_due",
+                    e.proposed_due.map(format_date).unwrap_or_default(),
+                ),
+                ("explanation.difficulties", e.difficulties.clone()),
+            ] {
+                if !v.is_empty() {
+                    parts.push(format!("{}: {v}", t(lang, k)));
+                }
+            }
+            parts.join("\n")
+        }
+        Kind::ExplanationAccepted if !new_due.is_empty() => {
+            let moved = format!("{}: {new_due}", t(lang, "explanation.new_due"));
+            [moved, e.decision_note.clone()]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+        Kind::ExplanationAccepted => e.decision_note.clone(),
+        _ => e.question.clone(),
+    };
+    if !note.trim().is_empty() {
+        l.note = Some((t(lang, &format!("mail.{key}.note")).into(), note));
+    }
+    l.sections
+        .push(section(lang, ctx, "", std::slice::from_ref(&r)));
+    l.action = Some((
+        t(lang, "mail.open_task").into(),
+        format!("{}/tasks/{}#explanations", ctx.public_url, r.id),
     ));
     Ok(Ok(l))
 }

@@ -151,6 +151,31 @@ pub fn chased(
     queue_about_task(conn, kind, task_id, &subject, &to_whom, chased, at)
 }
 
+/// Giải trình: asked, asked again or accepted (to the lead unit's people and contact
+/// addresses), or answered (to the person who asked).
+pub fn explanation(
+    conn: &mut DbConn,
+    kind: Kind,
+    e: &crate::models::explanation::Explanation,
+    at: Moment,
+) -> AppResult<usize> {
+    let to_whom = if kind == Kind::ExplanationAnswered {
+        match e.asked_by {
+            Some(asker) => recipients::user_wanting(conn, asker, kind)?
+                .into_iter()
+                .collect(),
+            None => Vec::new(),
+        }
+    } else {
+        recipients::of_units(conn, &[e.unit_id], kind)?
+            .remove(&e.unit_id)
+            .unwrap_or_default()
+    };
+    let payload = payload::Explanation { explanation: e.id };
+    let subject = format!("x{}-{}", e.id, kind.as_str());
+    queue_about_task(conn, kind, e.task_id, &subject, &to_whom, &payload, at)
+}
+
 fn queue_about_task(
     conn: &mut DbConn,
     kind: Kind,

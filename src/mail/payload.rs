@@ -52,6 +52,12 @@ pub struct Chased {
     pub note: String,
 }
 
+/// A round of giải trình asked, answered or decided, about the row's task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    pub explanation: i64,
+}
+
 /// A password-reset link; the token is emptied once sent or used.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PasswordReset {
@@ -69,6 +75,7 @@ pub enum Payload {
     Extension(Extension),
     PasswordReset(PasswordReset),
     Chased(Chased),
+    Explanation(Explanation),
 }
 
 impl Payload {
@@ -85,6 +92,9 @@ impl Payload {
             Kind::ExtensionRequested | Kind::ExtensionDecided => Payload::Extension(as_(json)?),
             Kind::PasswordReset => Payload::PasswordReset(as_(json)?),
             Kind::Chased => Payload::Chased(as_(json)?),
+            Kind::ExplanationAsked | Kind::ExplanationAnswered | Kind::ExplanationAccepted => {
+                Payload::Explanation(as_(json)?)
+            }
         })
     }
 }

@@ -119,6 +119,17 @@ pub fn secretariat(conn: &mut DbConn, kind: Kind) -> AppResult<Vec<Recipient>> {
         .collect())
 }
 
+/// One active person, if they want `kind`.
+pub fn user_wanting(conn: &mut DbConn, id: UserId, kind: Kind) -> AppResult<Option<Recipient>> {
+    let row: Option<PersonRow> = users::table
+        .find(id)
+        .filter(users::active.eq(true))
+        .select(person_columns())
+        .first(conn)
+        .optional()?;
+    Ok(row.as_ref().filter(|p| wants(p, kind)).map(person))
+}
+
 /// One person, whatever their preferences (for mandatory mail such as a password reset).
 pub fn user(conn: &mut DbConn, id: UserId) -> AppResult<Option<Recipient>> {
     let row: Option<PersonRow> = users::table

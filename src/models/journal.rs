@@ -25,6 +25,14 @@ pub enum Kind {
     ExtensionRejected,
     /// Đôn đốc: the note says which time ("lần 3").
     Chased,
+    /// Giải trình asked, with the date to answer by.
+    ExplanationAsked,
+    /// Answered, with the date the unit proposes.
+    ExplanationAnswered,
+    /// Accepted, with the new due date if it moved.
+    ExplanationAccepted,
+    /// Asked again, with the new date to answer by.
+    ExplanationAskedAgain,
 }
 
 crate::words!(Kind {
@@ -39,6 +47,10 @@ crate::words!(Kind {
     ExtensionApproved = "extension_approved",
     ExtensionRejected = "extension_rejected",
     Chased = "chased",
+    ExplanationAsked = "explanation_asked",
+    ExplanationAnswered = "explanation_answered",
+    ExplanationAccepted = "explanation_accepted",
+    ExplanationAskedAgain = "explanation_asked_again",
 });
 
 #[derive(Debug, Clone, Queryable, Serialize)]

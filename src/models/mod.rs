@@ -4,6 +4,7 @@ pub mod attachment;
 pub mod calendar;
 pub mod chase;
 pub mod directive;
+pub mod explanation;
 pub mod extension;
 pub mod extraction;
 pub mod journal;

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::domain::dates::format_opt_date;
 use crate::domain::ids::{DirectiveId, TaskId, UnitId};
 use crate::domain::permissions::{decide, Action, Decision, Target};
-use crate::models::{chase, directive, journal, task, unit};
+use crate::models::{chase, directive, explanation, journal, task, unit};
 use crate::web::auth::Credentials;
 use crate::web::error::{ApiResult, WebError};
 use crate::web::list_filter;
@@ -113,6 +113,17 @@ pub async fn task(
                 .into_iter()
                 .map(|c| serde_json::json!({"at": c.at, "on": c.on_day, "note": c.note, "by": c.by}))
                 .collect();
+            let today = today();
+            let explanations: Vec<_> = explanation::for_task(conn, id)?
+                .into_iter()
+                .map(|e| serde_json::json!({
+                    "id": e.id, "state": e.state, "overdue": e.overdue(today),
+                    "asked_at": e.asked_at, "reply_by": e.reply_by, "question": e.question,
+                    "answered_at": e.answered_at, "reason": e.reason, "actions": e.actions,
+                    "proposed_due": e.proposed_due, "difficulties": e.difficulties,
+                    "decided_at": e.decided_at, "decision_note": e.decision_note, "new_due": e.new_due,
+                }))
+                .collect();
             let lead_aliases = unit::aliases(conn, row.lead_unit_id)?;
             Ok(serde_json::json!({
                 "task": to_json(row),
@@ -122,6 +133,7 @@ pub async fn task(
                 "journal": journal,
                 "reports": reports,
                 "chases": chases,
+                "explanations": explanations,
             }))
         })
         .await?;

@@ -461,6 +461,8 @@ struct UnitPage {
     leader: String,
     /// How many overdue tasks being worked on the person may chase at once here (0: no form).
     chaseable: usize,
+    /// Requests for an explanation the unit has not answered by their date.
+    late_explanations: Vec<crate::models::explanation::OverdueRow>,
     open: i64,
     done: i64,
     rate: String,
@@ -480,7 +482,7 @@ pub async fn unit_page(
     let today = today();
     let months = tallies::last_months(today, 12);
     let this_month = tallies::month_of(today);
-    let (auth, (unit, leader, chaseable), rows, late) =
+    let (auth, (unit, leader, chaseable, late_explanations), rows, late) =
         crate::web::error::run(&state.pool, move |conn| {
             let auth = creds.resolve(conn)?;
             let actor = auth.actor()?;
@@ -500,7 +502,14 @@ pub async fn unit_page(
             } else {
                 0
             };
-            Ok((auth, (unit, leader, chaseable), rows, late))
+            let late_explanations =
+                crate::models::explanation::overdue(conn, Some(id), today, 100)?;
+            Ok((
+                auth,
+                (unit, leader, chaseable, late_explanations),
+                rows,
+                late,
+            ))
         })
         .await?;
     let (all, _) = tallies::buckets(&rows, this_month, &late.by_unit);
@@ -530,6 +539,7 @@ pub async fn unit_page(
         unit,
         leader,
         chaseable,
+        late_explanations,
         open,
         done,
         buckets: Timeliness::ALL.iter().map(|b| b.as_str()).collect(),

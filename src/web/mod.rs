@@ -8,6 +8,7 @@ pub mod chasing;
 pub mod dashboard;
 pub mod directives;
 pub mod error;
+pub mod explanations;
 pub mod extensions;
 pub mod form;
 pub mod linkify;
@@ -133,6 +134,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/tasks/{id}/extension",
             web::post().to(task_actions::request_extension),
+        )
+        .route("/tasks/{id}/explanation", web::post().to(explanations::ask))
+        .route(
+            "/explanations/{id}/answer",
+            web::post().to(explanations::answer),
+        )
+        .route(
+            "/explanations/{id}/accept",
+            web::post().to(explanations::accept),
+        )
+        .route(
+            "/explanations/{id}/again",
+            web::post().to(explanations::again),
         )
         .route("/tasks/{id}/{other}", web::post().to(task_actions::unknown))
         .route("/attachments/{id}", web::get().to(tasks::download))

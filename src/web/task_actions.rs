@@ -316,15 +316,15 @@ pub async fn chase(
 
 /// How a refused request is explained: under which field, the message for one named refusal,
 /// and the message for any other refusal or a duplicate caught by a unique index.
-struct Refusals {
-    field: &'static str,
-    named: (&'static str, &'static str),
-    other: &'static str,
+pub(crate) struct Refusals {
+    pub field: &'static str,
+    pub named: (&'static str, &'static str),
+    pub other: &'static str,
 }
 
 /// Back to the task when the request was made; otherwise the page again, with what was typed
 /// and why not.
-async fn done_or_refused<T>(
+pub(crate) async fn done_or_refused<T>(
     state: &web::Data<AppState>,
     auth: &Auth,
     id: TaskId,
@@ -351,7 +351,7 @@ pub async fn unknown(auth: Auth) -> WebResult<HttpResponse> {
 
 /// What every action does first: the CSRF token, the permission for this task, then the
 /// form's fields as `T`.
-async fn begin<T: serde::de::DeserializeOwned>(
+pub(crate) async fn begin<T: serde::de::DeserializeOwned>(
     state: &web::Data<AppState>,
     auth: &Auth,
     id: TaskId,
@@ -392,7 +392,7 @@ pub(crate) fn checked_text(text: &str, missing: Option<&'static str>) -> (String
 }
 
 /// Checks each file: size, and that its content is what its name says. Field errors otherwise.
-fn uploads(form: &Form, errors: &mut Errors) -> Vec<Upload> {
+pub(crate) fn uploads(form: &Form, errors: &mut Errors) -> Vec<Upload> {
     let mut out = Vec::new();
     for f in form.files("files") {
         if f.too_large {

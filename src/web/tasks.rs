@@ -11,6 +11,7 @@ use crate::domain::permissions::{decide, Action, Actor, Decision, Target};
 use crate::domain::status::{Move, Status, Timeliness};
 use crate::models::attachment::{self, Attachment};
 use crate::models::directive::{self, Directive, Item};
+use crate::models::explanation::{self, Explanation, State as ExplanationState};
 use crate::models::extension::{self, Request};
 use crate::models::journal::{self, Entry};
 use crate::models::task::{self, Filter, ListRow, ReportRow, Sort, Task};
@@ -27,6 +28,9 @@ pub fn today() -> NaiveDate {
 
 /// "Due soon" means due within this many working days.
 pub const DUE_SOON_WORKING_DAYS: i64 = 5;
+
+/// An explanation is asked for within this many working days unless the asker says otherwise.
+pub const EXPLANATION_WORKING_DAYS: i64 = 3;
 
 /// Fills in what the filter needs from the database: the "due soon" window counted on the
 /// working calendar, and a leader's own units dropped when no unit is in their charge (they see
@@ -210,9 +214,26 @@ pub struct Typed {
     pub percent: String,
     pub due: String,
     pub errors: Errors,
+    /// Any other field of the form, by name.
+    pub more: Vec<(String, String)>,
 }
 
 impl Typed {
+    /// What was typed into the field `name` beyond text, percent and date.
+    pub fn more(&self, name: &str) -> &str {
+        self.more
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    /// The same, with what was typed into one more field.
+    pub fn with(mut self, name: &str, value: &str) -> Typed {
+        self.more.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// What was typed into the form named `form`, with its errors.
     pub fn of(form: &str, text: &str, percent: &str, due: &str, errors: Errors) -> Typed {
         Typed {
@@ -221,6 +242,7 @@ impl Typed {
             percent: percent.to_string(),
             due: due.to_string(),
             errors,
+            more: Vec::new(),
         }
     }
 }
@@ -247,9 +269,25 @@ pub struct Can {
     pub decide: bool,
     /// Đôn đốc: offered while the unit works on the task.
     pub chase: bool,
+    /// Giải trình: ask, while the unit works on it and no round is open.
+    pub ask_explanation: bool,
+    /// The open round this person may answer.
+    pub answer_explanation: Option<i64>,
+    /// The answered round this person may decide.
+    pub decide_explanation: Option<i64>,
 }
 
 impl Can {
+    /// Whether this person may answer round `id` now.
+    pub fn answers(&self, id: &i64) -> bool {
+        self.answer_explanation == Some(*id)
+    }
+
+    /// Whether this person may decide round `id` now.
+    pub fn decides(&self, id: &i64) -> bool {
+        self.decide_explanation == Some(*id)
+    }
+
     /// The one action the page offers first (the others fold beneath it): what most often
     /// comes next for this person and task.
     pub fn next(&self) -> &'static str {
@@ -267,7 +305,12 @@ impl Can {
     }
 }
 
-fn can(actor: &Actor, scoped: &task::Scoped, extension_pending: bool) -> Can {
+fn can(
+    actor: &Actor,
+    scoped: &task::Scoped,
+    extension_pending: bool,
+    open_round: Option<&Explanation>,
+) -> Can {
     let s = scoped.task.status();
     let t = Target::Task(scoped.scope());
     let ok = |a: Action| decide(actor, a, t) == Decision::Allow;
@@ -283,6 +326,13 @@ fn can(actor: &Actor, scoped: &task::Scoped, extension_pending: bool) -> Can {
         extend: ok(Action::RequestExtension) && s.is_open() && !extension_pending,
         decide: ok(Action::DecideExtension) && s.is_open() && extension_pending,
         chase: ok(Action::Chase) && Status::WORKING.contains(&s),
+        ask_explanation: ok(Action::AskExplanation) && s.is_working() && open_round.is_none(),
+        answer_explanation: open_round
+            .filter(|e| e.state == ExplanationState::Asked && ok(Action::AnswerExplanation))
+            .map(|e| e.id),
+        decide_explanation: open_round
+            .filter(|e| e.state == ExplanationState::Answered && ok(Action::DecideExplanation))
+            .map(|e| e.id),
     }
 }
 
@@ -310,9 +360,37 @@ struct TaskView {
     extensions: Vec<Request>,
     /// Each time the unit was chased (đôn đốc), oldest first.
     chases: Vec<crate::models::chase::Chase>,
+    /// Each round of giải trình, oldest first, and the names of the people in them.
+    explanations: Vec<Explanation>,
+    people: std::collections::HashMap<crate::domain::ids::UserId, String>,
+    /// The date an answer is asked by unless the asker picks another: 3 working days on.
+    default_reply_by: String,
+    today: NaiveDate,
     /// The due date before any change, when it was changed.
     original_due: Option<NaiveDate>,
     can: Can,
+}
+
+impl TaskView {
+    /// A round unanswered past its date.
+    fn overdue(&self, e: &Explanation) -> bool {
+        e.overdue(self.today)
+    }
+
+    /// A person's name as the page shows it ("—" when unknown).
+    fn person(&self, id: &Option<crate::domain::ids::UserId>) -> String {
+        id.and_then(|id| self.people.get(&id).cloned())
+            .unwrap_or_else(|| "—".to_string())
+    }
+
+    /// The files filed with a report (an explanation's answer).
+    fn files_of(&self, report: &Option<i64>) -> Vec<&Attachment> {
+        self.reports
+            .iter()
+            .filter(|(r, _)| Some(r.id) == *report)
+            .flat_map(|(_, files)| files.iter())
+            .collect()
+    }
 }
 
 fn load_view(conn: &mut crate::db::DbConn, actor: &Actor, id: TaskId) -> WebResult<TaskView> {
@@ -324,7 +402,16 @@ fn load_view(conn: &mut crate::db::DbConn, actor: &Actor, id: TaskId) -> WebResu
     let pending = extensions
         .iter()
         .any(|e| e.status == extension::Decision::Pending);
-    let can = can(actor, &scoped, pending);
+    let explanations = explanation::for_task(conn, id)?;
+    let open_round = explanations
+        .iter()
+        .find(|e| ExplanationState::OPEN.contains(&e.state));
+    let can = can(actor, &scoped, pending, open_round);
+    let people = explanation::people(conn, &explanations)?;
+    let calendar = crate::models::calendar::load(conn)?;
+    let default_reply_by = format_opt_date(Some(
+        calendar.add_working_days(today(), EXPLANATION_WORKING_DAYS),
+    ));
     let task = scoped.task;
     let d = directive::get(conn, task.directive_id)?;
     let conference = match d.conference_id {
@@ -374,6 +461,10 @@ fn load_view(conn: &mut crate::db::DbConn, actor: &Actor, id: TaskId) -> WebResu
         other_files,
         extensions,
         chases: crate::models::chase::for_task(conn, id)?,
+        explanations,
+        people,
+        default_reply_by,
+        today: today(),
         can,
     })
     .map(|mut v| {
