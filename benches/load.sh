@@ -67,6 +67,10 @@ run "dashboard, unit" "$unit_cookie" "/dashboard"
 run "dashboard, assigned" "$leader_cookie" "/dashboard?period=year&by=assigned"
 run "dashboard, by due" "$leader_cookie" "/dashboard?period=custom&from=15/01/2025&to=10/11/2026"
 run "dashboard, custom" "$leader_cookie" "/dashboard?period=custom&by=assigned&from=15/01/2025&to=10/11/2026"
+# The desk counts every section afresh on each request (the menu's counts are kept briefly).
+run "desk, unit" "$unit_cookie" "/desk"
+run "desk, secretariat" "$secretariat_cookie" "/desk"
+run "desk, leader" "$leader_cookie" "/desk"
 unit_id=$(curl -s -H "Cookie: chidao_session=$leader_cookie" "http://127.0.0.1:$port/dashboard" | grep -o 'data-unit="[0-9]*"' | head -1 | cut -d'"' -f2)
 run "unit page" "$leader_cookie" "/units/$unit_id"
 
@@ -97,6 +101,13 @@ out=$(wrk -t1 -c1 -d"${duration}s" --latency -s "$dir/post.lua" "http://127.0.0.
 printf '%-16s %-48s %10s req/s   p99 %8s %s\n' "review page" "POST /directives/draft (60 items, 1 conn)" \
     "$(echo "$out" | awk '/Requests\/sec/ { print $2 }')" "$(echo "$out" | awk '$1 == "99%" { print $2 }')" \
     "$(echo "$out" | awk '/Non-2xx/ { print "(non-2xx: " $NF ")" }')"
+
+# The daily pass (reminders, digests, escalations; a Monday for the leaders' summaries), twice:
+# the second finds everything queued.
+monday=$(python3 -c 'import datetime; d = datetime.date.today(); print(d + datetime.timedelta(days=(7 - d.weekday()) % 7))')
+for round in first again; do
+    printf '%-16s %s\n' "daily pass" "$($bin remind --once --queue-only --now "$monday" 2>/dev/null | tail -1) ($round)"
+done
 
 # Last, because at a million tasks their requests outlast wrk's run and would load the next.
 run "filtered list" "$leader_cookie" "/tasks?status=open&bucket=open_overdue&sort=due"

@@ -518,9 +518,11 @@ fn remind(
         let started = std::time::Instant::now();
         let q = mailing.queue(&mut conn, day)?;
         println!(
-            "{day}: queued {} reminders and {} digests in {:.2} s",
+            "{day}: queued {} reminders, {} digests, {} escalations and {} weekly summaries in {:.2} s",
             q.reminders,
             q.digests,
+            q.escalations,
+            q.summaries,
             started.elapsed().as_secs_f64()
         );
         return Ok(());
@@ -534,9 +536,11 @@ fn remind(
         None => mailing.once(&mut conn, day)?,
     };
     println!(
-        "{day}: queued {} reminders and {} digests; sent {}, to retry {}, failed {}, skipped {} in {:.2} s",
+        "{day}: queued {} reminders, {} digests, {} escalations and {} weekly summaries; sent {}, to retry {}, failed {}, skipped {} in {:.2} s",
         q.reminders,
         q.digests,
+        q.escalations,
+        q.summaries,
         t.sent,
         t.retried,
         t.failed,

@@ -72,7 +72,11 @@ fn login_logout_and_session_cookie() {
             ]),
         );
         assert_eq!(r.status, 303);
-        assert_eq!(r.location(), "/tasks", "only local paths are followed");
+        assert_eq!(
+            r.location(),
+            "/desk",
+            "only local paths are followed; home is the desk"
+        );
         let set = r.headers.get("set-cookie").unwrap().join("\n");
         assert!(set.contains("chidao_session="));
         let session_line = set
@@ -340,13 +344,13 @@ fn a_hostile_next_address_leads_home_not_away() {
                 ("next", next),
             ]),
         );
-        assert_eq!((r.status, r.location()), (303, "/tasks"), "{next:?}");
+        assert_eq!((r.status, r.location()), (303, "/desk"), "{next:?}");
         // Signed in, the login page sends a person straight on: to the same safe place.
         let query: String = form_urlencoded::Serializer::new(String::new())
             .append_pair("next", next)
             .finish();
         let r = c.get(&format!("/login?{query}"));
-        assert_eq!((r.status, r.location()), (303, "/tasks"), "{next:?}");
+        assert_eq!((r.status, r.location()), (303, "/desk"), "{next:?}");
         c.cookies.clear();
     }
 }

@@ -715,10 +715,12 @@ fn every_page_reads_right_at_a_desk_and_on_a_phone() {
             Role::UnitHead,
             Some("Sở KH&CN Lạng Sơn"),
             vec![
+                "/desk".into(),
                 format!("/tasks/{}", p.langson),
                 "/tasks".into(),
                 format!("/units/{ls}"),
                 "/me".into(),
+                "/notifications".into(),
             ],
         ),
         (
@@ -736,6 +738,7 @@ fn every_page_reads_right_at_a_desk_and_on_a_phone() {
             Role::Secretariat,
             None,
             vec![
+                "/desk".into(),
                 "/directives".into(),
                 "/directives/new".into(),
                 "/conferences/new".into(),
@@ -755,6 +758,7 @@ fn every_page_reads_right_at_a_desk_and_on_a_phone() {
                 "/admin/users/new".into(),
                 "/admin/calendar".into(),
                 "/admin/outbox".into(),
+                "/admin/escalation".into(),
             ],
         ),
     ];

@@ -160,3 +160,14 @@ pub fn assert_scopes_consistent(app: &TestApp) {
         .collect();
     assert_eq!(actual, expected, "task_units out of step");
 }
+
+/// Moves a task's due date directly (and its rows in `task_units`), as if it had been set so.
+pub fn set_due(app: &TestApp, task: TaskId, due: NaiveDate) {
+    use chidao::db::schema::tasks;
+    use diesel::prelude::*;
+    diesel::update(tasks::table.find(task))
+        .set(tasks::due_on.eq(due))
+        .execute(&mut app.conn())
+        .unwrap();
+    chidao::models::task::sync_units(&mut app.conn(), task).unwrap();
+}

@@ -169,6 +169,24 @@ fn a_published_directive_mails_each_recipient_once_in_their_language() {
 }
 
 /// Moves the Lạng Sơn task to a fixed due date, so days can be named.
+/// These tests watch reminders alone: the escalation rules are set as far off as they go.
+fn no_escalations(app: &TestApp) {
+    let far = chidao::domain::escalation::Rules {
+        overdue_head_days: 364,
+        overdue_leader_days: 365,
+        silent_days: 365,
+        waiting_days: 365,
+    };
+    let admin = app.add_user(Role::Admin, None);
+    let admin = chidao::models::user::by_email(&mut app.conn(), &admin)
+        .unwrap()
+        .unwrap()
+        .0
+        .id;
+    chidao::models::escalation::save(&mut app.conn(), &far, admin, chrono::Utc::now().naive_utc())
+        .unwrap();
+}
+
 fn due_on(app: &TestApp, task: TaskId, due: NaiveDate) {
     diesel::update(tasks::table.find(task))
         .set(tasks::due_on.eq(due))
@@ -190,6 +208,7 @@ fn remind_once(app: &TestApp, smtp: &SmtpServer, day: NaiveDate, extra: &[&str])
 #[test]
 fn reminders_go_out_on_exactly_the_right_days_and_stop_when_done() {
     each_backend(|app| {
+        no_escalations(app);
         let smtp = SmtpServer::start();
         let head = app.add_user(Role::UnitHead, Some(LANGSON));
         let p = fixtures::publish(app);
@@ -847,6 +866,7 @@ fn a_forgotten_password_is_reset_by_a_one_time_link() {
 fn a_digest_replaces_single_reminders_and_is_not_sent_when_empty() {
     each_backend(|app| {
         let smtp = SmtpServer::start();
+        no_escalations(app);
         let head = app.add_user(Role::UnitHead, Some(LANGSON));
         set_user(app, &head, "vi", "digest", "");
         set_contact(app, LANGSON, "vanthu@langson.gov.vn");

@@ -58,6 +58,7 @@ diesel::table! {
         updated_at -> Timestamp,
         mail_mode -> Text,
         mail_off -> Text,
+        notifications_seen_at -> Nullable<Timestamp>,
     }
 }
 
@@ -341,11 +342,24 @@ diesel::table! {
 diesel::joinable!(reports -> units (unit_id));
 diesel::joinable!(attachments -> tasks (task_id));
 
+diesel::table! {
+    escalation_rules (id) {
+        id -> Integer,
+        overdue_head_days -> Integer,
+        overdue_leader_days -> Integer,
+        silent_days -> Integer,
+        waiting_days -> Integer,
+        updated_by -> Nullable<BigInt>,
+        updated_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(explanations -> tasks (task_id));
 diesel::joinable!(explanations -> units (unit_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     chases,
+    escalation_rules,
     explanations,
     units,
     unit_aliases,

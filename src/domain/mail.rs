@@ -32,6 +32,11 @@ pub enum Kind {
     ExplanationAnswered,
     /// The answer was accepted: to the lead unit.
     ExplanationAccepted,
+    /// Late work climbing (domain::escalation): to the unit head, the leader in charge, the
+    /// unit, or those who decide.
+    Escalated,
+    /// A leader's Monday summary of the units in their charge.
+    WeeklySummary,
 }
 
 crate::words!(Kind {
@@ -48,6 +53,8 @@ crate::words!(Kind {
     ExplanationAsked = "explanation_asked",
     ExplanationAnswered = "explanation_answered",
     ExplanationAccepted = "explanation_accepted",
+    Escalated = "escalated",
+    WeeklySummary = "weekly_summary",
 });
 
 impl Kind {
@@ -65,6 +72,8 @@ impl Kind {
             | Kind::ExplanationAccepted => role.is_unit_role(),
             Kind::Reported | Kind::ExtensionRequested => role == Role::Secretariat,
             Kind::ExplanationAnswered => matches!(role, Role::Secretariat | Role::Leader),
+            Kind::Escalated => role != Role::Admin,
+            Kind::WeeklySummary => role == Role::Leader,
             Kind::PasswordReset => true,
         }
     }
@@ -79,6 +88,8 @@ impl Kind {
             | Kind::Chased
             | Kind::ExplanationAsked
             | Kind::ExplanationAccepted => Some("mail.why.instruction"),
+            // Late work reaching a unit is an instruction too; a leader may rely on the lists.
+            Kind::Escalated if role.is_unit_role() => Some("mail.why.instruction"),
             // The head answers for the unit's deadlines; staff may rely on the head and digest.
             Kind::Reminder | Kind::Digest if role == Role::UnitHead => Some("mail.why.head"),
             Kind::PasswordReset => Some("mail.why.security"),
@@ -194,17 +205,23 @@ mod tests {
             vec![
                 Kind::Reported,
                 Kind::ExtensionRequested,
-                Kind::ExplanationAnswered
+                Kind::ExplanationAnswered,
+                Kind::Escalated
             ]
         );
         assert_eq!(
             Kind::optional_for(Role::Leader),
-            vec![Kind::ExplanationAnswered]
+            vec![
+                Kind::ExplanationAnswered,
+                Kind::Escalated,
+                Kind::WeeklySummary
+            ]
         );
         // The unit must have in writing what it is asked to explain.
-        assert!(Kind::optional_for(Role::UnitHead)
-            .iter()
-            .all(|k| !matches!(k, Kind::ExplanationAsked | Kind::ExplanationAccepted)));
+        assert!(Kind::optional_for(Role::UnitHead).iter().all(|k| !matches!(
+            k,
+            Kind::ExplanationAsked | Kind::ExplanationAccepted | Kind::Escalated
+        )));
     }
 
     #[test]

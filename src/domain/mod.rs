@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod dates;
 pub mod directory;
+pub mod escalation;
 pub mod filetype;
 pub mod holidays;
 pub mod ids;

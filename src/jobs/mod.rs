@@ -1,4 +1,7 @@
-//! Work that runs on a clock: the reminder passes and the mail loop.
+//! Work that runs on a clock: the daily pass (reminders, digests, escalations, the leaders'
+//! Monday summaries) and the mail loop.
 
+pub mod escalation;
 pub mod reminders;
 pub mod scheduler;
+pub mod weekly;

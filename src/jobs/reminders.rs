@@ -1,4 +1,5 @@
-//! The day's reminders and digests, queued in the outbox. A pass for a day is idempotent (the
+//! The day's reminders and digests (and, through `escalation` and `weekly`, its escalations and
+//! the leaders' Monday summaries), queued in the outbox. A pass for a day is idempotent (the
 //! outbox keys carry the day), so every instance may run it; the finished pass is recorded so
 //! the scheduler does not repeat the work.
 
@@ -25,6 +26,8 @@ use crate::mail::{payload, recipients};
 pub struct Queued {
     pub reminders: usize,
     pub digests: usize,
+    pub escalations: usize,
+    pub summaries: usize,
 }
 
 /// Queues the reminders and digests of `day` and records the pass, `now` being when.
@@ -38,8 +41,21 @@ pub fn queue_day(
     crate::db::write(conn, |conn| {
         let reminders = queue_reminders(conn, cal, schedule, day, now)?;
         let digests = queue_digests(conn, cal, schedule, day, now)?;
-        record_pass(conn, day, reminders + digests, now)?;
-        Ok(Queued { reminders, digests })
+        let rules = crate::models::escalation::load(conn)?;
+        let escalations = super::escalation::queue(conn, cal, &rules, day, now)?;
+        let summaries = super::weekly::queue(conn, day, now)?;
+        record_pass(
+            conn,
+            day,
+            reminders + digests + escalations + summaries,
+            now,
+        )?;
+        Ok(Queued {
+            reminders,
+            digests,
+            escalations,
+            summaries,
+        })
     })
 }
 

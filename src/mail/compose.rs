@@ -76,6 +76,8 @@ pub struct Letter {
     /// A quoted reason or note, with its label.
     pub note: Option<(String, String)>,
     pub action: Option<(String, String)>,
+    /// Addresses in copy (Cc): the leader in charge, on an escalation to a unit head.
+    pub cc: Vec<String>,
 }
 
 impl Letter {
@@ -87,6 +89,7 @@ impl Letter {
             sections: Vec::new(),
             note: None,
             action: None,
+            cc: Vec::new(),
         }
     }
 
@@ -126,7 +129,7 @@ pub enum Composed {
 }
 
 /// A word with `{name}` holes filled.
-fn fill(lang: Lang, key: &str, values: &[(&str, &str)]) -> String {
+pub(super) fn fill(lang: Lang, key: &str, values: &[(&str, &str)]) -> String {
     let mut s = t(lang, key).to_string();
     for (k, v) in values {
         s = s.replace(&format!("{{{k}}}"), v);
@@ -134,7 +137,7 @@ fn fill(lang: Lang, key: &str, values: &[(&str, &str)]) -> String {
     s
 }
 
-fn short(text: &str, max: usize) -> String {
+pub(super) fn short(text: &str, max: usize) -> String {
     let text = text.trim();
     match text.char_indices().nth(max) {
         Some((i, _)) => format!("{}…", text[..i].trim_end()),
@@ -161,7 +164,7 @@ fn item(lang: Lang, ctx: &Context, r: &ListRow) -> Item {
     }
 }
 
-fn section(lang: Lang, ctx: &Context, heading: &str, rows: &[ListRow]) -> Section {
+pub(super) fn section(lang: Lang, ctx: &Context, heading: &str, rows: &[ListRow]) -> Section {
     Section {
         heading: heading.into(),
         items: rows.iter().map(|r| item(lang, ctx, r)).collect(),
@@ -289,9 +292,14 @@ pub fn compose(
     }
     .render()
     .map_err(failed)?;
-    let message = Message::builder()
-        .from(ctx.from.clone())
-        .to(to)
+    let mut builder = Message::builder().from(ctx.from.clone()).to(to);
+    for cc in &letter.cc {
+        match cc.parse::<Mailbox>() {
+            Ok(m) => builder = builder.cc(m),
+            Err(e) => return Ok(Composed::BadAddress(format!("{cc}: {e}"))),
+        }
+    }
+    let message = builder
         .subject(subject.clone())
         .message_id(Some(format!("<{}@{}>", mail.message_id, ctx.domain())))
         .multipart(MultiPart::alternative_plain_html(text, html))
@@ -331,7 +339,7 @@ fn footer(
 }
 
 /// A letter, or why there is none to send (the task is gone, the list is empty).
-type Built = Result<Letter, &'static str>;
+pub(super) type Built = Result<Letter, &'static str>;
 
 /// The letter for a row, built by its kind's own function from its typed payload.
 fn letter(
@@ -357,6 +365,8 @@ fn letter(
         }
         Payload::Extension(p) => extension_of(conn, ctx, l, mail, p, today),
         Payload::Explanation(p) => explanation_of(conn, ctx, l, mail, p, today),
+        Payload::Escalated(p) => escalated_of(conn, ctx, l, mail, p, today),
+        Payload::WeeklySummary(p) => super::weekly::letter(conn, ctx, l, p, today),
         Payload::PasswordReset(p) => Ok(password_reset(ctx, l, p)),
     }
 }
@@ -664,6 +674,43 @@ fn explanation_of(
         t(lang, "mail.open_task").into(),
         format!("{}/tasks/{}#explanations", ctx.public_url, r.id),
     ));
+    Ok(Ok(l))
+}
+
+/// Late work climbing: the task, how late or how long silent or waiting, and what to do.
+fn escalated_of(
+    conn: &mut DbConn,
+    ctx: &Context,
+    mut l: Letter,
+    mail: &Mail,
+    p: payload::Escalated,
+    today: NaiveDate,
+) -> AppResult<Built> {
+    let Some(r) = task_row(conn, mail, today)? else {
+        return Ok(Err("task gone"));
+    };
+    let lang = l.lang;
+    let key = format!("mail.escalated.{}", p.rule.as_str());
+    let title = short(&r.item_text, 60);
+    let days = p.days.to_string();
+    let due = r.due_on.map(format_date).unwrap_or_default();
+    let values = [
+        ("app", t(lang, "app.name")),
+        ("title", title.as_str()),
+        ("unit", r.lead_unit.as_str()),
+        ("number", r.directive_number.as_str()),
+        ("days", days.as_str()),
+        ("due", due.as_str()),
+    ];
+    l.subject = fill(lang, &format!("{key}.subject"), &values);
+    l.lines.push(fill(lang, &format!("{key}.intro"), &values));
+    l.sections
+        .push(section(lang, ctx, "", std::slice::from_ref(&r)));
+    l.action = Some((
+        t(lang, "mail.open_task").into(),
+        format!("{}/tasks/{}", ctx.public_url, r.id),
+    ));
+    l.cc = p.cc;
     Ok(Ok(l))
 }
 

@@ -8,6 +8,7 @@ pub mod outbox;
 pub mod payload;
 pub mod recipients;
 pub mod transport;
+pub mod weekly;
 
 pub use compose::Context;
 pub use transport::Mailer;

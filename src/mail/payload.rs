@@ -58,6 +58,26 @@ pub struct Explanation {
     pub explanation: i64,
 }
 
+/// Late work climbing: which rule, its threshold, about the row's task (and the request or
+/// round waiting, for those rules), and who is in copy (on one row of the several a mail may
+/// have, so the copy arrives once).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Escalated {
+    pub rule: crate::domain::escalation::Rule,
+    pub days: i32,
+    #[serde(default)]
+    pub cc: Vec<String>,
+}
+
+/// A leader's week: the figures counted when it was queued, so that next week's can say what
+/// changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WeeklySummary {
+    pub day: NaiveDate,
+    pub leader: crate::domain::ids::UserId,
+    pub counts: [i64; 4],
+}
+
 /// A password-reset link; the token is emptied once sent or used.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PasswordReset {
@@ -76,6 +96,8 @@ pub enum Payload {
     PasswordReset(PasswordReset),
     Chased(Chased),
     Explanation(Explanation),
+    Escalated(Escalated),
+    WeeklySummary(WeeklySummary),
 }
 
 impl Payload {
@@ -95,6 +117,8 @@ impl Payload {
             Kind::ExplanationAsked | Kind::ExplanationAnswered | Kind::ExplanationAccepted => {
                 Payload::Explanation(as_(json)?)
             }
+            Kind::Escalated => Payload::Escalated(as_(json)?),
+            Kind::WeeklySummary => Payload::WeeklySummary(as_(json)?),
         })
     }
 }

@@ -139,3 +139,48 @@ pub fn user(conn: &mut DbConn, id: UserId) -> AppResult<Option<Recipient>> {
         .optional()?;
     Ok(row.as_ref().map(person))
 }
+
+/// For each unit: its active heads who want `kind`, or, for a unit without one, its contact
+/// addresses: the person who answers for the unit's deadlines.
+pub fn heads(
+    conn: &mut DbConn,
+    unit_ids: &[UnitId],
+    kind: Kind,
+) -> AppResult<HashMap<UnitId, Vec<Recipient>>> {
+    let mut all = of_units(conn, unit_ids, kind)?;
+    let heads: Vec<UserId> = users::table
+        .filter(users::unit_id.eq_any(unit_ids))
+        .filter(users::role.eq(Role::UnitHead))
+        .filter(users::active.eq(true))
+        .select(users::id)
+        .load(conn)?;
+    for list in all.values_mut() {
+        let has_head = list
+            .iter()
+            .any(|r| r.user_id.is_some_and(|u| heads.contains(&u)));
+        list.retain(|r| match r.user_id {
+            Some(u) => heads.contains(&u),
+            None => !has_head,
+        });
+    }
+    Ok(all)
+}
+
+/// For each unit: its leader in charge, active and wanting `kind`.
+pub fn leaders_in_charge(
+    conn: &mut DbConn,
+    unit_ids: &[UnitId],
+    kind: Kind,
+) -> AppResult<HashMap<UnitId, Recipient>> {
+    let rows: Vec<(UnitId, PersonRow)> = units::table
+        .inner_join(users::table.on(units::leader_id.eq(users::id.nullable())))
+        .filter(units::id.eq_any(unit_ids))
+        .filter(users::active.eq(true))
+        .select((units::id, person_columns()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, p)| wants(p, kind))
+        .map(|(u, p)| (u, person(&p)))
+        .collect())
+}

@@ -502,3 +502,29 @@ pub fn people(
         .into_iter()
         .collect())
 }
+
+/// For the units a leader is in charge of: the rounds answered and waiting for a decision, and
+/// those not answered by their date.
+pub fn open_in_charge_of(
+    conn: &mut DbConn,
+    leader: UserId,
+    today: NaiveDate,
+) -> AppResult<(i64, i64)> {
+    let units = || {
+        units::table
+            .filter(units::leader_id.eq(leader))
+            .select(units::id)
+    };
+    let waiting: i64 = explanations::table
+        .filter(explanations::unit_id.eq_any(units()))
+        .filter(explanations::state.eq(State::Answered))
+        .count()
+        .get_result(conn)?;
+    let unanswered: i64 = explanations::table
+        .filter(explanations::unit_id.eq_any(units()))
+        .filter(explanations::state.eq(State::Asked))
+        .filter(explanations::reply_by.lt(today))
+        .count()
+        .get_result(conn)?;
+    Ok((waiting, unanswered))
+}

@@ -3,11 +3,14 @@
 pub mod attachment;
 pub mod calendar;
 pub mod chase;
+pub mod desk;
 pub mod directive;
+pub mod escalation;
 pub mod explanation;
 pub mod extension;
 pub mod extraction;
 pub mod journal;
+pub mod notification;
 pub mod password_reset;
 pub mod session;
 pub mod tally;

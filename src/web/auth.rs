@@ -28,6 +28,8 @@ pub struct Auth {
     pub by_token: bool,
     /// The largest file accepted, for the messages that name it.
     pub max_upload_bytes: usize,
+    /// What the menu counts (pages only; zero elsewhere).
+    pub waiting: crate::web::desk::Waiting,
 }
 
 impl Auth {
@@ -83,6 +85,9 @@ pub struct Credentials {
     idle: Duration,
     absolute: Duration,
     max_upload_bytes: usize,
+    /// Set for a page (a GET outside the API and downloads): the menu's counts come with it.
+    /// Set for a change too, to forget the person's counts.
+    menu: Option<(web::Data<AppState>, bool)>,
 }
 
 impl Credentials {
@@ -97,7 +102,23 @@ impl Credentials {
                 )
             })
             .unwrap_or((Duration::zero(), Duration::zero(), 0));
+        let path = req.path();
+        let page = req.method() == actix_web::http::Method::GET
+            && ![
+                "/api/",
+                "/attachments/",
+                "/reports/",
+                "/static/",
+                "/healthz",
+            ]
+            .iter()
+            .any(|p| path.starts_with(p));
+        let menu = req
+            .app_data::<web::Data<AppState>>()
+            .cloned()
+            .map(|s| (s, page));
         Credentials {
+            menu,
             cookie: req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()),
             // A personal token opens the API only: never a page or a form, where it would act
             // without a CSRF token.
@@ -140,6 +161,14 @@ impl Credentials {
         };
         // A GET never writes: `?lang=` changes this browser's language (through its cookie, set
         // by the response), the account's setting (which its mail follows) changes on /me.
+        let mut waiting = crate::web::desk::Waiting::default();
+        if let (Some((state, page)), Some(u), false) = (&self.menu, &user, by_token) {
+            if *page {
+                waiting = state.menu.get(conn, &u.actor())?;
+            } else {
+                state.menu.changed();
+            }
+        }
         let lang = self
             .asked_lang
             .or(self.cookie_lang)
@@ -152,6 +181,7 @@ impl Credentials {
             path: self.path,
             by_token,
             max_upload_bytes: self.max_upload_bytes,
+            waiting,
         })
     }
 }

@@ -6,8 +6,10 @@ pub mod auth;
 pub mod calendar;
 pub mod chasing;
 pub mod dashboard;
+pub mod desk;
 pub mod directives;
 pub mod error;
+pub mod escalation;
 pub mod explanations;
 pub mod extensions;
 pub mod form;
@@ -41,6 +43,8 @@ pub struct AppState {
     pub history: crate::models::tally::HistoryCache,
     /// Who is having a text extracted right now.
     pub extracting: OneEach,
+    /// The menu's counts per person, for a short while.
+    pub menu: crate::web::desk::MenuCounts,
 }
 
 /// At most one running job per person: `start` hands out a turn, or None while theirs runs.
@@ -106,6 +110,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/me/tokens/{id}/revoke",
             web::post().to(session_pages::revoke_token),
         )
+        .route("/desk", web::get().to(desk::desk))
+        .route("/notifications", web::get().to(desk::notifications))
         .route("/tasks", web::get().to(tasks::inbox))
         .route("/tasks/chase", web::post().to(chasing::chase_selected))
         .route("/tasks/{id}", web::get().to(tasks::show))
@@ -201,6 +207,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/users/{id}", web::get().to(admin::user_form))
         .route("/admin/users/{id}", web::post().to(admin::save_user))
         .route("/admin/outbox", web::get().to(outbox::list))
+        .route("/admin/escalation", web::get().to(escalation::show))
+        .route("/admin/escalation", web::post().to(escalation::save))
         .route("/admin/outbox/{id}/retry", web::post().to(outbox::retry))
         .route("/admin/calendar", web::get().to(calendar::page_get))
         .route("/admin/calendar/days", web::post().to(calendar::add_days))
@@ -306,6 +314,7 @@ pub fn state(pool: Pool, settings: Settings) -> web::Data<AppState> {
         settings,
         history: Default::default(),
         extracting: Default::default(),
+        menu: Default::default(),
     })
 }
 

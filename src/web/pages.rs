@@ -21,6 +21,8 @@ pub struct Ctx {
     /// A message key to show once, after a redirect (`?done=key`).
     pub notice: String,
     pub max_upload_bytes: usize,
+    /// What the menu counts: things on the desk, unread notifications.
+    pub waiting: crate::web::desk::Waiting,
 }
 
 /// The sign beside a bucket's colour and word (so colour never says it alone).
@@ -96,6 +98,16 @@ impl Ctx {
             path: auth.path.clone(),
             notice,
             max_upload_bytes: auth.max_upload_bytes,
+            waiting: auth.waiting,
+        }
+    }
+
+    /// A count in the menu: "99+" past what is counted.
+    pub fn badge(&self, n: &i64) -> String {
+        if *n >= crate::models::desk::CAP {
+            format!("{}+", crate::models::desk::CAP - 1)
+        } else {
+            crate::i18n::number(self.lang, *n)
         }
     }
 

@@ -17,7 +17,7 @@ use crate::web::AppState;
 
 pub async fn home(auth: Auth) -> WebResult<HttpResponse> {
     Ok(redirect(if auth.user.is_some() {
-        "/tasks"
+        "/desk"
     } else {
         "/login"
     }))
@@ -37,7 +37,7 @@ struct LoginPage {
 /// Where to go after logging in: `next` if it is one of our paths, else the task list.
 fn safe_next(next: &str) -> String {
     crate::web::pages::local_path(next)
-        .unwrap_or("/tasks")
+        .unwrap_or("/desk")
         .to_string()
 }
 

@@ -1,0 +1,2 @@
+DROP INDEX tasks_status_updated;
+DROP TABLE escalation_rules;

@@ -1,0 +1,251 @@
+//! What waits for each person ("Việc cần xử lý"): the secretariat's completions to confirm,
+//! requests to decide, drafts and overdue tasks not chased for a week; a leader's requests to
+//! decide and their units' overdue tasks; a unit's tasks to start, returned, to explain and due
+//! soon. Each list is read through an index and stops at `CAP`, so the navigation can count it
+//! on every page whatever the number of tasks.
+
+use chrono::{Days, NaiveDate};
+use diesel::prelude::*;
+
+use crate::db::schema::{
+    chases, directive_drafts, explanations, extension_requests, reports, tasks, units,
+};
+use crate::db::DbConn;
+use crate::domain::ids::{TaskId, UnitId, UserId};
+use crate::domain::permissions::{Actor, Role};
+use crate::domain::status::{ReportKind, Status};
+use crate::error::AppResult;
+use crate::models::explanation::State;
+use crate::models::extension::Decision;
+
+/// The most a section counts: beyond it the page says "99+".
+pub const CAP: i64 = 100;
+
+/// A overdue task not chased for this many days is waiting for a chase.
+pub const UNCHASED_DAYS: u64 = 7;
+
+/// One kind of thing waiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    ToConfirm,
+    ExtensionsToDecide,
+    ExplanationsToDecide,
+    Drafts,
+    OverdueNotChased,
+    UnitsOverdue,
+    ToStart,
+    Returned,
+    ToExplain,
+    DueSoon,
+}
+
+impl Section {
+    pub fn key(self) -> &'static str {
+        match self {
+            Section::ToConfirm => "to_confirm",
+            Section::ExtensionsToDecide => "extensions",
+            Section::ExplanationsToDecide => "explanations",
+            Section::Drafts => "drafts",
+            Section::OverdueNotChased => "not_chased",
+            Section::UnitsOverdue => "units_overdue",
+            Section::ToStart => "to_start",
+            Section::Returned => "returned",
+            Section::ToExplain => "to_explain",
+            Section::DueSoon => "due_soon",
+        }
+    }
+
+    /// The sections a role's desk shows, in order.
+    pub fn of(role: Role) -> &'static [Section] {
+        match role {
+            Role::Secretariat => &[
+                Section::ToConfirm,
+                Section::ExtensionsToDecide,
+                Section::ExplanationsToDecide,
+                Section::Drafts,
+                Section::OverdueNotChased,
+            ],
+            Role::Leader => &[
+                Section::ExplanationsToDecide,
+                Section::ExtensionsToDecide,
+                Section::UnitsOverdue,
+            ],
+            Role::UnitHead => &[
+                Section::ToStart,
+                Section::Returned,
+                Section::ToExplain,
+                Section::DueSoon,
+            ],
+            Role::UnitStaff => &[Section::ToStart, Section::Returned, Section::DueSoon],
+            Role::Admin => &[],
+        }
+    }
+}
+
+/// What one section holds: the tasks (at most `CAP`, most urgent first) or, for drafts, ids of
+/// drafts.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub section: Section,
+    pub ids: Vec<i64>,
+}
+
+impl Found {
+    /// How many, up to `CAP`.
+    pub fn count(&self) -> i64 {
+        self.ids.len() as i64
+    }
+}
+
+/// The units a leader looks at: those in their charge, or every unit when none is (None).
+fn leader_units(conn: &mut DbConn, leader: UserId) -> AppResult<Option<Vec<UnitId>>> {
+    let mine = crate::models::unit::in_charge_of(conn, leader)?;
+    Ok((!mine.is_empty()).then_some(mine))
+}
+
+fn ids(v: Vec<TaskId>) -> Vec<i64> {
+    v.into_iter().map(|t| t.0).collect()
+}
+
+/// Everything waiting for `actor`, section by section. `soon_until` ends the "due soon" window
+/// (5 working days on, counted by the caller on the calendar).
+pub fn waiting(
+    conn: &mut DbConn,
+    actor: &Actor,
+    today: NaiveDate,
+    soon_until: NaiveDate,
+) -> AppResult<Vec<Found>> {
+    let units = match actor.role {
+        Role::Leader => leader_units(conn, actor.user_id)?,
+        _ => None,
+    };
+    let unit = actor.unit_id.unwrap_or(UnitId(-1));
+    let mut out = Vec::new();
+    for &section in Section::of(actor.role) {
+        let found = match section {
+            Section::ToConfirm => ids(tasks::table
+                .filter(tasks::status.eq(Status::Reported))
+                .order((tasks::updated_at, tasks::id))
+                .select(tasks::id)
+                .limit(CAP)
+                .load(conn)?),
+            Section::ExtensionsToDecide => {
+                let mut q = extension_requests::table
+                    .inner_join(tasks::table)
+                    .filter(extension_requests::status.eq(Decision::Pending))
+                    .into_boxed();
+                if let Some(u) = &units {
+                    q = q.filter(tasks::lead_unit_id.eq_any(u.clone()));
+                }
+                ids(q
+                    .order(extension_requests::id)
+                    .select(tasks::id)
+                    .limit(CAP)
+                    .load(conn)?)
+            }
+            Section::ExplanationsToDecide => {
+                let mut q = explanations::table
+                    .filter(explanations::state.eq(State::Answered))
+                    .into_boxed();
+                if actor.role == Role::Leader {
+                    // What they asked, and what their units answered.
+                    q = match &units {
+                        Some(u) => q.filter(
+                            explanations::asked_by
+                                .eq(actor.user_id)
+                                .or(explanations::unit_id.eq_any(u.clone())),
+                        ),
+                        None => q,
+                    };
+                }
+                ids(q
+                    .order(explanations::answered_at)
+                    .select(explanations::task_id)
+                    .limit(CAP)
+                    .load(conn)?)
+            }
+            Section::Drafts => directive_drafts::table
+                .order(directive_drafts::updated_at.desc())
+                .select(directive_drafts::id)
+                .limit(CAP)
+                .load(conn)?,
+            Section::OverdueNotChased => {
+                let week = today - Days::new(UNCHASED_DAYS);
+                ids(tasks::table
+                    .filter(tasks::status.eq_any(Status::WORKING))
+                    .filter(tasks::due_on.lt(today))
+                    .filter(diesel::dsl::not(diesel::dsl::exists(
+                        chases::table
+                            .filter(chases::task_id.eq(tasks::id))
+                            .filter(chases::on_day.gt(week)),
+                    )))
+                    .order((tasks::due_on, tasks::id))
+                    .select(tasks::id)
+                    .limit(CAP)
+                    .load(conn)?)
+            }
+            Section::UnitsOverdue => {
+                let mut q = tasks::table
+                    .filter(tasks::status.eq_any(Status::WORKING))
+                    .filter(tasks::due_on.lt(today))
+                    .into_boxed();
+                if units.is_some() {
+                    q = q.filter(
+                        tasks::lead_unit_id.eq_any(
+                            units::table
+                                .filter(units::leader_id.eq(actor.user_id))
+                                .select(units::id),
+                        ),
+                    );
+                }
+                ids(q
+                    .order((tasks::due_on, tasks::id))
+                    .select(tasks::id)
+                    .limit(CAP)
+                    .load(conn)?)
+            }
+            Section::ToStart => ids(tasks::table
+                .filter(tasks::lead_unit_id.eq(unit))
+                .filter(tasks::status.eq(Status::Assigned))
+                .order((tasks::due_on, tasks::id))
+                .select(tasks::id)
+                .limit(CAP)
+                .load(conn)?),
+            Section::Returned => ids(tasks::table
+                .filter(tasks::lead_unit_id.eq(unit))
+                .filter(tasks::status.eq(Status::InProgress))
+                // Returns are few: read through their index, not the unit's tasks.
+                .filter(
+                    tasks::id.eq_any(
+                        reports::table
+                            .filter(reports::kind.eq(ReportKind::Return))
+                            .select(reports::task_id),
+                    ),
+                )
+                .order((tasks::due_on, tasks::id))
+                .select(tasks::id)
+                .limit(CAP)
+                .load(conn)?),
+            Section::ToExplain => ids(explanations::table
+                .filter(explanations::unit_id.eq(unit))
+                .filter(explanations::state.eq(State::Asked))
+                .order(explanations::reply_by)
+                .select(explanations::task_id)
+                .limit(CAP)
+                .load(conn)?),
+            Section::DueSoon => ids(tasks::table
+                .filter(tasks::lead_unit_id.eq(unit))
+                .filter(tasks::status.eq_any(Status::WORKING))
+                .filter(tasks::due_on.between(today, soon_until))
+                .order((tasks::due_on, tasks::id))
+                .select(tasks::id)
+                .limit(CAP)
+                .load(conn)?),
+        };
+        out.push(Found {
+            section,
+            ids: found,
+        });
+    }
+    Ok(out)
+}
