@@ -8,7 +8,7 @@ use chrono::{Days, NaiveDate};
 use diesel::prelude::*;
 
 use crate::db::schema::{
-    chases, directive_drafts, explanations, extension_requests, reports, tasks, units,
+    chases, directive_drafts, explanations, extension_requests, reports, tasks,
 };
 use crate::db::DbConn;
 use crate::domain::ids::{TaskId, UnitId, UserId};
@@ -103,6 +103,16 @@ fn leader_units(conn: &mut DbConn, leader: UserId) -> AppResult<Option<Vec<UnitI
     Ok((!mine.is_empty()).then_some(mine))
 }
 
+/// The `CAP` earliest due of ranges read separately, in due order.
+fn first_due(mut picked: Vec<(Option<NaiveDate>, TaskId)>) -> Vec<i64> {
+    picked.sort_unstable();
+    picked
+        .into_iter()
+        .take(CAP as usize)
+        .map(|p| p.1 .0)
+        .collect()
+}
+
 fn ids(v: Vec<TaskId>) -> Vec<i64> {
     v.into_iter().map(|t| t.0).collect()
 }
@@ -123,9 +133,10 @@ pub fn waiting(
     let mut out = Vec::new();
     for &section in Section::of(actor.role) {
         let found = match section {
+            // Oldest waiting first, straight from the (status, updated_at) index.
             Section::ToConfirm => ids(tasks::table
                 .filter(tasks::status.eq(Status::Reported))
-                .order((tasks::updated_at, tasks::id))
+                .order(tasks::updated_at)
                 .select(tasks::id)
                 .limit(CAP)
                 .load(conn)?),
@@ -171,38 +182,53 @@ pub fn waiting(
                 .load(conn)?,
             Section::OverdueNotChased => {
                 let week = today - Days::new(UNCHASED_DAYS);
-                ids(tasks::table
-                    .filter(tasks::status.eq_any(Status::WORKING))
-                    .filter(tasks::due_on.lt(today))
-                    .filter(diesel::dsl::not(diesel::dsl::exists(
-                        chases::table
-                            .filter(chases::task_id.eq(tasks::id))
-                            .filter(chases::on_day.gt(week)),
-                    )))
-                    .order((tasks::due_on, tasks::id))
-                    .select(tasks::id)
-                    .limit(CAP)
-                    .load(conn)?)
-            }
-            Section::UnitsOverdue => {
-                let mut q = tasks::table
-                    .filter(tasks::status.eq_any(Status::WORKING))
-                    .filter(tasks::due_on.lt(today))
-                    .into_boxed();
-                if units.is_some() {
-                    q = q.filter(
-                        tasks::lead_unit_id.eq_any(
-                            units::table
-                                .filter(units::leader_id.eq(actor.user_id))
-                                .select(units::id),
-                        ),
+                let mut picked = Vec::new();
+                // One (status, due_on) index range per status, merged: an IN over both
+                // statuses would sort every overdue task.
+                for status in Status::WORKING {
+                    picked.extend(
+                        tasks::table
+                            .filter(tasks::status.eq(status))
+                            .filter(tasks::due_on.lt(today))
+                            .filter(diesel::dsl::not(diesel::dsl::exists(
+                                chases::table
+                                    .filter(chases::task_id.eq(tasks::id))
+                                    .filter(chases::on_day.gt(week)),
+                            )))
+                            .order((tasks::due_on, tasks::id))
+                            .select((tasks::due_on, tasks::id))
+                            .limit(CAP)
+                            .load::<(Option<NaiveDate>, TaskId)>(conn)?,
                     );
                 }
-                ids(q
-                    .order((tasks::due_on, tasks::id))
-                    .select(tasks::id)
-                    .limit(CAP)
-                    .load(conn)?)
+                first_due(picked)
+            }
+            Section::UnitsOverdue => {
+                let mut picked = Vec::new();
+                // Per unit in charge and status (or per status for the whole ministry): each an
+                // index range in due order, merged.
+                let scopes: Vec<Option<UnitId>> = match &units {
+                    Some(u) => u.iter().copied().map(Some).collect(),
+                    None => vec![None],
+                };
+                for scope in scopes {
+                    for status in Status::WORKING {
+                        let mut q = tasks::table
+                            .filter(tasks::status.eq(status))
+                            .filter(tasks::due_on.lt(today))
+                            .into_boxed();
+                        if let Some(u) = scope {
+                            q = q.filter(tasks::lead_unit_id.eq(u));
+                        }
+                        picked.extend(
+                            q.order((tasks::due_on, tasks::id))
+                                .select((tasks::due_on, tasks::id))
+                                .limit(CAP)
+                                .load::<(Option<NaiveDate>, TaskId)>(conn)?,
+                        );
+                    }
+                }
+                first_due(picked)
             }
             Section::ToStart => ids(tasks::table
                 .filter(tasks::lead_unit_id.eq(unit))

@@ -85,9 +85,17 @@ pub struct Credentials {
     idle: Duration,
     absolute: Duration,
     max_upload_bytes: usize,
-    /// Set for a page (a GET outside the API and downloads): the menu's counts come with it.
-    /// Set for a change too, to forget the person's counts.
-    menu: Option<(web::Data<AppState>, bool)>,
+    /// What this request does to the menu's counts, and where they are kept.
+    menu: Option<(web::Data<AppState>, MenuUse)>,
+}
+
+/// A page shows the menu's counts; a change (any other method than GET, by a person signed in
+/// with a cookie or a token) makes them count again; a download or an API read does neither.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MenuUse {
+    Show,
+    Changed,
+    Nothing,
 }
 
 impl Credentials {
@@ -103,20 +111,24 @@ impl Credentials {
             })
             .unwrap_or((Duration::zero(), Duration::zero(), 0));
         let path = req.path();
-        let page = req.method() == actix_web::http::Method::GET
-            && ![
-                "/api/",
-                "/attachments/",
-                "/reports/",
-                "/static/",
-                "/healthz",
-            ]
-            .iter()
-            .any(|p| path.starts_with(p));
+        let not_a_page = [
+            "/api/",
+            "/attachments/",
+            "/reports/",
+            "/static/",
+            "/healthz",
+        ]
+        .iter()
+        .any(|p| path.starts_with(p));
+        let menu_use = match (req.method() == actix_web::http::Method::GET, not_a_page) {
+            (false, _) => MenuUse::Changed,
+            (true, false) => MenuUse::Show,
+            (true, true) => MenuUse::Nothing,
+        };
         let menu = req
             .app_data::<web::Data<AppState>>()
             .cloned()
-            .map(|s| (s, page));
+            .map(|s| (s, menu_use));
         Credentials {
             menu,
             cookie: req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()),
@@ -162,11 +174,11 @@ impl Credentials {
         // A GET never writes: `?lang=` changes this browser's language (through its cookie, set
         // by the response), the account's setting (which its mail follows) changes on /me.
         let mut waiting = crate::web::desk::Waiting::default();
-        if let (Some((state, page)), Some(u), false) = (&self.menu, &user, by_token) {
-            if *page {
-                waiting = state.menu.get(conn, &u.actor())?;
-            } else {
-                state.menu.changed();
+        if let (Some((state, menu_use)), Some(u)) = (&self.menu, &user) {
+            match menu_use {
+                MenuUse::Show if !by_token => waiting = state.menu.get(conn, &u.actor())?,
+                MenuUse::Changed => state.menu.changed(),
+                _ => {}
             }
         }
         let lang = self
