@@ -56,6 +56,12 @@ fn is_weekend(d: NaiveDate) -> bool {
     matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
+/// "Due soon" means due within this many working days.
+pub const DUE_SOON_WORKING_DAYS: i64 = 5;
+
+/// An explanation is asked for within this many working days unless the asker says otherwise.
+pub const EXPLANATION_WORKING_DAYS: i64 = 3;
+
 /// The statutory days off of a year, as the rule alone gives them.
 pub fn statutory(year: i32) -> Schedule {
     let mut holidays: Vec<(NaiveDate, &str)> = Vec::new();

@@ -6,9 +6,10 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use crate::db::DbConn;
 use crate::domain::mail::Kind;
 use crate::error::AppResult;
-use crate::mail::compose::{compose, Cache, Composed, Context};
+use crate::mail::compose::{compose, Cache, Composed};
 use crate::mail::outbox::{self, Status};
 use crate::mail::transport::{Mailer, SendError, BATCH};
+use crate::mail::Context;
 
 /// What a run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

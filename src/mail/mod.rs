@@ -3,6 +3,7 @@
 
 pub mod compose;
 pub mod deliver;
+pub mod letter;
 pub mod notices;
 pub mod outbox;
 pub mod payload;
@@ -10,5 +11,5 @@ pub mod recipients;
 pub mod transport;
 pub mod weekly;
 
-pub use compose::Context;
+pub use letter::Context;
 pub use transport::Mailer;

@@ -13,7 +13,7 @@ use crate::domain::permissions::{Actor, Role};
 use crate::domain::status::Timeliness;
 use crate::error::AppResult;
 use crate::i18n::{number, t};
-use crate::mail::compose::{fill, section, Built, Context, Letter};
+use crate::mail::letter::{fill, section, Built, Context, Letter};
 use crate::mail::payload::{self, Payload};
 use crate::models::{explanation, task};
 

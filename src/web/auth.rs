@@ -29,7 +29,7 @@ pub struct Auth {
     /// The largest file accepted, for the messages that name it.
     pub max_upload_bytes: usize,
     /// What the menu counts (pages only; zero elsewhere).
-    pub waiting: crate::web::desk::Waiting,
+    pub waiting: crate::web::menu::Waiting,
 }
 
 impl Auth {
@@ -173,7 +173,7 @@ impl Credentials {
         };
         // A GET never writes: `?lang=` changes this browser's language (through its cookie, set
         // by the response), the account's setting (which its mail follows) changes on /me.
-        let mut waiting = crate::web::desk::Waiting::default();
+        let mut waiting = crate::web::menu::Waiting::default();
         if let (Some((state, menu_use)), Some(u)) = (&self.menu, &user) {
             match menu_use {
                 MenuUse::Show if !by_token => waiting = state.menu.get(conn, &u.actor())?,

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::app::{explanations, tasks};
+use crate::domain::calendar::EXPLANATION_WORKING_DAYS;
 use crate::domain::dates::{parse_date, Moment};
 use crate::domain::ids::TaskId;
 use crate::domain::permissions::Action;
@@ -18,7 +19,7 @@ use crate::web::error::WebResult;
 use crate::web::form::Form;
 use crate::web::pages::{redirect, Errors};
 use crate::web::task_actions::{begin, done_or_refused, uploads, Refusals};
-use crate::web::tasks::{conflict, show_page, today, Typed, EXPLANATION_WORKING_DAYS};
+use crate::web::tasks::{conflict, show_page, today, Typed};
 use crate::web::AppState;
 
 /// The longest text of one field, in characters.

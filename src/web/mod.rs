@@ -15,6 +15,7 @@ pub mod extensions;
 pub mod form;
 pub mod linkify;
 pub mod list_filter;
+pub mod menu;
 pub mod outbox;
 pub mod pages;
 pub mod password;
@@ -44,7 +45,7 @@ pub struct AppState {
     /// Who is having a text extracted right now.
     pub extracting: OneEach,
     /// The menu's counts per person, for a short while.
-    pub menu: crate::web::desk::MenuCounts,
+    pub menu: crate::web::menu::MenuCounts,
 }
 
 /// At most one running job per person: `start` hands out a turn, or None while theirs runs.

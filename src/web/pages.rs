@@ -22,7 +22,7 @@ pub struct Ctx {
     pub notice: String,
     pub max_upload_bytes: usize,
     /// What the menu counts: things on the desk, unread notifications.
-    pub waiting: crate::web::desk::Waiting,
+    pub waiting: crate::web::menu::Waiting,
 }
 
 /// The sign beside a bucket's colour and word (so colour never says it alone).

@@ -26,11 +26,7 @@ pub fn today() -> NaiveDate {
     today_in_vietnam(chrono::Utc::now())
 }
 
-/// "Due soon" means due within this many working days.
-pub const DUE_SOON_WORKING_DAYS: i64 = 5;
-
-/// An explanation is asked for within this many working days unless the asker says otherwise.
-pub const EXPLANATION_WORKING_DAYS: i64 = 3;
+use crate::domain::calendar::{DUE_SOON_WORKING_DAYS, EXPLANATION_WORKING_DAYS};
 
 /// Fills in what the filter needs from the database: the "due soon" window counted on the
 /// working calendar, and a leader's own units dropped when no unit is in their charge (they see
