@@ -388,6 +388,44 @@ fn a_leader_asks_for_an_explanation_and_the_head_answers_on_a_phone() {
 }
 
 #[test]
+fn a_head_hands_a_task_to_staff_who_report_progress_from_a_phone() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::start(Backend::Sqlite);
+    let p = publish(&app);
+    let head = app.add_user(Role::UnitHead, Some("Cục Kế hoạch - Tài chính"));
+    let staff = app.add_user(Role::UnitStaff, Some("Cục Kế hoạch - Tài chính"));
+    let task = format!("/tasks/{}", p.khtc);
+
+    driver.resize(1366, 900);
+    log_in(&driver, &app.base, &head, &task);
+    driver.click("#assign > summary");
+    let staff_id = chidao::models::user::by_email(&mut app.conn(), &staff)
+        .unwrap()
+        .unwrap()
+        .0
+        .id;
+    driver.click(&format!("#assign-form input[value='{staff_id}']"));
+    driver.click("#assign-form button[type=submit]");
+    driver.wait_for_url("done=assigned");
+    assert!(driver.text("#assignees").contains("Người thử unit_staff"));
+    driver.click("form[action='/logout'] button");
+    driver.wait_for_url("/login");
+
+    // The staff member lands on the desk on a phone, follows "giao cho tôi" and reports.
+    driver.resize(390, 844);
+    log_in(&driver, &app.base, &staff, "/desk");
+    driver.click("#desk-assigned_to_me li a");
+    driver.wait_for_url(&task);
+    driver.type_into("#progress-text", "Đã dự thảo báo cáo.");
+    driver.type_into("#percent", "40");
+    driver.click("#progress-form button[type=submit]");
+    driver.wait_for_url("done=progress");
+    assert_eq!(driver.text("#progress").replace('\u{a0}', " "), "40 %");
+}
+
+#[test]
 fn a_notice_pasted_reviewed_and_published_in_a_browser() {
     let Some(driver) = Driver::start() else {
         return;

@@ -4,6 +4,7 @@ mod support;
 
 mod admin;
 mod api;
+mod assignees;
 mod auth;
 mod browser;
 mod calendar;

@@ -162,6 +162,7 @@ fn every_page_for_every_role() {
             (format!("/explanations/{x}/accept"), vec![("version", &vh)],                  [303, 403, 0, 0, 404, 403]),
             (format!("/explanations/{x}/again"), vec![("version", &vh), ("text", "x")],    [303, 403, 0, 0, 404, 403]),
             ("/explanations/999999/answer".into(), vec![("reason", "x")],                  [303, 404, 404, 404, 404, 404]),
+            (format!("/tasks/{ls}/assignees"), vec![("due_on", "")],                       [303, 403, 403, 403, 0, 404]),
             (format!("/tasks/{ls}/explode"),  vec![],                                         [303, 404, 404, 404, 404, 404]),
             (format!("/tasks/{ls}/extension"), vec![("due_on", &later), ("text", "x")],       [303, 403, 403, 403, 0, 404]),
             (format!("/tasks/{hn}/extension"), vec![("due_on", &later), ("text", "x")],       [303, 403, 403, 403, 404, 403]),
@@ -227,6 +228,7 @@ fn every_state_change_needs_the_csrf_token() {
             (1, format!("/tasks/{t}/chase"), vec![("text", "x")]),
             (1, "/tasks/chase".into(), vec![("task", &ts), ("text", "x")]),
             (1, format!("/tasks/{t}/explanation"), vec![("text", "x")]),
+            (2, format!("/tasks/{t}/assignees"), vec![("due_on", "")]),
             (1, format!("/units/{unit}/chase"), vec![("text", "x")]),
             (1, "/conferences".into(), vec![("name", "Hội nghị")]),
             (

@@ -114,3 +114,26 @@ pub fn change_due_date(
         task::change_due_date(conn, edit, due, reason)
     })
 }
+
+/// Hands the task to people of the lead unit (replacing whoever had it) with the unit's own
+/// date; those newly given it are told. A refusal (someone not of the unit, a date after the
+/// official one or past, a closed task) is `Refused` with its key.
+pub fn assign_people(
+    conn: &mut DbConn,
+    actor: &Actor,
+    task_id: TaskId,
+    people: &[crate::domain::ids::UserId],
+    due: Option<NaiveDate>,
+    at: Moment,
+) -> AppResult<()> {
+    db::write(conn, |conn| {
+        authorize(conn, actor, task_id, Action::AssignPeople)?;
+        let added = crate::models::assignee::set(conn, actor, task_id, people, due, at)?
+            .map_err(|r| crate::error::AppError::Refused(r.key().to_string()))?;
+        let note = due
+            .map(crate::domain::dates::format_date)
+            .unwrap_or_default();
+        notices::assigned_in_unit(conn, task_id, &added, &note, at)?;
+        Ok(())
+    })
+}

@@ -354,12 +354,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    task_assignees (task_id, user_id) {
+        task_id -> BigInt,
+        user_id -> BigInt,
+        due_on -> Nullable<Date>,
+        assigned_by -> Nullable<BigInt>,
+        assigned_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(task_assignees -> tasks (task_id));
 diesel::joinable!(explanations -> tasks (task_id));
 diesel::joinable!(explanations -> units (unit_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     chases,
     escalation_rules,
+    task_assignees,
     explanations,
     units,
     unit_aliases,

@@ -37,6 +37,8 @@ pub enum Kind {
     Escalated,
     /// A leader's Monday summary of the units in their charge.
     WeeklySummary,
+    /// The head handed a task to a person of the unit: to that person.
+    AssignedInUnit,
 }
 
 crate::words!(Kind {
@@ -55,6 +57,7 @@ crate::words!(Kind {
     ExplanationAccepted = "explanation_accepted",
     Escalated = "escalated",
     WeeklySummary = "weekly_summary",
+    AssignedInUnit = "assigned_in_unit",
 });
 
 impl Kind {
@@ -69,7 +72,8 @@ impl Kind {
             | Kind::ExtensionDecided
             | Kind::Chased
             | Kind::ExplanationAsked
-            | Kind::ExplanationAccepted => role.is_unit_role(),
+            | Kind::ExplanationAccepted
+            | Kind::AssignedInUnit => role.is_unit_role(),
             Kind::Reported | Kind::ExtensionRequested => role == Role::Secretariat,
             Kind::ExplanationAnswered => matches!(role, Role::Secretariat | Role::Leader),
             Kind::Escalated => role != Role::Admin,
@@ -87,7 +91,8 @@ impl Kind {
             | Kind::ExtensionDecided
             | Kind::Chased
             | Kind::ExplanationAsked
-            | Kind::ExplanationAccepted => Some("mail.why.instruction"),
+            | Kind::ExplanationAccepted
+            | Kind::AssignedInUnit => Some("mail.why.instruction"),
             // Late work reaching a unit is an instruction too; a leader may rely on the lists.
             Kind::Escalated if role.is_unit_role() => Some("mail.why.instruction"),
             // The head answers for the unit's deadlines; staff may rely on the head and digest.

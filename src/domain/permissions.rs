@@ -74,10 +74,12 @@ pub enum Action {
     AnswerExplanation,
     /// Accept an explanation, or ask again.
     DecideExplanation,
+    /// Hand a task to people of the lead unit (người thực hiện).
+    AssignPeople,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Action::ViewAllTasks,
         Action::CreateDirective,
         Action::ViewDirectives,
@@ -102,6 +104,7 @@ impl Action {
         Action::AskExplanation,
         Action::AnswerExplanation,
         Action::DecideExplanation,
+        Action::AssignPeople,
     ];
 
     fn on_task(self) -> bool {
@@ -210,6 +213,8 @@ pub fn decide(actor: &Actor, action: Action, target: Target) -> Decision {
                 // head of the lead unit answers for it.
                 AskExplanation | DecideExplanation => matches!(actor.role, Secretariat | Leader),
                 AnswerExplanation => actor.role == UnitHead && lead,
+                // The head hands the unit's work to its people.
+                AssignPeople => actor.role == UnitHead && lead,
                 _ => false,
             })
         }
@@ -248,18 +253,18 @@ mod tests {
             coordinating_unit_ids: &coords,
         });
         #[rustfmt::skip]
-        let rows: Vec<(&str, Actor, [Decision; 24])> = vec![
-            //                                  all dirC dirV unit user | view start prog compl conf ret  canc edit comm | extV cal | extR extD chase manyC | askX ansX decX
-            ("admin", actor(Role::Admin, None),               [A, F, A, A, A, A, F, F, F, F, F, F, F, F, F, A, A, F, F, F, F, F, F, F]),
-            ("secretariat", actor(Role::Secretariat, None),   [A, A, A, F, F, A, F, F, F, A, A, A, A, A, A, F, F, F, A, A, A, A, F, A]),
-            ("leader", actor(Role::Leader, None),             [A, F, A, F, F, A, F, F, F, F, F, F, F, A, A, F, F, F, A, A, A, A, F, A]),
-            ("head/lead", actor(Role::UnitHead, Some(LEAD)),  [F, F, F, F, F, A, A, A, A, F, F, F, F, A, F, F, F, A, F, F, F, F, A, F]),
-            ("head/coord", actor(Role::UnitHead, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F]),
-            ("head/other", actor(Role::UnitHead, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N]),
-            ("staff/lead", actor(Role::UnitStaff, Some(LEAD)),[F, F, F, F, F, A, A, A, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F]),
-            ("staff/coord", actor(Role::UnitStaff, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F]),
-            ("staff/other", actor(Role::UnitStaff, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N]),
-            ("head/no unit", actor(Role::UnitHead, None),     [F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N]),
+        let rows: Vec<(&str, Actor, [Decision; 25])> = vec![
+            //                                  all dirC dirV unit user | view start prog compl conf ret  canc edit comm | extV cal | extR extD chase manyC | askX ansX decX assign
+            ("admin", actor(Role::Admin, None),               [A, F, A, A, A, A, F, F, F, F, F, F, F, F, F, A, A, F, F, F, F, F, F, F, F]),
+            ("secretariat", actor(Role::Secretariat, None),   [A, A, A, F, F, A, F, F, F, A, A, A, A, A, A, F, F, F, A, A, A, A, F, A, F]),
+            ("leader", actor(Role::Leader, None),             [A, F, A, F, F, A, F, F, F, F, F, F, F, A, A, F, F, F, A, A, A, A, F, A, F]),
+            ("head/lead", actor(Role::UnitHead, Some(LEAD)),  [F, F, F, F, F, A, A, A, A, F, F, F, F, A, F, F, F, A, F, F, F, F, A, F, A]),
+            ("head/coord", actor(Role::UnitHead, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F]),
+            ("head/other", actor(Role::UnitHead, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N]),
+            ("staff/lead", actor(Role::UnitStaff, Some(LEAD)),[F, F, F, F, F, A, A, A, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F]),
+            ("staff/coord", actor(Role::UnitStaff, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F]),
+            ("staff/other", actor(Role::UnitStaff, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N]),
+            ("head/no unit", actor(Role::UnitHead, None),     [F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N]),
         ];
         for (name, who, expected) in rows {
             for (i, action) in Action::ALL.into_iter().enumerate() {

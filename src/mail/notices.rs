@@ -176,6 +176,26 @@ pub fn explanation(
     queue_about_task(conn, kind, e.task_id, &subject, &to_whom, &payload, at)
 }
 
+/// A task handed to people of the lead unit: to each of them, with the unit's date.
+pub fn assigned_in_unit(
+    conn: &mut DbConn,
+    task_id: TaskId,
+    people: &[UserId],
+    note: &str,
+    at: Moment,
+) -> AppResult<usize> {
+    let kind = Kind::AssignedInUnit;
+    let mut to_whom = Vec::new();
+    for p in people {
+        to_whom.extend(recipients::user_wanting(conn, *p, kind)?);
+    }
+    let payload = payload::Moved {
+        note: note.to_string(),
+    };
+    let subject = format!("a{}", at.now.and_utc().timestamp());
+    queue_about_task(conn, kind, task_id, &subject, &to_whom, &payload, at)
+}
+
 fn queue_about_task(
     conn: &mut DbConn,
     kind: Kind,

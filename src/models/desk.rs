@@ -27,6 +27,7 @@ pub const UNCHASED_DAYS: u64 = 7;
 /// One kind of thing waiting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
+    AssignedToMe,
     ToConfirm,
     ExtensionsToDecide,
     ExplanationsToDecide,
@@ -42,6 +43,7 @@ pub enum Section {
 impl Section {
     pub fn key(self) -> &'static str {
         match self {
+            Section::AssignedToMe => "assigned_to_me",
             Section::ToConfirm => "to_confirm",
             Section::ExtensionsToDecide => "extensions",
             Section::ExplanationsToDecide => "explanations",
@@ -71,12 +73,18 @@ impl Section {
                 Section::UnitsOverdue,
             ],
             Role::UnitHead => &[
+                Section::AssignedToMe,
                 Section::ToStart,
                 Section::Returned,
                 Section::ToExplain,
                 Section::DueSoon,
             ],
-            Role::UnitStaff => &[Section::ToStart, Section::Returned, Section::DueSoon],
+            Role::UnitStaff => &[
+                Section::AssignedToMe,
+                Section::ToStart,
+                Section::Returned,
+                Section::DueSoon,
+            ],
             Role::Admin => &[],
         }
     }
@@ -139,6 +147,7 @@ pub fn waiting(
     let mut out = Vec::new();
     for &section in Section::of(actor.role) {
         let found = match section {
+            Section::AssignedToMe => ids(crate::models::assignee::mine(conn, actor.user_id, CAP)?),
             // Oldest waiting first, straight from the (status, updated_at) index.
             Section::ToConfirm => ids(tasks::table
                 .filter(tasks::status.eq(Status::Reported))

@@ -33,6 +33,8 @@ pub enum Kind {
     ExplanationAccepted,
     /// Asked again, with the new date to answer by.
     ExplanationAskedAgain,
+    /// Handed to people of the lead unit (the note names them), with the unit's date.
+    AssigneesChanged,
 }
 
 crate::words!(Kind {
@@ -51,6 +53,7 @@ crate::words!(Kind {
     ExplanationAnswered = "explanation_answered",
     ExplanationAccepted = "explanation_accepted",
     ExplanationAskedAgain = "explanation_asked_again",
+    AssigneesChanged = "assignees",
 });
 
 #[derive(Debug, Clone, Queryable, Serialize)]

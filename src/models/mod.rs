@@ -1,5 +1,6 @@
 //! One file per entity: its row struct, its forms and its queries.
 
+pub mod assignee;
 pub mod attachment;
 pub mod calendar;
 pub mod chase;

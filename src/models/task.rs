@@ -9,8 +9,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{
-    directive_items, directives, extension_requests, reports, task_coordinators, task_units, tasks,
-    units, users,
+    directive_items, directives, extension_requests, reports, task_assignees, task_coordinators,
+    task_units, tasks, units, users,
 };
 use crate::db::{DbConn, MultiBackend};
 use crate::domain::dates::Moment;
@@ -71,6 +71,8 @@ pub struct Filter {
     pub lead_unit_id: Option<UnitId>,
     /// Only tasks led by the units this leader is in charge of.
     pub in_charge_of: Option<UserId>,
+    /// Only tasks handed to this person (giao cho tôi).
+    pub assignee: Option<UserId>,
     pub sort: Sort,
     pub page: i64,
 }
@@ -184,6 +186,15 @@ fn filtered<'a>(
     }
     if let Some(l) = f.in_charge_of {
         q = q.filter(tasks::lead_unit_id.eq_any(units_in_charge!(l)));
+    }
+    if let Some(u) = f.assignee {
+        q = q.filter(
+            tasks::id.eq_any(
+                task_assignees::table
+                    .filter(task_assignees::user_id.eq(u))
+                    .select(task_assignees::task_id),
+            ),
+        );
     }
     if let Some(d) = f.directive_id {
         q = q.filter(tasks::directive_id.eq(d));
@@ -301,6 +312,7 @@ fn plain_inbox(actor: &Actor, f: &Filter) -> Option<UnitId> {
         && f.assigned_to.is_none()
         && f.lead_unit_id.is_none()
         && f.in_charge_of.is_none()
+        && f.assignee.is_none()
         && f.sort == Sort::Due;
     if plain && actor.role.is_unit_role() {
         actor.unit_id

@@ -138,6 +138,18 @@ pub fn get(conn: &mut DbConn, id: UserId) -> AppResult<User> {
         .ok_or(AppError::NotFound)
 }
 
+/// The active people of a unit, in Vietnamese alphabetical order: whom its head may hand a
+/// task to.
+pub fn of_unit(conn: &mut DbConn, unit: UnitId) -> AppResult<Vec<User>> {
+    let mut all: Vec<User> = users::table
+        .filter(users::unit_id.eq(unit))
+        .filter(users::active.eq(true))
+        .select(User::as_select())
+        .load(conn)?;
+    all.sort_by(|a, b| crate::domain::text::vi_cmp(&a.name, &b.name));
+    Ok(all)
+}
+
 /// The active leaders, in Vietnamese alphabetical order: whom an admin may put in charge of
 /// a unit.
 pub fn leaders(conn: &mut DbConn) -> AppResult<Vec<User>> {

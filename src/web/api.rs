@@ -134,6 +134,7 @@ pub async fn task(
                 "reports": reports,
                 "chases": chases,
                 "explanations": explanations,
+                "assignees": crate::models::assignee::for_task(conn, id)?,
             }))
         })
         .await?;

@@ -30,6 +30,7 @@ const NAMED: usize = 10;
 
 fn link(s: Section) -> &'static str {
     match s {
+        Section::AssignedToMe => "/tasks?assignee=me&status=open",
         Section::ToConfirm => "/tasks?status=reported",
         Section::ExtensionsToDecide => "/extensions",
         Section::Drafts => "/directives/new",

@@ -28,6 +28,8 @@ struct Query {
     lead: Option<String>,
     /// "mine": only the units the leader is in charge of (where a leader's menu leads).
     scope: Option<String>,
+    /// "me": only the tasks handed to the person (giao cho tôi).
+    assignee: Option<String>,
     sort: Option<String>,
     page: Option<String>,
 }
@@ -106,6 +108,7 @@ pub fn parse(query: &str, actor: &Actor) -> Filter {
         assigned_to: date(&q.assigned_to),
         lead_unit_id: id(&q.lead),
         in_charge_of: (q.scope.as_deref().map(str::trim) == Some("mine")).then_some(actor.user_id),
+        assignee: (q.assignee.as_deref().map(str::trim) == Some("me")).then_some(actor.user_id),
         sort: q
             .sort
             .as_deref()
@@ -151,6 +154,7 @@ pub fn to_query(f: &Filter) -> String {
     put("assigned_to", date(f.assigned_to));
     put("lead", f.lead_unit_id.map(|v| v.to_string()));
     put("scope", f.in_charge_of.map(|_| "mine".to_string()));
+    put("assignee", f.assignee.map(|_| "me".to_string()));
     put(
         "sort",
         (f.sort != Sort::default()).then(|| f.sort.as_str().to_string()),
@@ -284,6 +288,7 @@ mod tests {
             assigned_to: day(4),
             lead_unit_id: Some(UnitId(5)),
             in_charge_of: Some(UserId(1)),
+            assignee: Some(UserId(1)),
             sort: Sort::ALL[1],
             page: 2,
         });

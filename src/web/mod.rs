@@ -135,6 +135,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/tasks/{id}/comment", web::post().to(task_actions::comment))
         .route("/tasks/{id}/chase", web::post().to(task_actions::chase))
         .route(
+            "/tasks/{id}/assignees",
+            web::post().to(task_actions::assign_people),
+        )
+        .route(
             "/tasks/{id}/edit",
             web::post().to(task_actions::change_due_date),
         )

@@ -10,14 +10,14 @@ use serde::Deserialize;
 use crate::app::{chases, extensions, tasks};
 use crate::domain::dates::{parse_date, Moment};
 use crate::domain::filetype;
-use crate::domain::ids::TaskId;
+use crate::domain::ids::{TaskId, UserId};
 use crate::domain::permissions::{Action, Actor};
 use crate::domain::status::Move;
 use crate::error::AppError;
 use crate::models::attachment::Upload;
-use crate::models::chase;
 use crate::models::extension::{self, NewRequest};
 use crate::models::task::{self, Outcome};
+use crate::models::{assignee, chase};
 use crate::web::auth::Auth;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::{Form, MAX_FILES};
@@ -435,4 +435,68 @@ async fn answer(
     };
     let form_action = format!("/tasks/{id}/{name}");
     conflict(state, auth, name, &form_action, version, typed, current).await
+}
+
+/// Whom the head hands the task to, and the unit's own date for it.
+#[derive(Deserialize)]
+struct AssignForm {
+    #[serde(default)]
+    person: Vec<UserId>,
+    #[serde(default)]
+    due_on: String,
+}
+
+/// `POST /tasks/{id}/assignees`: the unit head hands the task to people of the unit (none to
+/// take it back), with the unit's date, no later than the official one.
+pub async fn assign_people(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<TaskId>,
+    form: Form,
+) -> WebResult<HttpResponse> {
+    let id = path.into_inner();
+    let (actor, _, input): (_, _, AssignForm) =
+        begin(&state, &auth, id, &form, Action::AssignPeople).await?;
+    let mut errors = Errors::default();
+    let due = match input.due_on.trim() {
+        "" => None,
+        typed => {
+            let d = parse_date(typed);
+            if d.is_none() {
+                errors.add("due_on", "error.date");
+            }
+            d
+        }
+    };
+    let typed = |errors| Typed::of("assign", "", "", &input.due_on, errors);
+    if !errors.is_empty() {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return show_page(&state, &auth, id, typed(errors), status).await;
+    }
+    let people = input.person.clone();
+    let done = crate::db::run(&state.pool, move |conn| {
+        tasks::assign_people(conn, &actor, id, &people, due, Moment::now())
+    })
+    .await;
+    let (field, key) = match done {
+        Ok(()) => return Ok(redirect(&format!("/tasks/{id}?done=assigned"))),
+        Err(AppError::Refused(k)) if k == assignee::Refusal::BadDate.key() => {
+            ("due_on", "error.assignee_date")
+        }
+        Err(AppError::Refused(k)) if k == assignee::Refusal::NotOfUnit.key() => {
+            ("person", "error.assignee_not_of_unit")
+        }
+        Err(AppError::Refused(_)) => ("person", "error.assignee_closed"),
+        Err(e) => return Err(e.into()),
+    };
+    let mut errors = Errors::default();
+    errors.add(field, key);
+    show_page(
+        &state,
+        &auth,
+        id,
+        typed(errors),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }

@@ -62,6 +62,8 @@ pub struct FilterView {
     pub lead: String,
     /// "mine" when narrowed to the units a leader is in charge of, else "all".
     pub scope: &'static str,
+    /// Only the tasks handed to the person.
+    pub mine: bool,
     pub sort: String,
 }
 
@@ -90,6 +92,7 @@ impl FilterView {
             } else {
                 "all"
             },
+            mine: f.assignee.is_some(),
             sort: f.sort.as_str().to_string(),
         }
     }
@@ -271,6 +274,8 @@ pub struct Can {
     pub answer_explanation: Option<i64>,
     /// The answered round this person may decide.
     pub decide_explanation: Option<i64>,
+    /// Hand the task to people of the unit (its head, while it is open).
+    pub assign: bool,
 }
 
 impl Can {
@@ -329,6 +334,7 @@ fn can(
         decide_explanation: open_round
             .filter(|e| e.state == ExplanationState::Answered && ok(Action::DecideExplanation))
             .map(|e| e.id),
+        assign: ok(Action::AssignPeople) && s.is_open(),
     }
 }
 
@@ -362,12 +368,25 @@ struct TaskView {
     /// The date an answer is asked by unless the asker picks another: 3 working days on.
     default_reply_by: String,
     today: NaiveDate,
+    /// Whom the task is handed to in the lead unit, and (for its head) whom it may be.
+    assignees: Vec<crate::models::assignee::Assignee>,
+    unit_people: Vec<crate::models::user::User>,
     /// The due date before any change, when it was changed.
     original_due: Option<NaiveDate>,
     can: Can,
 }
 
 impl TaskView {
+    /// Whether the person is among those the task is handed to (the form ticks them).
+    fn assigned(&self, user: &crate::domain::ids::UserId) -> bool {
+        self.assignees.iter().any(|a| a.user_id == *user)
+    }
+
+    /// The unit's date the task is handed with, as the form shows it.
+    fn assigned_due(&self) -> String {
+        format_opt_date(self.assignees.iter().find_map(|a| a.due_on))
+    }
+
     /// A round unanswered past its date.
     fn overdue(&self, e: &Explanation) -> bool {
         e.overdue(self.today)
@@ -409,6 +428,7 @@ fn load_view(conn: &mut crate::db::DbConn, actor: &Actor, id: TaskId) -> WebResu
         calendar.add_working_days(today(), EXPLANATION_WORKING_DAYS),
     ));
     let task = scoped.task;
+    let lead_unit = task.lead_unit_id;
     let d = directive::get(conn, task.directive_id)?;
     let conference = match d.conference_id {
         Some(c) => directive::conference(conn, c)?
@@ -461,6 +481,12 @@ fn load_view(conn: &mut crate::db::DbConn, actor: &Actor, id: TaskId) -> WebResu
         people,
         default_reply_by,
         today: today(),
+        assignees: crate::models::assignee::for_task(conn, id)?,
+        unit_people: if can.assign {
+            crate::models::user::of_unit(conn, lead_unit)?
+        } else {
+            Vec::new()
+        },
         can,
     })
     .map(|mut v| {
