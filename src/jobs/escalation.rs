@@ -297,18 +297,16 @@ fn askers(
     crossed: &[Crossed],
     kind: Kind,
 ) -> AppResult<HashMap<String, Recipient>> {
-    let mut out = HashMap::new();
-    for c in crossed {
-        let asker = c
-            .about
+    let asker = |c: &Crossed| -> Option<UserId> {
+        c.about
             .rsplit_once(":u")
             .and_then(|(_, id)| id.parse().ok())
-            .map(UserId);
-        if let Some(asker) = asker {
-            if let Some(r) = recipients::user_wanting(conn, asker, kind)? {
-                out.insert(c.about.clone(), r);
-            }
-        }
-    }
-    Ok(out)
+            .map(UserId)
+    };
+    let ids: Vec<UserId> = crossed.iter().filter_map(asker).collect();
+    let people = recipients::users_wanting(conn, &ids, kind)?;
+    Ok(crossed
+        .iter()
+        .filter_map(|c| Some((c.about.clone(), people.get(&asker(c)?)?.clone())))
+        .collect())
 }

@@ -185,10 +185,8 @@ pub fn assigned_in_unit(
     at: Moment,
 ) -> AppResult<usize> {
     let kind = Kind::AssignedInUnit;
-    let mut to_whom = Vec::new();
-    for p in people {
-        to_whom.extend(recipients::user_wanting(conn, *p, kind)?);
-    }
+    let mut found = recipients::users_wanting(conn, people, kind)?;
+    let to_whom: Vec<Recipient> = people.iter().filter_map(|p| found.remove(p)).collect();
     let payload = payload::Moved {
         note: note.to_string(),
     };

@@ -121,13 +121,25 @@ pub fn secretariat(conn: &mut DbConn, kind: Kind) -> AppResult<Vec<Recipient>> {
 
 /// One active person, if they want `kind`.
 pub fn user_wanting(conn: &mut DbConn, id: UserId, kind: Kind) -> AppResult<Option<Recipient>> {
-    let row: Option<PersonRow> = users::table
-        .find(id)
+    Ok(users_wanting(conn, &[id], kind)?.remove(&id))
+}
+
+/// Of these people, the active ones who want `kind`, in one query.
+pub fn users_wanting(
+    conn: &mut DbConn,
+    ids: &[UserId],
+    kind: Kind,
+) -> AppResult<HashMap<UserId, Recipient>> {
+    let rows: Vec<PersonRow> = users::table
+        .filter(users::id.eq_any(ids))
         .filter(users::active.eq(true))
         .select(person_columns())
-        .first(conn)
-        .optional()?;
-    Ok(row.as_ref().filter(|p| wants(p, kind)).map(person))
+        .load(conn)?;
+    Ok(rows
+        .iter()
+        .filter(|p| wants(p, kind))
+        .map(|p| (p.0, person(p)))
+        .collect())
 }
 
 /// One person, whatever their preferences (for mandatory mail such as a password reset).

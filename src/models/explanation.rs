@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::schema::{explanations, extension_requests, units, users};
+use crate::db::schema::{explanations, units, users};
 use crate::db::DbConn;
 use crate::domain::dates::Moment;
 use crate::domain::ids::{TaskId, UnitId, UserId};
@@ -372,23 +372,18 @@ pub fn decide(
             other => return Ok(Decided::Task(other)),
         }
         // The move is an extension granted on the unit's proposal: counted and listed as one.
-        diesel::insert_into(extension_requests::table)
-            .values((
-                extension_requests::task_id.eq(e.task_id),
-                extension_requests::unit_id.eq(e.unit_id),
-                extension_requests::requested_by.eq(e.answered_by),
-                extension_requests::report_id.eq(e.report_id),
-                extension_requests::previous_due.eq(previous),
-                extension_requests::requested_due.eq(due),
-                extension_requests::reason.eq(&e.reason),
-                extension_requests::status.eq(crate::models::extension::Decision::Approved),
-                extension_requests::decided_by.eq(actor.user_id),
-                extension_requests::decided_at.eq(at.now),
-                extension_requests::decided_due.eq(due),
-                extension_requests::decision_note.eq(d.note.trim()),
-                extension_requests::created_at.eq(e.answered_at.unwrap_or(at.now)),
-            ))
-            .execute(conn)?;
+        let granted = crate::models::extension::Granted {
+            task_id: e.task_id,
+            unit_id: e.unit_id,
+            requested_by: e.answered_by,
+            report_id: e.report_id,
+            previous_due: previous,
+            due,
+            reason: &e.reason,
+            asked_at: e.answered_at.unwrap_or(at.now),
+            note: d.note,
+        };
+        crate::models::extension::record_granted(conn, actor, &granted, at)?;
     }
     let state = if d.accept {
         State::Accepted

@@ -238,6 +238,43 @@ pub fn request(
     Ok(Ok(id))
 }
 
+/// An extension granted without a request waiting for it (on a proposal the unit made some
+/// other way, as in an explanation): what the approved request records.
+pub struct Granted<'a> {
+    pub task_id: TaskId,
+    pub unit_id: crate::domain::ids::UnitId,
+    pub requested_by: Option<crate::domain::ids::UserId>,
+    pub report_id: Option<i64>,
+    pub previous_due: Option<NaiveDate>,
+    pub due: NaiveDate,
+    pub reason: &'a str,
+    pub asked_at: NaiveDateTime,
+    pub note: &'a str,
+}
+
+/// Records an extension already granted (the due date moved by the caller), so that it is
+/// counted and listed with the others. The caller holds the transaction.
+pub fn record_granted(conn: &mut DbConn, actor: &Actor, g: &Granted, at: Moment) -> AppResult<()> {
+    diesel::insert_into(extension_requests::table)
+        .values((
+            extension_requests::task_id.eq(g.task_id),
+            extension_requests::unit_id.eq(g.unit_id),
+            extension_requests::requested_by.eq(g.requested_by),
+            extension_requests::report_id.eq(g.report_id),
+            extension_requests::previous_due.eq(g.previous_due),
+            extension_requests::requested_due.eq(g.due),
+            extension_requests::reason.eq(g.reason),
+            extension_requests::status.eq(Decision::Approved),
+            extension_requests::decided_by.eq(actor.user_id),
+            extension_requests::decided_at.eq(at.now),
+            extension_requests::decided_due.eq(g.due),
+            extension_requests::decision_note.eq(g.note.trim()),
+            extension_requests::created_at.eq(g.asked_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// How a decision ended.
 #[derive(Debug)]
 pub enum Decided {

@@ -18,23 +18,13 @@ use crate::web::auth::Auth;
 use crate::web::error::WebResult;
 use crate::web::form::Form;
 use crate::web::pages::{redirect, Errors};
-use crate::web::task_actions::{begin, done_or_refused, uploads, Refusals};
+use crate::web::task_actions::{begin, checked_field, done_or_refused, uploads, Refusals};
 use crate::web::tasks::{conflict, show_page, today, Typed};
 use crate::web::AppState;
 
-/// The longest text of one field, in characters.
-const MAX_CHARS: usize = 10_000;
-
-/// `text` trimmed; an error under `field` when it is too long, or empty and `required`.
+/// A text field as `checked_field` reads it; `required` ones say so when empty.
 fn field(text: &str, name: &'static str, required: bool, errors: &mut Errors) -> String {
-    let text = text.trim();
-    if text.chars().count() > MAX_CHARS {
-        errors.add(name, "error.too_long");
-    }
-    if required && text.is_empty() {
-        errors.add(name, "error.required");
-    }
-    text.to_string()
+    checked_field(text, name, required.then_some("error.required"), errors)
 }
 
 /// The date an answer is due by: as typed (today or later), or 3 working days on when empty.

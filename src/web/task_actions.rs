@@ -376,19 +376,30 @@ fn edit(actor: &Actor, id: TaskId, version: i32) -> task::Edit<'_> {
     }
 }
 
-/// The text trimmed, with an error when it is too long.
 /// The form's text, trimmed, and the errors it gives: too long, or missing where `missing`
 /// names the message for that.
 pub(crate) fn checked_text(text: &str, missing: Option<&'static str>) -> (String, Errors) {
     let mut errors = Errors::default();
+    let text = checked_field(text, "text", missing, &mut errors);
+    (text, errors)
+}
+
+/// One text field, trimmed; an error under `name` when it is too long, or empty where
+/// `missing` names the message for that.
+pub(crate) fn checked_field(
+    text: &str,
+    name: &'static str,
+    missing: Option<&'static str>,
+    errors: &mut Errors,
+) -> String {
     let text = text.trim();
     if text.chars().count() > MAX_TEXT_CHARS {
-        errors.add("text", "error.too_long");
+        errors.add(name, "error.too_long");
     }
     if let Some(key) = missing.filter(|_| text.is_empty()) {
-        errors.add("text", key);
+        errors.add(name, key);
     }
-    (text.to_string(), errors)
+    text.to_string()
 }
 
 /// Checks each file: size, and that its content is what its name says. Field errors otherwise.
