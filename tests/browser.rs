@@ -426,6 +426,80 @@ fn a_head_hands_a_task_to_staff_who_report_progress_from_a_phone() {
 }
 
 #[test]
+fn a_coordinating_unit_gives_its_part_from_a_phone_and_a_task_is_moved() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::start(Backend::Sqlite);
+    let p = publish(&app);
+    let lead = app.add_user(Role::UnitHead, Some("Cục Kế hoạch - Tài chính"));
+    let coord = app.add_user(Role::UnitStaff, Some("Sở KH&CN Lạng Sơn"));
+    let ls_head = app.add_user(Role::UnitHead, Some("Sở KH&CN Lạng Sơn"));
+    let sec = app.add_user(Role::Secretariat, None);
+    let task = format!("/tasks/{}", p.khtc);
+    let by = crate::fixtures::days(7).format("%d/%m/%Y").to_string();
+
+    // The lead unit asks Lạng Sơn for its part by a date.
+    driver.resize(1366, 900);
+    log_in(&driver, &app.base, &lead, &task);
+    driver.click("#ask-part > summary");
+    driver.type_into("#ask-part-due", &by);
+    driver.type_into(
+        "#ask-part-text",
+        "Đề nghị cho ý kiến về nguồn vốn địa phương.",
+    );
+    driver.click("#ask-part-form button[type=submit]");
+    driver.wait_for_url("done=coordination_ask");
+    assert!(driver.text("#coordination").contains("Đã đề nghị"));
+    driver.click("form[action='/logout'] button");
+    driver.wait_for_url("/login");
+
+    // The coordinating unit's staff member answers from a phone, from the desk.
+    driver.resize(390, 844);
+    log_in(&driver, &app.base, &coord, "/desk");
+    driver.click("#desk-parts_asked li a");
+    driver.wait_for_url(&task);
+    driver.type_into("#part-text", "Đồng ý; đề nghị bổ sung nguồn vốn đối ứng.");
+    assert!(driver.fits_the_width(), "the task page fits a phone");
+    driver.click("#part-form button[type=submit]");
+    driver.wait_for_url("done=coordination");
+    assert!(driver.text("#coordination").contains("Đã phối hợp"));
+    assert!(driver.text("main").contains("nguồn vốn đối ứng"));
+    driver.click("form[action='/logout'] button");
+    driver.wait_for_url("/login");
+
+    // Lạng Sơn sends its own task back; the secretariat moves it to Hà Nội from the desk.
+    driver.resize(1366, 900);
+    let own = format!("/tasks/{}", p.langson);
+    log_in(&driver, &app.base, &ls_head, &own);
+    driver.click("#send-back > summary");
+    driver.type_into(
+        "#send-back-text",
+        "Nội dung thuộc chức năng của Sở KH&CN Hà Nội.",
+    );
+    driver.click("#send-back-form button[type=submit]");
+    driver.wait_for_url("done=send_back");
+    driver.click("form[action='/logout'] button");
+    driver.wait_for_url("/login");
+    log_in(&driver, &app.base, &sec, "/desk");
+    driver.click("#desk-sent_back li a");
+    driver.wait_for_url(&own);
+    assert!(driver.text("#waiting-return").contains("thuộc chức năng"));
+    let hanoi = app.unit_id("Sở KH&CN Hà Nội");
+    driver.click(&format!("#transfer-unit option[value='{hanoi}']"));
+    driver.type_into("#transfer-text", "Chuyển Sở KH&CN Hà Nội chủ trì.");
+    driver.click("#transfer-form button[type=submit]");
+    driver.wait_for_url("done=transfer");
+    assert!(driver.text("#transfers").contains("Hà Nội"));
+    assert_eq!(
+        chidao::models::task::get(&mut app.conn(), p.langson)
+            .unwrap()
+            .lead_unit_id,
+        hanoi
+    );
+}
+
+#[test]
 fn a_notice_pasted_reviewed_and_published_in_a_browser() {
     let Some(driver) = Driver::start() else {
         return;
@@ -755,6 +829,7 @@ fn every_page_reads_right_at_a_desk_and_on_a_phone() {
             vec![
                 "/desk".into(),
                 format!("/tasks/{}", p.langson),
+                format!("/tasks/{}", p.khtc),
                 "/tasks".into(),
                 format!("/units/{ls}"),
                 "/me".into(),

@@ -747,7 +747,8 @@ fn people_choose_their_mail_on_their_page_but_not_what_is_mandatory() {
             prefs.off,
             [
                 chidao::domain::mail::Kind::Reminder,
-                chidao::domain::mail::Kind::Confirmed
+                chidao::domain::mail::Kind::Confirmed,
+                chidao::domain::mail::Kind::CoordinationRecorded
             ]
         );
         let page = staff.get("/me");
@@ -760,7 +761,7 @@ fn people_choose_their_mail_on_their_page_but_not_what_is_mandatory() {
             .select(users::mail_off)
             .first(&mut app.conn())
             .unwrap();
-        assert_eq!(stored, "confirmed");
+        assert_eq!(stored, "confirmed,coordination_recorded");
         // And the form needs its token.
         assert_eq!(
             staff

@@ -143,6 +143,9 @@ fn every_page_for_every_role() {
         let v = version(app, ls);
         let vh = version(app, hn);
         let lss = ls.to_string();
+        let kt = p.khtc;
+        let lsu = app.unit_id("Sở KH&CN Lạng Sơn").to_string();
+        let soon = crate::fixtures::days(5).format("%d/%m/%Y").to_string();
         #[rustfmt::skip]
         let posts: Vec<(String, Fields, [u16; 6])> = vec![
             (format!("/tasks/{ls}/start"),    vec![("version", &v)],                          [303, 403, 403, 403, 0, 404]),
@@ -163,6 +166,11 @@ fn every_page_for_every_role() {
             (format!("/explanations/{x}/again"), vec![("version", &vh), ("text", "x")],    [303, 403, 0, 0, 404, 403]),
             ("/explanations/999999/answer".into(), vec![("reason", "x")],                  [303, 404, 404, 404, 404, 404]),
             (format!("/tasks/{ls}/assignees"), vec![("due_on", "")],                       [303, 403, 403, 403, 0, 404]),
+            (format!("/tasks/{kt}/coordination"), vec![("text", "x")],                     [303, 403, 403, 403, 0, 404]),
+            (format!("/tasks/{kt}/coordination/ask"), vec![("unit", &lsu), ("due_on", &soon)], [303, 403, 403, 403, 403, 404]),
+            (format!("/tasks/{ls}/send-back"), vec![("text", "x")],                        [303, 403, 403, 403, 0, 404]),
+            (format!("/tasks/{ls}/keep"),     vec![("text", "x")],                            [303, 403, 0, 403, 403, 404]),
+            (format!("/tasks/{ls}/transfer"), vec![("version", &v), ("unit", &lsu), ("text", "x")], [303, 403, 0, 403, 403, 404]),
             (format!("/tasks/{ls}/explode"),  vec![],                                         [303, 404, 404, 404, 404, 404]),
             (format!("/tasks/{ls}/extension"), vec![("due_on", &later), ("text", "x")],       [303, 403, 403, 403, 0, 404]),
             (format!("/tasks/{hn}/extension"), vec![("due_on", &later), ("text", "x")],       [303, 403, 403, 403, 404, 403]),
@@ -218,6 +226,7 @@ fn every_state_change_needs_the_csrf_token() {
         let unit = app.unit_id("Vụ Pháp chế").to_string();
         let t = p.langson;
         let ts = t.to_string();
+        let kt = p.khtc;
         let cases: Vec<(usize, String, Fields)> = vec![
             (2, format!("/tasks/{t}/start"), vec![("version", &v)]),
             (
@@ -229,6 +238,19 @@ fn every_state_change_needs_the_csrf_token() {
             (1, "/tasks/chase".into(), vec![("task", &ts), ("text", "x")]),
             (1, format!("/tasks/{t}/explanation"), vec![("text", "x")]),
             (2, format!("/tasks/{t}/assignees"), vec![("due_on", "")]),
+            (2, format!("/tasks/{t}/send-back"), vec![("text", "x")]),
+            (1, format!("/tasks/{t}/keep"), vec![("text", "x")]),
+            (
+                1,
+                format!("/tasks/{t}/transfer"),
+                vec![("version", &v), ("unit", &unit), ("text", "x")],
+            ),
+            (
+                2,
+                format!("/tasks/{t}/coordination/ask"),
+                vec![("due_on", "")],
+            ),
+            (2, format!("/tasks/{kt}/coordination"), vec![("text", "x")]),
             (1, format!("/units/{unit}/chase"), vec![("text", "x")]),
             (1, "/conferences".into(), vec![("name", "Hội nghị")]),
             (

@@ -8,11 +8,13 @@
 //! acts, and the moment (`domain::dates::Moment`) read once at the edge.
 
 pub mod chases;
+pub mod coordination;
 pub mod directives;
 pub mod explanations;
 pub mod extensions;
 pub mod passwords;
 pub mod tasks;
+pub mod transfers;
 
 use crate::domain::permissions::{decide, Action, Actor, Decision, Target};
 use crate::error::{AppError, AppResult};

@@ -41,6 +41,7 @@ text_enum!(crate::domain::directory::UnitKind, "unit kind");
 text_enum!(crate::models::extension::Decision, "extension decision");
 text_enum!(crate::models::journal::Kind, "journal kind");
 text_enum!(crate::models::explanation::State, "explanation state");
+text_enum!(crate::models::transfer::Kind, "transfer kind");
 text_enum!(crate::domain::mail::Kind, "mail kind");
 text_enum!(crate::mail::outbox::Status, "outbox status");
 

@@ -150,6 +150,24 @@ diesel::table! {
     task_coordinators (task_id, unit_id) {
         task_id -> BigInt,
         unit_id -> BigInt,
+        asked_due -> Nullable<Date>,
+        asked_at -> Nullable<Timestamp>,
+        asked_by -> Nullable<BigInt>,
+        done_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    task_transfers (id) {
+        id -> BigInt,
+        task_id -> BigInt,
+        kind -> Text,
+        from_unit_id -> BigInt,
+        to_unit_id -> Nullable<BigInt>,
+        reason -> Text,
+        user_id -> Nullable<BigInt>,
+        at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
     }
 }
 
@@ -367,6 +385,7 @@ diesel::table! {
 diesel::joinable!(task_assignees -> tasks (task_id));
 diesel::joinable!(explanations -> tasks (task_id));
 diesel::joinable!(explanations -> units (unit_id));
+diesel::joinable!(task_transfers -> tasks (task_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     chases,
@@ -386,6 +405,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     directive_items,
     tasks,
     task_coordinators,
+    task_transfers,
     task_units,
     journal,
     reports,

@@ -39,6 +39,18 @@ pub enum Kind {
     WeeklySummary,
     /// The head handed a task to a person of the unit: to that person.
     AssignedInUnit,
+    /// The lead unit asks a coordinating unit for its part by a date: to that unit.
+    CoordinationAsked,
+    /// Before and after the date of a part asked for and not yet given: to the coordinating unit.
+    CoordinationReminder,
+    /// A coordinating unit recorded its part: to the lead unit.
+    CoordinationRecorded,
+    /// The lead unit sent a task back as outside its remit: to the secretariat.
+    SentBack,
+    /// A task moved to another lead unit: to the new lead unit.
+    Transferred,
+    /// A task sent back stays with the unit: to that unit, with the secretariat's note.
+    KeptWithUnit,
 }
 
 crate::words!(Kind {
@@ -58,6 +70,12 @@ crate::words!(Kind {
     Escalated = "escalated",
     WeeklySummary = "weekly_summary",
     AssignedInUnit = "assigned_in_unit",
+    CoordinationAsked = "coordination_asked",
+    CoordinationReminder = "coordination_reminder",
+    CoordinationRecorded = "coordination_recorded",
+    SentBack = "sent_back",
+    Transferred = "transferred",
+    KeptWithUnit = "kept_with_unit",
 });
 
 impl Kind {
@@ -73,8 +91,13 @@ impl Kind {
             | Kind::Chased
             | Kind::ExplanationAsked
             | Kind::ExplanationAccepted
-            | Kind::AssignedInUnit => role.is_unit_role(),
-            Kind::Reported | Kind::ExtensionRequested => role == Role::Secretariat,
+            | Kind::AssignedInUnit
+            | Kind::CoordinationAsked
+            | Kind::CoordinationReminder
+            | Kind::CoordinationRecorded
+            | Kind::Transferred
+            | Kind::KeptWithUnit => role.is_unit_role(),
+            Kind::Reported | Kind::ExtensionRequested | Kind::SentBack => role == Role::Secretariat,
             Kind::ExplanationAnswered => matches!(role, Role::Secretariat | Role::Leader),
             Kind::Escalated => role != Role::Admin,
             Kind::WeeklySummary => role == Role::Leader,
@@ -92,7 +115,11 @@ impl Kind {
             | Kind::Chased
             | Kind::ExplanationAsked
             | Kind::ExplanationAccepted
-            | Kind::AssignedInUnit => Some("mail.why.instruction"),
+            | Kind::AssignedInUnit
+            | Kind::CoordinationAsked
+            | Kind::CoordinationReminder
+            | Kind::Transferred
+            | Kind::KeptWithUnit => Some("mail.why.instruction"),
             // Late work reaching a unit is an instruction too; a leader may rely on the lists.
             Kind::Escalated if role.is_unit_role() => Some("mail.why.instruction"),
             // The head answers for the unit's deadlines; staff may rely on the head and digest.
@@ -211,7 +238,8 @@ mod tests {
                 Kind::Reported,
                 Kind::ExtensionRequested,
                 Kind::ExplanationAnswered,
-                Kind::Escalated
+                Kind::Escalated,
+                Kind::SentBack
             ]
         );
         assert_eq!(
@@ -225,8 +253,14 @@ mod tests {
         // The unit must have in writing what it is asked to explain.
         assert!(Kind::optional_for(Role::UnitHead).iter().all(|k| !matches!(
             k,
-            Kind::ExplanationAsked | Kind::ExplanationAccepted | Kind::Escalated
+            Kind::ExplanationAsked
+                | Kind::ExplanationAccepted
+                | Kind::Escalated
+                | Kind::CoordinationAsked
+                | Kind::Transferred
         )));
+        // A coordinating unit's part given is news to the lead unit, not an instruction.
+        assert!(Kind::optional_for(Role::UnitStaff).contains(&Kind::CoordinationRecorded));
     }
 
     #[test]

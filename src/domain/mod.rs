@@ -1,6 +1,7 @@
 //! Pure rules: no I/O here, everything is tested without a database.
 
 pub mod calendar;
+pub mod coordination;
 pub mod dates;
 pub mod directory;
 pub mod escalation;

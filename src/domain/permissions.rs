@@ -76,10 +76,20 @@ pub enum Action {
     DecideExplanation,
     /// Hand a task to people of the lead unit (người thực hiện).
     AssignPeople,
+    /// Record a coordinating unit's part (ý kiến / kết quả phối hợp), for that unit.
+    RecordCoordination,
+    /// Ask a coordinating unit for its part by a date, for the lead unit.
+    AskCoordination,
+    /// Send a task back as outside the unit's remit (trả lại: không đúng chức năng).
+    SendBack,
+    /// Move a task to another lead unit, or keep it where a unit sent it back from.
+    TransferTask,
+    /// Change many tasks in one step from a list: their due date, or cancel them.
+    BulkChange,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 30] = [
         Action::ViewAllTasks,
         Action::CreateDirective,
         Action::ViewDirectives,
@@ -105,6 +115,11 @@ impl Action {
         Action::AnswerExplanation,
         Action::DecideExplanation,
         Action::AssignPeople,
+        Action::RecordCoordination,
+        Action::AskCoordination,
+        Action::SendBack,
+        Action::TransferTask,
+        Action::BulkChange,
     ];
 
     fn on_task(self) -> bool {
@@ -119,6 +134,7 @@ impl Action {
                 | Action::ManageCalendar
                 | Action::ManageMail
                 | Action::ChaseMany
+                | Action::BulkChange
         )
     }
 }
@@ -180,6 +196,7 @@ pub fn decide(actor: &Actor, action: Action, target: Target) -> Decision {
                 CreateDirective => actor.role == Secretariat,
                 ManageUnits | ManageUsers | ManageCalendar | ManageMail => actor.role == Admin,
                 ViewExtensions | ChaseMany => matches!(actor.role, Secretariat | Leader),
+                BulkChange => actor.role == Secretariat,
                 _ => false,
             })
         }
@@ -215,6 +232,13 @@ pub fn decide(actor: &Actor, action: Action, target: Target) -> Decision {
                 AnswerExplanation => actor.role == UnitHead && lead,
                 // The head hands the unit's work to its people.
                 AssignPeople => actor.role == UnitHead && lead,
+                // A coordinating unit records its own part; the lead unit's people ask for it.
+                RecordCoordination => actor.role.is_unit_role() && rel == Relation::Coordinating,
+                AskCoordination => actor.role.is_unit_role() && lead,
+                // Sending a task back commits the unit, as an extension does; where it goes
+                // next is the secretariat's call.
+                SendBack => actor.role == UnitHead && lead,
+                TransferTask => actor.role == Secretariat,
                 _ => false,
             })
         }
@@ -253,18 +277,18 @@ mod tests {
             coordinating_unit_ids: &coords,
         });
         #[rustfmt::skip]
-        let rows: Vec<(&str, Actor, [Decision; 25])> = vec![
-            //                                  all dirC dirV unit user | view start prog compl conf ret  canc edit comm | extV cal | extR extD chase manyC | askX ansX decX assign
-            ("admin", actor(Role::Admin, None),               [A, F, A, A, A, A, F, F, F, F, F, F, F, F, F, A, A, F, F, F, F, F, F, F, F]),
-            ("secretariat", actor(Role::Secretariat, None),   [A, A, A, F, F, A, F, F, F, A, A, A, A, A, A, F, F, F, A, A, A, A, F, A, F]),
-            ("leader", actor(Role::Leader, None),             [A, F, A, F, F, A, F, F, F, F, F, F, F, A, A, F, F, F, A, A, A, A, F, A, F]),
-            ("head/lead", actor(Role::UnitHead, Some(LEAD)),  [F, F, F, F, F, A, A, A, A, F, F, F, F, A, F, F, F, A, F, F, F, F, A, F, A]),
-            ("head/coord", actor(Role::UnitHead, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F]),
-            ("head/other", actor(Role::UnitHead, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N]),
-            ("staff/lead", actor(Role::UnitStaff, Some(LEAD)),[F, F, F, F, F, A, A, A, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F]),
-            ("staff/coord", actor(Role::UnitStaff, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F]),
-            ("staff/other", actor(Role::UnitStaff, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N]),
-            ("head/no unit", actor(Role::UnitHead, None),     [F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N]),
+        let rows: Vec<(&str, Actor, [Decision; 30])> = vec![
+            //                                  all dirC dirV unit user | view start prog compl conf ret  canc edit comm | extV cal | extR extD chase manyC | askX ansX decX assign | coordR coordA back move bulk
+            ("admin", actor(Role::Admin, None),               [A, F, A, A, A, A, F, F, F, F, F, F, F, F, F, A, A, F, F, F, F, F, F, F, F, F, F, F, F, F]),
+            ("secretariat", actor(Role::Secretariat, None),   [A, A, A, F, F, A, F, F, F, A, A, A, A, A, A, F, F, F, A, A, A, A, F, A, F, F, F, F, A, A]),
+            ("leader", actor(Role::Leader, None),             [A, F, A, F, F, A, F, F, F, F, F, F, F, A, A, F, F, F, A, A, A, A, F, A, F, F, F, F, F, F]),
+            ("head/lead", actor(Role::UnitHead, Some(LEAD)),  [F, F, F, F, F, A, A, A, A, F, F, F, F, A, F, F, F, A, F, F, F, F, A, F, A, F, A, A, F, F]),
+            ("head/coord", actor(Role::UnitHead, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F, A, F, F, F, F]),
+            ("head/other", actor(Role::UnitHead, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N, N, N, N, N, F]),
+            ("staff/lead", actor(Role::UnitStaff, Some(LEAD)),[F, F, F, F, F, A, A, A, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F, F, A, F, F, F]),
+            ("staff/coord", actor(Role::UnitStaff, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F, A, F, F, F, F]),
+            ("staff/other", actor(Role::UnitStaff, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N, N, N, N, N, F]),
+            ("head/no unit", actor(Role::UnitHead, None),     [F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N, N, N, N, N, F]),
         ];
         for (name, who, expected) in rows {
             for (i, action) in Action::ALL.into_iter().enumerate() {

@@ -74,6 +74,8 @@ pub enum ReportKind {
     Cancellation,
     /// The unit's answer to a request for an explanation (giải trình).
     Explanation,
+    /// A coordinating unit's part (ý kiến / kết quả phối hợp).
+    Coordination,
 }
 
 crate::words!(ReportKind {
@@ -85,6 +87,7 @@ crate::words!(ReportKind {
     Return = "return",
     Cancellation = "cancellation",
     Explanation = "explanation",
+    Coordination = "coordination",
 });
 
 impl ReportKind {

@@ -39,7 +39,8 @@ pub fn queue_day(
     now: NaiveDateTime,
 ) -> AppResult<Queued> {
     crate::db::write(conn, |conn| {
-        let reminders = queue_reminders(conn, cal, schedule, day, now)?;
+        let reminders = queue_reminders(conn, cal, schedule, day, now)?
+            + queue_part_reminders(conn, cal, schedule, day, now)?;
         let digests = queue_digests(conn, cal, schedule, day, now)?;
         let rules = crate::models::escalation::load(conn)?;
         let escalations = super::escalation::queue(conn, cal, &rules, day, now)?;
@@ -108,6 +109,41 @@ fn queue_reminders(
             let mut m =
                 NewMail::new(Kind::Reminder, &format!("u{unit}"), r, &day_s, now).payload(&payload);
             m.task_id = only;
+            mails.push(m);
+        }
+    }
+    enqueue(conn, &mails)
+}
+
+/// The parts the lead units asked of coordinating units and still wait for, reminded on the
+/// same days before and after their date as a task's: one mail per task to each such unit.
+fn queue_part_reminders(
+    conn: &mut DbConn,
+    cal: &Calendar,
+    schedule: &Schedule,
+    day: NaiveDate,
+    now: NaiveDateTime,
+) -> AppResult<usize> {
+    let mut targets = due_targets(cal, schedule, day);
+    if let Some(earliest) = crate::models::coordination::earliest_waiting(conn)? {
+        targets.extend(overdue_targets(cal, schedule, day, earliest));
+    }
+    let waiting = crate::models::coordination::waiting_on(conn, &targets)?;
+    let mut units: Vec<UnitId> = waiting.iter().map(|(_, u, _)| *u).collect();
+    units.sort_unstable();
+    units.dedup();
+    let people = recipients::of_units(conn, &units, Kind::CoordinationReminder)?;
+    let day_s = day.to_string();
+    let mut mails = Vec::new();
+    for (task, unit, due) in waiting {
+        let note = payload::Moved {
+            note: crate::domain::dates::format_date(due),
+        };
+        for r in people.get(&unit).into_iter().flatten() {
+            let key = format!("k{task}-{unit}");
+            let m = NewMail::new(Kind::CoordinationReminder, &key, r, &day_s, now)
+                .task(task)
+                .payload(&note);
             mails.push(m);
         }
     }

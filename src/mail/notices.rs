@@ -194,6 +194,42 @@ pub fn assigned_in_unit(
     queue_about_task(conn, kind, task_id, &subject, &to_whom, &payload, at)
 }
 
+/// A message about a task to one unit's people and contact addresses, with a note; `subject`
+/// names the occasion, so the same one is never queued twice.
+pub fn to_unit(
+    conn: &mut DbConn,
+    kind: Kind,
+    unit: UnitId,
+    task_id: TaskId,
+    subject: &str,
+    note: &str,
+    at: Moment,
+) -> AppResult<usize> {
+    let to_whom = recipients::of_units(conn, &[unit], kind)?
+        .remove(&unit)
+        .unwrap_or_default();
+    let payload = payload::Moved {
+        note: note.to_string(),
+    };
+    queue_about_task(conn, kind, task_id, subject, &to_whom, &payload, at)
+}
+
+/// A message about a task to the secretariat, with a note.
+pub fn to_secretariat(
+    conn: &mut DbConn,
+    kind: Kind,
+    task_id: TaskId,
+    subject: &str,
+    note: &str,
+    at: Moment,
+) -> AppResult<usize> {
+    let to_whom = recipients::secretariat(conn, kind)?;
+    let payload = payload::Moved {
+        note: note.to_string(),
+    };
+    queue_about_task(conn, kind, task_id, subject, &to_whom, &payload, at)
+}
+
 fn queue_about_task(
     conn: &mut DbConn,
     kind: Kind,

@@ -110,9 +110,16 @@ impl Payload {
             Kind::Assigned => Payload::Assigned(as_(json)?),
             Kind::Reminder => Payload::Reminder(as_(json)?),
             Kind::Digest => Payload::Digest(as_(json)?),
-            Kind::Reported | Kind::Confirmed | Kind::Returned | Kind::AssignedInUnit => {
-                Payload::Moved(as_(json)?)
-            }
+            Kind::Reported
+            | Kind::Confirmed
+            | Kind::Returned
+            | Kind::AssignedInUnit
+            | Kind::CoordinationAsked
+            | Kind::CoordinationReminder
+            | Kind::CoordinationRecorded
+            | Kind::SentBack
+            | Kind::Transferred
+            | Kind::KeptWithUnit => Payload::Moved(as_(json)?),
             Kind::ExtensionRequested | Kind::ExtensionDecided => Payload::Extension(as_(json)?),
             Kind::PasswordReset => Payload::PasswordReset(as_(json)?),
             Kind::Chased => Payload::Chased(as_(json)?),

@@ -38,6 +38,10 @@ pub enum Section {
     Returned,
     ToExplain,
     DueSoon,
+    /// Parts the unit was asked for as a coordinating unit and has not given.
+    PartsAsked,
+    /// Tasks units sent back as outside their remit, waiting for the secretariat.
+    SentBack,
 }
 
 impl Section {
@@ -54,6 +58,8 @@ impl Section {
             Section::Returned => "returned",
             Section::ToExplain => "to_explain",
             Section::DueSoon => "due_soon",
+            Section::PartsAsked => "parts_asked",
+            Section::SentBack => "sent_back",
         }
     }
 
@@ -62,6 +68,7 @@ impl Section {
         match role {
             Role::Secretariat => &[
                 Section::ToConfirm,
+                Section::SentBack,
                 Section::ExtensionsToDecide,
                 Section::ExplanationsToDecide,
                 Section::Drafts,
@@ -77,12 +84,14 @@ impl Section {
                 Section::ToStart,
                 Section::Returned,
                 Section::ToExplain,
+                Section::PartsAsked,
                 Section::DueSoon,
             ],
             Role::UnitStaff => &[
                 Section::AssignedToMe,
                 Section::ToStart,
                 Section::Returned,
+                Section::PartsAsked,
                 Section::DueSoon,
             ],
             Role::Admin => &[],
@@ -148,6 +157,8 @@ pub fn waiting(
     for &section in Section::of(actor.role) {
         let found = match section {
             Section::AssignedToMe => ids(crate::models::assignee::mine(conn, actor.user_id, CAP)?),
+            Section::PartsAsked => ids(crate::models::coordination::asked_of(conn, unit, CAP)?),
+            Section::SentBack => ids(crate::models::transfer::all_waiting(conn, CAP)?),
             // Oldest waiting first, straight from the (status, updated_at) index.
             Section::ToConfirm => ids(tasks::table
                 .filter(tasks::status.eq(Status::Reported))

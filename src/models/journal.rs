@@ -35,6 +35,16 @@ pub enum Kind {
     ExplanationAskedAgain,
     /// Handed to people of the lead unit (the note names them), with the unit's date.
     AssigneesChanged,
+    /// The lead unit asked a coordinating unit (the note names it) for its part by a date.
+    CoordinationAsked,
+    /// A coordinating unit (named in the note) recorded its part.
+    CoordinationRecorded,
+    /// The lead unit sent the task back as outside its remit, with the reason.
+    SentBack,
+    /// Moved from one lead unit to another (the names), with the reason.
+    Transferred,
+    /// Sent back, and kept with the unit by the secretariat, with its note.
+    KeptWithUnit,
 }
 
 crate::words!(Kind {
@@ -54,6 +64,11 @@ crate::words!(Kind {
     ExplanationAccepted = "explanation_accepted",
     ExplanationAskedAgain = "explanation_asked_again",
     AssigneesChanged = "assignees",
+    CoordinationAsked = "coordination_asked",
+    CoordinationRecorded = "coordination_recorded",
+    SentBack = "sent_back",
+    Transferred = "transferred",
+    KeptWithUnit = "kept_with_unit",
 });
 
 #[derive(Debug, Clone, Queryable, Serialize)]

@@ -4,6 +4,7 @@ pub mod assignee;
 pub mod attachment;
 pub mod calendar;
 pub mod chase;
+pub mod coordination;
 pub mod desk;
 pub mod directive;
 pub mod escalation;
@@ -16,6 +17,7 @@ pub mod password_reset;
 pub mod session;
 pub mod tally;
 pub mod task;
+pub mod transfer;
 pub mod unit;
 pub mod user;
 

@@ -989,6 +989,20 @@ pub fn change_due_date(
     Ok(Outcome::Done(()))
 }
 
+/// Another lead unit for a task still with the units, at the version the person saw; returns
+/// the old one. The caller holds the transaction and does the rest of a transfer
+/// (models::transfer).
+pub fn change_lead(conn: &mut DbConn, edit: Edit, to: UnitId) -> AppResult<Outcome<UnitId>> {
+    let task = match begin(conn, &edit, Status::is_working)? {
+        Ok(task) => task,
+        Err(refused) => return Ok(refused),
+    };
+    diesel::update(tasks::table.find(edit.task_id))
+        .set(tasks::lead_unit_id.eq(to))
+        .execute(conn)?;
+    Ok(Outcome::Done(task.lead_unit_id))
+}
+
 /// Whether a role's people may see the list of everyone's tasks.
 pub fn sees_all(role: Role) -> bool {
     !role.is_unit_role()

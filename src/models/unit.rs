@@ -473,12 +473,9 @@ pub fn merge(
             .select(task_coordinators::task_id)
             .load(conn)?;
         for &task_id in &open_coordinated {
-            diesel::delete(
-                task_coordinators::table
-                    .filter(task_coordinators::task_id.eq(task_id))
-                    .filter(task_coordinators::unit_id.eq(from)),
-            )
-            .execute(conn)?;
+            let row = task_coordinators::table
+                .filter(task_coordinators::task_id.eq(task_id))
+                .filter(task_coordinators::unit_id.eq(from));
             let lead: UnitId = tasks::table
                 .find(task_id)
                 .select(tasks::lead_unit_id)
@@ -488,13 +485,13 @@ pub fn merge(
                 .filter(task_coordinators::unit_id.eq(into))
                 .count()
                 .get_result(conn)?;
+            // The survivor takes the row over, with any part asked of it or given.
             if lead != into && already == 0 {
-                diesel::insert_into(task_coordinators::table)
-                    .values((
-                        task_coordinators::task_id.eq(task_id),
-                        task_coordinators::unit_id.eq(into),
-                    ))
+                diesel::update(row)
+                    .set(task_coordinators::unit_id.eq(into))
                     .execute(conn)?;
+            } else {
+                diesel::delete(row).execute(conn)?;
             }
         }
         // The old names now belong to the survivor.

@@ -124,6 +124,22 @@ pub async fn task(
                     "decided_at": e.decided_at, "decision_note": e.decision_note, "new_due": e.new_due,
                 }))
                 .collect();
+            // Each coordinating unit's state and the parts it gave (reports of its unit).
+            let coordination: Vec<_> = crate::models::coordination::for_task(conn, id)?
+                .into_iter()
+                .map(|p| {
+                    let given: Vec<_> = reports
+                        .iter()
+                        .filter(|r| r["kind"] == "coordination" && r["unit"] == p.unit_name.as_str())
+                        .cloned()
+                        .collect();
+                    serde_json::json!({
+                        "unit_id": p.unit_id, "unit": p.unit_name, "state": p.state(today),
+                        "asked_due": p.asked_due, "asked_at": p.asked_at, "given_at": p.done_at,
+                        "parts": given,
+                    })
+                })
+                .collect();
             let lead_aliases = unit::aliases(conn, row.lead_unit_id)?;
             Ok(serde_json::json!({
                 "task": to_json(row),
@@ -135,6 +151,8 @@ pub async fn task(
                 "chases": chases,
                 "explanations": explanations,
                 "assignees": crate::models::assignee::for_task(conn, id)?,
+                "coordination": coordination,
+                "transfers": crate::models::transfer::for_task(conn, id)?,
             }))
         })
         .await?;

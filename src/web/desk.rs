@@ -38,7 +38,11 @@ fn link(s: Section) -> &'static str {
         Section::UnitsOverdue => "/tasks?scope=mine&status=open&bucket=open_overdue",
         Section::ToStart => "/tasks?status=assigned",
         Section::DueSoon => "/tasks?soon=yes&status=open",
-        Section::Returned | Section::ToExplain | Section::ExplanationsToDecide => "",
+        Section::Returned
+        | Section::ToExplain
+        | Section::ExplanationsToDecide
+        | Section::PartsAsked
+        | Section::SentBack => "",
     }
 }
 

@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod calendar;
 pub mod chasing;
+pub mod coordination;
 pub mod dashboard;
 pub mod desk;
 pub mod directives;
@@ -24,6 +25,7 @@ pub mod review_form;
 pub mod session_pages;
 pub mod task_actions;
 pub mod tasks;
+pub mod transfers;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -146,6 +148,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/tasks/{id}/extension",
             web::post().to(task_actions::request_extension),
         )
+        .route(
+            "/tasks/{id}/coordination",
+            web::post().to(coordination::record_part),
+        )
+        .route(
+            "/tasks/{id}/coordination/ask",
+            web::post().to(coordination::ask_part),
+        )
+        .route(
+            "/tasks/{id}/send-back",
+            web::post().to(transfers::send_back),
+        )
+        .route("/tasks/{id}/keep", web::post().to(transfers::keep))
+        .route("/tasks/{id}/transfer", web::post().to(transfers::transfer))
         .route("/tasks/{id}/explanation", web::post().to(explanations::ask))
         .route(
             "/explanations/{id}/answer",

@@ -367,7 +367,7 @@ pub(crate) async fn begin<T: serde::de::DeserializeOwned>(
 }
 
 /// The change `actor` makes to task `id` as they saw it at `version`, now.
-fn edit(actor: &Actor, id: TaskId, version: i32) -> task::Edit<'_> {
+pub(crate) fn edit(actor: &Actor, id: TaskId, version: i32) -> task::Edit<'_> {
     task::Edit {
         actor,
         task_id: id,
@@ -430,7 +430,7 @@ pub(crate) fn uploads(form: &Form, errors: &mut Errors) -> Vec<Upload> {
 }
 
 /// Back to the task when the change held; otherwise the conflict page beside the task as it is.
-async fn answer(
+pub(crate) async fn answer(
     state: &web::Data<AppState>,
     auth: &Auth,
     id: TaskId,

@@ -276,6 +276,16 @@ pub struct Can {
     pub decide_explanation: Option<i64>,
     /// Hand the task to people of the unit (its head, while it is open).
     pub assign: bool,
+    /// Give the person's coordinating unit's part.
+    pub record_part: bool,
+    /// Ask a coordinating unit for its part (the lead unit, while it works on the task).
+    pub ask_part: bool,
+    /// Send the task back as outside the unit's remit (none waiting already).
+    pub send_back: bool,
+    /// Move the task to another lead unit.
+    pub transfer: bool,
+    /// Keep a sent-back task with its unit.
+    pub keep: bool,
 }
 
 impl Can {
@@ -306,12 +316,20 @@ impl Can {
     }
 }
 
-fn can(
-    actor: &Actor,
-    scoped: &task::Scoped,
-    extension_pending: bool,
-    open_round: Option<&Explanation>,
-) -> Can {
+/// What is pending on the task beside its status: it decides which actions are offered.
+struct Pending<'a> {
+    extension: bool,
+    explanation: Option<&'a Explanation>,
+    /// A return waiting for the secretariat.
+    sent_back: bool,
+}
+
+fn can(actor: &Actor, scoped: &task::Scoped, pending: Pending) -> Can {
+    let Pending {
+        extension: extension_pending,
+        explanation: open_round,
+        sent_back,
+    } = pending;
     let s = scoped.task.status();
     let t = Target::Task(scoped.scope());
     let ok = |a: Action| decide(actor, a, t) == Decision::Allow;
@@ -335,6 +353,11 @@ fn can(
             .filter(|e| e.state == ExplanationState::Answered && ok(Action::DecideExplanation))
             .map(|e| e.id),
         assign: ok(Action::AssignPeople) && s.is_open(),
+        record_part: ok(Action::RecordCoordination) && s.is_open(),
+        ask_part: ok(Action::AskCoordination) && s.is_working() && !scoped.coordinators.is_empty(),
+        send_back: ok(Action::SendBack) && s.is_working() && !sent_back,
+        transfer: ok(Action::TransferTask) && s.is_working(),
+        keep: ok(Action::TransferTask) && s.is_working() && sent_back,
     }
 }
 
@@ -371,6 +394,11 @@ struct TaskView {
     /// Whom the task is handed to in the lead unit, and (for its head) whom it may be.
     assignees: Vec<crate::models::assignee::Assignee>,
     unit_people: Vec<crate::models::user::User>,
+    /// Each coordinating unit's part, and the chain of lead units.
+    parts: Vec<crate::models::coordination::Part>,
+    transfers: Vec<crate::models::transfer::Transfer>,
+    /// The units the secretariat may move the task to.
+    other_units: Vec<Unit>,
     /// The due date before any change, when it was changed.
     original_due: Option<NaiveDate>,
     can: Can,
@@ -385,6 +413,29 @@ impl TaskView {
     /// The unit's date the task is handed with, as the form shows it.
     fn assigned_due(&self) -> String {
         format_opt_date(self.assignees.iter().find_map(|a| a.due_on))
+    }
+
+    /// Where a coordinating unit's part stands, as a word (`coordination.state.…`).
+    fn part_state(&self, p: &crate::models::coordination::Part) -> &'static str {
+        p.state(self.today).as_str()
+    }
+
+    /// The badge a part's state wears: the colours of the buckets it resembles.
+    fn part_badge(&self, p: &crate::models::coordination::Part) -> &'static str {
+        use crate::domain::coordination::State;
+        match p.state(self.today) {
+            State::NotYet => "",
+            State::Asked => "b-open_within_deadline",
+            State::Late => "b-open_overdue",
+            State::Done => "b-done_on_time",
+        }
+    }
+
+    /// The return waiting for the secretariat, if any.
+    fn waiting_return(&self) -> Option<&crate::models::transfer::Transfer> {
+        self.transfers
+            .iter()
+            .find(|t| t.kind == crate::models::transfer::Kind::Returned && t.decided_at.is_none())
     }
 
     /// A round unanswered past its date.
@@ -421,7 +472,19 @@ fn load_view(conn: &mut crate::db::DbConn, actor: &Actor, id: TaskId) -> WebResu
     let open_round = explanations
         .iter()
         .find(|e| ExplanationState::OPEN.contains(&e.state));
-    let can = can(actor, &scoped, pending, open_round);
+    let transfers = crate::models::transfer::for_task(conn, id)?;
+    let waiting = transfers
+        .iter()
+        .any(|t| t.kind == crate::models::transfer::Kind::Returned && t.decided_at.is_none());
+    let can = can(
+        actor,
+        &scoped,
+        Pending {
+            extension: pending,
+            explanation: open_round,
+            sent_back: waiting,
+        },
+    );
     let people = explanation::people(conn, &explanations)?;
     let calendar = crate::models::calendar::load(conn)?;
     let default_reply_by = format_opt_date(Some(
@@ -484,6 +547,16 @@ fn load_view(conn: &mut crate::db::DbConn, actor: &Actor, id: TaskId) -> WebResu
         assignees: crate::models::assignee::for_task(conn, id)?,
         unit_people: if can.assign {
             crate::models::user::of_unit(conn, lead_unit)?
+        } else {
+            Vec::new()
+        },
+        parts: crate::models::coordination::for_task(conn, id)?,
+        transfers,
+        other_units: if can.transfer {
+            unit::list(conn, "", false)?
+                .into_iter()
+                .filter(|u| u.id != lead_unit && u.merged_into_id.is_none())
+                .collect()
         } else {
             Vec::new()
         },
