@@ -153,12 +153,12 @@ fn chasing_every_overdue_task_of_a_unit_and_the_tasks_chosen_on_a_list() {
 
         // The list has a box on each task being worked on and one form for the ticked ones.
         let list = sec.get("/tasks?status=open");
-        assert!(list.body.contains("action=\"/tasks/chase\""));
+        assert!(list.body.contains("action=\"/tasks/bulk\""));
         for t in [p.langson, p.khtc, p.hanoi] {
             assert!(list.body.contains(&format!("id=\"pick-{t}\"")), "{t}");
         }
-        assert!(!head.get("/tasks").body.contains("action=\"/tasks/chase\""));
-        let back = crate::support::form_fields(&list.body, "/tasks/chase")
+        assert!(!head.get("/tasks").body.contains("action=\"/tasks/bulk\""));
+        let back = crate::support::form_fields(&list.body, "/tasks/bulk")
             .into_iter()
             .find(|(k, _)| k == "back")
             .unwrap()

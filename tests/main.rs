@@ -7,6 +7,7 @@ mod api;
 mod assignees;
 mod auth;
 mod browser;
+mod bulk;
 mod calendar;
 mod chases;
 mod cli;

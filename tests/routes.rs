@@ -144,6 +144,7 @@ fn every_page_for_every_role() {
         let vh = version(app, hn);
         let lss = ls.to_string();
         let kt = p.khtc;
+        let lsv = format!("{ls}:{v}");
         let lsu = app.unit_id("Sở KH&CN Lạng Sơn").to_string();
         let soon = crate::fixtures::days(5).format("%d/%m/%Y").to_string();
         #[rustfmt::skip]
@@ -159,6 +160,7 @@ fn every_page_for_every_role() {
             (format!("/tasks/{ls}/comment"),  vec![("text", "x")],                            [303, 403, 0, 0, 0, 404]),
             (format!("/tasks/{ls}/chase"),    vec![("text", "x")],                            [303, 403, 0, 0, 403, 404]),
             ("/tasks/chase".into(),           vec![("task", &lss), ("text", "x")],            [303, 403, 0, 0, 403, 403]),
+            ("/tasks/bulk".into(),            vec![("task", &lsv), ("action", "chase")],      [303, 403, 0, 0, 403, 403]),
             (format!("/units/{unit}/chase"),  vec![("text", "x")],                            [303, 403, 0, 0, 403, 403]),
             (format!("/tasks/{ls}/explanation"), vec![("text", "x")],                       [303, 403, 0, 0, 403, 404]),
             (format!("/explanations/{x}/answer"), vec![("reason", "x")],                   [303, 403, 403, 403, 404, 0]),
@@ -236,6 +238,11 @@ fn every_state_change_needs_the_csrf_token() {
             ),
             (1, format!("/tasks/{t}/chase"), vec![("text", "x")]),
             (1, "/tasks/chase".into(), vec![("task", &ts), ("text", "x")]),
+            (
+                1,
+                "/tasks/bulk".into(),
+                vec![("action", "cancel"), ("text", "x")],
+            ),
             (1, format!("/tasks/{t}/explanation"), vec![("text", "x")]),
             (2, format!("/tasks/{t}/assignees"), vec![("due_on", "")]),
             (2, format!("/tasks/{t}/send-back"), vec![("text", "x")]),

@@ -7,7 +7,7 @@ use crate::domain::dates::Moment;
 use crate::domain::ids::{TaskId, UnitId};
 use crate::domain::permissions::{Action, Actor, Target};
 use crate::error::{AppError, AppResult};
-use crate::mail::{notices, payload};
+use crate::mail::notices;
 use crate::models::chase::{self, Chased, Refusal};
 
 use super::tasks::authorize;
@@ -22,14 +22,12 @@ pub fn chase(
     at: Moment,
 ) -> AppResult<Chased> {
     db::write(conn, |conn| {
-        authorize(conn, actor, task_id, Action::Chase)?;
+        let lead = authorize(conn, actor, task_id, Action::Chase)?
+            .task
+            .lead_unit_id;
         let chased = chase::record(conn, task_id, actor.user_id, note, at)?
             .map_err(|refusal| AppError::Refused(refusal.key().to_string()))?;
-        let mail = payload::Chased {
-            count: chased.count,
-            note: note.trim().to_string(),
-        };
-        notices::chased(conn, task_id, chased.id, &mail, at)?;
+        notices::chased(conn, &[(task_id, lead, chased)], note, at)?;
         Ok(chased)
     })
 }

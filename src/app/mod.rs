@@ -7,6 +7,7 @@
 //! What a use case needs from outside comes in as arguments: a connection, where files go, who
 //! acts, and the moment (`domain::dates::Moment`) read once at the edge.
 
+pub mod bulk;
 pub mod chases;
 pub mod coordination;
 pub mod directives;

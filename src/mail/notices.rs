@@ -131,24 +131,34 @@ pub fn extension(
     )
 }
 
-/// Đôn đốc: to the lead unit's people and contact addresses, once per chase.
+/// Đôn đốc: each chase's mail to its task's lead unit's people and contact addresses, once per
+/// chase; over many tasks, the recipients are looked up once for all the units.
 pub fn chased(
     conn: &mut DbConn,
-    task_id: TaskId,
-    chase_id: i64,
-    chased: &payload::Chased,
+    chased: &[(TaskId, UnitId, crate::models::chase::Chased)],
+    note: &str,
     at: Moment,
 ) -> AppResult<usize> {
     let kind = Kind::Chased;
-    let lead: UnitId = tasks::table
-        .find(task_id)
-        .select(tasks::lead_unit_id)
-        .first(conn)?;
-    let to_whom = recipients::of_units(conn, &[lead], kind)?
-        .remove(&lead)
-        .unwrap_or_default();
-    let subject = format!("c{chase_id}");
-    queue_about_task(conn, kind, task_id, &subject, &to_whom, chased, at)
+    let mut units: Vec<UnitId> = chased.iter().map(|c| c.1).collect();
+    units.sort_unstable();
+    units.dedup();
+    let people = recipients::of_units(conn, &units, kind)?;
+    let day = at.today.to_string();
+    let mut mails = Vec::new();
+    for (task, unit, c) in chased {
+        let payload = payload::Chased {
+            count: c.count,
+            note: note.trim().to_string(),
+        };
+        for r in people.get(unit).into_iter().flatten() {
+            let m = NewMail::new(kind, &format!("c{}", c.id), r, &day, at.now)
+                .task(*task)
+                .payload(&payload);
+            mails.push(m);
+        }
+    }
+    enqueue(conn, &mails)
 }
 
 /// Giải trình: asked, asked again or accepted (to the lead unit's people and contact

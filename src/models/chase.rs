@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
+use crate::db::schema::journal as journal_col;
 use crate::db::schema::{chases, tasks, users};
 use crate::db::DbConn;
 use crate::domain::dates::Moment;
@@ -107,6 +108,87 @@ pub fn record(
         },
     )?;
     Ok(Ok(Chased { id, count }))
+}
+
+/// Chases many tasks being worked on at once (the caller checked their status): those not
+/// chased today, each with its journal entry. Returns each chase made with its task, in the
+/// given order. The caller holds the transaction.
+pub fn record_many(
+    conn: &mut DbConn,
+    task_ids: &[TaskId],
+    by: UserId,
+    note: &str,
+    at: Moment,
+) -> AppResult<Vec<(TaskId, Chased)>> {
+    let note = note.trim();
+    let mut out = Vec::new();
+    for chunk in task_ids.chunks(500) {
+        let before: Vec<(TaskId, i64)> = chases::table
+            .filter(chases::task_id.eq_any(chunk))
+            .group_by(chases::task_id)
+            .select((chases::task_id, diesel::dsl::count_star()))
+            .load(conn)?;
+        let before: std::collections::HashMap<TaskId, i64> = before.into_iter().collect();
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|t| {
+                (
+                    chases::task_id.eq(*t),
+                    chases::user_id.eq(by),
+                    chases::at.eq(at.now),
+                    chases::on_day.eq(at.today),
+                    chases::note.eq(note),
+                )
+            })
+            .collect();
+        // Those chased today already (by anyone, on any instance) are passed over by the
+        // unique (task, day) index.
+        let made: Vec<(i64, TaskId)> = match conn {
+            DbConn::Pg(c) => diesel::insert_into(chases::table)
+                .values(&rows)
+                .on_conflict_do_nothing()
+                .returning((chases::id, chases::task_id))
+                .get_results(c)?,
+            DbConn::Sqlite(c) => diesel::insert_or_ignore_into(chases::table)
+                .values(&rows)
+                .returning((chases::id, chases::task_id))
+                .get_results(c)?,
+        };
+        let made: std::collections::HashMap<TaskId, i64> =
+            made.into_iter().map(|(id, t)| (t, id)).collect();
+        for t in chunk {
+            if let Some(id) = made.get(t) {
+                let count = before.get(t).copied().unwrap_or(0) + 1;
+                out.push((*t, Chased { id: *id, count }));
+            }
+        }
+    }
+    let counts: Vec<String> = out.iter().map(|(_, c)| c.count.to_string()).collect();
+    let entries: Vec<_> = out
+        .iter()
+        .zip(&counts)
+        .map(|((t, _), count)| {
+            (
+                journal_col::task_id.eq(*t),
+                journal_col::user_id.eq(Some(by)),
+                journal_col::at.eq(at.now),
+                journal_col::kind.eq(journal::Kind::Chased),
+                journal_col::to_value.eq(Some(count.as_str())),
+                journal_col::note.eq(note),
+            )
+        })
+        .collect();
+    for chunk in entries.chunks(500) {
+        match conn {
+            DbConn::Pg(c) => diesel::insert_into(journal_col::table)
+                .values(chunk)
+                .execute(c),
+            DbConn::Sqlite(c) => diesel::insert_into(journal_col::table)
+                .values(chunk)
+                .execute(c),
+        }?;
+    }
+    Ok(out)
 }
 
 /// A task's chases, oldest first.

@@ -2,6 +2,7 @@
 
 pub mod assignee;
 pub mod attachment;
+pub mod bulk;
 pub mod calendar;
 pub mod chase;
 pub mod coordination;

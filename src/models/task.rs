@@ -131,6 +131,8 @@ pub struct ListRow {
     pub coordinating_units: Vec<String>,
     /// How many times the lead unit was chased (đôn đốc) about it.
     pub chased: i64,
+    /// The version shown, which a change picked from the list is checked against.
+    pub version: i32,
 }
 
 /// The tasks a unit leads or coordinates, as a subquery.
@@ -493,6 +495,7 @@ pub fn rows_for(conn: &mut DbConn, ids: &[TaskId], today: NaiveDate) -> AppResul
             item_text: text,
             coordinating_units: coords.remove(&t.id).unwrap_or_default(),
             chased: chased.unwrap_or(0),
+            version: t.version,
         })
         .collect())
 }
@@ -512,6 +515,20 @@ fn coordinator_names(
     }
     for names in out.values_mut() {
         names.sort_by(|a, b| crate::domain::text::vi_cmp(a, b));
+    }
+    Ok(out)
+}
+
+/// Each given task's version and status, as they are now (tasks that no longer exist are
+/// left out).
+pub fn versions(conn: &mut DbConn, ids: &[TaskId]) -> AppResult<HashMap<TaskId, (i32, Status)>> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(TaskId, i32, Status)> = tasks::table
+            .filter(tasks::id.eq_any(chunk))
+            .select((tasks::id, tasks::version, tasks::status))
+            .load(conn)?;
+        out.extend(rows.into_iter().map(|(id, v, s)| (id, (v, s))));
     }
     Ok(out)
 }
@@ -545,6 +562,31 @@ impl Scoped {
             coordinating_unit_ids: &self.coordinators,
         }
     }
+}
+
+/// The scopes of many tasks at once (those that exist), for a step over all of them.
+pub fn scopes(
+    conn: &mut DbConn,
+    ids: &[TaskId],
+) -> AppResult<HashMap<TaskId, (UnitId, Vec<UnitId>)>> {
+    let mut out: HashMap<TaskId, (UnitId, Vec<UnitId>)> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let leads: Vec<(TaskId, UnitId)> = tasks::table
+            .filter(tasks::id.eq_any(chunk))
+            .select((tasks::id, tasks::lead_unit_id))
+            .load(conn)?;
+        out.extend(leads.into_iter().map(|(t, u)| (t, (u, Vec::new()))));
+        let coords: Vec<(TaskId, UnitId)> = task_coordinators::table
+            .filter(task_coordinators::task_id.eq_any(chunk))
+            .select((task_coordinators::task_id, task_coordinators::unit_id))
+            .load(conn)?;
+        for (t, u) in coords {
+            if let Some(e) = out.get_mut(&t) {
+                e.1.push(u);
+            }
+        }
+    }
+    Ok(out)
 }
 
 pub fn scoped(conn: &mut DbConn, id: TaskId) -> AppResult<Scoped> {
@@ -789,7 +831,10 @@ pub fn apply_move(
             tasks::progress.eq(progress),
         ))
         .execute(conn)?;
-    sync_units(conn, task_id)?;
+    // Only openness moves: the rows of `task_units` keep their units and date.
+    diesel::update(task_units::table.filter(task_units::task_id.eq(task_id)))
+        .set(task_units::open.eq(to.is_open()))
+        .execute(conn)?;
     if !report.text.trim().is_empty() || !report.files.is_empty() {
         insert_report(conn, storage, actor, task_id, &report, at.now)?;
     }
@@ -972,7 +1017,10 @@ pub fn change_due_date(
     diesel::update(tasks::table.find(task_id))
         .set(tasks::due_on.eq(due))
         .execute(conn)?;
-    sync_units(conn, task_id)?;
+    // Only the date moves: the rows of `task_units` keep their units and openness.
+    diesel::update(task_units::table.filter(task_units::task_id.eq(task_id)))
+        .set(task_units::due_sort.eq(due.unwrap_or_else(no_due_sort)))
+        .execute(conn)?;
     let show = |d: Option<NaiveDate>| d.map(|d| d.to_string());
     journal::write(
         conn,

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod bulk;
 pub mod calendar;
 pub mod chasing;
 pub mod coordination;
@@ -117,6 +118,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/notifications", web::get().to(desk::notifications))
         .route("/tasks", web::get().to(tasks::inbox))
         .route("/tasks/chase", web::post().to(chasing::chase_selected))
+        .route("/tasks/bulk", web::post().to(bulk::apply))
         .route("/tasks/{id}", web::get().to(tasks::show))
         .route("/tasks/{id}/edit", web::get().to(tasks::edit_form))
         .route("/tasks/{id}/start", web::post().to(task_actions::start))

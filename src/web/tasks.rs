@@ -135,14 +135,20 @@ struct ListPage {
     /// The list over the leader's units in charge and over the whole ministry, for a leader
     /// in charge of some.
     scope_links: Option<(String, String)>,
-    /// Whether the person may tick tasks to chase them.
+    /// Whether the person may tick tasks to chase them, and to change or cancel them too.
     can_chase: bool,
+    can_change: bool,
 }
 
 impl ListPage {
     /// This page of the list, to come back to after chasing from it.
     fn here(&self) -> String {
         self.f.url(self.page, &self.f.sort)
+    }
+
+    /// The list's filter as a query string, for a step over all of its tasks.
+    fn query(&self) -> String {
+        list_filter::to_query(&self.f.filter)
     }
 }
 
@@ -187,8 +193,11 @@ pub async fn inbox(
     let scope_links = leader.map(|l| (f.scope_url(l, true), f.scope_url(l, false)));
     let can_chase =
         crate::domain::permissions::allowed(&auth.actor()?, Action::ChaseMany, Target::System);
+    let can_change =
+        crate::domain::permissions::allowed(&auth.actor()?, Action::BulkChange, Target::System);
     render(&ListPage {
         can_chase,
+        can_change,
         ctx: Ctx::new(&auth),
         rows,
         total,
