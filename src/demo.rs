@@ -174,6 +174,8 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
                 coordinators: vec![],
                 due_on: Some(day(-20)),
                 recurrence: None,
+                rule: None,
+                until: None,
             },
             NewItem {
                 label: "2".into(),
@@ -182,6 +184,8 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
                 coordinators: vec![u(conn, "Vụ Pháp chế")?],
                 due_on: Some(day(5)),
                 recurrence: None,
+                rule: None,
+                until: None,
             },
             NewItem {
                 label: "3".into(),
@@ -190,6 +194,8 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
                 coordinators: vec![u(conn, "Sở KH&CN Lạng Sơn")?],
                 due_on: Some(day(40)),
                 recurrence: None,
+                rule: None,
+                until: None,
             },
             NewItem {
                 label: "4".into(),
@@ -198,6 +204,8 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
                 coordinators: vec![],
                 due_on: None,
                 recurrence: Some(chidao::domain::recurrence::Recurrence::Monthly),
+                rule: Some(chidao::domain::recurrence::DueRule::DayOfLastMonth(25)),
+                until: None,
             },
         ],
     };
@@ -218,6 +226,8 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
                 coordinators: vec![u(conn, "Cục Chuyển đổi số quốc gia")?, u(conn, "Sở KH&CN Hà Nội")?],
                 due_on: Some(day(25)),
                 recurrence: None,
+                rule: None,
+                until: None,
             },
             NewItem {
                 label: "2".into(),
@@ -226,6 +236,8 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
                 coordinators: vec![u(conn, "Cục Thông tin, Thống kê")?],
                 due_on: Some(day(-3)),
                 recurrence: None,
+                rule: None,
+                until: None,
             },
         ],
     };
@@ -378,6 +390,8 @@ fn year_of_history(
                     coordinators: vec![],
                     due_on: Some(issued + Days::new(20 + 5 * j as u64)),
                     recurrence: None,
+                    rule: None,
+                    until: None,
                 })
             })
             .collect::<anyhow::Result<_>>()?;

@@ -518,7 +518,8 @@ fn remind(
         let started = std::time::Instant::now();
         let q = mailing.queue(&mut conn, day)?;
         println!(
-            "{day}: queued {} reminders, {} digests, {} escalations and {} weekly summaries in {:.2} s",
+            "{day}: made {} tasks of recurring items' periods; queued {} reminders, {} digests, {} escalations and {} weekly summaries in {:.2} s",
+            q.periods,
             q.reminders,
             q.digests,
             q.escalations,
@@ -536,7 +537,8 @@ fn remind(
         None => mailing.once(&mut conn, day)?,
     };
     println!(
-        "{day}: queued {} reminders, {} digests, {} escalations and {} weekly summaries; sent {}, to retry {}, failed {}, skipped {} in {:.2} s",
+        "{day}: made {} tasks of recurring items' periods; queued {} reminders, {} digests, {} escalations and {} weekly summaries; sent {}, to retry {}, failed {}, skipped {} in {:.2} s",
+        q.periods,
         q.reminders,
         q.digests,
         q.escalations,

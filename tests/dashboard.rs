@@ -55,6 +55,8 @@ fn scenario(app: &TestApp) -> (UnitId, UnitId) {
         coordinators: vec![],
         due_on: Some(days(due)),
         recurrence: None,
+        rule: None,
+        until: None,
     };
     let d = NewDirective {
         conference_id: None,
@@ -504,6 +506,8 @@ fn a_directive_shows_progress_across_its_units() {
             coordinators: vec![],
             due_on: Some(days(due)),
             recurrence: None,
+            rule: None,
+            until: None,
         };
         let d = NewDirective {
             conference_id: None,
@@ -637,6 +641,8 @@ fn extensions_and_merges_in_the_statistics() {
                 coordinators: vec![],
                 due_on: Some(days(-3)),
                 recurrence: None,
+                rule: None,
+                until: None,
             }],
         };
         let (id, _) = crate::fixtures::publish_directive(app, &d, sec.user_id);
@@ -948,6 +954,8 @@ fn directives_and_conferences_show_their_buckets() {
                     coordinators: vec![],
                     due_on: Some(days(due)),
                     recurrence: None,
+                    rule: None,
+                    until: None,
                 })
                 .collect(),
         };
@@ -1013,6 +1021,8 @@ fn directives_and_conferences_show_their_buckets() {
                     coordinators: vec![],
                     due_on: Some(days(30)),
                     recurrence: None,
+                    rule: None,
+                    until: None,
                 }],
             };
             crate::fixtures::publish_directive(app, &d, sec.user_id);

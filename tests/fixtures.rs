@@ -79,6 +79,8 @@ pub fn publish(app: &TestApp) -> Published {
                 coordinators: vec![u("Cục Sở hữu trí tuệ")],
                 due_on: Some(days(-2)),
                 recurrence: None,
+                rule: None,
+                until: None,
             },
             NewItem {
                 label: "2".into(),
@@ -87,6 +89,8 @@ pub fn publish(app: &TestApp) -> Published {
                 coordinators: vec![u("Sở KH&CN Lạng Sơn")],
                 due_on: Some(days(20)),
                 recurrence: None,
+                rule: None,
+                until: None,
             },
             NewItem {
                 label: "3".into(),
@@ -95,6 +99,8 @@ pub fn publish(app: &TestApp) -> Published {
                 coordinators: vec![],
                 due_on: None,
                 recurrence: Some(chidao::domain::recurrence::Recurrence::Quarterly),
+                rule: None,
+                until: None,
             },
         ],
     };

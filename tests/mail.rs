@@ -407,6 +407,8 @@ fn publish_another(app: &TestApp) -> DirectiveId {
             coordinators: vec![],
             due_on: Some(fixtures::days(30)),
             recurrence: None,
+            rule: None,
+            until: None,
         }],
     };
     crate::fixtures::publish_directive(app, &d, by).0

@@ -22,6 +22,7 @@ mod extract;
 mod fixtures;
 mod leaders;
 mod mail;
+mod recurring;
 mod review;
 mod routes;
 mod tasks;

@@ -110,6 +110,8 @@ fn filters_search_sort_and_pages() {
                 coordinators: vec![],
                 due_on: None,
                 recurrence: None,
+                rule: None,
+                until: None,
             }],
         };
         let by = chidao::models::user::by_email(&mut app.conn(), &sec.email)
@@ -540,6 +542,8 @@ fn pages_make_a_fixed_number_of_queries() {
                 coordinators: vec![coordinator.clone()],
                 due_on: Some(crate::fixtures::days(i)),
                 recurrence: None,
+                rule: None,
+                until: None,
             })
             .collect();
         let d = chidao::models::directive::NewDirective {

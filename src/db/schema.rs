@@ -126,6 +126,8 @@ diesel::table! {
         text -> Text,
         due_on -> Nullable<Date>,
         recurrence -> Nullable<Text>,
+        due_rule -> Nullable<Text>,
+        recur_until -> Nullable<Date>,
     }
 }
 
@@ -143,6 +145,7 @@ diesel::table! {
         search_text -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        period_start -> Nullable<Date>,
     }
 }
 

@@ -2,6 +2,7 @@
 //! Monday summaries) and the mail loop.
 
 pub mod escalation;
+pub mod recurring;
 pub mod reminders;
 pub mod scheduler;
 pub mod weekly;

@@ -28,6 +28,8 @@ pub struct Queued {
     pub digests: usize,
     pub escalations: usize,
     pub summaries: usize,
+    /// Tasks made for recurring items' coming periods.
+    pub periods: usize,
 }
 
 /// Queues the reminders and digests of `day` and records the pass, `now` being when.
@@ -39,6 +41,8 @@ pub fn queue_day(
     now: NaiveDateTime,
 ) -> AppResult<Queued> {
     crate::db::write(conn, |conn| {
+        // The coming periods' tasks first: they are told of and reminded like any other.
+        let periods = super::recurring::make(conn, cal, day, now)?;
         let reminders = queue_reminders(conn, cal, schedule, day, now)?
             + queue_part_reminders(conn, cal, schedule, day, now)?;
         let digests = queue_digests(conn, cal, schedule, day, now)?;
@@ -56,6 +60,7 @@ pub fn queue_day(
             digests,
             escalations,
             summaries,
+            periods,
         })
     })
 }

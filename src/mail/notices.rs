@@ -19,17 +19,43 @@ use crate::models::task::Moved;
 /// A published directive's tasks: one mail per recipient listing the tasks their unit leads and
 /// those it coordinates.
 pub fn assigned(conn: &mut DbConn, directive_id: DirectiveId, at: Moment) -> AppResult<usize> {
-    let leads: Vec<(TaskId, UnitId)> = tasks::table
+    let ids: Vec<TaskId> = tasks::table
         .filter(tasks::directive_id.eq(directive_id))
         .order(tasks::id)
-        .select((tasks::id, tasks::lead_unit_id))
+        .select(tasks::id)
         .load(conn)?;
-    let task_ids: Vec<TaskId> = leads.iter().map(|(t, _)| *t).collect();
-    let coordinating: Vec<(TaskId, UnitId)> = task_coordinators::table
-        .filter(task_coordinators::task_id.eq_any(&task_ids))
-        .order(task_coordinators::task_id)
-        .select((task_coordinators::task_id, task_coordinators::unit_id))
-        .load(conn)?;
+    assigned_tasks(conn, directive_id, &ids, &format!("d{directive_id}"), at)
+}
+
+/// Some of a directive's tasks, new (a recurring item's next period): the same mail, `subject`
+/// naming the occasion.
+pub fn assigned_tasks(
+    conn: &mut DbConn,
+    directive_id: DirectiveId,
+    task_ids: &[TaskId],
+    subject: &str,
+    at: Moment,
+) -> AppResult<usize> {
+    let mut leads: Vec<(TaskId, UnitId)> = Vec::new();
+    for chunk in task_ids.chunks(500) {
+        leads.extend(
+            tasks::table
+                .filter(tasks::id.eq_any(chunk))
+                .order(tasks::id)
+                .select((tasks::id, tasks::lead_unit_id))
+                .load::<(TaskId, UnitId)>(conn)?,
+        );
+    }
+    let mut coordinating: Vec<(TaskId, UnitId)> = Vec::new();
+    for chunk in task_ids.chunks(500) {
+        coordinating.extend(
+            task_coordinators::table
+                .filter(task_coordinators::task_id.eq_any(chunk))
+                .order(task_coordinators::task_id)
+                .select((task_coordinators::task_id, task_coordinators::unit_id))
+                .load::<(TaskId, UnitId)>(conn)?,
+        );
+    }
     let mut units: Vec<UnitId> = leads.iter().chain(&coordinating).map(|(_, u)| *u).collect();
     units.sort_unstable();
     units.dedup();
@@ -54,15 +80,9 @@ pub fn assigned(conn: &mut DbConn, directive_id: DirectiveId, at: Moment) -> App
     let mails: Vec<NewMail> = by_address
         .into_values()
         .map(|(r, lead, coordinate)| {
-            NewMail::new(
-                Kind::Assigned,
-                &format!("d{directive_id}"),
-                &r,
-                &day,
-                at.now,
-            )
-            .directive(directive_id)
-            .payload(&payload::Assigned { lead, coordinate })
+            NewMail::new(Kind::Assigned, subject, &r, &day, at.now)
+                .directive(directive_id)
+                .payload(&payload::Assigned { lead, coordinate })
         })
         .collect();
     enqueue(conn, &mails)

@@ -11,7 +11,7 @@ use crate::db::schema::{
 };
 use crate::db::DbConn;
 use crate::domain::ids::{DirectiveId, ItemId, TaskId, UnitId, UserId};
-use crate::domain::recurrence::Recurrence;
+use crate::domain::recurrence::{self, DueRule, Recurrence};
 use crate::domain::status::Status;
 use crate::error::{AppError, AppResult};
 use crate::models::{journal, task, unit};
@@ -49,6 +49,16 @@ pub struct Item {
     pub text: String,
     pub due_on: Option<NaiveDate>,
     pub recurrence: Option<Recurrence>,
+    /// "day:N" or "workdays:N" (domain::recurrence::DueRule) for a recurring item made period
+    /// by period.
+    pub due_rule: Option<String>,
+    pub recur_until: Option<NaiveDate>,
+}
+
+impl Item {
+    pub fn rule(&self) -> Option<DueRule> {
+        self.due_rule.as_deref().and_then(DueRule::parse)
+    }
 }
 
 pub fn create_conference(
@@ -233,6 +243,8 @@ pub struct ItemTask {
     pub status: Status,
     pub due_on: Option<NaiveDate>,
     pub completed_on: Option<NaiveDate>,
+    /// For a recurring item's task: its period's first day.
+    pub period_start: Option<NaiveDate>,
 }
 
 impl ItemTask {
@@ -256,11 +268,14 @@ pub fn tasks_by_item(conn: &mut DbConn, directive_id: DirectiveId) -> AppResult<
             tasks::status,
             tasks::due_on,
             tasks::completed_on,
+            tasks::period_start,
         ))
         .load(conn)?;
+    // By item, the latest period first, then by unit.
     tasks.sort_by(|a, b| {
         a.item_id
             .cmp(&b.item_id)
+            .then_with(|| b.period_start.cmp(&a.period_start))
             .then_with(|| crate::domain::text::vi_cmp(&a.unit, &b.unit))
     });
     Ok(tasks)
@@ -293,6 +308,10 @@ pub struct NewItem {
     pub coordinators: Vec<Assignee>,
     pub due_on: Option<NaiveDate>,
     pub recurrence: Option<Recurrence>,
+    /// For a recurring item: when each period's report is due (none: one task, no periods),
+    /// and the day after which no period starts.
+    pub rule: Option<DueRule>,
+    pub until: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone)]
@@ -400,6 +419,7 @@ pub fn publish(
         return Ok((id, false));
     }
     let t = at;
+    let calendar = crate::models::calendar::load(conn)?;
     let directive_id: DirectiveId = diesel::insert_into(directives::table)
         .values((
             directives::conference_id.eq(d.conference_id),
@@ -415,6 +435,13 @@ pub fn publish(
         .returning(directives::id)
         .get_result(conn)?;
     for (pos, item) in d.items.iter().enumerate() {
+        // A recurring item with a rule starts with its first period's task; the daily pass
+        // makes the next ones.
+        let periodic = item.recurrence.zip(item.rule).map(|(r, rule)| {
+            let p = recurrence::first_period(r, rule, d.issued_on, &calendar);
+            (p.start, rule.due(r, p, &calendar))
+        });
+        let due_on = periodic.map_or(item.due_on, |p| Some(p.1));
         let item_id: ItemId = diesel::insert_into(directive_items::table)
             .values((
                 directive_items::directive_id.eq(directive_id),
@@ -423,6 +450,9 @@ pub fn publish(
                 directive_items::text.eq(item.text.trim()),
                 directive_items::due_on.eq(item.due_on),
                 directive_items::recurrence.eq(&item.recurrence),
+                directive_items::due_rule
+                    .eq(item.recurrence.and(item.rule).map(DueRule::to_stored)),
+                directive_items::recur_until.eq(item.until),
             ))
             .returning(directive_items::id)
             .get_result(conn)?;
@@ -446,7 +476,8 @@ pub fn publish(
                     tasks::directive_id.eq(directive_id),
                     tasks::lead_unit_id.eq(lead),
                     tasks::status.eq(Status::Assigned),
-                    tasks::due_on.eq(item.due_on),
+                    tasks::due_on.eq(due_on),
+                    tasks::period_start.eq(periodic.map(|p| p.0)),
                     tasks::progress.eq(0),
                     tasks::version.eq(1),
                     tasks::search_text.eq(search),
@@ -463,7 +494,7 @@ pub fn publish(
                     ))
                     .execute(conn)?;
             }
-            task::insert_units(conn, task_id, lead, &coordinators, true, item.due_on)?;
+            task::insert_units(conn, task_id, lead, &coordinators, true, due_on)?;
             journal::write(
                 conn,
                 task_id,

@@ -15,6 +15,7 @@ pub mod extraction;
 pub mod journal;
 pub mod notification;
 pub mod password_reset;
+pub mod recurring;
 pub mod session;
 pub mod tally;
 pub mod task;

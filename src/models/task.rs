@@ -35,6 +35,8 @@ pub struct Task {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// For a recurring item's task: the first day of its period.
+    pub period_start: Option<NaiveDate>,
 }
 
 impl Task {

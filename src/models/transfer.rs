@@ -279,6 +279,18 @@ pub fn transfer(
     if !current.status().is_working() {
         return Ok(Err(Refusal::Closed));
     }
+    // A recurring item's period has one task per lead unit: the new unit may have its own.
+    if let Some(start) = current.period_start {
+        let theirs: i64 = tasks::table
+            .filter(tasks::item_id.eq(current.item_id))
+            .filter(tasks::lead_unit_id.eq(to.id))
+            .filter(tasks::period_start.eq(start))
+            .count()
+            .get_result(conn)?;
+        if theirs > 0 {
+            return Ok(Err(Refusal::BadUnit));
+        }
+    }
     let outcome = task::change_lead(conn, edit, to.id)?;
     let Outcome::Done(from) = outcome else {
         return Ok(Ok(outcome));

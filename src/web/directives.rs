@@ -9,7 +9,7 @@ use crate::domain::calendar::Calendar;
 use crate::domain::dates::{parse_date, Moment};
 use crate::domain::ids::DirectiveId;
 use crate::domain::permissions::{allowed, Action, Actor, Target};
-use crate::domain::recurrence::Recurrence;
+use crate::domain::recurrence::{DueRule, Recurrence};
 use crate::domain::status::Status;
 use crate::domain::status::Timeliness;
 use crate::error::AppError;
@@ -158,6 +158,44 @@ impl ShowPage {
             .filter(|t| t.status != Status::Cancelled)
             .count();
         (done, counted, overdue)
+    }
+
+    /// A recurring item's periods, latest first, each with its tasks (one per lead unit).
+    fn periods<'a>(&self, tasks: &'a [ItemTask]) -> Vec<(chrono::NaiveDate, Vec<&'a ItemTask>)> {
+        let mut out: Vec<(chrono::NaiveDate, Vec<&ItemTask>)> = Vec::new();
+        for t in tasks {
+            let Some(start) = t.period_start else {
+                continue;
+            };
+            match out.last_mut() {
+                Some((s, list)) if *s == start => list.push(t),
+                _ => out.push((start, vec![t])),
+            }
+        }
+        out
+    }
+
+    /// The tasks an item's progress counts: those of its latest period for a recurring item.
+    fn current(&self, tasks: &[ItemTask]) -> Vec<ItemTask> {
+        let latest = tasks.iter().filter_map(|t| t.period_start).max();
+        tasks
+            .iter()
+            .filter(|t| t.period_start == latest)
+            .cloned()
+            .collect()
+    }
+
+    /// How an item's periods fall due, in words.
+    fn rule_shown(&self, item: &Item) -> String {
+        match item.rule() {
+            Some(rule) => {
+                let (kind, n) = rule.parts();
+                self.ctx
+                    .t(&format!("item.rule_shown.{kind}"))
+                    .replace("{n}", &n.to_string())
+            }
+            None => String::new(),
+        }
     }
 
     /// The task of an item for a unit, for the matrix's cell.
@@ -665,6 +703,18 @@ fn read(form: &ReviewForm, auth: &Auth, calendar: &Calendar) -> (NewPage, Option
                 None
             }),
         };
+        // A recurring item's periods fall due by its rule: the one typed, or the usual one.
+        let rule = recurrence.and_then(|r| match (row.rule_kind.as_str(), row.rule_n.as_str()) {
+            ("", "") => Some(DueRule::default_for(r)),
+            (kind, n) => DueRule::parse(&format!("{kind}:{n}")).or_else(|| {
+                e.add(&f("rule_n"), "error.due_rule");
+                None
+            }),
+        });
+        let until = parse_date(&row.until);
+        if !row.until.is_empty() && until.is_none() {
+            e.add(&f("until"), "error.date");
+        }
         items.push(NewItem {
             label: row.label.clone(),
             text: row.text.clone(),
@@ -672,6 +722,8 @@ fn read(form: &ReviewForm, auth: &Auth, calendar: &Calendar) -> (NewPage, Option
             coordinators,
             due_on,
             recurrence,
+            rule,
+            until,
         });
     }
     if items.is_empty() && !e.has("item0.text") {

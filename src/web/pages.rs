@@ -202,6 +202,29 @@ impl Ctx {
             .map_or_else(|| "—".into(), |s| crate::i18n::percent(self.lang, s))
     }
 
+    /// A recurring item's period as people name it: "Quý IV/2026", "Tháng 3/2027".
+    pub fn period(&self, r: &crate::domain::recurrence::Recurrence, start: &NaiveDate) -> String {
+        use crate::domain::recurrence::Recurrence;
+        use chrono::Datelike;
+        let (key, n) = match r {
+            Recurrence::Weekly => ("period.weekly", 0),
+            Recurrence::Monthly => ("period.monthly", start.month()),
+            Recurrence::Quarterly => ("period.quarterly", start.month0() / 3 + 1),
+            Recurrence::HalfYearly if start.month() <= 6 => ("period.half_yearly.1", 1),
+            Recurrence::HalfYearly => ("period.half_yearly.2", 2),
+            Recurrence::Yearly => ("period.yearly", 0),
+        };
+        let roman = ["", "I", "II", "III", "IV"]
+            .get(n as usize)
+            .copied()
+            .unwrap_or("");
+        self.t(key)
+            .replace("{n}", &n.to_string())
+            .replace("{roman}", roman)
+            .replace("{y}", &start.year().to_string())
+            .replace("{d}", &dates::format_date(*start))
+    }
+
     pub fn time(&self, t: &NaiveDateTime) -> String {
         dates::format_timestamp(*t)
     }

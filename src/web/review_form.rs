@@ -17,6 +17,11 @@ pub struct ItemRow {
     /// "Within N working days of the issue date", instead of a date.
     pub workdays: String,
     pub recurrence: String,
+    /// For a recurring item: the kind of its due-day rule ("day", "workdays"; empty for the
+    /// default), its number, and the last day a period may start.
+    pub rule_kind: String,
+    pub rule_n: String,
+    pub until: String,
     /// Bodies the draft named that the directory does not know, as written ("; " between).
     pub unresolved: String,
     /// Units that may be meant by the unresolved mentions (filled at render).
@@ -131,6 +136,9 @@ impl ReviewForm {
                 "workdays" => row.workdays = v.trim().to_string(),
                 "unresolved" => row.unresolved = v.clone(),
                 "recurrence" => row.recurrence = v.clone(),
+                "rule_kind" => row.rule_kind = v.trim().to_string(),
+                "rule_n" => row.rule_n = v.trim().to_string(),
+                "until" => row.until = v.trim().to_string(),
                 "add_leads" => row.add_leads = v.trim().to_string(),
                 "add_coords" => row.add_coords = v.trim().to_string(),
                 "candidate" => row.candidate = v == "1",
@@ -165,6 +173,9 @@ impl ReviewForm {
             put("workdays", &row.workdays);
             put("unresolved", &row.unresolved);
             put("recurrence", &row.recurrence);
+            put("rule_kind", &row.rule_kind);
+            put("rule_n", &row.rule_n);
+            put("until", &row.until);
             put("add_leads", &row.add_leads);
             put("add_coords", &row.add_coords);
             if row.candidate {
