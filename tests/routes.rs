@@ -43,6 +43,9 @@ fn every_page_for_every_role() {
         ];
         let (ls, hn) = (p.langson, p.hanoi);
         let d = p.directive_id;
+        let item = chidao::models::task::get(&mut app.conn(), ls)
+            .unwrap()
+            .item_id;
         #[rustfmt::skip]
         let table: Vec<(String, [u16; 6])> = vec![
             //                                          anon admin  sec  lead  head staff
@@ -69,6 +72,10 @@ fn every_page_for_every_role() {
             ("/desk".into(),                             [303, 200, 200, 200, 200, 200]),
             ("/notifications".into(),                    [303, 200, 200, 200, 200, 200]),
             ("/extensions".into(),                       [303, 403, 200, 200, 403, 403]),
+            (format!("/directives/{d}/correct"),         [303, 403, 200, 403, 403, 403]),
+            (format!("/directives/{d}/items/new"),       [303, 403, 200, 403, 403, 403]),
+            (format!("/items/{item}/correct"),           [303, 403, 200, 403, 403, 403]),
+            (format!("/tasks/{ls}/coordinators"),        [303, 403, 200, 403, 403, 404]),
             ("/dashboard".into(),                        [303, 200, 200, 200, 200, 200]),
             (format!("/units/{unit}"),                   [303, 200, 200, 200, 404, 404]),
             ("/reports/tasks.csv".into(),                [303, 200, 200, 200, 200, 200]),
@@ -171,6 +178,12 @@ fn every_page_for_every_role() {
             (format!("/tasks/{kt}/coordination"), vec![("text", "x")],                     [303, 403, 403, 403, 0, 404]),
             (format!("/tasks/{kt}/coordination/ask"), vec![("unit", &lsu), ("due_on", &soon)], [303, 403, 403, 403, 403, 404]),
             (format!("/tasks/{ls}/send-back"), vec![("text", "x")],                        [303, 403, 403, 403, 0, 404]),
+            (format!("/tasks/{ls}/steps"),    vec![("text", "x")],                            [303, 403, 403, 403, 0, 404]),
+            (format!("/tasks/{ls}/completion-draft"), vec![("text", "x")],                  [303, 403, 403, 403, 0, 404]),
+            (format!("/directives/{d}/correct"), vec![("number", "x")],                   [303, 403, 0, 403, 403, 403]),
+            (format!("/directives/{d}/items"), vec![("text", "x")],                        [303, 403, 0, 403, 403, 403]),
+            (format!("/items/{item}/correct"), vec![("text", "x")],                        [303, 403, 0, 403, 403, 403]),
+            (format!("/tasks/{ls}/coordinators"), vec![("version", &v)],                   [303, 403, 0, 403, 403, 404]),
             (format!("/tasks/{ls}/keep"),     vec![("text", "x")],                            [303, 403, 0, 403, 403, 404]),
             (format!("/tasks/{ls}/transfer"), vec![("version", &v), ("unit", &lsu), ("text", "x")], [303, 403, 0, 403, 403, 404]),
             (format!("/tasks/{ls}/explode"),  vec![],                                         [303, 404, 404, 404, 404, 404]),
@@ -246,6 +259,17 @@ fn every_state_change_needs_the_csrf_token() {
             (1, format!("/tasks/{t}/explanation"), vec![("text", "x")]),
             (2, format!("/tasks/{t}/assignees"), vec![("due_on", "")]),
             (2, format!("/tasks/{t}/send-back"), vec![("text", "x")]),
+            (2, format!("/tasks/{t}/steps"), vec![("text", "x")]),
+            (
+                1,
+                format!("/tasks/{t}/coordinators"),
+                vec![("version", &v), ("reason", "x")],
+            ),
+            (
+                1,
+                format!("/directives/{}/correct", p.directive_id),
+                vec![("text", "x")],
+            ),
             (1, format!("/tasks/{t}/keep"), vec![("text", "x")]),
             (
                 1,

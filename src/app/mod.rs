@@ -10,10 +10,12 @@
 pub mod bulk;
 pub mod chases;
 pub mod coordination;
+pub mod corrections;
 pub mod directives;
 pub mod explanations;
 pub mod extensions;
 pub mod passwords;
+pub mod steps;
 pub mod tasks;
 pub mod transfers;
 

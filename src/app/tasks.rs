@@ -59,6 +59,10 @@ pub fn move_task(
         let outcome = task::apply_move(conn, storage, edit, mv, report)?;
         if let Outcome::Done(m) = &outcome {
             notices::moved(conn, edit.task_id, m, text, edit.at)?;
+            // A draft of the report is spent once the head sends one.
+            if mv == Move::ReportCompletion {
+                crate::models::step::drop_draft(conn, edit.task_id)?;
+            }
         }
         Ok(outcome.map(|_| ()))
     });

@@ -114,6 +114,20 @@ diesel::table! {
         form_token -> Nullable<Text>,
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
+        register_no -> Text,
+    }
+}
+
+diesel::table! {
+    directive_files (id) {
+        id -> BigInt,
+        directive_id -> BigInt,
+        original_name -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        data -> Binary,
+        uploaded_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
     }
 }
 
@@ -146,6 +160,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         period_start -> Nullable<Date>,
+        progress_from_steps -> Bool,
     }
 }
 
@@ -171,6 +186,27 @@ diesel::table! {
         user_id -> Nullable<BigInt>,
         at -> Timestamp,
         decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    task_steps (id) {
+        id -> BigInt,
+        task_id -> BigInt,
+        text -> Text,
+        assignee_id -> Nullable<BigInt>,
+        done_at -> Nullable<Timestamp>,
+        done_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    completion_drafts (task_id) {
+        task_id -> BigInt,
+        text -> Text,
+        drafted_by -> Nullable<BigInt>,
+        drafted_at -> Timestamp,
     }
 }
 
@@ -389,6 +425,7 @@ diesel::joinable!(task_assignees -> tasks (task_id));
 diesel::joinable!(explanations -> tasks (task_id));
 diesel::joinable!(explanations -> units (unit_id));
 diesel::joinable!(task_transfers -> tasks (task_id));
+diesel::joinable!(task_steps -> tasks (task_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     chases,
@@ -405,10 +442,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     conferences,
     directives,
+    directive_files,
     directive_items,
     tasks,
     task_coordinators,
     task_transfers,
+    task_steps,
+    completion_drafts,
     task_units,
     journal,
     reports,

@@ -51,6 +51,8 @@ pub enum Kind {
     Transferred,
     /// A task sent back stays with the unit: to that unit, with the secretariat's note.
     KeptWithUnit,
+    /// The notice, the item or the task corrected after publishing: to its units, saying what.
+    Corrected,
 }
 
 crate::words!(Kind {
@@ -76,6 +78,7 @@ crate::words!(Kind {
     SentBack = "sent_back",
     Transferred = "transferred",
     KeptWithUnit = "kept_with_unit",
+    Corrected = "corrected",
 });
 
 impl Kind {
@@ -96,7 +99,8 @@ impl Kind {
             | Kind::CoordinationReminder
             | Kind::CoordinationRecorded
             | Kind::Transferred
-            | Kind::KeptWithUnit => role.is_unit_role(),
+            | Kind::KeptWithUnit
+            | Kind::Corrected => role.is_unit_role(),
             Kind::Reported | Kind::ExtensionRequested | Kind::SentBack => role == Role::Secretariat,
             Kind::ExplanationAnswered => matches!(role, Role::Secretariat | Role::Leader),
             Kind::Escalated => role != Role::Admin,
@@ -119,7 +123,8 @@ impl Kind {
             | Kind::CoordinationAsked
             | Kind::CoordinationReminder
             | Kind::Transferred
-            | Kind::KeptWithUnit => Some("mail.why.instruction"),
+            | Kind::KeptWithUnit
+            | Kind::Corrected => Some("mail.why.instruction"),
             // Late work reaching a unit is an instruction too; a leader may rely on the lists.
             Kind::Escalated if role.is_unit_role() => Some("mail.why.instruction"),
             // The head answers for the unit's deadlines; staff may rely on the head and digest.

@@ -86,10 +86,16 @@ pub enum Action {
     TransferTask,
     /// Change many tasks in one step from a list: their due date, or cancel them.
     BulkChange,
+    /// Correct a published notice: its particulars, signed scan and items.
+    CorrectDirective,
+    /// Keep the steps inside a task (add, tick, let them drive progress), for the lead unit.
+    ManageSteps,
+    /// Draft the completion report for the head to send, for the lead unit.
+    DraftCompletion,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 33] = [
         Action::ViewAllTasks,
         Action::CreateDirective,
         Action::ViewDirectives,
@@ -120,6 +126,9 @@ impl Action {
         Action::SendBack,
         Action::TransferTask,
         Action::BulkChange,
+        Action::CorrectDirective,
+        Action::ManageSteps,
+        Action::DraftCompletion,
     ];
 
     fn on_task(self) -> bool {
@@ -135,6 +144,7 @@ impl Action {
                 | Action::ManageMail
                 | Action::ChaseMany
                 | Action::BulkChange
+                | Action::CorrectDirective
         )
     }
 }
@@ -196,7 +206,7 @@ pub fn decide(actor: &Actor, action: Action, target: Target) -> Decision {
                 CreateDirective => actor.role == Secretariat,
                 ManageUnits | ManageUsers | ManageCalendar | ManageMail => actor.role == Admin,
                 ViewExtensions | ChaseMany => matches!(actor.role, Secretariat | Leader),
-                BulkChange => actor.role == Secretariat,
+                BulkChange | CorrectDirective => actor.role == Secretariat,
                 _ => false,
             })
         }
@@ -239,6 +249,9 @@ pub fn decide(actor: &Actor, action: Action, target: Target) -> Decision {
                 // next is the secretariat's call.
                 SendBack => actor.role == UnitHead && lead,
                 TransferTask => actor.role == Secretariat,
+                // The unit's own work: its people keep the checklist and draft the report the
+                // head sends.
+                ManageSteps | DraftCompletion => actor.role.is_unit_role() && lead,
                 _ => false,
             })
         }
@@ -277,18 +290,18 @@ mod tests {
             coordinating_unit_ids: &coords,
         });
         #[rustfmt::skip]
-        let rows: Vec<(&str, Actor, [Decision; 30])> = vec![
-            //                                  all dirC dirV unit user | view start prog compl conf ret  canc edit comm | extV cal | extR extD chase manyC | askX ansX decX assign | coordR coordA back move bulk
-            ("admin", actor(Role::Admin, None),               [A, F, A, A, A, A, F, F, F, F, F, F, F, F, F, A, A, F, F, F, F, F, F, F, F, F, F, F, F, F]),
-            ("secretariat", actor(Role::Secretariat, None),   [A, A, A, F, F, A, F, F, F, A, A, A, A, A, A, F, F, F, A, A, A, A, F, A, F, F, F, F, A, A]),
-            ("leader", actor(Role::Leader, None),             [A, F, A, F, F, A, F, F, F, F, F, F, F, A, A, F, F, F, A, A, A, A, F, A, F, F, F, F, F, F]),
-            ("head/lead", actor(Role::UnitHead, Some(LEAD)),  [F, F, F, F, F, A, A, A, A, F, F, F, F, A, F, F, F, A, F, F, F, F, A, F, A, F, A, A, F, F]),
-            ("head/coord", actor(Role::UnitHead, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F, A, F, F, F, F]),
-            ("head/other", actor(Role::UnitHead, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N, N, N, N, N, F]),
-            ("staff/lead", actor(Role::UnitStaff, Some(LEAD)),[F, F, F, F, F, A, A, A, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F, F, A, F, F, F]),
-            ("staff/coord", actor(Role::UnitStaff, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F, A, F, F, F, F]),
-            ("staff/other", actor(Role::UnitStaff, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N, N, N, N, N, F]),
-            ("head/no unit", actor(Role::UnitHead, None),     [F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N, N, N, N, N, F]),
+        let rows: Vec<(&str, Actor, [Decision; 33])> = vec![
+            //                                  all dirC dirV unit user | view start prog compl conf ret  canc edit comm | extV cal | extR extD chase manyC | askX ansX decX assign | coordR coordA back move bulk fix | steps draft
+            ("admin", actor(Role::Admin, None),               [A, F, A, A, A, A, F, F, F, F, F, F, F, F, F, A, A, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F]),
+            ("secretariat", actor(Role::Secretariat, None),   [A, A, A, F, F, A, F, F, F, A, A, A, A, A, A, F, F, F, A, A, A, A, F, A, F, F, F, F, A, A, A, F, F]),
+            ("leader", actor(Role::Leader, None),             [A, F, A, F, F, A, F, F, F, F, F, F, F, A, A, F, F, F, A, A, A, A, F, A, F, F, F, F, F, F, F, F, F]),
+            ("head/lead", actor(Role::UnitHead, Some(LEAD)),  [F, F, F, F, F, A, A, A, A, F, F, F, F, A, F, F, F, A, F, F, F, F, A, F, A, F, A, A, F, F, F, A, A]),
+            ("head/coord", actor(Role::UnitHead, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F]),
+            ("head/other", actor(Role::UnitHead, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N, N, N, N, N, F, F, N, N]),
+            ("staff/lead", actor(Role::UnitStaff, Some(LEAD)),[F, F, F, F, F, A, A, A, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F, F, A, F, F, F, F, A, A]),
+            ("staff/coord", actor(Role::UnitStaff, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F]),
+            ("staff/other", actor(Role::UnitStaff, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N, N, N, N, N, F, F, N, N]),
+            ("head/no unit", actor(Role::UnitHead, None),     [F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N, N, N, N, N, F, F, N, N]),
         ];
         for (name, who, expected) in rows {
             for (i, action) in Action::ALL.into_iter().enumerate() {

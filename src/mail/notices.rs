@@ -244,6 +244,53 @@ pub fn to_unit(
     queue_about_task(conn, kind, task_id, subject, &to_whom, &payload, at)
 }
 
+/// A correction after publishing: to each task's lead and coordinating units, saying what
+/// changed and why; the recipients looked up once for all the units.
+pub fn corrected(
+    conn: &mut DbConn,
+    task_ids: &[TaskId],
+    note: &str,
+    at: Moment,
+) -> AppResult<usize> {
+    let kind = Kind::Corrected;
+    let mut concerned: Vec<(TaskId, UnitId)> = Vec::new();
+    for chunk in task_ids.chunks(500) {
+        concerned.extend(
+            tasks::table
+                .filter(tasks::id.eq_any(chunk))
+                .select((tasks::id, tasks::lead_unit_id))
+                .load::<(TaskId, UnitId)>(conn)?,
+        );
+        concerned.extend(
+            task_coordinators::table
+                .filter(task_coordinators::task_id.eq_any(chunk))
+                .select((task_coordinators::task_id, task_coordinators::unit_id))
+                .load::<(TaskId, UnitId)>(conn)?,
+        );
+    }
+    let mut units: Vec<UnitId> = concerned.iter().map(|c| c.1).collect();
+    units.sort_unstable();
+    units.dedup();
+    let people = recipients::of_units(conn, &units, kind)?;
+    let payload = payload::Moved {
+        note: note.to_string(),
+    };
+    let subject = format!("fix{}", at.now.and_utc().timestamp());
+    let day = at.today.to_string();
+    let mut mails = Vec::new();
+    for (task, unit) in &concerned {
+        for r in people.get(unit).into_iter().flatten() {
+            let key = format!("{subject}t{task}");
+            mails.push(
+                NewMail::new(kind, &key, r, &day, at.now)
+                    .task(*task)
+                    .payload(&payload),
+            );
+        }
+    }
+    enqueue(conn, &mails)
+}
+
 /// A message about a task to the secretariat, with a note.
 pub fn to_secretariat(
     conn: &mut DbConn,

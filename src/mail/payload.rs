@@ -119,7 +119,8 @@ impl Payload {
             | Kind::CoordinationRecorded
             | Kind::SentBack
             | Kind::Transferred
-            | Kind::KeptWithUnit => Payload::Moved(as_(json)?),
+            | Kind::KeptWithUnit
+            | Kind::Corrected => Payload::Moved(as_(json)?),
             Kind::ExtensionRequested | Kind::ExtensionDecided => Payload::Extension(as_(json)?),
             Kind::PasswordReset => Payload::PasswordReset(as_(json)?),
             Kind::Chased => Payload::Chased(as_(json)?),

@@ -37,6 +37,8 @@ pub struct Directive {
     pub title: String,
     pub body: String,
     pub created_at: NaiveDateTime,
+    /// Its number in the ministry's document system.
+    pub register_no: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -329,7 +331,7 @@ pub struct NewDirective {
 
 /// Units behind a list of assignees, groups fanned out to their active members, in order and
 /// without repeats.
-fn expand(conn: &mut DbConn, assignees: &[Assignee]) -> AppResult<Vec<UnitId>> {
+pub fn expand(conn: &mut DbConn, assignees: &[Assignee]) -> AppResult<Vec<UnitId>> {
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     for a in assignees {
@@ -442,74 +444,129 @@ pub fn publish(
             (p.start, rule.due(r, p, &calendar))
         });
         let due_on = periodic.map_or(item.due_on, |p| Some(p.1));
-        let item_id: ItemId = diesel::insert_into(directive_items::table)
-            .values((
-                directive_items::directive_id.eq(directive_id),
-                directive_items::position.eq(pos as i32),
-                directive_items::label.eq(item.label.trim()),
-                directive_items::text.eq(item.text.trim()),
-                directive_items::due_on.eq(item.due_on),
-                directive_items::recurrence.eq(&item.recurrence),
-                directive_items::due_rule
-                    .eq(item.recurrence.and(item.rule).map(DueRule::to_stored)),
-                directive_items::recur_until.eq(item.until),
-            ))
-            .returning(directive_items::id)
-            .get_result(conn)?;
+        let item_id = insert_item_at(conn, directive_id, pos as i32, item)?;
         let leads = expand(conn, &item.leads)?;
         let coordinators = expand(conn, &item.coordinators)?;
-        // The lead units' names for the search text, in one query for the whole fan-out.
-        let names: std::collections::HashMap<UnitId, (String, String)> = units::table
-            .filter(units::id.eq_any(&leads))
-            .select((units::id, units::name, units::short_name))
-            .load::<(UnitId, String, String)>(conn)?
-            .into_iter()
-            .map(|(id, n, s)| (id, (n, s)))
-            .collect();
-        for lead in leads {
-            let (name, short) = names.get(&lead).cloned().unwrap_or_default();
-            let search =
-                task::search_text(&[&item.label, &item.text, &d.number, &d.title, &name, &short]);
-            let task_id: TaskId = diesel::insert_into(tasks::table)
-                .values((
-                    tasks::item_id.eq(item_id),
-                    tasks::directive_id.eq(directive_id),
-                    tasks::lead_unit_id.eq(lead),
-                    tasks::status.eq(Status::Assigned),
-                    tasks::due_on.eq(due_on),
-                    tasks::period_start.eq(periodic.map(|p| p.0)),
-                    tasks::progress.eq(0),
-                    tasks::version.eq(1),
-                    tasks::search_text.eq(search),
-                    tasks::created_at.eq(t),
-                    tasks::updated_at.eq(t),
-                ))
-                .returning(tasks::id)
-                .get_result(conn)?;
-            for c in coordinators.iter().filter(|c| **c != lead) {
-                diesel::insert_into(task_coordinators::table)
-                    .values((
-                        task_coordinators::task_id.eq(task_id),
-                        task_coordinators::unit_id.eq(*c),
-                    ))
-                    .execute(conn)?;
-            }
-            task::insert_units(conn, task_id, lead, &coordinators, true, due_on)?;
-            journal::write(
-                conn,
-                task_id,
-                Some(by),
-                t,
-                journal::Change {
-                    kind: journal::Kind::Created,
-                    from: None,
-                    to: Some(Status::Assigned.as_str()),
-                    note: "",
-                },
-            )?;
-        }
+        let made = Made {
+            directive_id,
+            number: &d.number,
+            title: &d.title,
+            by,
+            at: t,
+        };
+        let period = periodic.map(|p| p.0);
+        let row = (item_id, item.label.as_str(), item.text.as_str());
+        make_tasks(conn, &made, row, (&leads, &coordinators), due_on, period)?;
     }
     Ok((directive_id, true))
+}
+
+/// Stores an item at the end of a published notice.
+pub fn insert_item(
+    conn: &mut DbConn,
+    directive_id: DirectiveId,
+    item: &NewItem,
+) -> AppResult<ItemId> {
+    let last: Option<i32> = directive_items::table
+        .filter(directive_items::directive_id.eq(directive_id))
+        .select(diesel::dsl::max(directive_items::position))
+        .first(conn)?;
+    insert_item_at(conn, directive_id, last.map_or(0, |p| p + 1), item)
+}
+
+fn insert_item_at(
+    conn: &mut DbConn,
+    directive_id: DirectiveId,
+    position: i32,
+    item: &NewItem,
+) -> AppResult<ItemId> {
+    Ok(diesel::insert_into(directive_items::table)
+        .values((
+            directive_items::directive_id.eq(directive_id),
+            directive_items::position.eq(position),
+            directive_items::label.eq(item.label.trim()),
+            directive_items::text.eq(item.text.trim()),
+            directive_items::due_on.eq(item.due_on),
+            directive_items::recurrence.eq(&item.recurrence),
+            directive_items::due_rule.eq(item.recurrence.and(item.rule).map(DueRule::to_stored)),
+            directive_items::recur_until.eq(item.until),
+        ))
+        .returning(directive_items::id)
+        .get_result(conn)?)
+}
+
+/// Whose tasks are made, by whom and when.
+pub struct Made<'a> {
+    pub directive_id: DirectiveId,
+    pub number: &'a str,
+    pub title: &'a str,
+    pub by: UserId,
+    pub at: NaiveDateTime,
+}
+
+/// Makes one task per lead unit for an item (id, label, text), each with the coordinating units
+/// that are not its lead, its rows of `task_units` and its journal entry. The caller holds the
+/// transaction.
+pub fn make_tasks(
+    conn: &mut DbConn,
+    made: &Made,
+    (item_id, label, text): (ItemId, &str, &str),
+    (leads, coordinators): (&[UnitId], &[UnitId]),
+    due_on: Option<NaiveDate>,
+    period: Option<NaiveDate>,
+) -> AppResult<Vec<TaskId>> {
+    // The lead units' names for the search text, in one query for the whole fan-out.
+    let names: std::collections::HashMap<UnitId, (String, String)> = units::table
+        .filter(units::id.eq_any(leads))
+        .select((units::id, units::name, units::short_name))
+        .load::<(UnitId, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, n, s)| (id, (n, s)))
+        .collect();
+    let mut out = Vec::new();
+    for &lead in leads {
+        let (name, short) = names.get(&lead).cloned().unwrap_or_default();
+        let search = task::search_text(&[label, text, made.number, made.title, &name, &short]);
+        let task_id: TaskId = diesel::insert_into(tasks::table)
+            .values((
+                tasks::item_id.eq(item_id),
+                tasks::directive_id.eq(made.directive_id),
+                tasks::lead_unit_id.eq(lead),
+                tasks::status.eq(Status::Assigned),
+                tasks::due_on.eq(due_on),
+                tasks::period_start.eq(period),
+                tasks::progress.eq(0),
+                tasks::version.eq(1),
+                tasks::search_text.eq(search),
+                tasks::created_at.eq(made.at),
+                tasks::updated_at.eq(made.at),
+            ))
+            .returning(tasks::id)
+            .get_result(conn)?;
+        for c in coordinators.iter().filter(|c| **c != lead) {
+            diesel::insert_into(task_coordinators::table)
+                .values((
+                    task_coordinators::task_id.eq(task_id),
+                    task_coordinators::unit_id.eq(*c),
+                ))
+                .execute(conn)?;
+        }
+        task::insert_units(conn, task_id, lead, coordinators, true, due_on)?;
+        journal::write(
+            conn,
+            task_id,
+            Some(made.by),
+            made.at,
+            journal::Change {
+                kind: journal::Kind::Created,
+                from: None,
+                to: Some(Status::Assigned.as_str()),
+                note: "",
+            },
+        )?;
+        out.push(task_id);
+    }
+    Ok(out)
 }
 
 /// A review form saved to be resumed.

@@ -45,6 +45,12 @@ pub enum Kind {
     Transferred,
     /// Sent back, and kept with the unit by the secretariat, with its note.
     KeptWithUnit,
+    /// The notice or the item corrected after publishing: the note says what and why.
+    Corrected,
+    /// The coordinating units replaced (the names before and after), with the reason.
+    CoordinatorsChanged,
+    /// A step added, done or undone (the note says which).
+    Steps,
 }
 
 crate::words!(Kind {
@@ -69,6 +75,9 @@ crate::words!(Kind {
     SentBack = "sent_back",
     Transferred = "transferred",
     KeptWithUnit = "kept_with_unit",
+    Corrected = "corrected",
+    CoordinatorsChanged = "coordinators",
+    Steps = "steps",
 });
 
 #[derive(Debug, Clone, Queryable, Serialize)]

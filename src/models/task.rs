@@ -37,6 +37,8 @@ pub struct Task {
     pub updated_at: NaiveDateTime,
     /// For a recurring item's task: the first day of its period.
     pub period_start: Option<NaiveDate>,
+    /// Whether its progress follows its steps.
+    pub progress_from_steps: bool,
 }
 
 impl Task {
@@ -1037,6 +1039,15 @@ pub fn change_due_date(
         },
     )?;
     Ok(Outcome::Done(()))
+}
+
+/// Claims the next version of an open task for a change the caller makes (a correction), at
+/// the version the person saw; the task as it was.
+pub fn claim_open(conn: &mut DbConn, edit: &Edit) -> AppResult<Outcome<Task>> {
+    Ok(match begin(conn, edit, Status::is_open)? {
+        Ok(task) => Outcome::Done(task),
+        Err(refused) => refused,
+    })
 }
 
 /// Another lead unit for a task still with the units, at the version the person saw; returns

@@ -153,6 +153,8 @@ pub async fn task(
                 "assignees": crate::models::assignee::for_task(conn, id)?,
                 "coordination": coordination,
                 "transfers": crate::models::transfer::for_task(conn, id)?,
+                "steps": crate::models::step::for_task(conn, id)?,
+                "progress_from_steps": scoped.task.progress_from_steps,
             }))
         })
         .await?;

@@ -143,6 +143,9 @@ struct ShowPage {
     today: chrono::NaiveDate,
     /// The units this notice reaches that no one has been told (still, now).
     unreachable: Vec<String>,
+    /// Whether the person may correct the notice, and its newest signed scan.
+    can_correct: bool,
+    signed: Option<(i64, String)>,
 }
 
 impl ShowPage {
@@ -214,26 +217,28 @@ pub async fn show(
 ) -> WebResult<HttpResponse> {
     require(&auth.actor()?, Action::ViewDirectives)?;
     let id = path.into_inner();
-    let (d, conference, items, tasks, unreachable) = crate::db::run(&state.pool, move |conn| {
-        let d = directive::get(conn, id)?;
-        let c = match d.conference_id {
-            Some(c) => directive::conference(conn, c)?,
-            None => None,
-        };
-        let reached = directive::units_of(conn, id)?;
-        let unreachable: Vec<String> = unit::unreachable(conn, &reached)?
-            .into_iter()
-            .map(|u| u.name)
-            .collect();
-        Ok((
-            d,
-            c,
-            directive::items(conn, id)?,
-            directive::tasks_by_item(conn, id)?,
-            unreachable,
-        ))
-    })
-    .await?;
+    let (d, conference, items, tasks, unreachable, signed) =
+        crate::db::run(&state.pool, move |conn| {
+            let d = directive::get(conn, id)?;
+            let c = match d.conference_id {
+                Some(c) => directive::conference(conn, c)?,
+                None => None,
+            };
+            let reached = directive::units_of(conn, id)?;
+            let unreachable: Vec<String> = unit::unreachable(conn, &reached)?
+                .into_iter()
+                .map(|u| u.name)
+                .collect();
+            Ok((
+                d,
+                c,
+                directive::items(conn, id)?,
+                directive::tasks_by_item(conn, id)?,
+                unreachable,
+                crate::models::correction::signed(conn, id)?,
+            ))
+        })
+        .await?;
     let items: Vec<(Item, Vec<ItemTask>)> = items
         .into_iter()
         .map(|i| {
@@ -259,6 +264,12 @@ pub async fn show(
     matrix_units.sort_by(|a, b| crate::domain::text::vi_cmp(a, b));
     matrix_units.dedup();
     render(&ShowPage {
+        can_correct: crate::domain::permissions::allowed(
+            &auth.actor()?,
+            Action::CorrectDirective,
+            crate::domain::permissions::Target::System,
+        ),
+        signed,
         ctx: Ctx::new(&auth),
         d,
         conference,

@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod calendar;
 pub mod chasing;
 pub mod coordination;
+pub mod corrections;
 pub mod dashboard;
 pub mod desk;
 pub mod directives;
@@ -24,6 +25,7 @@ pub mod password;
 pub mod query;
 pub mod review_form;
 pub mod session_pages;
+pub mod steps;
 pub mod task_actions;
 pub mod tasks;
 pub mod transfers;
@@ -162,6 +164,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/tasks/{id}/send-back",
             web::post().to(transfers::send_back),
         )
+        .route(
+            "/tasks/{id}/coordinators",
+            web::get().to(corrections::coordinators_form),
+        )
+        .route(
+            "/tasks/{id}/coordinators",
+            web::post().to(corrections::correct_coordinators),
+        )
+        .route("/tasks/{id}/steps", web::post().to(steps::add))
+        .route("/tasks/{id}/steps/drive", web::post().to(steps::drive))
+        .route(
+            "/tasks/{id}/steps/{step}/done",
+            web::post().to(steps::set_done),
+        )
+        .route("/tasks/{id}/completion-draft", web::post().to(steps::draft))
         .route("/tasks/{id}/keep", web::post().to(transfers::keep))
         .route("/tasks/{id}/transfer", web::post().to(transfers::transfer))
         .route("/tasks/{id}/explanation", web::post().to(explanations::ask))
@@ -205,6 +222,31 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(directives::draft_from_text),
         )
         .route("/directives/{id}", web::get().to(directives::show))
+        .route(
+            "/directives/{id}/correct",
+            web::get().to(corrections::directive_form),
+        )
+        .route(
+            "/directives/{id}/correct",
+            web::post().to(corrections::correct_directive),
+        )
+        .route(
+            "/directives/signed/{file}",
+            web::get().to(corrections::signed_file),
+        )
+        .route(
+            "/directives/{id}/items/new",
+            web::get().to(corrections::new_item_form),
+        )
+        .route(
+            "/directives/{id}/items",
+            web::post().to(corrections::add_item),
+        )
+        .route("/items/{id}/correct", web::get().to(corrections::item_form))
+        .route(
+            "/items/{id}/correct",
+            web::post().to(corrections::correct_item),
+        )
         .route(
             "/conferences",
             web::post().to(directives::create_conference),

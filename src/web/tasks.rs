@@ -295,6 +295,10 @@ pub struct Can {
     pub transfer: bool,
     /// Keep a sent-back task with its unit.
     pub keep: bool,
+    /// Keep the steps (the lead unit's people, while the task is open).
+    pub steps: bool,
+    /// Draft the completion report for the head (the lead unit's people, while it is worked on).
+    pub draft: bool,
 }
 
 impl Can {
@@ -367,6 +371,8 @@ fn can(actor: &Actor, scoped: &task::Scoped, pending: Pending) -> Can {
         send_back: ok(Action::SendBack) && s.is_working() && !sent_back,
         transfer: ok(Action::TransferTask) && s.is_working(),
         keep: ok(Action::TransferTask) && s.is_working() && sent_back,
+        steps: ok(Action::ManageSteps) && s.is_open(),
+        draft: ok(Action::DraftCompletion) && s.is_working(),
     }
 }
 
@@ -408,6 +414,9 @@ struct TaskView {
     transfers: Vec<crate::models::transfer::Transfer>,
     /// The units the secretariat may move the task to.
     other_units: Vec<Unit>,
+    /// The steps inside the task, and the completion report drafted for the head.
+    steps: Vec<crate::models::step::Step>,
+    draft: Option<crate::models::step::Draft>,
     /// The due date before any change, when it was changed.
     original_due: Option<NaiveDate>,
     can: Can,
@@ -554,12 +563,14 @@ fn load_view(conn: &mut crate::db::DbConn, actor: &Actor, id: TaskId) -> WebResu
         default_reply_by,
         today: today(),
         assignees: crate::models::assignee::for_task(conn, id)?,
-        unit_people: if can.assign {
+        unit_people: if can.assign || can.steps {
             crate::models::user::of_unit(conn, lead_unit)?
         } else {
             Vec::new()
         },
         parts: crate::models::coordination::for_task(conn, id)?,
+        steps: crate::models::step::for_task(conn, id)?,
+        draft: crate::models::step::draft(conn, id)?,
         transfers,
         other_units: if can.transfer {
             unit::list(conn, "", false)?

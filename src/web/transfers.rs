@@ -5,9 +5,10 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use crate::app::transfers;
+use crate::db::DbConn;
 use crate::domain::dates::Moment;
 use crate::domain::ids::{TaskId, UnitId};
-use crate::domain::permissions::Action;
+use crate::domain::permissions::{Action, Actor};
 use crate::error::AppError;
 use crate::models::transfer::{Move, Refusal};
 use crate::web::auth::Auth;
@@ -40,22 +41,20 @@ pub async fn send_back(
     path: web::Path<TaskId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    let id = path.into_inner();
-    let (actor, _, input): (_, _, ReasonForm) =
-        begin(&state, &auth, id, &form, Action::SendBack).await?;
-    let (reason, errors) = checked_text(&input.text, Some("error.reason_required"));
-    let typed = |errors| Typed::of("send_back", &input.text, "", "", errors);
-    if !errors.is_empty() {
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return show_page(&state, &auth, id, typed(errors), status).await;
-    }
-    let sent = crate::db::run(&state.pool, move |conn| {
-        transfers::send_back(conn, &actor, id, &reason, Moment::now())
-    })
-    .await;
-    let refusals = refusals("error.transfer_already_sent");
-    let typed = typed(Default::default());
-    done_or_refused(&state, &auth, id, "send_back", sent, refusals, typed).await
+    let step = Reasoned {
+        action: Action::SendBack,
+        name: "send_back",
+        waiting: "error.transfer_already_sent",
+    };
+    reasoned(
+        state,
+        auth,
+        path.into_inner(),
+        form,
+        step,
+        transfers::send_back,
+    )
+    .await
 }
 
 /// `POST /tasks/{id}/keep`: the secretariat keeps a sent-back task with its unit, saying why.
@@ -65,22 +64,55 @@ pub async fn keep(
     path: web::Path<TaskId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    let id = path.into_inner();
+    let step = Reasoned {
+        action: Action::TransferTask,
+        name: "keep",
+        waiting: "error.transfer_none_waiting",
+    };
+    reasoned(state, auth, path.into_inner(), form, step, transfers::keep).await
+}
+
+/// A step that takes only a reason: its permission, its form's name, and what a return waiting
+/// (or not) is told as.
+struct Reasoned {
+    action: Action,
+    name: &'static str,
+    waiting: &'static str,
+}
+
+type UseCase = fn(&mut DbConn, &Actor, TaskId, &str, Moment) -> crate::error::AppResult<()>;
+
+async fn reasoned(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: TaskId,
+    form: Form,
+    step: Reasoned,
+    call: UseCase,
+) -> WebResult<HttpResponse> {
     let (actor, _, input): (_, _, ReasonForm) =
-        begin(&state, &auth, id, &form, Action::TransferTask).await?;
-    let (note, errors) = checked_text(&input.text, Some("error.reason_required"));
-    let typed = |errors| Typed::of("keep", &input.text, "", "", errors);
+        begin(&state, &auth, id, &form, step.action).await?;
+    let (reason, errors) = checked_text(&input.text, Some("error.reason_required"));
+    let typed = |errors| Typed::of(step.name, &input.text, "", "", errors);
     if !errors.is_empty() {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         return show_page(&state, &auth, id, typed(errors), status).await;
     }
-    let kept = crate::db::run(&state.pool, move |conn| {
-        transfers::keep(conn, &actor, id, &note, Moment::now())
+    let made = crate::db::run(&state.pool, move |conn| {
+        call(conn, &actor, id, &reason, Moment::now())
     })
     .await;
-    let refusals = refusals("error.transfer_none_waiting");
     let typed = typed(Default::default());
-    done_or_refused(&state, &auth, id, "keep", kept, refusals, typed).await
+    done_or_refused(
+        &state,
+        &auth,
+        id,
+        step.name,
+        made,
+        refusals(step.waiting),
+        typed,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
