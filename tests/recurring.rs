@@ -207,6 +207,19 @@ fn each_period_is_made_ahead_once_per_lead_unit_across_the_year_end() {
             .next()
             .unwrap();
         assert_eq!(total, "3", "tasks due in March");
+        // The dashboard counts the same from its stored tallies: by due date, March 2027 holds
+        // the first quarter's two reports and February's.
+        let dash = sec
+            .get("/dashboard?period=custom&by=due&from=01/03/2027&to=31/03/2027")
+            .body;
+        let total = dash
+            .split("id=\"total\">")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap();
+        assert_eq!(total, "3", "the dashboard's count for March");
         let page = sec.get(&format!("/directives/{directive}")).body;
         for label in [
             "Quý IV/2026",
