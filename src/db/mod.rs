@@ -81,6 +81,19 @@ impl Manager {
     }
 }
 
+/// A multi-row insert of `rows` into `table`, on either backend: diesel builds it for one
+/// backend at a time, which the connection enum does not offer, so the same statement is
+/// written once here for both.
+#[macro_export]
+macro_rules! insert_rows {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::db::DbConn::Pg(c) => diesel::insert_into($table).values($rows).execute(c),
+            $crate::db::DbConn::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
+        }
+    };
+}
+
 pub fn establish(url: &str) -> Result<DbConn, ConnectionError> {
     match kind_of(url) {
         Kind::Postgres => Ok(DbConn::Pg(PgConnection::establish(url)?)),

@@ -188,33 +188,12 @@ fn insert(conn: &mut DbConn, chunk: &[New], at: Moment) -> AppResult<usize> {
         ));
     }
     for part in coordinators.chunks(1000) {
-        match conn {
-            DbConn::Pg(c) => diesel::insert_into(task_coordinators::table)
-                .values(part)
-                .execute(c),
-            DbConn::Sqlite(c) => diesel::insert_into(task_coordinators::table)
-                .values(part)
-                .execute(c),
-        }?;
+        crate::insert_rows!(conn, task_coordinators::table, part)?;
     }
     for part in index.chunks(500) {
-        match conn {
-            DbConn::Pg(c) => diesel::insert_into(task_units::table)
-                .values(part)
-                .execute(c),
-            DbConn::Sqlite(c) => diesel::insert_into(task_units::table)
-                .values(part)
-                .execute(c),
-        }?;
+        crate::insert_rows!(conn, task_units::table, part)?;
     }
-    match conn {
-        DbConn::Pg(c) => diesel::insert_into(journal::table)
-            .values(&entries)
-            .execute(c),
-        DbConn::Sqlite(c) => diesel::insert_into(journal::table)
-            .values(&entries)
-            .execute(c),
-    }?;
+    crate::insert_rows!(conn, journal::table, &entries)?;
     for ((directive, start), ids) in by_directive {
         let subject = format!("d{directive}p{start}");
         crate::mail::notices::assigned_tasks(conn, directive, &ids, &subject, at)?;

@@ -115,24 +115,10 @@ pub fn write(
                         )
                     })
                     .collect();
-                match conn {
-                    DbConn::Pg(c) => diesel::insert_into(reports::table)
-                        .values(&notes)
-                        .execute(c),
-                    DbConn::Sqlite(c) => diesel::insert_into(reports::table)
-                        .values(&notes)
-                        .execute(c),
-                }?;
+                crate::insert_rows!(conn, reports::table, &notes)?;
             }
         }
-        match conn {
-            DbConn::Pg(c) => diesel::insert_into(journal::table)
-                .values(&entries)
-                .execute(c),
-            DbConn::Sqlite(c) => diesel::insert_into(journal::table)
-                .values(&entries)
-                .execute(c),
-        }?;
+        crate::insert_rows!(conn, journal::table, &entries)?;
     }
     Ok(true)
 }

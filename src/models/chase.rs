@@ -179,14 +179,7 @@ pub fn record_many(
         })
         .collect();
     for chunk in entries.chunks(500) {
-        match conn {
-            DbConn::Pg(c) => diesel::insert_into(journal_col::table)
-                .values(chunk)
-                .execute(c),
-            DbConn::Sqlite(c) => diesel::insert_into(journal_col::table)
-                .values(chunk)
-                .execute(c),
-        }?;
+        crate::insert_rows!(conn, journal_col::table, chunk)?;
     }
     Ok(out)
 }

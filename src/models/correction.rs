@@ -188,13 +188,13 @@ pub fn item(
         .execute(conn)?;
     let before = of_item(conn, id)?;
     for t in &before {
+        let lead: UnitId = tasks::table
+            .find(t)
+            .select(tasks::lead_unit_id)
+            .first(conn)?;
+        let has = task::coordinator_ids(conn, *t)?;
         for c in coordinators {
-            let lead: UnitId = tasks::table
-                .find(t)
-                .select(tasks::lead_unit_id)
-                .first(conn)?;
-            let has = task::coordinator_ids(conn, *t)?.contains(c);
-            if *c != lead && !has {
+            if *c != lead && !has.contains(c) {
                 diesel::insert_into(task_coordinators::table)
                     .values((
                         task_coordinators::task_id.eq(t),

@@ -50,6 +50,13 @@ pub struct Transfer {
     pub decided_at: Option<NaiveDateTime>,
 }
 
+impl Transfer {
+    /// A return still waiting for the secretariat.
+    pub fn waiting(&self) -> bool {
+        self.kind == Kind::Returned && self.decided_at.is_none()
+    }
+}
+
 /// Why a return or a transfer is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
@@ -125,9 +132,7 @@ pub fn for_task(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<Transfer>> 
 
 /// The return waiting for the secretariat, if any.
 pub fn waiting(conn: &mut DbConn, task_id: TaskId) -> AppResult<Option<Transfer>> {
-    Ok(for_task(conn, task_id)?
-        .into_iter()
-        .find(|t| t.kind == Kind::Returned && t.decided_at.is_none()))
+    Ok(for_task(conn, task_id)?.into_iter().find(Transfer::waiting))
 }
 
 /// The tasks sent back and waiting for the secretariat, oldest first, at most `limit`.

@@ -451,9 +451,7 @@ impl TaskView {
 
     /// The return waiting for the secretariat, if any.
     fn waiting_return(&self) -> Option<&crate::models::transfer::Transfer> {
-        self.transfers
-            .iter()
-            .find(|t| t.kind == crate::models::transfer::Kind::Returned && t.decided_at.is_none())
+        self.transfers.iter().find(|t| t.waiting())
     }
 
     /// A round unanswered past its date.
@@ -491,9 +489,7 @@ fn load_view(conn: &mut crate::db::DbConn, actor: &Actor, id: TaskId) -> WebResu
         .iter()
         .find(|e| ExplanationState::OPEN.contains(&e.state));
     let transfers = crate::models::transfer::for_task(conn, id)?;
-    let waiting = transfers
-        .iter()
-        .any(|t| t.kind == crate::models::transfer::Kind::Returned && t.decided_at.is_none());
+    let waiting = transfers.iter().any(|t| t.waiting());
     let can = can(
         actor,
         &scoped,
