@@ -822,6 +822,31 @@ fn every_page_reads_right_at_a_desk_and_on_a_phone() {
         chidao::domain::dates::Moment::now(),
     )
     .unwrap();
+    // An issued report, for its page.
+    let req = chidao::app::periodic::Request {
+        preset: chidao::reports::stats::Preset::Year,
+        period: chidao::reports::stats::numbered(
+            chidao::reports::stats::Preset::Year,
+            chrono::Datelike::year(&crate::fixtures::days(0)),
+            1,
+        )
+        .unwrap(),
+        axis: chidao::models::tally::Axis::Due,
+        scope: chidao::models::tally::Scope::All,
+    };
+    let draft = chidao::app::periodic::Draft {
+        heading: chidao::app::periodic::default_heading(crate::fixtures::days(0)),
+        assessment: String::new(),
+        proposals: String::new(),
+    };
+    let issued = chidao::app::periodic::issue(
+        &mut app.conn(),
+        &sec,
+        &req,
+        &draft,
+        chidao::domain::dates::Moment::now(),
+    )
+    .unwrap();
     let pages_by_role: [(Role, Option<&str>, Vec<String>); 4] = [
         (
             Role::UnitHead,
@@ -845,6 +870,7 @@ fn every_page_reads_right_at_a_desk_and_on_a_phone() {
                 "/tasks?status=all".into(),
                 format!("/tasks/{}", p.langson),
                 format!("/units/{ls}"),
+                "/reports/periodic".into(),
             ],
         ),
         (
@@ -861,6 +887,9 @@ fn every_page_reads_right_at_a_desk_and_on_a_phone() {
                 format!("/directives/{}/correct", p.directive_id),
                 format!("/directives/{}/items/new", p.directive_id),
                 "/extensions".into(),
+                "/reports/periodic?period=year".into(),
+                "/reports/issued".into(),
+                format!("/reports/issued/{issued}"),
             ],
         ),
         (
@@ -875,6 +904,7 @@ fn every_page_reads_right_at_a_desk_and_on_a_phone() {
                 "/admin/calendar".into(),
                 "/admin/outbox".into(),
                 "/admin/escalation".into(),
+                "/admin/grading".into(),
             ],
         ),
     ];

@@ -23,6 +23,7 @@ mod extract;
 mod fixtures;
 mod leaders;
 mod mail;
+mod periodic;
 mod recurring;
 mod review;
 mod routes;

@@ -15,6 +15,7 @@ pub mod directives;
 pub mod explanations;
 pub mod extensions;
 pub mod passwords;
+pub mod periodic;
 pub mod steps;
 pub mod tasks;
 pub mod transfers;

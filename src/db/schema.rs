@@ -427,7 +427,49 @@ diesel::joinable!(explanations -> units (unit_id));
 diesel::joinable!(task_transfers -> tasks (task_id));
 diesel::joinable!(task_steps -> tasks (task_id));
 
+diesel::table! {
+    grading_rules (id) {
+        id -> BigInt,
+        on_time -> Double,
+        late -> Double,
+        open_within -> Nullable<Double>,
+        overdue -> Double,
+        long_overdue -> Double,
+        long_days -> Integer,
+        unanswered -> Double,
+        excellent -> Double,
+        good -> Double,
+        pass -> Double,
+        note -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    issued_reports (id) {
+        id -> BigInt,
+        series_id -> Nullable<BigInt>,
+        version -> Integer,
+        title -> Text,
+        number -> Text,
+        preset -> Text,
+        period_from -> Date,
+        period_to -> Date,
+        axis -> Text,
+        scope_kind -> Text,
+        scope_id -> Nullable<BigInt>,
+        rule_id -> BigInt,
+        content -> Text,
+        reason -> Text,
+        issued_by -> Nullable<BigInt>,
+        issued_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    grading_rules,
+    issued_reports,
     chases,
     escalation_rules,
     task_assignees,

@@ -6,6 +6,7 @@ pub mod dates;
 pub mod directory;
 pub mod escalation;
 pub mod filetype;
+pub mod grading;
 pub mod holidays;
 pub mod ids;
 pub mod lunar;

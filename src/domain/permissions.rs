@@ -92,10 +92,16 @@ pub enum Action {
     ManageSteps,
     /// Draft the completion report for the head to send, for the lead unit.
     DraftCompletion,
+    /// Read the periodic reports and the units' grades, drafted or issued.
+    ViewReports,
+    /// Issue a periodic report (and a new version of one).
+    IssueReport,
+    /// Set the grading rule.
+    ManageGrading,
 }
 
 impl Action {
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 36] = [
         Action::ViewAllTasks,
         Action::CreateDirective,
         Action::ViewDirectives,
@@ -129,6 +135,9 @@ impl Action {
         Action::CorrectDirective,
         Action::ManageSteps,
         Action::DraftCompletion,
+        Action::ViewReports,
+        Action::IssueReport,
+        Action::ManageGrading,
     ];
 
     fn on_task(self) -> bool {
@@ -145,6 +154,9 @@ impl Action {
                 | Action::ChaseMany
                 | Action::BulkChange
                 | Action::CorrectDirective
+                | Action::ViewReports
+                | Action::IssueReport
+                | Action::ManageGrading
         )
     }
 }
@@ -207,6 +219,11 @@ pub fn decide(actor: &Actor, action: Action, target: Target) -> Decision {
                 ManageUnits | ManageUsers | ManageCalendar | ManageMail => actor.role == Admin,
                 ViewExtensions | ChaseMany => matches!(actor.role, Secretariat | Leader),
                 BulkChange | CorrectDirective => actor.role == Secretariat,
+                // The periodic report is the ministry's: its leaders and secretariat read it,
+                // the secretariat files it; the grading rule is a setting.
+                ViewReports => matches!(actor.role, Admin | Secretariat | Leader),
+                IssueReport => actor.role == Secretariat,
+                ManageGrading => actor.role == Admin,
                 _ => false,
             })
         }
@@ -290,18 +307,18 @@ mod tests {
             coordinating_unit_ids: &coords,
         });
         #[rustfmt::skip]
-        let rows: Vec<(&str, Actor, [Decision; 33])> = vec![
-            //                                  all dirC dirV unit user | view start prog compl conf ret  canc edit comm | extV cal | extR extD chase manyC | askX ansX decX assign | coordR coordA back move bulk fix | steps draft
-            ("admin", actor(Role::Admin, None),               [A, F, A, A, A, A, F, F, F, F, F, F, F, F, F, A, A, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F]),
-            ("secretariat", actor(Role::Secretariat, None),   [A, A, A, F, F, A, F, F, F, A, A, A, A, A, A, F, F, F, A, A, A, A, F, A, F, F, F, F, A, A, A, F, F]),
-            ("leader", actor(Role::Leader, None),             [A, F, A, F, F, A, F, F, F, F, F, F, F, A, A, F, F, F, A, A, A, A, F, A, F, F, F, F, F, F, F, F, F]),
-            ("head/lead", actor(Role::UnitHead, Some(LEAD)),  [F, F, F, F, F, A, A, A, A, F, F, F, F, A, F, F, F, A, F, F, F, F, A, F, A, F, A, A, F, F, F, A, A]),
-            ("head/coord", actor(Role::UnitHead, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F]),
-            ("head/other", actor(Role::UnitHead, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N, N, N, N, N, F, F, N, N]),
-            ("staff/lead", actor(Role::UnitStaff, Some(LEAD)),[F, F, F, F, F, A, A, A, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F, F, A, F, F, F, F, A, A]),
-            ("staff/coord", actor(Role::UnitStaff, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F]),
-            ("staff/other", actor(Role::UnitStaff, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N, N, N, N, N, F, F, N, N]),
-            ("head/no unit", actor(Role::UnitHead, None),     [F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N, N, N, N, N, F, F, N, N]),
+        let rows: Vec<(&str, Actor, [Decision; 36])> = vec![
+            //                                  all dirC dirV unit user | view start prog compl conf ret  canc edit comm | extV cal | extR extD chase manyC | askX ansX decX assign | coordR coordA back move bulk fix | steps draft | repV repI grad
+            ("admin", actor(Role::Admin, None),               [A, F, A, A, A, A, F, F, F, F, F, F, F, F, F, A, A, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, A, F, A]),
+            ("secretariat", actor(Role::Secretariat, None),   [A, A, A, F, F, A, F, F, F, A, A, A, A, A, A, F, F, F, A, A, A, A, F, A, F, F, F, F, A, A, A, F, F, A, A, F]),
+            ("leader", actor(Role::Leader, None),             [A, F, A, F, F, A, F, F, F, F, F, F, F, A, A, F, F, F, A, A, A, A, F, A, F, F, F, F, F, F, F, F, F, A, F, F]),
+            ("head/lead", actor(Role::UnitHead, Some(LEAD)),  [F, F, F, F, F, A, A, A, A, F, F, F, F, A, F, F, F, A, F, F, F, F, A, F, A, F, A, A, F, F, F, A, A, F, F, F]),
+            ("head/coord", actor(Role::UnitHead, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F]),
+            ("head/other", actor(Role::UnitHead, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N, N, N, N, N, F, F, N, N, F, F, F]),
+            ("staff/lead", actor(Role::UnitStaff, Some(LEAD)),[F, F, F, F, F, A, A, A, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F, F, A, F, F, F, F, A, A, F, F, F]),
+            ("staff/coord", actor(Role::UnitStaff, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F]),
+            ("staff/other", actor(Role::UnitStaff, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N, N, N, N, N, F, F, N, N, F, F, F]),
+            ("head/no unit", actor(Role::UnitHead, None),     [F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N, N, N, N, N, F, F, N, N, F, F, F]),
         ];
         for (name, who, expected) in rows {
             for (i, action) in Action::ALL.into_iter().enumerate() {

@@ -74,6 +74,25 @@ pub fn percent(lang: Lang, share: f64) -> String {
     }
 }
 
+/// A score or a number of points: one decimal where there is one ("92,5", "95"), the
+/// decimal mark and grouping of the language.
+pub fn decimal(lang: Lang, x: f64) -> String {
+    let tenths = (x * 10.0).round() as i64;
+    let whole = number(lang, tenths / 10);
+    let whole = if tenths < 0 && tenths / 10 == 0 {
+        format!("-{whole}")
+    } else {
+        whole
+    };
+    match (tenths % 10).abs() {
+        0 => whole,
+        t => match lang {
+            Lang::Vi => format!("{whole},{t}"),
+            Lang::En => format!("{whole}.{t}"),
+        },
+    }
+}
+
 /// A whole percentage (a task's progress): "60 %" / "60%".
 pub fn whole_percent(lang: Lang, p: i32) -> String {
     match lang {
@@ -95,6 +114,10 @@ mod tests {
     #[test]
     fn numbers_as_each_language_writes_them() {
         assert_eq!(number(Lang::Vi, 1234), "1.234");
+        assert_eq!(decimal(Lang::Vi, 92.5), "92,5");
+        assert_eq!(decimal(Lang::Vi, 95.0), "95");
+        assert_eq!(decimal(Lang::Vi, 1234.56), "1.234,6");
+        assert_eq!(decimal(Lang::En, -0.5), "-0.5");
         assert_eq!(number(Lang::Vi, 1_234_567), "1.234.567");
         assert_eq!(number(Lang::Vi, 999), "999");
         assert_eq!(number(Lang::Vi, -1000), "-1.000");

@@ -12,7 +12,7 @@ use diesel::sql_types::{BigInt, Date, Integer, Text, Timestamp};
 
 use crate::db::{DbConn, MultiBackend};
 use crate::domain::dates::vn_day_start;
-use crate::domain::ids::{UnitId, UserId};
+use crate::domain::ids::{DirectiveId, UnitId, UserId};
 use crate::domain::status::{Status, Timeliness};
 use crate::error::AppResult;
 use crate::reports::stats::Counts;
@@ -414,13 +414,38 @@ pub fn direct(
     unit: Scope,
     today: NaiveDate,
 ) -> AppResult<BTreeMap<UnitId, Counts>> {
+    direct_by(conn, "lead_unit_id", axis, period, unit, today)
+}
+
+/// The buckets per notice of the tasks in the period, counted task by task (the periodic
+/// report's results by source; the tallies do not keep the notice).
+pub fn by_directive(
+    conn: &mut DbConn,
+    axis: Axis,
+    period: (NaiveDate, NaiveDate),
+    unit: Scope,
+    today: NaiveDate,
+) -> AppResult<BTreeMap<DirectiveId, Counts>> {
+    let by = direct_by(conn, "directive_id", axis, period, unit, today)?;
+    Ok(by.into_iter().map(|(k, c)| (DirectiveId(k.0), c)).collect())
+}
+
+/// `direct`, grouped by the column `key` (read back under the lead unit's name).
+fn direct_by(
+    conn: &mut DbConn,
+    key: &'static str,
+    axis: Axis,
+    period: (NaiveDate, NaiveDate),
+    unit: Scope,
+    today: NaiveDate,
+) -> AppResult<BTreeMap<UnitId, Counts>> {
     let counted = counted_sql();
     // One sum per bucket, each the bucket rule's one SQL text; the open two bind today.
     let sum = |b: Timeliness, name: &str| {
         format!("SUM(CASE WHEN {} THEN 1 ELSE 0 END) AS {name}", b.sql())
     };
     let select = format!(
-        "lead_unit_id, {}, {}, {}, {}",
+        "{key} AS lead_unit_id, {}, {}, {}, {}",
         sum(Timeliness::DoneOnTime, "done_on_time"),
         sum(Timeliness::DoneLate, "done_late"),
         sum(Timeliness::OpenWithinDeadline, "open_within"),
@@ -432,7 +457,7 @@ pub fn direct(
         Axis::Assigned => format!("NOT {}", Status::Cancelled.sql_eq("status")),
     };
     let where_ = format!("{statuses} AND {}", period_sql(axis));
-    let q = count_sql(conn, &select, &where_, unit, "GROUP BY lead_unit_id")
+    let q = count_sql(conn, &select, &where_, unit, &format!("GROUP BY {key}"))
         .bind::<Date, _>(today)
         .bind::<Date, _>(today);
     let rows: Vec<UnitCounts> = bind_unit(bind_period(q, axis, period), unit).load(conn)?;

@@ -1,6 +1,8 @@
 //! Statistics and exports: pure tallies and formats; the queries stay with the task model.
 
 pub mod csv;
+pub mod docx;
+pub mod periodic;
 pub mod stats;
 pub mod svg;
 pub mod tallies;

@@ -4,12 +4,12 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::ids::UnitId;
 use crate::domain::status::{timeliness, Status, Timeliness};
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     pub done_on_time: i64,
     pub done_late: i64,
@@ -86,6 +86,8 @@ pub fn tally<K: Ord + Copy>(facts: &[Facts<K>], today: NaiveDate) -> (Counts, BT
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Preset {
     Year,
+    /// Six months: the first half (January–June) or the second.
+    Half,
     Quarter,
     Month,
     Custom,
@@ -94,6 +96,7 @@ pub enum Preset {
 impl Preset {
     pub fn parse(s: &str) -> Preset {
         match s {
+            "half" => Preset::Half,
             "quarter" => Preset::Quarter,
             "month" => Preset::Month,
             "custom" => Preset::Custom,
@@ -103,6 +106,7 @@ impl Preset {
     pub fn as_str(self) -> &'static str {
         match self {
             Preset::Year => "year",
+            Preset::Half => "half",
             Preset::Quarter => "quarter",
             Preset::Month => "month",
             Preset::Custom => "custom",
@@ -128,6 +132,10 @@ pub fn period(
     };
     match preset {
         Preset::Year => (ymd(1, 1), ymd(12, 31)),
+        Preset::Half => {
+            let first = if today.month() <= 6 { 1 } else { 7 };
+            (ymd(first, 1), end_of_month(first + 5))
+        }
         Preset::Quarter => {
             let first = (today.month() - 1) / 3 * 3 + 1;
             (ymd(first, 1), end_of_month(first + 2))
@@ -138,6 +146,66 @@ pub fn period(
             let to = custom.1.unwrap_or(ymd(12, 31)).max(from);
             (from, to)
         }
+    }
+}
+
+/// The period of the same length just before `[from, to]`, for the change since last period:
+/// the month, quarter, half or year before; for a custom period as many days before.
+pub fn previous(preset: Preset, (from, to): (NaiveDate, NaiveDate)) -> (NaiveDate, NaiveDate) {
+    let months = match preset {
+        Preset::Year => 12,
+        Preset::Half => 6,
+        Preset::Quarter => 3,
+        Preset::Month => 1,
+        Preset::Custom => {
+            let days = (to - from).num_days() + 1;
+            let end = from.pred_opt().expect("valid date");
+            return (end - chrono::Duration::days(days - 1), end);
+        }
+    };
+    let start = from - chrono::Months::new(months);
+    (start, from.pred_opt().expect("valid date"))
+}
+
+/// The period `n` (month 1–12, quarter 1–4, half 1–2) of `year`, as the report picks it.
+pub fn numbered(preset: Preset, year: i32, n: u32) -> Option<(NaiveDate, NaiveDate)> {
+    let (first, months) = match preset {
+        Preset::Year => (1, 12),
+        Preset::Half if (1..=2).contains(&n) => ((n - 1) * 6 + 1, 6),
+        Preset::Quarter if (1..=4).contains(&n) => ((n - 1) * 3 + 1, 3),
+        Preset::Month if (1..=12).contains(&n) => (n, 1),
+        _ => return None,
+    };
+    let from = NaiveDate::from_ymd_opt(year, first, 1)?;
+    let to = (from + chrono::Months::new(months)).pred_opt()?;
+    Some((from, to))
+}
+
+/// The period as an official report's title names it: "tháng 11 năm 2026", "quý IV năm
+/// 2026", "6 tháng đầu năm 2026", "năm 2026", or its first and last days.
+pub fn title(preset: Preset, (from, to): (NaiveDate, NaiveDate)) -> String {
+    let whole = numbered(preset, from.year(), 1).is_some()
+        && match preset {
+            Preset::Month => numbered(preset, from.year(), from.month()),
+            Preset::Quarter => numbered(preset, from.year(), (from.month() - 1) / 3 + 1),
+            Preset::Half => numbered(preset, from.year(), (from.month() - 1) / 6 + 1),
+            Preset::Year => numbered(preset, from.year(), 1),
+            Preset::Custom => None,
+        } == Some((from, to));
+    let y = from.year();
+    if !whole {
+        let d = crate::domain::dates::format_date;
+        return format!("từ ngày {} đến ngày {}", d(from), d(to));
+    }
+    match preset {
+        Preset::Month => format!("tháng {} năm {y}", from.month()),
+        Preset::Quarter => {
+            let roman = ["I", "II", "III", "IV"][((from.month() - 1) / 3) as usize];
+            format!("quý {roman} năm {y}")
+        }
+        Preset::Half if from.month() == 1 => format!("6 tháng đầu năm {y}"),
+        Preset::Half => format!("6 tháng cuối năm {y}"),
+        Preset::Year | Preset::Custom => format!("năm {y}"),
     }
 }
 
@@ -213,12 +281,66 @@ mod tests {
             d("29/02/2028")
         );
         assert_eq!(
+            period(Preset::Half, today, (None, None)),
+            (d("01/07/2026"), d("31/12/2026"))
+        );
+        assert_eq!(
             period(
                 Preset::Custom,
                 today,
                 (Some(d("01/03/2026")), Some(d("01/02/2026")))
             ),
             (d("01/03/2026"), d("01/03/2026"))
+        );
+    }
+
+    #[test]
+    fn previous_periods_and_titles() {
+        let p = |a: &str, b: &str| (d(a), d(b));
+        assert_eq!(
+            previous(Preset::Month, p("01/03/2026", "31/03/2026")),
+            p("01/02/2026", "28/02/2026")
+        );
+        assert_eq!(
+            previous(Preset::Quarter, p("01/01/2026", "31/03/2026")),
+            p("01/10/2025", "31/12/2025")
+        );
+        assert_eq!(
+            previous(Preset::Half, p("01/07/2026", "31/12/2026")),
+            p("01/01/2026", "30/06/2026")
+        );
+        assert_eq!(
+            previous(Preset::Year, p("01/01/2026", "31/12/2026")),
+            p("01/01/2025", "31/12/2025")
+        );
+        assert_eq!(
+            previous(Preset::Custom, p("11/03/2026", "20/03/2026")),
+            p("01/03/2026", "10/03/2026")
+        );
+        assert_eq!(
+            numbered(Preset::Quarter, 2026, 4),
+            Some(p("01/10/2026", "31/12/2026"))
+        );
+        assert_eq!(numbered(Preset::Month, 2026, 13), None);
+        assert_eq!(
+            title(Preset::Month, p("01/11/2026", "30/11/2026")),
+            "tháng 11 năm 2026"
+        );
+        assert_eq!(
+            title(Preset::Quarter, p("01/10/2026", "31/12/2026")),
+            "quý IV năm 2026"
+        );
+        assert_eq!(
+            title(Preset::Half, p("01/01/2026", "30/06/2026")),
+            "6 tháng đầu năm 2026"
+        );
+        assert_eq!(
+            title(Preset::Year, p("01/01/2026", "31/12/2026")),
+            "năm 2026"
+        );
+        assert_eq!(
+            title(Preset::Custom, p("05/01/2026", "20/02/2026")),
+            "từ ngày 05/01/2026 đến ngày 20/02/2026"
         );
     }
 }

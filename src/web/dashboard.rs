@@ -394,7 +394,7 @@ fn header(lang: crate::i18n::Lang) -> Vec<&'static str> {
         .collect()
 }
 
-fn download(content_type: &str, name: String, body: Vec<u8>) -> HttpResponse {
+pub fn download(content_type: &str, name: String, body: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(content_type)
         .insert_header((

@@ -16,12 +16,14 @@ pub mod escalation;
 pub mod explanations;
 pub mod extensions;
 pub mod form;
+pub mod grading;
 pub mod linkify;
 pub mod list_filter;
 pub mod menu;
 pub mod outbox;
 pub mod pages;
 pub mod password;
+pub mod periodic;
 pub mod query;
 pub mod review_form;
 pub mod session_pages;
@@ -201,6 +203,30 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/units/{id}/chase", web::post().to(chasing::chase_unit))
         .route("/reports/tasks.csv", web::get().to(dashboard::tasks_csv))
         .route("/reports/tasks.xlsx", web::get().to(dashboard::tasks_xlsx))
+        .route("/reports/periodic", web::get().to(periodic::show))
+        .route(
+            "/reports/periodic.docx",
+            web::get().to(periodic::draft_docx),
+        )
+        .route(
+            "/reports/periodic/preview",
+            web::post().to(periodic::preview),
+        )
+        .route(
+            "/reports/periodic/docx",
+            web::post().to(periodic::edited_docx),
+        )
+        .route("/reports/periodic/issue", web::post().to(periodic::issue))
+        .route("/reports/issued", web::get().to(periodic::list))
+        .route("/reports/issued/{id}", web::get().to(periodic::show_issued))
+        .route(
+            "/reports/issued/{id}/docx",
+            web::get().to(periodic::issued_docx),
+        )
+        .route(
+            "/reports/issued/{id}/reissue",
+            web::post().to(periodic::reissue),
+        )
         .route("/extensions", web::get().to(extensions::list))
         .route(
             "/extensions/{id}/approve",
@@ -274,6 +300,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/outbox", web::get().to(outbox::list))
         .route("/admin/escalation", web::get().to(escalation::show))
         .route("/admin/escalation", web::post().to(escalation::save))
+        .route("/admin/grading", web::get().to(grading::show))
+        .route("/admin/grading", web::post().to(grading::save))
         .route("/admin/outbox/{id}/retry", web::post().to(outbox::retry))
         .route("/admin/calendar", web::get().to(calendar::page_get))
         .route("/admin/calendar/days", web::post().to(calendar::add_days))

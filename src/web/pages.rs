@@ -240,6 +240,8 @@ impl Ctx {
             "calendar" => Action::ManageCalendar,
             "mail" => Action::ManageMail,
             "extensions" => Action::ViewExtensions,
+            "reports" => Action::ViewReports,
+            "grading" => Action::ManageGrading,
             _ => return false,
         };
         allowed(a, action, Target::System)

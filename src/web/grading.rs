@@ -1,0 +1,215 @@
+//! The administrator's grading rule: points per outcome and the grades' thresholds. Each save
+//! is a new version; the page lists them all, the one in force first.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::domain::dates::Moment;
+use crate::domain::grading::{Grade, Invalid, Rule};
+use crate::domain::permissions::Action;
+use crate::models::grading::Version;
+use crate::web::admin::require;
+use crate::web::auth::Auth;
+use crate::web::error::WebResult;
+use crate::web::form::Form;
+use crate::web::pages::{redirect, render_status, Ctx, Errors};
+use crate::web::AppState;
+
+/// The form as typed: numbers kept as text (with a decimal comma or point), so that a wrong
+/// entry comes back as it was typed.
+#[derive(Deserialize, Default)]
+struct RuleForm {
+    #[serde(default)]
+    on_time: String,
+    #[serde(default)]
+    late: String,
+    /// Empty: tasks within their deadline are not counted.
+    #[serde(default)]
+    open_within: String,
+    #[serde(default)]
+    overdue: String,
+    #[serde(default)]
+    long_overdue: String,
+    #[serde(default)]
+    long_days: String,
+    #[serde(default)]
+    unanswered: String,
+    #[serde(default)]
+    excellent: String,
+    #[serde(default)]
+    good: String,
+    #[serde(default)]
+    pass: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// The rule's number fields, in the form's order.
+const FIELDS: [&str; 10] = [
+    "on_time",
+    "late",
+    "open_within",
+    "overdue",
+    "long_overdue",
+    "long_days",
+    "unanswered",
+    "excellent",
+    "good",
+    "pass",
+];
+
+fn shown(x: f64) -> String {
+    crate::i18n::decimal(crate::i18n::Lang::Vi, x)
+}
+
+impl RuleForm {
+    fn of(r: &Rule) -> RuleForm {
+        RuleForm {
+            on_time: shown(r.on_time),
+            late: shown(r.late),
+            open_within: r.open_within.map(shown).unwrap_or_default(),
+            overdue: shown(r.overdue),
+            long_overdue: shown(r.long_overdue),
+            long_days: r.long_days.to_string(),
+            unanswered: shown(r.unanswered),
+            excellent: shown(r.excellent),
+            good: shown(r.good),
+            pass: shown(r.pass),
+            note: String::new(),
+        }
+    }
+
+    fn value(&self, field: &str) -> &str {
+        match field {
+            "on_time" => &self.on_time,
+            "late" => &self.late,
+            "open_within" => &self.open_within,
+            "overdue" => &self.overdue,
+            "long_overdue" => &self.long_overdue,
+            "long_days" => &self.long_days,
+            "unanswered" => &self.unanswered,
+            "excellent" => &self.excellent,
+            "good" => &self.good,
+            "pass" => &self.pass,
+            _ => "",
+        }
+    }
+
+    /// The rule, or the fields that are not numbers or break the rule's checks.
+    fn rule(&self, errors: &mut Errors) -> Rule {
+        let mut num = |field: &'static str, v: &str| -> f64 {
+            match v.trim().replace(',', ".").parse::<f64>() {
+                Ok(x) if x.is_finite() => x,
+                _ => {
+                    errors.add(field, "error.number");
+                    0.0
+                }
+            }
+        };
+        let r = Rule {
+            on_time: num("on_time", &self.on_time),
+            late: num("late", &self.late),
+            open_within: if self.open_within.trim().is_empty() {
+                None
+            } else {
+                Some(num("open_within", &self.open_within))
+            },
+            overdue: num("overdue", &self.overdue),
+            long_overdue: num("long_overdue", &self.long_overdue),
+            long_days: num("long_days", &self.long_days).round() as i32,
+            unanswered: num("unanswered", &self.unanswered),
+            excellent: num("excellent", &self.excellent),
+            good: num("good", &self.good),
+            pass: num("pass", &self.pass),
+        };
+        if errors.is_empty() {
+            match r.check() {
+                Ok(()) => {}
+                Err(Invalid::Points(f)) => errors.add(f, "error.points_range"),
+                Err(Invalid::Thresholds) => errors.add("excellent", "error.grade_thresholds"),
+                Err(Invalid::Negative(f)) => errors.add(f, "error.not_negative"),
+            }
+        }
+        r
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/grading.html")]
+struct RulePage {
+    ctx: Ctx,
+    form: RuleForm,
+    versions: Vec<Version>,
+    errors: Errors,
+    fields: [&'static str; 10],
+    grades: [Grade; 4],
+}
+
+impl RulePage {
+    fn num(&self, x: &f64) -> String {
+        shown(*x)
+    }
+    fn within(&self, r: &Rule) -> String {
+        r.open_within
+            .map(shown)
+            .unwrap_or_else(|| self.ctx.t("grading.not_counted").to_string())
+    }
+}
+
+async fn page(
+    state: &web::Data<AppState>,
+    auth: &Auth,
+    typed: Option<(RuleForm, Errors)>,
+) -> WebResult<HttpResponse> {
+    let versions = crate::db::run(&state.pool, crate::models::grading::versions).await?;
+    let (form, errors) = typed.unwrap_or_else(|| {
+        let current = versions.first().map(|v| v.rule).unwrap_or_default();
+        (RuleForm::of(&current), Errors::default())
+    });
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_status(
+        &RulePage {
+            ctx: Ctx::new(auth),
+            form,
+            versions,
+            errors,
+            fields: FIELDS,
+            grades: Grade::ALL,
+        },
+        status,
+    )
+}
+
+/// `GET /admin/grading`.
+pub async fn show(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpResponse> {
+    require(&auth, Action::ManageGrading)?;
+    page(&state, &auth, None).await
+}
+
+/// `POST /admin/grading`: a new version of the rule, in force from now.
+pub async fn save(state: web::Data<AppState>, auth: Auth, form: Form) -> WebResult<HttpResponse> {
+    let actor = auth.post(&form)?;
+    require(&auth, Action::ManageGrading)?;
+    let input: RuleForm = form.parse()?;
+    let mut errors = Errors::default();
+    let rule = input.rule(&mut errors);
+    if input.note.chars().count() > 2000 {
+        errors.add("note", "error.too_long");
+    }
+    if !errors.is_empty() {
+        return page(&state, &auth, Some((input, errors))).await;
+    }
+    let note = input.note.clone();
+    crate::db::run(&state.pool, move |conn| {
+        crate::app::periodic::set_rule(conn, &actor, &rule, &note, Moment::now())
+    })
+    .await?
+    .map_err(|e| crate::web::error::WebError::BadRequest(format!("{e:?}")))?;
+    Ok(redirect("/admin/grading?done=grading_saved"))
+}
