@@ -518,6 +518,9 @@ fn an_issued_report_stays_as_it_was_and_a_new_version_differs() {
         assert_eq!(r.input("good").as_deref(), Some("96"));
         set_rule(&mut rule, "good", "85");
         set_rule(&mut rule, "late", "80");
+        // Overdue worth 20, but nothing once more than two days overdue.
+        set_rule(&mut rule, "overdue", "20");
+        set_rule(&mut rule, "long_days", "2");
         set_rule(&mut rule, "note", "Theo Quyết định thi đua năm 2026");
         let body: Vec<(&str, &str)> = rule.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let r = admin.post("/admin/grading", &body);
@@ -543,6 +546,9 @@ fn an_issued_report_stays_as_it_was_and_a_new_version_differs() {
         let now = draft_now(app, &leader);
         assert_eq!(now.all, counts(2, 1, 1, 2));
         assert_eq!(unit_line(app, &now, "Cục Sở hữu trí tuệ").score, Some(80.0));
+        // Lạng Sơn: one task 3 days overdue (0), one 1 day (20), one unanswered request (−2).
+        let ls = unit_line(app, &now, "Sở KH&CN Lạng Sơn");
+        assert_eq!((ls.long_overdue, ls.score), (1, Some(8.0)));
 
         // A new version needs a reason; with one it counts again and keeps the first.
         let reissue = format!("{first}/reissue");
@@ -728,5 +734,84 @@ print(json.dumps({
         assert!(*repeated.last().unwrap());
         assert_eq!(repeated.iter().filter(|r| **r).count(), tables.len() - 2);
         assert!(body_repeat.iter().all(|r| !r));
+    });
+}
+
+/// The dashboard grades every unit for its period, shows each bucket's change against the
+/// previous period, ranks the units, and exports the ranking; the unit's page has its grades.
+#[test]
+fn the_dashboard_grades_ranks_and_compares_with_the_last_period() {
+    each_backend(|app| {
+        scenario(app);
+        let mut leader = app.login_as(Role::Leader, None);
+        let q = query().replace("scope=all", "scope=all&sort=score");
+        let r = leader.get(&format!("/dashboard?{q}"));
+        assert_eq!(r.status, 200);
+        let row = |unit: &str| -> String {
+            let id = app.unit_id(unit);
+            between(&r.body, &format!("<tr data-unit=\"{id}\">"), "</tr>").to_string()
+        };
+        let cell =
+            |row: &str, attr: &str| between(row, &format!("<td {attr}>"), "</td>").to_string();
+        let ls = row("Sở KH&CN Lạng Sơn");
+        assert_eq!(cell(&ls, "data-score"), "0");
+        assert_eq!(cell(&ls, "data-grade"), "Không hoàn thành");
+        assert_eq!(cell(&ls, "data-rank"), "3");
+        let khtc = row("Cục Kế hoạch - Tài chính");
+        assert_eq!(cell(&khtc, "data-grade"), "Hoàn thành xuất sắc");
+        assert_eq!(cell(&row("Sở KH&CN Lào Cai"), "data-score"), "—");
+        // Vụ Pháp chế had its task in the previous period: a row of zeros, ▼ 1 on time.
+        let pc = row("Vụ Pháp chế");
+        assert!(pc.contains("data-delta=\"done_on_time\">▼ 1"), "{pc}");
+        // The cards: on time as many as before, overdue up by two.
+        let card =
+            |b: &str| between(&r.body, &format!("<span data-delta=\"{b}\">"), "<").to_string();
+        assert_eq!(card("done_on_time"), "=");
+        assert_eq!(card("open_overdue"), "▲ 2");
+        // The ranking, best first.
+        let order: Vec<usize> = [
+            "Cục Kế hoạch - Tài chính",
+            "Cục Sở hữu trí tuệ",
+            "Sở KH&CN Lạng Sơn",
+        ]
+        .iter()
+        .map(|u| {
+            r.body
+                .find(&format!("<tr data-unit=\"{}\">", app.unit_id(u)))
+                .unwrap()
+        })
+        .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+
+        // The same as CSV.
+        let csv = leader.get(&format!("/reports/units.csv?{}", query()));
+        assert_eq!(csv.status, 200);
+        let lines: Vec<&str> = csv.body.trim_start_matches('\u{feff}').lines().collect();
+        assert!(lines[0].starts_with("Hạng,"), "{}", lines[0]);
+        let khtc_name = name(app, "Cục Kế hoạch - Tài chính");
+        assert!(
+            lines[1].starts_with(&format!("1,{khtc_name},1,0,0,0,1,")),
+            "{}",
+            lines[1]
+        );
+        assert!(
+            lines[1].ends_with(",100,Hoàn thành xuất sắc"),
+            "{}",
+            lines[1]
+        );
+        assert!(lines[3].contains(",0,Không hoàn thành"), "{}", lines[3]);
+
+        // The unit's page: this month's, quarter's and year's grade.
+        let ls_id = app.unit_id("Sở KH&CN Lạng Sơn");
+        let page = leader.get(&format!("/units/{ls_id}"));
+        assert_eq!(page.status, 200);
+        let month = between(&page.body, "<tr data-period=\"month\">", "</tr>");
+        if days(-3).month() == days(0).month() {
+            assert!(
+                month.contains("<td data-grade>Không hoàn thành</td>"),
+                "{month}"
+            );
+        }
+        assert!(page.body.contains("<tr data-period=\"year\">"));
     });
 }

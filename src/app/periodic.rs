@@ -116,7 +116,7 @@ fn make(
         before,
         scope: req.scope,
         today,
-        long_days: rule.1.long_days,
+        long_days: rule.1.long_counts().then_some(rule.1.long_days),
     };
     let figures = periodic::gather(conn, &ask, actor)?;
     let period = Period {

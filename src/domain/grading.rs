@@ -85,6 +85,12 @@ impl Rule {
         Ok(())
     }
 
+    /// Whether tasks overdue for long score differently from other overdue ones: if not, they
+    /// need not be counted apart.
+    pub fn long_counts(&self) -> bool {
+        self.long_overdue != self.overdue
+    }
+
     /// The score out of 100, to one decimal; None when none of the unit's tasks counts yet.
     pub fn score(&self, r: &Record) -> Option<f64> {
         let c = &r.counts;

@@ -883,4 +883,10 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("error.points_range", "Điểm phải từ 0 đến 100.", "Points must be between 0 and 100."),
     ("error.grade_thresholds", "Ngưỡng phải giảm dần: xuất sắc > tốt > hoàn thành, trong khoảng 0–100.", "Thresholds must fall: excellent > good > completed, within 0–100."),
     ("error.not_negative", "Không được là số âm.", "Must not be negative."),
+    ("dashboard.since_last", "so với kỳ trước", "since the previous period"),
+    ("dashboard.grade_hint", "Điểm và xếp loại theo quy tắc xếp loại đang áp dụng; ▲▼ so với kỳ trước cùng độ dài.", "Scores and grades by the grading rule in force; ▲▼ against the previous period of the same length."),
+    ("dashboard.units_csv", "Tải bảng xếp hạng (CSV)", "Download the ranking (CSV)"),
+    ("dashboard.report", "Lập báo cáo định kỳ cho kỳ này", "Make the periodic report for this period"),
+    ("unit.grades", "Điểm và xếp loại", "Score and grade"),
+    ("unit.grade_period", "Kỳ", "Period"),
 ];

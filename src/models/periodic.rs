@@ -29,8 +29,8 @@ pub struct Ask {
     pub before: (NaiveDate, NaiveDate),
     pub scope: Scope,
     pub today: NaiveDate,
-    /// The grading rule's "overdue by more than N days".
-    pub long_days: i32,
+    /// The grading rule's "overdue by more than N days", when the rule scores those apart.
+    pub long_days: Option<i32>,
 }
 
 /// How many overdue tasks the report lists by name, the most overdue first.
@@ -271,26 +271,19 @@ fn remarks(
     Ok(out)
 }
 
-/// Everything the report counts, for the actor (who sees every unit: the report is not open to
-/// a unit's people).
-pub fn gather(conn: &mut DbConn, ask: &Ask, actor: &Actor) -> AppResult<Figures> {
-    let (all, by_unit) = buckets(conn, ask.axis, ask.period, ask.scope, ask.today)?;
-    let (before, before_by_unit) = buckets(conn, ask.axis, ask.before, ask.scope, ask.today)?;
-    let long_overdue = long_overdue(
-        conn,
-        ask.axis,
-        ask.period,
-        ask.scope,
-        ask.today,
-        ask.long_days,
-    )?;
-    let unanswered = unanswered(conn, ask.period, ask.scope, ask.today)?;
-    let assigned = |conn: &mut DbConn, period| -> AppResult<i64> {
-        Ok(buckets(conn, Axis::Assigned, period, ask.scope, ask.today)?
-            .0
-            .total())
+/// The part of the figures every view of a period shares (the dashboard, the report): the
+/// buckets overall and per unit, now and in the previous period, and what grading needs beyond
+/// them. `late` is this month's late count for the scope (`tally::late_now`), shared.
+pub fn unit_figures(conn: &mut DbConn, ask: &Ask, late: &tally::LateNow) -> AppResult<Figures> {
+    let (all, by_unit) =
+        tally::period_buckets(conn, ask.axis, ask.period, ask.scope, ask.today, late)?;
+    let (before, before_by_unit) =
+        tally::period_buckets(conn, ask.axis, ask.before, ask.scope, ask.today, late)?;
+    let long_overdue = match ask.long_days {
+        Some(days) => long_overdue(conn, ask.axis, ask.period, ask.scope, ask.today, days)?,
+        None => BTreeMap::new(),
     };
-    let year_start = NaiveDate::from_ymd_opt(ask.period.1.year(), 1, 1).expect("valid date");
+    let unanswered = unanswered(conn, ask.period, ask.scope, ask.today)?;
     let ids: Vec<UnitId> = by_unit
         .keys()
         .chain(before_by_unit.keys())
@@ -299,35 +292,51 @@ pub fn gather(conn: &mut DbConn, ask: &Ask, actor: &Actor) -> AppResult<Figures>
         .collect();
     let names = crate::models::unit::names_by_id(conn, &ids)?;
     let mut units: Vec<(UnitId, String, Counts, Counts)> = names
-        .iter()
+        .into_iter()
         .map(|(id, name)| {
-            (
-                *id,
-                name.clone(),
-                by_unit.get(id).copied().unwrap_or_default(),
-                before_by_unit.get(id).copied().unwrap_or_default(),
-            )
+            let now = by_unit.get(&id).copied().unwrap_or_default();
+            let then = before_by_unit.get(&id).copied().unwrap_or_default();
+            (id, name, now, then)
         })
         .collect();
     units.sort_by_key(|u| u.0);
-    let remark_units: HashMap<UnitId, String> = names
-        .iter()
-        .filter(|(id, _)| by_unit.contains_key(id))
-        .map(|(id, n)| (*id, n.clone()))
-        .collect();
     Ok(Figures {
         all,
         before,
         units,
         long_overdue,
         unanswered,
+        overdue_total: all.open_overdue,
+        ..Figures::default()
+    })
+}
+
+/// Everything the report counts, for the actor (who sees every unit: the report is not open to
+/// a unit's people).
+pub fn gather(conn: &mut DbConn, ask: &Ask, actor: &Actor) -> AppResult<Figures> {
+    let late = tally::late_now(conn, ask.scope, ask.today)?;
+    let f = unit_figures(conn, ask, &late)?;
+    let assigned = |conn: &mut DbConn, period| -> AppResult<i64> {
+        Ok(buckets(conn, Axis::Assigned, period, ask.scope, ask.today)?
+            .0
+            .total())
+    };
+    let year_start = NaiveDate::from_ymd_opt(ask.period.1.year(), 1, 1).expect("valid date");
+    // Quoted from the units that have tasks in the period.
+    let quoted: HashMap<UnitId, String> = f
+        .units
+        .iter()
+        .filter(|u| u.2.total() > 0)
+        .map(|u| (u.0, u.1.clone()))
+        .collect();
+    Ok(Figures {
         assigned: assigned(conn, ask.period)?,
         assigned_before: assigned(conn, ask.before)?,
         assigned_year: assigned(conn, (year_start, ask.period.1))?,
         sources: sources(conn, ask)?,
         overdue: overdue(conn, ask, actor)?,
-        overdue_total: all.open_overdue,
-        remarks: remarks(conn, ask, &remark_units)?,
+        remarks: remarks(conn, ask, &quoted)?,
+        ..f
     })
 }
 

@@ -206,6 +206,14 @@ pub fn grade_units(f: &Figures, rule: &Rule) -> Vec<UnitLine> {
     lines
 }
 
+/// The ranking's order: best score first, units without a score last, then by name.
+pub fn rank_order(a: &UnitLine, b: &UnitLine) -> std::cmp::Ordering {
+    let rank = |u: &UnitLine| u.rank.unwrap_or(usize::MAX);
+    rank(a)
+        .cmp(&rank(b))
+        .then(crate::domain::text::vi_cmp(&a.name, &b.name))
+}
+
 /// The whole report from the figures, the rule and what the secretariat wrote.
 pub fn compose(
     f: Figures,

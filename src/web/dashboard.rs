@@ -13,9 +13,11 @@ use crate::domain::ids::UserId;
 use crate::domain::permissions::{allowed, Action, Role, Target};
 use crate::domain::status::{Status, Timeliness};
 use crate::domain::text::vi_cmp;
+use crate::models::periodic;
 use crate::models::tally::{self, Axis, Scope};
 use crate::models::task::{self, Filter, ListRow};
 use crate::models::unit;
+use crate::reports::periodic::{grade_units, rank_order, UnitLine};
 use crate::reports::stats::{self, Counts, Preset};
 use crate::reports::tallies;
 use crate::reports::ReportRow;
@@ -26,12 +28,6 @@ use crate::web::pages::{render, Ctx};
 use crate::web::query::Query;
 use crate::web::tasks::{resolve_filter, today};
 use crate::web::AppState;
-
-pub struct UnitRow {
-    pub id: UnitId,
-    pub name: String,
-    pub counts: Counts,
-}
 
 /// A unit among the worst: its overdue tasks, how long the oldest has been overdue.
 pub struct Ranked {
@@ -56,7 +52,10 @@ struct DashboardPage {
     /// The task list's filter for the same period: every number links to its list.
     period: Filter,
     all: Counts,
-    units: Vec<UnitRow>,
+    /// The same tasks' buckets in the previous period of the same length.
+    before: Counts,
+    /// Every unit's buckets now and before, score, grade and rank (by the rule in force).
+    units: Vec<UnitLine>,
     /// The units with the most overdue tasks, worst first: who is late, at a glance.
     ranked: Vec<Ranked>,
     /// The units' buckets as an SVG chart, made and escaped by reports::svg.
@@ -103,15 +102,15 @@ impl DashboardPage {
     fn days_late(&self, r: &ListRow) -> i64 {
         r.due_on.map(|d| (self.today - d).num_days()).unwrap_or(0)
     }
-    fn sort_link(&self, sort: &str) -> String {
+    /// This dashboard's period and scope as a query, for its links.
+    fn query(&self, scope: &str) -> String {
         format!(
-            "/dashboard?period={}&by={}&from={}&to={}&sort={sort}&scope={}",
-            self.preset,
-            self.by,
-            self.from,
-            self.to,
-            self.scope()
+            "period={}&by={}&from={}&to={}&scope={scope}",
+            self.preset, self.by, self.from, self.to
         )
+    }
+    fn sort_link(&self, sort: &str) -> String {
+        format!("/dashboard?{}&sort={sort}", self.query(self.scope()))
     }
     fn scope(&self) -> &'static str {
         if self.period.in_charge_of.is_some() {
@@ -123,13 +122,30 @@ impl DashboardPage {
     /// This dashboard over the leader's own units, or the whole ministry.
     fn scope_link(&self, mine: bool) -> String {
         format!(
-            "/dashboard?period={}&by={}&from={}&to={}&scope={}",
-            self.preset,
-            self.by,
-            self.from,
-            self.to,
-            if mine { "mine" } else { "all" }
+            "/dashboard?{}",
+            self.query(if mine { "mine" } else { "all" })
         )
+    }
+    /// The units' table with scores and grades, as CSV.
+    fn units_export(&self) -> String {
+        format!("/reports/units.csv?{}", self.query(self.scope()))
+    }
+    /// The periodic report for the same period and scope.
+    fn report_link(&self) -> String {
+        let (from, to) = (
+            parse_date(&self.from).unwrap_or(self.today),
+            parse_date(&self.to).unwrap_or(self.today),
+        );
+        crate::web::periodic::link(&crate::app::periodic::Request {
+            preset: Preset::parse(self.preset),
+            period: (from, to),
+            axis: if self.by == "assigned" {
+                Axis::Assigned
+            } else {
+                Axis::Due
+            },
+            scope: self.period.in_charge_of.map_or(Scope::All, Scope::LeaderOf),
+        })
     }
 }
 
@@ -149,6 +165,52 @@ pub struct DashboardQuery {
     /// "all" to see the whole ministry where a leader would see the units in their charge.
     #[serde(default)]
     scope: String,
+}
+
+/// Whose record the person sees: a unit's people their unit's, a leader in charge of units
+/// those (or, asking for "all", the whole ministry), everyone else the whole ministry. Also the
+/// leader who may switch, if any.
+fn scope_for(
+    conn: &mut crate::db::DbConn,
+    actor: &crate::domain::permissions::Actor,
+    whole: bool,
+) -> crate::error::AppResult<(Scope, Option<UserId>)> {
+    let leader = (actor.role == Role::Leader
+        && !unit::in_charge_of(conn, actor.user_id)?.is_empty())
+    .then_some(actor.user_id);
+    let scope = match (actor.role.is_unit_role(), leader.filter(|_| !whole)) {
+        (true, _) => Scope::Unit(actor.unit_id.unwrap_or(UnitId(-1))),
+        (false, Some(l)) => Scope::LeaderOf(l),
+        (false, None) => Scope::All,
+    };
+    Ok((scope, leader))
+}
+
+/// The period's figures and every unit graded by the rule in force: (axis, period, previous
+/// period, scope, today).
+fn graded_units(
+    conn: &mut crate::db::DbConn,
+    (axis, period, before, scope, today): (
+        Axis,
+        (NaiveDate, NaiveDate),
+        (NaiveDate, NaiveDate),
+        Scope,
+        NaiveDate,
+    ),
+    late: &tally::LateNow,
+) -> crate::error::AppResult<(crate::reports::periodic::Figures, Vec<UnitLine>)> {
+    let rule = crate::models::grading::current(conn)?.1;
+    let ask = periodic::Ask {
+        axis,
+        period,
+        before,
+        scope,
+        today,
+        long_days: rule.long_counts().then_some(rule.long_days),
+    };
+    let figures = periodic::unit_figures(conn, &ask, late)?;
+    let graded = grade_units(&figures, &rule);
+    Ok((figures, graded))
 }
 
 pub async fn dashboard(
@@ -182,58 +244,54 @@ pub async fn dashboard(
         Axis::Due
     };
     let shared = state.clone();
-    let (auth, (all, by_unit), charts, names, overdue, soon, oldest, leader) =
+    let before_period = stats::previous(preset, (from, to));
+    let (auth, all, before, graded, charts, overdue, soon, oldest, leader) =
         crate::web::error::run(&state.pool, move |conn| {
             let auth = creds.resolve(conn)?;
             let actor = auth.actor()?;
-            // A leader in charge of units may look at those or at the whole ministry.
-            let leader = (actor.role == Role::Leader
-                && !unit::in_charge_of(conn, actor.user_id)?.is_empty())
-            .then_some(actor.user_id);
+            let (unit, leader) = scope_for(conn, &actor, whole)?;
             let mine = leader.filter(|_| !whole);
-            // A unit's people see the record of what their unit leads: its own view.
-            let unit = match (actor.role.is_unit_role(), mine) {
-                (true, _) => Scope::Unit(actor.unit_id.unwrap_or(UnitId(-1))),
-                (false, Some(l)) => Scope::LeaderOf(l),
-                (false, None) => Scope::All,
-            };
             let late = tally::late_now(conn, unit, today)?;
-            let counts = tally::period_buckets(conn, axis, (from, to), unit, today, &late)?;
+            let ask = (axis, (from, to), before_period, unit, today);
+            let (figures, graded) = graded_units(conn, ask, &late)?;
             // The last twelve months by due date, whatever the period chosen.
             let charts = tally::charts(conn, unit, today, &shared.history, &late)?;
-            let ids: Vec<UnitId> = counts.1.keys().copied().collect();
-            let names = unit::names_by_id(conn, &ids)?;
             let long_ago = NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date");
             let yesterday = today.pred_opt().unwrap_or(today);
             let overdue = task::first_due(conn, &actor, mine, (long_ago, yesterday), today, 10)?;
             let week = (today, today + Days::new(7));
             let soon = task::first_due(conn, &actor, mine, week, today, 50)?;
             // The worst units' oldest overdue task: a few index seeks.
-            let mut worst: Vec<(UnitId, i64)> = counts
-                .1
+            let mut worst: Vec<(UnitId, i64)> = graded
                 .iter()
-                .filter(|(_, c)| c.open_overdue > 0)
-                .map(|(id, c)| (*id, c.open_overdue))
+                .filter(|u| u.counts.open_overdue > 0)
+                .map(|u| (u.id, u.counts.open_overdue))
                 .collect();
             worst.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             let worst: Vec<UnitId> = worst.into_iter().take(RANKED).map(|w| w.0).collect();
             let oldest = task::oldest_overdue(conn, &worst, today)?;
-            Ok((auth, counts, charts, names, overdue, soon, oldest, leader))
+            Ok((
+                auth,
+                figures.all,
+                figures.before,
+                graded,
+                charts,
+                overdue,
+                soon,
+                oldest,
+                leader,
+            ))
         })
         .await?;
     period.in_charge_of = leader.filter(|_| !whole);
-    let mut units: Vec<UnitRow> = by_unit
-        .into_iter()
-        .map(|(id, counts)| UnitRow {
-            id,
-            name: names.get(&id).cloned().unwrap_or_default(),
-            counts,
-        })
-        .collect();
+    // Every unit with tasks in the period or the one before, graded.
+    let mut units = graded;
     match sort.as_str() {
         "name" => units.sort_by(|a, b| vi_cmp(&a.name, &b.name)),
+        // The ranking: best score first, units without a score last.
+        "score" => units.sort_by(rank_order),
         "rate" => units.sort_by(|a, b| {
-            let r = |u: &UnitRow| u.counts.on_time_rate().unwrap_or(2.0);
+            let r = |u: &UnitLine| u.counts.on_time_rate().unwrap_or(2.0);
             r(a).total_cmp(&r(b)).then(vi_cmp(&a.name, &b.name))
         }),
         "total" => units.sort_by(|a, b| {
@@ -270,6 +328,7 @@ pub async fn dashboard(
     let t = |k: &str| crate::i18n::t(auth.lang, k);
     let chart_rows: Vec<(String, Counts)> = units
         .iter()
+        .filter(|u| u.counts.total() > 0)
         .take(15)
         .map(|u| (u.name.clone(), u.counts))
         .collect();
@@ -311,6 +370,7 @@ pub async fn dashboard(
         to: format_date(to),
         period,
         all,
+        before,
         units,
         ranked,
         chart,
@@ -447,6 +507,82 @@ pub async fn tasks_xlsx(
     ))
 }
 
+/// `/reports/units.csv` with the dashboard's period and scope: the units' ranking, with their
+/// buckets, score and grade by the rule in force.
+pub async fn units_csv(
+    Query(q): Query<DashboardQuery>,
+    state: web::Data<AppState>,
+    creds: Credentials,
+) -> WebResult<HttpResponse> {
+    let today = today();
+    let preset = Preset::parse(&q.period);
+    let (from, to) = stats::period(preset, today, (parse_date(&q.from), parse_date(&q.to)));
+    let axis = if q.by == "assigned" {
+        Axis::Assigned
+    } else {
+        Axis::Due
+    };
+    let whole = q.scope == "all";
+    let before = stats::previous(preset, (from, to));
+    let (lang, mut units) = crate::web::error::run(&state.pool, move |conn| {
+        let auth = creds.resolve(conn)?;
+        let actor = auth.actor()?;
+        let (scope, _) = scope_for(conn, &actor, whole)?;
+        let late = tally::late_now(conn, scope, today)?;
+        let (_, graded) = graded_units(conn, (axis, (from, to), before, scope, today), &late)?;
+        Ok((auth.lang, graded))
+    })
+    .await?;
+    units.sort_by(rank_order);
+    let t = |k: &str| crate::i18n::t(lang, k);
+    let mut header = vec![t("grading.rank"), t("task.lead")];
+    header.extend(
+        Timeliness::ALL
+            .iter()
+            .map(|b| t(&format!("bucket.{}", b.as_str()))),
+    );
+    header.extend([
+        t("dashboard.total"),
+        t("dashboard.rate"),
+        t("grading.score"),
+        t("grading.grade"),
+    ]);
+    let lines: Vec<Vec<String>> = units
+        .iter()
+        .map(|u| {
+            let mut row = vec![
+                u.rank.map_or(String::new(), |r| r.to_string()),
+                u.name.clone(),
+            ];
+            row.extend(Timeliness::ALL.iter().map(|b| u.counts.get(*b).to_string()));
+            row.push(u.counts.total().to_string());
+            row.push(
+                u.counts
+                    .on_time_rate()
+                    .map_or(String::new(), |r| crate::i18n::percent(lang, r)),
+            );
+            row.push(
+                u.score
+                    .map_or(String::new(), |s| crate::i18n::decimal(lang, s)),
+            );
+            row.push(u.grade.map_or(String::new(), |g| {
+                t(&format!("grade.{}", g.as_str())).to_string()
+            }));
+            row
+        })
+        .collect();
+    let body = crate::reports::csv::write(&header, &lines).into_bytes();
+    Ok(download(
+        "text/csv; charset=utf-8",
+        format!(
+            "xep-loai-{}-{}.csv",
+            from.format("%Y%m%d"),
+            to.format("%Y%m%d")
+        ),
+        body,
+    ))
+}
+
 #[derive(Template)]
 #[template(path = "unit.html")]
 struct UnitPage {
@@ -469,7 +605,12 @@ struct UnitPage {
     buckets: Vec<&'static str>,
     /// (month as mm/yyyy, its counts, its on-time rate)
     months: Vec<(String, Counts, String)>,
+    /// (period's word, its days, the unit's line) for this month, quarter and year.
+    grades: Vec<Grading>,
 }
+
+/// A period's word, its first and last days, and the unit's graded line (none without tasks).
+type Grading = (&'static str, (NaiveDate, NaiveDate), Option<UnitLine>);
 
 /// `/units/{id}`: a unit's open and closed tasks and its record over the last twelve months.
 /// Unit people see only their own unit.
@@ -482,7 +623,7 @@ pub async fn unit_page(
     let today = today();
     let months = tallies::last_months(today, 12);
     let this_month = tallies::month_of(today);
-    let (auth, (unit, leader, chaseable, late_explanations), rows, late) =
+    let (auth, (unit, leader, chaseable, late_explanations), rows, (late, grades)) =
         crate::web::error::run(&state.pool, move |conn| {
             let auth = creds.resolve(conn)?;
             let actor = auth.actor()?;
@@ -496,6 +637,18 @@ pub async fn unit_page(
             };
             let rows = tally::all(conn, Scope::Unit(id))?;
             let late = tally::late_now(conn, Scope::Unit(id), today)?;
+            // This month's, quarter's and year's score and grade, by due date.
+            let mut grades = Vec::new();
+            for preset in [Preset::Month, Preset::Quarter, Preset::Year] {
+                let period = stats::period(preset, today, (None, None));
+                let before = stats::previous(preset, period);
+                let ask = (Axis::Due, period, before, Scope::Unit(id), today);
+                let line = graded_units(conn, ask, &late)?
+                    .1
+                    .into_iter()
+                    .find(|u| u.id == id);
+                grades.push((preset.as_str(), period, line));
+            }
             let chaseable = if allowed(&actor, Action::ChaseMany, Target::System) {
                 let most = crate::app::chases::MAX_BATCH as i64;
                 crate::models::chase::overdue_of_unit(conn, id, today, most)?.len()
@@ -508,7 +661,7 @@ pub async fn unit_page(
                 auth,
                 (unit, leader, chaseable, late_explanations),
                 rows,
-                late,
+                (late, grades),
             ))
         })
         .await?;
@@ -544,5 +697,6 @@ pub async fn unit_page(
         done,
         buckets: Timeliness::ALL.iter().map(|b| b.as_str()).collect(),
         months,
+        grades,
     })
 }

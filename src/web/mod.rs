@@ -203,6 +203,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/units/{id}/chase", web::post().to(chasing::chase_unit))
         .route("/reports/tasks.csv", web::get().to(dashboard::tasks_csv))
         .route("/reports/tasks.xlsx", web::get().to(dashboard::tasks_xlsx))
+        .route("/reports/units.csv", web::get().to(dashboard::units_csv))
         .route("/reports/periodic", web::get().to(periodic::show))
         .route(
             "/reports/periodic.docx",

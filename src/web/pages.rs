@@ -195,6 +195,25 @@ impl Ctx {
         }
     }
 
+    /// A count's change against the previous period: "▲ 3", "▼ 2", "=".
+    pub fn delta(&self, now: impl Whole, before: impl Whole) -> String {
+        match now.whole() - before.whole() {
+            0 => "=".into(),
+            d if d > 0 => format!("▲ {}", crate::i18n::number(self.lang, d)),
+            d => format!("▼ {}", crate::i18n::number(self.lang, -d)),
+        }
+    }
+
+    /// A unit's score to one decimal, or "—" while nothing of it is counted.
+    pub fn score(&self, s: &Option<f64>) -> String {
+        s.map_or_else(|| "—".into(), |s| crate::i18n::decimal(self.lang, s))
+    }
+
+    /// A grade's name, or "—".
+    pub fn grade(&self, g: &Option<crate::domain::grading::Grade>) -> &'static str {
+        g.map_or("—", |g| self.t(&format!("grade.{}", g.as_str())))
+    }
+
     /// An on-time rate, or "—" while there is none.
     pub fn rate(&self, share: impl std::borrow::Borrow<Option<f64>>) -> String {
         share

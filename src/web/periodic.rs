@@ -155,6 +155,11 @@ impl Choice {
     }
 }
 
+/// The address of the report for `req` (the dashboard links its period to it).
+pub fn link(req: &Request) -> String {
+    format!("/reports/periodic?{}", Choice::of(req).query())
+}
+
 /// The heading and narrative as typed: text, so a wrong date comes back as it was typed.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct DraftForm {
