@@ -82,6 +82,12 @@ for ext in xlsx csv; do
         "$(case $ext in csv) echo $(($(wc -l <"$dir/export.csv") - 1));; *) echo "?";; esac)"
 done
 
+# A year's periodic report for the whole ministry, as the page and as Word, one at a time.
+for path in "/reports/periodic?period=year&by=due&scope=all" "/reports/periodic.docx?period=year&by=due&scope=all"; do
+    t=$(curl -s -o /dev/null -w '%{time_total}' -H "Cookie: chidao_session=$leader_cookie" "http://127.0.0.1:$port$path")
+    printf '%-16s %-48s %10s s\n' "report" "$path" "$t"
+done
+
 # The review page for a pasted 60-item notice: extraction, the directory and the whole form.
 csrf=$(curl -s -H "Cookie: chidao_session=$secretariat_cookie" "http://127.0.0.1:$port/me" | grep -o 'name="csrf" value="[^"]*"' | head -1 | cut -d'"' -f4)
 {

@@ -369,15 +369,7 @@ fn the_task_list_as_csv_for_excel() {
 /// The workbook, opened and read back by a real reader (openpyxl).
 #[test]
 fn the_task_list_as_a_workbook_read_back_by_openpyxl() {
-    let has_openpyxl = std::process::Command::new("python3")
-        .args(["-c", "import openpyxl"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !has_openpyxl {
-        if std::env::var("CHIDAO_REQUIRE_OPENPYXL").as_deref() == Ok("1") {
-            panic!("CHIDAO_REQUIRE_OPENPYXL=1 but python3 cannot import openpyxl");
-        }
-        eprintln!("\n*** WARNING: openpyxl not installed (pip install openpyxl): the .xlsx was NOT read back ***\n");
+    if !crate::support::python_reads("openpyxl", "openpyxl") {
         return;
     }
     each_backend(|app| {

@@ -604,15 +604,7 @@ fn between<'a>(s: &'a str, from: &str, to: &str) -> &'a str {
 /// the title with the period, the appendix with one row per unit and its header repeated.
 #[test]
 fn the_report_as_word_read_back_by_python_docx() {
-    let has = std::process::Command::new("python3")
-        .args(["-c", "import docx"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !has {
-        if std::env::var("CHIDAO_REQUIRE_OPENPYXL").as_deref() == Ok("1") {
-            panic!("CHIDAO_REQUIRE_OPENPYXL=1 but python3 cannot import docx (pip install python-docx)");
-        }
-        eprintln!("\n*** WARNING: python-docx not installed: the .docx was NOT read back ***\n");
+    if !crate::support::python_reads("docx", "python-docx") {
         return;
     }
     each_backend(|app| {

@@ -21,103 +21,66 @@ pub struct Version {
     pub set_at: NaiveDateTime,
 }
 
-type Columns = (
-    grading_rules::id,
-    (
-        grading_rules::on_time,
-        grading_rules::late,
-        grading_rules::open_within,
-        grading_rules::overdue,
-        grading_rules::long_overdue,
-        grading_rules::long_days,
-        grading_rules::unanswered,
-        grading_rules::excellent,
-        grading_rules::good,
-        grading_rules::pass,
-    ),
-    grading_rules::note,
-    diesel::dsl::Nullable<users::name>,
-    grading_rules::created_at,
-);
-
-type RuleRow = (f64, f64, Option<f64>, f64, f64, i32, f64, f64, f64, f64);
-
-fn columns() -> Columns {
-    (
-        grading_rules::id,
-        (
-            grading_rules::on_time,
-            grading_rules::late,
-            grading_rules::open_within,
-            grading_rules::overdue,
-            grading_rules::long_overdue,
-            grading_rules::long_days,
-            grading_rules::unanswered,
-            grading_rules::excellent,
-            grading_rules::good,
-            grading_rules::pass,
-        ),
-        grading_rules::note,
-        users::name.nullable(),
-        grading_rules::created_at,
-    )
+/// A stored version as its row holds it.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = grading_rules)]
+struct Row {
+    id: i64,
+    on_time: f64,
+    late: f64,
+    open_within: Option<f64>,
+    overdue: f64,
+    long_overdue: f64,
+    long_days: i32,
+    unanswered: f64,
+    excellent: f64,
+    good: f64,
+    pass: f64,
+    note: String,
+    created_at: NaiveDateTime,
 }
 
-fn version(
-    (id, r, note, set_by, set_at): (i64, RuleRow, String, Option<String>, NaiveDateTime),
-) -> Version {
-    let (
-        on_time,
-        late,
-        open_within,
-        overdue,
-        long_overdue,
-        long_days,
-        unanswered,
-        excellent,
-        good,
-        pass,
-    ) = r;
+fn version((r, set_by): (Row, Option<String>)) -> Version {
     Version {
-        id,
+        id: r.id,
         rule: Rule {
-            on_time,
-            late,
-            open_within,
-            overdue,
-            long_overdue,
-            long_days,
-            unanswered,
-            excellent,
-            good,
-            pass,
+            on_time: r.on_time,
+            late: r.late,
+            open_within: r.open_within,
+            overdue: r.overdue,
+            long_overdue: r.long_overdue,
+            long_days: r.long_days,
+            unanswered: r.unanswered,
+            excellent: r.excellent,
+            good: r.good,
+            pass: r.pass,
         },
-        note,
+        note: r.note,
         set_by,
-        set_at,
+        set_at: r.created_at,
     }
 }
 
-/// Every version, newest (the one in force) first.
-pub fn versions(conn: &mut DbConn) -> AppResult<Vec<Version>> {
-    let rows: Vec<(i64, RuleRow, String, Option<String>, NaiveDateTime)> = grading_rules::table
+/// The versions, newest first, with who set each.
+fn newest_first(conn: &mut DbConn, limit: i64) -> AppResult<Vec<Version>> {
+    let rows: Vec<(Row, Option<String>)> = grading_rules::table
         .left_join(users::table.on(users::id.nullable().eq(grading_rules::created_by)))
         .order(grading_rules::id.desc())
-        .select(columns())
+        .select((Row::as_select(), users::name.nullable()))
+        .limit(limit)
         .load(conn)?;
     Ok(rows.into_iter().map(version).collect())
 }
 
+/// Every version, newest (the one in force) first.
+pub fn versions(conn: &mut DbConn) -> AppResult<Vec<Version>> {
+    newest_first(conn, 1000)
+}
+
 /// The rule in force now and its id; the default if an installation somehow has none.
 pub fn current(conn: &mut DbConn) -> AppResult<(i64, Rule)> {
-    let row: Option<(i64, RuleRow, String, Option<String>, NaiveDateTime)> = grading_rules::table
-        .left_join(users::table.on(users::id.nullable().eq(grading_rules::created_by)))
-        .order(grading_rules::id.desc())
-        .select(columns())
-        .first(conn)
-        .optional()?;
-    Ok(row
-        .map(version)
+    Ok(newest_first(conn, 1)?
+        .pop()
         .map_or((0, Rule::default()), |v| (v.id, v.rule)))
 }
 

@@ -341,7 +341,8 @@ pub fn gather(conn: &mut DbConn, ask: &Ask, actor: &Actor) -> AppResult<Figures>
 }
 
 /// One issued report as the list shows it.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = issued_reports)]
 pub struct Issued {
     pub id: i64,
     pub series_id: Option<i64>,
@@ -356,6 +357,9 @@ pub struct Issued {
     pub scope_id: Option<i64>,
     pub reason: String,
     pub issued_at: NaiveDateTime,
+    /// Who issued it, by name (from `users`).
+    #[diesel(select_expression = crate::db::schema::users::name.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<crate::db::schema::users::name>)]
     pub issued_by: Option<String>,
 }
 
@@ -372,61 +376,31 @@ pub struct Stored {
     pub report: Report,
 }
 
-type IssuedColumns = (
-    issued_reports::id,
-    issued_reports::series_id,
-    issued_reports::version,
-    issued_reports::title,
-    issued_reports::number,
-    issued_reports::preset,
-    issued_reports::period_from,
-    issued_reports::period_to,
-    issued_reports::axis,
-    issued_reports::scope_kind,
-    issued_reports::scope_id,
-    issued_reports::reason,
-    issued_reports::issued_at,
-    diesel::dsl::Nullable<crate::db::schema::users::name>,
-);
-
-fn issued_columns() -> IssuedColumns {
-    use crate::db::schema::users;
-    (
-        issued_reports::id,
-        issued_reports::series_id,
-        issued_reports::version,
-        issued_reports::title,
-        issued_reports::number,
-        issued_reports::preset,
-        issued_reports::period_from,
-        issued_reports::period_to,
-        issued_reports::axis,
-        issued_reports::scope_kind,
-        issued_reports::scope_id,
-        issued_reports::reason,
-        issued_reports::issued_at,
-        users::name.nullable(),
-    )
+/// Issued reports with their issuer's name, for a filter and an order.
+macro_rules! issued_with_issuer {
+    () => {
+        issued_reports::table.left_join(
+            crate::db::schema::users::table.on(crate::db::schema::users::id
+                .nullable()
+                .eq(issued_reports::issued_by)),
+        )
+    };
 }
 
 /// Every issued report, the latest first.
 pub fn issued(conn: &mut DbConn, limit: i64) -> AppResult<Vec<Issued>> {
-    use crate::db::schema::users;
-    Ok(issued_reports::table
-        .left_join(users::table.on(users::id.nullable().eq(issued_reports::issued_by)))
+    Ok(issued_with_issuer!()
         .order(issued_reports::id.desc())
-        .select(issued_columns())
+        .select(Issued::as_select())
         .limit(limit)
         .load(conn)?)
 }
 
 /// One issued report with its frozen content.
 pub fn get(conn: &mut DbConn, id: i64) -> AppResult<Stored> {
-    use crate::db::schema::users;
-    let (issued, content): (Issued, String) = issued_reports::table
-        .left_join(users::table.on(users::id.nullable().eq(issued_reports::issued_by)))
+    let (issued, content): (Issued, String) = issued_with_issuer!()
         .filter(issued_reports::id.eq(id))
-        .select((issued_columns(), issued_reports::content))
+        .select((Issued::as_select(), issued_reports::content))
         .first(conn)
         .optional()?
         .ok_or(AppError::NotFound)?;
@@ -437,16 +411,14 @@ pub fn get(conn: &mut DbConn, id: i64) -> AppResult<Stored> {
 
 /// The versions of a report, oldest first.
 pub fn versions(conn: &mut DbConn, series: i64) -> AppResult<Vec<Issued>> {
-    use crate::db::schema::users;
-    Ok(issued_reports::table
-        .left_join(users::table.on(users::id.nullable().eq(issued_reports::issued_by)))
+    Ok(issued_with_issuer!()
         .filter(
             issued_reports::id
                 .eq(series)
                 .or(issued_reports::series_id.eq(series)),
         )
         .order(issued_reports::version)
-        .select(issued_columns())
+        .select(Issued::as_select())
         .load(conn)?)
 }
 

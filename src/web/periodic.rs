@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::app::periodic::{self as use_case, Draft, Request};
 use crate::domain::dates::{format_date, parse_date, Moment};
 use crate::domain::ids::{UnitId, UserId};
-use crate::domain::permissions::{allowed, Action, Target};
+use crate::domain::permissions::{allowed, Action, Actor, Target};
 use crate::models::periodic::Issued;
 use crate::models::tally::{Axis, Scope};
 use crate::reports::periodic::{Heading, Report};
@@ -367,6 +367,26 @@ pub async fn show(
     draft_page(&state, &auth, choice, None).await
 }
 
+/// What the secretariat's form sent: the issuer, the report chosen, and the draft, or the page
+/// again with what was typed and what is wrong with it.
+async fn edited(
+    state: &web::Data<AppState>,
+    auth: &Auth,
+    form: &Form,
+) -> WebResult<Result<(Actor, Request, Draft), HttpResponse>> {
+    let actor = auth.post(form)?;
+    require(auth, Action::IssueReport)?;
+    let (choice, typed): (Choice, DraftForm) = (form.parse()?, form.parse()?);
+    let mut errors = Errors::default();
+    let draft = typed.draft(&mut errors);
+    if !errors.is_empty() {
+        return Ok(Err(
+            draft_page(state, auth, choice, Some((typed, errors))).await?
+        ));
+    }
+    Ok(Ok((actor, choice.request(today(), actor.user_id), draft)))
+}
+
 /// `POST /reports/periodic/preview`: the draft again with the text as edited.
 pub async fn preview(
     state: web::Data<AppState>,
@@ -417,16 +437,11 @@ pub async fn edited_docx(
     auth: Auth,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    let actor = auth.post(&form)?;
-    require(&auth, Action::IssueReport)?;
-    let (choice, typed): (Choice, DraftForm) = (form.parse()?, form.parse()?);
-    let mut errors = Errors::default();
-    let draft = typed.draft(&mut errors);
-    if !errors.is_empty() {
-        return draft_page(&state, &auth, choice, Some((typed, errors))).await;
-    }
+    let (actor, req, draft) = match edited(&state, &auth, &form).await? {
+        Ok(edited) => edited,
+        Err(page) => return Ok(page),
+    };
     let today = today();
-    let req = choice.request(today, actor.user_id);
     let report = crate::web::error::run(&state.pool, move |conn| {
         Ok(use_case::draft(conn, &actor, &req, Some(&draft), today)?)
     })
@@ -436,15 +451,10 @@ pub async fn edited_docx(
 
 /// `POST /reports/periodic/issue`: issues the report as drafted; it is frozen from then on.
 pub async fn issue(state: web::Data<AppState>, auth: Auth, form: Form) -> WebResult<HttpResponse> {
-    let actor = auth.post(&form)?;
-    require(&auth, Action::IssueReport)?;
-    let (choice, typed): (Choice, DraftForm) = (form.parse()?, form.parse()?);
-    let mut errors = Errors::default();
-    let draft = typed.draft(&mut errors);
-    if !errors.is_empty() {
-        return draft_page(&state, &auth, choice, Some((typed, errors))).await;
-    }
-    let req = choice.request(today(), actor.user_id);
+    let (actor, req, draft) = match edited(&state, &auth, &form).await? {
+        Ok(edited) => edited,
+        Err(page) => return Ok(page),
+    };
     let id = crate::web::error::run(&state.pool, move |conn| {
         Ok(use_case::issue(conn, &actor, &req, &draft, Moment::now())?)
     })

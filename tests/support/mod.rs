@@ -554,3 +554,20 @@ pub fn links_to(html: &str, target: &str) -> bool {
         .filter_map(|a| a.split('"').next())
         .any(|href| key(href) == wanted)
 }
+
+/// Whether python3 can import `module` (pip package `package`), which reads back a file the
+/// service wrote; CHIDAO_REQUIRE_OPENPYXL=1 (as CI sets it) makes its absence a failure,
+/// otherwise the test says loudly that it did not read the file back.
+pub fn python_reads(module: &str, package: &str) -> bool {
+    let has = std::process::Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has {
+        if std::env::var("CHIDAO_REQUIRE_OPENPYXL").as_deref() == Ok("1") {
+            panic!("CHIDAO_REQUIRE_OPENPYXL=1 but python3 cannot import {module} (pip install {package})");
+        }
+        eprintln!("\n*** WARNING: {package} not installed (pip install {package}): the file was NOT read back ***\n");
+    }
+    has
+}
