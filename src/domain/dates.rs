@@ -63,8 +63,9 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     if s.is_empty() {
         return None;
     }
+    // Years the service can mean; beyond them period arithmetic would leave the calendar.
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Some(d);
+        return (1900..=2200).contains(&d.year()).then_some(d);
     }
     let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
     if let [d, m, y] = parts[..] {

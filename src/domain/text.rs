@@ -33,10 +33,14 @@ pub fn fold(s: &str) -> String {
 /// digits before letters, a space or mark before anything else, case ignored; tones (none,
 /// huyền, hỏi, ngã, sắc, nặng) only break ties, then the text itself.
 pub fn vi_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    let (ka, kb) = (vi_key(a), vi_key(b));
-    ka.0.cmp(&kb.0)
-        .then_with(|| ka.1.cmp(&kb.1))
-        .then_with(|| a.cmp(b))
+    vi_sort_key(a).cmp(&vi_sort_key(b))
+}
+
+/// `vi_cmp`'s order as a key, for `sort_by_cached_key`: a long list is keyed once per name,
+/// not twice per comparison.
+pub fn vi_sort_key(s: &str) -> (Vec<u8>, Vec<u8>, String) {
+    let (letters, tones) = vi_key(s);
+    (letters, tones, s.to_string())
 }
 
 /// (letters as their places in the alphabet, their tones).

@@ -202,16 +202,15 @@ pub fn grade_units(f: &Figures, rule: &Rule) -> Vec<UnitLine> {
             .score
             .map(|s| scores.iter().take_while(|x| **x > s).count() + 1);
     }
-    lines.sort_by(|a, b| crate::domain::text::vi_cmp(&a.name, &b.name));
+    lines.sort_by_cached_key(|l| crate::domain::text::vi_sort_key(&l.name));
     lines
 }
 
-/// The ranking's order: best score first, units without a score last, then by name.
+/// The ranking's order: best score first, units without a score last; a stable sort of the
+/// lines as `grade_units` gives them keeps equal ranks in name order.
 pub fn rank_order(a: &UnitLine, b: &UnitLine) -> std::cmp::Ordering {
     let rank = |u: &UnitLine| u.rank.unwrap_or(usize::MAX);
-    rank(a)
-        .cmp(&rank(b))
-        .then(crate::domain::text::vi_cmp(&a.name, &b.name))
+    rank(a).cmp(&rank(b))
 }
 
 /// The whole report from the figures, the rule and what the secretariat wrote.

@@ -158,13 +158,23 @@ pub fn previous(preset: Preset, (from, to): (NaiveDate, NaiveDate)) -> (NaiveDat
         Preset::Quarter => 3,
         Preset::Month => 1,
         Preset::Custom => {
-            let days = (to - from).num_days() + 1;
-            let end = from.pred_opt().expect("valid date");
-            return (end - chrono::Duration::days(days - 1), end);
+            let days = (to - from).num_days();
+            // At the edge of the calendar (a hand-written address) the period is its own
+            // "before": nothing to compare with, nothing to panic on.
+            let Some(end) = from.pred_opt() else {
+                return (from, to);
+            };
+            let start = end.checked_sub_signed(chrono::Duration::days(days));
+            return (start.unwrap_or(end), end);
         }
     };
-    let start = from - chrono::Months::new(months);
-    (start, from.pred_opt().expect("valid date"))
+    match (
+        from.checked_sub_months(chrono::Months::new(months)),
+        from.pred_opt(),
+    ) {
+        (Some(start), Some(end)) => (start, end),
+        _ => (from, to),
+    }
 }
 
 /// The period `n` (month 1–12, quarter 1–4, half 1–2) of `year`, as the report picks it.
@@ -317,6 +327,9 @@ mod tests {
             previous(Preset::Custom, p("11/03/2026", "20/03/2026")),
             p("01/03/2026", "10/03/2026")
         );
+        let min = NaiveDate::MIN;
+        assert_eq!(previous(Preset::Month, (min, min)), (min, min));
+        assert_eq!(previous(Preset::Custom, (min, min)), (min, min));
         assert_eq!(
             numbered(Preset::Quarter, 2026, 4),
             Some(p("01/10/2026", "31/12/2026"))

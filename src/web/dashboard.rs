@@ -286,27 +286,19 @@ pub async fn dashboard(
     period.in_charge_of = leader.filter(|_| !whole);
     // Every unit with tasks in the period or the one before, graded.
     let mut units = graded;
+    // The units come in Vietnamese alphabetical order; each sort is stable, so equal units
+    // stay in that order.
     match sort.as_str() {
-        "name" => units.sort_by(|a, b| vi_cmp(&a.name, &b.name)),
+        "name" => {}
         // The ranking: best score first, units without a score last.
         "score" => units.sort_by(rank_order),
         "rate" => units.sort_by(|a, b| {
             let r = |u: &UnitLine| u.counts.on_time_rate().unwrap_or(2.0);
-            r(a).total_cmp(&r(b)).then(vi_cmp(&a.name, &b.name))
+            r(a).total_cmp(&r(b))
         }),
-        "total" => units.sort_by(|a, b| {
-            b.counts
-                .total()
-                .cmp(&a.counts.total())
-                .then(vi_cmp(&a.name, &b.name))
-        }),
+        "total" => units.sort_by_key(|u| std::cmp::Reverse(u.counts.total())),
         // Worst first: most overdue.
-        _ => units.sort_by(|a, b| {
-            b.counts
-                .open_overdue
-                .cmp(&a.counts.open_overdue)
-                .then(vi_cmp(&a.name, &b.name))
-        }),
+        _ => units.sort_by_key(|u| std::cmp::Reverse(u.counts.open_overdue)),
     }
     let mut ranked: Vec<Ranked> = units
         .iter()

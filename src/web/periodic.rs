@@ -60,7 +60,13 @@ impl Choice {
         } else {
             Preset::parse(&self.period)
         };
-        let year = self.year.trim().parse().unwrap_or(match preset {
+        let year = self
+            .year
+            .trim()
+            .parse()
+            .ok()
+            .filter(|y| (1900..=2200).contains(y));
+        let year = year.unwrap_or(match preset {
             Preset::Month if self.period.is_empty() => last_month.year(),
             _ => today.year(),
         });
