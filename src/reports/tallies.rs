@@ -200,6 +200,27 @@ pub fn by_due_month(
         .collect()
 }
 
+/// The buckets of the tasks due in the months of `[from, to]` (whole months), as of today:
+/// a unit's page grades its month, quarter and year from the rows it has already read.
+pub fn over_months(
+    rows: &[Tally],
+    (from, to): (NaiveDate, NaiveDate),
+    this_month: NaiveDate,
+    late_this_month: i64,
+) -> Counts {
+    let mut months = Vec::new();
+    let mut m = month_of(from);
+    while m <= to {
+        months.push(m);
+        m = m + Months::new(1);
+    }
+    let mut all = Counts::default();
+    for (_, c) in by_due_month(rows, &months, this_month, late_this_month) {
+        all.merge(&c);
+    }
+    all
+}
+
 /// How many tasks were open past their deadline at the close of each given month: due in it
 /// or before, assigned by then, not yet reported done. Cancelled tasks are left out, since the
 /// day they were cancelled is not kept with the task. (This month's "close" is now: see

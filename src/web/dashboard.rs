@@ -8,6 +8,7 @@ use chrono::{Days, NaiveDate};
 use serde::Deserialize;
 
 use crate::domain::dates::{format_date, parse_date};
+use crate::domain::grading::Record;
 use crate::domain::ids::UnitId;
 use crate::domain::ids::UserId;
 use crate::domain::permissions::{allowed, Action, Role, Target};
@@ -629,16 +630,45 @@ pub async fn unit_page(
             };
             let rows = tally::all(conn, Scope::Unit(id))?;
             let late = tally::late_now(conn, Scope::Unit(id), today)?;
-            // This month's, quarter's and year's score and grade, by due date.
+            // This month's, quarter's and year's score and grade, by due date: their buckets
+            // from the tally rows read above, the rest counted for the unit alone.
+            let rule = crate::models::grading::current(conn)?.1;
             let mut grades = Vec::new();
             for preset in [Preset::Month, Preset::Quarter, Preset::Year] {
                 let period = stats::period(preset, today, (None, None));
+                let counts = tallies::over_months(&rows, period, this_month, late.total());
                 let before = stats::previous(preset, period);
-                let ask = (Axis::Due, period, before, Scope::Unit(id), today);
-                let line = graded_units(conn, ask, &late)?
-                    .1
-                    .into_iter()
-                    .find(|u| u.id == id);
+                let before = tallies::over_months(&rows, before, this_month, 0);
+                let of = |m: std::collections::BTreeMap<UnitId, i64>| m.get(&id).copied();
+                let unanswered = of(periodic::unanswered(conn, period, Scope::Unit(id), today)?);
+                let long_overdue = match rule.long_counts() {
+                    true => of(periodic::long_overdue(
+                        conn,
+                        Axis::Due,
+                        period,
+                        Scope::Unit(id),
+                        today,
+                        rule.long_days,
+                    )?),
+                    false => None,
+                };
+                let record = Record {
+                    counts,
+                    long_overdue: long_overdue.unwrap_or(0),
+                    unanswered: unanswered.unwrap_or(0),
+                };
+                let judged = rule.judge(&record);
+                let line = (counts.total() + before.total() > 0).then(|| UnitLine {
+                    id,
+                    name: String::new(),
+                    counts,
+                    before,
+                    long_overdue: record.long_overdue,
+                    unanswered: record.unanswered,
+                    score: judged.map(|j| j.0),
+                    grade: judged.map(|j| j.1),
+                    rank: None,
+                });
                 grades.push((preset.as_str(), period, line));
             }
             let chaseable = if allowed(&actor, Action::ChaseMany, Target::System) {
