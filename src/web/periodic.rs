@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::app::periodic::{self as use_case, Draft, Request};
 use crate::domain::dates::{format_date, parse_date, Moment};
 use crate::domain::ids::{UnitId, UserId};
-use crate::domain::permissions::{allowed, Action, Actor, Target};
+use crate::domain::permissions::{allowed, Action, Actor, Role, Target};
 use crate::models::periodic::Issued;
 use crate::models::tally::{Axis, Scope};
 use crate::reports::periodic::{Heading, Report};
@@ -335,11 +335,19 @@ async fn draft_page(
 ) -> WebResult<HttpResponse> {
     let actor = require(auth, Action::ViewReports)?;
     let today = today();
-    let req = choice.request(today, actor.user_id);
+    let mut req = choice.request(today, actor.user_id);
     let draft = typed.as_ref().map(|(f, _)| f.draft(&mut Errors::default()));
-    let (report, (leaders, units)) = crate::web::error::run(&state.pool, move |conn| {
+    let chosen = !choice.scope.is_empty();
+    let (report, req, (leaders, units)) = crate::web::error::run(&state.pool, move |conn| {
+        // A leader in charge of units opens on those, as on the dashboard.
+        if !chosen
+            && actor.role == Role::Leader
+            && !crate::models::unit::in_charge_of(conn, actor.user_id)?.is_empty()
+        {
+            req.scope = Scope::LeaderOf(actor.user_id);
+        }
         let report = use_case::draft(conn, &actor, &req, draft.as_ref(), today)?;
-        Ok((report, scopes(conn)?))
+        Ok((report, req, scopes(conn)?))
     })
     .await?;
     let (form, errors) = typed.unwrap_or_else(|| (DraftForm::of(&report), Errors::default()));
