@@ -1,7 +1,6 @@
 //! The dashboard: the four buckets for a period, every unit's record, the most overdue tasks
 //! and what falls due this week; and the task list as CSV. A unit's people see their own.
 
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::{Days, NaiveDate};
@@ -25,7 +24,7 @@ use crate::reports::ReportRow;
 use crate::web::auth::Credentials;
 use crate::web::error::WebResult;
 use crate::web::list_filter;
-use crate::web::pages::{render, Ctx};
+use crate::web::pages::{download, render, Ctx};
 use crate::web::query::Query;
 use crate::web::tasks::{resolve_filter, today};
 use crate::web::AppState;
@@ -445,16 +444,6 @@ fn header(lang: crate::i18n::Lang) -> Vec<&'static str> {
         .iter()
         .map(|k| crate::i18n::t(lang, k))
         .collect()
-}
-
-pub fn download(content_type: &str, name: String, body: Vec<u8>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .body(body)
 }
 
 /// `/reports/tasks.csv` with the task list's filters: the customary report columns.

@@ -308,6 +308,17 @@ impl Errors {
     }
 }
 
+/// A file to save (an export, a report), under the name given.
+pub fn download(content_type: &str, name: String, body: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(body)
+}
+
 pub fn render<T: Template>(page: &T) -> WebResult<HttpResponse> {
     render_status(page, actix_web::http::StatusCode::OK)
 }
