@@ -140,7 +140,7 @@ fn deadlines_in_working_days_count_across_tet() {
             ],
         );
         assert_eq!(r.status, 303, "{}", r.body);
-        let tasks = chidao::models::task::list(
+        let tasks = chidao::models::listing::list(
             &mut app.conn(),
             &chidao::domain::permissions::Actor {
                 user_id: UserId(0),
@@ -151,7 +151,7 @@ fn deadlines_in_working_days_count_across_tet() {
             chrono::NaiveDate::from_ymd_opt(2026, 2, 12).unwrap(),
         )
         .unwrap()
-        .0;
+        .rows;
         // 13/02, then Tết to 22/02, then 23–27/02 and 02–05/03.
         assert_eq!(tasks[0].due_on, chrono::NaiveDate::from_ymd_opt(2026, 3, 5));
     });

@@ -22,6 +22,7 @@ mod extensions;
 mod extract;
 mod fixtures;
 mod leaders;
+mod listing;
 mod mail;
 mod periodic;
 mod recurring;

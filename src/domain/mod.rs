@@ -11,6 +11,7 @@ pub mod holidays;
 pub mod ids;
 pub mod lunar;
 pub mod mail;
+pub mod paging;
 pub mod permissions;
 pub mod recurrence;
 pub mod reminders;

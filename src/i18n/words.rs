@@ -59,6 +59,8 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("tasks.count", "Số nhiệm vụ", "Tasks found"),
     ("tasks.none", "Không có nhiệm vụ nào phù hợp.", "No tasks match."),
     ("tasks.page", "Trang", "Page"),
+    ("tasks.first", "Trang đầu", "First page"),
+    ("tasks.more_than", "hơn", "more than"),
     ("tasks.pages", "Phân trang", "Pages"),
     ("tasks.prev", "Trang trước", "Previous"),
     ("tasks.next", "Trang sau", "Next"),

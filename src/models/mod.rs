@@ -15,6 +15,7 @@ pub mod extension;
 pub mod extraction;
 pub mod grading;
 pub mod journal;
+pub mod listing;
 pub mod notification;
 pub mod password_reset;
 pub mod periodic;

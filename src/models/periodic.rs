@@ -176,7 +176,7 @@ fn overdue(conn: &mut DbConn, ask: &Ask, actor: &Actor) -> AppResult<Vec<Overdue
         sort: Sort::Due,
         ..filter(ask)
     };
-    let ids = task::all_ids(conn, actor, &f, ask.today, OVERDUE_LISTED)?;
+    let ids = crate::models::listing::all_ids(conn, actor, &f, ask.today, OVERDUE_LISTED)?;
     Ok(task::rows_for(conn, &ids, ask.today)?
         .into_iter()
         .filter_map(|r| {

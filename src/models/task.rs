@@ -9,15 +9,14 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{
-    directive_items, directives, extension_requests, reports, task_assignees, task_coordinators,
-    task_units, tasks, units, users,
+    directive_items, directives, reports, task_coordinators, task_units, tasks, units, users,
 };
 use crate::db::{DbConn, MultiBackend};
 use crate::domain::dates::Moment;
 use crate::domain::ids::{DirectiveId, ItemId, TaskId, UnitId, UserId};
 use crate::domain::permissions::{Actor, Role, TaskScope};
 use crate::domain::status::{timeliness, Move, ReportKind, Status, Timeliness};
-use crate::domain::text::{fold, like_pattern, search_terms};
+use crate::domain::text::fold;
 use crate::error::{AppError, AppResult};
 use crate::models::journal;
 
@@ -78,7 +77,8 @@ pub struct Filter {
     /// Only tasks handed to this person (giao cho tôi).
     pub assignee: Option<UserId>,
     pub sort: Sort,
-    pub page: i64,
+    /// Where the page shown begins.
+    pub page: Page,
 }
 
 impl Filter {
@@ -91,30 +91,7 @@ impl Filter {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Sort {
-    /// Most urgent first: earliest due date, tasks without one last.
-    #[default]
-    Due,
-    DueDesc,
-    Updated,
-    Created,
-}
-
-impl Sort {
-    pub const ALL: [Sort; 4] = [Sort::Due, Sort::DueDesc, Sort::Updated, Sort::Created];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sort::Due => "due",
-            Sort::DueDesc => "-due",
-            Sort::Updated => "updated",
-            Sort::Created => "created",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Sort> {
-        Sort::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-}
+pub use crate::domain::paging::{Page, Sort};
 
 pub const PAGE_SIZE: i64 = 25;
 
@@ -157,95 +134,124 @@ macro_rules! units_in_charge {
     };
 }
 
-/// The filtered tasks as a boxed query over `tasks` alone, so that counting and paging share it.
+/// Narrows a boxed query whose source holds `tasks` by every choice of the filter but whose
+/// tasks these are (the unit, and a unit person's own unit), which each caller decides: the
+/// list by the index it walks (`models::listing`), `filtered` by subqueries.
+macro_rules! narrow {
+    ($q:expr, $f:expr, $today:expr) => {{
+        use $crate::db::schema::{directives, extension_requests, task_assignees, tasks, units};
+        use $crate::domain::status::Status;
+        let (f, today) = ($f, $today);
+        let mut q = $q;
+        if let Some(statuses) = &f.statuses {
+            q = q.filter(tasks::status.eq_any(statuses.clone()));
+        }
+        if let Some(b) = f.bucket {
+            // The bucket rule's one SQL text (`Timeliness::sql`), today bound where it asks.
+            let rule = b.sql();
+            q = match rule.split_once('?') {
+                Some((before, after)) => q.filter(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>(before)
+                        .bind::<diesel::sql_types::Date, _>(today)
+                        .sql(after),
+                ),
+                None => q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&rule)),
+            };
+        }
+        if let Some(u) = f.lead_unit_id {
+            q = q.filter(tasks::lead_unit_id.eq(u));
+        }
+        if let Some(l) = f.in_charge_of {
+            q = q.filter(
+                tasks::lead_unit_id.eq_any(
+                    units::table
+                        .filter(units::leader_id.eq(l))
+                        .select(units::id),
+                ),
+            );
+        }
+        if let Some(u) = f.assignee {
+            q = q.filter(
+                tasks::id.eq_any(
+                    task_assignees::table
+                        .filter(task_assignees::user_id.eq(u))
+                        .select(task_assignees::task_id),
+                ),
+            );
+        }
+        if let Some(d) = f.directive_id {
+            q = q.filter(tasks::directive_id.eq(d));
+        }
+        if let Some(c) = f.conference_id {
+            q = q.filter(
+                tasks::directive_id.eq_any(
+                    directives::table
+                        .filter(directives::conference_id.eq(c))
+                        .select(directives::id),
+                ),
+            );
+        }
+        // The due range also bounds `due_key` (the same date, or 9999-12-31 for none), the
+        // column the list's indexes hold.
+        if let Some(d) = f.due_from {
+            q = q.filter(tasks::due_on.ge(d)).filter(tasks::due_key.ge(d));
+        }
+        if let Some(d) = f.due_to {
+            q = q.filter(tasks::due_on.le(d)).filter(tasks::due_key.le(d));
+        }
+        for term in $crate::domain::text::search_terms(&f.q) {
+            q = q.filter(
+                tasks::search_text
+                    .like($crate::domain::text::like_pattern(&term))
+                    .escape('\\'),
+            );
+        }
+        let vn_midnight = $crate::domain::dates::vn_day_start;
+        if let Some(d) = f.assigned_from {
+            q = q.filter(tasks::created_at.ge(vn_midnight(d)));
+        }
+        if let Some(d) = f.assigned_to {
+            q = q.filter(tasks::created_at.lt(vn_midnight(d) + chrono::Duration::days(1)));
+        }
+        if let Some(until) = f.due_soon_until {
+            q = q
+                .filter(tasks::status.eq_any(Status::OPEN))
+                .filter(tasks::due_key.ge(today))
+                .filter(tasks::due_key.le(until));
+        }
+        if f.extended {
+            q = q.filter(
+                tasks::id.eq_any(
+                    extension_requests::table
+                        .filter(
+                            extension_requests::status
+                                .eq($crate::models::extension::Decision::Approved),
+                        )
+                        .select(extension_requests::task_id),
+                ),
+            );
+        }
+        q
+    }};
+}
+pub(crate) use narrow;
+
+/// The filtered tasks as a boxed query over `tasks` alone, whose tasks a unit's people see
+/// and the unit filter answered by subqueries over `task_units`: the straightforward form the
+/// list's index walks are checked against, and what `timeliness_facts` reads.
 fn filtered<'a>(
     actor: &Actor,
     f: &'a Filter,
     today: NaiveDate,
 ) -> tasks::BoxedQuery<'a, MultiBackend> {
-    let mut q = tasks::table.into_boxed();
+    let mut q = narrow!(tasks::table.into_boxed(), f, today);
     if actor.role.is_unit_role() {
         // Unit people see what their unit leads or coordinates; without a unit, nothing.
         let unit = actor.unit_id.unwrap_or(UnitId(-1));
         q = q.filter(tasks::id.eq_any(tasks_of_unit!(unit)));
     }
-    if let Some(statuses) = &f.statuses {
-        q = q.filter(tasks::status.eq_any(statuses.clone()));
-    }
-    if let Some(b) = f.bucket {
-        // The bucket rule's one SQL text (`Timeliness::sql`), today bound where it asks.
-        let rule = b.sql();
-        q = match rule.split_once('?') {
-            Some((before, after)) => q.filter(
-                diesel::dsl::sql::<diesel::sql_types::Bool>(before)
-                    .bind::<diesel::sql_types::Date, _>(today)
-                    .sql(after),
-            ),
-            None => q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&rule)),
-        };
-    }
     if let Some(u) = f.unit_id {
         q = q.filter(tasks::id.eq_any(tasks_of_unit!(u)));
-    }
-    if let Some(u) = f.lead_unit_id {
-        q = q.filter(tasks::lead_unit_id.eq(u));
-    }
-    if let Some(l) = f.in_charge_of {
-        q = q.filter(tasks::lead_unit_id.eq_any(units_in_charge!(l)));
-    }
-    if let Some(u) = f.assignee {
-        q = q.filter(
-            tasks::id.eq_any(
-                task_assignees::table
-                    .filter(task_assignees::user_id.eq(u))
-                    .select(task_assignees::task_id),
-            ),
-        );
-    }
-    if let Some(d) = f.directive_id {
-        q = q.filter(tasks::directive_id.eq(d));
-    }
-    if let Some(c) = f.conference_id {
-        q = q.filter(
-            tasks::directive_id.eq_any(
-                directives::table
-                    .filter(directives::conference_id.eq(c))
-                    .select(directives::id),
-            ),
-        );
-    }
-    if let Some(d) = f.due_from {
-        q = q.filter(tasks::due_on.ge(d));
-    }
-    if let Some(d) = f.due_to {
-        q = q.filter(tasks::due_on.le(d));
-    }
-    for term in search_terms(&f.q) {
-        q = q.filter(tasks::search_text.like(like_pattern(&term)).escape('\\'));
-    }
-    let vn_midnight = crate::domain::dates::vn_day_start;
-    if let Some(d) = f.assigned_from {
-        q = q.filter(tasks::created_at.ge(vn_midnight(d)));
-    }
-    if let Some(d) = f.assigned_to {
-        q = q.filter(tasks::created_at.lt(vn_midnight(d) + chrono::Duration::days(1)));
-    }
-    if let Some(until) = f.due_soon_until {
-        q = q
-            .filter(tasks::status.eq_any(Status::OPEN))
-            .filter(tasks::due_on.ge(today))
-            .filter(tasks::due_on.le(until));
-    }
-    if f.extended {
-        q = q.filter(
-            tasks::id.eq_any(
-                extension_requests::table
-                    .filter(
-                        extension_requests::status.eq(crate::models::extension::Decision::Approved),
-                    )
-                    .select(extension_requests::task_id),
-            ),
-        );
     }
     q
 }
@@ -301,32 +307,6 @@ pub fn insert_units(
     Ok(())
 }
 
-/// The unit whose landing inbox this is: its open tasks, most urgent first, nothing else
-/// filtered. That page is answered from one range of the `task_units_inbox` index.
-fn plain_inbox(actor: &Actor, f: &Filter) -> Option<UnitId> {
-    let plain = f.statuses.as_deref() == Some(&Status::OPEN[..])
-        && f.bucket.is_none()
-        && f.unit_id.is_none()
-        && f.directive_id.is_none()
-        && f.conference_id.is_none()
-        && f.due_from.is_none()
-        && f.due_to.is_none()
-        && search_terms(&f.q).is_empty()
-        && !f.extended
-        && f.due_soon_until.is_none()
-        && f.assigned_from.is_none()
-        && f.assigned_to.is_none()
-        && f.lead_unit_id.is_none()
-        && f.in_charge_of.is_none()
-        && f.assignee.is_none()
-        && f.sort == Sort::Due;
-    if plain && actor.role.is_unit_role() {
-        actor.unit_id
-    } else {
-        None
-    }
-}
-
 /// The facts that decide each filtered task's bucket: (lead unit, status, due, completed),
 /// under the same filter the task list uses: the task-by-task count that the stored tallies
 /// (models::tally) are checked against, and that the list a dashboard number links to shows.
@@ -346,17 +326,15 @@ pub fn timeliness_facts(
         .load(conn)?)
 }
 
-/// Every filtered task's id in the list's order, up to `cap` (for exports).
-pub fn all_ids(
+/// Every filtered task's id in the list's order by the straightforward query: what the
+/// list's index walks (`models::listing`) must give, page after page.
+pub fn reference_ids(
     conn: &mut DbConn,
     actor: &Actor,
     f: &Filter,
     today: NaiveDate,
-    cap: i64,
 ) -> AppResult<Vec<TaskId>> {
-    Ok(ordered(filtered(actor, f, today).select(tasks::id), f.sort)
-        .limit(cap)
-        .load(conn)?)
+    Ok(ordered(filtered(actor, f, today).select(tasks::id), f.sort).load(conn)?)
 }
 
 type IdQuery<'a> = tasks::BoxedQuery<'a, MultiBackend, diesel::sql_types::BigInt>;
@@ -377,38 +355,6 @@ fn ordered(q: IdQuery<'_>, sort: Sort) -> IdQuery<'_> {
         Sort::Updated => q.order((tasks::updated_at.desc(), tasks::id.desc())),
         Sort::Created => q.order(tasks::id.desc()),
     }
-}
-
-/// One page of tasks and the total count: four queries whatever the page size.
-pub fn list(
-    conn: &mut DbConn,
-    actor: &Actor,
-    f: &Filter,
-    today: NaiveDate,
-) -> AppResult<(Vec<ListRow>, i64)> {
-    let offset = (f.page.max(1) - 1) * PAGE_SIZE;
-    if let Some(unit) = plain_inbox(actor, f) {
-        let inbox = || {
-            task_units::table
-                .filter(task_units::unit_id.eq(unit))
-                .filter(task_units::open.eq(true))
-        };
-        let total: i64 = inbox().count().get_result(conn)?;
-        let ids: Vec<TaskId> = inbox()
-            .order((task_units::due_sort, task_units::task_id))
-            .select(task_units::task_id)
-            .limit(PAGE_SIZE)
-            .offset(offset)
-            .load(conn)?;
-        return Ok((rows_for(conn, &ids, today)?, total));
-    }
-    let total: i64 = filtered(actor, f, today).count().get_result(conn)?;
-    let ids: Vec<TaskId> = ordered(filtered(actor, f, today).select(tasks::id), f.sort)
-        .limit(PAGE_SIZE)
-        .offset(offset)
-        .load(conn)?;
-    let rows = rows_for(conn, &ids, today)?;
-    Ok((rows, total))
 }
 
 /// The `n` open tasks the person sees that fall due first within `[from, to]`, without a

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::domain::dates::format_opt_date;
 use crate::domain::ids::{DirectiveId, TaskId, UnitId};
+use crate::domain::paging::Page;
 use crate::domain::permissions::{decide, Action, Decision, Target};
 use crate::models::{chase, directive, explanation, journal, task, unit};
 use crate::web::auth::Credentials;
@@ -72,18 +73,25 @@ pub async fn tasks(
     creds: Credentials,
 ) -> ApiResult<HttpResponse> {
     let query = req.query_string().to_string();
-    let (page, rows, total) = crate::web::error::run(&state.pool, move |conn| {
+    let listed = crate::web::error::run(&state.pool, move |conn| {
         let actor = creds.resolve(conn)?.actor()?;
         let f = resolve_filter(conn, list_filter::parse(&query, &actor))?;
-        let (rows, total) = task::list(conn, &actor, &f, today())?;
-        Ok((f.page, rows, total))
+        Ok(crate::models::listing::list(conn, &actor, &f, today())?)
     })
     .await?;
+    // The next page is this query with `after` (or, going back, `before`) set to the value
+    // given; `total` is exact unless `total_capped`, when the list holds more.
+    let cursor = |p: Option<Page>| match p {
+        Some(Page::After(k) | Page::Before(k)) => Some(k.as_param()),
+        _ => None,
+    };
     Ok(HttpResponse::Ok().json(serde_json::json!({
-        "total": total,
-        "page": page,
+        "total": listed.total.n,
+        "total_capped": listed.total.more,
         "page_size": task::PAGE_SIZE,
-        "tasks": rows.into_iter().map(to_json).collect::<Vec<_>>(),
+        "next_after": cursor(listed.next),
+        "prev_before": cursor(listed.prev),
+        "tasks": listed.rows.into_iter().map(to_json).collect::<Vec<_>>(),
     })))
 }
 

@@ -118,7 +118,8 @@ pub async fn apply(state: web::Data<AppState>, auth: Auth, form: Form) -> WebRes
     let (picks, rows) = crate::web::error::run(&state.pool, move |conn| {
         let picks = if everything {
             let f = resolve_filter(conn, list_filter::parse(&filter, &actor))?;
-            let ids = task::all_ids(conn, &actor, &f, today(), MAX_TASKS as i64 + 1)?;
+            let ids =
+                crate::models::listing::all_ids(conn, &actor, &f, today(), MAX_TASKS as i64 + 1)?;
             let now = task::versions(conn, &ids)?;
             ids.iter()
                 .filter_map(|id| now.get(id).map(|(v, _)| (*id, *v)))

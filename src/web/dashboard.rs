@@ -390,7 +390,7 @@ async fn report(
         let auth = creds.resolve(conn)?;
         let actor = auth.actor()?;
         let f = resolve_filter(conn, list_filter::parse(&query, &actor))?;
-        let ids = task::all_ids(conn, &actor, &f, today(), EXPORT_CAP)?;
+        let ids = crate::models::listing::all_ids(conn, &actor, &f, today(), EXPORT_CAP)?;
         let mut rows = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(1000) {
             let results = task::latest_results(conn, chunk)?;

@@ -5,6 +5,7 @@
 use serde::Deserialize;
 
 use crate::domain::dates::{format_opt_date, parse_date, today_in_vietnam};
+use crate::domain::paging::{Key, Page};
 use crate::domain::permissions::Actor;
 use crate::domain::status::{Status, Timeliness};
 use crate::models::task::{Filter, Sort};
@@ -31,7 +32,9 @@ struct Query {
     /// "me": only the tasks handed to the person (giao cho tôi).
     assignee: Option<String>,
     sort: Option<String>,
-    page: Option<String>,
+    /// Where the page begins: after or before a task's place (`paging::Key`).
+    after: Option<String>,
+    before: Option<String>,
 }
 
 /// The longest search text kept, in characters.
@@ -77,6 +80,11 @@ pub fn unreadable_dates(query: &str) -> Vec<(&'static str, String)> {
 /// later (`tasks::resolve_filter`); until then it holds today.
 pub fn parse(query: &str, actor: &Actor) -> Filter {
     let q = first_values(query);
+    let sort = q
+        .sort
+        .as_deref()
+        .and_then(|s| Sort::parse(s.trim()))
+        .unwrap_or_default();
     let statuses = match q.status.as_deref().map(str::trim) {
         None if actor.role.is_unit_role() => Some(Status::OPEN.to_vec()),
         None | Some("") | Some("all") => None,
@@ -109,12 +117,18 @@ pub fn parse(query: &str, actor: &Actor) -> Filter {
         lead_unit_id: id(&q.lead),
         in_charge_of: (q.scope.as_deref().map(str::trim) == Some("mine")).then_some(actor.user_id),
         assignee: (q.assignee.as_deref().map(str::trim) == Some("me")).then_some(actor.user_id),
-        sort: q
-            .sort
-            .as_deref()
-            .and_then(|s| Sort::parse(s.trim()))
-            .unwrap_or_default(),
-        page: id(&q.page).unwrap_or(1).clamp(1, 100_000),
+        sort,
+        page: page(&q, sort),
+    }
+}
+
+/// Where the page begins; a place that cannot be read is the first page.
+fn page(q: &Query, sort: Sort) -> Page {
+    let key = |v: &Option<String>| v.as_deref().and_then(|v| Key::parse(v, sort));
+    match (key(&q.after), key(&q.before)) {
+        (Some(k), _) => Page::After(k),
+        (None, Some(k)) => Page::Before(k),
+        (None, None) => Page::First,
     }
 }
 
@@ -131,7 +145,7 @@ pub fn status_word(f: &Filter) -> String {
     }
 }
 
-/// The filter as a query string (`parse` gives the same filter back), page 1 left out.
+/// The filter as a query string (`parse` gives the same filter back), the first page left out.
 pub fn to_query(f: &Filter) -> String {
     let mut s = form_urlencoded::Serializer::new(String::new());
     let mut put = |k: &str, v: Option<String>| {
@@ -159,7 +173,11 @@ pub fn to_query(f: &Filter) -> String {
         "sort",
         (f.sort != Sort::default()).then(|| f.sort.as_str().to_string()),
     );
-    put("page", (f.page > 1).then(|| f.page.to_string()));
+    match f.page {
+        Page::First => {}
+        Page::After(k) => put("after", Some(k.as_param())),
+        Page::Before(k) => put("before", Some(k.as_param())),
+    }
     s.finish()
 }
 
@@ -171,7 +189,7 @@ pub fn list_url(f: &Filter) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::ids::{DirectiveId, UnitId, UserId};
+    use crate::domain::ids::{DirectiveId, TaskId, UnitId, UserId};
     use crate::domain::permissions::Role;
     use chrono::NaiveDate;
 
@@ -257,7 +275,18 @@ mod tests {
                 ..base.clone()
             },
             Filter {
-                page: 7,
+                page: Page::After(Key {
+                    value: 739_000,
+                    id: TaskId(7),
+                }),
+                ..base.clone()
+            },
+            Filter {
+                sort: Sort::Updated,
+                page: Page::Before(Key {
+                    value: 1_764_000_000_000_000_000,
+                    id: TaskId(8),
+                }),
                 ..base.clone()
             },
         ];
@@ -290,7 +319,10 @@ mod tests {
             in_charge_of: Some(UserId(1)),
             assignee: Some(UserId(1)),
             sort: Sort::ALL[1],
-            page: 2,
+            page: Page::After(Key {
+                value: 739_100,
+                id: TaskId(2),
+            }),
         });
         out
     }
@@ -331,7 +363,7 @@ mod tests {
     #[test]
     fn what_cannot_be_read_is_left_out() {
         let f = parse(
-            "status=paused&bucket=x&unit=abc&due_from=31/02/2026&page=-4&sort=up&q=a&q=b",
+            "status=paused&bucket=x&unit=abc&due_from=31/02/2026&after=x_4&sort=up&q=a&q=b",
             &actor(Role::Leader),
         );
         assert_eq!(

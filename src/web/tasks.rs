@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use crate::domain::dates::{format_opt_date, parse_date, today_in_vietnam};
 use crate::domain::ids::TaskId;
+use crate::domain::paging::{Page, Total};
 use crate::domain::permissions::{decide, Action, Actor, Decision, Target};
 use crate::domain::status::{Move, Status, Timeliness};
 use crate::models::attachment::{self, Attachment};
@@ -14,6 +15,7 @@ use crate::models::directive::{self, Directive, Item};
 use crate::models::explanation::{self, Explanation, State as ExplanationState};
 use crate::models::extension::{self, Request};
 use crate::models::journal::{self, Entry};
+use crate::models::listing;
 use crate::models::task::{self, Filter, ListRow, ReportRow, Sort, Task};
 use crate::models::unit::{self, Unit};
 use crate::web::auth::{Auth, Credentials};
@@ -97,19 +99,24 @@ impl FilterView {
         }
     }
 
-    /// The list URL with these filters and another page or sort.
-    pub fn url(&self, page: i64, sort: &str) -> String {
+    /// The list URL with these filters at another page.
+    pub fn url(&self, page: Page) -> String {
         list_filter::list_url(&Filter {
             page,
-            sort: Sort::parse(sort).unwrap_or_default(),
             ..self.filter.clone()
         })
+    }
+
+    /// An export of the whole list (whatever page is shown).
+    pub fn export(&self, ext: &str) -> String {
+        self.url(Page::First)
+            .replacen("/tasks?", &format!("/reports/tasks.{ext}?"), 1)
     }
 
     /// The list URL with these filters over the leader's own units (or the whole ministry).
     pub fn scope_url(&self, leader: crate::domain::ids::UserId, mine: bool) -> String {
         list_filter::list_url(&Filter {
-            page: 1,
+            page: Page::First,
             in_charge_of: mine.then_some(leader),
             ..self.filter.clone()
         })
@@ -121,9 +128,11 @@ impl FilterView {
 struct ListPage {
     ctx: Ctx,
     rows: Vec<ListRow>,
-    total: i64,
-    page: i64,
-    pages: i64,
+    total: Total,
+    /// Where this page, the one before it and the one after it begin.
+    page: Page,
+    prev: Option<Page>,
+    next: Option<Page>,
     f: FilterView,
     units: Vec<Unit>,
     directives: Vec<directive::DirectiveRow>,
@@ -143,7 +152,7 @@ struct ListPage {
 impl ListPage {
     /// This page of the list, to come back to after chasing from it.
     fn here(&self) -> String {
-        self.f.url(self.page, &self.f.sort)
+        self.f.url(self.page)
     }
 
     /// The list's filter as a query string, for a step over all of its tasks.
@@ -159,7 +168,7 @@ pub async fn inbox(
 ) -> WebResult<HttpResponse> {
     let query = req.query_string().to_string();
     // The person and the page in one trip to the database: this is the page people land on.
-    let (auth, filter, rows, total, units, directives, leader) =
+    let (auth, filter, listed, units, directives, leader) =
         crate::web::error::run(&state.pool, move |conn| {
             let auth = creds.resolve(conn)?;
             let actor = auth.actor()?;
@@ -167,7 +176,7 @@ pub async fn inbox(
                 && !unit::in_charge_of(conn, actor.user_id)?.is_empty())
             .then_some(actor.user_id);
             let filter = resolve_filter(conn, list_filter::parse(&query, &actor))?;
-            let (rows, total) = task::list(conn, &actor, &filter, today())?;
+            let listed = listing::list(conn, &actor, &filter, today())?;
             // Pickers list what the person may filter by: everything for the ministry, nothing to
             // choose for a unit (their scope is fixed).
             let (units, directives) = if task::sees_all(actor.role) {
@@ -175,10 +184,9 @@ pub async fn inbox(
             } else {
                 (Vec::new(), Vec::new())
             };
-            Ok((auth, filter, rows, total, units, directives, leader))
+            Ok((auth, filter, listed, units, directives, leader))
         })
         .await?;
-    let pages = ((total + task::PAGE_SIZE - 1) / task::PAGE_SIZE).max(1);
     let mut f = FilterView::of(&filter);
     let mut errors = Errors::default();
     for (field, typed) in list_filter::unreadable_dates(req.query_string()) {
@@ -199,10 +207,11 @@ pub async fn inbox(
         can_chase,
         can_change,
         ctx: Ctx::new(&auth),
-        rows,
-        total,
+        rows: listed.rows,
+        total: listed.total,
         page: filter.page,
-        pages,
+        prev: listed.prev,
+        next: listed.next,
         f,
         errors,
         units,

@@ -1,0 +1,16 @@
+DROP TRIGGER task_units_updated_task ON tasks;
+DROP FUNCTION task_units_updated_task();
+DROP TRIGGER task_units_updated_new ON task_units;
+DROP FUNCTION task_units_updated_new();
+DROP INDEX task_units_updated;
+DROP INDEX task_units_open_updated;
+DROP INDEX task_units_due;
+DROP INDEX task_units_open_created;
+ALTER TABLE task_units DROP COLUMN updated_at;
+DROP INDEX tasks_updated;
+DROP INDEX tasks_due_key;
+DROP INDEX tasks_open_updated;
+DROP INDEX tasks_open_created;
+DROP INDEX tasks_open_due;
+ALTER TABLE tasks DROP COLUMN is_open;
+ALTER TABLE tasks DROP COLUMN due_key;

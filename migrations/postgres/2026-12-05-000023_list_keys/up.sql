@@ -1,0 +1,37 @@
+-- Every shape of the task list walks an index in its own order and stops after a page
+-- (keyset paging), whatever the number of tasks.
+--
+-- The due date with "none" last as one sortable value, and whether the task is open, derived
+-- by the database so that no writer can forget them.
+ALTER TABLE tasks ADD COLUMN due_key DATE GENERATED ALWAYS AS (COALESCE(due_on, DATE '9999-12-31')) STORED;
+ALTER TABLE tasks ADD COLUMN is_open BOOLEAN GENERATED ALWAYS AS (status IN ('assigned', 'in_progress', 'reported')) STORED;
+-- Everyone who sees every unit: open or not, then each sort.
+CREATE INDEX tasks_open_due ON tasks(is_open, due_key, id);
+CREATE INDEX tasks_open_created ON tasks(is_open, id);
+CREATE INDEX tasks_open_updated ON tasks(is_open, updated_at, id);
+CREATE INDEX tasks_due_key ON tasks(due_key, id);
+CREATE INDEX tasks_updated ON tasks(updated_at, id);
+
+-- One unit's tasks (led or coordinated) in each order: the last change is copied here by
+-- triggers, from the task when a row is written and whenever the task changes.
+ALTER TABLE task_units ADD COLUMN updated_at TIMESTAMP NOT NULL DEFAULT '1970-01-01 00:00:00';
+UPDATE task_units tu SET updated_at = t.updated_at FROM tasks t WHERE t.id = tu.task_id;
+CREATE INDEX task_units_open_created ON task_units(unit_id, open, task_id);
+CREATE INDEX task_units_due ON task_units(unit_id, due_sort, task_id);
+CREATE INDEX task_units_open_updated ON task_units(unit_id, open, updated_at, task_id);
+CREATE INDEX task_units_updated ON task_units(unit_id, updated_at, task_id);
+CREATE FUNCTION task_units_updated_new() RETURNS trigger AS $$
+BEGIN
+    NEW.updated_at := (SELECT updated_at FROM tasks WHERE id = NEW.task_id);
+    RETURN NEW;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER task_units_updated_new BEFORE INSERT ON task_units
+    FOR EACH ROW EXECUTE FUNCTION task_units_updated_new();
+CREATE FUNCTION task_units_updated_task() RETURNS trigger AS $$
+BEGIN
+    UPDATE task_units SET updated_at = NEW.updated_at WHERE task_id = NEW.id;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER task_units_updated_task AFTER UPDATE OF updated_at ON tasks
+    FOR EACH ROW WHEN (OLD.updated_at IS DISTINCT FROM NEW.updated_at)
+    EXECUTE FUNCTION task_units_updated_task();

@@ -1,0 +1,472 @@
+//! The task list at any size: each filter and sort walks one index in the list's own order
+//! from where the last page ended (keyset paging) and stops after a page, and the total is
+//! counted up to a cap. Whose tasks a list shows decides which index it walks: a unit's
+//! (`task_units`, by unit then each order), or, for people who see every unit, `tasks` (open
+//! or not, then each order). `task::reference_ids` is the straightforward query the results
+//! are checked against.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Date, Timestamp};
+
+use crate::db::schema::{task_coordinators, task_units, tasks};
+use crate::db::{DbConn, MultiBackend};
+use crate::domain::ids::{TaskId, UnitId};
+use crate::domain::paging::{Key, Page, Total};
+use crate::domain::permissions::Actor;
+use crate::domain::status::{Status, Timeliness};
+use crate::error::AppResult;
+use crate::models::task::{narrow, no_due_sort, rows_for, Filter, ListRow, Sort, PAGE_SIZE};
+
+/// Beyond this many tasks a list says "more than" instead of counting on.
+pub const COUNT_CAP: i64 = 10_000;
+
+/// One page of the list, with where the pages before and after it begin.
+#[derive(Debug, Clone)]
+pub struct ListPage {
+    pub rows: Vec<ListRow>,
+    pub total: Total,
+    pub prev: Option<Page>,
+    pub next: Option<Page>,
+}
+
+/// Whose tasks the list walks: a unit's (led or coordinated) from `task_units`, or everyone's
+/// from `tasks`. A unit's people walk their own unit's; others a unit they filter by.
+#[derive(Debug, Clone, Copy)]
+enum Walk {
+    Unit(UnitId),
+    Tasks,
+}
+
+fn walk(actor: &Actor, f: &Filter) -> Walk {
+    if actor.role.is_unit_role() {
+        Walk::Unit(actor.unit_id.unwrap_or(UnitId(-1)))
+    } else if let Some(u) = f.unit_id.or(f.lead_unit_id) {
+        Walk::Unit(u)
+    } else {
+        Walk::Tasks
+    }
+}
+
+/// Whether the filter asks only for open tasks (Some(true)), only for closed ones
+/// (Some(false)), or either: the first column of the index the list walks.
+fn openness(f: &Filter) -> Option<bool> {
+    if f.due_soon_until.is_some() {
+        return Some(true);
+    }
+    match f.bucket {
+        Some(Timeliness::OpenWithinDeadline | Timeliness::OpenOverdue) => return Some(true),
+        Some(Timeliness::DoneOnTime | Timeliness::DoneLate) => return Some(false),
+        None => {}
+    }
+    match f.statuses.as_deref() {
+        Some(s) if !s.is_empty() && s.iter().all(|s| s.is_open()) => Some(true),
+        Some(s) if !s.is_empty() && s.iter().all(|s| !s.is_open()) => Some(false),
+        _ => None,
+    }
+}
+
+/// Whether a unit's list needs anything of the task beyond what `task_units` holds: any
+/// narrowing but "open" (which `task_units.open` answers) and the unit itself.
+fn needs_tasks(f: &Filter, unit: UnitId) -> bool {
+    let statuses_answered =
+        f.statuses.is_none() || f.statuses.as_deref() == Some(&Status::OPEN[..]);
+    let unit_answered = f.unit_id.is_none_or(|u| u == unit);
+    let rest = Filter {
+        statuses: None,
+        unit_id: None,
+        sort: Sort::default(),
+        page: Page::First,
+        ..f.clone()
+    };
+    !(statuses_answered && unit_answered && rest == Filter::default())
+}
+
+/// The condition "after `key`" (or before, `back`) in the sort's order over the given
+/// columns, written as a row comparison, which both databases answer from the index.
+fn beyond<QS>(
+    (due, id, updated): (&str, &str, &str),
+    sort: Sort,
+    key: Key,
+    back: bool,
+) -> Box<dyn BoxableExpression<QS, MultiBackend, SqlType = Bool>>
+where
+    QS: 'static,
+{
+    // Only "most urgent first" runs upwards.
+    let up = (sort == Sort::Due) != back;
+    let op = if up { ">" } else { "<" };
+    match sort {
+        Sort::Due | Sort::DueDesc => Box::new(
+            sql::<Bool>(&format!("({due}, {id}) {op} ("))
+                .bind::<Date, _>(key.due().unwrap_or(NaiveDate::MIN))
+                .sql(", ")
+                .bind::<BigInt, _>(key.id)
+                .sql(")"),
+        ),
+        Sort::Updated => Box::new(
+            sql::<Bool>(&format!("({updated}, {id}) {op} ("))
+                .bind::<Timestamp, _>(key.updated())
+                .sql(", ")
+                .bind::<BigInt, _>(key.id)
+                .sql(")"),
+        ),
+        Sort::Created => Box::new(
+            sql::<Bool>(&format!("{id} {op} "))
+                .bind::<BigInt, _>(key.id)
+                .sql(""),
+        ),
+    }
+}
+
+/// Orders a boxed query by the sort over the given columns (`back` walks it backwards).
+macro_rules! in_order {
+    ($q:expr, $due:expr, $id:expr, $updated:expr, $sort:expr, $back:expr) => {
+        match ($sort, $back) {
+            (Sort::Due, false) | (Sort::DueDesc, true) => $q.order(($due.asc(), $id.asc())),
+            (Sort::Due, true) | (Sort::DueDesc, false) => $q.order(($due.desc(), $id.desc())),
+            (Sort::Updated, false) => $q.order(($updated.desc(), $id.desc())),
+            (Sort::Updated, true) => $q.order(($updated.asc(), $id.asc())),
+            (Sort::Created, false) => $q.order($id.desc()),
+            (Sort::Created, true) => $q.order($id.asc()),
+        }
+    };
+}
+
+/// The stretches of the list's order that one index range each answers, in order. "Latest
+/// due first" lists the tasks with a deadline (latest first) and then those without (newest
+/// first), so that tasks without a deadline come last either way; every other order is one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stretch {
+    All,
+    Dated,
+    Undated,
+}
+
+fn stretches(sort: Sort) -> &'static [Stretch] {
+    match sort {
+        Sort::DueDesc => &[Stretch::Dated, Stretch::Undated],
+        _ => &[Stretch::All],
+    }
+}
+
+/// The stretches a walk from `page` reads, in the order it reads them; whether it walks
+/// backwards; the key it starts beyond (which applies to the first stretch only).
+fn route(sort: Sort, page: Page) -> (Vec<Stretch>, bool, Option<Key>) {
+    let all = stretches(sort);
+    let at = |k: Key| {
+        let undated = sort == Sort::DueDesc && k.due() == Some(no_due_sort());
+        usize::from(undated)
+    };
+    match page {
+        Page::First => (all.to_vec(), false, None),
+        Page::After(k) => (all[at(k)..].to_vec(), false, Some(k)),
+        Page::Before(k) => (all[..=at(k)].iter().rev().copied().collect(), true, Some(k)),
+    }
+}
+
+/// The query for one stretch of a walk (the `i`th it reads) over the walk's narrowed query
+/// `$base` (a closure), ordered and started beyond the key; `$cols` and `$names` are its sort
+/// columns, typed and as SQL.
+macro_rules! stretch_query {
+    ($base:expr, $cols:expr, $names:expr, $sort:expr, ($back:expr, $key:expr), $i:expr, $stretch:expr) => {{
+        let (due, id, updated) = $cols;
+        let mut q = in_order!($base(), due, id, updated, $sort, $back);
+        q = match $stretch {
+            Stretch::All => q,
+            Stretch::Dated => q.filter(due.lt(no_due_sort())),
+            Stretch::Undated => q.filter(due.eq(no_due_sort())),
+        };
+        if let (0, Some(k)) = ($i, $key) {
+            q = q.filter(beyond($names, $sort, k, $back));
+        }
+        q.select((id, due, updated))
+    }};
+}
+
+/// Up to `$limit` rows (id, due key, last change) of the list from `$page` on (or back).
+macro_rules! walk_rows {
+    ($conn:expr, $base:expr, $cols:expr, $names:expr, $sort:expr, $page:expr, $limit:expr) => {{
+        let (route, back, key) = route($sort, $page);
+        let mut rows: Vec<(TaskId, NaiveDate, NaiveDateTime)> = Vec::new();
+        for (i, stretch) in route.into_iter().enumerate() {
+            let want = $limit - rows.len() as i64;
+            if want <= 0 {
+                break;
+            }
+            let q = stretch_query!($base, $cols, $names, $sort, (back, key), i, stretch);
+            rows.extend(
+                q.limit(want)
+                    .load::<(TaskId, NaiveDate, NaiveDateTime)>($conn)?,
+            );
+        }
+        rows
+    }};
+}
+
+/// How many tasks the walk's query `$base` holds, counted up to `COUNT_CAP`: probing for the
+/// row past the cap reads at most the cap's worth of index entries, and only a smaller list
+/// is counted.
+macro_rules! count_capped {
+    ($conn:expr, $base:expr, $id:expr) => {{
+        let past_cap: Option<TaskId> = $base()
+            .select($id)
+            .offset(COUNT_CAP)
+            .first($conn)
+            .optional()?;
+        match past_cap {
+            Some(_) => Total {
+                n: COUNT_CAP,
+                more: true,
+            },
+            None => Total {
+                n: $base().count().get_result($conn)?,
+                more: false,
+            },
+        }
+    }};
+}
+
+const TASK_COLUMNS: (&str, &str, &str) = ("tasks.due_key", "tasks.id", "tasks.updated_at");
+const UNIT_COLUMNS: (&str, &str, &str) = (
+    "task_units.due_sort",
+    "task_units.task_id",
+    "task_units.updated_at",
+);
+
+/// Runs `$body` with `$base` bound to the list's narrowed query for the walk that answers
+/// it, and `$cols`/`$names` to that walk's sort columns.
+macro_rules! with_walk {
+    ($actor:expr, $f:expr, $today:expr, |$base:ident, $cols:ident, $names:ident| $body:expr) => {{
+        let (actor, f, today) = ($actor, $f, $today);
+        let open = openness(f);
+        match walk(actor, f) {
+            Walk::Tasks => {
+                let $base = || {
+                    let mut q = narrow!(tasks::table.into_boxed(), f, today);
+                    if let Some(o) = open {
+                        q = q.filter(tasks::is_open.eq(o));
+                    }
+                    q
+                };
+                let $cols = (tasks::due_key, tasks::id, tasks::updated_at);
+                let $names = TASK_COLUMNS;
+                $body
+            }
+            Walk::Unit(unit) if !needs_tasks(f, unit) => {
+                let $base = || {
+                    let mut q = task_units::table
+                        .filter(task_units::unit_id.eq(unit))
+                        .into_boxed();
+                    if let Some(o) = open {
+                        q = q.filter(task_units::open.eq(o));
+                    }
+                    q
+                };
+                let $cols = (
+                    task_units::due_sort,
+                    task_units::task_id,
+                    task_units::updated_at,
+                );
+                let $names = UNIT_COLUMNS;
+                $body
+            }
+            Walk::Unit(unit) => {
+                let $base = || {
+                    let joined = task_units::table
+                        .inner_join(tasks::table)
+                        .filter(task_units::unit_id.eq(unit))
+                        .into_boxed();
+                    let mut q = narrow!(joined, f, today);
+                    if let Some(o) = open {
+                        q = q.filter(task_units::open.eq(o));
+                    }
+                    // A unit's people filtering by another unit see what both share.
+                    // (`task_units` is walked here already, so the other unit's tasks are
+                    // found from the task and its coordinators.)
+                    if let Some(other) = f.unit_id.filter(|u| *u != unit) {
+                        q = q.filter(
+                            tasks::lead_unit_id.eq(other).or(tasks::id.eq_any(
+                                task_coordinators::table
+                                    .filter(task_coordinators::unit_id.eq(other))
+                                    .select(task_coordinators::task_id),
+                            )),
+                        );
+                    }
+                    q
+                };
+                let $cols = (
+                    task_units::due_sort,
+                    task_units::task_id,
+                    task_units::updated_at,
+                );
+                let $names = UNIT_COLUMNS;
+                $body
+            }
+        }
+    }};
+}
+
+/// One page of the list and its total (exact up to `COUNT_CAP`).
+pub fn list(conn: &mut DbConn, actor: &Actor, f: &Filter, today: NaiveDate) -> AppResult<ListPage> {
+    let page = f.page;
+    let (mut keys, total) = with_walk!(actor, f, today, |base, cols, names| {
+        let rows = walk_rows!(conn, base, cols, names, f.sort, page, PAGE_SIZE + 1);
+        // A first page that holds the whole list has counted it.
+        let total = if page == Page::First && rows.len() as i64 <= PAGE_SIZE {
+            Total {
+                n: rows.len() as i64,
+                more: false,
+            }
+        } else {
+            count_capped!(conn, base, cols.1)
+        };
+        (rows, total)
+    });
+    // Walking back to the start (tasks came or went meanwhile) shows the first page whole.
+    if matches!(page, Page::Before(_)) && (keys.len() as i64) < PAGE_SIZE {
+        let first = Filter {
+            page: Page::First,
+            ..f.clone()
+        };
+        return list(conn, actor, &first, today);
+    }
+    let more = keys.len() as i64 > PAGE_SIZE;
+    keys.truncate(PAGE_SIZE as usize);
+    if matches!(page, Page::Before(_)) {
+        keys.reverse();
+    }
+    let key = |(id, due, updated): &(TaskId, NaiveDate, NaiveDateTime)| {
+        Key::of(f.sort, *id, *due, *updated)
+    };
+    let first = keys.first().map(key);
+    let last = keys.last().map(key);
+    // Going forward there is a page before unless this is the first; going back there is
+    // one after (the page it came from).
+    let (prev, next) = match page {
+        Page::First => (None, last.filter(|_| more).map(Page::After)),
+        Page::After(_) => (
+            first.map(Page::Before),
+            last.filter(|_| more).map(Page::After),
+        ),
+        Page::Before(_) => (
+            first.filter(|_| more).map(Page::Before),
+            last.map(Page::After),
+        ),
+    };
+    let ids: Vec<TaskId> = keys.into_iter().map(|k| k.0).collect();
+    Ok(ListPage {
+        rows: rows_for(conn, &ids, today)?,
+        total,
+        prev,
+        next,
+    })
+}
+
+/// Every listed task's id in the list's order, up to `cap` (exports, steps over a list).
+pub fn all_ids(
+    conn: &mut DbConn,
+    actor: &Actor,
+    f: &Filter,
+    today: NaiveDate,
+    cap: i64,
+) -> AppResult<Vec<TaskId>> {
+    let rows = with_walk!(actor, f, today, |base, cols, names| {
+        walk_rows!(conn, base, cols, names, f.sort, Page::First, cap)
+    });
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// The plans the database makes for a page of the list (each stretch's query, then the
+/// probe past the cap and the count), one line per step: `EXPLAIN QUERY PLAN` on SQLite,
+/// `EXPLAIN` on PostgreSQL. The tests hold every list shape to its indexes with them.
+pub fn plans(
+    conn: &mut DbConn,
+    actor: &Actor,
+    f: &Filter,
+    today: NaiveDate,
+) -> AppResult<Vec<Vec<String>>> {
+    let sqlite = matches!(conn, DbConn::Sqlite(_));
+    with_walk!(actor, f, today, |base, cols, names| {
+        let (route, back, key) = route(f.sort, f.page);
+        let mut out = Vec::new();
+        for (i, stretch) in route.into_iter().enumerate() {
+            let q = stretch_query!(base, cols, names, f.sort, (back, key), i, stretch);
+            out.push(explain(conn, sqlite, q.limit(PAGE_SIZE + 1))?);
+        }
+        out.push(explain(
+            conn,
+            sqlite,
+            base().select(cols.1).offset(COUNT_CAP).limit(1),
+        )?);
+        out.push(explain(conn, sqlite, base().count())?);
+        Ok(out)
+    })
+}
+
+/// A query prefixed with EXPLAIN, with its own binds.
+struct Explain<Q> {
+    query: Q,
+    sqlite: bool,
+}
+
+impl<Q: diesel::query_builder::QueryFragment<MultiBackend>>
+    diesel::query_builder::QueryFragment<MultiBackend> for Explain<Q>
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, MultiBackend>,
+    ) -> QueryResult<()> {
+        out.push_sql(if self.sqlite {
+            "EXPLAIN QUERY PLAN "
+        } else {
+            "EXPLAIN "
+        });
+        self.query.walk_ast(out.reborrow())
+    }
+}
+
+impl<Q> diesel::query_builder::QueryId for Explain<Q> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Q> diesel::query_builder::Query for Explain<Q> {
+    type SqlType = diesel::sql_types::Untyped;
+}
+
+impl<Q> RunQueryDsl<DbConn> for Explain<Q> {}
+
+#[derive(QueryableByName)]
+struct SqlitePlan {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    detail: String,
+}
+
+#[derive(QueryableByName)]
+struct PgPlan {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    #[diesel(column_name = "QUERY PLAN")]
+    line: String,
+}
+
+fn explain<Q>(conn: &mut DbConn, sqlite: bool, query: Q) -> AppResult<Vec<String>>
+where
+    Q: diesel::query_builder::QueryFragment<MultiBackend>,
+{
+    let explain = Explain { query, sqlite };
+    Ok(if sqlite {
+        explain
+            .load::<SqlitePlan>(conn)?
+            .into_iter()
+            .map(|p| p.detail)
+            .collect()
+    } else {
+        explain
+            .load::<PgPlan>(conn)?
+            .into_iter()
+            .map(|p| p.line)
+            .collect()
+    })
+}
