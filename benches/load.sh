@@ -58,7 +58,9 @@ run() { # name cookie path
     non2xx=$(echo "$out" | awk '/Non-2xx/ { print $NF }')
     printf '%-16s %-48s %10s req/s   p99 %8s %s\n' "$1" "$3" "$rps" "$p99" "${non2xx:+(non-2xx: $non2xx)}"
 }
+rss() { echo "$(($(ps -o rss= -p "$server") / 1024)) MB"; }
 echo "== $tasks tasks, $(echo "$url" | cut -d: -f1), 8 connections, ${duration}s each"
+echo "server RSS after start and logins: $(rss)"
 run "healthz" "" "/healthz"
 run "unit inbox" "$unit_cookie" "/tasks"
 run "task page" "$unit_cookie" "$task_path"
@@ -73,6 +75,17 @@ run "desk, secretariat" "$secretariat_cookie" "/desk"
 run "desk, leader" "$leader_cookie" "/desk"
 unit_id=$(curl -s -H "Cookie: chidao_session=$leader_cookie" "http://127.0.0.1:$port/dashboard" | grep -o 'data-unit="[0-9]*"' | head -1 | cut -d'"' -f2)
 run "unit page" "$leader_cookie" "/units/$unit_id"
+
+# The lists a leader and the secretariat work from (keyset pages, counts capped at 10.000).
+run "unit's open" "$leader_cookie" "/tasks?status=open&unit=$unit_id&sort=created"
+run "unit's, by due" "$leader_cookie" "/tasks?status=all&unit=$unit_id&sort=-due"
+run "all open" "$leader_cookie" "/tasks?status=open&sort=created"
+run "all, updated" "$secretariat_cookie" "/tasks?status=all&sort=updated"
+run "overdue" "$leader_cookie" "/tasks?status=open&bucket=open_overdue&sort=created"
+run "JSON list" "$leader_cookie" "/api/v1/tasks?status=open&sort=created"
+run "due soon" "$leader_cookie" "/tasks?soon=yes"
+second=$(curl -s -H "Cookie: chidao_session=$leader_cookie" "http://127.0.0.1:$port/tasks?status=open&sort=created" | grep -o 'href="[^"]*" rel="next"' | head -1 | cut -d'"' -f2 | sed 's/&#38;/\&/g; s/&amp;/\&/g')
+run "all open, page 2" "$leader_cookie" "$second"
 
 # Exports of one unit's whole list (about 17,000 rows at 1M tasks), one at a time.
 for ext in xlsx csv; do
@@ -118,3 +131,5 @@ done
 # Last, because at a million tasks their requests outlast wrk's run and would load the next.
 run "filtered list" "$leader_cookie" "/tasks?status=open&bucket=open_overdue&sort=due"
 run "text search" "$leader_cookie" "/tasks?q=ke+hoach+nghi+quyet&status=all"
+run "open, text" "$leader_cookie" "/tasks?status=open&q=ke+hoach"
+echo "server RSS at the end: $(rss)"

@@ -101,15 +101,19 @@ pub fn establish(url: &str) -> Result<DbConn, ConnectionError> {
             let mut c = SqliteConnection::establish(sqlite_path(url))?;
             // WAL lets readers run beside the one writer; the busy timeout makes a writer wait
             // for the lock instead of failing at once; foreign keys are off by default in SQLite.
-            // Reads through a memory map and a 16 MB page cache per connection spare the
-            // read() calls a page walk would make. `optimize` with 0x10002 gathers the statistics the planner needs to pick the
+            // Each connection keeps up to 8 MB of pages, and all of them together about 48 MB
+            // (the soft heap limit is the process's): a pool of 16 would otherwise hold 16 page
+            // caches. No memory map: its pages count in every connection's share of the
+            // server's memory, while the operating system caches the file anyway.
+            // `optimize` with 0x10002 gathers the statistics the planner needs to pick the
             // unit index for an inbox (without them it scans by status), bounded by
             // analysis_limit so that opening a connection stays cheap on a large database.
             c.batch_execute(
                 "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
                  PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
                  PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002; \
-                 PRAGMA mmap_size = 268435456; PRAGMA cache_size = -16000;",
+                 PRAGMA mmap_size = 0; PRAGMA cache_size = -8000; \
+                 PRAGMA soft_heap_limit = 50331648;",
             )
             .map_err(ConnectionError::CouldntSetupConfiguration)?;
             Ok(DbConn::Sqlite(c))

@@ -8,7 +8,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Date, Timestamp};
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::sql_types::{BigInt, Bool, Date, Timestamp, Untyped};
 
 use crate::db::schema::{task_coordinators, task_units, tasks};
 use crate::db::{DbConn, MultiBackend};
@@ -205,25 +206,14 @@ macro_rules! walk_rows {
     }};
 }
 
-/// How many tasks the walk's query `$base` holds, counted up to `COUNT_CAP`: probing for the
-/// row past the cap reads at most the cap's worth of index entries, and only a smaller list
-/// is counted.
+/// How many tasks the walk's query `$base` holds, counted up to `COUNT_CAP`: a count over
+/// the query cut one past the cap, so that it reads at most the cap's worth of index entries.
 macro_rules! count_capped {
     ($conn:expr, $base:expr, $id:expr) => {{
-        let past_cap: Option<TaskId> = $base()
-            .select($id)
-            .offset(COUNT_CAP)
-            .first($conn)
-            .optional()?;
-        match past_cap {
-            Some(_) => Total {
-                n: COUNT_CAP,
-                more: true,
-            },
-            None => Total {
-                n: $base().count().get_result($conn)?,
-                more: false,
-            },
+        let n: i64 = capped_count($base().select($id).limit(COUNT_CAP + 1)).get_result($conn)?;
+        Total {
+            n: n.min(COUNT_CAP),
+            more: n > COUNT_CAP,
         }
     }};
 }
@@ -379,8 +369,8 @@ pub fn all_ids(
 }
 
 /// The plans the database makes for a page of the list (each stretch's query, then the
-/// probe past the cap and the count), one line per step: `EXPLAIN QUERY PLAN` on SQLite,
-/// `EXPLAIN` on PostgreSQL. The tests hold every list shape to its indexes with them.
+/// capped count), one line per step: `EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on
+/// PostgreSQL. The tests hold every list shape to its indexes with them.
 pub fn plans(
     conn: &mut DbConn,
     actor: &Actor,
@@ -388,55 +378,73 @@ pub fn plans(
     today: NaiveDate,
 ) -> AppResult<Vec<Vec<String>>> {
     let sqlite = matches!(conn, DbConn::Sqlite(_));
+    let (before, after) = if sqlite {
+        ("EXPLAIN QUERY PLAN ", "")
+    } else {
+        ("EXPLAIN ", "")
+    };
     with_walk!(actor, f, today, |base, cols, names| {
         let (route, back, key) = route(f.sort, f.page);
         let mut out = Vec::new();
         for (i, stretch) in route.into_iter().enumerate() {
             let q = stretch_query!(base, cols, names, f.sort, (back, key), i, stretch);
-            out.push(explain(conn, sqlite, q.limit(PAGE_SIZE + 1))?);
+            let q = Around::<_, Untyped>::new(before, q.limit(PAGE_SIZE + 1), after);
+            out.push(plan_lines(conn, sqlite, q)?);
         }
-        out.push(explain(
+        let count = capped_count(base().select(cols.1).limit(COUNT_CAP + 1));
+        out.push(plan_lines(
             conn,
             sqlite,
-            base().select(cols.1).offset(COUNT_CAP).limit(1),
+            Around::<_, Untyped>::new(before, count, after),
         )?);
-        out.push(explain(conn, sqlite, base().count())?);
         Ok(out)
     })
 }
 
-/// A query prefixed with EXPLAIN, with its own binds.
-struct Explain<Q> {
+/// A query inside SQL that diesel's builder cannot write around it (a count over a cut
+/// subquery, EXPLAIN), keeping its binds; `ST` is what the whole gives.
+struct Around<Q, ST> {
+    before: &'static str,
     query: Q,
-    sqlite: bool,
+    after: &'static str,
+    gives: std::marker::PhantomData<ST>,
 }
 
-impl<Q: diesel::query_builder::QueryFragment<MultiBackend>>
-    diesel::query_builder::QueryFragment<MultiBackend> for Explain<Q>
-{
-    fn walk_ast<'b>(
-        &'b self,
-        mut out: diesel::query_builder::AstPass<'_, 'b, MultiBackend>,
-    ) -> QueryResult<()> {
-        out.push_sql(if self.sqlite {
-            "EXPLAIN QUERY PLAN "
-        } else {
-            "EXPLAIN "
-        });
-        self.query.walk_ast(out.reborrow())
+impl<Q, ST> Around<Q, ST> {
+    fn new(before: &'static str, query: Q, after: &'static str) -> Self {
+        Around {
+            before,
+            query,
+            after,
+            gives: std::marker::PhantomData,
+        }
     }
 }
 
-impl<Q> diesel::query_builder::QueryId for Explain<Q> {
+impl<Q: QueryFragment<MultiBackend>, ST> QueryFragment<MultiBackend> for Around<Q, ST> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+        out.push_sql(self.before);
+        self.query.walk_ast(out.reborrow())?;
+        out.push_sql(self.after);
+        Ok(())
+    }
+}
+
+impl<Q, ST> QueryId for Around<Q, ST> {
     type QueryId = ();
     const HAS_STATIC_QUERY_ID: bool = false;
 }
 
-impl<Q> diesel::query_builder::Query for Explain<Q> {
-    type SqlType = diesel::sql_types::Untyped;
+impl<Q, ST> Query for Around<Q, ST> {
+    type SqlType = ST;
 }
 
-impl<Q> RunQueryDsl<DbConn> for Explain<Q> {}
+impl<Q, ST> RunQueryDsl<DbConn> for Around<Q, ST> {}
+
+/// How many rows `query` (cut one past the cap) gives.
+fn capped_count<Q>(query: Q) -> Around<Q, BigInt> {
+    Around::new("SELECT COUNT(*) FROM (", query, ") AS capped")
+}
 
 #[derive(QueryableByName)]
 struct SqlitePlan {
@@ -451,11 +459,14 @@ struct PgPlan {
     line: String,
 }
 
-fn explain<Q>(conn: &mut DbConn, sqlite: bool, query: Q) -> AppResult<Vec<String>>
+fn plan_lines<Q>(
+    conn: &mut DbConn,
+    sqlite: bool,
+    explain: Around<Q, Untyped>,
+) -> AppResult<Vec<String>>
 where
-    Q: diesel::query_builder::QueryFragment<MultiBackend>,
+    Q: QueryFragment<MultiBackend>,
 {
-    let explain = Explain { query, sqlite };
     Ok(if sqlite {
         explain
             .load::<SqlitePlan>(conn)?
