@@ -383,11 +383,19 @@ fn every_list_shape_walks_an_index() {
                         sort,
                         ..shape.clone()
                     };
+                    // A range of due dates (an open bucket) in another order is read either
+                    // way, as the database judges best: by the range, then sorted, or in order.
+                    let due_range = matches!(
+                        f.bucket,
+                        Some(Timeliness::OpenOverdue | Timeliness::OpenWithinDeadline)
+                    );
+                    let in_order =
+                        *ordered && !(due_range && matches!(sort, Sort::Updated | Sort::Created));
                     let plans = listing::plans(&mut conn, actor, &f, today).unwrap();
                     check_plans(
                         &plans,
                         sqlite,
-                        *ordered,
+                        in_order,
                         &format!("{f:?} as {:?}", actor.role),
                     );
                 }

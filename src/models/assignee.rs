@@ -51,7 +51,7 @@ pub fn for_task(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<Assignee>> 
         .filter(task_assignees::task_id.eq(task_id))
         .select((task_assignees::user_id, users::name, task_assignees::due_on))
         .load(conn)?;
-    all.sort_by(|a, b| crate::domain::text::vi_cmp(&a.name, &b.name));
+    all.sort_by_cached_key(|x| crate::domain::text::vi_sort_key(&x.name));
     Ok(all)
 }
 

@@ -64,7 +64,7 @@ pub fn for_task(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<Part>> {
             task_coordinators::done_at,
         ))
         .load(conn)?;
-    all.sort_by(|a, b| crate::domain::text::vi_cmp(&a.unit_name, &b.unit_name));
+    all.sort_by_cached_key(|x| crate::domain::text::vi_sort_key(&x.unit_name));
     Ok(all)
 }
 

@@ -276,7 +276,7 @@ pub fn coordinators(
     let names = unit::names_by_id(conn, &ids)?;
     let list = |v: &[UnitId]| {
         let mut n: Vec<String> = v.iter().filter_map(|u| names.get(u).cloned()).collect();
-        n.sort_by(|a, b| crate::domain::text::vi_cmp(a, b));
+        n.sort_by_cached_key(|x| crate::domain::text::vi_sort_key(x));
         n.join("; ")
     };
     journal::write(

@@ -50,38 +50,84 @@ fn walk(actor: &Actor, f: &Filter) -> Walk {
     }
 }
 
-/// Whether the filter asks only for open tasks (Some(true)), only for closed ones
-/// (Some(false)), or either: the first column of the index the list walks.
-fn openness(f: &Filter) -> Option<bool> {
-    if f.due_soon_until.is_some() {
-        return Some(true);
-    }
-    match f.bucket {
-        Some(Timeliness::OpenWithinDeadline | Timeliness::OpenOverdue) => return Some(true),
-        Some(Timeliness::DoneOnTime | Timeliness::DoneLate) => return Some(false),
-        None => {}
-    }
-    match f.statuses.as_deref() {
-        Some(s) if !s.is_empty() && s.iter().all(|s| s.is_open()) => Some(true),
-        Some(s) if !s.is_empty() && s.iter().all(|s| !s.is_open()) => Some(false),
-        _ => None,
-    }
+/// What the walked index's own columns answer (open or not, the due key) and what is left
+/// for the task rows. Each choice moved here means the same tasks as the rule it replaces:
+/// the open statuses are the open flag, and the open buckets, "due soon" and the due range are
+/// ranges of the due key (the due date, or 9999-12-31 for none).
+#[derive(Debug, Clone, PartialEq)]
+struct Split {
+    /// Each requirement on the open flag (two that disagree leave nothing).
+    open: Vec<bool>,
+    due_min: Option<NaiveDate>,
+    due_max: Option<NaiveDate>,
+    rest: Filter,
 }
 
-/// Whether a unit's list needs anything of the task beyond what `task_units` holds: any
-/// narrowing but "open" (which `task_units.open` answers) and the unit itself.
-fn needs_tasks(f: &Filter, unit: UnitId) -> bool {
-    let statuses_answered =
-        f.statuses.is_none() || f.statuses.as_deref() == Some(&Status::OPEN[..]);
-    let unit_answered = f.unit_id.is_none_or(|u| u == unit);
-    let rest = Filter {
-        statuses: None,
-        unit_id: None,
-        sort: Sort::default(),
-        page: Page::First,
-        ..f.clone()
+fn split(f: &Filter, today: NaiveDate) -> Split {
+    let mut s = Split {
+        open: Vec::new(),
+        due_min: None,
+        due_max: None,
+        rest: Filter {
+            sort: Sort::default(),
+            page: Page::First,
+            ..f.clone()
+        },
     };
-    !(statuses_answered && unit_answered && rest == Filter::default())
+    let at_least = |s: &mut Split, d: NaiveDate| s.due_min = s.due_min.max(Some(d));
+    let at_most = |s: &mut Split, d: NaiveDate| {
+        s.due_max = Some(s.due_max.map_or(d, |m| m.min(d)));
+    };
+    match f.statuses.as_deref() {
+        Some(st) if st == Status::OPEN => {
+            s.open.push(true);
+            s.rest.statuses = None;
+        }
+        Some(st) if !st.is_empty() && st.iter().all(|x| x.is_open()) => s.open.push(true),
+        Some(st) if !st.is_empty() && st.iter().all(|x| !x.is_open()) => s.open.push(false),
+        _ => {}
+    }
+    match f.bucket {
+        Some(Timeliness::OpenOverdue) => {
+            s.open.push(true);
+            at_most(&mut s, today.pred_opt().unwrap_or(today));
+            s.rest.bucket = None;
+        }
+        Some(Timeliness::OpenWithinDeadline) => {
+            s.open.push(true);
+            at_least(&mut s, today);
+            s.rest.bucket = None;
+        }
+        Some(Timeliness::DoneOnTime | Timeliness::DoneLate) => s.open.push(false),
+        None => {}
+    }
+    if let Some(until) = f.due_soon_until {
+        s.open.push(true);
+        at_least(&mut s, today);
+        at_most(&mut s, until);
+        s.rest.due_soon_until = None;
+    }
+    // A due range leaves out the tasks without a deadline.
+    if let Some(from) = f.due_from {
+        at_least(&mut s, from);
+        at_most(&mut s, no_due_sort().pred_opt().expect("valid date"));
+        s.rest.due_from = None;
+    }
+    if let Some(to) = f.due_to {
+        at_most(&mut s, to);
+        s.rest.due_to = None;
+    }
+    s
+}
+
+/// Whether a unit's list needs anything of the task beyond what `task_units` holds.
+fn needs_tasks(rest: &Filter, unit: UnitId) -> bool {
+    let unit_answered = rest.unit_id.is_none_or(|u| u == unit);
+    let others = Filter {
+        unit_id: None,
+        ..rest.clone()
+    };
+    !(unit_answered && others == Filter::default())
 }
 
 /// The condition "after `key`" (or before, `back`) in the sort's order over the given
@@ -230,29 +276,40 @@ const UNIT_COLUMNS: (&str, &str, &str) = (
 macro_rules! with_walk {
     ($actor:expr, $f:expr, $today:expr, |$base:ident, $cols:ident, $names:ident| $body:expr) => {{
         let (actor, f, today) = ($actor, $f, $today);
-        let open = openness(f);
+        let split = split(f, today);
+        let rest = &split.rest;
+        // The index-answered part of the filter, on the walk's open flag and due key.
+        macro_rules! keyed {
+            ($q:expr, $open:expr, $due:expr) => {{
+                let mut q = $q;
+                for o in &split.open {
+                    q = q.filter($open.eq(*o));
+                }
+                if let Some(d) = split.due_min {
+                    q = q.filter($due.ge(d));
+                }
+                if let Some(d) = split.due_max {
+                    q = q.filter($due.le(d));
+                }
+                q
+            }};
+        }
         match walk(actor, f) {
             Walk::Tasks => {
                 let $base = || {
-                    let mut q = narrow!(tasks::table.into_boxed(), f, today);
-                    if let Some(o) = open {
-                        q = q.filter(tasks::is_open.eq(o));
-                    }
-                    q
+                    let q = narrow!(tasks::table.into_boxed(), rest, today);
+                    keyed!(q, tasks::is_open, tasks::due_key)
                 };
                 let $cols = (tasks::due_key, tasks::id, tasks::updated_at);
                 let $names = TASK_COLUMNS;
                 $body
             }
-            Walk::Unit(unit) if !needs_tasks(f, unit) => {
+            Walk::Unit(unit) if !needs_tasks(rest, unit) => {
                 let $base = || {
-                    let mut q = task_units::table
+                    let q = task_units::table
                         .filter(task_units::unit_id.eq(unit))
                         .into_boxed();
-                    if let Some(o) = open {
-                        q = q.filter(task_units::open.eq(o));
-                    }
-                    q
+                    keyed!(q, task_units::open, task_units::due_sort)
                 };
                 let $cols = (
                     task_units::due_sort,
@@ -268,14 +325,12 @@ macro_rules! with_walk {
                         .inner_join(tasks::table)
                         .filter(task_units::unit_id.eq(unit))
                         .into_boxed();
-                    let mut q = narrow!(joined, f, today);
-                    if let Some(o) = open {
-                        q = q.filter(task_units::open.eq(o));
-                    }
+                    let mut q = narrow!(joined, rest, today);
+                    q = keyed!(q, task_units::open, task_units::due_sort);
                     // A unit's people filtering by another unit see what both share.
                     // (`task_units` is walked here already, so the other unit's tasks are
                     // found from the task and its coordinators.)
-                    if let Some(other) = f.unit_id.filter(|u| *u != unit) {
+                    if let Some(other) = rest.unit_id.filter(|u| *u != unit) {
                         q = q.filter(
                             tasks::lead_unit_id.eq(other).or(tasks::id.eq_any(
                                 task_coordinators::table

@@ -267,7 +267,7 @@ fn remarks(
             })
         })
         .collect();
-    out.sort_by(|a, b| crate::domain::text::vi_cmp(&a.unit, &b.unit));
+    out.sort_by_cached_key(|x| crate::domain::text::vi_sort_key(&x.unit));
     Ok(out)
 }
 

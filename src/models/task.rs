@@ -191,13 +191,11 @@ macro_rules! narrow {
                 ),
             );
         }
-        // The due range also bounds `due_key` (the same date, or 9999-12-31 for none), the
-        // column the list's indexes hold.
         if let Some(d) = f.due_from {
-            q = q.filter(tasks::due_on.ge(d)).filter(tasks::due_key.ge(d));
+            q = q.filter(tasks::due_on.ge(d));
         }
         if let Some(d) = f.due_to {
-            q = q.filter(tasks::due_on.le(d)).filter(tasks::due_key.le(d));
+            q = q.filter(tasks::due_on.le(d));
         }
         for term in $crate::domain::text::search_terms(&f.q) {
             q = q.filter(
@@ -216,8 +214,8 @@ macro_rules! narrow {
         if let Some(until) = f.due_soon_until {
             q = q
                 .filter(tasks::status.eq_any(Status::OPEN))
-                .filter(tasks::due_key.ge(today))
-                .filter(tasks::due_key.le(until));
+                .filter(tasks::due_on.ge(today))
+                .filter(tasks::due_on.le(until));
         }
         if f.extended {
             q = q.filter(
@@ -464,7 +462,7 @@ fn coordinator_names(
         out.entry(t).or_default().push(n);
     }
     for names in out.values_mut() {
-        names.sort_by(|a, b| crate::domain::text::vi_cmp(a, b));
+        names.sort_by_cached_key(|x| crate::domain::text::vi_sort_key(x));
     }
     Ok(out)
 }

@@ -156,11 +156,8 @@ pub fn list(conn: &mut DbConn, q: &str, include_inactive: bool) -> AppResult<Vec
 /// departments, people's committees, other bodies), then in Vietnamese alphabetical order.
 pub fn in_list_order(units: &mut [Unit]) {
     let rank = |k: UnitKind| UnitKind::ALL.iter().position(|x| *x == k);
-    units.sort_by(|a, b| {
-        rank(a.kind)
-            .cmp(&rank(b.kind))
-            .then_with(|| crate::domain::text::vi_cmp(&a.name, &b.name))
-    });
+    // Keyed once per unit: every list page of a leader shows them all.
+    units.sort_by_cached_key(|u| (rank(u.kind), crate::domain::text::vi_sort_key(&u.name)));
 }
 
 /// Of the given units, the active ones nobody would hear from: no active person in the unit

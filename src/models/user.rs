@@ -146,7 +146,7 @@ pub fn of_unit(conn: &mut DbConn, unit: UnitId) -> AppResult<Vec<User>> {
         .filter(users::active.eq(true))
         .select(User::as_select())
         .load(conn)?;
-    all.sort_by(|a, b| crate::domain::text::vi_cmp(&a.name, &b.name));
+    all.sort_by_cached_key(|x| crate::domain::text::vi_sort_key(&x.name));
     Ok(all)
 }
 
@@ -158,7 +158,7 @@ pub fn leaders(conn: &mut DbConn) -> AppResult<Vec<User>> {
         .filter(users::active.eq(true))
         .select(User::as_select())
         .load(conn)?;
-    all.sort_by(|a, b| crate::domain::text::vi_cmp(&a.name, &b.name));
+    all.sort_by_cached_key(|x| crate::domain::text::vi_sort_key(&x.name));
     Ok(all)
 }
 

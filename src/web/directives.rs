@@ -261,7 +261,7 @@ pub async fn show(
         .iter()
         .flat_map(|(_, t)| t.iter().map(|x| x.unit.clone()))
         .collect();
-    matrix_units.sort_by(|a, b| crate::domain::text::vi_cmp(a, b));
+    matrix_units.sort_by_cached_key(|x| crate::domain::text::vi_sort_key(x));
     matrix_units.dedup();
     render(&ShowPage {
         can_correct: crate::domain::permissions::allowed(

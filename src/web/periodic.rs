@@ -318,7 +318,7 @@ fn scopes(conn: &mut crate::db::DbConn) -> WebResult<Scopes> {
         .into_iter()
         .map(|u| (u.id, u.name))
         .collect();
-    leaders.sort_by(|a, b| crate::domain::text::vi_cmp(&a.1, &b.1));
+    leaders.sort_by_cached_key(|x| crate::domain::text::vi_sort_key(&x.1));
     let units = crate::models::unit::list(conn, "", false)?
         .into_iter()
         .map(|u| (u.id, u.name))
