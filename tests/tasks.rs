@@ -146,6 +146,31 @@ fn filters_search_sort_and_pages() {
 }
 
 #[test]
+fn a_directive_is_chosen_by_its_number() {
+    each_backend(|app| {
+        let p = publish(app);
+        let mut sec = app.login_as(Role::Secretariat, None);
+        // Typed in small letters, found in capitals; the field keeps the number.
+        let r = sec.get("/tasks?status=all&directive_no=88%2Ftb-bkhcn");
+        assert_eq!(ids_in(&r.body).len(), 3);
+        assert!(r.body.contains("value=\"88/tb-bkhcn\""), "{}", r.body);
+        assert!(link(&r.body, "next").is_none());
+        // A link by id shows the number.
+        let r = sec.get(&format!("/tasks?status=all&directive={}", p.directive_id));
+        assert!(r.body.contains("value=\"88/TB-BKHCN\""));
+        // A number no directive has is explained, kept, and narrows nothing.
+        let r = sec.get("/tasks?status=all&directive_no=999%2FTB");
+        assert!(
+            r.body.contains("Không có văn bản mang số này"),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains("value=\"999/TB\""));
+        assert_eq!(ids_in(&r.body).len(), 3);
+    });
+}
+
+#[test]
 fn a_task_from_assignment_to_done() {
     each_backend(|app| {
         let p = publish(app);

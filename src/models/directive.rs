@@ -132,7 +132,8 @@ pub struct DirectiveRow {
     pub title: String,
 }
 
-pub fn list(conn: &mut DbConn) -> AppResult<Vec<DirectiveRow>> {
+/// The latest directives, newest first: the numbers the list's directive field suggests.
+pub fn latest(conn: &mut DbConn, n: i64) -> AppResult<Vec<DirectiveRow>> {
     Ok(directives::table
         .order((directives::issued_on.desc(), directives::id.desc()))
         .select((
@@ -141,8 +142,23 @@ pub fn list(conn: &mut DbConn) -> AppResult<Vec<DirectiveRow>> {
             directives::issued_on,
             directives::title,
         ))
-        .limit(500)
+        .limit(n)
         .load(conn)?)
+}
+
+/// The latest directive with this number (as written, or in capitals), if any.
+pub fn by_number(conn: &mut DbConn, number: &str) -> AppResult<Option<DirectiveId>> {
+    let number = number.trim();
+    Ok(directives::table
+        .filter(
+            directives::number
+                .eq(number)
+                .or(directives::number.eq(number.to_uppercase())),
+        )
+        .order((directives::issued_on.desc(), directives::id.desc()))
+        .select(directives::id)
+        .first(conn)
+        .optional()?)
 }
 
 /// A directive in the list of directives, with its conference (if any).

@@ -18,6 +18,8 @@ struct Query {
     bucket: Option<String>,
     unit: Option<String>,
     directive: Option<String>,
+    /// A directive's number as typed in the list's form (`tasks::resolve_filter` finds it).
+    directive_no: Option<String>,
     conference: Option<String>,
     due_from: Option<String>,
     due_to: Option<String>,
@@ -73,6 +75,17 @@ pub fn unreadable_dates(query: &str) -> Vec<(&'static str, String)> {
         (!v.is_empty() && parse_date(&v).is_none()).then_some((field, v))
     })
     .collect()
+}
+
+/// The directive number typed into the list's form, if any (at most 100 characters).
+pub fn directive_number(query: &str) -> Option<String> {
+    let typed: String = first_values(query)
+        .directive_no?
+        .trim()
+        .chars()
+        .take(100)
+        .collect();
+    (!typed.is_empty()).then_some(typed)
 }
 
 /// Reads the list filters from a query string. A unit person with no status chosen lands on

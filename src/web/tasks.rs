@@ -53,6 +53,8 @@ pub struct FilterView {
     pub bucket: String,
     pub unit: String,
     pub directive: String,
+    /// The directive's number, as typed or of the directive chosen.
+    pub directive_no: String,
     pub conference: String,
     pub due_from: String,
     pub due_to: String,
@@ -80,6 +82,7 @@ impl FilterView {
             bucket: f.bucket.map(|b| b.as_str().to_string()).unwrap_or_default(),
             unit: id(f.unit_id),
             directive: id(f.directive_id),
+            directive_no: String::new(),
             conference: id(f.conference_id),
             due_from: format_opt_date(f.due_from),
             due_to: format_opt_date(f.due_to),
@@ -168,23 +171,35 @@ pub async fn inbox(
 ) -> WebResult<HttpResponse> {
     let query = req.query_string().to_string();
     // The person and the page in one trip to the database: this is the page people land on.
-    let (auth, filter, listed, units, directives, leader) =
+    let (auth, filter, listed, units, directives, leader, number) =
         crate::web::error::run(&state.pool, move |conn| {
             let auth = creds.resolve(conn)?;
             let actor = auth.actor()?;
             let leader = (actor.role == crate::domain::permissions::Role::Leader
                 && !unit::in_charge_of(conn, actor.user_id)?.is_empty())
             .then_some(actor.user_id);
-            let filter = resolve_filter(conn, list_filter::parse(&query, &actor))?;
+            let mut filter = resolve_filter(conn, list_filter::parse(&query, &actor))?;
+            // A number typed into the directive field, found or not (kept and explained).
+            let number = match list_filter::directive_number(&query) {
+                Some(typed) => {
+                    let found = directive::by_number(conn, &typed)?;
+                    filter.directive_id = found.or(filter.directive_id);
+                    Some((typed, found.is_some()))
+                }
+                None => match filter.directive_id {
+                    Some(d) => directive::get(conn, d).ok().map(|d| (d.number, true)),
+                    None => None,
+                },
+            };
             let listed = listing::list(conn, &actor, &filter, today())?;
             // Pickers list what the person may filter by: everything for the ministry, nothing to
             // choose for a unit (their scope is fixed).
             let (units, directives) = if task::sees_all(actor.role) {
-                (unit::list(conn, "", true)?, directive::list(conn)?)
+                (unit::list(conn, "", true)?, directive::latest(conn, 50)?)
             } else {
                 (Vec::new(), Vec::new())
             };
-            Ok((auth, filter, listed, units, directives, leader))
+            Ok((auth, filter, listed, units, directives, leader, number))
         })
         .await?;
     let mut f = FilterView::of(&filter);
@@ -197,6 +212,12 @@ pub async fn inbox(
             "assigned_from" => f.assigned_from = typed,
             _ => f.assigned_to = typed,
         }
+    }
+    if let Some((typed, found)) = number {
+        if !found {
+            errors.add("directive_no", "error.directive_number");
+        }
+        f.directive_no = typed;
     }
     let scope_links = leader.map(|l| (f.scope_url(l, true), f.scope_url(l, false)));
     let can_chase =

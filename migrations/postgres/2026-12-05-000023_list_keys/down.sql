@@ -1,3 +1,4 @@
+DROP INDEX directives_number;
 DROP INDEX directives_issued;
 DROP TRIGGER task_units_updated_task ON tasks;
 DROP FUNCTION task_units_updated_task();

@@ -36,5 +36,6 @@ CREATE TRIGGER task_units_updated_task AFTER UPDATE OF updated_at ON tasks
     FOR EACH ROW WHEN (OLD.updated_at IS DISTINCT FROM NEW.updated_at)
     EXECUTE FUNCTION task_units_updated_task();
 
--- The list's directive picker shows the latest directives first.
+-- The list's directive field suggests the latest directives and finds one by its number.
 CREATE INDEX directives_issued ON directives(issued_on, id);
+CREATE INDEX directives_number ON directives(number);

@@ -28,5 +28,6 @@ CREATE TRIGGER task_units_updated_task AFTER UPDATE OF updated_at ON tasks BEGIN
     UPDATE task_units SET updated_at = NEW.updated_at WHERE task_id = NEW.id;
 END;
 
--- The list's directive picker shows the latest directives first.
+-- The list's directive field suggests the latest directives and finds one by its number.
 CREATE INDEX directives_issued ON directives(issued_on, id);
+CREATE INDEX directives_number ON directives(number);
