@@ -264,8 +264,20 @@ macro_rules! count_capped {
     }};
 }
 
-const TASK_COLUMNS: (&str, &str, &str) = ("tasks.due_key", "tasks.id", "tasks.updated_at");
-const UNIT_COLUMNS: (&str, &str, &str) = (
+/// Each walk's sort columns (due key, id, last change), typed and as SQL.
+const TASK_COLUMNS: (tasks::due_key, tasks::id, tasks::updated_at) =
+    (tasks::due_key, tasks::id, tasks::updated_at);
+const TASK_NAMES: (&str, &str, &str) = ("tasks.due_key", "tasks.id", "tasks.updated_at");
+const UNIT_COLUMNS: (
+    task_units::due_sort,
+    task_units::task_id,
+    task_units::updated_at,
+) = (
+    task_units::due_sort,
+    task_units::task_id,
+    task_units::updated_at,
+);
+const UNIT_NAMES: (&str, &str, &str) = (
     "task_units.due_sort",
     "task_units.task_id",
     "task_units.updated_at",
@@ -300,8 +312,7 @@ macro_rules! with_walk {
                     let q = narrow!(tasks::table.into_boxed(), rest, today);
                     keyed!(q, tasks::is_open, tasks::due_key)
                 };
-                let $cols = (tasks::due_key, tasks::id, tasks::updated_at);
-                let $names = TASK_COLUMNS;
+                let ($cols, $names) = (TASK_COLUMNS, TASK_NAMES);
                 $body
             }
             Walk::Unit(unit) if !needs_tasks(rest, unit) => {
@@ -311,12 +322,7 @@ macro_rules! with_walk {
                         .into_boxed();
                     keyed!(q, task_units::open, task_units::due_sort)
                 };
-                let $cols = (
-                    task_units::due_sort,
-                    task_units::task_id,
-                    task_units::updated_at,
-                );
-                let $names = UNIT_COLUMNS;
+                let ($cols, $names) = (UNIT_COLUMNS, UNIT_NAMES);
                 $body
             }
             Walk::Unit(unit) => {
@@ -341,12 +347,7 @@ macro_rules! with_walk {
                     }
                     q
                 };
-                let $cols = (
-                    task_units::due_sort,
-                    task_units::task_id,
-                    task_units::updated_at,
-                );
-                let $names = UNIT_COLUMNS;
+                let ($cols, $names) = (UNIT_COLUMNS, UNIT_NAMES);
                 $body
             }
         }
