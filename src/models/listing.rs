@@ -22,6 +22,18 @@ use crate::models::task::{narrow, no_due_sort, rows_for, Filter, ListRow, Sort, 
 
 /// Beyond this many tasks a list says "more than" instead of counting on.
 pub const COUNT_CAP: i64 = 10_000;
+/// The same for a text search, whose every task counted is a text compared: a search that
+/// finds more than a thousand asks for more words, not for the exact number.
+pub const TEXT_COUNT_CAP: i64 = 1_000;
+
+/// The cap on the list's count.
+pub fn count_cap(f: &Filter) -> i64 {
+    if crate::domain::text::search_terms(&f.q).is_empty() {
+        COUNT_CAP
+    } else {
+        TEXT_COUNT_CAP
+    }
+}
 
 /// One page of the list, with where the pages before and after it begin.
 #[derive(Debug, Clone)]
@@ -252,14 +264,15 @@ macro_rules! walk_rows {
     }};
 }
 
-/// How many tasks the walk's query `$base` holds, counted up to `COUNT_CAP`: a count over
-/// the query cut one past the cap, so that it reads at most the cap's worth of index entries.
+/// How many tasks the walk's query `$base` holds, counted up to `$cap`: a count over the
+/// query cut one past the cap, so that it reads at most the cap's worth of index entries.
 macro_rules! count_capped {
-    ($conn:expr, $base:expr, $id:expr) => {{
-        let n: i64 = capped_count($base().select($id).limit(COUNT_CAP + 1)).get_result($conn)?;
+    ($conn:expr, $base:expr, $id:expr, $cap:expr) => {{
+        let cap: i64 = $cap;
+        let n: i64 = capped_count($base().select($id).limit(cap + 1)).get_result($conn)?;
         Total {
-            n: n.min(COUNT_CAP),
-            more: n > COUNT_CAP,
+            n: n.min(cap),
+            more: n > cap,
         }
     }};
 }
@@ -354,7 +367,7 @@ macro_rules! with_walk {
     }};
 }
 
-/// One page of the list and its total (exact up to `COUNT_CAP`).
+/// One page of the list and its total (exact up to `count_cap`).
 pub fn list(conn: &mut DbConn, actor: &Actor, f: &Filter, today: NaiveDate) -> AppResult<ListPage> {
     let page = f.page;
     let (mut keys, total) = with_walk!(actor, f, today, |base, cols, names| {
@@ -366,7 +379,7 @@ pub fn list(conn: &mut DbConn, actor: &Actor, f: &Filter, today: NaiveDate) -> A
                 more: false,
             }
         } else {
-            count_capped!(conn, base, cols.1)
+            count_capped!(conn, base, cols.1, count_cap(f))
         };
         (rows, total)
     });
@@ -447,7 +460,7 @@ pub fn plans(
             let q = Around::<_, Untyped>::new(before, q.limit(PAGE_SIZE + 1), after);
             out.push(plan_lines(conn, sqlite, q)?);
         }
-        let count = capped_count(base().select(cols.1).limit(COUNT_CAP + 1));
+        let count = capped_count(base().select(cols.1).limit(count_cap(f) + 1));
         out.push(plan_lines(
             conn,
             sqlite,
