@@ -89,10 +89,20 @@ pub enum Page {
 }
 
 /// How many tasks a list holds: exactly `n`, or at least `n` (the cap) when `more`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Total {
     pub n: i64,
     pub more: bool,
+}
+
+impl Total {
+    /// `n` tasks counted up to `cap` (a count that stopped past the cap finds `cap + 1`).
+    pub fn capped(n: i64, cap: i64) -> Total {
+        Total {
+            n: n.min(cap),
+            more: n > cap,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -171,11 +171,7 @@ where
                 .bind::<BigInt, _>(key.id)
                 .sql(")"),
         ),
-        Sort::Created => Box::new(
-            sql::<Bool>(&format!("{id} {op} "))
-                .bind::<BigInt, _>(key.id)
-                .sql(""),
-        ),
+        Sort::Created => Box::new(sql::<Bool>(&format!("{id} {op} ")).bind::<BigInt, _>(key.id)),
     }
 }
 
@@ -261,19 +257,6 @@ macro_rules! walk_rows {
             );
         }
         rows
-    }};
-}
-
-/// How many tasks the walk's query `$base` holds, counted up to `$cap`: a count over the
-/// query cut one past the cap, so that it reads at most the cap's worth of index entries.
-macro_rules! count_capped {
-    ($conn:expr, $base:expr, $id:expr, $cap:expr) => {{
-        let cap: i64 = $cap;
-        let n: i64 = capped_count($base().select($id).limit(cap + 1)).get_result($conn)?;
-        Total {
-            n: n.min(cap),
-            more: n > cap,
-        }
     }};
 }
 
@@ -372,16 +355,15 @@ pub fn list(conn: &mut DbConn, actor: &Actor, f: &Filter, today: NaiveDate) -> A
     let page = f.page;
     let (mut keys, total) = with_walk!(actor, f, today, |base, cols, names| {
         let rows = walk_rows!(conn, base, cols, names, f.sort, page, PAGE_SIZE + 1);
-        // A first page that holds the whole list has counted it.
-        let total = if page == Page::First && rows.len() as i64 <= PAGE_SIZE {
-            Total {
-                n: rows.len() as i64,
-                more: false,
-            }
+        let cap = count_cap(f);
+        // A first page that holds the whole list has counted it; otherwise one count over the
+        // list cut one past the cap reads at most the cap's worth of index entries.
+        let n = if page == Page::First && rows.len() as i64 <= PAGE_SIZE {
+            rows.len() as i64
         } else {
-            count_capped!(conn, base, cols.1, count_cap(f))
+            capped_count(base().select(cols.1).limit(cap + 1)).get_result(conn)?
         };
-        (rows, total)
+        (rows, Total::capped(n, cap))
     });
     // Walking back to the start (tasks came or went meanwhile) shows the first page whole.
     if matches!(page, Page::Before(_)) && (keys.len() as i64) < PAGE_SIZE {

@@ -186,7 +186,8 @@ pub async fn inbox(
                     filter.directive_id = found.or(filter.directive_id);
                     Some((typed, found.is_some()))
                 }
-                None => match filter.directive_id {
+                // The field is shown only to those who see every unit.
+                None => match filter.directive_id.filter(|_| task::sees_all(actor.role)) {
                     Some(d) => directive::get(conn, d).ok().map(|d| (d.number, true)),
                     None => None,
                 },
