@@ -590,6 +590,11 @@ pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<(u64, u64)> {
     let now = Moment::now().now;
     let today = today_in_vietnam(chrono::Utc::now());
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ n);
+    // PostgreSQL's text index takes each task as it comes (so that a search never waits on a
+    // backlog); a bulk load gathers them and merges them once at the end, three times faster.
+    if let DbConn::Pg(c) = conn {
+        diesel::sql_query("ALTER INDEX tasks_search_text_trgm SET (fastupdate = on)").execute(c)?;
+    }
 
     // People: 40 per unit share one hash (hashing thousands of passwords would take minutes).
     let existing: i64 = users::table
@@ -825,6 +830,9 @@ pub fn synthetic(conn: &mut DbConn, n: u64) -> anyhow::Result<(u64, u64)> {
             "SELECT setval(pg_get_serial_sequence('tasks', 'id'), (SELECT MAX(id) FROM tasks))",
         )
         .execute(c)?;
+        diesel::sql_query("SELECT gin_clean_pending_list('tasks_search_text_trgm')").execute(c)?;
+        diesel::sql_query("ALTER INDEX tasks_search_text_trgm SET (fastupdate = off)")
+            .execute(c)?;
     }
     // Fresh statistics, so the planner sees how selective a unit is after a bulk load.
     diesel::sql_query("ANALYZE").execute(conn)?;

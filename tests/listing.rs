@@ -55,6 +55,16 @@ fn walk(
     (forward, backward, total.n)
 }
 
+/// Gives every `every`th task a word no other task holds, for a search the trigram index
+/// answers (the text index follows the task's text by triggers).
+fn mark_rare(conn: &mut chidao::db::DbConn, every: i64) {
+    diesel::sql_query(format!(
+        "UPDATE tasks SET search_text = search_text || ' quyetliet' WHERE id % {every} = 0"
+    ))
+    .execute(conn)
+    .unwrap();
+}
+
 #[test]
 fn every_list_walked_by_index_is_the_straightforward_query() {
     each_backend(|app| {
@@ -62,6 +72,7 @@ fn every_list_walked_by_index_is_the_straightforward_query() {
         assert!(ok, "{err}");
         let mut conn = app.conn();
         let today = crate::fixtures::today();
+        mark_rare(&mut conn, 25);
         // Some approved extensions and people handed tasks, for those filters.
         let some: Vec<(TaskId, UnitId)> = chidao::db::schema::tasks::table
             .select((
@@ -136,6 +147,21 @@ fn every_list_walked_by_index_is_the_straightforward_query() {
             },
             Filter {
                 q: "ke hoach".into(),
+                ..base.clone()
+            },
+            // A rare word, read from the text index; short words only, walked.
+            Filter {
+                q: "quyetliet".into(),
+                ..base.clone()
+            },
+            Filter {
+                q: "ke so".into(),
+                ..base.clone()
+            },
+            Filter {
+                statuses: Some(Status::OPEN.to_vec()),
+                q: "ke quyetliet".into(),
+                unit_id: Some(busiest),
                 ..base.clone()
             },
             Filter {
@@ -399,6 +425,43 @@ fn every_list_shape_walks_an_index() {
                         &format!("{f:?} as {:?}", actor.role),
                     );
                 }
+            }
+        }
+        // A rare word is looked up in the trigram index, and its few tasks by their ids (or
+        // by the index again, as PostgreSQL may judge best).
+        mark_rare(&mut conn, 500);
+        for actor in [&leader, &head] {
+            for sort in Sort::ALL {
+                let f = Filter {
+                    q: "quyetliet".into(),
+                    statuses: open.clone(),
+                    sort,
+                    ..base.clone()
+                };
+                let plans = listing::plans(&mut conn, actor, &f, today).unwrap();
+                let what = format!("{f:?} as {:?}", actor.role);
+                let probe = plans[0].join("\n");
+                if sqlite {
+                    assert!(
+                        probe.contains("SCAN tasks_text VIRTUAL TABLE INDEX"),
+                        "{what}: {probe}"
+                    );
+                } else {
+                    assert!(probe.contains("tasks_search_text_trgm"), "{what}: {probe}");
+                }
+                for plan in &plans[1..] {
+                    let plan = plan.join("\n");
+                    let by_id = if sqlite {
+                        plan.lines()
+                            .any(|l| l.contains("SEARCH") && l.contains("id=?"))
+                    } else {
+                        ["tasks_pkey", "task_units_pkey", "tasks_search_text_trgm"]
+                            .iter()
+                            .any(|i| plan.contains(i))
+                    };
+                    assert!(by_id, "{what}: tasks not found by their ids: {plan}");
+                }
+                check_plans(&plans[1..], sqlite, false, &what);
             }
         }
         // Totals stop at the cap: 10.000 tasks, or 1.000 found by a text search.

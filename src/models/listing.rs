@@ -9,10 +9,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{BigInt, Bool, Date, Timestamp, Untyped};
+use diesel::sql_types::{BigInt, Bool, Date, Text, Timestamp, Untyped};
 
 use crate::db::schema::{task_coordinators, task_units, tasks};
-use crate::db::{DbConn, MultiBackend};
+use crate::db::{placeholders, DbConn, MultiBackend};
 use crate::domain::ids::{TaskId, UnitId};
 use crate::domain::paging::{Key, Page, Total};
 use crate::domain::permissions::Actor;
@@ -25,6 +25,11 @@ pub const COUNT_CAP: i64 = 10_000;
 /// The same for a text search, whose every task counted is a text compared: a search that
 /// finds more than a thousand asks for more words, not for the exact number.
 pub const TEXT_COUNT_CAP: i64 = 1_000;
+
+/// A text search whose indexed words find at most this many tasks is answered from those
+/// tasks, sorted; words that find more are common enough that walking the list's order meets
+/// a page of them soon.
+const RARE_TEXT: i64 = 2_000;
 
 /// The cap on the list's count.
 pub fn count_cap(f: &Filter) -> i64 {
@@ -130,6 +135,55 @@ fn split(f: &Filter, today: NaiveDate) -> Split {
         s.rest.due_to = None;
     }
     s
+}
+
+#[derive(QueryableByName)]
+struct Found {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// The words of the search the trigram index holds: three letters or more.
+fn indexed_words(f: &Filter) -> Vec<String> {
+    crate::domain::text::search_terms(&f.q)
+        .into_iter()
+        .filter(|w| w.chars().count() >= 3)
+        .collect()
+}
+
+/// The search's indexed words as the trigram index's query, and what it is read from: the
+/// FTS5 table on SQLite, `tasks` itself on PostgreSQL (whose planner picks the GIN index).
+/// The words are folded (letters and digits only), so none holds a LIKE wildcard.
+fn text_probe(
+    conn: &DbConn,
+    words: &[String],
+    limit: i64,
+) -> diesel::query_builder::BoxedSqlQuery<'static, MultiBackend, diesel::query_builder::SqlQuery> {
+    let (id, from) = match conn {
+        DbConn::Sqlite(_) => ("rowid", "tasks_text"),
+        DbConn::Pg(_) => ("id", "tasks"),
+    };
+    let like = vec!["search_text LIKE ?"; words.len()].join(" AND ");
+    let sql = format!("SELECT {id} AS id FROM {from} WHERE {like} LIMIT ?");
+    let mut q = diesel::sql_query(placeholders(conn, &sql)).into_boxed();
+    for w in words {
+        q = q.bind::<Text, _>(format!("%{w}%"));
+    }
+    q.bind::<BigInt, _>(limit)
+}
+
+/// Every task whose text holds each of the search's indexed words, when the trigram index
+/// finds few (at most `RARE_TEXT`); None when no word is indexed or they are common.
+fn rare_text(conn: &mut DbConn, f: &Filter) -> AppResult<Option<Vec<TaskId>>> {
+    let words = indexed_words(f);
+    if words.is_empty() {
+        return Ok(None);
+    }
+    let found: Vec<Found> = text_probe(conn, &words, RARE_TEXT + 1).load(conn)?;
+    Ok(
+        (found.len() as i64 <= RARE_TEXT)
+            .then(|| found.into_iter().map(|r| TaskId(r.id)).collect()),
+    )
 }
 
 /// Whether a unit's list needs anything of the task beyond what `task_units` holds.
@@ -282,14 +336,19 @@ const UNIT_NAMES: (&str, &str, &str) = (
 /// Runs `$body` with `$base` bound to the list's narrowed query for the walk that answers
 /// it, and `$cols`/`$names` to that walk's sort columns.
 macro_rules! with_walk {
-    ($actor:expr, $f:expr, $today:expr, |$base:ident, $cols:ident, $names:ident| $body:expr) => {{
+    ($conn:expr, $actor:expr, $f:expr, $today:expr, |$base:ident, $cols:ident, $names:ident| $body:expr) => {{
         let (actor, f, today) = ($actor, $f, $today);
         let split = split(f, today);
         let rest = &split.rest;
+        // A rare word's tasks, read from the text index: the list is among them.
+        let among = rare_text($conn, f)?;
         // The index-answered part of the filter, on the walk's open flag and due key.
         macro_rules! keyed {
-            ($q:expr, $open:expr, $due:expr) => {{
+            ($q:expr, $open:expr, $due:expr, $id:expr) => {{
                 let mut q = $q;
+                if let Some(ids) = &among {
+                    q = q.filter($id.eq_any(ids.clone()));
+                }
                 for o in &split.open {
                     q = q.filter($open.eq(*o));
                 }
@@ -306,7 +365,7 @@ macro_rules! with_walk {
             Walk::Tasks => {
                 let $base = || {
                     let q = narrow!(tasks::table.into_boxed(), rest, today);
-                    keyed!(q, tasks::is_open, tasks::due_key)
+                    keyed!(q, tasks::is_open, tasks::due_key, tasks::id)
                 };
                 let ($cols, $names) = (TASK_COLUMNS, TASK_NAMES);
                 $body
@@ -316,7 +375,12 @@ macro_rules! with_walk {
                     let q = task_units::table
                         .filter(task_units::unit_id.eq(unit))
                         .into_boxed();
-                    keyed!(q, task_units::open, task_units::due_sort)
+                    keyed!(
+                        q,
+                        task_units::open,
+                        task_units::due_sort,
+                        task_units::task_id
+                    )
                 };
                 let ($cols, $names) = (UNIT_COLUMNS, UNIT_NAMES);
                 $body
@@ -328,7 +392,12 @@ macro_rules! with_walk {
                         .filter(task_units::unit_id.eq(unit))
                         .into_boxed();
                     let mut q = narrow!(joined, rest, today);
-                    q = keyed!(q, task_units::open, task_units::due_sort);
+                    q = keyed!(
+                        q,
+                        task_units::open,
+                        task_units::due_sort,
+                        task_units::task_id
+                    );
                     // A unit's people filtering by another unit see what both share.
                     // (`task_units` is walked here already, so the other unit's tasks are
                     // found from the task and its coordinators.)
@@ -353,7 +422,7 @@ macro_rules! with_walk {
 /// One page of the list and its total (exact up to `count_cap`).
 pub fn list(conn: &mut DbConn, actor: &Actor, f: &Filter, today: NaiveDate) -> AppResult<ListPage> {
     let page = f.page;
-    let (mut keys, total) = with_walk!(actor, f, today, |base, cols, names| {
+    let (mut keys, total) = with_walk!(conn, actor, f, today, |base, cols, names| {
         let rows = walk_rows!(conn, base, cols, names, f.sort, page, PAGE_SIZE + 1);
         let cap = count_cap(f);
         // A first page that holds the whole list has counted it; otherwise one count over the
@@ -413,14 +482,14 @@ pub fn all_ids(
     today: NaiveDate,
     cap: i64,
 ) -> AppResult<Vec<TaskId>> {
-    let rows = with_walk!(actor, f, today, |base, cols, names| {
+    let rows = with_walk!(conn, actor, f, today, |base, cols, names| {
         walk_rows!(conn, base, cols, names, f.sort, Page::First, cap)
     });
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
-/// The plans the database makes for a page of the list (each stretch's query, then the
-/// capped count), one line per step: `EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on
+/// The plans the database makes for a page of the list (a text search's probe of the trigram
+/// index first, then each stretch's query, then the capped count), one line per step: `EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on
 /// PostgreSQL. The tests hold every list shape to its indexes with them.
 pub fn plans(
     conn: &mut DbConn,
@@ -434,9 +503,14 @@ pub fn plans(
     } else {
         ("EXPLAIN ", "")
     };
-    with_walk!(actor, f, today, |base, cols, names| {
+    let mut out = Vec::new();
+    let words = indexed_words(f);
+    if !words.is_empty() {
+        let probe = text_probe(conn, &words, RARE_TEXT + 1);
+        out.push(plan_lines(conn, sqlite, Around::new(before, probe, after))?);
+    }
+    with_walk!(conn, actor, f, today, |base, cols, names| {
         let (route, back, key) = route(f.sort, f.page);
-        let mut out = Vec::new();
         for (i, stretch) in route.into_iter().enumerate() {
             let q = stretch_query!(base, cols, names, f.sort, (back, key), i, stretch);
             let q = Around::<_, Untyped>::new(before, q.limit(PAGE_SIZE + 1), after);

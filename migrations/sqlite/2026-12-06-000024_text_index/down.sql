@@ -1,0 +1,4 @@
+DROP TRIGGER tasks_text_update;
+DROP TRIGGER tasks_text_delete;
+DROP TRIGGER tasks_text_insert;
+DROP TABLE tasks_text;
