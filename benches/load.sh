@@ -132,4 +132,7 @@ done
 run "filtered list" "$leader_cookie" "/tasks?status=open&bucket=open_overdue&sort=due"
 run "text search" "$leader_cookie" "/tasks?q=ke+hoach+nghi+quyet&status=all"
 run "open, text" "$leader_cookie" "/tasks?status=open&q=ke+hoach"
+# A notice's number (a few dozen tasks, from the trigram index) and a province (one in 63).
+run "rare text" "$leader_cookie" "/tasks?status=all&q=21234+tb"
+run "province text" "$leader_cookie" "/tasks?status=open&q=lang+son"
 echo "server RSS at the end: $(rss)"

@@ -12,7 +12,7 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Bool, Date, Text, Timestamp, Untyped};
 
 use crate::db::schema::{task_coordinators, task_units, tasks};
-use crate::db::{placeholders, DbConn, MultiBackend};
+use crate::db::{DbConn, MultiBackend};
 use crate::domain::ids::{TaskId, UnitId};
 use crate::domain::paging::{Key, Page, Total};
 use crate::domain::permissions::Actor;
@@ -23,12 +23,13 @@ use crate::models::task::{narrow, no_due_sort, rows_for, Filter, ListRow, Sort, 
 /// Beyond this many tasks a list says "more than" instead of counting on.
 pub const COUNT_CAP: i64 = 10_000;
 /// The same for a text search, whose every task counted is a text compared: a search that
-/// finds more than a thousand asks for more words, not for the exact number.
-pub const TEXT_COUNT_CAP: i64 = 1_000;
+/// finds more than a hundred asks for more words, not for the exact number.
+pub const TEXT_COUNT_CAP: i64 = 100;
 
 /// A text search whose indexed words find at most this many tasks is answered from those
 /// tasks, sorted; words that find more are common enough that walking the list's order meets
-/// a page of them soon.
+/// a page of them soon. (SQLite's FTS5 finds 2,000 tasks holding a common word's trigrams in
+/// about a millisecond at a million tasks.)
 const RARE_TEXT: i64 = 2_000;
 
 /// The cap on the list's count.
@@ -151,40 +152,100 @@ fn indexed_words(f: &Filter) -> Vec<String> {
         .collect()
 }
 
-/// The search's indexed words as the trigram index's query, and what it is read from: the
-/// FTS5 table on SQLite, `tasks` itself on PostgreSQL (whose planner picks the GIN index).
-/// The words are folded (letters and digits only), so none holds a LIKE wildcard.
+/// The search's indexed words as a query of SQLite's FTS5 trigram table for the tasks after
+/// `after` in id order: every three letters in a row of each word, all of which a task that
+/// holds the words holds. The index answers that alone, without reading a task; the list's
+/// own LIKE then keeps the tasks that hold the words themselves. The words are folded
+/// (letters and digits only), so no trigram holds a quote.
 fn text_probe(
-    conn: &DbConn,
     words: &[String],
+    after: i64,
     limit: i64,
 ) -> diesel::query_builder::BoxedSqlQuery<'static, MultiBackend, diesel::query_builder::SqlQuery> {
-    let (id, from) = match conn {
-        DbConn::Sqlite(_) => ("rowid", "tasks_text"),
-        DbConn::Pg(_) => ("id", "tasks"),
-    };
-    let like = vec!["search_text LIKE ?"; words.len()].join(" AND ");
-    let sql = format!("SELECT {id} AS id FROM {from} WHERE {like} LIMIT ?");
-    let mut q = diesel::sql_query(placeholders(conn, &sql)).into_boxed();
+    let mut trigrams: Vec<String> = Vec::new();
     for w in words {
-        q = q.bind::<Text, _>(format!("%{w}%"));
+        let chars: Vec<char> = w.chars().collect();
+        for t in chars.windows(3) {
+            let t = format!("\"{}\"", t.iter().collect::<String>());
+            if !trigrams.contains(&t) {
+                trigrams.push(t);
+            }
+        }
     }
-    q.bind::<BigInt, _>(limit)
+    let sql = "SELECT rowid AS id FROM tasks_text WHERE tasks_text MATCH ? AND rowid > ? \
+               ORDER BY rowid LIMIT ?";
+    diesel::sql_query(sql)
+        .into_boxed()
+        .bind::<Text, _>(trigrams.join(" AND "))
+        .bind::<BigInt, _>(after)
+        .bind::<BigInt, _>(limit)
 }
 
-/// Every task whose text holds each of the search's indexed words, when the trigram index
-/// finds few (at most `RARE_TEXT`); None when no word is indexed or they are common.
-fn rare_text(conn: &mut DbConn, f: &Filter) -> AppResult<Option<Vec<TaskId>>> {
-    let words = indexed_words(f);
-    if words.is_empty() {
-        return Ok(None);
-    }
-    let found: Vec<Found> = text_probe(conn, &words, RARE_TEXT + 1).load(conn)?;
-    Ok(
-        (found.len() as i64 <= RARE_TEXT)
-            .then(|| found.into_iter().map(|r| TaskId(r.id)).collect()),
-    )
+/// Tasks that may hold each of a search's indexed words (they hold every trigram of them), in
+/// id order, as SQLite's trigram index gives them a stretch at a time.
+struct Candidates {
+    words: Vec<String>,
+    /// The stretch read last: up to `RARE_TEXT + 1` tasks.
+    ids: Vec<TaskId>,
 }
+
+impl Candidates {
+    /// The first stretch; None when no word is indexed, and always on PostgreSQL, whose
+    /// planner weighs its trigram index against the list's order itself (its statistics tell
+    /// a rare word from a common one).
+    fn first(conn: &mut DbConn, f: &Filter) -> AppResult<Option<Candidates>> {
+        let words = indexed_words(f);
+        if words.is_empty() || !matches!(conn, DbConn::Sqlite(_)) {
+            return Ok(None);
+        }
+        let mut c = Candidates {
+            words,
+            ids: Vec::new(),
+        };
+        c.read(conn, 0)?;
+        Ok(Some(c))
+    }
+
+    fn read(&mut self, conn: &mut DbConn, after: i64) -> AppResult<()> {
+        let found: Vec<Found> = text_probe(&self.words, after, RARE_TEXT + 1).load(conn)?;
+        self.ids = found.into_iter().map(|r| TaskId(r.id)).collect();
+        Ok(())
+    }
+
+    /// Whether this stretch is the last: the words are rare, and these are all the tasks
+    /// that may hold them.
+    fn all(&self) -> bool {
+        self.ids.len() as i64 <= RARE_TEXT
+    }
+
+    /// How many stretches the words' tasks fill, judged by how far through the tasks' ids the
+    /// first one reached (ids grow with time; the words' tasks are spread over them).
+    fn stretches(&self, conn: &mut DbConn) -> AppResult<i64> {
+        let last = self.ids.last().map_or(0, |id| id.0).max(1);
+        let newest: Option<TaskId> = tasks::table
+            .select(diesel::dsl::max(tasks::id))
+            .first(conn)?;
+        let share = newest.map_or(0, |n| n.0) as f64 / last as f64;
+        Ok((share * self.ids.len() as f64 / (RARE_TEXT + 1) as f64).ceil() as i64)
+    }
+
+    /// The next stretch, if there is one.
+    fn next(&mut self, conn: &mut DbConn) -> AppResult<bool> {
+        match self.ids.last() {
+            Some(last) if !self.all() => {
+                let after = last.0;
+                self.read(conn, after)?;
+                Ok(!self.ids.is_empty())
+            }
+            _ => Ok(false),
+        }
+    }
+}
+
+/// How many stretches of a word's tasks are read for the list's own among them, when the
+/// first stretch shows that they are no more (64,000 tasks that may hold the words, read in
+/// about a millisecond a stretch): beyond, a word so common is met soon by walking the list.
+const TEXT_STRETCHES: i64 = 32;
 
 /// Whether a unit's list needs anything of the task beyond what `task_units` holds.
 fn needs_tasks(rest: &Filter, unit: UnitId) -> bool {
@@ -336,17 +397,17 @@ const UNIT_NAMES: (&str, &str, &str) = (
 /// Runs `$body` with `$base` bound to the list's narrowed query for the walk that answers
 /// it, and `$cols`/`$names` to that walk's sort columns.
 macro_rules! with_walk {
-    ($conn:expr, $actor:expr, $f:expr, $today:expr, |$base:ident, $cols:ident, $names:ident| $body:expr) => {{
+    ($among:expr, $actor:expr, $f:expr, $today:expr, |$base:ident, $cols:ident, $names:ident| $body:expr) => {{
         let (actor, f, today) = ($actor, $f, $today);
         let split = split(f, today);
         let rest = &split.rest;
         // A rare word's tasks, read from the text index: the list is among them.
-        let among = rare_text($conn, f)?;
+        let among: Option<&Vec<TaskId>> = $among;
         // The index-answered part of the filter, on the walk's open flag and due key.
         macro_rules! keyed {
             ($q:expr, $open:expr, $due:expr, $id:expr) => {{
                 let mut q = $q;
-                if let Some(ids) = &among {
+                if let Some(ids) = among {
                     q = q.filter($id.eq_any(ids.clone()));
                 }
                 for o in &split.open {
@@ -419,16 +480,67 @@ macro_rules! with_walk {
     }};
 }
 
+/// For a text search on SQLite, the tasks the list is among and its total when known. A rare
+/// word's tasks come whole from the text index. A more common word's come a stretch at a
+/// time, and the list's own among them are kept when they are all found (the list then needs
+/// no walk that compares texts), or counted when they pass the cap (walking the list's order
+/// meets a page of them soon).
+fn text_scope(
+    conn: &mut DbConn,
+    actor: &Actor,
+    f: &Filter,
+    today: NaiveDate,
+) -> AppResult<(Option<Vec<TaskId>>, Option<i64>)> {
+    let Some(mut c) = Candidates::first(conn, f)? else {
+        return Ok((None, None));
+    };
+    if c.all() {
+        return Ok((Some(c.ids), None));
+    }
+    let cap = count_cap(f);
+    // A word too common to read all of its tasks still shows from its first stretch whether
+    // the list holds more than the cap.
+    let stretches = match c.stretches(conn)? {
+        // (Two more than judged, as the words' tasks may lie closer towards the newest.)
+        n if n <= TEXT_STRETCHES => n + 2,
+        _ => 1,
+    };
+    with_walk!(None, actor, f, today, |base, cols, _names| {
+        let mut found: Vec<TaskId> = Vec::new();
+        for _ in 0..stretches {
+            found.extend(
+                base()
+                    .filter(cols.1.eq_any(c.ids.clone()))
+                    .select(cols.1)
+                    .limit(cap + 1 - found.len() as i64)
+                    .load::<TaskId>(conn)?,
+            );
+            let n = found.len() as i64;
+            if n > cap {
+                return Ok((None, Some(n)));
+            }
+            if !c.next(conn)? {
+                return Ok((Some(found), Some(n)));
+            }
+        }
+        Ok((None, None))
+    })
+}
+
 /// One page of the list and its total (exact up to `count_cap`).
 pub fn list(conn: &mut DbConn, actor: &Actor, f: &Filter, today: NaiveDate) -> AppResult<ListPage> {
     let page = f.page;
-    let (mut keys, total) = with_walk!(conn, actor, f, today, |base, cols, names| {
+    let (among, known) = text_scope(conn, actor, f, today)?;
+    let (mut keys, total) = with_walk!(among.as_ref(), actor, f, today, |base, cols, names| {
         let rows = walk_rows!(conn, base, cols, names, f.sort, page, PAGE_SIZE + 1);
         let cap = count_cap(f);
-        // A first page that holds the whole list has counted it; otherwise one count over the
-        // list cut one past the cap reads at most the cap's worth of index entries.
+        // A first page that holds the whole list has counted it; a text search may have;
+        // otherwise one count over the list cut one past the cap reads at most the cap's
+        // worth of index entries.
         let n = if page == Page::First && rows.len() as i64 <= PAGE_SIZE {
             rows.len() as i64
+        } else if let Some(n) = known {
+            n
         } else {
             capped_count(base().select(cols.1).limit(cap + 1)).get_result(conn)?
         };
@@ -482,15 +594,17 @@ pub fn all_ids(
     today: NaiveDate,
     cap: i64,
 ) -> AppResult<Vec<TaskId>> {
-    let rows = with_walk!(conn, actor, f, today, |base, cols, names| {
+    let (among, _) = text_scope(conn, actor, f, today)?;
+    let rows = with_walk!(among.as_ref(), actor, f, today, |base, cols, names| {
         walk_rows!(conn, base, cols, names, f.sort, Page::First, cap)
     });
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
-/// The plans the database makes for a page of the list (a text search's probe of the trigram
-/// index first, then each stretch's query, then the capped count), one line per step: `EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on
-/// PostgreSQL. The tests hold every list shape to its indexes with them.
+/// The plans the database makes for a page of the list (on SQLite a text search's probe of
+/// the trigram index first, then each stretch's query, then the capped count), one line per
+/// step: `EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on PostgreSQL. The tests hold every list
+/// shape to its indexes with them.
 pub fn plans(
     conn: &mut DbConn,
     actor: &Actor,
@@ -504,12 +618,13 @@ pub fn plans(
         ("EXPLAIN ", "")
     };
     let mut out = Vec::new();
-    let words = indexed_words(f);
-    if !words.is_empty() {
-        let probe = text_probe(conn, &words, RARE_TEXT + 1);
+    let text = Candidates::first(conn, f)?;
+    if let Some(c) = &text {
+        let probe = text_probe(&c.words, 0, RARE_TEXT + 1);
         out.push(plan_lines(conn, sqlite, Around::new(before, probe, after))?);
     }
-    with_walk!(conn, actor, f, today, |base, cols, names| {
+    let (among, _) = text_scope(conn, actor, f, today)?;
+    with_walk!(among.as_ref(), actor, f, today, |base, cols, names| {
         let (route, back, key) = route(f.sort, f.page);
         for (i, stretch) in route.into_iter().enumerate() {
             let q = stretch_query!(base, cols, names, f.sort, (back, key), i, stretch);
