@@ -198,10 +198,14 @@ macro_rules! narrow {
             q = q.filter(tasks::due_on.le(d));
         }
         for term in $crate::domain::text::search_terms(&f.q) {
+            // Written as SQL, which keeps the statement from being prepared once for all
+            // words: PostgreSQL then plans each search for its own words, reading the trigram
+            // index for a rare word only (a plan kept for any word reads it for common ones too,
+            // which costs a hundred times more).
             q = q.filter(
-                tasks::search_text
-                    .like($crate::domain::text::like_pattern(&term))
-                    .escape('\\'),
+                diesel::dsl::sql::<diesel::sql_types::Bool>("tasks.search_text LIKE ")
+                    .bind::<diesel::sql_types::Text, _>($crate::domain::text::like_pattern(&term))
+                    .sql(" ESCAPE '\\'"),
             );
         }
         let vn_midnight = $crate::domain::dates::vn_day_start;
