@@ -2,8 +2,9 @@
 //! from where the last page ended (keyset paging) and stops after a page, and the total is
 //! counted up to a cap. Whose tasks a list shows decides which index it walks: a unit's
 //! (`task_units`, by unit then each order), or, for people who see every unit, `tasks` (open
-//! or not, then each order). `task::reference_ids` is the straightforward query the results
-//! are checked against.
+//! or not, then each order). A text search on SQLite first asks the trigram index which tasks
+//! the list is among (`text_scope`); PostgreSQL's planner reads its own.
+//! `task::reference_ids` is the straightforward query the results are checked against.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::sql;
@@ -401,7 +402,7 @@ macro_rules! with_walk {
         let (actor, f, today) = ($actor, $f, $today);
         let split = split(f, today);
         let rest = &split.rest;
-        // A rare word's tasks, read from the text index: the list is among them.
+        // The tasks a text search's index says the list is among (`text_scope`).
         let among: Option<&Vec<TaskId>> = $among;
         // The index-answered part of the filter, on the walk's open flag and due key.
         macro_rules! keyed {
