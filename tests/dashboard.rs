@@ -691,6 +691,12 @@ fn the_stored_tallies_agree_with_a_task_by_task_count() {
         let counted: i64 = tasks::table.count().get_result(&mut conn).unwrap();
         assert_eq!(total, chidao::i18n::number(chidao::i18n::Lang::Vi, counted));
         assert!(counted >= 1000 && total.contains('.'), "{total}");
+        // A text search counts to 100 and asks for more words beyond.
+        let found = leader.get("/tasks?status=all&q=ket+luan").body;
+        assert!(found.contains("id=\"total\">hơn 100<"), "text total capped");
+        assert!(found.contains("thêm từ để tìm hẹp hơn"));
+        let none = leader.get("/tasks?status=all&q=khong+co+dau").body;
+        assert!(none.contains("id=\"total\">0<") && !none.contains("thêm từ để tìm hẹp hơn"));
         // Spread assignment over months, move deadlines, finish and cancel some: all by SQL
         // that knows nothing of the tallies.
         let ids: Vec<i64> = tasks::table

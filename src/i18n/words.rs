@@ -61,6 +61,11 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("tasks.page", "Trang", "Page"),
     ("tasks.first", "Trang đầu", "First page"),
     ("tasks.more_than", "hơn", "more than"),
+    (
+        "tasks.narrow_search",
+        "thêm từ để tìm hẹp hơn",
+        "add words to narrow the search",
+    ),
     ("tasks.pages", "Phân trang", "Pages"),
     ("tasks.prev", "Trang trước", "Previous"),
     ("tasks.next", "Trang sau", "Next"),
