@@ -864,6 +864,38 @@ fn the_stored_tallies_agree_with_a_task_by_task_count() {
         chidao::db::migrate(&mut conn).unwrap();
         assert_eq!(tally_prints(&mut conn), before);
         assert!(!chidao::db::tally_triggers::install(&mut conn).unwrap());
+
+        // Each unit's stored task counts (the lists' totals) agree with its rows after the
+        // load, the merge, and rows that open, close and go.
+        diesel::sql_query("UPDATE task_units SET open = NOT open WHERE task_id % 3 = 0")
+            .execute(&mut conn)
+            .unwrap();
+        diesel::sql_query("DELETE FROM task_units WHERE task_id % 11 = 0")
+            .execute(&mut conn)
+            .unwrap();
+        use chidao::db::schema::{task_units, unit_task_counts};
+        let stored: Vec<(i64, bool, i64)> = unit_task_counts::table
+            .filter(unit_task_counts::n.ne(0))
+            .order((unit_task_counts::unit_id, unit_task_counts::open))
+            .select((
+                unit_task_counts::unit_id,
+                unit_task_counts::open,
+                unit_task_counts::n,
+            ))
+            .load(&mut conn)
+            .unwrap();
+        let counted: Vec<(i64, bool, i64)> = task_units::table
+            .group_by((task_units::unit_id, task_units::open))
+            .order((task_units::unit_id, task_units::open))
+            .select((
+                task_units::unit_id,
+                task_units::open,
+                diesel::dsl::count_star(),
+            ))
+            .load(&mut conn)
+            .unwrap();
+        assert!(counted.len() > 50, "{}", counted.len());
+        assert_eq!(stored, counted);
     });
 }
 

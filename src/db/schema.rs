@@ -227,6 +227,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// How many tasks each unit sees (`task_units`), open or not; kept by triggers.
+    unit_task_counts (unit_id, open) {
+        unit_id -> BigInt,
+        open -> Bool,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     journal (id) {
         id -> BigInt,
         task_id -> BigInt,
@@ -498,6 +507,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     task_steps,
     completion_drafts,
     task_units,
+    unit_task_counts,
     journal,
     reports,
     attachments,

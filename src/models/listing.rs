@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Bool, Date, Text, Timestamp, Untyped};
 
-use crate::db::schema::{task_coordinators, task_units, tasks};
+use crate::db::schema::{task_coordinators, task_units, tasks, unit_task_counts};
 use crate::db::{DbConn, MultiBackend};
 use crate::domain::ids::{TaskId, UnitId};
 use crate::domain::paging::{Key, Page, Total};
@@ -528,24 +528,54 @@ fn text_scope(
     })
 }
 
-/// One page of the list and its total (exact up to `count_cap`).
+/// The total of a unit's list narrowed by nothing but open or not, as stored per unit (kept
+/// by triggers on `task_units`), which a unit's people's lists and a leader's list of one unit
+/// mostly are; None for any other list.
+fn stored_total(
+    conn: &mut DbConn,
+    actor: &Actor,
+    f: &Filter,
+    today: NaiveDate,
+) -> AppResult<Option<i64>> {
+    let Walk::Unit(unit) = walk(actor, f) else {
+        return Ok(None);
+    };
+    let split = split(f, today);
+    if needs_tasks(&split.rest, unit) || split.due_min.is_some() || split.due_max.is_some() {
+        return Ok(None);
+    }
+    let mut q = unit_task_counts::table
+        .filter(unit_task_counts::unit_id.eq(unit))
+        .into_boxed();
+    for o in &split.open {
+        q = q.filter(unit_task_counts::open.eq(*o));
+    }
+    let counts: Vec<i64> = q.select(unit_task_counts::n).load(conn)?;
+    Ok(Some(counts.into_iter().sum()))
+}
+
+/// One page of the list and its total (exact up to `count_cap`, or as stored).
 pub fn list(conn: &mut DbConn, actor: &Actor, f: &Filter, today: NaiveDate) -> AppResult<ListPage> {
     let page = f.page;
     let (among, known) = text_scope(conn, actor, f, today)?;
+    let stored = stored_total(conn, actor, f, today)?;
     let (mut keys, total) = with_walk!(among.as_ref(), actor, f, today, |base, cols, names| {
         let rows = walk_rows!(conn, base, cols, names, f.sort, page, PAGE_SIZE + 1);
         let cap = count_cap(f);
-        // A first page that holds the whole list has counted it; a text search may have;
-        // otherwise one count over the list cut one past the cap reads at most the cap's
-        // worth of index entries.
-        let n = if page == Page::First && rows.len() as i64 <= PAGE_SIZE {
-            rows.len() as i64
+        // A unit's whole list, open or not, has its total stored; a first page that holds
+        // the whole list has counted it; a text search may have; otherwise one count over the
+        // list cut one past the cap reads at most the cap's worth of index entries.
+        let total = if let Some(n) = stored {
+            Total { n, more: false }
+        } else if page == Page::First && rows.len() as i64 <= PAGE_SIZE {
+            Total::capped(rows.len() as i64, cap)
         } else if let Some(n) = known {
-            n
+            Total::capped(n, cap)
         } else {
-            capped_count(base().select(cols.1).limit(cap + 1)).get_result(conn)?
+            let n = capped_count(base().select(cols.1).limit(cap + 1)).get_result(conn)?;
+            Total::capped(n, cap)
         };
-        (rows, Total::capped(n, cap))
+        (rows, total)
     });
     // Walking back to the start (tasks came or went meanwhile) shows the first page whole.
     if matches!(page, Page::Before(_)) && (keys.len() as i64) < PAGE_SIZE {
