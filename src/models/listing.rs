@@ -142,7 +142,7 @@ fn split(f: &Filter, today: NaiveDate) -> Split {
 #[derive(QueryableByName)]
 struct Found {
     #[diesel(sql_type = BigInt)]
-    id: i64,
+    id: TaskId,
 }
 
 /// The words of the search the trigram index holds: three letters or more.
@@ -209,7 +209,7 @@ impl Candidates {
 
     fn read(&mut self, conn: &mut DbConn, after: i64) -> AppResult<()> {
         let found: Vec<Found> = text_probe(&self.words, after, RARE_TEXT + 1).load(conn)?;
-        self.ids = found.into_iter().map(|r| TaskId(r.id)).collect();
+        self.ids = found.into_iter().map(|r| r.id).collect();
         Ok(())
     }
 
@@ -220,14 +220,13 @@ impl Candidates {
     }
 
     /// How many stretches the words' tasks fill, judged by how far through the tasks' ids the
-    /// first one reached (ids grow with time; the words' tasks are spread over them).
+    /// first (full) one reached (ids grow with time; the words' tasks are spread over them).
     fn stretches(&self, conn: &mut DbConn) -> AppResult<i64> {
         let last = self.ids.last().map_or(0, |id| id.0).max(1);
         let newest: Option<TaskId> = tasks::table
             .select(diesel::dsl::max(tasks::id))
             .first(conn)?;
-        let share = newest.map_or(0, |n| n.0) as f64 / last as f64;
-        Ok((share * self.ids.len() as f64 / (RARE_TEXT + 1) as f64).ceil() as i64)
+        Ok((newest.map_or(0, |n| n.0) as f64 / last as f64).ceil() as i64)
     }
 
     /// The next stretch, if there is one.
@@ -558,17 +557,16 @@ fn stored_total(
 pub fn list(conn: &mut DbConn, actor: &Actor, f: &Filter, today: NaiveDate) -> AppResult<ListPage> {
     let page = f.page;
     let (among, known) = text_scope(conn, actor, f, today)?;
-    let stored = stored_total(conn, actor, f, today)?;
     let (mut keys, total) = with_walk!(among.as_ref(), actor, f, today, |base, cols, names| {
         let rows = walk_rows!(conn, base, cols, names, f.sort, page, PAGE_SIZE + 1);
         let cap = count_cap(f);
-        // A unit's whole list, open or not, has its total stored; a first page that holds
-        // the whole list has counted it; a text search may have; otherwise one count over the
-        // list cut one past the cap reads at most the cap's worth of index entries.
-        let total = if let Some(n) = stored {
-            Total { n, more: false }
-        } else if page == Page::First && rows.len() as i64 <= PAGE_SIZE {
+        // A first page that holds the whole list has counted it; a unit's whole list, open
+        // or not, has its total stored; a text search may have counted; otherwise one count
+        // over the list cut one past the cap reads at most the cap's worth of index entries.
+        let total = if page == Page::First && rows.len() as i64 <= PAGE_SIZE {
             Total::capped(rows.len() as i64, cap)
+        } else if let Some(n) = stored_total(conn, actor, f, today)? {
+            Total { n, more: false }
         } else if let Some(n) = known {
             Total::capped(n, cap)
         } else {
