@@ -10,7 +10,7 @@ mod demo;
 use chidao::config::{DbArgs, MailArgs, ServeArgs, Settings};
 use chidao::db;
 use chidao::jobs::scheduler::{self, Mailing};
-use chidao::models::{session, unit, user};
+use chidao::models::{api_token, unit, user};
 
 #[derive(Parser)]
 #[command(
@@ -164,9 +164,15 @@ enum TokenCommand {
         db: DbArgs,
         #[arg(long)]
         email: String,
-        /// Days it works for.
-        #[arg(long, default_value_t = session::TOKEN_DAYS)]
+        /// Days it works for (at most 366).
+        #[arg(long, default_value_t = api_token::TOKEN_DAYS)]
         days: i64,
+        /// What it is for, as its owner will see it listed.
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Let it write (report, comment, publish, decide) as well as read.
+        #[arg(long)]
+        write: bool,
     },
     /// List a person's working tokens: number, made, last used, expires.
     List {
@@ -327,20 +333,25 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Token {
-            command: TokenCommand::Create { db, email, days },
+            command:
+                TokenCommand::Create {
+                    db,
+                    email,
+                    days,
+                    name,
+                    write,
+                },
         } => {
             let mut conn = connect(&db)?;
             let (u, _) =
                 user::by_email(&mut conn, &email)?.with_context(|| format!("no user {email}"))?;
-            println!(
-                "{}",
-                session::create_api_token(
-                    &mut conn,
-                    u.id,
-                    days.max(1),
-                    chrono::Utc::now().naive_utc()
-                )?
-            );
+            let new = api_token::NewToken {
+                name: &name,
+                days,
+                can_write: write,
+            };
+            let at = chrono::Utc::now().naive_utc();
+            println!("{}", api_token::create(&mut conn, u.id, &new, at)?);
             Ok(())
         }
         Command::Token {
@@ -353,10 +364,16 @@ fn main() -> anyhow::Result<()> {
                 t.map(|t| t.format("%d/%m/%Y %H:%M UTC").to_string())
                     .unwrap_or_else(|| "-".into())
             };
-            for t in session::api_tokens_of(&mut conn, u.id, chrono::Utc::now().naive_utc())? {
+            for t in api_token::of_user(&mut conn, u.id, chrono::Utc::now().naive_utc())? {
                 println!(
-                    "{}\tmade {}\tlast used {}\texpires {}",
+                    "{}\t{}\t{}\tmade {}\tlast used {}\texpires {}",
                     t.id,
+                    t.name,
+                    if t.can_write {
+                        "read-write"
+                    } else {
+                        "read-only"
+                    },
                     day(Some(t.created_at)),
                     day(t.last_used_at),
                     day(t.expires_at)
@@ -370,7 +387,7 @@ fn main() -> anyhow::Result<()> {
             let mut conn = connect(&db)?;
             let (u, _) =
                 user::by_email(&mut conn, &email)?.with_context(|| format!("no user {email}"))?;
-            if !session::revoke_api_token(&mut conn, u.id, id)? {
+            if !api_token::revoke(&mut conn, u.id, id)? {
                 anyhow::bail!("{email} has no token {id}");
             }
             println!("token {id} ended");

@@ -33,7 +33,12 @@ fn api_lists_and_shows_tasks_with_the_same_rules() {
         // Without a session or token: 401, in JSON.
         let anon = app.client().get("/api/v1/tasks");
         assert_eq!(anon.status, 401);
-        assert_eq!(anon.json()["error"], "unauthorized");
+        assert_eq!(
+            anon.header("content-type"),
+            Some("application/problem+json")
+        );
+        assert_eq!(anon.json()["code"], "unauthorized");
+        assert_eq!(anon.json()["status"], 401);
 
         // A personal token, as `chidao token create` makes it.
         let email = app.add_user(Role::Leader, None);
@@ -42,10 +47,14 @@ fn api_lists_and_shows_tasks_with_the_same_rules() {
             .unwrap()
             .0
             .id;
-        let token = chidao::models::session::create_api_token(
+        let token = chidao::models::api_token::create(
             &mut app.conn(),
             id,
-            90,
+            &chidao::models::api_token::NewToken {
+                name: "báo cáo",
+                days: 90,
+                can_write: false,
+            },
             chrono::Utc::now().naive_utc(),
         )
         .unwrap();
@@ -68,10 +77,15 @@ fn token_for(app: &crate::support::TestApp, email: &str, days: i64) -> (UserId, 
         .unwrap()
         .0
         .id;
-    let token = chidao::models::session::create_api_token(
+    let new = chidao::models::api_token::NewToken {
+        name: "",
+        days,
+        can_write: false,
+    };
+    let token = chidao::models::api_token::create(
         &mut app.conn(),
         id,
-        days,
+        &new,
         chrono::Utc::now().naive_utc(),
     )
     .unwrap();
@@ -182,5 +196,67 @@ fn a_token_is_for_the_api_only_and_ends_when_it_should() {
         );
         assert_eq!(r.status, 303, "{}", r.body);
         assert_eq!(bearer(app, &theirs).get("/api/v1/tasks").status, 401);
+    });
+}
+
+/// A person makes a named token on their page, for the days and access they choose; it is
+/// shown once, listed by name, and writes through the API when made to.
+#[test]
+fn a_person_makes_a_token_on_their_page() {
+    each_backend(|app| {
+        let p = publish(app);
+        let mut head = app.login_as(Role::UnitHead, Some("Sở KH&CN Lạng Sơn"));
+        let r = head.post(
+            "/me/tokens",
+            &[
+                ("name", "Hệ thống của Sở"),
+                ("days", "900"),
+                ("access", "write"),
+            ],
+        );
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("Nhập số ngày từ 1 đến 366."), "{}", r.body);
+        assert!(r.body.contains("value=\"Hệ thống của Sở\""), "kept");
+        assert!(r.body.contains("value=\"write\" checked"), "kept");
+        assert_eq!(app.count("api_tokens"), 0);
+
+        let r = head.post(
+            "/me/tokens",
+            &[
+                ("name", "Hệ thống của Sở"),
+                ("days", "30"),
+                ("access", "write"),
+            ],
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let token = r
+            .body
+            .split("id=\"new-token\" value=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("the token, shown")
+            .to_string();
+        assert!(token.starts_with("cd_"), "{token}");
+        let me = head.get("/me");
+        assert!(!me.body.contains(&token), "shown once");
+        assert!(me.body.contains("Hệ thống của Sở"));
+        assert!(me.body.contains("Đọc và cập nhật"));
+        {
+            use chidao::db::schema::api_tokens;
+            use diesel::prelude::*;
+            let (made, ends): (chrono::NaiveDateTime, Option<chrono::NaiveDateTime>) =
+                api_tokens::table
+                    .select((api_tokens::created_at, api_tokens::expires_at))
+                    .first(&mut app.conn())
+                    .unwrap();
+            assert_eq!(ends.unwrap() - made, chrono::Duration::days(30));
+        }
+        let mut bot = bearer(app, &token);
+        let r = bot.send(
+            "POST",
+            &format!("/api/v1/tasks/{}/comments", p.langson),
+            crate::support::Body::Json(&serde_json::json!({"text": "Gửi từ hệ thống của Sở"})),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
     });
 }

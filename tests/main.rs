@@ -4,6 +4,7 @@ mod support;
 
 mod admin;
 mod api;
+mod api_writes;
 mod assignees;
 mod auth;
 mod browser;

@@ -88,6 +88,20 @@ diesel::table! {
         created_at -> Timestamp,
         last_used_at -> Nullable<Timestamp>,
         expires_at -> Nullable<Timestamp>,
+        name -> Text,
+        can_write -> Bool,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        key -> Text,
+        request -> Text,
+        status -> Integer,
+        body -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -484,6 +498,7 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(
     grading_rules,
+    idempotency_keys,
     issued_reports,
     chases,
     escalation_rules,

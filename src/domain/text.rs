@@ -45,19 +45,18 @@ pub fn vi_sort_key(s: &str) -> (Vec<u8>, Vec<u8>, String) {
 
 /// (letters as their places in the alphabet, their tones).
 fn vi_key(s: &str) -> (Vec<u8>, Vec<u8>) {
-    const ALPHABET: &str = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz";
-    let place = |c: char| ALPHABET.chars().position(|x| x == c).map(|p| p as u8 + 11);
+    let (a, e, o, u) = (place('a'), place('e'), place('o'), place('u'));
     let (mut letters, mut tones) = (Vec::new(), Vec::new());
     for c in s.nfd().flat_map(char::to_lowercase) {
         let last = letters.last_mut();
         match (c, last) {
             // The marks that make a letter of its own: ă â ê ô ơ ư.
-            ('\u{0306}', Some(l)) if *l == place('a').unwrap_or(0) => *l += 1,
-            ('\u{0302}', Some(l)) if [place('a'), place('e'), place('o')].contains(&Some(*l)) => {
-                *l += if *l == place('a').unwrap_or(0) { 2 } else { 1 }
+            ('\u{0306}', Some(l)) if Some(*l) == a => *l += 1,
+            ('\u{0302}', Some(l)) if [a, e, o].contains(&Some(*l)) => {
+                *l += if Some(*l) == a { 2 } else { 1 }
             }
-            ('\u{031b}', Some(l)) if [place('o'), place('u')].contains(&Some(*l)) => {
-                *l += if *l == place('o').unwrap_or(0) { 2 } else { 1 }
+            ('\u{031b}', Some(l)) if [o, u].contains(&Some(*l)) => {
+                *l += if Some(*l) == o { 2 } else { 1 }
             }
             // Tones, in the dictionary's order.
             ('\u{0300}', _) => set_last(&mut tones, 1),
@@ -87,6 +86,29 @@ fn vi_key(s: &str) -> (Vec<u8>, Vec<u8>) {
         }
     }
     (letters, tones)
+}
+
+/// A letter's place in the alphabet a ă â b c d đ e ê f g … o ô ơ p … u ư v w x y z, counted
+/// from 11 (digits take 1–10, a separator 0). A table, not a search of the alphabet: every list
+/// page keys the names of all units with it. After NFD only đ is a letter beyond ASCII; the
+/// composed ă â ê ô ơ ư are kept for text that reaches here undecomposed.
+fn place(c: char) -> Option<u8> {
+    const ASCII: [u8; 26] = [
+        0, 3, 4, 5, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 21, 22, 23, 24, 25, 26, 28, 29, 30,
+        31, 32,
+    ];
+    let p = match c {
+        'a'..='z' => ASCII[c as usize - 'a' as usize],
+        'ă' => 1,
+        'â' => 2,
+        'đ' => 6,
+        'ê' => 8,
+        'ô' => 19,
+        'ơ' => 20,
+        'ư' => 27,
+        _ => return None,
+    };
+    Some(p + 11)
 }
 
 fn set_last(tones: &mut [u8], tone: u8) {
@@ -121,6 +143,15 @@ pub fn like_pattern(term: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn place_table_follows_the_alphabet() {
+        for (i, c) in "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz".chars().enumerate() {
+            assert_eq!(place(c), Some(i as u8 + 11), "{c}");
+        }
+        assert_eq!(place('1'), None);
+        assert_eq!(place('&'), None);
+    }
 
     #[test]
     fn vietnamese_alphabetical_order() {

@@ -1,5 +1,6 @@
 //! One file per entity: its row struct, its forms and its queries.
 
+pub mod api_token;
 pub mod assignee;
 pub mod attachment;
 pub mod bulk;
@@ -14,6 +15,7 @@ pub mod explanation;
 pub mod extension;
 pub mod extraction;
 pub mod grading;
+pub mod idempotency;
 pub mod journal;
 pub mod listing;
 pub mod notification;

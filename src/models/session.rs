@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::db::schema::{api_tokens, login_failures, sessions, users};
+use crate::db::schema::{login_failures, sessions, users};
 use crate::db::DbConn;
 use crate::domain::ids::UserId;
 use crate::error::{AppError, AppResult};
@@ -173,94 +173,4 @@ pub fn record_login_failure(conn: &mut DbConn, keys: &[&str], at: NaiveDateTime)
 pub fn clear_login_failures(conn: &mut DbConn, key: &str) -> AppResult<()> {
     diesel::delete(login_failures::table.filter(login_failures::key.eq(key))).execute(conn)?;
     Ok(())
-}
-
-/// How long a personal API token works unless asked otherwise.
-pub const TOKEN_DAYS: i64 = 90;
-
-/// Creates a personal API token valid for `days`; the token itself is shown once and only its
-/// hash is kept.
-pub fn create_api_token(
-    conn: &mut DbConn,
-    user_id: UserId,
-    days: i64,
-    at: NaiveDateTime,
-) -> AppResult<String> {
-    let token = format!("cd_{}", random_token());
-    let t = at;
-    diesel::insert_into(api_tokens::table)
-        .values((
-            api_tokens::user_id.eq(user_id),
-            api_tokens::token_hash.eq(token_hash(&token)),
-            api_tokens::created_at.eq(t),
-            api_tokens::expires_at.eq(t + Duration::days(days)),
-        ))
-        .execute(conn)?;
-    Ok(token)
-}
-
-/// The person a token stands for, while it is unexpired and they are active.
-pub fn api_token_user(
-    conn: &mut DbConn,
-    token: &str,
-    at: NaiveDateTime,
-) -> AppResult<Option<User>> {
-    let t = at;
-    let found: Option<(i64, Option<NaiveDateTime>, User)> = api_tokens::table
-        .inner_join(users::table)
-        .filter(api_tokens::token_hash.eq(token_hash(token)))
-        .filter(api_tokens::expires_at.gt(t))
-        .filter(users::active.eq(true))
-        .select((api_tokens::id, api_tokens::last_used_at, User::as_select()))
-        .first(conn)
-        .optional()?;
-    let Some((id, last_used, user)) = found else {
-        return Ok(None);
-    };
-    // Written at most once a minute: a busy program does not turn every read into a write.
-    if last_used.is_none_or(|l| t - l > Duration::seconds(60)) {
-        diesel::update(api_tokens::table.find(id))
-            .set(api_tokens::last_used_at.eq(t))
-            .execute(conn)?;
-    }
-    Ok(Some(user))
-}
-
-/// A token as its owner sees it listed.
-#[derive(Debug, Clone, Queryable)]
-pub struct TokenRow {
-    pub id: i64,
-    pub created_at: NaiveDateTime,
-    pub last_used_at: Option<NaiveDateTime>,
-    pub expires_at: Option<NaiveDateTime>,
-}
-
-/// A person's tokens that still work, newest first.
-pub fn api_tokens_of(
-    conn: &mut DbConn,
-    user_id: UserId,
-    at: NaiveDateTime,
-) -> AppResult<Vec<TokenRow>> {
-    Ok(api_tokens::table
-        .filter(api_tokens::user_id.eq(user_id))
-        .filter(api_tokens::expires_at.gt(at))
-        .order(api_tokens::id.desc())
-        .select((
-            api_tokens::id,
-            api_tokens::created_at,
-            api_tokens::last_used_at,
-            api_tokens::expires_at,
-        ))
-        .load(conn)?)
-}
-
-/// Ends one of `user_id`'s tokens; false if they have no such token.
-pub fn revoke_api_token(conn: &mut DbConn, user_id: UserId, id: i64) -> AppResult<bool> {
-    let n = diesel::delete(
-        api_tokens::table
-            .filter(api_tokens::id.eq(id))
-            .filter(api_tokens::user_id.eq(user_id)),
-    )
-    .execute(conn)?;
-    Ok(n > 0)
 }

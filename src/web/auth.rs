@@ -9,7 +9,7 @@ use std::pin::Pin;
 
 use crate::domain::permissions::Actor;
 use crate::i18n::Lang;
-use crate::models::{session, user::User};
+use crate::models::{api_token, session, user::User};
 use crate::web::error::{WebError, WebResult};
 use crate::web::AppState;
 
@@ -26,6 +26,8 @@ pub struct Auth {
     pub path: String,
     /// True when the person came with a bearer token: no cookie, so no CSRF to check.
     pub by_token: bool,
+    /// False for a read-only token: the API refuses its writes.
+    pub can_write: bool,
     /// The largest file accepted, for the messages that name it.
     pub max_upload_bytes: usize,
     /// What the menu counts (pages only; zero elsewhere).
@@ -150,11 +152,13 @@ impl Credentials {
     /// Finds the session or token's person (blocking: call inside `db::run`).
     pub fn resolve(self, conn: &mut crate::db::DbConn) -> WebResult<Auth> {
         let by_token = self.token.is_some();
+        let mut can_write = true;
         let found = match (&self.token, &self.cookie) {
-            (Some(t), _) => {
-                session::api_token_user(conn, t, crate::domain::dates::Moment::now().now)?
-                    .map(|u| (u, String::new()))
-            }
+            (Some(t), _) => api_token::user_of(conn, t, crate::domain::dates::Moment::now().now)?
+                .map(|(u, writes)| {
+                    can_write = writes;
+                    (u, String::new())
+                }),
             (None, Some(c)) => match session::lookup(
                 conn,
                 c,
@@ -192,6 +196,7 @@ impl Credentials {
             lang,
             path: self.path,
             by_token,
+            can_write,
             max_upload_bytes: self.max_upload_bytes,
             waiting,
         })

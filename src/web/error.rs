@@ -131,52 +131,6 @@ where
     crate::db::run_as(pool, f).await
 }
 
-/// The same errors as the JSON API answers them: a status and a stable code, never a page.
-#[derive(Debug, thiserror::Error)]
-#[error(transparent)]
-pub struct ApiError(#[from] pub WebError);
-
-impl From<AppError> for ApiError {
-    fn from(e: AppError) -> Self {
-        ApiError(e.into())
-    }
-}
-
-impl ApiError {
-    pub fn code(&self) -> &'static str {
-        match self.0 {
-            WebError::NotFound => "not_found",
-            WebError::Forbidden => "forbidden",
-            WebError::LoginRequired(_) => "unauthorized",
-            WebError::BadRequest(_) => "bad_request",
-            WebError::Conflict(_) => "conflict",
-            WebError::TooManyAttempts { .. } => "too_many_attempts",
-            WebError::TooLarge => "too_large",
-            WebError::Internal(_) => "internal",
-        }
-    }
-}
-
-impl ResponseError for ApiError {
-    fn status_code(&self) -> StatusCode {
-        match self.0 {
-            // No redirect to a login form for a program: it has no browser to follow one.
-            WebError::LoginRequired(_) => StatusCode::UNAUTHORIZED,
-            ref e => e.status_code(),
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        let status = self.status_code();
-        if status.is_server_error() {
-            tracing::error!(error = %self.0, "api request failed");
-        }
-        HttpResponse::build(status).json(serde_json::json!({ "error": self.code() }))
-    }
-}
-
-pub type ApiResult<T> = Result<T, ApiError>;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,10 +142,10 @@ mod tests {
         String::from_utf8(bytes.to_vec()).unwrap()
     }
 
-    /// Each error of the layers below reaches a page with its status and message, and the API
-    /// with the same status and a stable code; a database error tells nothing of the database.
+    /// Each error of the layers below reaches a page with its status and message; a database
+    /// error tells nothing of the database. (The API's problems: `web::api::problem`.)
     #[test]
-    fn each_app_error_maps_to_its_page_and_json() {
+    fn each_app_error_maps_to_its_page() {
         type Case = (fn() -> AppError, u16, &'static str, &'static str);
         let cases: [Case; 7] = [
             (|| AppError::NotFound, 404, "not_found", "Không tìm thấy"),
@@ -229,7 +183,7 @@ mod tests {
                 "Đã có lỗi xảy ra",
             ),
         ];
-        for (make, status, code, words) in cases {
+        for (make, status, _, words) in cases {
             let shown = format!("{:?}", make());
             let page = WebError::from(make()).error_response();
             assert_eq!(page.status().as_u16(), status, "{shown}");
@@ -239,15 +193,6 @@ mod tests {
             let html = body(page);
             assert!(html.contains(words), "{shown}: {html}");
             assert!(!html.contains("secret"), "{shown}");
-
-            let resp = ApiError::from(make()).error_response();
-            assert_eq!(resp.status().as_u16(), status, "{shown}");
-            assert_eq!(
-                resp.headers().get(header::CONTENT_TYPE).unwrap(),
-                "application/json"
-            );
-            let json: serde_json::Value = serde_json::from_str(&body(resp)).unwrap();
-            assert_eq!(json, serde_json::json!({ "error": code }), "{shown}");
         }
         // A program is told it must sign in; a browser is sent to the login form.
         let login = WebError::LoginRequired("/tasks?x=1".into());
@@ -257,6 +202,5 @@ mod tests {
             page.headers().get(header::LOCATION).unwrap(),
             "/login?next=%2Ftasks%3Fx%3D1"
         );
-        assert_eq!(ApiError(login).error_response().status().as_u16(), 401);
     }
 }

@@ -36,7 +36,7 @@ pub struct Form {
 }
 
 /// All text fields of one form together.
-const MAX_FIELDS_BYTES: usize = 2 * 1024 * 1024;
+pub const MAX_FIELDS_BYTES: usize = 2 * 1024 * 1024;
 /// Parts of one multipart body: our largest form has a few dozen.
 const MAX_PARTS: usize = 200;
 /// A part's field or file name.

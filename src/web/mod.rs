@@ -114,6 +114,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/me/password",
             web::post().to(session_pages::change_password),
         )
+        .route("/me/tokens", web::post().to(session_pages::create_token))
         .route(
             "/me/tokens/{id}/revoke",
             web::post().to(session_pages::revoke_token),
@@ -318,8 +319,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/admin/calendar/{year}/unofficial",
             web::post().to(calendar::unmark_official),
         )
-        .route("/api/v1/tasks", web::get().to(api::tasks))
-        .route("/api/v1/tasks/{id}", web::get().to(api::task));
+        .configure(api::routes);
 }
 
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {

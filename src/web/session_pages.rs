@@ -252,7 +252,36 @@ struct MePage {
     digest: bool,
     mail: Vec<MailChoice>,
     /// Personal API tokens that still work.
-    tokens: Vec<session::TokenRow>,
+    tokens: Vec<crate::models::api_token::TokenRow>,
+    typed_token: TokenTyped,
+}
+
+/// The new-token form as typed, and the token just made (shown this once).
+#[derive(Deserialize)]
+struct TokenTyped {
+    #[serde(default)]
+    name: String,
+    #[serde(default = "default_token_days")]
+    days: String,
+    #[serde(default)]
+    access: String,
+    #[serde(skip)]
+    made: Option<String>,
+}
+
+fn default_token_days() -> String {
+    crate::models::api_token::TOKEN_DAYS.to_string()
+}
+
+impl Default for TokenTyped {
+    fn default() -> Self {
+        TokenTyped {
+            name: String::new(),
+            days: default_token_days(),
+            access: "read".into(),
+            made: None,
+        }
+    }
 }
 
 /// A kind of mail on the settings page: on or off, or why it cannot be turned off.
@@ -278,6 +307,7 @@ async fn me_page(
     state: &web::Data<AppState>,
     auth: &Auth,
     errors: Errors,
+    typed_token: TokenTyped,
 ) -> WebResult<HttpResponse> {
     let u = auth.user()?.clone();
     let (unit_id, user_id) = (u.unit_id, u.id);
@@ -286,8 +316,11 @@ async fn me_page(
             Some(id) => crate::models::unit::get(conn, id)?.name,
             None => String::new(),
         };
-        let tokens =
-            session::api_tokens_of(conn, user_id, crate::domain::dates::Moment::now().now)?;
+        let tokens = crate::models::api_token::of_user(
+            conn,
+            user_id,
+            crate::domain::dates::Moment::now().now,
+        )?;
         Ok((unit, user::mail_prefs(conn, user_id)?, tokens))
     })
     .await?;
@@ -308,13 +341,14 @@ async fn me_page(
             digest: prefs.digest,
             mail: mail_choices(role, &prefs),
             tokens,
+            typed_token,
         },
         status,
     )
 }
 
 pub async fn me(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpResponse> {
-    me_page(&state, &auth, Errors::default()).await
+    me_page(&state, &auth, Errors::default(), TokenTyped::default()).await
 }
 
 /// The mail a person receives: each kind ticked, and each message or one digest a day.
@@ -458,7 +492,7 @@ pub async fn change_password(
         errors.add("current_password", "error.password_wrong");
     }
     if !errors.is_empty() {
-        return me_page(&state, &auth, errors).await;
+        return me_page(&state, &auth, errors, TokenTyped::default()).await;
     }
     let token = crate::db::run(&state.pool, move |conn| {
         user::set_password(
@@ -480,6 +514,57 @@ pub async fn change_password(
     Ok(resp)
 }
 
+/// `POST /me/tokens`: a person makes a personal API token: named, for some days, read-only or
+/// read-write. The page shows it this once; only its hash is kept.
+pub async fn create_token(
+    state: web::Data<AppState>,
+    auth: Auth,
+    form: Form,
+) -> WebResult<HttpResponse> {
+    use crate::models::api_token::{self, NewToken, MAX_NAME_CHARS, MAX_TOKEN_DAYS};
+    let actor = auth.post(&form)?;
+    let mut typed: TokenTyped = form.parse()?;
+    let mut errors = Errors::default();
+    let name = typed.name.trim().to_string();
+    if name.is_empty() {
+        errors.add("token_name", "error.required");
+    } else if name.chars().count() > MAX_NAME_CHARS {
+        errors.add("token_name", "error.too_long");
+    }
+    let days = typed.days.trim().parse::<i64>().ok();
+    let days = days.filter(|d| (1..=MAX_TOKEN_DAYS).contains(d));
+    if days.is_none() {
+        errors.add("token_days", "error.token_days");
+    }
+    let can_write = match typed.access.as_str() {
+        "read" => false,
+        "write" => true,
+        _ => {
+            errors.add("token_access", "error.invalid_choice");
+            false
+        }
+    };
+    let (Some(days), true) = (days, errors.is_empty()) else {
+        return me_page(&state, &auth, errors, typed).await;
+    };
+    let made = crate::db::run(&state.pool, move |conn| {
+        let new = NewToken {
+            name: &name,
+            days,
+            can_write,
+        };
+        api_token::create(
+            conn,
+            actor.user_id,
+            &new,
+            crate::domain::dates::Moment::now().now,
+        )
+    })
+    .await?;
+    typed.made = Some(made);
+    me_page(&state, &auth, Errors::default(), typed).await
+}
+
 /// `POST /me/tokens/{id}/revoke`: a person ends one of their own API tokens.
 pub async fn revoke_token(
     state: web::Data<AppState>,
@@ -490,7 +575,7 @@ pub async fn revoke_token(
     let actor = auth.post(&form)?;
     let id = path.into_inner();
     let revoked = crate::db::run(&state.pool, move |conn| {
-        session::revoke_api_token(conn, actor.user_id, id)
+        crate::models::api_token::revoke(conn, actor.user_id, id)
     })
     .await?;
     if !revoked {

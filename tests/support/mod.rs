@@ -311,6 +311,7 @@ pub enum Body<'a> {
     Form(&'a [(&'a str, &'a str)]),
     /// Fields, then files as (field, file name, bytes).
     Multipart(&'a [(&'a str, &'a str)], &'a [(&'a str, &'a str, &'a [u8])]),
+    Json(&'a serde_json::Value),
 }
 
 impl Client {
@@ -346,6 +347,9 @@ impl Client {
         let result = match body {
             Body::None => req.call(),
             Body::Form(fields) => req.send_form(fields),
+            Body::Json(v) => req
+                .set("Content-Type", "application/json")
+                .send_string(&v.to_string()),
             Body::Multipart(fields, files) => {
                 let boundary = "----chidaotestboundary7MA4YWxkTrZu0gW";
                 let mut b: Vec<u8> = Vec::new();

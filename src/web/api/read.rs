@@ -3,19 +3,21 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
+use super::input::etag;
+use super::problem::ApiResult;
 use crate::domain::dates::format_opt_date;
 use crate::domain::ids::{DirectiveId, TaskId, UnitId};
 use crate::domain::paging::Page;
 use crate::domain::permissions::{decide, Action, Decision, Target};
 use crate::models::{chase, directive, explanation, journal, task, unit};
 use crate::web::auth::Credentials;
-use crate::web::error::{ApiResult, WebError};
+use crate::web::error::WebError;
 use crate::web::list_filter;
 use crate::web::tasks::{resolve_filter, today};
 use crate::web::AppState;
 
 #[derive(Serialize)]
-struct TaskJson {
+pub(super) struct TaskJson {
     id: TaskId,
     status: String,
     timeliness: Option<String>,
@@ -43,7 +45,7 @@ struct DirectiveRef {
     number: String,
 }
 
-fn to_json(r: task::ListRow) -> TaskJson {
+pub(super) fn to_json(r: task::ListRow) -> TaskJson {
     TaskJson {
         id: r.id,
         status: r.status.as_str().into(),
@@ -101,7 +103,7 @@ pub async fn task(
     path: web::Path<TaskId>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let body = crate::web::error::run(&state.pool, move |conn| {
+    let body: serde_json::Value = crate::web::error::run(&state.pool, move |conn| {
             let actor = creds.resolve(conn)?.actor()?;
             let scoped = task::scoped(conn, id)?;
             if decide(&actor, Action::ViewTask, Target::Task(scoped.scope())) != Decision::Allow {
@@ -166,5 +168,11 @@ pub async fn task(
             }))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(body))
+    // The version a change sends back in If-Match.
+    let version = body["version"].as_i64().and_then(|v| i32::try_from(v).ok());
+    let mut resp = HttpResponse::Ok();
+    if let Some(v) = version {
+        resp.insert_header((actix_web::http::header::ETAG, etag(v)));
+    }
+    Ok(resp.json(body))
 }

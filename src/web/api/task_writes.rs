@@ -1,0 +1,350 @@
+//! What a program does to a task through the API: the same use cases, permissions and checks
+//! as the task page, one handler per action. A change that a version guards needs `If-Match`
+//! (the task's ETag from `GET /api/v1/tasks/{id}` or the last write); a stale one is answered
+//! 412 with the task as it is now.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+use super::answer::{self, Answer};
+use super::input::{if_match, number, writer, yes_no, Body};
+use super::problem::{ApiError, ApiResult};
+use super::read::to_json;
+use crate::app::{extensions, tasks};
+use crate::db::DbConn;
+use crate::domain::dates::{parse_date, Moment};
+use crate::domain::ids::TaskId;
+use crate::domain::permissions::{Action, Actor};
+use crate::domain::status::Move;
+use crate::models::attachment::Upload;
+use crate::models::extension::{self, Decided, NewDecision, NewRequest};
+use crate::models::task::{self, Outcome};
+use crate::web::auth::Auth;
+use crate::web::pages::Errors;
+use crate::web::task_actions::{checked_field, uploads};
+use crate::web::tasks::today;
+use crate::web::AppState;
+
+/// A note: the result of a completion, the reason of a return or cancellation, a comment.
+#[derive(Deserialize)]
+struct TextInput {
+    #[serde(default)]
+    text: String,
+}
+
+#[derive(Deserialize)]
+struct ProgressInput {
+    #[serde(default)]
+    text: String,
+    #[serde(deserialize_with = "number")]
+    percent: i32,
+}
+
+#[derive(Deserialize)]
+struct ExtensionInput {
+    /// The date asked for: yyyy-mm-dd or dd/mm/yyyy.
+    #[serde(default)]
+    due_on: String,
+    #[serde(default)]
+    text: String,
+}
+
+#[derive(Deserialize)]
+struct DecisionInput {
+    #[serde(deserialize_with = "yes_no")]
+    approve: bool,
+    /// Another date than the one asked for (approval only).
+    #[serde(default)]
+    due_on: String,
+    /// The reason (required for a rejection).
+    #[serde(default)]
+    text: String,
+}
+
+/// The task as the API shows it, with its version (which the answer's ETag repeats).
+fn task_body(conn: &mut DbConn, id: TaskId) -> ApiResult<serde_json::Value> {
+    let version = task::get(conn, id)?.version;
+    let row = task::rows_for(conn, &[id], today())?
+        .pop()
+        .ok_or(crate::web::error::WebError::NotFound)?;
+    Ok(serde_json::json!({ "task": to_json(row), "version": version }))
+}
+
+/// A versioned change's outcome as an answer: the task now, or why nothing was written.
+fn outcome_answer(conn: &mut DbConn, id: TaskId, outcome: Outcome) -> ApiResult<Answer> {
+    match outcome {
+        Outcome::Done(()) => Ok(Answer::ok(task_body(conn, id)?)),
+        Outcome::Stale(_) => Err(ApiError::Stale(task_body(conn, id)?)),
+        Outcome::NotNow(status) => Err(ApiError::NotNow(status.as_str())),
+    }
+}
+
+/// The version to change from: the one sent, or (for `If-Match: *`) the current one.
+fn version_now(conn: &mut DbConn, id: TaskId, sent: Option<i32>) -> ApiResult<i32> {
+    match sent {
+        Some(v) => Ok(v),
+        None => Ok(task::get(conn, id)?.version),
+    }
+}
+
+/// The permission for this task, before the body is looked at: a task the person may not see
+/// is not found, whatever they sent.
+async fn authorized(
+    state: &web::Data<AppState>,
+    actor: &Actor,
+    id: TaskId,
+    action: Action,
+) -> ApiResult<task::Scoped> {
+    let actor = *actor;
+    Ok(crate::db::run(&state.pool, move |conn| {
+        tasks::authorize(conn, &actor, id, action)
+    })
+    .await?)
+}
+
+fn edit(actor: &Actor, id: TaskId, version: i32) -> task::Edit<'_> {
+    task::Edit {
+        actor,
+        task_id: id,
+        version,
+        at: Moment::now(),
+    }
+}
+
+/// The files of a multipart body, checked as the page checks them.
+fn files(body: &Body, errors: &mut Errors) -> Vec<Upload> {
+    body.form().map(|f| uploads(f, errors)).unwrap_or_default()
+}
+
+/// A handler for one status move: they differ only in the move.
+macro_rules! move_route {
+    ($(#[$doc:meta])* $name:ident, $mv:expr) => {
+        $(#[$doc])*
+        pub async fn $name(
+            req: HttpRequest,
+            state: web::Data<AppState>,
+            auth: Auth,
+            path: web::Path<TaskId>,
+            body: Body,
+        ) -> ApiResult<HttpResponse> {
+            move_task(req, state, auth, path.into_inner(), body, $mv).await
+        }
+    };
+}
+
+move_route!(
+    /// `POST /api/v1/tasks/{id}/start`: the lead unit starts work.
+    start,
+    Move::Start
+);
+move_route!(
+    /// `POST /api/v1/tasks/{id}/complete`: the lead unit reports the task done, with its result
+    /// (`text`) and evidence (`files`, multipart).
+    complete,
+    Move::ReportCompletion
+);
+move_route!(
+    /// `POST /api/v1/tasks/{id}/confirm`: the secretariat confirms a reported completion.
+    confirm,
+    Move::Confirm
+);
+move_route!(
+    /// `POST /api/v1/tasks/{id}/return`: the secretariat returns a completion, saying why.
+    return_completion,
+    Move::Return
+);
+move_route!(
+    /// `POST /api/v1/tasks/{id}/cancel`: the secretariat cancels an open task, saying why.
+    cancel,
+    Move::Cancel
+);
+
+async fn move_task(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: TaskId,
+    body: Body,
+    mv: Move,
+) -> ApiResult<HttpResponse> {
+    let actor = writer(&auth, &req)?;
+    authorized(&state, &actor, id, tasks::move_action(mv)).await?;
+    let sent = if_match(&req)?;
+    let input: TextInput = body.parse(&auth)?;
+    let required = match mv {
+        Move::ReportCompletion => Some("error.required"),
+        _ if mv.needs_reason() => Some("error.reason_required"),
+        _ => None,
+    };
+    let mut errors = Errors::default();
+    let text = checked_field(&input.text, "text", required, &mut errors);
+    let files = if mv == Move::ReportCompletion {
+        files(&body, &mut errors)
+    } else {
+        Vec::new()
+    };
+    ApiError::check(errors, &auth)?;
+    let store = state.storage();
+    answer::write(&state, &req, actor.user_id, move |conn| {
+        let version = version_now(conn, id, sent)?;
+        let outcome = tasks::move_task(conn, &store, edit(&actor, id, version), mv, &text, &files)?;
+        outcome_answer(conn, id, outcome)
+    })
+    .await
+}
+
+/// `POST /api/v1/tasks/{id}/progress`: the lead unit reports progress (`text`, `percent`, and
+/// `files` by multipart).
+pub async fn report_progress(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<TaskId>,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let actor = writer(&auth, &req)?;
+    authorized(&state, &actor, id, Action::AddProgress).await?;
+    let sent = if_match(&req)?;
+    let input: ProgressInput = body.parse(&auth)?;
+    let mut errors = Errors::default();
+    let text = checked_field(&input.text, "text", Some("error.required"), &mut errors);
+    if !(0..=100).contains(&input.percent) {
+        errors.add("percent", "error.percent");
+    }
+    let files = files(&body, &mut errors);
+    ApiError::check(errors, &auth)?;
+    let store = state.storage();
+    answer::write(&state, &req, actor.user_id, move |conn| {
+        let version = version_now(conn, id, sent)?;
+        let edit = edit(&actor, id, version);
+        let outcome = tasks::report_progress(conn, &store, edit, &text, input.percent, &files)?;
+        outcome_answer(conn, id, outcome)
+    })
+    .await
+}
+
+/// `POST /api/v1/tasks/{id}/comments`: a comment; nothing a version guards, so no `If-Match`.
+pub async fn comment(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<TaskId>,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let actor = writer(&auth, &req)?;
+    authorized(&state, &actor, id, Action::Comment).await?;
+    let input: TextInput = body.parse(&auth)?;
+    let mut errors = Errors::default();
+    let text = checked_field(&input.text, "text", Some("error.required"), &mut errors);
+    ApiError::check(errors, &auth)?;
+    let store = state.storage();
+    answer::write(&state, &req, actor.user_id, move |conn| {
+        tasks::comment(conn, &store, &actor, id, &text, Moment::now())?;
+        Ok(Answer::created(task_body(conn, id)?))
+    })
+    .await
+}
+
+/// `POST /api/v1/tasks/{id}/extensions`: the lead unit asks for more time (`due_on`, `text`,
+/// `files` by multipart). Answered 201 with the request's id.
+pub async fn request_extension(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<TaskId>,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let actor = writer(&auth, &req)?;
+    let scoped = authorized(&state, &actor, id, Action::RequestExtension).await?;
+    let input: ExtensionInput = body.parse(&auth)?;
+    let mut errors = Errors::default();
+    let reason = checked_field(
+        &input.text,
+        "text",
+        Some("error.reason_required"),
+        &mut errors,
+    );
+    // More time means a date after the current due date, and not in the past.
+    let earliest = scoped.task.due_on.map_or(today(), |d| d.max(today()));
+    let due = parse_date(&input.due_on);
+    match due {
+        None => errors.add("due_on", "error.date"),
+        Some(d) if d <= earliest => errors.add("due_on", "error.extension_date"),
+        Some(_) => {}
+    }
+    let files = files(&body, &mut errors);
+    // No date is an error already.
+    let Some(due) = due.filter(|_| errors.is_empty()) else {
+        return Err(ApiError::invalid(errors, &auth));
+    };
+    let store = state.storage();
+    answer::write(&state, &req, actor.user_id, move |conn| {
+        let asked = NewRequest {
+            due,
+            reason: &reason,
+            files: &files,
+        };
+        let ext = extensions::request(conn, &store, &actor, id, &asked, Moment::now())?;
+        let mut body = task_body(conn, id)?;
+        body["extension"] = serde_json::json!({ "id": ext, "state": "pending", "due_on": due });
+        Ok(Answer::created(body))
+    })
+    .await
+}
+
+/// `POST /api/v1/extensions/{id}/decision`: the secretariat or a leader approves (`approve:
+/// true`, optionally another `due_on`) or rejects (`approve: false`, `text` saying why).
+/// An approval moves the due date, so it needs the task's version in `If-Match`.
+pub async fn decide_extension(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<i64>,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let actor = writer(&auth, &req)?;
+    let who = actor;
+    let task_id = crate::db::run(&state.pool, move |conn| {
+        let task_id = extension::get(conn, id)?.task_id;
+        tasks::authorize(conn, &who, task_id, Action::DecideExtension)?;
+        Ok(task_id)
+    })
+    .await?;
+    let input: DecisionInput = body.parse(&auth)?;
+    let sent = if input.approve { if_match(&req)? } else { None };
+    let mut errors = Errors::default();
+    let required = (!input.approve).then_some("error.reason_required");
+    let note = checked_field(&input.text, "text", required, &mut errors);
+    let due = parse_date(&input.due_on);
+    if input.approve && !input.due_on.trim().is_empty() && due.is_none() {
+        errors.add("due_on", "error.date");
+    }
+    ApiError::check(errors, &auth)?;
+    answer::write(&state, &req, actor.user_id, move |conn| {
+        let decision = NewDecision {
+            approve: input.approve,
+            due,
+            task_version: version_now(conn, task_id, sent)?,
+            note: &note,
+        };
+        match extensions::decide(conn, &actor, id, &decision, Moment::now())? {
+            Decided::Done { .. } => {
+                let mut body = task_body(conn, task_id)?;
+                let state = if input.approve {
+                    "approved"
+                } else {
+                    "rejected"
+                };
+                body["extension"] = serde_json::json!({ "id": id, "state": state });
+                Ok(Answer::ok(body))
+            }
+            Decided::NotPending => Err(ApiError::Refused("extension.decided".into())),
+            Decided::Task(outcome) => outcome_answer(conn, task_id, outcome),
+        }
+    })
+    .await
+}

@@ -1,0 +1,394 @@
+//! Writes through the API: the page's rules and checks, versions by ETag and If-Match,
+//! problem details, read-only tokens, and retries made safe by Idempotency-Key.
+
+use chidao::domain::ids::TaskId;
+use chidao::domain::permissions::Role;
+use serde_json::json;
+
+use crate::fixtures::publish;
+use crate::support::{each_backend, Body, Client, Resp, TestApp};
+
+/// A client with a personal token of a new person of `role` (and `unit`).
+fn bot(app: &TestApp, role: Role, unit: Option<&str>, can_write: bool) -> Client {
+    let email = app.add_user(role, unit);
+    let id = chidao::models::user::by_email(&mut app.conn(), &email)
+        .unwrap()
+        .unwrap()
+        .0
+        .id;
+    let new = chidao::models::api_token::NewToken {
+        name: "hệ thống báo cáo",
+        days: 30,
+        can_write,
+    };
+    let token = chidao::models::api_token::create(
+        &mut app.conn(),
+        id,
+        &new,
+        chrono::Utc::now().naive_utc(),
+    )
+    .unwrap();
+    let mut c = app.client();
+    c.email = email;
+    c.extra_headers
+        .push(("Authorization".into(), format!("Bearer {token}")));
+    c
+}
+
+/// POSTs `body` to `path` with these headers besides the client's own.
+fn post(c: &mut Client, path: &str, headers: &[(&str, &str)], body: Body) -> Resp {
+    let kept = c.extra_headers.len();
+    c.extra_headers
+        .extend(headers.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let r = c.send("POST", path, body);
+    c.extra_headers.truncate(kept);
+    r
+}
+
+fn etag(c: &mut Client, id: TaskId) -> String {
+    let r = c.get(&format!("/api/v1/tasks/{id}"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.header("etag").expect("an ETag").to_string()
+}
+
+fn problem(r: &Resp, status: u16, code: &str) -> serde_json::Value {
+    assert_eq!(r.status, status, "{}", r.body);
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/problem+json"),
+        "{}",
+        r.body
+    );
+    let p = r.json();
+    assert_eq!(p["code"], code, "{p}");
+    assert_eq!(p["status"], status);
+    assert_eq!(p["type"], format!("urn:chidao:problem:{code}"));
+    p
+}
+
+fn reports_of(app: &TestApp, id: TaskId) -> usize {
+    chidao::models::task::reports(&mut app.conn(), id)
+        .unwrap()
+        .len()
+}
+
+#[test]
+fn the_lead_unit_reports_through_the_api_by_version() {
+    each_backend(|app| {
+        let p = publish(app);
+        let path = format!("/api/v1/tasks/{}/progress", p.langson);
+        let progress =
+            |percent: i64| json!({"text": "Đã xây dựng dự thảo kế hoạch", "percent": percent});
+
+        // A read-only token reads but does not write.
+        let mut reader = bot(app, Role::UnitHead, Some("Sở KH&CN Lạng Sơn"), false);
+        let v = etag(&mut reader, p.langson);
+        let r = post(
+            &mut reader,
+            &path,
+            &[("If-Match", &v)],
+            Body::Json(&progress(40)),
+        );
+        problem(&r, 403, "read_only_token");
+        assert_eq!(reports_of(app, p.langson), 0);
+
+        let mut head = bot(app, Role::UnitHead, Some("Sở KH&CN Lạng Sơn"), true);
+        // Without the version seen: told to send it.
+        let r = post(&mut head, &path, &[], Body::Json(&progress(40)));
+        problem(&r, 428, "if_match_required");
+        // Fields that fail are named, with the page's messages in the person's language.
+        let bad = json!({"text": "  ", "percent": 140});
+        let r = post(&mut head, &path, &[("If-Match", &v)], Body::Json(&bad));
+        let pr = problem(&r, 422, "invalid");
+        let fields: Vec<&str> = pr["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["text", "percent"]);
+        assert_eq!(pr["errors"][1]["message"], "Nhập số từ 0 đến 100.");
+        let r = post(
+            &mut head,
+            &format!("{path}?lang=en"),
+            &[("If-Match", &v)],
+            Body::Json(&json!({"text": "x", "percent": "bốn mươi"})),
+        );
+        let pr = problem(&r, 422, "invalid");
+        assert_eq!(pr["errors"][0]["field"], "percent");
+        assert!(pr["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Not a valid value"));
+        assert_eq!(reports_of(app, p.langson), 0, "nothing written");
+
+        // The report, at the version seen: the answer is the task now, with its new ETag.
+        let r = post(
+            &mut head,
+            &path,
+            &[("If-Match", &v)],
+            Body::Json(&progress(40)),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let now = r.json();
+        assert_eq!(now["task"]["progress"], 40);
+        assert_eq!(now["task"]["status"], "in_progress");
+        let v2 = r.header("etag").unwrap().to_string();
+        assert_ne!(v2, v);
+        assert_eq!(v2, format!("\"{}\"", now["version"]));
+        assert_eq!(etag(&mut head, p.langson), v2);
+
+        // Sent again at the old version: 412 with the task as it is now; nothing written.
+        let r = post(
+            &mut head,
+            &path,
+            &[("If-Match", &v)],
+            Body::Json(&progress(60)),
+        );
+        let pr = problem(&r, 412, "stale");
+        assert_eq!(pr["task"]["progress"], 40);
+        assert_eq!(format!("\"{}\"", pr["version"]), v2);
+        assert_eq!(reports_of(app, p.langson), 1);
+
+        // Another unit's task is not found; one it only coordinates is not its to report.
+        let r = post(
+            &mut head,
+            &format!("/api/v1/tasks/{}/progress", p.hanoi),
+            &[("If-Match", "*")],
+            Body::Json(&progress(10)),
+        );
+        problem(&r, 404, "not_found");
+        let r = post(
+            &mut head,
+            &format!("/api/v1/tasks/{}/progress", p.khtc),
+            &[("If-Match", "*")],
+            Body::Json(&progress(10)),
+        );
+        assert!([403, 404].contains(&r.status), "{}", r.body);
+        assert_eq!(reports_of(app, p.khtc), 0);
+
+        // Completion with its evidence, by multipart; the file is checked as on the page.
+        let done = format!("/api/v1/tasks/{}/complete", p.langson);
+        let files_before = app.attachment_files().len();
+        let r = post(
+            &mut head,
+            &done,
+            &[("If-Match", &v2)],
+            Body::Multipart(
+                &[("text", "Đã ban hành kế hoạch")],
+                &[("files", "ke-hoach.exe", b"MZ\x90\x00")],
+            ),
+        );
+        let pr = problem(&r, 422, "invalid");
+        assert_eq!(pr["errors"][0]["field"], "files");
+        let r = post(
+            &mut head,
+            &done,
+            &[("If-Match", &v2)],
+            Body::Multipart(
+                &[("text", "Đã ban hành kế hoạch")],
+                &[("files", "ke-hoach.pdf", b"%PDF-1.4 ke hoach")],
+            ),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.json()["task"]["status"], "reported");
+        assert_eq!(app.attachment_files().len(), files_before + 1);
+
+        // The secretariat confirms; a return after that is refused for the status.
+        let mut sec = bot(app, Role::Secretariat, None, true);
+        let v3 = etag(&mut sec, p.langson);
+        let confirm = format!("/api/v1/tasks/{}/confirm", p.langson);
+        let r = post(
+            &mut sec,
+            &confirm,
+            &[("If-Match", &v3)],
+            Body::Json(&json!({})),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.json()["task"]["status"], "done");
+        let r = post(
+            &mut sec,
+            &format!("/api/v1/tasks/{}/return", p.langson),
+            &[("If-Match", "*")],
+            Body::Json(&json!({"text": "Thiếu minh chứng"})),
+        );
+        let pr = problem(&r, 409, "not_now");
+        assert_eq!(pr["task_status"], "done");
+        // A unit head cannot confirm at all.
+        let r = post(
+            &mut head,
+            &format!("/api/v1/tasks/{}/confirm", p.khtc),
+            &[("If-Match", "*")],
+            Body::Json(&json!({})),
+        );
+        assert!([403, 404].contains(&r.status), "{}", r.body);
+    });
+}
+
+#[test]
+fn a_session_writes_only_with_its_csrf_token() {
+    each_backend(|app| {
+        let p = publish(app);
+        let mut head = app.login_as(Role::UnitHead, Some("Sở KH&CN Lạng Sơn"));
+        let path = format!("/api/v1/tasks/{}/comments", p.langson);
+        let body = json!({"text": "Đề nghị Cục SHTT gửi ý kiến sớm"});
+        let r = post(&mut head, &path, &[], Body::Json(&body));
+        problem(&r, 403, "forbidden");
+        assert_eq!(reports_of(app, p.langson), 0);
+        let csrf = head.csrf.clone();
+        let r = post(
+            &mut head,
+            &path,
+            &[("X-CSRF-Token", &csrf)],
+            Body::Json(&body),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        assert_eq!(reports_of(app, p.langson), 1);
+    });
+}
+
+#[test]
+fn a_write_sent_again_with_its_idempotency_key_is_done_once() {
+    each_backend(|app| {
+        let p = publish(app);
+        let mut head = bot(app, Role::UnitHead, Some("Sở KH&CN Lạng Sơn"), true);
+        let comments = format!("/api/v1/tasks/{}/comments", p.langson);
+        let body = json!({"text": "Đã gửi dự thảo lấy ý kiến"});
+        let key = [("Idempotency-Key", "9b2f6c1e-comment-1")];
+        let first = post(&mut head, &comments, &key, Body::Json(&body));
+        assert_eq!(first.status, 201, "{}", first.body);
+        assert_eq!(first.header("idempotent-replayed"), None);
+        let again = post(&mut head, &comments, &key, Body::Json(&body));
+        assert_eq!(again.status, 201);
+        assert_eq!(again.header("idempotent-replayed"), Some("true"));
+        assert_eq!(again.json(), first.json());
+        assert_eq!(reports_of(app, p.langson), 1, "one comment");
+
+        // The same key for another request is refused; another person's same key is theirs.
+        let progress = format!("/api/v1/tasks/{}/progress", p.langson);
+        let r = post(
+            &mut head,
+            &progress,
+            &[key[0], ("If-Match", "*")],
+            Body::Json(&json!({"text": "x", "percent": 5})),
+        );
+        problem(&r, 422, "idempotency_key_reused");
+        let mut other = bot(app, Role::UnitHead, Some("Sở KH&CN Lạng Sơn"), true);
+        let r = post(&mut other, &comments, &key, Body::Json(&body));
+        assert_eq!(r.status, 201);
+        assert_eq!(r.header("idempotent-replayed"), None);
+        assert_eq!(reports_of(app, p.langson), 2);
+
+        // A write that failed keeps nothing under its key: corrected, it goes through once.
+        let v = etag(&mut head, p.langson);
+        let k2 = ("Idempotency-Key", "progress-2");
+        let r = post(
+            &mut head,
+            &progress,
+            &[k2, ("If-Match", &v)],
+            Body::Json(&json!({"text": "", "percent": 30})),
+        );
+        problem(&r, 422, "invalid");
+        let good = json!({"text": "Hoàn thiện dự thảo", "percent": 30});
+        let r = post(
+            &mut head,
+            &progress,
+            &[k2, ("If-Match", &v)],
+            Body::Json(&good),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let etag_after = r.header("etag").unwrap().to_string();
+        // Retried (its version now old): the first answer again, not a 412, nothing twice.
+        let r = post(
+            &mut head,
+            &progress,
+            &[k2, ("If-Match", &v)],
+            Body::Json(&good),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.header("idempotent-replayed"), Some("true"));
+        assert_eq!(r.header("etag"), Some(etag_after.as_str()));
+        assert_eq!(reports_of(app, p.langson), 3);
+        assert_eq!(app.count("idempotency_keys"), 3);
+
+        // A key that is not a key.
+        let long = "k".repeat(300);
+        let r = post(
+            &mut head,
+            &comments,
+            &[("Idempotency-Key", &long)],
+            Body::Json(&body),
+        );
+        let pr = problem(&r, 422, "invalid");
+        assert_eq!(pr["errors"][0]["field"], "Idempotency-Key");
+    });
+}
+
+#[test]
+fn extensions_are_asked_for_and_decided_through_the_api() {
+    each_backend(|app| {
+        let p = publish(app);
+        let mut head = bot(app, Role::UnitHead, Some("Cục Kế hoạch - Tài chính"), true);
+        let ask = format!("/api/v1/tasks/{}/extensions", p.khtc);
+        let due = chrono::Local::now().date_naive() + chrono::Duration::days(60);
+        let r = post(
+            &mut head,
+            &ask,
+            &[],
+            Body::Json(&json!({"due_on": "31/02/2027", "text": "Chờ ý kiến Bộ Tài chính"})),
+        );
+        assert_eq!(problem(&r, 422, "invalid")["errors"][0]["field"], "due_on");
+        let asked = json!({"due_on": due.format("%Y-%m-%d").to_string(), "text": "Chờ ý kiến Bộ Tài chính"});
+        let r = post(&mut head, &ask, &[], Body::Json(&asked));
+        assert_eq!(r.status, 201, "{}", r.body);
+        let ext = r.json()["extension"]["id"].as_i64().unwrap();
+        let r = post(&mut head, &ask, &[], Body::Json(&asked));
+        problem(&r, 409, "refused");
+
+        // Only a decider decides; an approval needs the version, and moves the due date.
+        let decision = format!("/api/v1/extensions/{ext}/decision");
+        let r = post(
+            &mut head,
+            &decision,
+            &[("If-Match", "*")],
+            Body::Json(&json!({"approve": true})),
+        );
+        assert!([403, 404].contains(&r.status), "{}", r.body);
+        let mut sec = bot(app, Role::Secretariat, None, true);
+        let r = post(
+            &mut sec,
+            &decision,
+            &[],
+            Body::Json(&json!({"approve": true})),
+        );
+        problem(&r, 428, "if_match_required");
+        let v = etag(&mut sec, p.khtc);
+        let r = post(
+            &mut sec,
+            &decision,
+            &[("If-Match", &v)],
+            Body::Json(&json!({"approve": true, "text": "Đồng ý"})),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(
+            r.json()["task"]["due_on"],
+            due.format("%Y-%m-%d").to_string()
+        );
+        assert_eq!(r.json()["extension"]["state"], "approved");
+        let r = post(
+            &mut sec,
+            &decision,
+            &[("If-Match", "*")],
+            Body::Json(&json!({"approve": false, "text": "Không"})),
+        );
+        problem(&r, 409, "refused");
+        // A rejection needs its reason.
+        let r = post(
+            &mut sec,
+            &decision,
+            &[],
+            Body::Json(&json!({"approve": false})),
+        );
+        assert_eq!(problem(&r, 422, "invalid")["errors"][0]["field"], "text");
+    });
+}
