@@ -21,6 +21,7 @@ mod escalation;
 mod explanations;
 mod extensions;
 mod extract;
+mod feeds;
 mod fixtures;
 mod leaders;
 mod listing;

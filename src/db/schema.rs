@@ -94,6 +94,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    calendar_feeds (id) {
+        id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        unit_id -> Nullable<BigInt>,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        created_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     idempotency_keys (id) {
         id -> BigInt,
         user_id -> BigInt,
@@ -497,6 +508,7 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(
+    calendar_feeds,
     grading_rules,
     idempotency_keys,
     issued_reports,

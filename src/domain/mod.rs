@@ -8,6 +8,7 @@ pub mod escalation;
 pub mod filetype;
 pub mod grading;
 pub mod holidays;
+pub mod ical;
 pub mod ids;
 pub mod lunar;
 pub mod mail;

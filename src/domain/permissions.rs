@@ -98,10 +98,12 @@ pub enum Action {
     IssueReport,
     /// Set the grading rule.
     ManageGrading,
+    /// Make, reset or stop a unit's calendar feed of deadlines.
+    ManageUnitFeed,
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 37] = [
         Action::ViewAllTasks,
         Action::CreateDirective,
         Action::ViewDirectives,
@@ -138,6 +140,7 @@ impl Action {
         Action::ViewReports,
         Action::IssueReport,
         Action::ManageGrading,
+        Action::ManageUnitFeed,
     ];
 
     fn on_task(self) -> bool {
@@ -157,6 +160,7 @@ impl Action {
                 | Action::ViewReports
                 | Action::IssueReport
                 | Action::ManageGrading
+                | Action::ManageUnitFeed
         )
     }
 }
@@ -172,6 +176,8 @@ pub struct TaskScope<'a> {
 pub enum Target<'a> {
     System,
     Task(TaskScope<'a>),
+    /// One unit's own things (its calendar feed).
+    Unit(UnitId),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,6 +230,18 @@ pub fn decide(actor: &Actor, action: Action, target: Target) -> Decision {
                 ViewReports => matches!(actor.role, Admin | Secretariat | Leader),
                 IssueReport => actor.role == Secretariat,
                 ManageGrading => actor.role == Admin,
+                _ => false,
+            })
+        }
+        Target::Unit(unit) => {
+            // A unit's people see only their own unit.
+            if actor.role.is_unit_role() && actor.unit_id != Some(unit) {
+                return Decision::NotFound;
+            }
+            allow(match action {
+                // The head answers for the unit's deadlines; the secretariat and the
+                // administrator set feeds up for units whose head cannot.
+                ManageUnitFeed => matches!(actor.role, UnitHead | Secretariat | Admin),
                 _ => false,
             })
         }
@@ -307,18 +325,18 @@ mod tests {
             coordinating_unit_ids: &coords,
         });
         #[rustfmt::skip]
-        let rows: Vec<(&str, Actor, [Decision; 36])> = vec![
-            //                                  all dirC dirV unit user | view start prog compl conf ret  canc edit comm | extV cal | extR extD chase manyC | askX ansX decX assign | coordR coordA back move bulk fix | steps draft | repV repI grad
-            ("admin", actor(Role::Admin, None),               [A, F, A, A, A, A, F, F, F, F, F, F, F, F, F, A, A, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, A, F, A]),
-            ("secretariat", actor(Role::Secretariat, None),   [A, A, A, F, F, A, F, F, F, A, A, A, A, A, A, F, F, F, A, A, A, A, F, A, F, F, F, F, A, A, A, F, F, A, A, F]),
-            ("leader", actor(Role::Leader, None),             [A, F, A, F, F, A, F, F, F, F, F, F, F, A, A, F, F, F, A, A, A, A, F, A, F, F, F, F, F, F, F, F, F, A, F, F]),
-            ("head/lead", actor(Role::UnitHead, Some(LEAD)),  [F, F, F, F, F, A, A, A, A, F, F, F, F, A, F, F, F, A, F, F, F, F, A, F, A, F, A, A, F, F, F, A, A, F, F, F]),
-            ("head/coord", actor(Role::UnitHead, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F]),
-            ("head/other", actor(Role::UnitHead, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N, N, N, N, N, F, F, N, N, F, F, F]),
-            ("staff/lead", actor(Role::UnitStaff, Some(LEAD)),[F, F, F, F, F, A, A, A, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F, F, A, F, F, F, F, A, A, F, F, F]),
-            ("staff/coord", actor(Role::UnitStaff, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F]),
-            ("staff/other", actor(Role::UnitStaff, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N, N, N, N, N, F, F, N, N, F, F, F]),
-            ("head/no unit", actor(Role::UnitHead, None),     [F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N, N, N, N, N, F, F, N, N, F, F, F]),
+        let rows: Vec<(&str, Actor, [Decision; 37])> = vec![
+            //                                  all dirC dirV unit user | view start prog compl conf ret  canc edit comm | extV cal | extR extD chase manyC | askX ansX decX assign | coordR coordA back move bulk fix | steps draft | repV repI grad feed(system)
+            ("admin", actor(Role::Admin, None),               [A, F, A, A, A, A, F, F, F, F, F, F, F, F, F, A, A, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, A, F, A, F]),
+            ("secretariat", actor(Role::Secretariat, None),   [A, A, A, F, F, A, F, F, F, A, A, A, A, A, A, F, F, F, A, A, A, A, F, A, F, F, F, F, A, A, A, F, F, A, A, F, F]),
+            ("leader", actor(Role::Leader, None),             [A, F, A, F, F, A, F, F, F, F, F, F, F, A, A, F, F, F, A, A, A, A, F, A, F, F, F, F, F, F, F, F, F, A, F, F, F]),
+            ("head/lead", actor(Role::UnitHead, Some(LEAD)),  [F, F, F, F, F, A, A, A, A, F, F, F, F, A, F, F, F, A, F, F, F, F, A, F, A, F, A, A, F, F, F, A, A, F, F, F, F]),
+            ("head/coord", actor(Role::UnitHead, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F]),
+            ("head/other", actor(Role::UnitHead, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N, N, N, N, N, F, F, N, N, F, F, F, F]),
+            ("staff/lead", actor(Role::UnitStaff, Some(LEAD)),[F, F, F, F, F, A, A, A, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F, F, A, F, F, F, F, A, A, F, F, F, F]),
+            ("staff/coord", actor(Role::UnitStaff, Some(COORD)),[F, F, F, F, F, A, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F, A, F, F, F, F, F, F, F, F, F, F, F]),
+            ("staff/other", actor(Role::UnitStaff, Some(OTHER)),[F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N, N, N, N, N, F, F, N, N, F, F, F, F]),
+            ("head/no unit", actor(Role::UnitHead, None),     [F, F, F, F, F, N, N, N, N, N, N, N, N, N, F, F, F, N, N, N, F, N, N, N, N, N, N, N, N, F, F, N, N, F, F, F, F]),
         ];
         for (name, who, expected) in rows {
             for (i, action) in Action::ALL.into_iter().enumerate() {
@@ -332,6 +350,27 @@ mod tests {
                     expected[i],
                     "{name} {action:?}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn a_units_feed_is_its_heads_the_secretariats_and_the_admins() {
+        let rows = [
+            (actor(Role::Admin, None), A),
+            (actor(Role::Secretariat, None), A),
+            (actor(Role::Leader, None), F),
+            (actor(Role::UnitHead, Some(LEAD)), A),
+            (actor(Role::UnitStaff, Some(LEAD)), F),
+            (actor(Role::UnitHead, Some(OTHER)), N),
+            (actor(Role::UnitHead, None), N),
+        ];
+        for (who, expected) in rows {
+            let got = decide(&who, Action::ManageUnitFeed, Target::Unit(LEAD));
+            assert_eq!(got, expected, "{who:?}");
+            // Nothing else is done to a unit this way.
+            if expected == A {
+                assert_eq!(decide(&who, Action::ViewTask, Target::Unit(LEAD)), F);
             }
         }
     }

@@ -5,6 +5,7 @@ pub mod assignee;
 pub mod attachment;
 pub mod bulk;
 pub mod calendar;
+pub mod calendar_feed;
 pub mod chase;
 pub mod coordination;
 pub mod correction;

@@ -115,6 +115,7 @@ impl Credentials {
         let path = req.path();
         let not_a_page = [
             "/api/",
+            "/feeds/",
             "/attachments/",
             "/reports/",
             "/static/",

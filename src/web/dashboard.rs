@@ -589,6 +589,8 @@ struct UnitPage {
     months: Vec<(String, Counts, String)>,
     /// (period's word, its days, the unit's line) for this month, quarter and year.
     grades: Vec<Grading>,
+    /// Whether the person may set up the unit's calendar feed (a link to it, then).
+    can_feed: bool,
 }
 
 /// A period's word, its first and last days, and the unit's graded line (none without tasks).
@@ -678,6 +680,9 @@ pub async fn unit_page(
         .await?;
     let (all, _) = tallies::buckets(&rows, this_month, &late.by_unit);
     let ctx = Ctx::new(&auth);
+    let can_feed = auth
+        .actor()
+        .is_ok_and(|a| allowed(&a, Action::ManageUnitFeed, Target::Unit(id)));
     let rate = |c: &Counts| ctx.rate(c.on_time_rate());
     let months = tallies::by_due_month(&rows, &months, this_month, late.total())
         .into_iter()
@@ -709,5 +714,6 @@ pub async fn unit_page(
         buckets: Timeliness::ALL.iter().map(|b| b.as_str()).collect(),
         months,
         grades,
+        can_feed,
     })
 }

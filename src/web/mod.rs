@@ -15,6 +15,7 @@ pub mod error;
 pub mod escalation;
 pub mod explanations;
 pub mod extensions;
+pub mod feeds;
 pub mod form;
 pub mod grading;
 pub mod linkify;
@@ -115,6 +116,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(session_pages::change_password),
         )
         .route("/me/tokens", web::post().to(session_pages::create_token))
+        .route("/me/calendar", web::get().to(feeds::mine))
+        .route("/me/calendar", web::post().to(feeds::reset_mine))
+        .route("/me/calendar/stop", web::post().to(feeds::stop_mine))
+        .route("/units/{id}/calendar", web::get().to(feeds::units))
+        .route("/units/{id}/calendar", web::post().to(feeds::reset_units))
+        .route(
+            "/units/{id}/calendar/stop",
+            web::post().to(feeds::stop_units),
+        )
+        .route("/feeds/{file}", web::get().to(feeds::feed))
         .route(
             "/me/tokens/{id}/revoke",
             web::post().to(session_pages::revoke_token),
