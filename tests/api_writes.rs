@@ -392,3 +392,30 @@ fn extensions_are_asked_for_and_decided_through_the_api() {
         assert_eq!(problem(&r, 422, "invalid")["errors"][0]["field"], "text");
     });
 }
+
+/// The description is served to anyone; what is not a route or not a number is a problem.
+#[test]
+fn the_api_describes_itself_and_answers_strays_as_problems() {
+    each_backend(|app| {
+        let mut anon = app.client();
+        let r = anon.get("/api/v1/openapi.json");
+        assert_eq!(r.status, 200);
+        let doc = r.json();
+        assert_eq!(doc["openapi"], "3.1.0");
+        assert!(doc["paths"]["/api/v1/tasks/{id}/progress"]["post"].is_object());
+        assert_eq!(
+            doc["components"]["securitySchemes"]["bearer"]["scheme"],
+            "bearer"
+        );
+        let mut head = bot(app, Role::UnitHead, Some("Sở KH&CN Lạng Sơn"), true);
+        problem(&head.get("/api/v1/tasks/abc"), 404, "not_found");
+        problem(&head.get("/api/v1/nothing-here"), 404, "not_found");
+        let r = post(
+            &mut head,
+            "/api/v1/tasks/99999999999999999999/comments",
+            &[],
+            Body::Json(&json!({"text": "x"})),
+        );
+        problem(&r, 404, "not_found");
+    });
+}

@@ -11,28 +11,45 @@ use crate::domain::status::{Status, Timeliness};
 use crate::models::task::{Filter, Sort};
 
 /// The query string's fields, as typed. Anything unreadable is as if absent: a list link
-/// someone shortened by hand still opens a list.
-#[derive(Debug, Default, Deserialize)]
-struct Query {
+/// someone shortened by hand still opens a list. (The API's description of its list takes its
+/// parameters from here.)
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// `open` (assigned, in progress, reported), `all`, `counted`, or one status: `assigned`,
+    /// `in_progress`, `reported`, `done`, `cancelled`. Unit people default to `open`.
     status: Option<String>,
+    /// One bucket: `done_on_time`, `done_late`, `open_within`, `open_overdue`.
     bucket: Option<String>,
+    /// A unit's number: the tasks it leads or coordinates.
     unit: Option<String>,
+    /// A directive's number (its id).
     directive: Option<String>,
     /// A directive's number as typed in the list's form (`tasks::resolve_filter` finds it).
     directive_no: Option<String>,
+    /// A conference's number (its id).
     conference: Option<String>,
+    /// Due on or after this day (yyyy-mm-dd or dd/mm/yyyy).
     due_from: Option<String>,
+    /// Due on or before this day.
     due_to: Option<String>,
+    /// Words that must all appear (diacritics ignored), at most 200 characters.
     q: Option<String>,
+    /// `yes`: only tasks whose due date was extended.
     extended: Option<String>,
+    /// `yes`: only open tasks due within the next few working days.
     soon: Option<String>,
+    /// Assigned on or after this day.
     assigned_from: Option<String>,
+    /// Assigned on or before this day.
     assigned_to: Option<String>,
+    /// A unit's number: only the tasks it leads.
     lead: Option<String>,
     /// "mine": only the units the leader is in charge of (where a leader's menu leads).
     scope: Option<String>,
     /// "me": only the tasks handed to the person (giao cho tôi).
     assignee: Option<String>,
+    /// `due` (most urgent first, the default), `-due`, `updated`, `created` (newest first).
     sort: Option<String>,
     /// Where the page begins: after or before a task's place (`paging::Key`).
     after: Option<String>,
@@ -55,7 +72,7 @@ fn yes(v: &Option<String>) -> bool {
 }
 
 /// The first value of each name, as a browser's form or a hand-made link gives it.
-fn first_values(query: &str) -> Query {
+fn first_values(query: &str) -> ListQuery {
     crate::web::query::parse(query)
 }
 
@@ -136,7 +153,7 @@ pub fn parse(query: &str, actor: &Actor) -> Filter {
 }
 
 /// Where the page begins; a place that cannot be read is the first page.
-fn page(q: &Query, sort: Sort) -> Page {
+fn page(q: &ListQuery, sort: Sort) -> Page {
     let key = |v: &Option<String>| v.as_deref().and_then(|v| Key::parse(v, sort));
     match (key(&q.after), key(&q.before)) {
         (Some(k), _) => Page::After(k),

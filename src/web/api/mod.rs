@@ -3,38 +3,90 @@
 //! a personal token (`Authorization: Bearer …`; read-only or read-write) or, from a script in
 //! their own browser, with their session and its CSRF token in `X-CSRF-Token`. Errors are
 //! problem details (RFC 9457); a retried write with the same `Idempotency-Key` is done once.
+//! `/api/v1/openapi.json` describes it all, generated from the handlers.
 
 mod answer;
 mod input;
+pub mod openapi;
 pub mod problem;
 mod read;
 mod task_writes;
 
 use actix_web::web;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    use task_writes as w;
-    cfg.route("/api/v1/tasks", web::get().to(read::tasks))
-        .route("/api/v1/tasks/{id}", web::get().to(read::task))
-        .route("/api/v1/tasks/{id}/start", web::post().to(w::start))
-        .route(
-            "/api/v1/tasks/{id}/progress",
-            web::post().to(w::report_progress),
-        )
-        .route("/api/v1/tasks/{id}/complete", web::post().to(w::complete))
-        .route("/api/v1/tasks/{id}/confirm", web::post().to(w::confirm))
-        .route(
-            "/api/v1/tasks/{id}/return",
-            web::post().to(w::return_completion),
-        )
-        .route("/api/v1/tasks/{id}/cancel", web::post().to(w::cancel))
-        .route("/api/v1/tasks/{id}/comments", web::post().to(w::comment))
-        .route(
-            "/api/v1/tasks/{id}/extensions",
-            web::post().to(w::request_extension),
-        )
-        .route(
-            "/api/v1/extensions/{id}/decision",
-            web::post().to(w::decide_extension),
-        );
+use problem::ApiError;
+
+/// The routes, written once: registered by `routes`, listed in `ROUTES` for the test that
+/// holds the description to them.
+macro_rules! api_routes {
+    ($($method:ident $path:literal => $handler:path),+ $(,)?) => {
+        /// Every route of the API but its description, as (method, path).
+        pub const ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path)),+];
+
+        pub fn routes(cfg: &mut web::ServiceConfig) {
+            // A path whose number does not read is no such thing, said as a problem.
+            let path_config = web::PathConfig::default()
+                .error_handler(|_, _| ApiError::Web(crate::web::error::WebError::NotFound).into());
+            cfg.service(
+                web::scope("/api/v1")
+                    .app_data(path_config)
+                    .route("/openapi.json", web::get().to(openapi::document))
+                    $(.route(
+                        $path.strip_prefix("/api/v1").unwrap_or($path),
+                        web::$method().to($handler),
+                    ))+
+                    .default_service(web::to(no_such_route)),
+            );
+        }
+    };
+}
+
+api_routes! {
+    get "/api/v1/tasks" => read::tasks,
+    get "/api/v1/tasks/{id}" => read::task,
+    post "/api/v1/tasks/{id}/start" => task_writes::start,
+    post "/api/v1/tasks/{id}/progress" => task_writes::report_progress,
+    post "/api/v1/tasks/{id}/complete" => task_writes::complete,
+    post "/api/v1/tasks/{id}/confirm" => task_writes::confirm,
+    post "/api/v1/tasks/{id}/return" => task_writes::return_completion,
+    post "/api/v1/tasks/{id}/cancel" => task_writes::cancel,
+    post "/api/v1/tasks/{id}/comments" => task_writes::comment,
+    post "/api/v1/tasks/{id}/extensions" => task_writes::request_extension,
+    post "/api/v1/extensions/{id}/decision" => task_writes::decide_extension,
+}
+
+/// Anything else under `/api/v1`: not found, as a problem rather than a page.
+async fn no_such_route() -> Result<actix_web::HttpResponse, ApiError> {
+    Err(ApiError::Web(crate::web::error::WebError::NotFound))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each route is described, and nothing is described that is not a route.
+    #[test]
+    fn the_description_has_every_route_and_only_them() {
+        let doc: serde_json::Value = serde_json::from_str(openapi::json()).unwrap();
+        assert_eq!(doc["openapi"], "3.1.0");
+        let mut described: Vec<(String, String)> = Vec::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for method in item.as_object().unwrap().keys() {
+                described.push((method.clone(), path.clone()));
+            }
+        }
+        described.sort();
+        let mut routes: Vec<(String, String)> = ROUTES
+            .iter()
+            .map(|(m, p)| (m.to_string(), p.to_string()))
+            .collect();
+        routes.sort();
+        assert_eq!(described, routes);
+        // Every operation says who may call it and what its problems look like.
+        for (method, path) in &routes {
+            let op = &doc["paths"][path][method];
+            assert_eq!(op["security"][0]["bearer"], serde_json::json!([]), "{path}");
+            assert!(op["responses"]["401"].is_object(), "{method} {path}");
+        }
+    }
 }

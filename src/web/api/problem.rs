@@ -11,8 +11,41 @@ use crate::web::auth::Auth;
 use crate::web::error::WebError;
 use crate::web::pages::{Ctx, Errors};
 
+/// A problem as the API answers it (RFC 9457); which members beyond the standard ones appear
+/// depends on the problem. (The description of the answer: the answer itself is written by
+/// `error_response`.)
+#[derive(Serialize, utoipa::ToSchema)]
+#[allow(dead_code)] // Only described, never built.
+pub struct Problem {
+    /// `urn:chidao:problem:` and the code.
+    #[serde(rename = "type")]
+    kind: String,
+    title: String,
+    status: u16,
+    /// `not_found`, `forbidden`, `unauthorized`, `invalid`, `stale`, `if_match_required`,
+    /// `not_now`, `refused`, `read_only_token`, `idempotency_key_reused`, …
+    code: String,
+    #[schema(required = false)]
+    detail: Option<String>,
+    /// The fields that failed (`invalid`).
+    #[schema(required = false)]
+    errors: Option<Vec<FieldError>>,
+    /// The task as it is now (`stale`).
+    #[schema(required = false, value_type = Option<Object>)]
+    task: Option<serde_json::Value>,
+    /// Its version now (`stale`).
+    #[schema(required = false)]
+    version: Option<i32>,
+    /// The task's status (`not_now`).
+    #[schema(required = false)]
+    task_status: Option<String>,
+    /// Why the rules refused (`refused`).
+    #[schema(required = false)]
+    reason: Option<String>,
+}
+
 /// One field that failed, with the message for it in the language asked for.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct FieldError {
     /// The field's name, or its path in a JSON body (`items[0].lead`); a header by its name.
     pub field: String,

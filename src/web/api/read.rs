@@ -1,28 +1,34 @@
 //! JSON twins of the task list and the task page: same filters, same permissions.
 
 use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::input::etag;
-use super::problem::ApiResult;
+use super::problem::{ApiResult, Problem};
 use crate::domain::dates::format_opt_date;
-use crate::domain::ids::{DirectiveId, TaskId, UnitId};
+use crate::domain::ids::{DirectiveId, TaskId, UnitId, UserId};
 use crate::domain::paging::Page;
 use crate::domain::permissions::{decide, Action, Decision, Target};
+use crate::domain::status::{ReportKind, Status, Timeliness};
 use crate::models::{chase, directive, explanation, journal, task, unit};
 use crate::web::auth::Credentials;
 use crate::web::error::WebError;
-use crate::web::list_filter;
+use crate::web::list_filter::{self, ListQuery};
 use crate::web::tasks::{resolve_filter, today};
 use crate::web::AppState;
 
-#[derive(Serialize)]
+/// A task as lists show it.
+#[derive(Serialize, ToSchema)]
 pub(super) struct TaskJson {
     id: TaskId,
-    status: String,
-    timeliness: Option<String>,
-    due_on: Option<chrono::NaiveDate>,
-    completed_on: Option<chrono::NaiveDate>,
+    status: Status,
+    /// Its bucket today; none for a cancelled task.
+    timeliness: Option<Timeliness>,
+    due_on: Option<NaiveDate>,
+    completed_on: Option<NaiveDate>,
+    /// The due date as dd/mm/yyyy, or empty.
     due_on_display: String,
     progress: i32,
     lead_unit: UnitRef,
@@ -33,13 +39,13 @@ pub(super) struct TaskJson {
     url: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct UnitRef {
     id: UnitId,
     name: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct DirectiveRef {
     id: DirectiveId,
     number: String,
@@ -48,8 +54,8 @@ struct DirectiveRef {
 pub(super) fn to_json(r: task::ListRow) -> TaskJson {
     TaskJson {
         id: r.id,
-        status: r.status.as_str().into(),
-        timeliness: r.timeliness.map(|t| t.as_str().into()),
+        status: r.status,
+        timeliness: r.timeliness,
         due_on: r.due_on,
         completed_on: r.completed_on,
         due_on_display: format_opt_date(r.due_on),
@@ -69,6 +75,33 @@ pub(super) fn to_json(r: task::ListRow) -> TaskJson {
     }
 }
 
+/// A page of the task list.
+#[derive(Serialize, ToSchema)]
+pub(super) struct TaskList {
+    /// How many tasks the list holds: exact unless `total_capped`.
+    total: i64,
+    /// The list holds more than `total` (10,000; 100 when searching by text).
+    total_capped: bool,
+    page_size: i64,
+    /// The next page: this query with `after` set to this.
+    next_after: Option<String>,
+    /// The page before: this query with `before` set to this.
+    prev_before: Option<String>,
+    tasks: Vec<TaskJson>,
+}
+
+/// `GET /api/v1/tasks`
+#[utoipa::path(
+    get,
+    path = "/api/v1/tasks",
+    tag = "tasks",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of the tasks the person may see, by the filters", body = TaskList),
+        (status = 401, description = "No session or token", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn tasks(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -87,92 +120,299 @@ pub async fn tasks(
         Some(Page::After(k) | Page::Before(k)) => Some(k.as_param()),
         _ => None,
     };
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "total": listed.total.n,
-        "total_capped": listed.total.more,
-        "page_size": task::PAGE_SIZE,
-        "next_after": cursor(listed.next),
-        "prev_before": cursor(listed.prev),
-        "tasks": listed.rows.into_iter().map(to_json).collect::<Vec<_>>(),
-    })))
+    Ok(HttpResponse::Ok().json(TaskList {
+        total: listed.total.n,
+        total_capped: listed.total.more,
+        page_size: task::PAGE_SIZE,
+        next_after: cursor(listed.next),
+        prev_before: cursor(listed.prev),
+        tasks: listed.rows.into_iter().map(to_json).collect(),
+    }))
 }
 
+/// The task page as JSON (times in UTC, as RFC 3339): the task, its version (also the `ETag`), its directive, and its
+/// history: journal, reports, chases, explanations, people, coordination, transfers, steps.
+#[derive(Serialize, ToSchema)]
+pub(super) struct TaskDetail {
+    task: TaskJson,
+    /// The version a change sends back in `If-Match`.
+    version: i32,
+    directive: DirectiveJson,
+    lead_unit_aliases: Vec<String>,
+    journal: Vec<JournalJson>,
+    reports: Vec<ReportJson>,
+    chases: Vec<ChaseJson>,
+    explanations: Vec<ExplanationJson>,
+    assignees: Vec<AssigneeJson>,
+    coordination: Vec<CoordinationJson>,
+    transfers: Vec<TransferJson>,
+    steps: Vec<StepJson>,
+    progress_from_steps: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+struct DirectiveJson {
+    id: DirectiveId,
+    number: String,
+    issued_on: NaiveDate,
+    title: String,
+    signer: String,
+}
+
+#[derive(Serialize, ToSchema)]
+struct JournalJson {
+    at: DateTime<Utc>,
+    kind: String,
+    from: Option<String>,
+    to: Option<String>,
+    note: String,
+    by: Option<String>,
+}
+
+#[derive(Serialize, ToSchema, Clone)]
+struct ReportJson {
+    at: DateTime<Utc>,
+    kind: ReportKind,
+    text: String,
+    percent: Option<i32>,
+    by: Option<String>,
+    unit: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct ChaseJson {
+    at: DateTime<Utc>,
+    on: NaiveDate,
+    note: String,
+    by: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct ExplanationJson {
+    id: i64,
+    state: String,
+    /// Unanswered past its reply-by date.
+    overdue: bool,
+    asked_at: DateTime<Utc>,
+    reply_by: NaiveDate,
+    question: String,
+    answered_at: Option<DateTime<Utc>>,
+    reason: String,
+    actions: String,
+    proposed_due: Option<NaiveDate>,
+    difficulties: String,
+    decided_at: Option<DateTime<Utc>>,
+    decision_note: String,
+    new_due: Option<NaiveDate>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct AssigneeJson {
+    user_id: UserId,
+    name: String,
+    /// The unit's own date for the person.
+    due_on: Option<NaiveDate>,
+}
+
+/// A coordinating unit's state and the parts it gave.
+#[derive(Serialize, ToSchema)]
+struct CoordinationJson {
+    unit_id: UnitId,
+    unit: String,
+    state: String,
+    asked_due: Option<NaiveDate>,
+    asked_at: Option<DateTime<Utc>>,
+    given_at: Option<DateTime<Utc>>,
+    parts: Vec<ReportJson>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct TransferJson {
+    id: i64,
+    kind: String,
+    from_unit_id: UnitId,
+    from_unit: String,
+    to_unit_id: Option<UnitId>,
+    to_unit: Option<String>,
+    reason: String,
+    by: Option<String>,
+    at: DateTime<Utc>,
+    decided_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct StepJson {
+    id: i64,
+    text: String,
+    assignee_id: Option<UserId>,
+    assignee: Option<String>,
+    done_at: Option<DateTime<Utc>>,
+}
+
+/// `GET /api/v1/tasks/{id}`
+#[utoipa::path(
+    get,
+    path = "/api/v1/tasks/{id}",
+    tag = "tasks",
+    params(("id" = i64, Path, description = "The task's number")),
+    responses(
+        (status = 200, description = "The task and its history; `ETag` is its version", body = TaskDetail,
+            headers(("ETag" = String, description = "The task's version, for If-Match"))),
+        (status = 401, description = "No session or token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such task, or not one the person may see", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn task(
     state: web::Data<AppState>,
     creds: Credentials,
     path: web::Path<TaskId>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let body: serde_json::Value = crate::web::error::run(&state.pool, move |conn| {
-            let actor = creds.resolve(conn)?.actor()?;
-            let scoped = task::scoped(conn, id)?;
-            if decide(&actor, Action::ViewTask, Target::Task(scoped.scope())) != Decision::Allow {
-                return Err(WebError::NotFound);
-            }
-            let row = task::rows_for(conn, &[id], today())?.pop().ok_or(WebError::NotFound)?;
-            let d = directive::get(conn, row.directive_id)?;
-            let journal: Vec<_> = journal::for_task(conn, id)?
-                .into_iter()
-                .map(|e| serde_json::json!({"at": e.at, "kind": e.kind, "from": e.from_value, "to": e.to_value, "note": e.note, "by": e.user_name}))
-                .collect();
-            let reports: Vec<_> = task::reports(conn, id)?
-                .into_iter()
-                .map(|r| serde_json::json!({"at": r.at, "kind": r.kind, "text": r.text, "percent": r.percent, "by": r.user_name, "unit": r.unit_name}))
-                .collect();
-            let chases: Vec<_> = chase::for_task(conn, id)?
-                .into_iter()
-                .map(|c| serde_json::json!({"at": c.at, "on": c.on_day, "note": c.note, "by": c.by}))
-                .collect();
-            let today = today();
-            let explanations: Vec<_> = explanation::for_task(conn, id)?
-                .into_iter()
-                .map(|e| serde_json::json!({
-                    "id": e.id, "state": e.state, "overdue": e.overdue(today),
-                    "asked_at": e.asked_at, "reply_by": e.reply_by, "question": e.question,
-                    "answered_at": e.answered_at, "reason": e.reason, "actions": e.actions,
-                    "proposed_due": e.proposed_due, "difficulties": e.difficulties,
-                    "decided_at": e.decided_at, "decision_note": e.decision_note, "new_due": e.new_due,
-                }))
-                .collect();
-            // Each coordinating unit's state and the parts it gave (reports of its unit).
-            let coordination: Vec<_> = crate::models::coordination::for_task(conn, id)?
-                .into_iter()
-                .map(|p| {
-                    let given: Vec<_> = reports
-                        .iter()
-                        .filter(|r| r["kind"] == "coordination" && r["unit"] == p.unit_name.as_str())
-                        .cloned()
-                        .collect();
-                    serde_json::json!({
-                        "unit_id": p.unit_id, "unit": p.unit_name, "state": p.state(today),
-                        "asked_due": p.asked_due, "asked_at": p.asked_at, "given_at": p.done_at,
-                        "parts": given,
+    let body = crate::web::error::run(&state.pool, move |conn| {
+        let actor = creds.resolve(conn)?.actor()?;
+        let scoped = task::scoped(conn, id)?;
+        if decide(&actor, Action::ViewTask, Target::Task(scoped.scope())) != Decision::Allow {
+            return Err(WebError::NotFound);
+        }
+        let today = today();
+        let row = task::rows_for(conn, &[id], today)?
+            .pop()
+            .ok_or(WebError::NotFound)?;
+        let d = directive::get(conn, row.directive_id)?;
+        let journal = journal::for_task(conn, id)?
+            .into_iter()
+            .map(|e| JournalJson {
+                at: e.at.and_utc(),
+                kind: e.kind.as_str().into(),
+                from: e.from_value,
+                to: e.to_value,
+                note: e.note,
+                by: e.user_name,
+            })
+            .collect();
+        let reports: Vec<(Option<String>, ReportJson)> = task::reports(conn, id)?
+            .into_iter()
+            .map(|r| {
+                let unit = r.unit_name.clone();
+                let json = ReportJson {
+                    at: r.at.and_utc(),
+                    kind: r.kind,
+                    text: r.text,
+                    percent: r.percent,
+                    by: r.user_name,
+                    unit: r.unit_name,
+                };
+                (unit, json)
+            })
+            .collect();
+        let chases = chase::for_task(conn, id)?
+            .into_iter()
+            .map(|c| ChaseJson {
+                at: c.at.and_utc(),
+                on: c.on_day,
+                note: c.note,
+                by: c.by,
+            })
+            .collect();
+        let explanations = explanation::for_task(conn, id)?
+            .into_iter()
+            .map(|e| ExplanationJson {
+                id: e.id,
+                state: e.state.as_str().into(),
+                overdue: e.overdue(today),
+                asked_at: e.asked_at.and_utc(),
+                reply_by: e.reply_by,
+                question: e.question,
+                answered_at: e.answered_at.map(|t| t.and_utc()),
+                reason: e.reason,
+                actions: e.actions,
+                proposed_due: e.proposed_due,
+                difficulties: e.difficulties,
+                decided_at: e.decided_at.map(|t| t.and_utc()),
+                decision_note: e.decision_note,
+                new_due: e.new_due,
+            })
+            .collect();
+        // Each coordinating unit's state and the parts it gave (reports of its unit).
+        let coordination = crate::models::coordination::for_task(conn, id)?
+            .into_iter()
+            .map(|p| {
+                let parts = reports
+                    .iter()
+                    .filter(|(unit, r)| {
+                        r.kind == ReportKind::Coordination && unit.as_deref() == Some(&p.unit_name)
                     })
-                })
-                .collect();
-            let lead_aliases = unit::aliases(conn, row.lead_unit_id)?;
-            Ok(serde_json::json!({
-                "task": to_json(row),
-                "version": scoped.task.version,
-                "directive": {"id": d.id, "number": d.number, "issued_on": d.issued_on, "title": d.title, "signer": d.signer},
-                "lead_unit_aliases": lead_aliases,
-                "journal": journal,
-                "reports": reports,
-                "chases": chases,
-                "explanations": explanations,
-                "assignees": crate::models::assignee::for_task(conn, id)?,
-                "coordination": coordination,
-                "transfers": crate::models::transfer::for_task(conn, id)?,
-                "steps": crate::models::step::for_task(conn, id)?,
-                "progress_from_steps": scoped.task.progress_from_steps,
-            }))
+                    .map(|(_, r)| r.clone())
+                    .collect();
+                CoordinationJson {
+                    unit_id: p.unit_id,
+                    state: p.state(today).as_str().into(),
+                    unit: p.unit_name,
+                    asked_due: p.asked_due,
+                    asked_at: p.asked_at.map(|t| t.and_utc()),
+                    given_at: p.done_at.map(|t| t.and_utc()),
+                    parts,
+                }
+            })
+            .collect();
+        let assignees = crate::models::assignee::for_task(conn, id)?
+            .into_iter()
+            .map(|a| AssigneeJson {
+                user_id: a.user_id,
+                name: a.name,
+                due_on: a.due_on,
+            })
+            .collect();
+        let transfers = crate::models::transfer::for_task(conn, id)?
+            .into_iter()
+            .map(|t| TransferJson {
+                id: t.id,
+                kind: t.kind.as_str().into(),
+                from_unit_id: t.from_unit_id,
+                from_unit: t.from_unit,
+                to_unit_id: t.to_unit_id,
+                to_unit: t.to_unit,
+                reason: t.reason,
+                by: t.by,
+                at: t.at.and_utc(),
+                decided_at: t.decided_at.map(|t| t.and_utc()),
+            })
+            .collect();
+        let steps = crate::models::step::for_task(conn, id)?
+            .into_iter()
+            .map(|s| StepJson {
+                id: s.id,
+                text: s.text,
+                assignee_id: s.assignee_id,
+                assignee: s.assignee,
+                done_at: s.done_at.map(|t| t.and_utc()),
+            })
+            .collect();
+        Ok(TaskDetail {
+            task: to_json(row),
+            version: scoped.task.version,
+            directive: DirectiveJson {
+                id: d.id,
+                number: d.number,
+                issued_on: d.issued_on,
+                title: d.title,
+                signer: d.signer,
+            },
+            lead_unit_aliases: unit::aliases(conn, scoped.task.lead_unit_id)?,
+            journal,
+            reports: reports.into_iter().map(|(_, r)| r).collect(),
+            chases,
+            explanations,
+            assignees,
+            coordination,
+            transfers,
+            steps,
+            progress_from_steps: scoped.task.progress_from_steps,
         })
-        .await?;
-    // The version a change sends back in If-Match.
-    let version = body["version"].as_i64().and_then(|v| i32::try_from(v).ok());
-    let mut resp = HttpResponse::Ok();
-    if let Some(v) = version {
-        resp.insert_header((actix_web::http::header::ETAG, etag(v)));
-    }
-    Ok(resp.json(body))
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::ETAG, etag(body.version)))
+        .json(body))
 }

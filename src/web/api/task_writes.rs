@@ -4,12 +4,14 @@
 //! 412 with the task as it is now.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde::Deserialize;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, IntoResponses, ToSchema};
 
 use super::answer::{self, Answer};
 use super::input::{if_match, number, writer, yes_no, Body};
-use super::problem::{ApiError, ApiResult};
-use super::read::to_json;
+use super::problem::{ApiError, ApiResult, Problem};
+use super::read::{to_json, TaskJson};
 use crate::app::{extensions, tasks};
 use crate::db::DbConn;
 use crate::domain::dates::{parse_date, Moment};
@@ -26,31 +28,34 @@ use crate::web::tasks::today;
 use crate::web::AppState;
 
 /// A note: the result of a completion, the reason of a return or cancellation, a comment.
-#[derive(Deserialize)]
-struct TextInput {
+#[derive(Deserialize, ToSchema)]
+pub(super) struct TextInput {
     #[serde(default)]
+    #[schema(max_length = 10000)]
     text: String,
 }
 
-#[derive(Deserialize)]
-struct ProgressInput {
+#[derive(Deserialize, ToSchema)]
+pub(super) struct ProgressInput {
     #[serde(default)]
     text: String,
     #[serde(deserialize_with = "number")]
+    #[schema(minimum = 0, maximum = 100)]
     percent: i32,
 }
 
-#[derive(Deserialize)]
-struct ExtensionInput {
+#[derive(Deserialize, ToSchema)]
+pub(super) struct ExtensionInput {
     /// The date asked for: yyyy-mm-dd or dd/mm/yyyy.
     #[serde(default)]
     due_on: String,
+    /// Why.
     #[serde(default)]
     text: String,
 }
 
-#[derive(Deserialize)]
-struct DecisionInput {
+#[derive(Deserialize, ToSchema)]
+pub(super) struct DecisionInput {
     #[serde(deserialize_with = "yes_no")]
     approve: bool,
     /// Another date than the one asked for (approval only).
@@ -61,20 +66,153 @@ struct DecisionInput {
     text: String,
 }
 
+/// The same bodies as multipart forms, with files: described only, as `Body` reads them.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(super) struct CompletionForm {
+    text: String,
+    /// Up to 5 files: PDF, Word, Excel, PowerPoint, PNG/JPEG, text.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    files: Vec<Vec<u8>>,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(super) struct ProgressForm {
+    text: String,
+    percent: i32,
+    #[schema(value_type = Vec<String>, format = Binary)]
+    files: Vec<Vec<u8>>,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(super) struct ExtensionForm {
+    due_on: String,
+    text: String,
+    #[schema(value_type = Vec<String>, format = Binary)]
+    files: Vec<Vec<u8>>,
+}
+
+/// The headers a write may carry (described only: `input` and `answer` read them).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+pub(super) struct WriteHeaders {
+    /// The task's version as its ETag gave it (`"7"`), or `*`; needed where it guards a
+    /// change (428 answers its absence).
+    #[param(rename = "If-Match")]
+    if_match: Option<String>,
+    /// Up to 255 visible characters: the same write sent again with it within a day is
+    /// answered as the first time and not done twice.
+    #[param(rename = "Idempotency-Key")]
+    idempotency_key: Option<String>,
+}
+
+/// What a write may answer besides success.
+#[derive(IntoResponses)]
+#[allow(dead_code)]
+pub(super) enum WriteProblems {
+    #[response(
+        status = 400,
+        description = "A body that does not read (broken multipart)",
+        content_type = "application/problem+json"
+    )]
+    BadRequest(Problem),
+    #[response(
+        status = 401,
+        description = "No session or token",
+        content_type = "application/problem+json"
+    )]
+    Unauthorized(Problem),
+    #[response(
+        status = 403,
+        description = "Not allowed, or a read-only token",
+        content_type = "application/problem+json"
+    )]
+    Forbidden(Problem),
+    #[response(
+        status = 404,
+        description = "No such task, or not one the person may see",
+        content_type = "application/problem+json"
+    )]
+    NotFound(Problem),
+    #[response(
+        status = 409,
+        description = "The task's status does not allow it now, or the rules refuse it",
+        content_type = "application/problem+json"
+    )]
+    Conflict(Problem),
+    #[response(
+        status = 412,
+        description = "The task changed since the version sent; the task now",
+        content_type = "application/problem+json"
+    )]
+    Stale(Problem),
+    #[response(
+        status = 413,
+        description = "Too large",
+        content_type = "application/problem+json"
+    )]
+    TooLarge(Problem),
+    #[response(
+        status = 422,
+        description = "Fields that failed, each named",
+        content_type = "application/problem+json"
+    )]
+    Invalid(Problem),
+    #[response(
+        status = 428,
+        description = "If-Match is needed",
+        content_type = "application/problem+json"
+    )]
+    VersionRequired(Problem),
+}
+
+/// A task after a change: the task, its version (also the `ETag`), and for an extension the
+/// request's state.
+#[derive(Serialize, ToSchema)]
+pub(super) struct TaskChanged {
+    task: TaskJson,
+    version: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    extension: Option<ExtensionState>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct ExtensionState {
+    id: i64,
+    /// `pending`, `approved` or `rejected`.
+    state: String,
+    /// The date asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    due_on: Option<NaiveDate>,
+}
+
 /// The task as the API shows it, with its version (which the answer's ETag repeats).
-fn task_body(conn: &mut DbConn, id: TaskId) -> ApiResult<serde_json::Value> {
+fn task_body(conn: &mut DbConn, id: TaskId) -> ApiResult<TaskChanged> {
     let version = task::get(conn, id)?.version;
     let row = task::rows_for(conn, &[id], today())?
         .pop()
         .ok_or(crate::web::error::WebError::NotFound)?;
-    Ok(serde_json::json!({ "task": to_json(row), "version": version }))
+    Ok(TaskChanged {
+        task: to_json(row),
+        version,
+        extension: None,
+    })
+}
+
+fn json(t: &TaskChanged) -> serde_json::Value {
+    serde_json::to_value(t).unwrap_or_default()
 }
 
 /// A versioned change's outcome as an answer: the task now, or why nothing was written.
 fn outcome_answer(conn: &mut DbConn, id: TaskId, outcome: Outcome) -> ApiResult<Answer> {
     match outcome {
-        Outcome::Done(()) => Ok(Answer::ok(task_body(conn, id)?)),
-        Outcome::Stale(_) => Err(ApiError::Stale(task_body(conn, id)?)),
+        Outcome::Done(()) => Ok(Answer::ok(json(&task_body(conn, id)?))),
+        Outcome::Stale(_) => Err(ApiError::Stale(json(&task_body(conn, id)?))),
         Outcome::NotNow(status) => Err(ApiError::NotNow(status.as_str())),
     }
 }
@@ -116,10 +254,23 @@ fn files(body: &Body, errors: &mut Errors) -> Vec<Upload> {
     body.form().map(|f| uploads(f, errors)).unwrap_or_default()
 }
 
-/// A handler for one status move: they differ only in the move.
+/// A handler for one status move: they differ only in the move, its path and its body.
 macro_rules! move_route {
-    ($(#[$doc:meta])* $name:ident, $mv:expr) => {
+    ($(#[$doc:meta])* $name:ident, $mv:expr, $path:literal, $($body:tt)+) => {
         $(#[$doc])*
+        #[utoipa::path(
+            post,
+            path = $path,
+            tag = "tasks",
+            params(("id" = i64, Path, description = "The task's number"), WriteHeaders),
+            request_body($($body)+),
+            responses(
+                (status = 200, description = "Done: the task now, its version in ETag", body = TaskChanged,
+                    headers(("ETag" = String, description = "The task's new version"))),
+                WriteProblems,
+            ),
+            security(("bearer" = []))
+        )]
         pub async fn $name(
             req: HttpRequest,
             state: web::Data<AppState>,
@@ -133,30 +284,40 @@ macro_rules! move_route {
 }
 
 move_route!(
-    /// `POST /api/v1/tasks/{id}/start`: the lead unit starts work.
+    /// The lead unit starts work.
     start,
-    Move::Start
+    Move::Start,
+    "/api/v1/tasks/{id}/start",
+    content = TextInput, content_type = "application/json"
 );
 move_route!(
-    /// `POST /api/v1/tasks/{id}/complete`: the lead unit reports the task done, with its result
-    /// (`text`) and evidence (`files`, multipart).
+    /// The lead unit's head reports the task done, with its result (`text`) and evidence
+    /// (`files`, multipart).
     complete,
-    Move::ReportCompletion
+    Move::ReportCompletion,
+    "/api/v1/tasks/{id}/complete",
+    content((TextInput = "application/json"), (CompletionForm = "multipart/form-data"))
 );
 move_route!(
-    /// `POST /api/v1/tasks/{id}/confirm`: the secretariat confirms a reported completion.
+    /// The secretariat confirms a reported completion.
     confirm,
-    Move::Confirm
+    Move::Confirm,
+    "/api/v1/tasks/{id}/confirm",
+    content = TextInput, content_type = "application/json"
 );
 move_route!(
-    /// `POST /api/v1/tasks/{id}/return`: the secretariat returns a completion, saying why.
+    /// The secretariat returns a reported completion, saying why (`text`).
     return_completion,
-    Move::Return
+    Move::Return,
+    "/api/v1/tasks/{id}/return",
+    content = TextInput, content_type = "application/json"
 );
 move_route!(
-    /// `POST /api/v1/tasks/{id}/cancel`: the secretariat cancels an open task, saying why.
+    /// The secretariat cancels an open task, saying why (`text`).
     cancel,
-    Move::Cancel
+    Move::Cancel,
+    "/api/v1/tasks/{id}/cancel",
+    content = TextInput, content_type = "application/json"
 );
 
 async fn move_task(
@@ -193,8 +354,20 @@ async fn move_task(
     .await
 }
 
-/// `POST /api/v1/tasks/{id}/progress`: the lead unit reports progress (`text`, `percent`, and
-/// `files` by multipart).
+/// The lead unit reports progress (`text`, `percent`, and `files` by multipart).
+#[utoipa::path(
+    post,
+    path = "/api/v1/tasks/{id}/progress",
+    tag = "tasks",
+    params(("id" = i64, Path, description = "The task's number"), WriteHeaders),
+    request_body(content((ProgressInput = "application/json"), (ProgressForm = "multipart/form-data"))),
+    responses(
+        (status = 200, description = "Reported: the task now, its version in ETag", body = TaskChanged,
+            headers(("ETag" = String, description = "The task's new version"))),
+        WriteProblems,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn report_progress(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -224,7 +397,19 @@ pub async fn report_progress(
     .await
 }
 
-/// `POST /api/v1/tasks/{id}/comments`: a comment; nothing a version guards, so no `If-Match`.
+/// A comment; nothing a version guards, so no `If-Match`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tasks/{id}/comments",
+    tag = "tasks",
+    params(("id" = i64, Path, description = "The task's number"), WriteHeaders),
+    request_body(content = TextInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Commented: the task now", body = TaskChanged),
+        WriteProblems,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn comment(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -242,13 +427,25 @@ pub async fn comment(
     let store = state.storage();
     answer::write(&state, &req, actor.user_id, move |conn| {
         tasks::comment(conn, &store, &actor, id, &text, Moment::now())?;
-        Ok(Answer::created(task_body(conn, id)?))
+        Ok(Answer::created(json(&task_body(conn, id)?)))
     })
     .await
 }
 
-/// `POST /api/v1/tasks/{id}/extensions`: the lead unit asks for more time (`due_on`, `text`,
-/// `files` by multipart). Answered 201 with the request's id.
+/// The lead unit's head asks for more time (`due_on`, `text`, `files` by multipart). Answered
+/// 201 with the request's id.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tasks/{id}/extensions",
+    tag = "tasks",
+    params(("id" = i64, Path, description = "The task's number"), WriteHeaders),
+    request_body(content((ExtensionInput = "application/json"), (ExtensionForm = "multipart/form-data"))),
+    responses(
+        (status = 201, description = "Asked: the task and the request", body = TaskChanged),
+        WriteProblems,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn request_extension(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -289,15 +486,31 @@ pub async fn request_extension(
         };
         let ext = extensions::request(conn, &store, &actor, id, &asked, Moment::now())?;
         let mut body = task_body(conn, id)?;
-        body["extension"] = serde_json::json!({ "id": ext, "state": "pending", "due_on": due });
-        Ok(Answer::created(body))
+        body.extension = Some(ExtensionState {
+            id: ext,
+            state: "pending".into(),
+            due_on: Some(due),
+        });
+        Ok(Answer::created(json(&body)))
     })
     .await
 }
 
-/// `POST /api/v1/extensions/{id}/decision`: the secretariat or a leader approves (`approve:
-/// true`, optionally another `due_on`) or rejects (`approve: false`, `text` saying why).
-/// An approval moves the due date, so it needs the task's version in `If-Match`.
+/// The secretariat or a leader approves (`approve: true`, optionally another `due_on`) or
+/// rejects (`approve: false`, `text` saying why). An approval moves the due date, so it needs
+/// the task's version in `If-Match`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/extensions/{id}/decision",
+    tag = "tasks",
+    params(("id" = i64, Path, description = "The request's number"), WriteHeaders),
+    request_body(content = DecisionInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Decided: the task now and the request's state", body = TaskChanged),
+        WriteProblems,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn decide_extension(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -339,8 +552,12 @@ pub async fn decide_extension(
                 } else {
                     "rejected"
                 };
-                body["extension"] = serde_json::json!({ "id": id, "state": state });
-                Ok(Answer::ok(body))
+                body.extension = Some(ExtensionState {
+                    id,
+                    state: state.into(),
+                    due_on: None,
+                });
+                Ok(Answer::ok(json(&body)))
             }
             Decided::NotPending => Err(ApiError::Refused("extension.decided".into())),
             Decided::Task(outcome) => outcome_answer(conn, task_id, outcome),
