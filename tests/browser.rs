@@ -847,6 +847,14 @@ fn every_page_reads_right_at_a_desk_and_on_a_phone() {
         chidao::domain::dates::Moment::now(),
     )
     .unwrap();
+    let hook = chidao::models::webhook::create(
+        &mut app.conn(),
+        "https://he-thong-bao-cao.example/hooks",
+        "bi-mat",
+        &[chidao::domain::webhook::Event::Chased],
+        chrono::Utc::now().naive_utc(),
+    )
+    .unwrap();
     let pages_by_role: [(Role, Option<&str>, Vec<String>); 4] = [
         (
             Role::UnitHead,
@@ -907,6 +915,8 @@ fn every_page_reads_right_at_a_desk_and_on_a_phone() {
                 "/admin/outbox".into(),
                 "/admin/escalation".into(),
                 "/admin/grading".into(),
+                "/admin/webhooks".into(),
+                format!("/admin/webhooks/{hook}"),
             ],
         ),
     ];

@@ -34,3 +34,4 @@ mod steps;
 mod tasks;
 mod transfers;
 mod uploads;
+mod webhooks;

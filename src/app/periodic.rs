@@ -9,6 +9,7 @@ use crate::domain::dates::Moment;
 use crate::domain::grading::{Invalid, Rule};
 use crate::domain::ids::UnitId;
 use crate::domain::permissions::{Action, Actor, Target};
+use crate::domain::webhook::Event;
 use crate::error::{AppError, AppResult};
 use crate::models::periodic::{self, Ask, NewIssued};
 use crate::models::tally::{Axis, Scope};
@@ -184,8 +185,19 @@ pub fn issue(
             by: actor.user_id,
             at: at.now,
         };
-        periodic::insert(conn, &report, &new)
+        let id = periodic::insert(conn, &report, &new)?;
+        told(conn, id, 1, at)?;
+        Ok(id)
     })
+}
+
+/// Other systems hear of an issued report, in the issuing transaction.
+fn told(conn: &mut DbConn, id: i64, version: i32, at: Moment) -> AppResult<()> {
+    let extra = serde_json::json!({
+        "report": {"id": id, "version": version, "url": format!("/reports/issued/{id}")}
+    });
+    let key = format!("report:{id}");
+    crate::models::webhook::tell(conn, Event::ReportIssued, key, &[], extra, at)
 }
 
 /// Issues a new version of an issued report: the same period and scope counted again today
@@ -223,7 +235,9 @@ pub fn reissue(
             by: actor.user_id,
             at: at.now,
         };
-        periodic::insert(conn, &report, &new)
+        let id = periodic::insert(conn, &report, &new)?;
+        told(conn, id, version, at)?;
+        Ok(id)
     })
 }
 

@@ -105,6 +105,37 @@ diesel::table! {
 }
 
 diesel::table! {
+    webhooks (id) {
+        id -> BigInt,
+        url -> Text,
+        secret -> Text,
+        events -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> BigInt,
+        webhook_id -> BigInt,
+        dedupe_key -> Text,
+        event -> Text,
+        body -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        last_status -> Nullable<Integer>,
+        last_error -> Text,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+
+diesel::table! {
     idempotency_keys (id) {
         id -> BigInt,
         user_id -> BigInt,
@@ -509,6 +540,8 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(
     calendar_feeds,
+    webhooks,
+    webhook_deliveries,
     grading_rules,
     idempotency_keys,
     issued_reports,

@@ -18,3 +18,4 @@ pub mod recurrence;
 pub mod reminders;
 pub mod status;
 pub mod text;
+pub mod webhook;

@@ -5,4 +5,5 @@ pub mod escalation;
 pub mod recurring;
 pub mod reminders;
 pub mod scheduler;
+pub mod webhooks;
 pub mod weekly;

@@ -1,5 +1,5 @@
 //! The loop inside every `chidao serve` (and `chidao remind` without --once): from the reminder
-//! hour on, queue the day's reminders once, and keep delivering the outbox.
+//! hour on, queue the day's reminders once, and keep delivering the outbox and the webhooks.
 
 use std::sync::Arc;
 
@@ -42,16 +42,15 @@ impl Mailing {
         Ok((queued, sent))
     }
 
-    /// Queues the day's reminders and digests.
+    /// Queues the day's reminders and digests, and tells webhook endpoints of the tasks that
+    /// fell overdue.
     pub fn queue(&self, conn: &mut DbConn, day: chrono::NaiveDate) -> AppResult<Queued> {
         let cal = crate::models::calendar::load(conn)?;
-        reminders::queue_day(
-            conn,
-            &cal,
-            &self.settings.schedule,
-            day,
-            Utc::now().naive_utc(),
-        )
+        let now = Utc::now().naive_utc();
+        let queued = reminders::queue_day(conn, &cal, &self.settings.schedule, day, now)?;
+        let at = crate::domain::dates::Moment { now, today: day };
+        crate::models::webhook::tell_overdue(conn, at)?;
+        Ok(queued)
     }
 
     pub fn deliver(&self, conn: &mut DbConn, today: chrono::NaiveDate) -> AppResult<Tally> {
@@ -108,6 +107,14 @@ impl Mailing {
                 failed = t.failed,
                 skipped = t.skipped,
                 "outbox delivered"
+            );
+        }
+        let w = crate::jobs::webhooks::deliver(&mut conn, Utc::now().naive_utc())?;
+        if w != crate::jobs::webhooks::Delivered::default() {
+            tracing::info!(
+                delivered = w.delivered,
+                retried = w.retried,
+                "webhooks delivered"
             );
         }
         Ok(())

@@ -1,5 +1,6 @@
 //! Messages caused by a change, queued inside the transaction that makes the change: if the
-//! change rolls back, so do its messages.
+//! change rolls back, so do its messages. The same changes tell the webhook endpoints that want
+//! to hear of them (`models::webhook::tell`), in the same transaction.
 
 use std::collections::BTreeMap;
 
@@ -11,10 +12,12 @@ use crate::domain::dates::Moment;
 use crate::domain::ids::{DirectiveId, TaskId, UnitId, UserId};
 use crate::domain::mail::Kind;
 use crate::domain::status::Status;
+use crate::domain::webhook::Event;
 use crate::error::AppResult;
 use crate::mail::outbox::{enqueue, NewMail, Recipient};
 use crate::mail::{payload, recipients};
 use crate::models::task::Moved;
+use crate::models::webhook;
 
 /// A published directive's tasks: one mail per recipient listing the tasks their unit leads and
 /// those it coordinates.
@@ -36,6 +39,9 @@ pub fn assigned_tasks(
     subject: &str,
     at: Moment,
 ) -> AppResult<usize> {
+    let extra = serde_json::json!({ "directive_id": directive_id });
+    let key = format!("assigned:{subject}");
+    webhook::tell(conn, Event::TaskAssigned, key, task_ids, extra, at)?;
     let mut leads: Vec<(TaskId, UnitId)> = Vec::new();
     for chunk in task_ids.chunks(500) {
         leads.extend(
@@ -98,6 +104,10 @@ pub fn moved(
     note: &str,
     at: Moment,
 ) -> AppResult<usize> {
+    // Every move is an event for other systems; only some are mail.
+    let extra = serde_json::json!({ "from": m.from, "to": m.to, "note": note.trim() });
+    let key = format!("status:{task_id}:{}", m.version);
+    webhook::tell(conn, Event::StatusChanged, key, &[task_id], extra, at)?;
     let kind = match (m.from, m.to) {
         (_, Status::Reported) => Kind::Reported,
         (Status::Reported, Status::Done) => Kind::Confirmed,
@@ -126,6 +136,11 @@ pub fn extension(
     task_id: TaskId,
     at: Moment,
 ) -> AppResult<usize> {
+    if kind == Kind::ExtensionDecided {
+        let extra = serde_json::json!({ "extension_id": request_id });
+        let key = format!("extension:{request_id}");
+        webhook::tell(conn, Event::ExtensionDecided, key, &[task_id], extra, at)?;
+    }
     let to_whom = if kind == Kind::ExtensionRequested {
         recipients::secretariat(conn, kind)?
     } else {
@@ -160,6 +175,11 @@ pub fn chased(
     at: Moment,
 ) -> AppResult<usize> {
     let kind = Kind::Chased;
+    for (task, _, c) in chased {
+        let extra = serde_json::json!({ "note": note.trim(), "times": c.count });
+        let key = format!("chased:{}", c.id);
+        webhook::tell(conn, Event::Chased, key, &[*task], extra, at)?;
+    }
     let mut units: Vec<UnitId> = chased.iter().map(|c| c.1).collect();
     units.sort_unstable();
     units.dedup();
@@ -189,6 +209,16 @@ pub fn explanation(
     e: &crate::models::explanation::Explanation,
     at: Moment,
 ) -> AppResult<usize> {
+    let event = match kind {
+        Kind::ExplanationAsked => Some(Event::ExplanationAsked),
+        Kind::ExplanationAnswered => Some(Event::ExplanationAnswered),
+        _ => None,
+    };
+    if let Some(event) = event {
+        let extra = serde_json::json!({ "explanation_id": e.id, "reply_by": e.reply_by });
+        let key = format!("{event}:{}", e.id);
+        webhook::tell(conn, event, key, &[e.task_id], extra, at)?;
+    }
     let to_whom = if kind == Kind::ExplanationAnswered {
         match e.asked_by {
             Some(asker) => recipients::user_wanting(conn, asker, kind)?

@@ -30,6 +30,7 @@ pub mod task;
 pub mod transfer;
 pub mod unit;
 pub mod user;
+pub mod webhook;
 
 use chrono::NaiveDateTime;
 

@@ -32,6 +32,7 @@ pub mod steps;
 pub mod task_actions;
 pub mod tasks;
 pub mod transfers;
+pub mod webhooks;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -313,6 +314,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/outbox", web::get().to(outbox::list))
         .route("/admin/escalation", web::get().to(escalation::show))
         .route("/admin/escalation", web::post().to(escalation::save))
+        .route("/admin/webhooks", web::get().to(webhooks::list))
+        .route("/admin/webhooks", web::post().to(webhooks::create))
+        .route("/admin/webhooks/{id}", web::get().to(webhooks::show))
+        .route(
+            "/admin/webhooks/{id}/active",
+            web::post().to(webhooks::set_active),
+        )
+        .route(
+            "/admin/webhooks/{id}/delete",
+            web::post().to(webhooks::delete),
+        )
+        .route(
+            "/admin/webhook-deliveries/{id}/send-again",
+            web::post().to(webhooks::send_again),
+        )
         .route("/admin/grading", web::get().to(grading::show))
         .route("/admin/grading", web::post().to(grading::save))
         .route("/admin/outbox/{id}/retry", web::post().to(outbox::retry))

@@ -261,6 +261,7 @@ impl Ctx {
             "extensions" => Action::ViewExtensions,
             "reports" => Action::ViewReports,
             "grading" => Action::ManageGrading,
+            "webhooks" => Action::ManageWebhooks,
             _ => return false,
         };
         allowed(a, action, Target::System)
