@@ -69,6 +69,10 @@ pub struct ServeArgs {
     /// right); what the client itself wrote further left is not believed.
     #[arg(long, env = "CHIDAO_PROXY_HOPS", default_value_t = 1)]
     pub proxy_hops: usize,
+    /// Administrators, leaders and the secretariat must set up and use two-factor login
+    /// (an authenticator app's codes, RFC 6238) before anything else.
+    #[arg(long, env = "CHIDAO_REQUIRE_TWO_FACTOR")]
+    pub require_two_factor: bool,
 }
 
 /// What request handlers need to know; cloned into the app state.
@@ -84,6 +88,8 @@ pub struct Settings {
     pub login_window_minutes: i64,
     pub behind_proxy: bool,
     pub proxy_hops: usize,
+    /// Administrators, leaders and the secretariat must log in with a second factor.
+    pub require_two_factor: bool,
 }
 
 impl Settings {
@@ -99,6 +105,7 @@ impl Settings {
             login_window_minutes: serve.login_window_minutes,
             behind_proxy: serve.behind_proxy,
             proxy_hops: serve.proxy_hops,
+            require_two_factor: serve.require_two_factor,
         }
     }
 

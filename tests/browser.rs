@@ -866,6 +866,7 @@ fn every_page_reads_right_at_a_desk_and_on_a_phone() {
                 "/tasks".into(),
                 format!("/units/{ls}"),
                 "/me".into(),
+                "/me/two-factor".into(),
                 "/me/calendar".into(),
                 format!("/units/{ls}/calendar"),
                 "/notifications".into(),

@@ -33,5 +33,6 @@ mod routes;
 mod steps;
 mod tasks;
 mod transfers;
+mod two_factor;
 mod uploads;
 mod webhooks;

@@ -59,6 +59,28 @@ diesel::table! {
         mail_mode -> Text,
         mail_off -> Text,
         notifications_seen_at -> Nullable<Timestamp>,
+        totp_secret -> Nullable<Text>,
+        totp_pending -> Nullable<Text>,
+        totp_last_step -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_challenges (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        user_id -> BigInt,
+        next -> Text,
+        expires_at -> Timestamp,
     }
 }
 
@@ -540,6 +562,8 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(
     calendar_feeds,
+    recovery_codes,
+    login_challenges,
     webhooks,
     webhook_deliveries,
     grading_rules,

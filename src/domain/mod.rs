@@ -18,4 +18,5 @@ pub mod recurrence;
 pub mod reminders;
 pub mod status;
 pub mod text;
+pub mod totp;
 pub mod webhook;

@@ -25,6 +25,14 @@ crate::words!(Role {
 });
 
 impl Role {
+    /// Those who see every unit's work, and the one who holds the keys: the roles a setting can
+    /// require two-factor login of.
+    pub fn needs_two_factor(self) -> bool {
+        matches!(self, Role::Admin | Role::Leader | Role::Secretariat)
+    }
+}
+
+impl Role {
     /// Unit roles belong to a unit and see only that unit's tasks.
     pub fn is_unit_role(self) -> bool {
         matches!(self, Role::UnitHead | Role::UnitStaff)

@@ -28,6 +28,7 @@ pub mod step;
 pub mod tally;
 pub mod task;
 pub mod transfer;
+pub mod two_factor;
 pub mod unit;
 pub mod user;
 pub mod webhook;

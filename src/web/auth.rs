@@ -16,6 +16,8 @@ use crate::web::AppState;
 pub const SESSION_COOKIE: &str = "chidao_session";
 pub const PRE_SESSION_COOKIE: &str = "chidao_pre";
 pub const LANG_COOKIE: &str = "chidao_lang";
+/// A login whose password was right, waiting for its second factor.
+pub const CHALLENGE_COOKIE: &str = "chidao_2fa";
 
 /// The request's person (if any), their CSRF token and the language to answer in.
 #[derive(Clone)]
@@ -32,14 +34,29 @@ pub struct Auth {
     pub max_upload_bytes: usize,
     /// What the menu counts (pages only; zero elsewhere).
     pub waiting: crate::web::menu::Waiting,
+    /// Two-factor login is required of this person and not yet set up: every page but its
+    /// setup sends them there.
+    pub must_set_up_two_factor: bool,
+}
+
+/// Where a person who must set up two-factor login may still go.
+fn open_before_two_factor(path: &str) -> bool {
+    ["/me/two-factor", "/logout", "/static/", "/healthz"]
+        .iter()
+        .any(|p| path.starts_with(p))
 }
 
 impl Auth {
     /// The signed-in person, or a redirect to the login page that comes back here.
     pub fn user(&self) -> WebResult<&User> {
-        self.user
+        let user = self
+            .user
             .as_ref()
-            .ok_or_else(|| WebError::LoginRequired(self.path.clone()))
+            .ok_or_else(|| WebError::LoginRequired(self.path.clone()))?;
+        if self.must_set_up_two_factor && !open_before_two_factor(&self.path) {
+            return Err(WebError::TwoFactorSetup);
+        }
+        Ok(user)
     }
 
     pub fn actor(&self) -> WebResult<Actor> {
@@ -87,6 +104,8 @@ pub struct Credentials {
     idle: Duration,
     absolute: Duration,
     max_upload_bytes: usize,
+    /// Two-factor login required of administrators, leaders and the secretariat.
+    require_two_factor: bool,
     /// What this request does to the menu's counts, and where they are kept.
     menu: Option<(web::Data<AppState>, MenuUse)>,
 }
@@ -102,16 +121,17 @@ enum MenuUse {
 
 impl Credentials {
     pub fn of(req: &HttpRequest) -> Credentials {
-        let (idle, absolute, max_upload_bytes) = req
+        let (idle, absolute, max_upload_bytes, require_two_factor) = req
             .app_data::<web::Data<AppState>>()
             .map(|s| {
                 (
                     Duration::minutes(s.settings.session_idle_minutes),
                     Duration::hours(s.settings.session_max_hours),
                     s.settings.max_upload_bytes,
+                    s.settings.require_two_factor,
                 )
             })
-            .unwrap_or((Duration::zero(), Duration::zero(), 0));
+            .unwrap_or((Duration::zero(), Duration::zero(), 0, false));
         let path = req.path();
         let not_a_page = [
             "/api/",
@@ -147,6 +167,7 @@ impl Credentials {
             idle,
             absolute,
             max_upload_bytes,
+            require_two_factor,
         }
     }
 
@@ -176,6 +197,13 @@ impl Credentials {
             Some((u, c)) => (Some(u), c),
             None => (None, String::new()),
         };
+        // Only a session is held to it: a token was made by someone already signed in.
+        let must_set_up_two_factor = match &user {
+            Some(u) if self.require_two_factor && !by_token && u.role().needs_two_factor() => {
+                !crate::models::two_factor::is_on(conn, u.id)?
+            }
+            _ => false,
+        };
         // A GET never writes: `?lang=` changes this browser's language (through its cookie, set
         // by the response), the account's setting (which its mail follows) changes on /me.
         let mut waiting = crate::web::menu::Waiting::default();
@@ -200,6 +228,7 @@ impl Credentials {
             can_write,
             max_upload_bytes: self.max_upload_bytes,
             waiting,
+            must_set_up_two_factor,
         })
     }
 }

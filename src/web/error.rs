@@ -15,6 +15,9 @@ pub enum WebError {
     /// Not signed in; pages send the browser to the login form, then back to this path.
     #[error("login required")]
     LoginRequired(String),
+    /// Two-factor login must be set up before anything else.
+    #[error("two-factor setup required")]
+    TwoFactorSetup,
     #[error("bad request: {0}")]
     BadRequest(String),
     #[error("conflict: {0}")]
@@ -60,6 +63,10 @@ impl WebError {
                 "You are not allowed to do this.",
             ),
             WebError::LoginRequired(_) => ("Vui lòng đăng nhập.", "Please log in."),
+            WebError::TwoFactorSetup => (
+                "Vui lòng bật xác thực hai bước trước khi tiếp tục.",
+                "Please set up two-factor login before going on.",
+            ),
             WebError::BadRequest(_) => (
                 "Yêu cầu không hợp lệ. Vui lòng tải lại trang và thử lại.",
                 "Bad request. Please reload the page and try again.",
@@ -86,7 +93,7 @@ impl ResponseError for WebError {
         match self {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Forbidden => StatusCode::FORBIDDEN,
-            WebError::LoginRequired(_) => StatusCode::SEE_OTHER,
+            WebError::LoginRequired(_) | WebError::TwoFactorSetup => StatusCode::SEE_OTHER,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -104,6 +111,11 @@ impl ResponseError for WebError {
             );
             return HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, target))
+                .finish();
+        }
+        if let WebError::TwoFactorSetup = self {
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, "/me/two-factor"))
                 .finish();
         }
         if status.is_server_error() {

@@ -32,6 +32,7 @@ pub mod steps;
 pub mod task_actions;
 pub mod tasks;
 pub mod transfers;
+pub mod two_factor;
 pub mod webhooks;
 
 use actix_web::body::MessageBody;
@@ -117,6 +118,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(session_pages::change_password),
         )
         .route("/me/tokens", web::post().to(session_pages::create_token))
+        .route("/login/two-factor", web::get().to(two_factor::code_form))
+        .route("/login/two-factor", web::post().to(two_factor::check_code))
+        .route("/me/two-factor", web::get().to(two_factor::show))
+        .route("/me/two-factor/start", web::post().to(two_factor::start))
+        .route(
+            "/me/two-factor/confirm",
+            web::post().to(two_factor::confirm),
+        )
+        .route(
+            "/me/two-factor/recovery",
+            web::post().to(two_factor::new_codes),
+        )
+        .route("/me/two-factor/off", web::post().to(two_factor::turn_off))
         .route("/me/calendar", web::get().to(feeds::mine))
         .route("/me/calendar", web::post().to(feeds::reset_mine))
         .route("/me/calendar/stop", web::post().to(feeds::stop_mine))

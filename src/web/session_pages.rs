@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::domain::mail::{Kind as MailKind, Prefs};
 use crate::domain::permissions::Role;
-use crate::models::{session, user};
+use crate::models::{session, two_factor, user};
 use crate::web::auth::{self, Auth};
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
@@ -35,7 +35,7 @@ struct LoginPage {
 
 /// Only local paths are followed after login, never another site.
 /// Where to go after logging in: `next` if it is one of our paths, else the task list.
-fn safe_next(next: &str) -> String {
+pub(crate) fn safe_next(next: &str) -> String {
     crate::web::pages::local_path(next)
         .unwrap_or("/desk")
         .to_string()
@@ -142,18 +142,14 @@ pub async fn login(
     let email = typed.trim().to_lowercase();
     let s = &state.settings;
     let window = Duration::minutes(s.login_window_minutes);
-    let address = auth::client_address(&req, s.behind_proxy, s.proxy_hops);
-    // A client is held back by its own failures (per address, and per account from that
-    // address), never by someone else's: the right password from elsewhere still gets in.
-    // Failures against the account from everywhere only slow each further attempt down.
-    let address_key = format!("address:{address}");
-    let pair_key = format!("account:{email}@{address}");
-    let account_key = format!("account:{email}");
-    let limits = [
-        (address_key.clone(), s.login_max_per_address),
-        (pair_key.clone(), s.login_max_per_account),
-    ];
+    let Attempts {
+        address_key,
+        pair_key,
+        account_key,
+        limits,
+    } = Attempts::of(&req, s, &email);
     let max_per_account = s.login_max_per_account;
+    let wanted = safe_next(&next);
     let (result, slow) = crate::db::run(&state.pool, move |conn| {
         let at = session::claim_attempt(
             conn,
@@ -183,29 +179,28 @@ pub async fn login(
             )?;
             return Ok((None, slow));
         };
+        // With a second factor the attempt still counts until the code is right: a password
+        // alone does not buy fresh tries at the code.
+        if two_factor::is_on(conn, u.id)? {
+            let now = crate::domain::dates::Moment::now().now;
+            let token = two_factor::challenge(conn, u.id, &wanted, now)?;
+            return Ok((Some(Passed::SecondFactor(token)), slow));
+        }
         session::forget_attempt(conn, &address_key, at)?;
         session::clear_login_failures(conn, &pair_key)?;
-        Ok((
-            Some((
-                session::create(conn, u.id, crate::domain::dates::Moment::now().now)?,
-                u.lang,
-            )),
-            slow,
-        ))
+        let token = session::create(conn, u.id, crate::domain::dates::Moment::now().now)?;
+        Ok((Some(Passed::Session(token, u.lang)), slow))
     })
     .await?;
     if slow && result.is_none() {
         actix_web::rt::time::sleep(std::time::Duration::from_secs(1)).await;
     }
     match result {
-        Some((token, lang)) => {
+        Some(Passed::Session(token, lang)) => signed_in(&req, token, lang, &safe_next(&next)),
+        Some(Passed::SecondFactor(token)) => {
             let secure = auth::is_https(&req, s.behind_proxy);
-            let mut resp = redirect(&safe_next(&next));
-            resp.add_cookie(&auth::cookie(auth::SESSION_COOKIE, token, secure))
-                .map_err(|e| WebError::Internal(e.to_string()))?;
-            resp.add_cookie(&auth::cookie(auth::LANG_COOKIE, lang, secure))
-                .map_err(|e| WebError::Internal(e.to_string()))?;
-            resp.add_removal_cookie(&auth::removal(auth::PRE_SESSION_COOKIE))
+            let mut resp = redirect("/login/two-factor");
+            resp.add_cookie(&auth::cookie(auth::CHALLENGE_COOKIE, token, secure))
                 .map_err(|e| WebError::Internal(e.to_string()))?;
             Ok(resp)
         }
@@ -218,6 +213,69 @@ pub async fn login(
             actix_web::http::StatusCode::UNAUTHORIZED,
         ),
     }
+}
+
+/// What a login attempt is counted against. A client is held back by its own failures (per
+/// address, and per account from that address), never by someone else's: the right password
+/// from elsewhere still gets in. Failures against the account from everywhere only slow each
+/// further attempt down. The second factor's attempts count the same.
+pub(crate) struct Attempts {
+    pub address_key: String,
+    pub pair_key: String,
+    pub account_key: String,
+    pub limits: [(String, i64); 2],
+}
+
+impl Attempts {
+    pub fn of(req: &HttpRequest, s: &crate::config::Settings, email: &str) -> Attempts {
+        Attempts::at(
+            &auth::client_address(req, s.behind_proxy, s.proxy_hops),
+            s,
+            email,
+        )
+    }
+
+    /// The same, from the client's address as `auth::client_address` found it.
+    pub fn at(address: &str, s: &crate::config::Settings, email: &str) -> Attempts {
+        let address_key = format!("address:{address}");
+        let pair_key = format!("account:{email}@{address}");
+        Attempts {
+            limits: [
+                (address_key.clone(), s.login_max_per_address),
+                (pair_key.clone(), s.login_max_per_account),
+            ],
+            address_key,
+            pair_key,
+            account_key: format!("account:{email}"),
+        }
+    }
+}
+
+/// A password that was right: signed in, or (with two-factor login on) waiting for the code.
+enum Passed {
+    Session(String, String),
+    SecondFactor(String),
+}
+
+/// Signed in: the session's and the language's cookies, the login form's own cookie gone, and
+/// on to `next` (one of our paths).
+pub(crate) fn signed_in(
+    req: &HttpRequest,
+    token: String,
+    lang: String,
+    next: &str,
+) -> WebResult<HttpResponse> {
+    let secure = auth::is_https(req, behind_proxy(req));
+    let mut resp = redirect(next);
+    resp.add_cookie(&auth::cookie(auth::SESSION_COOKIE, token, secure))
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    resp.add_cookie(&auth::cookie(auth::LANG_COOKIE, lang, secure))
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    resp.add_removal_cookie(&auth::removal(auth::PRE_SESSION_COOKIE))
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    resp.add_removal_cookie(&auth::removal(auth::CHALLENGE_COOKIE))
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(resp)
 }
 
 pub async fn logout(

@@ -90,6 +90,7 @@ pub fn default_settings(data_dir: PathBuf) -> Settings {
         login_window_minutes: 15,
         behind_proxy: false,
         proxy_hops: 1,
+        require_two_factor: false,
     }
 }
 

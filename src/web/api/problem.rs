@@ -127,6 +127,7 @@ impl ApiError {
             ApiError::Web(WebError::NotFound) => "not_found",
             ApiError::Web(WebError::Forbidden) => "forbidden",
             ApiError::Web(WebError::LoginRequired(_)) => "unauthorized",
+            ApiError::Web(WebError::TwoFactorSetup) => "two_factor_required",
             ApiError::Web(WebError::BadRequest(_)) => "bad_request",
             ApiError::Web(WebError::Conflict(_)) => "conflict",
             ApiError::Web(WebError::TooManyAttempts { .. }) => "too_many_attempts",
@@ -149,6 +150,7 @@ impl ApiError {
             ApiError::Web(WebError::LoginRequired(_)) => {
                 "A session or a personal token (Authorization: Bearer) is needed"
             }
+            ApiError::Web(WebError::TwoFactorSetup) => "Two-factor login must be set up first",
             ApiError::Web(WebError::BadRequest(_)) => "Bad request",
             ApiError::Web(WebError::Conflict(_)) => "Someone else changed this first",
             ApiError::Web(WebError::TooManyAttempts { .. }) => "Too many attempts",
@@ -198,6 +200,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::Web(WebError::LoginRequired(_)) => StatusCode::UNAUTHORIZED,
+            ApiError::Web(WebError::TwoFactorSetup) => StatusCode::FORBIDDEN,
             ApiError::Web(e) => e.status_code(),
             ApiError::Invalid(_) | ApiError::KeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Stale(_) => StatusCode::PRECONDITION_FAILED,
