@@ -419,3 +419,134 @@ fn the_api_describes_itself_and_answers_strays_as_problems() {
         problem(&r, 404, "not_found");
     });
 }
+
+/// The secretariat's system publishes a notice through the API, naming units by id or by any
+/// of their names; the directive reads back with its items and tasks.
+#[test]
+fn a_directive_is_published_and_read_through_the_api() {
+    each_backend(|app| {
+        let mut sec = bot(app, Role::Secretariat, None, true);
+        let units = sec.get("/api/v1/units?q=lang+son").json();
+        let lang_son = units
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["short_name"] == "Sở KH&CN Lạng Sơn")
+            .expect("Lạng Sơn in the directory")["id"]
+            .as_i64()
+            .unwrap();
+        let notice = |items: serde_json::Value| {
+            json!({
+                "number": "301/TB-BKHCN",
+                "issued_on": "2026-12-01",
+                "title": "Kết luận của Bộ trưởng tại Hội nghị chuyển đổi số",
+                "signer": "Thứ trưởng",
+                "items": items,
+            })
+        };
+        let good = notice(json!([
+            {"label": "1", "text": "Xây dựng cơ sở dữ liệu đổi mới sáng tạo",
+             "lead": [lang_son, "Cục Sở hữu trí tuệ"], "coordinating": ["Sở KH&CN Hà Nội"],
+             "due_on": "31/03/2027"},
+            {"label": "2", "text": "Báo cáo kết quả triển khai", "lead": ["Cục Kế hoạch - Tài chính"]}
+        ]));
+        // Units that are no units, and fields missing, are named.
+        let bad = notice(json!([
+            {"text": "Việc", "lead": ["Sở Không Tồn Tại", 99999999], "due_on": "32/13/2027"},
+            {"text": " ", "lead": []}
+        ]));
+        let r = post(&mut sec, "/api/v1/directives", &[], Body::Json(&bad));
+        let fields: Vec<String> = problem(&r, 422, "invalid")["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "items[0].due_on",
+                "items[0].lead",
+                "items[0].lead",
+                "items[1].text",
+                "items[1].lead"
+            ]
+        );
+        assert_eq!(app.count("directives"), 0);
+        // Not the unit's to publish; not with a read-only token.
+        let mut head = bot(app, Role::UnitHead, Some("Sở KH&CN Lạng Sơn"), true);
+        problem(
+            &post(&mut head, "/api/v1/directives", &[], Body::Json(&good)),
+            403,
+            "forbidden",
+        );
+        let mut reader = bot(app, Role::Secretariat, None, false);
+        let r = post(&mut reader, "/api/v1/directives", &[], Body::Json(&good));
+        problem(&r, 403, "read_only_token");
+
+        let key = [("Idempotency-Key", "tb-301")];
+        let r = post(&mut sec, "/api/v1/directives", &key, Body::Json(&good));
+        assert_eq!(r.status, 201, "{}", r.body);
+        let made = r.json();
+        assert_eq!(made["created"], true);
+        let items = made["directive"]["items"].as_array().unwrap();
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0]["tasks"].as_array().unwrap().len(), 2);
+        assert_eq!(items[0]["tasks"][0]["due_on"], "2027-03-31");
+        let again = post(&mut sec, "/api/v1/directives", &key, Body::Json(&good));
+        assert_eq!(again.status, 201);
+        assert_eq!(again.header("idempotent-replayed"), Some("true"));
+        assert_eq!(app.count("directives"), 1);
+        assert_eq!(app.count("tasks"), 3);
+
+        let id = made["directive"]["id"].as_i64().unwrap();
+        let list = sec.get("/api/v1/directives").json();
+        assert_eq!(list["total"], 1);
+        assert_eq!(list["directives"][0]["number"], "301/TB-BKHCN");
+        let one = sec.get(&format!("/api/v1/directives/{id}")).json();
+        assert_eq!(
+            one["items"][1]["tasks"][0]["lead_unit"],
+            "Cục Kế hoạch - Tài chính"
+        );
+        // The lead unit sees its task, not the directive list.
+        problem(&head.get("/api/v1/directives"), 403, "forbidden");
+        let mine = head.get("/api/v1/tasks").json();
+        assert_eq!(mine["total"], 1);
+    });
+}
+
+/// The dashboard's figures for a period, in each person's scope.
+#[test]
+fn the_dashboard_figures_come_by_period_and_scope() {
+    each_backend(|app| {
+        let _p = publish(app);
+        let (from, to) = (crate::fixtures::days(-30), crate::fixtures::days(30));
+        let path = format!("/api/v1/dashboard?period=custom&from={from}&to={to}&scope=all");
+        let mut leader = bot(app, Role::Leader, None, false);
+        let all = leader.get(&path).json();
+        assert_eq!(all["from"], from.to_string());
+        assert_eq!(all["by"], "due");
+        // Lạng Sơn's task is overdue, Kế hoạch - Tài chính's is within; Hà Nội's has no date.
+        assert_eq!(all["counts"]["total"], 2, "{all}");
+        assert_eq!(all["counts"]["open_overdue"], 1);
+        assert_eq!(all["counts"]["open_within"], 1);
+        assert!(
+            all["counts"]["on_time_rate"].is_null(),
+            "nothing finished: no rate"
+        );
+        let overdue: Vec<&str> = all["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|u| u["counts"]["open_overdue"] == 1)
+            .map(|u| u["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(overdue, ["Sở Khoa học và Công nghệ tỉnh Lạng Sơn"]);
+        // A unit's head sees the unit's own figures only.
+        let mut head = bot(app, Role::UnitHead, Some("Cục Kế hoạch - Tài chính"), false);
+        let mine = head.get(&path).json();
+        assert_eq!(mine["counts"]["total"], 1, "{mine}");
+        assert_eq!(mine["counts"]["open_within"], 1);
+        problem(&app.client().get(&path), 401, "unauthorized");
+    });
+}

@@ -72,6 +72,12 @@ fn log_in(app: &TestApp, email: &str, typed: &str) -> (Client, u16) {
     assert_eq!(r.location(), "/login/two-factor");
     assert!(!c.cookies.contains_key("chidao_session"), "no session yet");
     assert!(c.get("/desk").location().starts_with("/login"));
+    let status = send_code(&mut c, typed);
+    (c, status)
+}
+
+/// The code sent on the login's second page; the answer's status.
+fn send_code(c: &mut Client, typed: &str) -> u16 {
     let page = c.get("/login/two-factor");
     let pre = page.input("csrf").unwrap();
     let r = c.send(
@@ -79,7 +85,7 @@ fn log_in(app: &TestApp, email: &str, typed: &str) -> (Client, u16) {
         "/login/two-factor",
         crate::support::Body::Form(&[("csrf", &pre), ("code", typed)]),
     );
-    (c, r.status)
+    r.status
 }
 
 #[test]
@@ -159,14 +165,8 @@ fn log_in_or_refused(app: &TestApp, email: &str, typed: &str) -> (Client, u16) {
     if r.status != 303 {
         return (c, r.status);
     }
-    let page = c.get("/login/two-factor");
-    let pre = page.input("csrf").unwrap();
-    let r = c.send(
-        "POST",
-        "/login/two-factor",
-        crate::support::Body::Form(&[("csrf", &pre), ("code", typed)]),
-    );
-    (c, r.status)
+    let status = send_code(&mut c, typed);
+    (c, status)
 }
 
 #[test]

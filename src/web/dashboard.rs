@@ -170,7 +170,7 @@ pub struct DashboardQuery {
 /// Whose record the person sees: a unit's people their unit's, a leader in charge of units
 /// those (or, asking for "all", the whole ministry), everyone else the whole ministry. Also the
 /// leader who may switch, if any.
-fn scope_for(
+pub(crate) fn scope_for(
     conn: &mut crate::db::DbConn,
     actor: &crate::domain::permissions::Actor,
     whole: bool,
@@ -188,7 +188,7 @@ fn scope_for(
 
 /// The period's figures and every unit graded by the rule in force: (axis, period, previous
 /// period, scope, today).
-fn graded_units(
+pub(crate) fn graded_units(
     conn: &mut crate::db::DbConn,
     (axis, period, before, scope, today): (
         Axis,

@@ -6,6 +6,8 @@
 //! `/api/v1/openapi.json` describes it all, generated from the handlers.
 
 mod answer;
+mod directives;
+mod figures;
 mod input;
 pub mod openapi;
 pub mod problem;
@@ -53,6 +55,11 @@ api_routes! {
     post "/api/v1/tasks/{id}/comments" => task_writes::comment,
     post "/api/v1/tasks/{id}/extensions" => task_writes::request_extension,
     post "/api/v1/extensions/{id}/decision" => task_writes::decide_extension,
+    get "/api/v1/units" => directives::units,
+    get "/api/v1/directives" => directives::list,
+    post "/api/v1/directives" => directives::publish,
+    get "/api/v1/directives/{id}" => directives::show,
+    get "/api/v1/dashboard" => figures::figures,
 }
 
 /// Anything else under `/api/v1`: not found, as a problem rather than a page.

@@ -9,7 +9,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::RefOr;
 use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
-use super::{read, task_writes};
+use super::{directives, figures, read, task_writes};
 
 /// Ids travel as whole numbers.
 macro_rules! described_id {
@@ -83,9 +83,18 @@ impl Modify for Bearer {
         task_writes::comment,
         task_writes::request_extension,
         task_writes::decide_extension,
+        directives::units,
+        directives::list,
+        directives::show,
+        directives::publish,
+        figures::figures,
     ),
     modifiers(&Bearer),
-    tags((name = "tasks", description = "Tasks and what is done to them"))
+    tags(
+        (name = "tasks", description = "Tasks and what is done to them"),
+        (name = "directives", description = "Directives, their items and the units named in them"),
+        (name = "figures", description = "The dashboard's figures for a period")
+    )
 )]
 pub struct ApiDoc;
 

@@ -1,0 +1,155 @@
+//! The dashboard's figures for a period, for another system's own report: the four buckets
+//! now and in the period before, and each unit graded by the rule in force, in the person's
+//! scope (a unit's people their unit, a leader the units in their charge unless asking for
+//! all, everyone else the ministry).
+
+use actix_web::{web, HttpResponse};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::problem::{ApiResult, Problem};
+use crate::domain::dates::parse_date;
+use crate::domain::ids::UnitId;
+use crate::models::tally::{self, Axis};
+use crate::reports::stats::{self, Counts, Preset};
+use crate::web::auth::Credentials;
+use crate::web::dashboard::{graded_units, scope_for};
+use crate::web::tasks::today;
+use crate::web::AppState;
+
+#[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+pub(super) struct FiguresQuery {
+    /// `year` (default), `half`, `quarter`, `month` (the one holding today) or `custom`.
+    #[serde(default)]
+    period: String,
+    /// `due` (tasks due in the period, default) or `assigned` (tasks assigned in it).
+    #[serde(default)]
+    by: String,
+    /// For `custom`: the first day (yyyy-mm-dd or dd/mm/yyyy).
+    #[serde(default)]
+    from: String,
+    /// For `custom`: the last day.
+    #[serde(default)]
+    to: String,
+    /// `all`: the whole ministry, for a leader who would otherwise see their units.
+    #[serde(default)]
+    scope: String,
+}
+
+/// The four buckets, their total and the on-time rate (none while nothing is finished).
+#[derive(Serialize, ToSchema)]
+struct CountsJson {
+    done_on_time: i64,
+    done_late: i64,
+    open_within: i64,
+    open_overdue: i64,
+    total: i64,
+    on_time_rate: Option<f64>,
+}
+
+impl From<Counts> for CountsJson {
+    fn from(c: Counts) -> Self {
+        CountsJson {
+            done_on_time: c.done_on_time,
+            done_late: c.done_late,
+            open_within: c.open_within,
+            open_overdue: c.open_overdue,
+            total: c.total(),
+            on_time_rate: c.on_time_rate(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+struct UnitFigures {
+    id: UnitId,
+    name: String,
+    counts: CountsJson,
+    before: CountsJson,
+    /// Overdue by more than the rule's days.
+    long_overdue: i64,
+    /// Requests for an explanation left unanswered past their date.
+    unanswered: i64,
+    score: Option<f64>,
+    /// `excellent`, `good`, `pass` or `fail`.
+    grade: Option<String>,
+    rank: Option<usize>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct FiguresJson {
+    from: NaiveDate,
+    to: NaiveDate,
+    by: String,
+    counts: CountsJson,
+    /// The period of the same length before.
+    before: CountsJson,
+    units: Vec<UnitFigures>,
+}
+
+/// `GET /api/v1/dashboard`
+#[utoipa::path(
+    get,
+    path = "/api/v1/dashboard",
+    tag = "figures",
+    params(FiguresQuery),
+    responses(
+        (status = 200, description = "The period's figures in the person's scope", body = FiguresJson),
+        (status = 401, description = "No session or token", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn figures(
+    state: web::Data<AppState>,
+    creds: Credentials,
+    query: web::Query<FiguresQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.into_inner();
+    let today = today();
+    let preset = Preset::parse(&q.period);
+    let (from, to) = stats::period(preset, today, (parse_date(&q.from), parse_date(&q.to)));
+    let before = stats::previous(preset, (from, to));
+    let axis = if q.by == "assigned" {
+        Axis::Assigned
+    } else {
+        Axis::Due
+    };
+    let whole = q.scope == "all";
+    let (figures, graded) = crate::web::error::run(&state.pool, move |conn| {
+        let actor = creds.resolve(conn)?.actor()?;
+        let (scope, _) = scope_for(conn, &actor, whole)?;
+        let late = tally::late_now(conn, scope, today)?;
+        Ok(graded_units(
+            conn,
+            (axis, (from, to), before, scope, today),
+            &late,
+        )?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(FiguresJson {
+        from,
+        to,
+        by: match axis {
+            Axis::Assigned => "assigned".into(),
+            Axis::Due => "due".into(),
+        },
+        counts: figures.all.into(),
+        before: figures.before.into(),
+        units: graded
+            .into_iter()
+            .map(|u| UnitFigures {
+                id: u.id,
+                name: u.name,
+                counts: u.counts.into(),
+                before: u.before.into(),
+                long_overdue: u.long_overdue,
+                unanswered: u.unanswered,
+                score: u.score,
+                grade: u.grade.map(|g| g.as_str().into()),
+                rank: u.rank,
+            })
+            .collect(),
+    }))
+}
