@@ -49,6 +49,7 @@ pub(super) struct UnitQuery {
     params(UnitQuery),
     responses(
         (status = 200, description = "The active units", body = Vec<UnitJson>),
+        (status = 400, description = "A query that does not read", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No session or token", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -96,10 +97,10 @@ struct DirectiveLine {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(super) struct DirectivePage {
-    /// From 1.
+    /// From 1; anything else is the first page.
     #[serde(default)]
-    #[param(minimum = 1)]
-    page: Option<i64>,
+    #[param(value_type = Option<i64>, minimum = 1)]
+    page: Option<String>,
 }
 
 /// The person, if they may read the directives (the ministry's leaders, secretariat and
@@ -119,6 +120,7 @@ fn reader(auth: &Auth) -> WebResult<()> {
     params(DirectivePage),
     responses(
         (status = 200, description = "A page of directives", body = DirectiveListJson),
+        (status = 400, description = "A query that does not read", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No session or token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only the ministry's leaders, secretariat and administrators read directives", body = Problem, content_type = "application/problem+json"),
     ),
@@ -130,7 +132,12 @@ pub async fn list(
     query: web::Query<DirectivePage>,
 ) -> ApiResult<HttpResponse> {
     // A page far past the end is simply empty; the offset stays well inside i64.
-    let page = query.into_inner().page.unwrap_or(1).clamp(1, 1_000_000);
+    let page = query
+        .into_inner()
+        .page
+        .and_then(|p| p.trim().parse::<i64>().ok())
+        .unwrap_or(1)
+        .clamp(1, 1_000_000);
     let (rows, total) = crate::web::error::run(&state.pool, move |conn| {
         reader(&creds.resolve(conn)?)?;
         Ok(directive::page_of(conn, None, page)?)
@@ -154,7 +161,7 @@ pub async fn list(
 }
 
 #[derive(Serialize, ToSchema)]
-pub(super) struct DirectiveJson {
+pub(super) struct DirectiveWithItems {
     id: DirectiveId,
     number: String,
     issued_on: NaiveDate,
@@ -186,7 +193,7 @@ struct ItemTaskJson {
 fn directive_json(
     conn: &mut crate::db::DbConn,
     id: DirectiveId,
-) -> crate::error::AppResult<DirectiveJson> {
+) -> crate::error::AppResult<DirectiveWithItems> {
     let d = directive::get(conn, id)?;
     let today = today();
     let mut tasks = directive::tasks_by_item(conn, id)?;
@@ -218,7 +225,7 @@ fn directive_json(
             }
         })
         .collect();
-    Ok(DirectiveJson {
+    Ok(DirectiveWithItems {
         id: d.id,
         number: d.number,
         issued_on: d.issued_on,
@@ -236,7 +243,7 @@ fn directive_json(
     tag = "directives",
     params(("id" = i64, Path, description = "The directive's number (its id)")),
     responses(
-        (status = 200, description = "The directive with its items and tasks", body = DirectiveJson),
+        (status = 200, description = "The directive with its items and tasks", body = DirectiveWithItems),
         (status = 401, description = "No session or token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only the ministry's leaders, secretariat and administrators read directives", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such directive", body = Problem, content_type = "application/problem+json"),
@@ -260,7 +267,7 @@ pub async fn show(
 /// A unit as a program names it: its id, or any name it answers to.
 #[derive(Deserialize, ToSchema, Clone)]
 #[serde(untagged)]
-pub(super) enum UnitRef {
+pub(super) enum UnitName {
     Id(i64),
     Name(String),
 }
@@ -272,9 +279,9 @@ pub(super) struct NewItemInput {
     label: String,
     text: String,
     /// The units that lead it: one task each.
-    lead: Vec<UnitRef>,
+    lead: Vec<UnitName>,
     #[serde(default)]
-    coordinating: Vec<UnitRef>,
+    coordinating: Vec<UnitName>,
     /// yyyy-mm-dd or dd/mm/yyyy; none for an item without a deadline.
     #[serde(default)]
     due_on: Option<String>,
@@ -299,7 +306,7 @@ pub(super) struct NewDirectiveInput {
 
 #[derive(Serialize, ToSchema)]
 pub(super) struct Published {
-    directive: DirectiveJson,
+    directive: DirectiveWithItems,
     /// False when this request had been made before (the same Idempotency-Key): nothing new.
     created: bool,
 }
@@ -308,21 +315,21 @@ pub(super) struct Published {
 /// merged into), beside the field it was named in.
 fn resolve(
     conn: &mut crate::db::DbConn,
-    named: &[(String, UnitRef)],
+    named: &[(String, UnitName)],
 ) -> crate::error::AppResult<Vec<(String, Option<UnitId>)>> {
     let texts: Vec<&str> = named
         .iter()
         .filter_map(|(_, u)| match u {
-            UnitRef::Name(n) => Some(n.as_str()),
-            UnitRef::Id(_) => None,
+            UnitName::Name(n) => Some(n.as_str()),
+            UnitName::Id(_) => None,
         })
         .collect();
     let mut by_name = unit::find_by_names(conn, &texts)?.into_iter();
     let mut out = Vec::new();
     for (field, u) in named {
         let found = match u {
-            UnitRef::Name(_) => by_name.next().flatten(),
-            UnitRef::Id(id) => match unit::get(conn, UnitId(*id)) {
+            UnitName::Name(_) => by_name.next().flatten(),
+            UnitName::Id(id) => match unit::get(conn, UnitId(*id)) {
                 Ok(u) => Some(u),
                 Err(crate::error::AppError::NotFound) => None,
                 Err(e) => return Err(e),
@@ -384,7 +391,7 @@ pub async fn publish(
         errors.push(("items".into(), "error.no_items"));
     }
     // Every unit named, by id or name, looked up at once; and the conference, if one is named.
-    let named: Vec<(String, UnitRef)> = input
+    let named: Vec<(String, UnitName)> = input
         .items
         .iter()
         .enumerate()

@@ -97,6 +97,7 @@ pub(super) struct FiguresJson {
     params(FiguresQuery),
     responses(
         (status = 200, description = "The period's figures in the person's scope", body = FiguresJson),
+        (status = 400, description = "A query that does not read", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No session or token", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -29,9 +29,14 @@ macro_rules! api_routes {
             // A path whose number does not read is no such thing, said as a problem.
             let path_config = web::PathConfig::default()
                 .error_handler(|_, _| ApiError::Web(crate::web::error::WebError::NotFound).into());
+            // A query string that does not read is a bad request, said as a problem.
+            let query_config = web::QueryConfig::default().error_handler(|e, _| {
+                ApiError::Web(crate::web::error::WebError::BadRequest(e.to_string())).into()
+            });
             cfg.service(
                 web::scope("/api/v1")
                     .app_data(path_config)
+                    .app_data(query_config)
                     .route("/openapi.json", web::get().to(openapi::document))
                     $(.route(
                         $path.strip_prefix("/api/v1").unwrap_or($path),
