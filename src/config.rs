@@ -73,6 +73,35 @@ pub struct ServeArgs {
     /// (an authenticator app's codes, RFC 6238) before anything else.
     #[arg(long, env = "CHIDAO_REQUIRE_TWO_FACTOR")]
     pub require_two_factor: bool,
+    /// Single sign-on: the OpenID Connect provider's issuer URL (its discovery document is at
+    /// <issuer>/.well-known/openid-configuration). Without it, passwords only.
+    #[arg(long, env = "CHIDAO_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+    /// This service's client id at the provider.
+    #[arg(long, env = "CHIDAO_OIDC_CLIENT_ID", default_value = "")]
+    pub oidc_client_id: String,
+    /// This service's client secret at the provider.
+    #[arg(long, env = "CHIDAO_OIDC_CLIENT_SECRET", default_value = "")]
+    pub oidc_client_secret: String,
+    /// Make an account (with no rights until an administrator gives a role and unit) for a
+    /// verified address of this domain that has none. Off unless given.
+    #[arg(long, env = "CHIDAO_OIDC_CREATE_DOMAIN")]
+    pub oidc_create_domain: Option<String>,
+    /// `admins`: only administrators log in with a password; everyone else through single
+    /// sign-on.
+    #[arg(long, env = "CHIDAO_PASSWORD_LOGIN", default_value = "all")]
+    pub password_login: String,
+}
+
+/// Single sign-on's settings, checked.
+#[derive(Debug, Clone)]
+pub struct Oidc {
+    /// Without a trailing slash.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// Lower case, without "@".
+    pub create_domain: Option<String>,
 }
 
 /// What request handlers need to know; cloned into the app state.
@@ -90,6 +119,9 @@ pub struct Settings {
     pub proxy_hops: usize,
     /// Administrators, leaders and the secretariat must log in with a second factor.
     pub require_two_factor: bool,
+    pub oidc: Option<Oidc>,
+    /// Only administrators log in with a password (single sign-on for everyone else).
+    pub password_admins_only: bool,
 }
 
 impl Settings {
@@ -106,6 +138,16 @@ impl Settings {
             behind_proxy: serve.behind_proxy,
             proxy_hops: serve.proxy_hops,
             require_two_factor: serve.require_two_factor,
+            oidc: serve.oidc_issuer.as_ref().map(|issuer| Oidc {
+                issuer: issuer.trim_end_matches('/').to_string(),
+                client_id: serve.oidc_client_id.clone(),
+                client_secret: serve.oidc_client_secret.clone(),
+                create_domain: serve
+                    .oidc_create_domain
+                    .as_ref()
+                    .map(|d| d.trim().trim_start_matches('@').to_lowercase()),
+            }),
+            password_admins_only: serve.password_login == "admins",
         }
     }
 

@@ -260,3 +260,39 @@ fn a_person_makes_a_token_on_their_page() {
         assert_eq!(r.status, 201, "{}", r.body);
     });
 }
+
+/// A program asks for pages of up to 100 tasks and walks them by `after`.
+#[test]
+fn a_page_holds_the_limit_asked_for() {
+    each_backend(|app| {
+        let _p = publish(app);
+        let mut leader = app.login_as(Role::Leader, None);
+        let first = leader.get("/api/v1/tasks?status=all&limit=2").json();
+        assert_eq!(first["page_size"], 2);
+        assert_eq!(first["tasks"].as_array().unwrap().len(), 2);
+        assert_eq!(first["total"], 3);
+        let after = first["next_after"]
+            .as_str()
+            .expect("a next page")
+            .to_string();
+        let second = leader
+            .get(&format!("/api/v1/tasks?status=all&limit=2&after={after}"))
+            .json();
+        assert_eq!(second["tasks"].as_array().unwrap().len(), 1);
+        assert!(second["next_after"].is_null());
+        let mut seen: Vec<i64> = [&first, &second]
+            .iter()
+            .flat_map(|p| p["tasks"].as_array().unwrap().iter())
+            .map(|t| t["id"].as_i64().unwrap())
+            .collect();
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), 3, "each task once");
+        assert_eq!(
+            leader.get("/api/v1/tasks?limit=500").json()["page_size"],
+            100
+        );
+        assert_eq!(leader.get("/api/v1/tasks?limit=0").json()["page_size"], 1);
+        assert_eq!(leader.get("/api/v1/tasks").json()["page_size"], 25);
+    });
+}

@@ -550,3 +550,121 @@ fn the_dashboard_figures_come_by_period_and_scope() {
         problem(&app.client().get(&path), 401, "unauthorized");
     });
 }
+
+/// Every route of the API against every role, each by a read-write token: what the pages allow
+/// the API allows, and what they refuse it refuses the same way (403 seen, 404 unseen).
+#[test]
+fn every_route_answers_each_role_as_the_pages_would() {
+    each_backend(|app| {
+        let p = publish(app);
+        let d = p.directive_id;
+        let t = p.langson;
+        let later = (chrono::Local::now().date_naive() + chrono::Duration::days(90))
+            .format("%Y-%m-%d")
+            .to_string();
+        let comment = json!({"text": "Ý kiến"});
+        let progress = json!({"text": "Đang làm", "percent": 30});
+        let extension = json!({"due_on": later, "text": "Cần thêm thời gian"});
+        let notice = json!({"number": "9/TB", "issued_on": "2026-12-01", "title": "Kết luận",
+            "items": [{"text": "Việc", "lead": ["Sở KH&CN Hà Nội"]}]});
+        let empty = json!({});
+        // (method, path, body), then the status for: admin, secretariat, leader, the lead
+        // unit's head, its staff, another unit's head.
+        type Row<'a> = (&'a str, String, Option<&'a serde_json::Value>, [u16; 6]);
+        let rows: Vec<Row> = vec![
+            (
+                "GET",
+                "/api/v1/tasks".into(),
+                None,
+                [200, 200, 200, 200, 200, 200],
+            ),
+            (
+                "GET",
+                format!("/api/v1/tasks/{t}"),
+                None,
+                [200, 200, 200, 200, 200, 404],
+            ),
+            (
+                "GET",
+                "/api/v1/units".into(),
+                None,
+                [200, 200, 200, 200, 200, 200],
+            ),
+            (
+                "GET",
+                "/api/v1/directives".into(),
+                None,
+                [200, 200, 200, 403, 403, 403],
+            ),
+            (
+                "GET",
+                format!("/api/v1/directives/{d}"),
+                None,
+                [200, 200, 200, 403, 403, 403],
+            ),
+            (
+                "GET",
+                "/api/v1/dashboard".into(),
+                None,
+                [200, 200, 200, 200, 200, 200],
+            ),
+            (
+                "POST",
+                format!("/api/v1/tasks/{t}/comments"),
+                Some(&comment),
+                [403, 201, 201, 201, 201, 404],
+            ),
+            (
+                "POST",
+                format!("/api/v1/tasks/{t}/progress"),
+                Some(&progress),
+                [403, 403, 403, 200, 200, 404],
+            ),
+            (
+                "POST",
+                format!("/api/v1/tasks/{t}/start"),
+                Some(&empty),
+                [403, 403, 403, 409, 409, 404],
+            ),
+            (
+                "POST",
+                format!("/api/v1/tasks/{t}/confirm"),
+                Some(&empty),
+                [403, 409, 403, 403, 403, 404],
+            ),
+            (
+                "POST",
+                format!("/api/v1/tasks/{t}/extensions"),
+                Some(&extension),
+                [403, 403, 403, 201, 403, 404],
+            ),
+            (
+                "POST",
+                "/api/v1/directives".into(),
+                Some(&notice),
+                [403, 201, 403, 403, 403, 403],
+            ),
+        ];
+        let mut clients = [
+            bot(app, Role::Admin, None, true),
+            bot(app, Role::Secretariat, None, true),
+            bot(app, Role::Leader, None, true),
+            bot(app, Role::UnitHead, Some("Sở KH&CN Lạng Sơn"), true),
+            bot(app, Role::UnitStaff, Some("Sở KH&CN Lạng Sơn"), true),
+            bot(app, Role::UnitHead, Some("Sở KH&CN Hà Nội"), true),
+        ];
+        for (method, path, body, want) in &rows {
+            for (c, want) in clients.iter_mut().zip(want) {
+                let r = match body {
+                    None => c.get(path),
+                    Some(b) => post(c, path, &[("If-Match", "*")], Body::Json(b)),
+                };
+                assert_eq!(
+                    r.status, *want,
+                    "{method} {path} as {}: {}",
+                    c.email, r.body
+                );
+            }
+        }
+    });
+}

@@ -967,3 +967,53 @@ fn every_page_reads_right_at_a_desk_and_on_a_phone() {
     }
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// Single sign-on through a real provider's own pages: a known address signs in, an unknown
+/// one is refused, an address of the configured domain gets an account without rights.
+#[test]
+fn single_sign_on_through_a_real_provider() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let port = crate::support::free_port();
+    let app = TestApp::start_with(Backend::Sqlite, |s| {
+        s.oidc = Some(crate::sso::settings(port));
+    });
+    let Some(_provider) = crate::support::oidc_provider(port, &app.base, "bi-mat-sso") else {
+        return;
+    };
+    let email = app.add_user(Role::UnitHead, Some("Sở KH&CN Lạng Sơn"));
+    let sign_on = |login: &str| {
+        driver.go(&format!("{}/login?next=/desk", app.base));
+        driver.click("#sso");
+        driver.wait_for_url("/interaction/");
+        driver.type_into("input[name=login]", login);
+        driver.type_into("input[name=password]", "mat-khau-ben-nha-cung-cap");
+        driver.click("input[name=prompt][value=login] ~ button[type=submit]");
+        // The provider asks to let the service have the address.
+        driver.click("input[name=prompt][value=consent] ~ button[type=submit]");
+        driver.wait_until(|url| url.starts_with(&app.base), "back at the service")
+    };
+    let url = sign_on(&email);
+    let url = if url.contains("/desk") {
+        url
+    } else {
+        driver.wait_for_url("/desk")
+    };
+    assert!(url.ends_with("/desk"), "{url}");
+    assert!(driver.text("nav").contains("Lạng Sơn") || !driver.text("h1").is_empty());
+    // Out again, and an address nobody here has.
+    driver.cmd("DELETE", "/cookie", json!({}));
+    sign_on("nguoi.la@khac.vn");
+    driver.wait_for_url("/login/sso/callback");
+    assert!(driver.text(".alert").contains("chưa có tài khoản"));
+    // An address of the configured domain gets an account that sees nothing yet.
+    driver.cmd("DELETE", "/cookie", json!({}));
+    sign_on("moi@so-moi.gov.vn");
+    driver.wait_for_url("/desk");
+    let (u, _) = chidao::models::user::by_email(&mut app.conn(), "moi@so-moi.gov.vn")
+        .unwrap()
+        .expect("made");
+    assert_eq!(u.role, Role::UnitStaff);
+    assert_eq!(u.unit_id, None);
+}

@@ -30,6 +30,7 @@ mod periodic;
 mod recurring;
 mod review;
 mod routes;
+mod sso;
 mod steps;
 mod tasks;
 mod transfers;

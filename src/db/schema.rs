@@ -75,6 +75,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    sso_logins (id) {
+        id -> BigInt,
+        state_hash -> Text,
+        verifier -> Text,
+        nonce -> Text,
+        next -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     login_challenges (id) {
         id -> BigInt,
         token_hash -> Text,
@@ -564,6 +575,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_feeds,
     recovery_codes,
     login_challenges,
+    sso_logins,
     webhooks,
     webhook_deliveries,
     grading_rules,

@@ -556,14 +556,15 @@ fn stored_total(
 /// One page of the list and its total (exact up to `count_cap`, or as stored).
 pub fn list(conn: &mut DbConn, actor: &Actor, f: &Filter, today: NaiveDate) -> AppResult<ListPage> {
     let page = f.page;
+    let size = f.page_size();
     let (among, known) = text_scope(conn, actor, f, today)?;
     let (mut keys, total) = with_walk!(among.as_ref(), actor, f, today, |base, cols, names| {
-        let rows = walk_rows!(conn, base, cols, names, f.sort, page, PAGE_SIZE + 1);
+        let rows = walk_rows!(conn, base, cols, names, f.sort, page, size + 1);
         let cap = count_cap(f);
         // A first page that holds the whole list has counted it; a unit's whole list, open
         // or not, has its total stored; a text search may have counted; otherwise one count
         // over the list cut one past the cap reads at most the cap's worth of index entries.
-        let total = if page == Page::First && rows.len() as i64 <= PAGE_SIZE {
+        let total = if page == Page::First && rows.len() as i64 <= size {
             Total::capped(rows.len() as i64, cap)
         } else if let Some(n) = stored_total(conn, actor, f, today)? {
             Total { n, more: false }
@@ -576,15 +577,15 @@ pub fn list(conn: &mut DbConn, actor: &Actor, f: &Filter, today: NaiveDate) -> A
         (rows, total)
     });
     // Walking back to the start (tasks came or went meanwhile) shows the first page whole.
-    if matches!(page, Page::Before(_)) && (keys.len() as i64) < PAGE_SIZE {
+    if matches!(page, Page::Before(_)) && (keys.len() as i64) < size {
         let first = Filter {
             page: Page::First,
             ..f.clone()
         };
         return list(conn, actor, &first, today);
     }
-    let more = keys.len() as i64 > PAGE_SIZE;
-    keys.truncate(PAGE_SIZE as usize);
+    let more = keys.len() as i64 > size;
+    keys.truncate(size as usize);
     if matches!(page, Page::Before(_)) {
         keys.reverse();
     }

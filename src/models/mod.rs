@@ -24,6 +24,7 @@ pub mod password_reset;
 pub mod periodic;
 pub mod recurring;
 pub mod session;
+pub mod sso_login;
 pub mod step;
 pub mod tally;
 pub mod task;

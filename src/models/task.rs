@@ -79,6 +79,15 @@ pub struct Filter {
     pub sort: Sort,
     /// Where the page shown begins.
     pub page: Page,
+    /// Tasks a page holds (the API's `limit`); None: `PAGE_SIZE`.
+    pub limit: Option<i64>,
+}
+
+impl Filter {
+    /// Tasks a page holds: the limit asked for, 1 to `MAX_PAGE_SIZE`, or `PAGE_SIZE`.
+    pub fn page_size(&self) -> i64 {
+        self.limit.map_or(PAGE_SIZE, |n| n.clamp(1, MAX_PAGE_SIZE))
+    }
 }
 
 impl Filter {
@@ -94,6 +103,8 @@ impl Filter {
 pub use crate::domain::paging::{Page, Sort};
 
 pub const PAGE_SIZE: i64 = 25;
+/// The most tasks a page may be asked to hold.
+pub const MAX_PAGE_SIZE: i64 = 100;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ListRow {

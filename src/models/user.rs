@@ -198,6 +198,32 @@ pub fn create(conn: &mut DbConn, form: &UserForm, at: NaiveDateTime) -> AppResul
         .get_result(conn)?)
 }
 
+/// An account made at single sign-on for a verified address of the configured domain: a unit
+/// staff member of no unit, who sees nothing until an administrator sets role and unit, with a
+/// password nobody knows.
+pub fn create_without_rights(
+    conn: &mut DbConn,
+    email: &str,
+    name: &str,
+    at: NaiveDateTime,
+) -> AppResult<UserId> {
+    let form = UserForm {
+        email: email.trim().to_lowercase(),
+        name: if name.trim().is_empty() {
+            email.trim()
+        } else {
+            name.trim()
+        }
+        .to_string(),
+        role: crate::domain::permissions::Role::UnitStaff.as_str().into(),
+        unit_id: None,
+        password: crate::models::session::random_token(),
+        active: true,
+        lang: "vi".into(),
+    };
+    create(conn, &form, at)
+}
+
 /// Saves an edit. Deactivation, a role or unit change and a new password end the person's
 /// sessions at once, so nobody keeps rights they no longer have.
 pub fn update(conn: &mut DbConn, id: UserId, form: &UserForm, at: NaiveDateTime) -> AppResult<()> {

@@ -278,6 +278,17 @@ pub fn is_https(req: &HttpRequest, behind_proxy: bool) -> bool {
     req.app_config().secure()
 }
 
+/// `https://host` as the person reached us, for addresses another program will open (a
+/// calendar feed, the way back from single sign-on).
+pub fn origin(req: &HttpRequest, behind_proxy: bool) -> String {
+    let scheme = if is_https(req, behind_proxy) {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{}", req.connection_info().host())
+}
+
 pub fn cookie<'a>(name: &'a str, value: String, secure: bool) -> Cookie<'a> {
     Cookie::build(name, value)
         .path("/")

@@ -31,16 +31,6 @@ struct FeedPage {
     address: Option<String>,
 }
 
-/// `https://host` as the person reached us, for addresses a calendar program will open.
-fn origin(req: &HttpRequest, state: &AppState) -> String {
-    let scheme = if crate::web::auth::is_https(req, state.settings.behind_proxy) {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{}", req.connection_info().host())
-}
-
 /// Whose feed a page is about, once the person may manage it.
 async fn owner(state: &web::Data<AppState>, auth: &Auth, unit: Option<UnitId>) -> WebResult<Owner> {
     let actor = auth.actor()?;
@@ -97,7 +87,8 @@ async fn reset(
         calendar_feed::reset(conn, owner, actor.user_id, Moment::now().now)
     })
     .await?;
-    let address = format!("{}/feeds/{secret}.ics", origin(&req, &state));
+    let origin = crate::web::auth::origin(&req, state.settings.behind_proxy);
+    let address = format!("{origin}/feeds/{secret}.ics");
     page(&state, &auth, owner, Some(address)).await
 }
 
@@ -185,7 +176,7 @@ pub async fn feed(
         return Err(WebError::NotFound);
     };
     let secret = secret.to_string();
-    let origin = origin(&req, &state);
+    let origin = crate::web::auth::origin(&req, state.settings.behind_proxy);
     let body = crate::db::run(&state.pool, move |conn| {
         let Some(owner) = calendar_feed::owner_of(conn, &secret)? else {
             return Err(crate::error::AppError::NotFound);

@@ -51,6 +51,8 @@ pub struct ListQuery {
     assignee: Option<String>,
     /// `due` (most urgent first, the default), `-due`, `updated`, `created` (newest first).
     sort: Option<String>,
+    /// Tasks a page holds, 1 to 100 (25 unless asked).
+    limit: Option<String>,
     /// Where the page begins: after or before a task's place (`paging::Key`).
     after: Option<String>,
     before: Option<String>,
@@ -149,6 +151,7 @@ pub fn parse(query: &str, actor: &Actor) -> Filter {
         assignee: (q.assignee.as_deref().map(str::trim) == Some("me")).then_some(actor.user_id),
         sort,
         page: page(&q, sort),
+        limit: id(&q.limit),
     }
 }
 
@@ -192,6 +195,7 @@ pub fn to_query(f: &Filter) -> String {
     put("due_from", date(f.due_from));
     put("due_to", date(f.due_to));
     put("q", Some(f.q.clone()));
+    put("limit", f.limit.map(|n| n.to_string()));
     put("extended", f.extended.then(|| "yes".to_string()));
     put("soon", f.due_soon_until.map(|_| "yes".to_string()));
     put("assigned_from", date(f.assigned_from));
@@ -353,6 +357,7 @@ mod tests {
                 value: 739_100,
                 id: TaskId(2),
             }),
+            limit: Some(60),
         });
         out
     }

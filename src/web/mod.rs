@@ -28,6 +28,7 @@ pub mod periodic;
 pub mod query;
 pub mod review_form;
 pub mod session_pages;
+pub mod sso;
 pub mod steps;
 pub mod task_actions;
 pub mod tasks;
@@ -118,6 +119,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(session_pages::change_password),
         )
         .route("/me/tokens", web::post().to(session_pages::create_token))
+        .route("/login/sso", web::get().to(sso::start))
+        .route("/login/sso/callback", web::get().to(sso::callback))
         .route("/login/two-factor", web::get().to(two_factor::code_form))
         .route("/login/two-factor", web::post().to(two_factor::check_code))
         .route("/me/two-factor", web::get().to(two_factor::show))

@@ -31,6 +31,10 @@ struct LoginPage {
     next: String,
     error: &'static str,
     pre: String,
+    /// Single sign-on is set up: its button shows.
+    sso: bool,
+    /// Only administrators use the password form.
+    password_admins_only: bool,
 }
 
 /// Only local paths are followed after login, never another site.
@@ -50,14 +54,33 @@ fn login_page(
     status: actix_web::http::StatusCode,
 ) -> WebResult<HttpResponse> {
     let pre = pre_token(req);
+    let settings = req.app_data::<web::Data<AppState>>().map(|s| &s.settings);
     let page = LoginPage {
         ctx: Ctx::new(auth),
         email: email.to_string(),
         next: safe_next(next),
         error,
         pre: pre.clone(),
+        sso: settings.is_some_and(|s| s.oidc.is_some()),
+        password_admins_only: settings.is_some_and(|s| s.password_admins_only),
     };
     with_pre_cookie(req, render_status(&page, status)?, pre)
+}
+
+/// The login page again after a single sign-on that signed nobody in, saying why.
+pub(crate) fn login_refused(
+    req: &HttpRequest,
+    auth: &Auth,
+    key: &'static str,
+) -> WebResult<HttpResponse> {
+    login_page(
+        req,
+        auth,
+        "",
+        "",
+        key,
+        actix_web::http::StatusCode::FORBIDDEN,
+    )
 }
 
 /// Before there is a session, a form's CSRF token is checked against a cookie of its own: the
@@ -102,7 +125,7 @@ fn behind_proxy(req: &HttpRequest) -> bool {
 #[derive(Default, Deserialize)]
 pub struct NextQuery {
     #[serde(default)]
-    next: String,
+    pub next: String,
 }
 
 pub async fn login_form(
@@ -149,6 +172,7 @@ pub async fn login(
         limits,
     } = Attempts::of(&req, s, &email);
     let max_per_account = s.login_max_per_account;
+    let admins_only = s.password_admins_only;
     let wanted = safe_next(&next);
     let (result, slow) = crate::db::run(&state.pool, move |conn| {
         let at = session::claim_attempt(
@@ -171,6 +195,8 @@ pub async fn login(
                 None
             }
         };
+        // With single sign-on for all but administrators, a password opens nothing else.
+        let user = user.filter(|u| !admins_only || u.role() == Role::Admin);
         let Some(u) = user else {
             session::record_login_failure(
                 conn,

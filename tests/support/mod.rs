@@ -91,6 +91,8 @@ pub fn default_settings(data_dir: PathBuf) -> Settings {
         behind_proxy: false,
         proxy_hops: 1,
         require_two_factor: false,
+        oidc: None,
+        password_admins_only: false,
     }
 }
 
@@ -575,4 +577,62 @@ pub fn python_reads(module: &str, package: &str) -> bool {
         eprintln!("\n*** WARNING: {package} not installed (pip install {package}): the file was NOT read back ***\n");
     }
     has
+}
+
+/// A real OpenID Connect provider (npm's oidc-provider, installed under target/oidc) listening
+/// on `port`, whose one client is the service at `base` with `secret`; None (said loudly)
+/// where Node or the package is missing, a failure under CHIDAO_REQUIRE_BROWSER=1.
+pub struct OidcProvider(std::process::Child);
+
+impl Drop for OidcProvider {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn oidc_provider(port: u16, base: &str, secret: &str) -> Option<OidcProvider> {
+    let modules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/oidc/node_modules");
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/oidc_provider.js");
+    let missing = !modules.join("oidc-provider").exists();
+    let child = (!missing)
+        .then(|| {
+            std::process::Command::new("node")
+                .arg(&script)
+                .arg(port.to_string())
+                .arg(base)
+                .arg(secret)
+                .env("NODE_PATH", &modules)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .ok()
+        })
+        .flatten();
+    let Some(child) = child else {
+        if std::env::var("CHIDAO_REQUIRE_BROWSER").as_deref() == Ok("1") {
+            panic!("CHIDAO_REQUIRE_BROWSER=1 but node or oidc-provider is missing (npm install --prefix target/oidc oidc-provider@8)");
+        }
+        eprintln!("\n*** WARNING: oidc-provider not installed: single sign-on was NOT tested (npm install --prefix target/oidc oidc-provider@8) ***\n");
+        return None;
+    };
+    let provider = OidcProvider(child);
+    let discovery = format!("http://127.0.0.1:{port}/.well-known/openid-configuration");
+    for _ in 0..100 {
+        if ureq::get(&discovery).call().is_ok() {
+            return Some(provider);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("oidc-provider did not start on port {port}");
+}
+
+/// A port nobody listens on now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }

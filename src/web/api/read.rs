@@ -108,10 +108,14 @@ pub async fn tasks(
     creds: Credentials,
 ) -> ApiResult<HttpResponse> {
     let query = req.query_string().to_string();
-    let listed = crate::web::error::run(&state.pool, move |conn| {
+    let (listed, f_size) = crate::web::error::run(&state.pool, move |conn| {
         let actor = creds.resolve(conn)?.actor()?;
         let f = resolve_filter(conn, list_filter::parse(&query, &actor))?;
-        Ok(crate::models::listing::list(conn, &actor, &f, today())?)
+        let size = f.page_size();
+        Ok((
+            crate::models::listing::list(conn, &actor, &f, today())?,
+            size,
+        ))
     })
     .await?;
     // The next page is this query with `after` (or, going back, `before`) set to the value
@@ -123,7 +127,7 @@ pub async fn tasks(
     Ok(HttpResponse::Ok().json(TaskList {
         total: listed.total.n,
         total_capped: listed.total.more,
-        page_size: task::PAGE_SIZE,
+        page_size: f_size,
         next_after: cursor(listed.next),
         prev_before: cursor(listed.prev),
         tasks: listed.rows.into_iter().map(to_json).collect(),
