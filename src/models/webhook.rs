@@ -144,6 +144,18 @@ impl Occurrence {
     }
 }
 
+/// The active endpoints that want `event`.
+fn wanting(conn: &mut DbConn, event: Event) -> AppResult<Vec<Webhook>> {
+    let hooks: Vec<Webhook> = webhooks::table
+        .filter(webhooks::active.eq(true))
+        .select(Webhook::as_select())
+        .load(conn)?;
+    Ok(hooks
+        .into_iter()
+        .filter(|h| h.wants().contains(&event))
+        .collect())
+}
+
 /// Tells the endpoints that want `event` about these tasks, once per `key` (nothing more is
 /// read when no endpoint wants it). The caller holds the change's transaction.
 pub fn tell(
@@ -154,23 +166,23 @@ pub fn tell(
     extra: serde_json::Value,
     at: crate::domain::dates::Moment,
 ) -> AppResult<()> {
-    let wanted = webhooks::table
-        .filter(webhooks::active.eq(true))
-        .select(webhooks::events)
-        .load::<String>(conn)?
-        .iter()
-        .any(|e| parse_events(e).contains(&event));
-    if wanted {
+    let hooks = wanting(conn, event)?;
+    if !hooks.is_empty() {
         let o = Occurrence::tasks(conn, event, key, ids, extra, at.today)?;
-        emit(conn, &o, at.now)?;
+        emit(conn, &hooks, &o, at.now)?;
     }
     Ok(())
 }
 
 /// Open tasks that fell due in the last week and are not done: each told of once as overdue
-/// (a pass missed for a few days catches up). Read through the (is_open, due_key) index.
+/// (a pass missed for a few days catches up). Read through the (is_open, due_key) index, and
+/// not at all when no endpoint wants to hear of it.
 pub fn tell_overdue(conn: &mut DbConn, at: crate::domain::dates::Moment) -> AppResult<()> {
     use crate::db::schema::tasks;
+    let hooks = wanting(conn, Event::Overdue)?;
+    if hooks.is_empty() {
+        return Ok(());
+    }
     let since = at.today - chrono::Duration::days(7);
     let due: Vec<(TaskId, chrono::NaiveDate)> = tasks::table
         .filter(tasks::is_open.eq(true))
@@ -180,14 +192,9 @@ pub fn tell_overdue(conn: &mut DbConn, at: crate::domain::dates::Moment) -> AppR
         .load(conn)?;
     for (id, day) in due {
         let extra = serde_json::json!({ "due_on": day });
-        tell(
-            conn,
-            Event::Overdue,
-            format!("overdue:{id}:{day}"),
-            &[id],
-            extra,
-            at,
-        )?;
+        let key = format!("overdue:{id}:{day}");
+        let o = Occurrence::tasks(conn, Event::Overdue, key, &[id], extra, at.today)?;
+        emit(conn, &hooks, &o, at.now)?;
     }
     Ok(())
 }
@@ -204,16 +211,16 @@ struct NewDelivery {
     created_at: NaiveDateTime,
 }
 
-/// Queues the occurrence for every active endpoint that wants its event (the caller holds the
+/// Queues the occurrence for each of `hooks` (those that want its event; the caller holds the
 /// change's transaction). Returns how many deliveries were new.
-pub fn emit(conn: &mut DbConn, o: &Occurrence, at: NaiveDateTime) -> AppResult<usize> {
-    let hooks: Vec<Webhook> = webhooks::table
-        .filter(webhooks::active.eq(true))
-        .select(Webhook::as_select())
-        .load(conn)?;
+fn emit(
+    conn: &mut DbConn,
+    hooks: &[Webhook],
+    o: &Occurrence,
+    at: NaiveDateTime,
+) -> AppResult<usize> {
     let rows: Vec<NewDelivery> = hooks
         .iter()
-        .filter(|h| h.wants().contains(&o.event))
         .map(|h| {
             let dedupe_key = format!("{}:{}", h.id, o.key);
             let body = serde_json::json!({
