@@ -243,6 +243,120 @@ fn the_four_buckets_by_unit_and_the_lists_behind_them() {
     });
 }
 
+/// A task reported complete counts as finished on the day it was reported, before the
+/// secretariat confirms it: done on time or late, never overdue. The overdue card, the overdue
+/// list, the most overdue tasks and the overdue chart's bar for now all count the same tasks.
+#[test]
+fn a_reported_task_counts_from_its_report_in_every_overdue_count() {
+    each_backend(|app| {
+        let (ls, _) = scenario(app);
+        let sec = actor(app, Role::Secretariat, None);
+        let u = |n: &str| Assignee::Unit(app.unit_id(n));
+        let item = |text: &str, unit: &str, due: i64| NewItem {
+            label: String::new(),
+            text: text.into(),
+            leads: vec![u(unit)],
+            coordinators: vec![],
+            due_on: Some(days(due)),
+            recurrence: None,
+            rule: None,
+            until: None,
+        };
+        let d = NewDirective {
+            conference_id: None,
+            number: "3/TB".into(),
+            issued_on: days(-30),
+            signer: String::new(),
+            title: "Thứ ba".into(),
+            body: String::new(),
+            form_token: crate::support::unique("t"),
+            items: vec![
+                item("Báo cáo kịp hạn", "Sở KH&CN Hà Nội", -3),
+                item("Báo cáo trễ hạn", "Sở KH&CN Cà Mau", -10),
+            ],
+        };
+        let (id, _) = crate::fixtures::publish_directive(app, &d, sec.user_id);
+        let in_time = crate::fixtures::task_for(app, id, "Sở KH&CN Hà Nội");
+        let late = crate::fixtures::task_for(app, id, "Sở KH&CN Cà Mau");
+        let hn = actor(app, Role::UnitHead, Some("Sở KH&CN Hà Nội"));
+        let cm = actor(app, Role::UnitHead, Some("Sở KH&CN Cà Mau"));
+        mv(app, &hn, in_time, Move::ReportCompletion, days(-4));
+        mv(app, &cm, late, Move::ReportCompletion, days(-2));
+
+        let mut leader = app.login_as(Role::Leader, None);
+        let r = leader.get("/dashboard?period=custom&from=01/01/2000&to=31/12/2100");
+        let count = |b: &str| -> i64 {
+            let at = r
+                .body
+                .split(&format!("<div class=\"headline\" data-bucket=\"{b}\">"))
+                .nth(1)
+                .unwrap();
+            at.split('<').next().unwrap().trim().parse().unwrap()
+        };
+        assert_eq!(
+            [
+                count("done_on_time"),
+                count("done_late"),
+                count("open_within_deadline"),
+                count("open_overdue")
+            ],
+            [2, 2, 1, 1],
+            "the two reported tasks among the done ones"
+        );
+        assert!(r.body.contains("id=\"done-hint\""));
+        // The overdue chart's bar for this month: the last bar's title ends in its count.
+        let chart = r.body.split("id=\"overdue-chart\"").nth(1).unwrap();
+        let chart = chart.split("</figure>").next().unwrap();
+        let bars: Vec<&str> = chart.split("</title></rect>").collect();
+        let now: i64 = bars[bars.len() - 2]
+            .rsplit(": ")
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(now, count("open_overdue"), "{chart}");
+        // The most overdue tasks and the ranked units name only the task still with its unit.
+        let ranked = r.body.split("id=\"ranked\"").nth(1).unwrap();
+        let ranked = ranked.split("</section>").next().unwrap();
+        assert_eq!(ranked.matches("<li ").count(), 1, "{ranked}");
+        assert!(ranked.contains(&format!("<li data-unit=\"{ls}\">")));
+        assert!(!r.body.contains("Báo cáo trễ hạn") && !r.body.contains("Báo cáo kịp hạn"));
+        // The lists behind the cards hold the same tasks.
+        let period = "status=counted&due_from=01/01/2000&due_to=31/12/2100";
+        for (bucket, n) in [
+            ("open_overdue", 1),
+            ("done_on_time", 2),
+            ("done_late", 2),
+            ("open_within_deadline", 1),
+        ] {
+            let list = format!("/tasks?{period}&bucket={bucket}");
+            assert_eq!(total_of(&mut leader, &list), n, "{bucket}");
+        }
+        let overdue = leader
+            .get(&format!("/tasks?{period}&bucket=open_overdue"))
+            .body;
+        assert!(!overdue.contains("Báo cáo trễ hạn"));
+        let late_list = leader
+            .get(&format!("/tasks?{period}&bucket=done_late"))
+            .body;
+        assert!(late_list.contains("Báo cáo trễ hạn"));
+
+        // Sent back, it is with its unit again: overdue.
+        mv(app, &sec, late, Move::Return, days(0));
+        let r = leader.get("/dashboard?period=custom&from=01/01/2000&to=31/12/2100");
+        let overdue = r
+            .body
+            .split("<div class=\"headline\" data-bucket=\"open_overdue\">")
+            .nth(1)
+            .unwrap();
+        assert!(overdue.trim_start().starts_with('2'), "{overdue}");
+        assert!(
+            r.body.contains("Báo cáo trễ hạn"),
+            "now among the most overdue"
+        );
+    });
+}
+
 /// The task whose item reads `text`.
 fn task_by_text(app: &TestApp, text: &str) -> TaskId {
     use chidao::db::schema::{directive_items, tasks};

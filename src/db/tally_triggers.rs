@@ -288,7 +288,7 @@ mod tests {
                 assert!(recount(d).contains(&format!("INSERT INTO {table} ")));
             }
             assert!(t.contains("NEW.status <> 'cancelled'"));
-            assert!(t.contains("WHEN NEW.status = 'reported' THEN 'reported'"));
+            assert!(t.contains("WHEN NEW.status IN ('assigned', 'in_progress') THEN 'open'"));
         }
     }
 

@@ -24,8 +24,12 @@ crate::words!(Status {
 
 impl Status {
     pub const OPEN: [Status; 3] = [Status::Assigned, Status::InProgress, Status::Reported];
-    /// Open and with the unit (a reported task waits on the secretariat): what reminders chase.
+    /// Open and with the unit (a reported task waits on the secretariat): what reminders chase,
+    /// and the only tasks that can be overdue.
     pub const WORKING: [Status; 2] = [Status::Assigned, Status::InProgress];
+    /// Finished by the unit (confirmed or awaiting confirmation): what counts as done, on time
+    /// or late, in the buckets.
+    pub const FINISHED: [Status; 2] = [Status::Reported, Status::Done];
 
     /// What statistics count: everything but the cancelled.
     pub const COUNTED: [Status; 4] = [
@@ -168,8 +172,15 @@ impl Timeliness {
     /// `completed_on`): the one text every query that sorts tasks into buckets uses. The open
     /// buckets compare with today, bound at the one `?` they hold.
     pub fn sql(self) -> String {
-        let done = Status::Done.sql_eq("status");
-        let open = Status::sql_in("status", &Status::OPEN);
+        // Finished is said as "neither with the unit nor cancelled": a NOT IN is no index range,
+        // so a list of done tasks walks the index of its own order instead of reading every
+        // finished task by status and sorting them (they are most tasks).
+        let not_finished: Vec<Status> = Status::ALL
+            .into_iter()
+            .filter(|s| !Status::FINISHED.contains(s))
+            .collect();
+        let done = format!("NOT ({})", Status::sql_in("status", &not_finished));
+        let open = Status::sql_in("status", &Status::WORKING);
         match self {
             Timeliness::DoneOnTime => format!(
                 "({done} AND (due_on IS NULL OR completed_on IS NULL OR completed_on <= due_on))"
@@ -183,8 +194,10 @@ impl Timeliness {
     }
 }
 
-/// Cancelled tasks fall in no bucket. A done task counts from the day completion was reported,
-/// since that is when the unit finished; confirmation may come later.
+/// Cancelled tasks fall in no bucket. A task counts as finished from the day completion was
+/// reported, since that is when the unit finished: a reported task awaiting confirmation is done
+/// on time or late by that day, never overdue for the secretariat's delay (and a return puts it
+/// back among the open ones).
 pub fn timeliness(
     status: Status,
     due: Option<NaiveDate>,
@@ -193,7 +206,7 @@ pub fn timeliness(
 ) -> Option<Timeliness> {
     match status {
         Status::Cancelled => None,
-        Status::Done => Some(match (due, completed) {
+        s if Status::FINISHED.contains(&s) => Some(match (due, completed) {
             (Some(due), Some(done)) if done > due => Timeliness::DoneLate,
             _ => Timeliness::DoneOnTime,
         }),
@@ -318,8 +331,17 @@ mod tests {
             Some(Timeliness::OpenWithinDeadline)
         );
         assert_eq!(
-            t(Status::Reported, None, d(2025, 7, 1)),
+            t(Status::InProgress, None, d(2025, 7, 1)),
             Some(Timeliness::OpenOverdue)
+        );
+        // Reported and not yet confirmed: judged on the day it was reported, whatever today.
+        assert_eq!(
+            t(Status::Reported, Some(d(2025, 6, 30)), d(2025, 8, 1)),
+            Some(Timeliness::DoneOnTime)
+        );
+        assert_eq!(
+            t(Status::Reported, Some(d(2025, 7, 1)), d(2025, 8, 1)),
+            Some(Timeliness::DoneLate)
         );
         assert_eq!(t(Status::Cancelled, None, d(2025, 7, 1)), None);
         assert_eq!(

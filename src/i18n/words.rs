@@ -530,6 +530,7 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("dashboard.rate_by_month", "Tỷ lệ đúng hạn theo tháng đến hạn (12 tháng gần nhất)", "On-time rate by month due (last 12 months)"),
     ("dashboard.overdue_by_month", "Số nhiệm vụ quá hạn chưa hoàn thành cuối mỗi tháng", "Tasks open past their deadline at each month's end"),
     ("dashboard.overdue_hint", "Tháng hiện tại tính đến hôm nay; nhiệm vụ đã hủy không được tính.", "The current month counts to today; cancelled tasks are left out."),
+    ("dashboard.done_hint", "Nhiệm vụ được tính là hoàn thành (đúng hạn hoặc quá hạn) từ ngày đơn vị báo cáo hoàn thành, kể cả khi đang chờ Văn phòng Bộ xác nhận; nhiệm vụ bị trả lại được tính lại là chưa hoàn thành.", "A task counts as done (on time or late) from the day its unit reported it complete, also while it awaits the secretariat's confirmation; a task sent back counts as open again."),
     ("dashboard.print", "In báo cáo (A4)", "Print the report (A4)"),
     ("dashboard.from", "Từ ngày", "From"),
     ("dashboard.to", "Đến ngày", "To"),

@@ -79,16 +79,7 @@ pub(super) fn letter(
         role: Role::Leader,
         unit_id: None,
     };
-    let long_ago = NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date");
-    let yesterday = today.pred_opt().unwrap_or(today);
-    let worst = task::first_due(
-        conn,
-        &leader,
-        Some(p.leader),
-        (long_ago, yesterday),
-        today,
-        MOST_OVERDUE,
-    )?;
+    let worst = task::most_overdue(conn, &leader, Some(p.leader), today, MOST_OVERDUE)?;
     if !worst.is_empty() {
         l.sections.push(section(
             lang,

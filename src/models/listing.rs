@@ -71,8 +71,8 @@ fn walk(actor: &Actor, f: &Filter) -> Walk {
 
 /// What the walked index's own columns answer (open or not, the due key) and what is left
 /// for the task rows. Each choice moved here means the same tasks as the rule it replaces:
-/// the open statuses are the open flag, and the open buckets, "due soon" and the due range are
-/// ranges of the due key (the due date, or 9999-12-31 for none).
+/// the open statuses are the open flag, and "due soon" and the due range are ranges of the due
+/// key (the due date, or 9999-12-31 for none); the open buckets narrow by both.
 #[derive(Debug, Clone, PartialEq)]
 struct Split {
     /// Each requirement on the open flag (two that disagree leave nothing).
@@ -106,19 +106,19 @@ fn split(f: &Filter, today: NaiveDate) -> Split {
         Some(st) if !st.is_empty() && st.iter().all(|x| !x.is_open()) => s.open.push(false),
         _ => {}
     }
+    // The open buckets hold open tasks only, in a range of the due key; the rule itself stays
+    // with the rows, since a reported task is open yet counted done. The done buckets hold
+    // open (reported) and closed tasks alike: the rows answer.
     match f.bucket {
         Some(Timeliness::OpenOverdue) => {
             s.open.push(true);
             at_most(&mut s, today.pred_opt().unwrap_or(today));
-            s.rest.bucket = None;
         }
         Some(Timeliness::OpenWithinDeadline) => {
             s.open.push(true);
             at_least(&mut s, today);
-            s.rest.bucket = None;
         }
-        Some(Timeliness::DoneOnTime | Timeliness::DoneLate) => s.open.push(false),
-        None => {}
+        Some(Timeliness::DoneOnTime | Timeliness::DoneLate) | None => {}
     }
     if let Some(until) = f.due_soon_until {
         s.open.push(true);

@@ -321,16 +321,16 @@ fn bind_period(q: Sql, axis: Axis, (from, to): (NaiveDate, NaiveDate)) -> Sql {
 
 // Statuses spelled out (rather than `<> 'cancelled'`) so that the planner walks the
 // (status, due_on, lead_unit_id, completed_on) index.
-fn open_sql() -> String {
-    Status::sql_in("status", &Status::OPEN)
+fn working_sql() -> String {
+    Status::sql_in("status", &Status::WORKING)
 }
 
 fn counted_sql() -> String {
     Status::sql_in("status", &Status::COUNTED)
 }
 
-/// Per lead unit, the open tasks assigned in the period that fell due this month before
-/// today: `LateNow` for a period by assignment date.
+/// Per lead unit, the tasks still with their unit assigned in the period that fell due this
+/// month before today: `LateNow` for a period by assignment date.
 fn late_assigned(
     conn: &mut DbConn,
     period: (NaiveDate, NaiveDate),
@@ -339,7 +339,7 @@ fn late_assigned(
 ) -> AppResult<BTreeMap<UnitId, i64>> {
     let where_ = format!(
         "{} AND due_on >= ? AND due_on < ? AND {}",
-        open_sql(),
+        working_sql(),
         period_sql(Axis::Assigned)
     );
     let q = count_sql(
@@ -356,25 +356,13 @@ fn late_assigned(
     Ok(rows.into_iter().map(|r| (r.lead_unit_id, r.n)).collect())
 }
 
-#[derive(QueryableByName)]
-struct StatusCount {
-    #[diesel(sql_type = BigInt)]
-    lead_unit_id: UnitId,
-    #[diesel(sql_type = Text)]
-    status: Status,
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-/// This month's open tasks whose deadline passed before today: the split of this month that
-/// the monthly tallies cannot make. Counted once per page and shared by its readers.
+/// This month's tasks still with their unit whose deadline passed before today: the split of
+/// this month that the monthly tallies cannot make. Counted once per page and shared by its
+/// readers.
 #[derive(Debug, Default, Clone)]
 pub struct LateNow {
-    /// Per lead unit, every such task (reported done or not): they move from "within the
-    /// deadline" to "overdue" in the buckets.
+    /// Per lead unit: they move from "within the deadline" to "overdue" in the buckets.
     pub by_unit: BTreeMap<UnitId, i64>,
-    /// Those not reported done: this month's part of the overdue count now.
-    pub unreported: i64,
 }
 
 impl LateNow {
@@ -387,22 +375,17 @@ impl LateNow {
 pub fn late_now(conn: &mut DbConn, unit: Scope, today: NaiveDate) -> AppResult<LateNow> {
     let q = count_sql(
         conn,
-        "lead_unit_id, status, COUNT(*) AS n",
-        &format!("{} AND due_on >= ? AND due_on < ?", open_sql()),
+        "lead_unit_id, COUNT(*) AS n",
+        &format!("{} AND due_on >= ? AND due_on < ?", working_sql()),
         unit,
-        "GROUP BY lead_unit_id, status",
+        "GROUP BY lead_unit_id",
     )
     .bind::<Date, _>(month_of(today))
     .bind::<Date, _>(today);
-    let rows: Vec<StatusCount> = bind_unit(q, unit).load(conn)?;
-    let mut late = LateNow::default();
-    for r in rows {
-        *late.by_unit.entry(r.lead_unit_id).or_default() += r.n;
-        if r.status != Status::Reported {
-            late.unreported += r.n;
-        }
-    }
-    Ok(late)
+    let rows: Vec<UnitCount> = bind_unit(q, unit).load(conn)?;
+    Ok(LateNow {
+        by_unit: rows.into_iter().map(|r| (r.lead_unit_id, r.n)).collect(),
+    })
 }
 
 /// The buckets per lead unit counted task by task over a short period (the partial months at
@@ -533,7 +516,7 @@ fn overdue_now(
         .bind::<Date, _>(month_of(today));
     let rows: Vec<UnitCount> = bind_unit(q, unit).load(conn)?;
     let earlier = rows.first().map(|r| r.n).unwrap_or(0);
-    Ok(earlier + late_now.unreported)
+    Ok(earlier + late_now.total())
 }
 
 /// Past months' overdue counts per scope, remembered for the day they

@@ -370,29 +370,48 @@ fn ordered(q: IdQuery<'_>, sort: Sort) -> IdQuery<'_> {
     }
 }
 
-/// The `n` open tasks the person sees that fall due first within `[from, to]`, without a
-/// count (the dashboard's short lists). A unit's people read their `task_units` index range;
-/// everyone else one `(status, due_on)` index range per open status, merged.
+/// The `n` tasks the person sees that are overdue the longest (the dashboard's and the
+/// leader's weekly mail's short lists): still with their unit, due before today.
+pub fn most_overdue(
+    conn: &mut DbConn,
+    actor: &Actor,
+    in_charge_of: Option<UserId>,
+    today: NaiveDate,
+    n: i64,
+) -> AppResult<Vec<ListRow>> {
+    // Not NaiveDate::MIN: PostgreSQL's dates start in 4713 BC.
+    let long_ago = NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date");
+    let range = (long_ago, today.pred_opt().unwrap_or(today));
+    first_due(conn, actor, in_charge_of, range, &Status::WORKING, today, n)
+}
+
+/// The `n` tasks in one of `statuses` the person sees that fall due first within `[from, to]`,
+/// without a count (the dashboard's short lists). A unit's people read their `task_units`
+/// index range of open tasks; everyone else one `(status, due_on)` index range per status,
+/// merged.
 pub fn first_due(
     conn: &mut DbConn,
     actor: &Actor,
     in_charge_of: Option<UserId>,
     (from, to): (NaiveDate, NaiveDate),
+    statuses: &[Status],
     today: NaiveDate,
     n: i64,
 ) -> AppResult<Vec<ListRow>> {
     let mut picked: Vec<(NaiveDate, TaskId)> = Vec::new();
     if actor.role.is_unit_role() {
         picked = task_units::table
+            .inner_join(tasks::table)
             .filter(task_units::unit_id.eq(actor.unit_id.unwrap_or(UnitId(-1))))
             .filter(task_units::open.eq(true))
             .filter(task_units::due_sort.between(from, to))
+            .filter(tasks::status.eq_any(statuses))
             .order((task_units::due_sort, task_units::task_id))
             .select((task_units::due_sort, task_units::task_id))
             .limit(n)
             .load(conn)?;
     } else {
-        for status in Status::OPEN {
+        for status in statuses {
             let mut q = tasks::table
                 .filter(tasks::status.eq(status))
                 .filter(tasks::due_on.between(from, to))
@@ -587,8 +606,8 @@ pub fn reports(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<ReportRow>> 
         .load(conn)?)
 }
 
-/// The due date of each given unit's oldest open overdue task (one index seek per unit and
-/// status: the dashboard asks this for its few worst units only).
+/// The due date of each given unit's oldest overdue task (one index seek per unit and status:
+/// the dashboard asks this for its few worst units only).
 pub fn oldest_overdue(
     conn: &mut DbConn,
     units: &[UnitId],
@@ -596,7 +615,7 @@ pub fn oldest_overdue(
 ) -> AppResult<HashMap<UnitId, NaiveDate>> {
     let mut out = HashMap::new();
     for unit in units {
-        for status in Status::OPEN {
+        for status in Status::WORKING {
             let oldest: Option<NaiveDate> = tasks::table
                 .filter(tasks::lead_unit_id.eq(unit))
                 .filter(tasks::status.eq(status))

@@ -186,6 +186,8 @@ pub fn tell_overdue(conn: &mut DbConn, at: crate::domain::dates::Moment) -> AppR
     let since = at.today - chrono::Duration::days(7);
     let due: Vec<(TaskId, chrono::NaiveDate)> = tasks::table
         .filter(tasks::is_open.eq(true))
+        // A reported task waits on the secretariat, not on its unit: never overdue.
+        .filter(tasks::status.ne(crate::domain::status::Status::Reported))
         .filter(tasks::due_key.ge(since))
         .filter(tasks::due_key.lt(at.today))
         .select((tasks::id, tasks::due_key))

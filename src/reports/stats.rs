@@ -239,36 +239,36 @@ mod tests {
             f(1, "in_progress", Some("15/06/2026"), None),        // due today: within
             f(2, "assigned", Some("14/06/2026"), None),           // overdue
             f(2, "cancelled", Some("01/06/2026"), None),          // nowhere
-            f(2, "reported", None, Some("01/06/2026")),           // no due date: within
+            f(1, "reported", None, Some("01/06/2026")),           // reported: on time
         ];
         let (all, by_unit) = tally(&facts, today);
         assert_eq!(
             all,
             Counts {
-                done_on_time: 1,
+                done_on_time: 2,
                 done_late: 1,
-                open_within: 2,
+                open_within: 1,
                 open_overdue: 1
             }
         );
-        assert_eq!(by_unit[&1].total(), 3);
+        assert_eq!(by_unit[&1].total(), 4);
         assert_eq!(
             by_unit[&2],
             Counts {
                 done_on_time: 0,
                 done_late: 0,
-                open_within: 1,
+                open_within: 0,
                 open_overdue: 1
             }
         );
-        assert_eq!(all.on_time_rate(), Some(1.0 / 3.0));
+        assert_eq!(all.on_time_rate(), Some(2.0 / 4.0));
         assert_eq!(
             by_unit[&2].on_time_rate(),
             None,
             "nothing finished: no rate"
         );
         assert_eq!(Counts::default().on_time_rate(), None);
-        assert_eq!(all.share(Timeliness::OpenWithinDeadline), 40.0);
+        assert_eq!(all.share(Timeliness::OpenWithinDeadline), 20.0);
     }
 
     #[test]

@@ -17,16 +17,12 @@ pub enum Outcome {
     Late,
     /// Open and not reported done.
     Open,
-    /// Completion reported, awaiting confirmation: open in the buckets, but no longer overdue
-    /// in the overdue chart.
-    Reported,
 }
 
 crate::words!(Outcome {
     OnTime = "on_time",
     Late = "late",
     Open = "open",
-    Reported = "reported",
 });
 
 impl Outcome {
@@ -38,8 +34,8 @@ impl Outcome {
     ) -> Option<Outcome> {
         Some(match status {
             Status::Cancelled => return None,
-            Status::Reported => Outcome::Reported,
-            Status::Done => match (completed, due) {
+            // Finished on the day completion was reported, confirmed or not yet.
+            Status::Reported | Status::Done => match (completed, due) {
                 (Some(c), Some(d)) if c > d => Outcome::Late,
                 _ => Outcome::OnTime,
             },
@@ -53,13 +49,11 @@ impl Outcome {
     pub fn sql(col: impl Fn(&str) -> String) -> String {
         let status = col("status");
         format!(
-            "CASE WHEN {reported} THEN '{r}' WHEN {status} <> '{done}' THEN '{open}' \
+            "CASE WHEN {working} THEN '{open}' \
              WHEN {completed} > {due} THEN '{late}' ELSE '{on_time}' END",
-            reported = Status::Reported.sql_eq(&status),
-            done = Status::Done,
+            working = Status::sql_in(&status, &Status::WORKING),
             completed = col("completed_on"),
             due = col("due_on"),
-            r = Outcome::Reported,
             open = Outcome::Open,
             late = Outcome::Late,
             on_time = Outcome::OnTime,
@@ -135,7 +129,7 @@ fn add(c: &mut Counts, t: &Tally, this_month: NaiveDate) {
     match t.outcome {
         Outcome::OnTime => c.done_on_time += t.n,
         Outcome::Late => c.done_late += t.n,
-        Outcome::Open | Outcome::Reported => match t.due {
+        Outcome::Open => match t.due {
             Some(due) if due < this_month => c.open_overdue += t.n,
             _ => c.open_within += t.n,
         },

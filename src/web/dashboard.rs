@@ -256,11 +256,9 @@ pub async fn dashboard(
             let (figures, graded) = graded_units(conn, ask, &late)?;
             // The last twelve months by due date, whatever the period chosen.
             let charts = tally::charts(conn, unit, today, &shared.history, &late)?;
-            let long_ago = NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date");
-            let yesterday = today.pred_opt().unwrap_or(today);
-            let overdue = task::first_due(conn, &actor, mine, (long_ago, yesterday), today, 10)?;
+            let overdue = task::most_overdue(conn, &actor, mine, today, 10)?;
             let week = (today, today + Days::new(7));
-            let soon = task::first_due(conn, &actor, mine, week, today, 50)?;
+            let soon = task::first_due(conn, &actor, mine, week, &Status::OPEN, today, 50)?;
             // The worst units' oldest overdue task: a few index seeks.
             let mut worst: Vec<(UnitId, i64)> = graded
                 .iter()
