@@ -1,6 +1,7 @@
 //! The database at the edge: one connection type over SQLite and PostgreSQL, a pool, migrations.
 
 mod enums;
+pub mod lease;
 pub mod schema;
 pub mod tally_triggers;
 
@@ -28,8 +29,14 @@ pub enum Kind {
     Postgres,
 }
 
-/// Which backend a `DATABASE_URL` names: `postgres://` / `postgresql://` or anything else as a
-/// SQLite path (with or without `sqlite://`).
+/// `SELECT picked FROM table WHERE key = value` as a subquery, for `column IN (…)`.
+macro_rules! among {
+    ($t:ident, $key:ident = $v:expr, $picked:ident) => {
+        $t::table.filter($t::$key.eq($v)).select($t::$picked)
+    };
+}
+pub(crate) use among;
+
 /// Raw SQL written with `?` placeholders, in the form this connection's backend takes
 /// (PostgreSQL numbers them: `$1`, `$2`, ...). The text must not hold a literal `?`.
 pub fn placeholders(conn: &DbConn, sql: &str) -> String {
@@ -49,6 +56,8 @@ pub fn placeholders(conn: &DbConn, sql: &str) -> String {
     }
 }
 
+/// Which backend a `DATABASE_URL` names: `postgres://` / `postgresql://` or anything else as a
+/// SQLite path (with or without `sqlite://`).
 pub fn kind_of(url: &str) -> Kind {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Kind::Postgres

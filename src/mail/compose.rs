@@ -20,7 +20,7 @@ use crate::domain::permissions::Role;
 use crate::domain::status::Status;
 use crate::error::AppResult;
 use crate::i18n::{t, Lang};
-use crate::mail::letter::{fill, section, short, Built, Context, Letter, Section};
+use crate::mail::letter::{fill, section, short, task_values, Built, Context, Letter, Section};
 use crate::mail::outbox::Mail;
 use crate::mail::payload::{self, Payload};
 use crate::models::task::{self, ListRow};
@@ -404,25 +404,13 @@ fn moved(
     let lang = l.lang;
     let key = mail.kind.as_str();
     let title = short(&r.item_text, 60);
-    let mut values = vec![
-        ("app", t(lang, "app.name")),
-        ("title", title.as_str()),
-        ("unit", r.lead_unit.as_str()),
-        ("number", r.directive_number.as_str()),
-    ];
+    let mut values = task_values(lang, &title, &r);
     values.extend_from_slice(more);
-    l.subject = fill(lang, &format!("mail.{key}.subject"), &values);
-    l.lines
-        .push(fill(lang, &format!("mail.{key}.intro"), &values));
+    l.open_with(&format!("mail.{key}"), &values);
     if !p.note.is_empty() {
         l.note = Some((t(lang, &format!("mail.{key}.note")).into(), p.note));
     }
-    l.sections
-        .push(section(lang, ctx, "", std::slice::from_ref(&r)));
-    l.action = Some((
-        t(lang, "mail.open_task").into(),
-        format!("{}/tasks/{}", ctx.public_url, r.id),
-    ));
+    l.about_task(ctx, &r, "");
     Ok(Ok(l))
 }
 
@@ -453,12 +441,7 @@ fn extension_of(
     l.subject = fill(
         lang,
         &format!("{key}.subject"),
-        &[
-            ("app", t(lang, "app.name")),
-            ("title", &title),
-            ("unit", &r.lead_unit),
-            ("number", &r.directive_number),
-        ],
+        &task_values(lang, &title, &r),
     );
     l.lines.push(fill(
         lang,
@@ -478,13 +461,8 @@ fn extension_of(
         };
         l.note = Some((t(lang, label).into(), note));
     }
-    l.sections
-        .push(section(lang, ctx, "", std::slice::from_ref(&r)));
     // The request is decided on the task's page, where its reason and files are.
-    l.action = Some((
-        t(lang, "mail.open_task").into(),
-        format!("{}/tasks/{}", ctx.public_url, r.id),
-    ));
+    l.about_task(ctx, &r, "");
     Ok(Ok(l))
 }
 
@@ -507,16 +485,9 @@ fn explanation_of(
     let title = short(&r.item_text, 60);
     let reply_by = format_date(e.reply_by);
     let new_due = e.new_due.map(format_date).unwrap_or_default();
-    let values = [
-        ("app", t(lang, "app.name")),
-        ("title", title.as_str()),
-        ("unit", r.lead_unit.as_str()),
-        ("number", r.directive_number.as_str()),
-        ("date", reply_by.as_str()),
-    ];
-    l.subject = fill(lang, &format!("mail.{key}.subject"), &values);
-    l.lines
-        .push(fill(lang, &format!("mail.{key}.intro"), &values));
+    let mut values = task_values(lang, &title, &r);
+    values.push(("date", reply_by.as_str()));
+    l.open_with(&format!("mail.{key}"), &values);
     let note = match mail.kind {
         Kind::ExplanationAnswered => {
             let mut parts = vec![format!("{}: {}", t(lang, "explanation.reason"), e.reason)];
@@ -548,12 +519,7 @@ fn explanation_of(
     if !note.trim().is_empty() {
         l.note = Some((t(lang, &format!("mail.{key}.note")).into(), note));
     }
-    l.sections
-        .push(section(lang, ctx, "", std::slice::from_ref(&r)));
-    l.action = Some((
-        t(lang, "mail.open_task").into(),
-        format!("{}/tasks/{}#explanations", ctx.public_url, r.id),
-    ));
+    l.about_task(ctx, &r, "#explanations");
     Ok(Ok(l))
 }
 
@@ -574,22 +540,10 @@ fn escalated_of(
     let title = short(&r.item_text, 60);
     let days = p.days.to_string();
     let due = r.due_on.map(format_date).unwrap_or_default();
-    let values = [
-        ("app", t(lang, "app.name")),
-        ("title", title.as_str()),
-        ("unit", r.lead_unit.as_str()),
-        ("number", r.directive_number.as_str()),
-        ("days", days.as_str()),
-        ("due", due.as_str()),
-    ];
-    l.subject = fill(lang, &format!("{key}.subject"), &values);
-    l.lines.push(fill(lang, &format!("{key}.intro"), &values));
-    l.sections
-        .push(section(lang, ctx, "", std::slice::from_ref(&r)));
-    l.action = Some((
-        t(lang, "mail.open_task").into(),
-        format!("{}/tasks/{}", ctx.public_url, r.id),
-    ));
+    let mut values = task_values(lang, &title, &r);
+    values.extend([("days", days.as_str()), ("due", due.as_str())]);
+    l.open_with(&key, &values);
+    l.about_task(ctx, &r, "");
     l.cc = p.cc;
     Ok(Ok(l))
 }
@@ -651,12 +605,7 @@ fn reminder(
             line,
             &[("n", &n), ("date", &format_date(due)), ("unit", &unit)],
         ));
-        l.sections
-            .push(section(lang, ctx, "", std::slice::from_ref(r)));
-        l.action = Some((
-            t(lang, "mail.open_task").into(),
-            format!("{}/tasks/{}", ctx.public_url, r.id),
-        ));
+        l.about_task(ctx, r, "");
         return;
     }
     let n = total.to_string();

@@ -79,6 +79,39 @@ impl Letter {
     pub fn t(&self, key: &str) -> &'static str {
         t(self.lang, key)
     }
+
+    /// The subject and the first line, from the words `{key}.subject` and `{key}.intro`.
+    pub(super) fn open_with(&mut self, key: &str, values: &[(&str, &str)]) {
+        self.subject = fill(self.lang, &format!("{key}.subject"), values);
+        self.lines
+            .push(fill(self.lang, &format!("{key}.intro"), values));
+    }
+
+    /// A letter about one task: the task shown, and a button to its page (at `anchor`, which
+    /// may be empty).
+    pub(super) fn about_task(&mut self, ctx: &Context, r: &ListRow, anchor: &str) {
+        self.sections
+            .push(section(self.lang, ctx, "", std::slice::from_ref(r)));
+        self.action = Some((
+            self.t("mail.open_task").into(),
+            format!("{}/tasks/{}{anchor}", ctx.public_url, r.id),
+        ));
+    }
+}
+
+/// The words most letters about a task fill in: the app, the task's title, its lead unit and
+/// its notice's number.
+pub(super) fn task_values<'a>(
+    lang: Lang,
+    title: &'a str,
+    r: &'a ListRow,
+) -> Vec<(&'static str, &'a str)> {
+    vec![
+        ("app", t(lang, "app.name")),
+        ("title", title),
+        ("unit", r.lead_unit.as_str()),
+        ("number", r.directive_number.as_str()),
+    ]
 }
 
 /// A word with `{name}` holes filled.

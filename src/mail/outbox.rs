@@ -5,10 +5,10 @@
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Timestamp};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::db::lease::{self, Queue};
 use crate::db::schema::outbox;
 use crate::db::DbConn;
 use crate::domain::ids::{DirectiveId, TaskId, UserId};
@@ -139,12 +139,6 @@ pub struct Mail {
     pub attempts: i32,
 }
 
-#[derive(QueryableByName)]
-struct Id {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
-}
-
 /// Claims up to `limit` rows due for sending, leasing them until `now + lease`.
 pub fn claim(
     conn: &mut DbConn,
@@ -152,49 +146,12 @@ pub fn claim(
     lease: Duration,
     limit: i64,
 ) -> AppResult<Vec<Mail>> {
-    let until = now + lease;
-    let ids: Vec<i64> = match conn {
-        DbConn::Pg(c) => diesel::sql_query(format!(
-            "UPDATE outbox SET lease_until = $1, attempts = attempts + 1 WHERE id IN (
-                 SELECT id FROM outbox
-                 WHERE status = '{}' AND next_attempt_at <= $2
-                   AND (lease_until IS NULL OR lease_until < $2)
-                 ORDER BY next_attempt_at, id LIMIT $3
-                 FOR UPDATE SKIP LOCKED)
-             RETURNING id",
-            Status::Pending
-        ))
-        .bind::<Timestamp, _>(until)
-        .bind::<Timestamp, _>(now)
-        .bind::<BigInt, _>(limit)
-        .load::<Id>(c)?
-        .into_iter()
-        .map(|r| r.id)
-        .collect(),
-        // SQLite has one writer: an immediate transaction takes the write lock before reading,
-        // so no other worker can pick the same rows in between.
-        DbConn::Sqlite(c) => c.immediate_transaction(|c| {
-            let ids: Vec<i64> = outbox::table
-                .filter(outbox::status.eq(Status::Pending))
-                .filter(outbox::next_attempt_at.le(now))
-                .filter(
-                    outbox::lease_until
-                        .is_null()
-                        .or(outbox::lease_until.lt(now)),
-                )
-                .order((outbox::next_attempt_at, outbox::id))
-                .limit(limit)
-                .select(outbox::id)
-                .load(c)?;
-            diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
-                .set((
-                    outbox::lease_until.eq(until),
-                    outbox::attempts.eq(outbox::attempts + 1),
-                ))
-                .execute(c)?;
-            Ok::<_, diesel::result::Error>(ids)
-        })?,
+    let queue = Queue {
+        table: "outbox",
+        from: "outbox r",
+        ready: format!("r.status = '{}'", Status::Pending),
     };
+    let ids = lease::claim(conn, &queue, now, now + lease, limit)?;
     if ids.is_empty() {
         return Ok(Vec::new());
     }

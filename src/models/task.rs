@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::db::schema::{
     directive_items, directives, reports, task_coordinators, task_units, tasks, units, users,
 };
-use crate::db::{DbConn, MultiBackend};
+use crate::db::{among, DbConn, MultiBackend};
 use crate::domain::dates::Moment;
 use crate::domain::ids::{DirectiveId, ItemId, TaskId, UnitId, UserId};
 use crate::domain::permissions::{Actor, Role, TaskScope};
@@ -136,20 +136,12 @@ macro_rules! tasks_of_unit {
     };
 }
 
-/// The units a leader is in charge of, as a subquery over the small `units` table.
-macro_rules! units_in_charge {
-    ($leader:expr) => {
-        units::table
-            .filter(units::leader_id.eq($leader))
-            .select(units::id)
-    };
-}
-
 /// Narrows a boxed query whose source holds `tasks` by every choice of the filter but whose
 /// tasks these are (the unit, and a unit person's own unit), which each caller decides: the
 /// list by the index it walks (`models::listing`), `filtered` by subqueries.
 macro_rules! narrow {
     ($q:expr, $f:expr, $today:expr) => {{
+        use $crate::db::among;
         use $crate::db::schema::{directives, extension_requests, task_assignees, tasks, units};
         use $crate::domain::status::Status;
         let (f, today) = ($f, $today);
@@ -173,34 +165,16 @@ macro_rules! narrow {
             q = q.filter(tasks::lead_unit_id.eq(u));
         }
         if let Some(l) = f.in_charge_of {
-            q = q.filter(
-                tasks::lead_unit_id.eq_any(
-                    units::table
-                        .filter(units::leader_id.eq(l))
-                        .select(units::id),
-                ),
-            );
+            q = q.filter(tasks::lead_unit_id.eq_any(among!(units, leader_id = l, id)));
         }
         if let Some(u) = f.assignee {
-            q = q.filter(
-                tasks::id.eq_any(
-                    task_assignees::table
-                        .filter(task_assignees::user_id.eq(u))
-                        .select(task_assignees::task_id),
-                ),
-            );
+            q = q.filter(tasks::id.eq_any(among!(task_assignees, user_id = u, task_id)));
         }
         if let Some(d) = f.directive_id {
             q = q.filter(tasks::directive_id.eq(d));
         }
         if let Some(c) = f.conference_id {
-            q = q.filter(
-                tasks::directive_id.eq_any(
-                    directives::table
-                        .filter(directives::conference_id.eq(c))
-                        .select(directives::id),
-                ),
-            );
+            q = q.filter(tasks::directive_id.eq_any(among!(directives, conference_id = c, id)));
         }
         if let Some(d) = f.due_from {
             q = q.filter(tasks::due_on.ge(d));
@@ -233,16 +207,8 @@ macro_rules! narrow {
                 .filter(tasks::due_on.le(until));
         }
         if f.extended {
-            q = q.filter(
-                tasks::id.eq_any(
-                    extension_requests::table
-                        .filter(
-                            extension_requests::status
-                                .eq($crate::models::extension::Decision::Approved),
-                        )
-                        .select(extension_requests::task_id),
-                ),
-            );
+            let approved = $crate::models::extension::Decision::Approved;
+            q = q.filter(tasks::id.eq_any(among!(extension_requests, status = approved, task_id)));
         }
         q
     }};
@@ -417,7 +383,7 @@ pub fn first_due(
                 .filter(tasks::due_on.between(from, to))
                 .into_boxed();
             if let Some(l) = in_charge_of {
-                q = q.filter(tasks::lead_unit_id.eq_any(units_in_charge!(l)));
+                q = q.filter(tasks::lead_unit_id.eq_any(among!(units, leader_id = l, id)));
             }
             let rows: Vec<(Option<NaiveDate>, TaskId)> = q
                 .order((tasks::due_on, tasks::id))

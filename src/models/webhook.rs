@@ -5,8 +5,8 @@
 
 use chrono::{NaiveDateTime, SecondsFormat};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Timestamp};
 
+use crate::db::lease::{self, Queue};
 use crate::db::schema::{webhook_deliveries, webhooks};
 use crate::db::DbConn;
 use crate::domain::ids::TaskId;
@@ -268,12 +268,6 @@ pub struct Claimed {
     pub attempts: i32,
 }
 
-#[derive(QueryableByName)]
-struct Id {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
-}
-
 /// Claims up to `limit` deliveries due now for active endpoints, leased until `now + lease`.
 pub fn claim(
     conn: &mut DbConn,
@@ -281,49 +275,12 @@ pub fn claim(
     lease: chrono::Duration,
     limit: i64,
 ) -> AppResult<Vec<Claimed>> {
-    let until = now + lease;
-    let ids: Vec<i64> = match conn {
-        DbConn::Pg(c) => diesel::sql_query(
-            "UPDATE webhook_deliveries SET lease_until = $1, attempts = attempts + 1 WHERE id IN (
-                 SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-                 WHERE d.status = 'pending' AND w.active AND d.next_attempt_at <= $2
-                   AND (d.lease_until IS NULL OR d.lease_until < $2)
-                 ORDER BY d.next_attempt_at, d.id LIMIT $3
-                 FOR UPDATE OF d SKIP LOCKED)
-             RETURNING id",
-        )
-        .bind::<Timestamp, _>(until)
-        .bind::<Timestamp, _>(now)
-        .bind::<BigInt, _>(limit)
-        .load::<Id>(c)?
-        .into_iter()
-        .map(|r| r.id)
-        .collect(),
-        // One writer: the immediate transaction's lock keeps another worker from the same rows.
-        DbConn::Sqlite(c) => c.immediate_transaction(|c| {
-            let ids: Vec<i64> = webhook_deliveries::table
-                .inner_join(webhooks::table)
-                .filter(webhook_deliveries::status.eq(State::Pending.as_str()))
-                .filter(webhooks::active.eq(true))
-                .filter(webhook_deliveries::next_attempt_at.le(now))
-                .filter(
-                    webhook_deliveries::lease_until
-                        .is_null()
-                        .or(webhook_deliveries::lease_until.lt(now)),
-                )
-                .order((webhook_deliveries::next_attempt_at, webhook_deliveries::id))
-                .limit(limit)
-                .select(webhook_deliveries::id)
-                .load(c)?;
-            diesel::update(webhook_deliveries::table.filter(webhook_deliveries::id.eq_any(&ids)))
-                .set((
-                    webhook_deliveries::lease_until.eq(until),
-                    webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1),
-                ))
-                .execute(c)?;
-            Ok::<_, diesel::result::Error>(ids)
-        })?,
+    let queue = Queue {
+        table: "webhook_deliveries",
+        from: "webhook_deliveries r JOIN webhooks w ON w.id = r.webhook_id",
+        ready: format!("r.status = '{}' AND w.active", State::Pending.as_str()),
     };
+    let ids = lease::claim(conn, &queue, now, now + lease, limit)?;
     if ids.is_empty() {
         return Ok(Vec::new());
     }

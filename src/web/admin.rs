@@ -47,10 +47,9 @@ struct UnitsPage {
 
 /// `/admin/units?q=…&unreachable=yes`.
 #[derive(Default, Deserialize)]
+#[serde(default)]
 pub struct UnitsQuery {
-    #[serde(default)]
     q: String,
-    #[serde(default)]
     unreachable: String,
 }
 
@@ -352,11 +351,10 @@ pub async fn group_form(
 }
 
 /// A group: its name and the ids of its member units (one `members` field per ticked unit).
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct GroupFields {
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     members: Vec<String>,
 }
 

@@ -40,23 +40,17 @@ impl<'de> Deserialize<'de> for Pick {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct BulkForm {
-    #[serde(default)]
     task: Vec<Pick>,
     /// "1": every task of `filter` instead of the ticked ones.
-    #[serde(default)]
     all: String,
     /// The list's query string.
-    #[serde(default)]
     filter: String,
-    #[serde(default)]
     action: String,
-    #[serde(default)]
     due_on: String,
-    #[serde(default)]
     text: String,
-    #[serde(default)]
     back: String,
 }
 

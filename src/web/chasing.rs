@@ -19,13 +19,11 @@ use crate::web::task_actions::checked_text;
 use crate::web::AppState;
 
 /// The tasks ticked on a list, the note, and the list to go back to.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct SelectedForm {
-    #[serde(default)]
     task: Vec<TaskId>,
-    #[serde(default)]
     text: String,
-    #[serde(default)]
     back: String,
 }
 

@@ -4,7 +4,7 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::app::corrections;
 use crate::domain::dates::{format_date, parse_date, Moment};
@@ -19,7 +19,7 @@ use crate::models::unit::{self, Unit};
 use crate::web::admin::require;
 use crate::web::auth::Auth;
 use crate::web::error::{WebError, WebResult};
-use crate::web::form::Form;
+use crate::web::form::{typed_back, Form};
 use crate::web::pages::{redirect, render_status, Ctx, Errors};
 use crate::web::task_actions::{begin, checked_field, edit};
 use crate::web::AppState;
@@ -102,39 +102,16 @@ fn nothing_changed(result: Result<(), AppError>, errors: &mut Errors) -> WebResu
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
 struct DirectiveForm {
-    #[serde(default)]
     number: String,
-    #[serde(default)]
     issued_on: String,
-    #[serde(default)]
     signer: String,
-    #[serde(default)]
     title: String,
-    #[serde(default)]
     body: String,
-    #[serde(default)]
     register_no: String,
-    #[serde(default)]
     text: String,
-}
-
-impl DirectiveForm {
-    fn typed(&self) -> Vec<(String, String)> {
-        [
-            ("number", &self.number),
-            ("issued_on", &self.issued_on),
-            ("signer", &self.signer),
-            ("title", &self.title),
-            ("body", &self.body),
-            ("register_no", &self.register_no),
-            ("text", &self.text),
-        ]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-    }
 }
 
 fn directive_page(auth: &Auth, id: DirectiveId, number: &str) -> CorrectPage {
@@ -162,7 +139,7 @@ pub async fn directive_form(
     })
     .await?;
     let mut p = directive_page(&auth, id, &d.number);
-    p.typed = DirectiveForm {
+    p.typed = typed_back(&DirectiveForm {
         number: d.number.clone(),
         issued_on: format_date(d.issued_on),
         signer: d.signer,
@@ -170,8 +147,7 @@ pub async fn directive_form(
         body: d.body,
         register_no: d.register_no,
         text: String::new(),
-    }
-    .typed();
+    });
     p.signed = signed;
     show(p)
 }
@@ -233,7 +209,7 @@ pub async fn correct_directive(
         }
     }
     let mut p = directive_page(&auth, id, &number);
-    p.typed = input.typed();
+    p.typed = typed_back(&input);
     p.errors = errors;
     p.signed = crate::db::run(&state.pool, move |conn| correction::signed(conn, id)).await?;
     show(p)
@@ -269,35 +245,18 @@ pub async fn signed_file(
         .body(bytes))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
 struct ItemForm {
-    #[serde(default)]
     label: String,
-    #[serde(default)]
     text: String,
-    #[serde(default)]
     leads: Vec<String>,
-    #[serde(default)]
     coords: Vec<String>,
-    #[serde(default)]
     due_on: String,
-    #[serde(default)]
     reason: String,
 }
 
 impl ItemForm {
-    fn typed(&self) -> Vec<(String, String)> {
-        [
-            ("label", &self.label),
-            ("text", &self.text),
-            ("due_on", &self.due_on),
-            ("reason", &self.reason),
-        ]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-    }
-
     /// The reason and the wording, trimmed; both are needed.
     fn checked(&self, errors: &mut Errors) -> (String, String) {
         let reason = checked_field(&self.reason, "text", Some("error.reason_required"), errors);
@@ -323,7 +282,7 @@ fn item_page(
     errors: Errors,
 ) -> CorrectPage {
     let mut p = page(auth, mode, action, back, heading);
-    p.typed = input.typed();
+    p.typed = typed_back(&input);
     p.units = units;
     p.leads = input.leads.clone();
     p.coords = input.coords.clone();

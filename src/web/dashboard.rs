@@ -151,19 +151,14 @@ impl DashboardPage {
 
 /// `/dashboard?period=…&by=assigned&from=…&to=…&sort=…`.
 #[derive(Default, Deserialize)]
+#[serde(default)]
 pub struct DashboardQuery {
-    #[serde(default)]
     period: String,
-    #[serde(default)]
     by: String,
-    #[serde(default)]
     from: String,
-    #[serde(default)]
     to: String,
-    #[serde(default)]
     sort: String,
     /// "all" to see the whole ministry where a leader would see the units in their charge.
-    #[serde(default)]
     scope: String,
 }
 

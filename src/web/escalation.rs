@@ -19,14 +19,11 @@ use crate::web::AppState;
 
 /// The form as typed: kept as text, so that a wrong entry comes back as it was typed.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct RulesForm {
-    #[serde(default)]
     overdue_head_days: String,
-    #[serde(default)]
     overdue_leader_days: String,
-    #[serde(default)]
     silent_days: String,
-    #[serde(default)]
     waiting_days: String,
 }
 

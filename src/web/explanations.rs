@@ -67,11 +67,10 @@ fn reply_by(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct AskForm {
-    #[serde(default)]
     text: String,
-    #[serde(default)]
     reply_by: String,
 }
 
@@ -137,15 +136,12 @@ async fn round_task(
     Ok((actor, task_id))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct AnswerForm {
-    #[serde(default)]
     reason: String,
-    #[serde(default)]
     actions: String,
-    #[serde(default)]
     proposed_due: String,
-    #[serde(default)]
     difficulties: String,
 }
 

@@ -11,6 +11,7 @@ use actix_web::dev::Payload;
 use actix_web::{http::header, web, FromRequest, HttpRequest};
 use futures_util::{Stream, StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -252,5 +253,20 @@ impl FromRequest for Form {
                 Ok(Form::parse_urlencoded(&body))
             })
         }
+    }
+}
+
+/// A form's text fields as (name, value) pairs, to show back what was typed (lists and other
+/// values are left out).
+pub fn typed_back<T: Serialize>(form: &T) -> Vec<(String, String)> {
+    match serde_json::to_value(form) {
+        Ok(serde_json::Value::Object(fields)) => fields
+            .into_iter()
+            .filter_map(|(name, v)| match v {
+                serde_json::Value::String(s) => Some((name, s)),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }

@@ -20,29 +20,19 @@ use crate::web::AppState;
 /// The form as typed: numbers kept as text (with a decimal comma or point), so that a wrong
 /// entry comes back as it was typed.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct RuleForm {
-    #[serde(default)]
     on_time: String,
-    #[serde(default)]
     late: String,
     /// Empty: tasks within their deadline are not counted.
-    #[serde(default)]
     open_within: String,
-    #[serde(default)]
     overdue: String,
-    #[serde(default)]
     long_overdue: String,
-    #[serde(default)]
     long_days: String,
-    #[serde(default)]
     unanswered: String,
-    #[serde(default)]
     excellent: String,
-    #[serde(default)]
     good: String,
-    #[serde(default)]
     pass: String,
-    #[serde(default)]
     note: String,
 }
 

@@ -28,24 +28,18 @@ use crate::web::AppState;
 /// Which report, as the address or the form's hidden fields carry it: kept as text, so a
 /// hand-written link never fails (anything unreadable takes its default).
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct Choice {
     /// month, quarter, half, year or custom.
-    #[serde(default)]
     period: String,
-    #[serde(default)]
     year: String,
     /// The month (1–12), quarter (1–4) or half (1–2).
-    #[serde(default)]
     n: String,
-    #[serde(default)]
     from: String,
-    #[serde(default)]
     to: String,
     /// due or assigned.
-    #[serde(default)]
     by: String,
     /// all, leader:ID or unit:ID.
-    #[serde(default)]
     scope: String,
 }
 
@@ -167,34 +161,22 @@ pub fn link(req: &Request) -> String {
 
 /// The heading and narrative as typed: text, so a wrong date comes back as it was typed.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct DraftForm {
-    #[serde(default)]
     body: String,
-    #[serde(default)]
     issuer: String,
-    #[serde(default)]
     issuer_abbr: String,
-    #[serde(default)]
     number: String,
-    #[serde(default)]
     place: String,
-    #[serde(default)]
     date: String,
-    #[serde(default)]
     authority: String,
-    #[serde(default)]
     signer_title: String,
-    #[serde(default)]
     signer_name: String,
     /// One recipient per line.
-    #[serde(default)]
     recipients: String,
-    #[serde(default)]
     assessment: String,
-    #[serde(default)]
     proposals: String,
     /// Why a new version is issued.
-    #[serde(default)]
     reason: String,
 }
 

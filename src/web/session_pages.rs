@@ -140,13 +140,11 @@ pub async fn login_form(
 }
 
 /// The login form: an address, a password, and where to go after.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct LoginFields {
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     next: String,
 }
 
@@ -436,12 +434,11 @@ pub async fn me(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpRespons
 }
 
 /// The mail a person receives: each kind ticked, and each message or one digest a day.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct MailFields {
-    #[serde(default)]
     mode: String,
     /// One per ticked kind; unchecked boxes are not sent.
-    #[serde(default)]
     on: Vec<String>,
 }
 
@@ -506,11 +503,10 @@ pub async fn save_language(
 }
 
 /// A new password, typed twice.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct NewPassword {
-    #[serde(default)]
     pub new_password: String,
-    #[serde(default)]
     confirm_password: String,
 }
 

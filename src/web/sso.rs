@@ -137,13 +137,11 @@ fn redirect_uri(req: &HttpRequest, state: &AppState) -> String {
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct Callback {
-    #[serde(default)]
     code: String,
-    #[serde(default)]
     state: String,
-    #[serde(default)]
     error: String,
 }
 
@@ -154,15 +152,12 @@ struct Tokens {
     access_token: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct Claims {
-    #[serde(default)]
     nonce: String,
-    #[serde(default)]
     email: Option<String>,
-    #[serde(default)]
     email_verified: Option<bool>,
-    #[serde(default)]
     name: Option<String>,
 }
 

@@ -17,12 +17,11 @@ use crate::web::task_actions::{begin, checked_text};
 use crate::web::tasks::{show_page, Typed};
 use crate::web::AppState;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct StepForm {
-    #[serde(default)]
     text: String,
     /// A person's id, or empty for no one yet.
-    #[serde(default)]
     assignee: String,
 }
 

@@ -61,11 +61,10 @@ struct DueDateForm {
     text: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct ExtensionForm {
-    #[serde(default)]
     due_on: String,
-    #[serde(default)]
     text: String,
 }
 
@@ -449,11 +448,10 @@ pub(crate) async fn answer(
 }
 
 /// Whom the head hands the task to, and the unit's own date for it.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct AssignForm {
-    #[serde(default)]
     person: Vec<UserId>,
-    #[serde(default)]
     due_on: String,
 }
 

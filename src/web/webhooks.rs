@@ -43,11 +43,10 @@ struct HookPage {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct NewHookForm {
-    #[serde(default)]
     url: String,
     /// One per ticked event.
-    #[serde(default)]
     events: Vec<String>,
 }
 

@@ -20,21 +20,17 @@ use crate::web::AppState;
 
 #[derive(Deserialize, IntoParams, Default)]
 #[into_params(parameter_in = Query)]
+#[serde(default)]
 pub(super) struct FiguresQuery {
     /// `year` (default), `half`, `quarter`, `month` (the one holding today) or `custom`.
-    #[serde(default)]
     period: String,
     /// `due` (tasks due in the period, default) or `assigned` (tasks assigned in it).
-    #[serde(default)]
     by: String,
     /// For `custom`: the first day (yyyy-mm-dd or dd/mm/yyyy).
-    #[serde(default)]
     from: String,
     /// For `custom`: the last day.
-    #[serde(default)]
     to: String,
     /// `all`: the whole ministry, for a leader who would otherwise see their units.
-    #[serde(default)]
     scope: String,
 }
 

@@ -3,9 +3,12 @@
 //! (the task's ETag from `GET /api/v1/tasks/{id}` or the last write); a stale one is answered
 //! 412 with the task as it is now.
 
+use std::collections::BTreeMap;
+
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{IntoParams, IntoResponses, ToSchema};
 
 use super::answer::{self, Answer};
@@ -44,13 +47,12 @@ pub(super) struct ProgressInput {
     percent: i32,
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
 pub(super) struct ExtensionInput {
     /// The date asked for: yyyy-mm-dd or dd/mm/yyyy.
-    #[serde(default)]
     due_on: String,
     /// Why.
-    #[serde(default)]
     text: String,
 }
 
@@ -109,64 +111,39 @@ pub(super) struct WriteHeaders {
     idempotency_key: Option<String>,
 }
 
-/// What a write may answer besides success.
-#[derive(IntoResponses)]
-#[allow(dead_code)]
-pub(super) enum WriteProblems {
-    #[response(
-        status = 400,
-        description = "A body that does not read (broken multipart)",
-        content_type = "application/problem+json"
-    )]
-    BadRequest(Problem),
-    #[response(
-        status = 401,
-        description = "No session or token",
-        content_type = "application/problem+json"
-    )]
-    Unauthorized(Problem),
-    #[response(
-        status = 403,
-        description = "Not allowed, or a read-only token",
-        content_type = "application/problem+json"
-    )]
-    Forbidden(Problem),
-    #[response(
-        status = 404,
-        description = "No such task, or not one the person may see",
-        content_type = "application/problem+json"
-    )]
-    NotFound(Problem),
-    #[response(
-        status = 409,
-        description = "The task's status does not allow it now, or the rules refuse it",
-        content_type = "application/problem+json"
-    )]
-    Conflict(Problem),
-    #[response(
-        status = 412,
-        description = "The task changed since the version sent; the task now",
-        content_type = "application/problem+json"
-    )]
-    Stale(Problem),
-    #[response(
-        status = 413,
-        description = "Too large",
-        content_type = "application/problem+json"
-    )]
-    TooLarge(Problem),
-    #[response(
-        status = 422,
-        description = "Fields that failed, each named",
-        content_type = "application/problem+json"
-    )]
-    Invalid(Problem),
-    #[response(
-        status = 428,
-        description = "If-Match is needed",
-        content_type = "application/problem+json"
-    )]
-    VersionRequired(Problem),
+/// What a write may answer besides success, each a problem document.
+pub(super) struct WriteProblems;
+
+impl IntoResponses for WriteProblems {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        const PROBLEMS: [(u16, &str); 9] = [
+            (400, "A body that does not read (broken multipart)"),
+            (401, "No session or token"),
+            (403, "Not allowed, or a read-only token"),
+            (404, "No such task, or not one the person may see"),
+            (
+                409,
+                "The task's status does not allow it now, or the rules refuse it",
+            ),
+            (412, "The task changed since the version sent; the task now"),
+            (413, "Too large"),
+            (422, "Fields that failed, each named"),
+            (428, "If-Match is needed"),
+        ];
+        PROBLEMS
+            .iter()
+            .map(|(status, description)| {
+                let problem = ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name(Problem::name())))
+                    .build();
+                let response = ResponseBuilder::new()
+                    .description(*description)
+                    .content("application/problem+json", problem)
+                    .build();
+                (status.to_string(), RefOr::T(response))
+            })
+            .collect()
+    }
 }
 
 /// A task after a change: the task, its version (also the `ETag`), and for an extension the
@@ -254,32 +231,43 @@ fn files(body: &Body, errors: &mut Errors) -> Vec<Upload> {
     body.form().map(|f| uploads(f, errors)).unwrap_or_default()
 }
 
-/// A handler for one status move: they differ only in the move, its path and its body.
-macro_rules! move_route {
-    ($(#[$doc:meta])* $name:ident, $mv:expr, $path:literal, $($body:tt)+) => {
-        $(#[$doc])*
+/// The description every write shares (a POST on a task or request, the write headers, the
+/// problems, a bearer token) around a handler; `body` and `ok` are what differ.
+macro_rules! write_route {
+    ($path:literal, $id:literal, body($($body:tt)+), ok($($ok:tt)+), $item:item) => {
         #[utoipa::path(
             post,
             path = $path,
             tag = "tasks",
-            params(("id" = i64, Path, description = "The task's number"), WriteHeaders),
+            params(("id" = i64, Path, description = $id), WriteHeaders),
             request_body($($body)+),
-            responses(
-                (status = 200, description = "Done: the task now, its version in ETag", body = TaskChanged,
-                    headers(("ETag" = String, description = "The task's new version"))),
-                WriteProblems,
-            ),
+            responses(($($ok)+), WriteProblems),
             security(("bearer" = []))
         )]
-        pub async fn $name(
-            req: HttpRequest,
-            state: web::Data<AppState>,
-            auth: Auth,
-            path: web::Path<TaskId>,
-            body: Body,
-        ) -> ApiResult<HttpResponse> {
-            move_task(req, state, auth, path.into_inner(), body, $mv).await
-        }
+        $item
+    };
+}
+
+/// A handler for one status move: they differ only in the move, its path and its body.
+macro_rules! move_route {
+    ($(#[$doc:meta])* $name:ident, $mv:expr, $path:literal, $($body:tt)+) => {
+        write_route!(
+            $path,
+            "The task's number",
+            body($($body)+),
+            ok(status = 200, description = "Done: the task now, its version in ETag", body = TaskChanged,
+                headers(("ETag" = String, description = "The task's new version"))),
+            $(#[$doc])*
+            pub async fn $name(
+                req: HttpRequest,
+                state: web::Data<AppState>,
+                auth: Auth,
+                path: web::Path<TaskId>,
+                body: Body,
+            ) -> ApiResult<HttpResponse> {
+                move_task(req, state, auth, path.into_inner(), body, $mv).await
+            }
+        );
     };
 }
 
@@ -354,214 +342,212 @@ async fn move_task(
     .await
 }
 
-/// The lead unit reports progress (`text`, `percent`, and `files` by multipart).
-#[utoipa::path(
-    post,
-    path = "/api/v1/tasks/{id}/progress",
-    tag = "tasks",
-    params(("id" = i64, Path, description = "The task's number"), WriteHeaders),
-    request_body(content((ProgressInput = "application/json"), (ProgressForm = "multipart/form-data"))),
-    responses(
-        (status = 200, description = "Reported: the task now, its version in ETag", body = TaskChanged,
-            headers(("ETag" = String, description = "The task's new version"))),
-        WriteProblems,
+write_route!(
+    "/api/v1/tasks/{id}/progress",
+    "The task's number",
+    body(content(
+        (ProgressInput = "application/json"),
+        (ProgressForm = "multipart/form-data")
+    )),
+    ok(
+        status = 200,
+        description = "Reported: the task now, its version in ETag",
+        body = TaskChanged,
+        headers(("ETag" = String, description = "The task's new version"))
     ),
-    security(("bearer" = []))
-)]
-pub async fn report_progress(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<TaskId>,
-    body: Body,
-) -> ApiResult<HttpResponse> {
-    let id = path.into_inner();
-    let actor = writer(&auth, &req)?;
-    authorized(&state, &actor, id, Action::AddProgress).await?;
-    let sent = if_match(&req)?;
-    let input: ProgressInput = body.parse(&auth)?;
-    let mut errors = Errors::default();
-    let text = checked_field(&input.text, "text", Some("error.required"), &mut errors);
-    if !(0..=100).contains(&input.percent) {
-        errors.add("percent", "error.percent");
-    }
-    let files = files(&body, &mut errors);
-    ApiError::check(errors, &auth)?;
-    let store = state.storage();
-    answer::write(&state, &req, actor.user_id, move |conn| {
-        let version = version_now(conn, id, sent)?;
-        let edit = edit(&actor, id, version);
-        let outcome = tasks::report_progress(conn, &store, edit, &text, input.percent, &files)?;
-        outcome_answer(conn, id, outcome)
-    })
-    .await
-}
-
-/// A comment; nothing a version guards, so no `If-Match`.
-#[utoipa::path(
-    post,
-    path = "/api/v1/tasks/{id}/comments",
-    tag = "tasks",
-    params(("id" = i64, Path, description = "The task's number"), WriteHeaders),
-    request_body(content = TextInput, content_type = "application/json"),
-    responses(
-        (status = 201, description = "Commented: the task now", body = TaskChanged),
-        WriteProblems,
-    ),
-    security(("bearer" = []))
-)]
-pub async fn comment(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<TaskId>,
-    body: Body,
-) -> ApiResult<HttpResponse> {
-    let id = path.into_inner();
-    let actor = writer(&auth, &req)?;
-    authorized(&state, &actor, id, Action::Comment).await?;
-    let input: TextInput = body.parse(&auth)?;
-    let mut errors = Errors::default();
-    let text = checked_field(&input.text, "text", Some("error.required"), &mut errors);
-    ApiError::check(errors, &auth)?;
-    let store = state.storage();
-    answer::write(&state, &req, actor.user_id, move |conn| {
-        tasks::comment(conn, &store, &actor, id, &text, Moment::now())?;
-        Ok(Answer::created(json(&task_body(conn, id)?)))
-    })
-    .await
-}
-
-/// The lead unit's head asks for more time (`due_on`, `text`, `files` by multipart). Answered
-/// 201 with the request's id.
-#[utoipa::path(
-    post,
-    path = "/api/v1/tasks/{id}/extensions",
-    tag = "tasks",
-    params(("id" = i64, Path, description = "The task's number"), WriteHeaders),
-    request_body(content((ExtensionInput = "application/json"), (ExtensionForm = "multipart/form-data"))),
-    responses(
-        (status = 201, description = "Asked: the task and the request", body = TaskChanged),
-        WriteProblems,
-    ),
-    security(("bearer" = []))
-)]
-pub async fn request_extension(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<TaskId>,
-    body: Body,
-) -> ApiResult<HttpResponse> {
-    let id = path.into_inner();
-    let actor = writer(&auth, &req)?;
-    let scoped = authorized(&state, &actor, id, Action::RequestExtension).await?;
-    let input: ExtensionInput = body.parse(&auth)?;
-    let mut errors = Errors::default();
-    let reason = checked_field(
-        &input.text,
-        "text",
-        Some("error.reason_required"),
-        &mut errors,
-    );
-    // More time means a date after the current due date, and not in the past.
-    let earliest = scoped.task.due_on.map_or(today(), |d| d.max(today()));
-    let due = parse_date(&input.due_on);
-    match due {
-        None => errors.add("due_on", "error.date"),
-        Some(d) if d <= earliest => errors.add("due_on", "error.extension_date"),
-        Some(_) => {}
-    }
-    let files = files(&body, &mut errors);
-    // No date is an error already.
-    let Some(due) = due.filter(|_| errors.is_empty()) else {
-        return Err(ApiError::invalid(errors, &auth));
-    };
-    let store = state.storage();
-    answer::write(&state, &req, actor.user_id, move |conn| {
-        let asked = NewRequest {
-            due,
-            reason: &reason,
-            files: &files,
-        };
-        let ext = extensions::request(conn, &store, &actor, id, &asked, Moment::now())?;
-        let mut body = task_body(conn, id)?;
-        body.extension = Some(ExtensionState {
-            id: ext,
-            state: "pending".into(),
-            due_on: Some(due),
-        });
-        Ok(Answer::created(json(&body)))
-    })
-    .await
-}
-
-/// The secretariat or a leader approves (`approve: true`, optionally another `due_on`) or
-/// rejects (`approve: false`, `text` saying why). An approval moves the due date, so it needs
-/// the task's version in `If-Match`.
-#[utoipa::path(
-    post,
-    path = "/api/v1/extensions/{id}/decision",
-    tag = "tasks",
-    params(("id" = i64, Path, description = "The request's number"), WriteHeaders),
-    request_body(content = DecisionInput, content_type = "application/json"),
-    responses(
-        (status = 200, description = "Decided: the task now and the request's state", body = TaskChanged),
-        WriteProblems,
-    ),
-    security(("bearer" = []))
-)]
-pub async fn decide_extension(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<i64>,
-    body: Body,
-) -> ApiResult<HttpResponse> {
-    let id = path.into_inner();
-    let actor = writer(&auth, &req)?;
-    let who = actor;
-    let task_id = crate::db::run(&state.pool, move |conn| {
-        let task_id = extension::get(conn, id)?.task_id;
-        tasks::authorize(conn, &who, task_id, Action::DecideExtension)?;
-        Ok(task_id)
-    })
-    .await?;
-    let input: DecisionInput = body.parse(&auth)?;
-    let sent = if input.approve { if_match(&req)? } else { None };
-    let mut errors = Errors::default();
-    let required = (!input.approve).then_some("error.reason_required");
-    let note = checked_field(&input.text, "text", required, &mut errors);
-    let due = parse_date(&input.due_on);
-    if input.approve && !input.due_on.trim().is_empty() && due.is_none() {
-        errors.add("due_on", "error.date");
-    }
-    ApiError::check(errors, &auth)?;
-    answer::write(&state, &req, actor.user_id, move |conn| {
-        let decision = NewDecision {
-            approve: input.approve,
-            due,
-            task_version: version_now(conn, task_id, sent)?,
-            note: &note,
-        };
-        match extensions::decide(conn, &actor, id, &decision, Moment::now())? {
-            Decided::Done { .. } => {
-                let mut body = task_body(conn, task_id)?;
-                let state = if input.approve {
-                    "approved"
-                } else {
-                    "rejected"
-                };
-                body.extension = Some(ExtensionState {
-                    id,
-                    state: state.into(),
-                    due_on: None,
-                });
-                Ok(Answer::ok(json(&body)))
-            }
-            Decided::NotPending => Err(ApiError::Refused("extension.decided".into())),
-            Decided::Task(outcome) => outcome_answer(conn, task_id, outcome),
+    /// The lead unit reports progress (`text`, `percent`, and `files` by multipart).
+    pub async fn report_progress(
+        req: HttpRequest,
+        state: web::Data<AppState>,
+        auth: Auth,
+        path: web::Path<TaskId>,
+        body: Body,
+    ) -> ApiResult<HttpResponse> {
+        let id = path.into_inner();
+        let actor = writer(&auth, &req)?;
+        authorized(&state, &actor, id, Action::AddProgress).await?;
+        let sent = if_match(&req)?;
+        let input: ProgressInput = body.parse(&auth)?;
+        let mut errors = Errors::default();
+        let text = checked_field(&input.text, "text", Some("error.required"), &mut errors);
+        if !(0..=100).contains(&input.percent) {
+            errors.add("percent", "error.percent");
         }
-    })
-    .await
-}
+        let files = files(&body, &mut errors);
+        ApiError::check(errors, &auth)?;
+        let store = state.storage();
+        answer::write(&state, &req, actor.user_id, move |conn| {
+            let version = version_now(conn, id, sent)?;
+            let edit = edit(&actor, id, version);
+            let outcome = tasks::report_progress(conn, &store, edit, &text, input.percent, &files)?;
+            outcome_answer(conn, id, outcome)
+        })
+        .await
+    }
+);
+
+write_route!(
+    "/api/v1/tasks/{id}/comments",
+    "The task's number",
+    body(content = TextInput, content_type = "application/json"),
+    ok(
+        status = 201,
+        description = "Commented: the task now",
+        body = TaskChanged
+    ),
+    /// A comment; nothing a version guards, so no `If-Match`.
+    pub async fn comment(
+        req: HttpRequest,
+        state: web::Data<AppState>,
+        auth: Auth,
+        path: web::Path<TaskId>,
+        body: Body,
+    ) -> ApiResult<HttpResponse> {
+        let id = path.into_inner();
+        let actor = writer(&auth, &req)?;
+        authorized(&state, &actor, id, Action::Comment).await?;
+        let input: TextInput = body.parse(&auth)?;
+        let mut errors = Errors::default();
+        let text = checked_field(&input.text, "text", Some("error.required"), &mut errors);
+        ApiError::check(errors, &auth)?;
+        let store = state.storage();
+        answer::write(&state, &req, actor.user_id, move |conn| {
+            tasks::comment(conn, &store, &actor, id, &text, Moment::now())?;
+            Ok(Answer::created(json(&task_body(conn, id)?)))
+        })
+        .await
+    }
+);
+
+write_route!(
+    "/api/v1/tasks/{id}/extensions",
+    "The task's number",
+    body(content(
+        (ExtensionInput = "application/json"),
+        (ExtensionForm = "multipart/form-data")
+    )),
+    ok(
+        status = 201,
+        description = "Asked: the task and the request",
+        body = TaskChanged
+    ),
+    /// The lead unit's head asks for more time (`due_on`, `text`, `files` by multipart). Answered
+    /// 201 with the request's id.
+    pub async fn request_extension(
+        req: HttpRequest,
+        state: web::Data<AppState>,
+        auth: Auth,
+        path: web::Path<TaskId>,
+        body: Body,
+    ) -> ApiResult<HttpResponse> {
+        let id = path.into_inner();
+        let actor = writer(&auth, &req)?;
+        let scoped = authorized(&state, &actor, id, Action::RequestExtension).await?;
+        let input: ExtensionInput = body.parse(&auth)?;
+        let mut errors = Errors::default();
+        let reason = checked_field(
+            &input.text,
+            "text",
+            Some("error.reason_required"),
+            &mut errors,
+        );
+        // More time means a date after the current due date, and not in the past.
+        let earliest = scoped.task.due_on.map_or(today(), |d| d.max(today()));
+        let due = parse_date(&input.due_on);
+        match due {
+            None => errors.add("due_on", "error.date"),
+            Some(d) if d <= earliest => errors.add("due_on", "error.extension_date"),
+            Some(_) => {}
+        }
+        let files = files(&body, &mut errors);
+        // No date is an error already.
+        let Some(due) = due.filter(|_| errors.is_empty()) else {
+            return Err(ApiError::invalid(errors, &auth));
+        };
+        let store = state.storage();
+        answer::write(&state, &req, actor.user_id, move |conn| {
+            let asked = NewRequest {
+                due,
+                reason: &reason,
+                files: &files,
+            };
+            let ext = extensions::request(conn, &store, &actor, id, &asked, Moment::now())?;
+            let mut body = task_body(conn, id)?;
+            body.extension = Some(ExtensionState {
+                id: ext,
+                state: "pending".into(),
+                due_on: Some(due),
+            });
+            Ok(Answer::created(json(&body)))
+        })
+        .await
+    }
+);
+
+write_route!(
+    "/api/v1/extensions/{id}/decision",
+    "The request's number",
+    body(content = DecisionInput, content_type = "application/json"),
+    ok(
+        status = 200,
+        description = "Decided: the task now and the request's state",
+        body = TaskChanged
+    ),
+    /// The secretariat or a leader approves (`approve: true`, optionally another `due_on`) or
+    /// rejects (`approve: false`, `text` saying why). An approval moves the due date, so it needs
+    /// the task's version in `If-Match`.
+    pub async fn decide_extension(
+        req: HttpRequest,
+        state: web::Data<AppState>,
+        auth: Auth,
+        path: web::Path<i64>,
+        body: Body,
+    ) -> ApiResult<HttpResponse> {
+        let id = path.into_inner();
+        let actor = writer(&auth, &req)?;
+        let who = actor;
+        let task_id = crate::db::run(&state.pool, move |conn| {
+            let task_id = extension::get(conn, id)?.task_id;
+            tasks::authorize(conn, &who, task_id, Action::DecideExtension)?;
+            Ok(task_id)
+        })
+        .await?;
+        let input: DecisionInput = body.parse(&auth)?;
+        let sent = if input.approve { if_match(&req)? } else { None };
+        let mut errors = Errors::default();
+        let required = (!input.approve).then_some("error.reason_required");
+        let note = checked_field(&input.text, "text", required, &mut errors);
+        let due = parse_date(&input.due_on);
+        if input.approve && !input.due_on.trim().is_empty() && due.is_none() {
+            errors.add("due_on", "error.date");
+        }
+        ApiError::check(errors, &auth)?;
+        answer::write(&state, &req, actor.user_id, move |conn| {
+            let decision = NewDecision {
+                approve: input.approve,
+                due,
+                task_version: version_now(conn, task_id, sent)?,
+                note: &note,
+            };
+            match extensions::decide(conn, &actor, id, &decision, Moment::now())? {
+                Decided::Done { .. } => {
+                    let mut body = task_body(conn, task_id)?;
+                    let state = if input.approve {
+                        "approved"
+                    } else {
+                        "rejected"
+                    };
+                    body.extension = Some(ExtensionState {
+                        id,
+                        state: state.into(),
+                        due_on: None,
+                    });
+                    Ok(Answer::ok(json(&body)))
+                }
+                Decided::NotPending => Err(ApiError::Refused("extension.decided".into())),
+                Decided::Task(outcome) => outcome_answer(conn, task_id, outcome),
+            }
+        })
+        .await
+    }
+);
