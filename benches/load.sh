@@ -135,4 +135,7 @@ run "open, text" "$leader_cookie" "/tasks?status=open&q=ke+hoach"
 # A notice's number (a few dozen tasks, from the trigram index) and a province (one in 63).
 run "rare text" "$leader_cookie" "/tasks?status=all&q=21234+tb"
 run "province text" "$leader_cookie" "/tasks?status=open&q=lang+son"
+# The same province within one unit, where it is rare; and a unit head's overdue tasks.
+run "unit, province" "$leader_cookie" "/tasks?status=open&unit=$unit_id&q=lang+son"
+run "unit's overdue" "$unit_cookie" "/tasks?status=open&bucket=open_overdue"
 echo "server RSS at the end: $(rss)"

@@ -341,8 +341,15 @@ fn a_reported_task_counts_from_its_report_in_every_overdue_count() {
             .body;
         assert!(late_list.contains("Báo cáo trễ hạn"));
 
+        // The unit's own list of its overdue tasks (walked from its rows, which keep whether
+        // each task is with the unit) agrees.
+        let mut head = app.login_as(Role::UnitHead, Some("Sở KH&CN Cà Mau"));
+        let mine = "/tasks?status=open&bucket=open_overdue";
+        assert_eq!(total_of(&mut head, mine), 0);
+
         // Sent back, it is with its unit again: overdue.
         mv(app, &sec, late, Move::Return, days(0));
+        assert_eq!(total_of(&mut head, mine), 1);
         let r = leader.get("/dashboard?period=custom&from=01/01/2000&to=31/12/2100");
         let overdue = r
             .body

@@ -496,6 +496,11 @@ fn every_list_shape_walks_an_index() {
             narrow("thuongxuyen", Some(vec![Status::Cancelled]), None),
             narrow("ket luan", Some(vec![Status::Assigned]), Some(unit)),
             narrow("ket luan", Some(vec![Status::Cancelled]), None),
+            // A unit's open tasks, led or coordinated: its own among the word's, in memory.
+            Filter {
+                unit_id: Some(unit),
+                ..narrow("thuongxuyen", Some(Status::OPEN.to_vec()), None)
+            },
         ] {
             let expected = task::reference_ids(&mut conn, &leader, &f, today).unwrap();
             assert!(!expected.is_empty(), "{f:?}");

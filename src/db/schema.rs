@@ -312,6 +312,8 @@ diesel::table! {
         due_sort -> Date,
         /// The task's last change, copied by triggers.
         updated_at -> Timestamp,
+        /// Whether the task is with its unit (assigned or in progress), kept by triggers.
+        working -> Bool,
     }
 }
 

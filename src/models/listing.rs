@@ -77,6 +77,9 @@ fn walk(actor: &Actor, f: &Filter) -> Walk {
 struct Split {
     /// Each requirement on the open flag (two that disagree leave nothing).
     open: Vec<bool>,
+    /// Only the tasks still with their unit (an open bucket): `task_units.working`, or
+    /// `with_unit_sql` on the task.
+    with_unit: bool,
     due_min: Option<NaiveDate>,
     due_max: Option<NaiveDate>,
     rest: Filter,
@@ -85,6 +88,7 @@ struct Split {
 fn split(f: &Filter, today: NaiveDate) -> Split {
     let mut s = Split {
         open: Vec::new(),
+        with_unit: false,
         due_min: None,
         due_max: None,
         rest: Filter {
@@ -106,16 +110,22 @@ fn split(f: &Filter, today: NaiveDate) -> Split {
         Some(st) if !st.is_empty() && st.iter().all(|x| !x.is_open()) => s.open.push(false),
         _ => {}
     }
-    // The open buckets hold open tasks only, in a range of the due key; the rule itself stays
-    // with the rows, since a reported task is open yet counted done. The done buckets hold
-    // open (reported) and closed tasks alike: the rows answer.
+    // The open buckets are the open tasks still with their unit (a reported task is open yet
+    // counted done) in a range of the due key: the flag and the range from the index, the
+    // status from the task. The done buckets hold open (reported) and closed tasks alike: the
+    // rows answer.
+    let with_unit = |s: &mut Split| {
+        s.with_unit = true;
+        s.rest.bucket = None;
+        s.open.push(true);
+    };
     match f.bucket {
         Some(Timeliness::OpenOverdue) => {
-            s.open.push(true);
+            with_unit(&mut s);
             at_most(&mut s, today.pred_opt().unwrap_or(today));
         }
         Some(Timeliness::OpenWithinDeadline) => {
-            s.open.push(true);
+            with_unit(&mut s);
             at_least(&mut s, today);
         }
         Some(Timeliness::DoneOnTime | Timeliness::DoneLate) | None => {}
@@ -255,6 +265,17 @@ fn needs_tasks(rest: &Filter, unit: UnitId) -> bool {
         ..rest.clone()
     };
     !(unit_answered && others == Filter::default())
+}
+
+/// "Still with its unit" over the task's status, for the walk over `tasks` (whose open index
+/// holds the status), said as "not reported, done or cancelled": a NOT IN is no index range,
+/// so no plan reads the tasks by status instead of walking the list's order.
+fn with_unit_sql() -> String {
+    let others: Vec<Status> = Status::ALL
+        .into_iter()
+        .filter(|s| !Status::WORKING.contains(s))
+        .collect();
+    format!("NOT ({})", Status::sql_in("tasks.status", &others))
 }
 
 /// The condition "after `key`" (or before, `back`) in the sort's order over the given
@@ -425,7 +446,10 @@ macro_rules! with_walk {
         match walk(actor, f) {
             Walk::Tasks => {
                 let $base = || {
-                    let q = narrow!(tasks::table.into_boxed(), rest, today);
+                    let mut q = narrow!(tasks::table.into_boxed(), rest, today);
+                    if split.with_unit {
+                        q = q.filter(sql::<Bool>(&with_unit_sql()));
+                    }
                     keyed!(q, tasks::is_open, tasks::due_key, tasks::id)
                 };
                 let ($cols, $names) = (TASK_COLUMNS, TASK_NAMES);
@@ -433,9 +457,12 @@ macro_rules! with_walk {
             }
             Walk::Unit(unit) if !needs_tasks(rest, unit) => {
                 let $base = || {
-                    let q = task_units::table
+                    let mut q = task_units::table
                         .filter(task_units::unit_id.eq(unit))
                         .into_boxed();
+                    if split.with_unit {
+                        q = q.filter(task_units::working.eq(true));
+                    }
                     keyed!(
                         q,
                         task_units::open,
@@ -453,6 +480,9 @@ macro_rules! with_walk {
                         .filter(task_units::unit_id.eq(unit))
                         .into_boxed();
                     let mut q = narrow!(joined, rest, today);
+                    if split.with_unit {
+                        q = q.filter(task_units::working.eq(true));
+                    }
                     q = keyed!(
                         q,
                         task_units::open,
@@ -505,16 +535,34 @@ fn text_scope(
         n if n <= TEXT_STRETCHES => n + 2,
         _ => 1,
     };
+    // A unit's list keeps of each stretch the unit's own tasks, met in memory with the unit's
+    // ids (one index range, read once): a word common elsewhere but rare in the unit then costs
+    // no lookup per task of its elsewhere.
+    let mine = match walk(actor, f) {
+        Walk::Unit(unit) if stretches > 1 => Some(unit_task_ids(conn, unit, &split(f, today))?),
+        _ => None,
+    };
     with_walk!(None, actor, f, today, |base, cols, _names| {
         let mut found: Vec<TaskId> = Vec::new();
         for _ in 0..stretches {
-            found.extend(
-                base()
-                    .filter(cols.1.eq_any(c.ids.clone()))
-                    .select(cols.1)
-                    .limit(cap + 1 - found.len() as i64)
-                    .load::<TaskId>(conn)?,
-            );
+            let ids: Vec<TaskId> = match &mine {
+                Some(mine) => c
+                    .ids
+                    .iter()
+                    .copied()
+                    .filter(|id| mine.contains(id))
+                    .collect(),
+                None => c.ids.clone(),
+            };
+            if !ids.is_empty() {
+                found.extend(
+                    base()
+                        .filter(cols.1.eq_any(ids))
+                        .select(cols.1)
+                        .limit(cap + 1 - found.len() as i64)
+                        .load::<TaskId>(conn)?,
+                );
+            }
             let n = found.len() as i64;
             if n > cap {
                 return Ok((None, Some(n)));
@@ -525,6 +573,24 @@ fn text_scope(
         }
         Ok((None, None))
     })
+}
+
+/// The ids of a unit's tasks, open or not as the list asks: an index range of `task_units`.
+fn unit_task_ids(
+    conn: &mut DbConn,
+    unit: UnitId,
+    split: &Split,
+) -> AppResult<std::collections::HashSet<TaskId>> {
+    let mut q = task_units::table
+        .filter(task_units::unit_id.eq(unit))
+        .into_boxed();
+    for o in &split.open {
+        q = q.filter(task_units::open.eq(*o));
+    }
+    Ok(q.select(task_units::task_id)
+        .load::<TaskId>(conn)?
+        .into_iter()
+        .collect())
 }
 
 /// The total of a unit's list narrowed by nothing but open or not, as stored per unit (kept
