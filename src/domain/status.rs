@@ -314,6 +314,16 @@ mod tests {
         assert_eq!(Move::Cancel.apply(Cancelled), None);
     }
 
+    /// The list's walk says "still with its unit" among open tasks as "not reported".
+    #[test]
+    fn the_open_tasks_not_with_their_unit_are_the_reported_ones() {
+        let waiting: Vec<Status> = Status::OPEN
+            .into_iter()
+            .filter(|s| !Status::WORKING.contains(s))
+            .collect();
+        assert_eq!(waiting, [Status::Reported]);
+    }
+
     #[test]
     fn buckets_at_the_boundaries() {
         let due = Some(d(2025, 6, 30));

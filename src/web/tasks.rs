@@ -531,10 +531,16 @@ fn load_view(conn: &mut crate::db::DbConn, actor: &Actor, id: TaskId) -> WebResu
         },
     );
     let people = explanation::people(conn, &explanations)?;
-    let calendar = crate::models::calendar::load(conn)?;
-    let default_reply_by = format_opt_date(Some(
-        calendar.add_working_days(today(), EXPLANATION_WORKING_DAYS),
-    ));
+    // The reply-by date offered when asking for an explanation: the calendar is read (about a
+    // sixth of the page's work) only for those who are offered the form.
+    let default_reply_by = if can.ask_explanation || can.decide_explanation.is_some() {
+        let calendar = crate::models::calendar::load(conn)?;
+        format_opt_date(Some(
+            calendar.add_working_days(today(), EXPLANATION_WORKING_DAYS),
+        ))
+    } else {
+        String::new()
+    };
     let task = scoped.task;
     let lead_unit = task.lead_unit_id;
     let d = directive::get(conn, task.directive_id)?;
