@@ -39,6 +39,36 @@ fn mv(app: &TestApp, who: &Actor, id: TaskId, m: Move, on: chrono::NaiveDate) {
         .unwrap();
 }
 
+/// Publishes a notice of one-unit items: (text, lead unit, due in days from today).
+fn publish_items(
+    app: &TestApp,
+    sec: &Actor,
+    number: &str,
+    items: &[(&str, &str, i64)],
+) -> chidao::domain::ids::DirectiveId {
+    let item = |(text, unit, due): &(&str, &str, i64)| NewItem {
+        label: String::new(),
+        text: text.to_string(),
+        leads: vec![Assignee::Unit(app.unit_id(unit))],
+        coordinators: vec![],
+        due_on: Some(days(*due)),
+        recurrence: None,
+        rule: None,
+        until: None,
+    };
+    let d = NewDirective {
+        conference_id: None,
+        number: number.into(),
+        issued_on: days(-30),
+        signer: String::new(),
+        title: format!("Thông báo {number}"),
+        body: String::new(),
+        form_token: crate::support::unique("t"),
+        items: items.iter().map(item).collect(),
+    };
+    crate::fixtures::publish_directive(app, &d, sec.user_id).0
+}
+
 /// On time 1 (KHTC), late 1 (SHTT), within 1 (LS), overdue 1 (LS); one cancelled and one
 /// without a due date, counted nowhere in a due-date period.
 fn scenario(app: &TestApp) -> (UnitId, UnitId) {
@@ -47,32 +77,12 @@ fn scenario(app: &TestApp) -> (UnitId, UnitId) {
     let khtc = actor(app, Role::UnitHead, Some("Cục Kế hoạch - Tài chính"));
     mv(app, &khtc, p.khtc, Move::ReportCompletion, days(0));
     mv(app, &sec, p.khtc, Move::Confirm, days(0));
-    let u = |n: &str| Assignee::Unit(app.unit_id(n));
-    let item = |text: &str, unit: &str, due: i64| NewItem {
-        label: String::new(),
-        text: text.into(),
-        leads: vec![u(unit)],
-        coordinators: vec![],
-        due_on: Some(days(due)),
-        recurrence: None,
-        rule: None,
-        until: None,
-    };
-    let d = NewDirective {
-        conference_id: None,
-        number: "2/TB".into(),
-        issued_on: days(-30),
-        signer: String::new(),
-        title: "Thứ hai".into(),
-        body: String::new(),
-        form_token: crate::support::unique("t"),
-        items: vec![
-            item("Muộn", "Cục Sở hữu trí tuệ", -10),
-            item("Trong hạn", "Sở KH&CN Lạng Sơn", 5),
-            item("Đã hủy", "Sở KH&CN Lạng Sơn", -1),
-        ],
-    };
-    let (id, _) = crate::fixtures::publish_directive(app, &d, sec.user_id);
+    let items = [
+        ("Muộn", "Cục Sở hữu trí tuệ", -10),
+        ("Trong hạn", "Sở KH&CN Lạng Sơn", 5),
+        ("Đã hủy", "Sở KH&CN Lạng Sơn", -1),
+    ];
+    let id = publish_items(app, &sec, "2/TB", &items);
     let late = crate::fixtures::task_for(app, id, "Cục Sở hữu trí tuệ");
     let shtt = actor(app, Role::UnitHead, Some("Cục Sở hữu trí tuệ"));
     mv(app, &shtt, late, Move::ReportCompletion, days(-5));
@@ -115,6 +125,17 @@ fn bucket_in_row(body: &str, unit: UnitId, bucket: &str) -> i64 {
         .unwrap()
 }
 
+/// The dashboard's headline number for a bucket.
+fn card(body: &str, bucket: &str) -> i64 {
+    let at = body
+        .split(&format!(
+            "<div class=\"headline\" data-bucket=\"{bucket}\">"
+        ))
+        .nth(1)
+        .unwrap();
+    at.split('<').next().unwrap().trim().parse().unwrap()
+}
+
 fn total_of(c: &mut Client, path: &str) -> i64 {
     let body = c.get(path).body;
     body.split("id=\"total\">")
@@ -136,14 +157,7 @@ fn the_four_buckets_by_unit_and_the_lists_behind_them() {
         let mut leader = app.login_as(Role::Leader, None);
         let r = leader.get("/dashboard?period=custom&from=01/01/2000&to=31/12/2100");
         assert_eq!(r.status, 200);
-        let count = |b: &str| -> i64 {
-            let at = r
-                .body
-                .split(&format!("<div class=\"headline\" data-bucket=\"{b}\">"))
-                .nth(1)
-                .unwrap();
-            at.split('<').next().unwrap().trim().parse().unwrap()
-        };
+        let count = |b: &str| card(&r.body, b);
         assert_eq!(
             [
                 count("done_on_time"),
@@ -251,31 +265,11 @@ fn a_reported_task_counts_from_its_report_in_every_overdue_count() {
     each_backend(|app| {
         let (ls, _) = scenario(app);
         let sec = actor(app, Role::Secretariat, None);
-        let u = |n: &str| Assignee::Unit(app.unit_id(n));
-        let item = |text: &str, unit: &str, due: i64| NewItem {
-            label: String::new(),
-            text: text.into(),
-            leads: vec![u(unit)],
-            coordinators: vec![],
-            due_on: Some(days(due)),
-            recurrence: None,
-            rule: None,
-            until: None,
-        };
-        let d = NewDirective {
-            conference_id: None,
-            number: "3/TB".into(),
-            issued_on: days(-30),
-            signer: String::new(),
-            title: "Thứ ba".into(),
-            body: String::new(),
-            form_token: crate::support::unique("t"),
-            items: vec![
-                item("Báo cáo kịp hạn", "Sở KH&CN Hà Nội", -3),
-                item("Báo cáo trễ hạn", "Sở KH&CN Cà Mau", -10),
-            ],
-        };
-        let (id, _) = crate::fixtures::publish_directive(app, &d, sec.user_id);
+        let items = [
+            ("Báo cáo kịp hạn", "Sở KH&CN Hà Nội", -3),
+            ("Báo cáo trễ hạn", "Sở KH&CN Cà Mau", -10),
+        ];
+        let id = publish_items(app, &sec, "3/TB", &items);
         let in_time = crate::fixtures::task_for(app, id, "Sở KH&CN Hà Nội");
         let late = crate::fixtures::task_for(app, id, "Sở KH&CN Cà Mau");
         let hn = actor(app, Role::UnitHead, Some("Sở KH&CN Hà Nội"));
@@ -285,14 +279,7 @@ fn a_reported_task_counts_from_its_report_in_every_overdue_count() {
 
         let mut leader = app.login_as(Role::Leader, None);
         let r = leader.get("/dashboard?period=custom&from=01/01/2000&to=31/12/2100");
-        let count = |b: &str| -> i64 {
-            let at = r
-                .body
-                .split(&format!("<div class=\"headline\" data-bucket=\"{b}\">"))
-                .nth(1)
-                .unwrap();
-            at.split('<').next().unwrap().trim().parse().unwrap()
-        };
+        let count = |b: &str| card(&r.body, b);
         assert_eq!(
             [
                 count("done_on_time"),
@@ -351,12 +338,7 @@ fn a_reported_task_counts_from_its_report_in_every_overdue_count() {
         mv(app, &sec, late, Move::Return, days(0));
         assert_eq!(total_of(&mut head, mine), 1);
         let r = leader.get("/dashboard?period=custom&from=01/01/2000&to=31/12/2100");
-        let overdue = r
-            .body
-            .split("<div class=\"headline\" data-bucket=\"open_overdue\">")
-            .nth(1)
-            .unwrap();
-        assert!(overdue.trim_start().starts_with('2'), "{overdue}");
+        assert_eq!(card(&r.body, "open_overdue"), 2);
         assert!(
             r.body.contains("Báo cáo trễ hạn"),
             "now among the most overdue"
