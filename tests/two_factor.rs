@@ -52,13 +52,7 @@ fn set_up(c: &mut Client) -> (Vec<u8>, Vec<String>) {
         &[("code", &code(&secret, step_now()))],
     );
     assert_eq!(r.status, 200, "{}", r.body);
-    let codes: Vec<String> = r
-        .body
-        .split("<li><code>")
-        .skip(1)
-        .filter_map(|s| s.split('<').next())
-        .map(str::to_string)
-        .collect();
+    let codes = recovery_codes(&r.body);
     assert_eq!(codes.len(), 10, "{}", r.body);
     assert!(c.get("/me/two-factor").body.contains("Đang bật"));
     (secret, codes)
@@ -86,6 +80,15 @@ fn send_code(c: &mut Client, typed: &str) -> u16 {
         crate::support::Body::Form(&[("csrf", &pre), ("code", typed)]),
     );
     r.status
+}
+
+/// The recovery codes a page shows, once.
+fn recovery_codes(body: &str) -> Vec<String> {
+    body.split("<li><code>")
+        .skip(1)
+        .filter_map(|s| s.split('<').next())
+        .map(str::to_string)
+        .collect()
 }
 
 #[test]
@@ -140,13 +143,7 @@ fn a_second_factor_guards_the_login() {
         assert_eq!(r.status, 422);
         let r = c.post("/me/two-factor/recovery", &[("code", &codes[2])]);
         assert_eq!(r.status, 200, "{}", r.body);
-        let fresh: Vec<String> = r
-            .body
-            .split("<li><code>")
-            .skip(1)
-            .filter_map(|s| s.split('<').next())
-            .map(str::to_string)
-            .collect();
+        let fresh = recovery_codes(&r.body);
         assert_eq!(fresh.len(), 10);
         assert!(!fresh.contains(&codes[3]));
         // Turned off with a code, not without.

@@ -77,9 +77,47 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     None
 }
 
+/// The new due date a request for more time asks for, as typed: a date after the current due
+/// date and not in the past; otherwise the message key of what is wrong with it.
+pub fn extension_date(
+    typed: &str,
+    current: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<NaiveDate, &'static str> {
+    let earliest = current.map_or(today, |d| d.max(today));
+    match parse_date(typed) {
+        None => Err("error.date"),
+        Some(d) if d <= earliest => Err("error.extension_date"),
+        Some(d) => Ok(d),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn more_time_is_after_the_due_date_and_not_in_the_past() {
+        let d = |s| parse_date(s).unwrap();
+        let today = d("10/06/2026");
+        assert_eq!(extension_date("x", None, today), Err("error.date"));
+        assert_eq!(
+            extension_date("20/06/2026", Some(d("20/06/2026")), today),
+            Err("error.extension_date")
+        );
+        assert_eq!(
+            extension_date("10/06/2026", Some(d("01/06/2026")), today),
+            Err("error.extension_date")
+        );
+        assert_eq!(
+            extension_date("11/06/2026", Some(d("01/06/2026")), today),
+            Ok(d("11/06/2026"))
+        );
+        assert_eq!(
+            extension_date("11/06/2026", None, today),
+            Ok(d("11/06/2026"))
+        );
+    }
     use chrono::TimeZone;
 
     #[test]

@@ -2,9 +2,10 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use chrono::Duration;
+use chrono::{Duration, NaiveDateTime};
 use serde::Deserialize;
 
+use crate::domain::ids::UserId;
 use crate::domain::mail::{Kind as MailKind, Prefs};
 use crate::domain::permissions::Role;
 use crate::models::{session, two_factor, user};
@@ -163,28 +164,15 @@ pub async fn login(
     let email = typed.trim().to_lowercase();
     let s = &state.settings;
     let window = Duration::minutes(s.login_window_minutes);
-    let Attempts {
-        address_key,
-        pair_key,
-        account_key,
-        limits,
-    } = Attempts::of(&req, s, &email);
+    let keys = Attempts::of(&req, s, &email);
     let max_per_account = s.login_max_per_account;
     let admins_only = s.password_admins_only;
     let wanted = safe_next(&next);
     let (result, slow) = crate::db::run(&state.pool, move |conn| {
-        let at = session::claim_attempt(
-            conn,
-            &limits,
-            window,
-            crate::domain::dates::Moment::now().now,
-        )?;
-        let slow = session::recent_failures(
-            conn,
-            &account_key,
-            window,
-            crate::domain::dates::Moment::now().now,
-        )? >= max_per_account;
+        let now = crate::domain::dates::Moment::now().now;
+        let at = session::claim_attempt(conn, &keys.limits, window, now)?;
+        let slow =
+            session::recent_failures(conn, &keys.account_key, window, now)? >= max_per_account;
         let user = match user::by_email(conn, &email)? {
             Some((u, hash)) => (user::verify_password(&hash, &password) && u.active).then_some(u),
             None => {
@@ -196,23 +184,16 @@ pub async fn login(
         // With single sign-on for all but administrators, a password opens nothing else.
         let user = user.filter(|u| !admins_only || u.role() == Role::Admin);
         let Some(u) = user else {
-            session::record_login_failure(
-                conn,
-                &[&account_key],
-                crate::domain::dates::Moment::now().now,
-            )?;
+            session::record_login_failure(conn, &[&keys.account_key], now)?;
             return Ok((None, slow));
         };
         // With a second factor the attempt still counts until the code is right: a password
         // alone does not buy fresh tries at the code.
         if two_factor::is_on(conn, u.id)? {
-            let now = crate::domain::dates::Moment::now().now;
             let token = two_factor::challenge(conn, u.id, &wanted, now)?;
             return Ok((Some(Passed::SecondFactor(token)), slow));
         }
-        session::forget_attempt(conn, &address_key, at)?;
-        session::clear_login_failures(conn, &pair_key)?;
-        let token = session::create(conn, u.id, crate::domain::dates::Moment::now().now)?;
+        let token = keys.passed(conn, at, u.id, now)?;
         Ok((Some(Passed::Session(token, u.lang)), slow))
     })
     .await?;
@@ -272,6 +253,20 @@ impl Attempts {
             pair_key,
             account_key: format!("account:{email}"),
         }
+    }
+
+    /// A login that passed (the attempt claimed at `at`): the address's attempt and the
+    /// account's failures from that address are forgotten, and a session begins.
+    pub fn passed(
+        &self,
+        conn: &mut crate::db::DbConn,
+        at: NaiveDateTime,
+        user: UserId,
+        now: NaiveDateTime,
+    ) -> crate::error::AppResult<String> {
+        session::forget_attempt(conn, &self.address_key, at)?;
+        session::clear_login_failures(conn, &self.pair_key)?;
+        session::create(conn, user, now)
     }
 }
 

@@ -8,7 +8,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use crate::app::{chases, extensions, tasks};
-use crate::domain::dates::{parse_date, Moment};
+use crate::domain::dates::{extension_date, parse_date, Moment};
 use crate::domain::filetype;
 use crate::domain::ids::{TaskId, UserId};
 use crate::domain::permissions::{Action, Actor};
@@ -248,14 +248,9 @@ pub async fn request_extension(
     let (actor, scoped, input): (_, _, ExtensionForm) =
         begin(&state, &auth, id, &form, Action::RequestExtension).await?;
     let (reason, mut errors) = checked_text(&input.text, Some("error.reason_required"));
-    // More time means a date after the current due date, and not in the past.
-    let earliest = scoped.task.due_on.map_or(today(), |d| d.max(today()));
-    let due = parse_date(&input.due_on);
-    match due {
-        None => errors.add("due_on", "error.date"),
-        Some(d) if d <= earliest => errors.add("due_on", "error.extension_date"),
-        Some(_) => {}
-    }
+    let due = extension_date(&input.due_on, scoped.task.due_on, today())
+        .map_err(|key| errors.add("due_on", key))
+        .ok();
     let files = uploads(&form, &mut errors);
     let typed = |errors| Typed::of("extension", &input.text, "", &input.due_on, errors);
     let Some(due) = due.filter(|_| errors.is_empty()) else {

@@ -90,10 +90,8 @@ pub async fn check_code(
             session::record_login_failure(conn, &[&keys.account_key], now)?;
             return Ok(Err("login.code_wrong"));
         }
-        session::forget_attempt(conn, &keys.address_key, at)?;
-        session::clear_login_failures(conn, &keys.pair_key)?;
         two_factor::end_challenge(conn, &token)?;
-        Ok(Ok((session::create(conn, user_id, now)?, u.lang, next)))
+        Ok(Ok((keys.passed(conn, at, user_id, now)?, u.lang, next)))
     })
     .await?;
     match passed {

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::answer::{self, Answer};
 use super::input::{writer, Body};
-use super::problem::{ApiError, ApiResult, FieldError, Problem};
+use super::problem::{ApiError, ApiResult, Problem};
 use super::task_writes::WriteProblems;
 use crate::domain::dates::{parse_date, Moment};
 use crate::domain::ids::{DirectiveId, TaskId, UnitId};
@@ -19,7 +19,7 @@ use crate::models::directive::{self, Assignee, NewDirective, NewItem};
 use crate::models::unit;
 use crate::web::auth::{Auth, Credentials};
 use crate::web::error::{WebError, WebResult};
-use crate::web::pages::Ctx;
+use crate::web::pages::Errors;
 use crate::web::tasks::today;
 use crate::web::AppState;
 
@@ -467,17 +467,7 @@ pub async fn publish(
         });
     }
     let Some(issued_on) = issued_on.filter(|_| errors.is_empty()) else {
-        let ctx = Ctx::new(&auth);
-        return Err(ApiError::Invalid(
-            errors
-                .into_iter()
-                .map(|(field, key)| FieldError {
-                    field,
-                    code: key.into(),
-                    message: ctx.msg(key),
-                })
-                .collect(),
-        ));
+        return Err(ApiError::invalid(Errors(errors), &auth));
     };
     // The same key sent again finds the directive it made (besides the kept answer).
     let form_token = match req.headers().get(answer::IDEMPOTENCY_KEY) {

@@ -17,7 +17,7 @@ use super::problem::{ApiError, ApiResult, Problem};
 use super::read::{to_json, TaskJson};
 use crate::app::{extensions, tasks};
 use crate::db::DbConn;
-use crate::domain::dates::{parse_date, Moment};
+use crate::domain::dates::{extension_date, parse_date, Moment};
 use crate::domain::ids::TaskId;
 use crate::domain::permissions::{Action, Actor};
 use crate::domain::status::Move;
@@ -451,14 +451,9 @@ write_route!(
             Some("error.reason_required"),
             &mut errors,
         );
-        // More time means a date after the current due date, and not in the past.
-        let earliest = scoped.task.due_on.map_or(today(), |d| d.max(today()));
-        let due = parse_date(&input.due_on);
-        match due {
-            None => errors.add("due_on", "error.date"),
-            Some(d) if d <= earliest => errors.add("due_on", "error.extension_date"),
-            Some(_) => {}
-        }
+        let due = extension_date(&input.due_on, scoped.task.due_on, today())
+            .map_err(|key| errors.add("due_on", key))
+            .ok();
         let files = files(&body, &mut errors);
         // No date is an error already.
         let Some(due) = due.filter(|_| errors.is_empty()) else {
