@@ -22,6 +22,12 @@ macro_rules! words {
             }
         }
 
+        impl $crate::domain::Word for $t {
+            fn word(self) -> &'static str {
+                self.as_str()
+            }
+        }
+
         impl std::fmt::Display for $t {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())

@@ -1,6 +1,7 @@
 //! The database at the edge: one connection type over SQLite and PostgreSQL, a pool, migrations.
 
 mod enums;
+mod in_list;
 pub mod lease;
 pub mod schema;
 pub mod tally_triggers;
@@ -19,6 +20,8 @@ pub enum DbConn {
     Pg(PgConnection),
     Sqlite(SqliteConnection),
 }
+
+pub use in_list::{id_in, word_in};
 
 pub type Pool = r2d2::Pool<Manager>;
 pub type PooledConn = r2d2::PooledConnection<Manager>;

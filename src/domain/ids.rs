@@ -19,6 +19,12 @@ macro_rules! id_type {
             }
         }
 
+        impl From<$t> for i64 {
+            fn from(id: $t) -> i64 {
+                id.0
+            }
+        }
+
         impl std::str::FromStr for $t {
             type Err = std::num::ParseIntError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {

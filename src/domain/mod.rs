@@ -20,3 +20,8 @@ pub mod status;
 pub mod text;
 pub mod totp;
 pub mod webhook;
+
+/// An enumeration written as one fixed word (`words!`): stored, sent and put in SQL as it.
+pub trait Word: Copy + 'static {
+    fn word(self) -> &'static str;
+}

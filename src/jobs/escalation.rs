@@ -97,7 +97,7 @@ pub fn queue(
 fn overdue_by(conn: &mut DbConn, cutoff: NaiveDate) -> AppResult<Vec<Crossed>> {
     let (from, to) = window(cutoff);
     let rows: Vec<(TaskId, UnitId, Option<NaiveDate>)> = tasks::table
-        .filter(tasks::status.eq_any(Status::WORKING))
+        .filter(crate::db::word_in(tasks::status, &Status::WORKING))
         .filter(tasks::due_on.between(from, to))
         .order(tasks::id)
         .select((tasks::id, tasks::lead_unit_id, tasks::due_on))

@@ -73,7 +73,7 @@ fn queue_reminders(
     now: NaiveDateTime,
 ) -> AppResult<usize> {
     let earliest: Option<NaiveDate> = tasks::table
-        .filter(tasks::status.eq_any(Status::WORKING))
+        .filter(crate::db::word_in(tasks::status, &Status::WORKING))
         .select(diesel::dsl::min(tasks::due_on))
         .first(conn)?;
     let mut targets = due_targets(cal, schedule, day);
@@ -87,7 +87,7 @@ fn queue_reminders(
     for chunk in targets.chunks(400) {
         due.extend(
             tasks::table
-                .filter(tasks::status.eq_any(Status::WORKING))
+                .filter(crate::db::word_in(tasks::status, &Status::WORKING))
                 .filter(tasks::due_on.eq_any(chunk))
                 .order(tasks::id)
                 .select((tasks::id, tasks::lead_unit_id))
@@ -170,7 +170,10 @@ fn queue_digests(
     let mut unit_ids: Vec<UnitId> = users::table
         .filter(users::mail_mode.eq("digest"))
         .filter(users::active.eq(true))
-        .filter(users::role.eq_any([Role::UnitHead, Role::UnitStaff]))
+        .filter(crate::db::word_in(
+            users::role,
+            &[Role::UnitHead, Role::UnitStaff],
+        ))
         .filter(users::unit_id.is_not_null())
         .select(users::unit_id.assume_not_null())
         .distinct()
@@ -192,7 +195,7 @@ fn queue_digests(
         let open = || {
             tasks::table
                 .filter(tasks::lead_unit_id.eq(unit))
-                .filter(tasks::status.eq_any(Status::WORKING))
+                .filter(crate::db::word_in(tasks::status, &Status::WORKING))
                 .into_boxed()
         };
         let due_soon = open()

@@ -654,7 +654,7 @@ fn digest(
     let open = || {
         tasks::table
             .filter(tasks::lead_unit_id.eq(unit))
-            .filter(tasks::status.eq_any(Status::WORKING))
+            .filter(crate::db::word_in(tasks::status, &Status::WORKING))
             .into_boxed()
     };
     let week = day + Duration::days(7);

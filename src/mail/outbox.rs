@@ -229,11 +229,10 @@ pub fn mark_final(conn: &mut DbConn, id: i64, status: Status, why: &str) -> AppR
 
 /// An administrator's "send again": failed rows, or pending ones waiting for their next try.
 pub fn retry(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> AppResult<bool> {
-    let n = diesel::update(
-        outbox::table
-            .find(id)
-            .filter(outbox::status.eq_any([Status::Failed, Status::Pending])),
-    )
+    let n = diesel::update(outbox::table.find(id).filter(crate::db::word_in(
+        outbox::status,
+        &[Status::Failed, Status::Pending],
+    )))
     .set((
         outbox::status.eq(Status::Pending),
         outbox::attempts.eq(0),

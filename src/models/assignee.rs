@@ -90,7 +90,7 @@ pub fn set(
     people.sort_unstable();
     people.dedup();
     let of_unit: Vec<UserId> = users::table
-        .filter(users::id.eq_any(&people))
+        .filter(crate::db::id_in(users::id, &people))
         .filter(users::unit_id.eq(lead))
         .filter(users::active.eq(true))
         .select(users::id)
@@ -142,7 +142,7 @@ pub fn mine(conn: &mut DbConn, user: UserId, limit: i64) -> AppResult<Vec<TaskId
     Ok(task_assignees::table
         .inner_join(tasks::table)
         .filter(task_assignees::user_id.eq(user))
-        .filter(tasks::status.eq_any(Status::WORKING))
+        .filter(crate::db::word_in(tasks::status, &Status::WORKING))
         .order((tasks::due_on, tasks::id))
         .select(tasks::id)
         .limit(limit)

@@ -173,7 +173,7 @@ pub fn deadlines(conn: &mut DbConn, owner: Owner) -> AppResult<Vec<Deadline>> {
         // Read by the lead unit's (lead_unit_id, status, due_on) index.
         let rows: Vec<(TaskId, Option<NaiveDate>, NaiveDateTime)> = tasks::table
             .filter(tasks::lead_unit_id.eq(unit))
-            .filter(tasks::status.eq_any(Status::OPEN))
+            .filter(crate::db::word_in(tasks::status, &Status::OPEN))
             .filter(tasks::due_on.is_not_null())
             .order((tasks::due_on, tasks::id))
             .select((tasks::id, tasks::due_on, tasks::updated_at))

@@ -208,7 +208,7 @@ pub fn overdue_of_unit(
 ) -> AppResult<Vec<TaskId>> {
     Ok(tasks::table
         .filter(tasks::lead_unit_id.eq(unit))
-        .filter(tasks::status.eq_any(Status::WORKING))
+        .filter(crate::db::word_in(tasks::status, &Status::WORKING))
         .filter(tasks::due_on.lt(today))
         .order((tasks::due_on, tasks::id))
         .select(tasks::id)

@@ -131,7 +131,7 @@ pub fn waiting_on(
                 .inner_join(tasks::table)
                 .filter(task_coordinators::asked_due.eq_any(chunk))
                 .filter(still_waiting())
-                .filter(tasks::status.eq_any(Status::WORKING))
+                .filter(crate::db::word_in(tasks::status, &Status::WORKING))
                 .order((task_coordinators::task_id, task_coordinators::unit_id))
                 .select((
                     task_coordinators::task_id,
@@ -159,7 +159,7 @@ pub fn earliest_waiting(conn: &mut DbConn) -> AppResult<Option<NaiveDate>> {
     Ok(task_coordinators::table
         .inner_join(tasks::table)
         .filter(still_waiting())
-        .filter(tasks::status.eq_any(Status::WORKING))
+        .filter(crate::db::word_in(tasks::status, &Status::WORKING))
         .select(diesel::dsl::min(task_coordinators::asked_due))
         .first(conn)?)
 }
@@ -171,7 +171,7 @@ pub fn asked_of(conn: &mut DbConn, unit: UnitId, limit: i64) -> AppResult<Vec<Ta
         .inner_join(tasks::table)
         .filter(task_coordinators::unit_id.eq(unit))
         .filter(still_waiting())
-        .filter(tasks::status.eq_any(Status::WORKING))
+        .filter(crate::db::word_in(tasks::status, &Status::WORKING))
         .order((task_coordinators::asked_due, tasks::id))
         .select(tasks::id)
         .limit(limit)

@@ -172,7 +172,7 @@ pub fn waiting(
                     .filter(extension_requests::status.eq(Decision::Pending))
                     .into_boxed();
                 if let Some(u) = &units {
-                    q = q.filter(tasks::lead_unit_id.eq_any(u.clone()));
+                    q = q.filter(crate::db::id_in(tasks::lead_unit_id, u));
                 }
                 ids(q
                     .order(extension_requests::id)
@@ -190,7 +190,7 @@ pub fn waiting(
                         Some(u) => q.filter(
                             explanations::asked_by
                                 .eq(actor.user_id)
-                                .or(explanations::unit_id.eq_any(u.clone())),
+                                .or(crate::db::id_in(explanations::unit_id, u)),
                         ),
                         None => q,
                     };
@@ -287,7 +287,7 @@ pub fn waiting(
                 .load(conn)?),
             Section::DueSoon => ids(tasks::table
                 .filter(tasks::lead_unit_id.eq(unit))
-                .filter(tasks::status.eq_any(Status::WORKING))
+                .filter(crate::db::word_in(tasks::status, &Status::WORKING))
                 .filter(tasks::due_on.between(today, soon_until))
                 .order((tasks::due_on, tasks::id))
                 .select(tasks::id)

@@ -214,7 +214,7 @@ pub fn buckets(
     today: NaiveDate,
 ) -> AppResult<BTreeMap<DirectiveId, Counts>> {
     let facts: Vec<Facts<DirectiveId>> = tasks::table
-        .filter(tasks::directive_id.eq_any(ids))
+        .filter(crate::db::id_in(tasks::directive_id, ids))
         .select(FACTS)
         .load(conn)?;
     Ok(tally(&facts, today).1)
@@ -533,7 +533,7 @@ pub fn make_tasks(
 ) -> AppResult<Vec<TaskId>> {
     // The lead units' names for the search text, in one query for the whole fan-out.
     let names: std::collections::HashMap<UnitId, (String, String)> = units::table
-        .filter(units::id.eq_any(leads))
+        .filter(crate::db::id_in(units::id, leads))
         .select((units::id, units::name, units::short_name))
         .load::<(UnitId, String, String)>(conn)?
         .into_iter()

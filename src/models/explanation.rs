@@ -121,7 +121,7 @@ pub fn for_task(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<Explanation
 fn open_on(conn: &mut DbConn, task_id: TaskId) -> AppResult<bool> {
     let n: i64 = explanations::table
         .filter(explanations::task_id.eq(task_id))
-        .filter(explanations::state.eq_any(State::OPEN))
+        .filter(crate::db::word_in(explanations::state, &State::OPEN))
         .count()
         .get_result(conn)?;
     Ok(n > 0)
@@ -491,7 +491,7 @@ pub fn people(
         .flatten()
         .collect();
     Ok(users::table
-        .filter(users::id.eq_any(ids))
+        .filter(crate::db::id_in(users::id, &ids))
         .select((users::id, users::name))
         .load::<(UserId, String)>(conn)?
         .into_iter()

@@ -127,7 +127,7 @@ pub fn original_dues(
     ids: &[TaskId],
 ) -> AppResult<std::collections::HashMap<TaskId, chrono::NaiveDate>> {
     let found: Vec<(TaskId, Option<String>)> = journal::table
-        .filter(journal::task_id.eq_any(ids))
+        .filter(crate::db::id_in(journal::task_id, ids))
         .filter(journal::kind.eq(Kind::DueDateChanged))
         .order((journal::task_id, journal::id))
         .select((journal::task_id, journal::from_value))

@@ -147,7 +147,7 @@ macro_rules! narrow {
         let (f, today) = ($f, $today);
         let mut q = $q;
         if let Some(statuses) = &f.statuses {
-            q = q.filter(tasks::status.eq_any(statuses.clone()));
+            q = q.filter(crate::db::word_in(tasks::status, statuses));
         }
         if let Some(b) = f.bucket {
             // The bucket rule's one SQL text (`Timeliness::sql`), today bound where it asks.
@@ -202,7 +202,7 @@ macro_rules! narrow {
         }
         if let Some(until) = f.due_soon_until {
             q = q
-                .filter(tasks::status.eq_any(Status::OPEN))
+                .filter(crate::db::word_in(tasks::status, &Status::OPEN))
                 .filter(tasks::due_on.ge(today))
                 .filter(tasks::due_on.le(until));
         }
@@ -371,7 +371,7 @@ pub fn first_due(
             .filter(task_units::unit_id.eq(actor.unit_id.unwrap_or(UnitId(-1))))
             .filter(task_units::open.eq(true))
             .filter(task_units::due_sort.between(from, to))
-            .filter(tasks::status.eq_any(statuses))
+            .filter(crate::db::word_in(tasks::status, statuses))
             .order((task_units::due_sort, task_units::task_id))
             .select((task_units::due_sort, task_units::task_id))
             .limit(n)
@@ -413,7 +413,7 @@ pub fn rows_for(conn: &mut DbConn, ids: &[TaskId], today: NaiveDate) -> AppResul
         .inner_join(units::table)
         .inner_join(directives::table)
         .inner_join(directive_items::table)
-        .filter(tasks::id.eq_any(ids))
+        .filter(crate::db::id_in(tasks::id, ids))
         .select((
             Task::as_select(),
             units::name,
@@ -454,7 +454,7 @@ fn coordinator_names(
 ) -> AppResult<HashMap<TaskId, Vec<String>>> {
     let pairs: Vec<(TaskId, String)> = task_coordinators::table
         .inner_join(units::table)
-        .filter(task_coordinators::task_id.eq_any(task_ids))
+        .filter(crate::db::id_in(task_coordinators::task_id, task_ids))
         .select((task_coordinators::task_id, units::name))
         .load(conn)?;
     let mut out: HashMap<TaskId, Vec<String>> = HashMap::new();
@@ -600,8 +600,11 @@ pub fn oldest_overdue(
 /// The latest progress or completion report's text of each given task (kết quả), for exports.
 pub fn latest_results(conn: &mut DbConn, ids: &[TaskId]) -> AppResult<HashMap<TaskId, String>> {
     let found: Vec<(TaskId, String)> = reports::table
-        .filter(reports::task_id.eq_any(ids))
-        .filter(reports::kind.eq_any([ReportKind::Progress, ReportKind::Completion]))
+        .filter(crate::db::id_in(reports::task_id, ids))
+        .filter(crate::db::word_in(
+            reports::kind,
+            &[ReportKind::Progress, ReportKind::Completion],
+        ))
         .filter(reports::text.ne(""))
         .order((reports::task_id, reports::at.desc(), reports::id.desc()))
         .select((reports::task_id, reports::text))

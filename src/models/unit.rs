@@ -164,13 +164,13 @@ pub fn in_list_order(units: &mut [Unit]) {
 /// and no contact address. Publishing warns of them, and the directive page keeps saying so.
 pub fn unreachable(conn: &mut DbConn, ids: &[UnitId]) -> AppResult<Vec<Unit>> {
     let staffed: Vec<UnitId> = users::table
-        .filter(users::unit_id.eq_any(ids))
+        .filter(crate::db::id_in(users::unit_id, ids))
         .filter(users::active.eq(true))
         .select(users::unit_id.assume_not_null())
         .distinct()
         .load(conn)?;
     let mut out: Vec<Unit> = units::table
-        .filter(units::id.eq_any(ids))
+        .filter(crate::db::id_in(units::id, ids))
         .filter(units::emails.eq(""))
         .filter(units::active.eq(true))
         .select(Unit::as_select())
@@ -200,7 +200,7 @@ pub fn names_by_id(conn: &mut DbConn, ids: &[UnitId]) -> AppResult<HashMap<UnitI
         return Ok(HashMap::new());
     }
     Ok(units::table
-        .filter(units::id.eq_any(ids))
+        .filter(crate::db::id_in(units::id, ids))
         .select((units::id, units::name))
         .load::<(UnitId, String)>(conn)?
         .into_iter()
@@ -432,7 +432,7 @@ pub fn merge(
         let open = crate::domain::status::Status::OPEN;
         let moved: Vec<TaskId> = tasks::table
             .filter(tasks::lead_unit_id.eq(from))
-            .filter(tasks::status.eq_any(&open))
+            .filter(crate::db::word_in(tasks::status, &open))
             .select(tasks::id)
             .load(conn)?;
         for task_id in &moved {
@@ -466,7 +466,7 @@ pub fn merge(
         let open_coordinated: Vec<TaskId> = task_coordinators::table
             .inner_join(tasks::table)
             .filter(task_coordinators::unit_id.eq(from))
-            .filter(tasks::status.eq_any(&open))
+            .filter(crate::db::word_in(tasks::status, &open))
             .select(task_coordinators::task_id)
             .load(conn)?;
         for &task_id in &open_coordinated {
