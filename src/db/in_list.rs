@@ -3,8 +3,11 @@
 //! list: a list page's rows, a task's coordinators and an inbox's sections were prepared afresh
 //! on every request.
 //!
-//! - Ids (`id_in`), any number of them: SQLite reads them from one JSON text (`json_each`),
-//!   PostgreSQL from one array (`= ANY`, as diesel writes it there too).
+//! - Ids (`id_in`): PostgreSQL reads them from one array (`= ANY`, as diesel writes it there
+//!   too). SQLite gets a list of placeholders padded to the next power of two with the last id
+//!   repeated, so a connection keeps a handful of statements per query and the planner still
+//!   sees a short list to look up; a longer list travels as one JSON text (`json_each`), which
+//!   the planner may answer by a scan of a small table.
 //! - A fixed set of an enumeration's words (`word_in`): written into the SQL itself, which
 //!   then never changes (the words are the enum's own, never input).
 
@@ -18,25 +21,24 @@ use diesel::QueryResult;
 use super::MultiBackend;
 use crate::domain::Word;
 
+/// The longest list SQLite gets as placeholders (in statements of 1, 2, 4, … 256 of them).
+const PADDED_UP_TO: usize = 256;
+
 pub struct IdIn<C> {
     column: C,
     ids: Vec<i64>,
-    /// The same ids as a JSON array, the one value SQLite binds.
+    /// The same ids as a JSON array, the one value SQLite binds for a long list.
     json: String,
 }
 
 /// `column IN (ids)`, for any id newtype or bare number; an empty list matches nothing.
 pub fn id_in<C, I: Copy + Into<i64>>(column: C, ids: &[I]) -> IdIn<C> {
     let ids: Vec<i64> = ids.iter().map(|&id| id.into()).collect();
-    let mut json = String::with_capacity(ids.len() * 8 + 2);
-    json.push('[');
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            json.push(',');
-        }
-        json.push_str(&id.to_string());
+    let mut json = String::new();
+    if ids.len() > PADDED_UP_TO {
+        let words: Vec<String> = ids.iter().map(i64::to_string).collect();
+        json = format!("[{}]", words.join(","));
     }
-    json.push(']');
     IdIn { column, ids, json }
 }
 
@@ -61,9 +63,23 @@ impl<C> QueryId for IdIn<C> {
 impl<C: QueryFragment<Sqlite>> QueryFragment<Sqlite> for IdIn<C> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
         self.column.walk_ast(out.reborrow())?;
-        out.push_sql(" IN (SELECT value FROM json_each(");
-        out.push_bind_param::<Text, String>(&self.json)?;
-        out.push_sql("))");
+        if self.ids.len() > PADDED_UP_TO {
+            out.push_sql(" IN (SELECT value FROM json_each(");
+            out.push_bind_param::<Text, String>(&self.json)?;
+            out.push_sql("))");
+            return Ok(());
+        }
+        // SQLite takes an empty list (`IN ()` is false).
+        out.push_sql(" IN (");
+        let places = self.ids.len().next_power_of_two();
+        for i in 0..if self.ids.is_empty() { 0 } else { places } {
+            if i > 0 {
+                out.push_sql(", ");
+            }
+            let id = &self.ids[i.min(self.ids.len() - 1)];
+            out.push_bind_param::<BigInt, i64>(id)?;
+        }
+        out.push_sql(")");
         Ok(())
     }
 }
@@ -140,16 +156,24 @@ mod tests {
         diesel::debug_query::<Sqlite, _>(&q).to_string()
     }
 
-    /// The statement's text does not change with the ids (so a connection prepares it once),
-    /// and the ids travel as one value on each backend.
+    /// The statement's text changes only at powers of two (so a connection prepares a
+    /// handful per query), a long list travels as one value, and PostgreSQL binds one array.
     #[test]
-    fn one_text_whatever_the_ids() {
-        let one = sqlite_text(&[TaskId(7)]);
-        let three = sqlite_text(&[TaskId(7), TaskId(8), TaskId(9)]);
-        let sql = |s: &str| s.split(" -- binds").next().unwrap().to_string();
-        assert_eq!(sql(&one), sql(&three));
-        assert!(one.contains("json_each(?)"), "{one}");
-        assert!(three.contains("[\"[7,8,9]\"]"), "{three}");
+    fn few_texts_whatever_the_ids() {
+        let ids: Vec<TaskId> = (1..=300).map(TaskId).collect();
+        let sql = |n: usize| {
+            let text = sqlite_text(&ids[..n]);
+            text.split(" -- binds").next().unwrap().to_string()
+        };
+        assert_eq!(sql(3), sql(4));
+        assert_ne!(sql(4), sql(5));
+        assert_eq!(sql(5), sql(8));
+        assert!(sql(3).ends_with("IN (?, ?, ?, ?)"), "{}", sql(3));
+        assert!(sqlite_text(&ids[..3]).contains("[1, 2, 3, 3]"));
+        assert!(sql(0).ends_with("IN ()"), "{}", sql(0));
+        assert_eq!(sql(257), sql(300));
+        assert!(sql(300).contains("json_each(?)"), "{}", sql(300));
+        assert!(sqlite_text(&ids[..257]).contains("[\"[1,2,3,"));
         let q = tasks::table
             .filter(id_in(tasks::id, &[TaskId(7), TaskId(8)]))
             .select(tasks::id);
@@ -188,5 +212,7 @@ mod tests {
         assert_eq!(picked(&[2, 5, 9], &[]), vec![2, 5]);
         assert_eq!(picked(&[], &Status::WORKING), vec![1, 3]);
         assert_eq!(picked(&[4], &Status::WORKING), vec![1, 3, 4]);
+        let many: Vec<i64> = (2..=600).step_by(3).collect();
+        assert_eq!(picked(&many, &[]), vec![2, 5]);
     }
 }
