@@ -286,3 +286,21 @@ where
     .await
     .map_err(|_| E::from(AppError::Internal("blocking task failed".into())))?
 }
+
+/// Loads `query` on the connection's own backend: `load!(conn, query)` for every row,
+/// `load!(conn, query, first)` for the first. Through diesel's `MultiConnection` every
+/// execution first writes the whole SQL text again to hand it over (cached or not), a quarter
+/// of a task page's time; here the query goes straight to its prepared statement. The query
+/// is written once and built for each backend (a `Selectable`'s columns are per backend).
+macro_rules! load {
+    ($conn:expr, $query:expr $(,)?) => {
+        $crate::db::load!($conn, $query, load)
+    };
+    ($conn:expr, $query:expr, $how:ident $(,)?) => {
+        match $conn {
+            $crate::db::DbConn::Sqlite(c) => diesel::RunQueryDsl::$how($query, c),
+            $crate::db::DbConn::Pg(c) => diesel::RunQueryDsl::$how($query, c),
+        }
+    };
+}
+pub(crate) use load;

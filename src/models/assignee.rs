@@ -46,11 +46,13 @@ impl Refusal {
 
 /// A task's people, by name.
 pub fn for_task(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<Assignee>> {
-    let mut all: Vec<Assignee> = task_assignees::table
-        .inner_join(users::table.on(users::id.eq(task_assignees::user_id)))
-        .filter(task_assignees::task_id.eq(task_id))
-        .select((task_assignees::user_id, users::name, task_assignees::due_on))
-        .load(conn)?;
+    let mut all: Vec<Assignee> = crate::db::load!(
+        conn,
+        task_assignees::table
+            .inner_join(users::table.on(users::id.eq(task_assignees::user_id)))
+            .filter(task_assignees::task_id.eq(task_id))
+            .select((task_assignees::user_id, users::name, task_assignees::due_on)),
+    )?;
     all.sort_by_cached_key(|x| crate::domain::text::vi_sort_key(&x.name));
     Ok(all)
 }

@@ -117,11 +117,13 @@ pub fn store(
 }
 
 pub fn for_task(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<Attachment>> {
-    Ok(attachments::table
-        .filter(attachments::task_id.eq(task_id))
-        .order(attachments::id)
-        .select(Attachment::as_select())
-        .load(conn)?)
+    Ok(crate::db::load!(
+        conn,
+        attachments::table
+            .filter(attachments::task_id.eq(task_id))
+            .order(attachments::id)
+            .select(Attachment::as_select()),
+    )?)
 }
 
 pub fn get(conn: &mut DbConn, id: i64) -> AppResult<Attachment> {

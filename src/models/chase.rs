@@ -186,17 +186,19 @@ pub fn record_many(
 
 /// A task's chases, oldest first.
 pub fn for_task(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<Chase>> {
-    Ok(chases::table
-        .left_join(users::table)
-        .filter(chases::task_id.eq(task_id))
-        .order(chases::id)
-        .select((
-            chases::at,
-            chases::on_day,
-            chases::note,
-            users::name.nullable(),
-        ))
-        .load(conn)?)
+    Ok(crate::db::load!(
+        conn,
+        chases::table
+            .left_join(users::table)
+            .filter(chases::task_id.eq(task_id))
+            .order(chases::id)
+            .select((
+                chases::at,
+                chases::on_day,
+                chases::note,
+                users::name.nullable(),
+            )),
+    )?)
 }
 
 /// The overdue tasks a unit leads that are being worked on, most overdue first.

@@ -52,18 +52,20 @@ impl Refusal {
 
 /// A task's coordinating units, by name in Vietnamese order.
 pub fn for_task(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<Part>> {
-    let mut all: Vec<Part> = task_coordinators::table
-        .inner_join(units::table)
-        .filter(task_coordinators::task_id.eq(task_id))
-        .select((
-            task_coordinators::unit_id,
-            units::name,
-            task_coordinators::asked_due,
-            task_coordinators::asked_at,
-            task_coordinators::asked_by,
-            task_coordinators::done_at,
-        ))
-        .load(conn)?;
+    let mut all: Vec<Part> = crate::db::load!(
+        conn,
+        task_coordinators::table
+            .inner_join(units::table)
+            .filter(task_coordinators::task_id.eq(task_id))
+            .select((
+                task_coordinators::unit_id,
+                units::name,
+                task_coordinators::asked_due,
+                task_coordinators::asked_at,
+                task_coordinators::asked_by,
+                task_coordinators::done_at,
+            )),
+    )?;
     all.sort_by_cached_key(|x| crate::domain::text::vi_sort_key(&x.unit_name));
     Ok(all)
 }

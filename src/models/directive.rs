@@ -91,12 +91,13 @@ pub fn conferences(conn: &mut DbConn) -> AppResult<Vec<Conference>> {
 }
 
 pub fn get(conn: &mut DbConn, id: DirectiveId) -> AppResult<Directive> {
-    directives::table
-        .find(id)
-        .select(Directive::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or(AppError::NotFound)
+    crate::db::load!(
+        conn,
+        directives::table.find(id).select(Directive::as_select()),
+        first
+    )
+    .optional()?
+    .ok_or(AppError::NotFound)
 }
 
 pub fn conference(conn: &mut DbConn, id: i64) -> AppResult<Option<Conference>> {
@@ -108,12 +109,13 @@ pub fn conference(conn: &mut DbConn, id: i64) -> AppResult<Option<Conference>> {
 }
 
 pub fn item(conn: &mut DbConn, id: ItemId) -> AppResult<Item> {
-    directive_items::table
-        .find(id)
-        .select(Item::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or(AppError::NotFound)
+    crate::db::load!(
+        conn,
+        directive_items::table.find(id).select(Item::as_select()),
+        first
+    )
+    .optional()?
+    .ok_or(AppError::NotFound)
 }
 
 pub fn items(conn: &mut DbConn, directive_id: DirectiveId) -> AppResult<Vec<Item>> {

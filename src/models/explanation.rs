@@ -110,11 +110,13 @@ pub fn get(conn: &mut DbConn, id: i64) -> AppResult<Explanation> {
 
 /// A task's rounds, oldest first.
 pub fn for_task(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<Explanation>> {
-    Ok(explanations::table
-        .filter(explanations::task_id.eq(task_id))
-        .order(explanations::id)
-        .select(Explanation::as_select())
-        .load(conn)?)
+    Ok(crate::db::load!(
+        conn,
+        explanations::table
+            .filter(explanations::task_id.eq(task_id))
+            .order(explanations::id)
+            .select(Explanation::as_select()),
+    )?)
 }
 
 /// Whether the task has a round open now.
@@ -490,12 +492,14 @@ pub fn people(
         .flat_map(|e| [e.asked_by, e.answered_by, e.decided_by])
         .flatten()
         .collect();
-    Ok(users::table
-        .filter(crate::db::id_in(users::id, &ids))
-        .select((users::id, users::name))
-        .load::<(UserId, String)>(conn)?
-        .into_iter()
-        .collect())
+    Ok(crate::db::load!(
+        conn,
+        users::table
+            .filter(crate::db::id_in(users::id, &ids))
+            .select((users::id, users::name)),
+    )?
+    .into_iter()
+    .collect())
 }
 
 /// For the units a leader is in charge of: the rounds answered and waiting for a decision, and

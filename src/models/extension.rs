@@ -100,12 +100,14 @@ impl Refusal {
 }
 
 pub fn for_task(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<Request>> {
-    Ok(extension_requests::table
-        .left_join(users::table.on(users::id.nullable().eq(extension_requests::requested_by)))
-        .filter(extension_requests::task_id.eq(task_id))
-        .order(extension_requests::id)
-        .select(request_columns!())
-        .load(conn)?)
+    Ok(crate::db::load!(
+        conn,
+        extension_requests::table
+            .left_join(users::table.on(users::id.nullable().eq(extension_requests::requested_by)))
+            .filter(extension_requests::task_id.eq(task_id))
+            .order(extension_requests::id)
+            .select(request_columns!()),
+    )?)
 }
 
 pub fn get(conn: &mut DbConn, id: i64) -> AppResult<Request> {

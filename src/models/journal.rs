@@ -146,18 +146,20 @@ pub fn original_dues(
 }
 
 pub fn for_task(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<Entry>> {
-    Ok(journal::table
-        .left_join(users::table)
-        .filter(journal::task_id.eq(task_id))
-        .order((journal::at, journal::id))
-        .select((
-            journal::id,
-            journal::at,
-            journal::kind,
-            journal::from_value,
-            journal::to_value,
-            journal::note,
-            users::name.nullable(),
-        ))
-        .load(conn)?)
+    Ok(crate::db::load!(
+        conn,
+        journal::table
+            .left_join(users::table)
+            .filter(journal::task_id.eq(task_id))
+            .order((journal::at, journal::id))
+            .select((
+                journal::id,
+                journal::at,
+                journal::kind,
+                journal::from_value,
+                journal::to_value,
+                journal::note,
+                users::name.nullable(),
+            )),
+    )?)
 }

@@ -60,17 +60,20 @@ pub fn lookup(
     at: NaiveDateTime,
 ) -> AppResult<Option<Session>> {
     let hash = token_hash(token);
-    let found: Option<(User, String, NaiveDateTime, NaiveDateTime)> = sessions::table
-        .inner_join(users::table)
-        .filter(sessions::token_hash.eq(&hash))
-        .select((
-            User::as_select(),
-            sessions::csrf_token,
-            sessions::created_at,
-            sessions::last_seen_at,
-        ))
-        .first(conn)
-        .optional()?;
+    let found: Option<(User, String, NaiveDateTime, NaiveDateTime)> = crate::db::load!(
+        conn,
+        sessions::table
+            .inner_join(users::table)
+            .filter(sessions::token_hash.eq(&hash))
+            .select((
+                User::as_select(),
+                sessions::csrf_token,
+                sessions::created_at,
+                sessions::last_seen_at,
+            )),
+        first
+    )
+    .optional()?;
     let Some((user, csrf_token, created, seen)) = found else {
         return Ok(None);
     };

@@ -25,18 +25,20 @@ pub struct Step {
 
 /// A task's steps, in the order they were added.
 pub fn for_task(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<Step>> {
-    Ok(task_steps::table
-        .left_join(users::table.on(users::id.nullable().eq(task_steps::assignee_id)))
-        .filter(task_steps::task_id.eq(task_id))
-        .order(task_steps::id)
-        .select((
-            task_steps::id,
-            task_steps::text,
-            task_steps::assignee_id,
-            users::name.nullable(),
-            task_steps::done_at,
-        ))
-        .load(conn)?)
+    Ok(crate::db::load!(
+        conn,
+        task_steps::table
+            .left_join(users::table.on(users::id.nullable().eq(task_steps::assignee_id)))
+            .filter(task_steps::task_id.eq(task_id))
+            .order(task_steps::id)
+            .select((
+                task_steps::id,
+                task_steps::text,
+                task_steps::assignee_id,
+                users::name.nullable(),
+                task_steps::done_at,
+            )),
+    )?)
 }
 
 /// The percent the steps give: those done of all, rounded down.
@@ -185,16 +187,19 @@ pub fn save_draft(
 }
 
 pub fn draft(conn: &mut DbConn, task_id: TaskId) -> AppResult<Option<Draft>> {
-    Ok(completion_drafts::table
-        .left_join(users::table.on(users::id.nullable().eq(completion_drafts::drafted_by)))
-        .filter(completion_drafts::task_id.eq(task_id))
-        .select((
-            completion_drafts::text,
-            users::name.nullable(),
-            completion_drafts::drafted_at,
-        ))
-        .first(conn)
-        .optional()?)
+    Ok(crate::db::load!(
+        conn,
+        completion_drafts::table
+            .left_join(users::table.on(users::id.nullable().eq(completion_drafts::drafted_by)))
+            .filter(completion_drafts::task_id.eq(task_id))
+            .select((
+                completion_drafts::text,
+                users::name.nullable(),
+                completion_drafts::drafted_at,
+            )),
+        first
+    )
+    .optional()?)
 }
 
 /// The draft is spent once the head reports completion.

@@ -398,31 +398,48 @@ pub fn first_due(
     rows_for(conn, &ids, today)
 }
 
+/// What a list row needs of a task: not its timestamps, whose parsing from SQLite's text was
+/// a tenth of a list page.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = tasks)]
+struct Listed {
+    id: TaskId,
+    status: Status,
+    due_on: Option<NaiveDate>,
+    completed_on: Option<NaiveDate>,
+    progress: i32,
+    lead_unit_id: UnitId,
+    directive_id: DirectiveId,
+    version: i32,
+}
+
 /// The list rows for the given ids, in that order.
 pub fn rows_for(conn: &mut DbConn, ids: &[TaskId], today: NaiveDate) -> AppResult<Vec<ListRow>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    type Joined = (Task, String, String, String, String, Option<i64>);
+    type Joined = (Listed, String, String, String, String, Option<i64>);
     // The chases counted in the same query: a list page stays a fixed number of queries.
     let chased = crate::db::schema::chases::table
         .filter(crate::db::schema::chases::task_id.eq(tasks::id))
         .count()
         .single_value();
-    let found: Vec<Joined> = tasks::table
-        .inner_join(units::table)
-        .inner_join(directives::table)
-        .inner_join(directive_items::table)
-        .filter(crate::db::id_in(tasks::id, ids))
-        .select((
-            Task::as_select(),
-            units::name,
-            directives::number,
-            directive_items::label,
-            directive_items::text,
-            chased,
-        ))
-        .load(conn)?;
+    let found: Vec<Joined> = crate::db::load!(
+        conn,
+        tasks::table
+            .inner_join(units::table)
+            .inner_join(directives::table)
+            .inner_join(directive_items::table)
+            .filter(crate::db::id_in(tasks::id, ids))
+            .select((
+                Listed::as_select(),
+                units::name,
+                directives::number,
+                directive_items::label,
+                directive_items::text,
+                chased,
+            ))
+    )?;
     let mut coords = coordinator_names(conn, ids)?;
     let mut by_id: HashMap<TaskId, Joined> = found.into_iter().map(|r| (r.0.id, r)).collect();
     Ok(ids
@@ -430,8 +447,8 @@ pub fn rows_for(conn: &mut DbConn, ids: &[TaskId], today: NaiveDate) -> AppResul
         .filter_map(|id| by_id.remove(id))
         .map(|(t, unit, number, label, text, chased)| ListRow {
             id: t.id,
-            status: t.status(),
-            timeliness: t.timeliness(today),
+            status: t.status,
+            timeliness: timeliness(t.status, t.due_on, t.completed_on, today),
             due_on: t.due_on,
             completed_on: t.completed_on,
             progress: t.progress,
@@ -452,11 +469,13 @@ fn coordinator_names(
     conn: &mut DbConn,
     task_ids: &[TaskId],
 ) -> AppResult<HashMap<TaskId, Vec<String>>> {
-    let pairs: Vec<(TaskId, String)> = task_coordinators::table
-        .inner_join(units::table)
-        .filter(crate::db::id_in(task_coordinators::task_id, task_ids))
-        .select((task_coordinators::task_id, units::name))
-        .load(conn)?;
+    let pairs: Vec<(TaskId, String)> = crate::db::load!(
+        conn,
+        task_coordinators::table
+            .inner_join(units::table)
+            .filter(crate::db::id_in(task_coordinators::task_id, task_ids))
+            .select((task_coordinators::task_id, units::name))
+    )?;
     let mut out: HashMap<TaskId, Vec<String>> = HashMap::new();
     for (t, n) in pairs {
         out.entry(t).or_default().push(n);
@@ -482,19 +501,18 @@ pub fn versions(conn: &mut DbConn, ids: &[TaskId]) -> AppResult<HashMap<TaskId, 
 }
 
 pub fn get(conn: &mut DbConn, id: TaskId) -> AppResult<Task> {
-    tasks::table
-        .find(id)
-        .select(Task::as_select())
-        .first(conn)
+    crate::db::load!(conn, tasks::table.find(id).select(Task::as_select()), first)
         .optional()?
         .ok_or(AppError::NotFound)
 }
 
 pub fn coordinator_ids(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<UnitId>> {
-    Ok(task_coordinators::table
-        .filter(task_coordinators::task_id.eq(task_id))
-        .select(task_coordinators::unit_id)
-        .load(conn)?)
+    Ok(crate::db::load!(
+        conn,
+        task_coordinators::table
+            .filter(task_coordinators::task_id.eq(task_id))
+            .select(task_coordinators::unit_id)
+    )?)
 }
 
 /// A task and the units around it: what the permission rules need.
@@ -555,21 +573,23 @@ pub struct ReportRow {
 }
 
 pub fn reports(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<ReportRow>> {
-    Ok(reports::table
-        .left_join(users::table)
-        .left_join(units::table)
-        .filter(reports::task_id.eq(task_id))
-        .order((reports::at.desc(), reports::id.desc()))
-        .select((
-            reports::id,
-            reports::kind,
-            reports::at,
-            reports::text,
-            reports::percent,
-            users::name.nullable(),
-            units::name.nullable(),
-        ))
-        .load(conn)?)
+    Ok(crate::db::load!(
+        conn,
+        reports::table
+            .left_join(users::table)
+            .left_join(units::table)
+            .filter(reports::task_id.eq(task_id))
+            .order((reports::at.desc(), reports::id.desc()))
+            .select((
+                reports::id,
+                reports::kind,
+                reports::at,
+                reports::text,
+                reports::percent,
+                users::name.nullable(),
+                units::name.nullable(),
+            )),
+    )?)
 }
 
 /// The due date of each given unit's oldest overdue task (one index seek per unit and status:

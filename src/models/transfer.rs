@@ -90,21 +90,23 @@ pub fn for_task(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<Transfer>> 
         NaiveDateTime,
         Option<NaiveDateTime>,
     );
-    let rows: Vec<Row> = task_transfers::table
-        .left_join(users::table.on(users::id.nullable().eq(task_transfers::user_id)))
-        .filter(task_transfers::task_id.eq(task_id))
-        .order(task_transfers::id)
-        .select((
-            task_transfers::id,
-            task_transfers::kind,
-            task_transfers::from_unit_id,
-            task_transfers::to_unit_id,
-            task_transfers::reason,
-            users::name.nullable(),
-            task_transfers::at,
-            task_transfers::decided_at,
-        ))
-        .load(conn)?;
+    let rows: Vec<Row> = crate::db::load!(
+        conn,
+        task_transfers::table
+            .left_join(users::table.on(users::id.nullable().eq(task_transfers::user_id)))
+            .filter(task_transfers::task_id.eq(task_id))
+            .order(task_transfers::id)
+            .select((
+                task_transfers::id,
+                task_transfers::kind,
+                task_transfers::from_unit_id,
+                task_transfers::to_unit_id,
+                task_transfers::reason,
+                users::name.nullable(),
+                task_transfers::at,
+                task_transfers::decided_at,
+            )),
+    )?;
     let ids: Vec<UnitId> = rows
         .iter()
         .flat_map(|r| std::iter::once(r.2).chain(r.3))

@@ -199,12 +199,14 @@ pub fn names_by_id(conn: &mut DbConn, ids: &[UnitId]) -> AppResult<HashMap<UnitI
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    Ok(units::table
-        .filter(crate::db::id_in(units::id, ids))
-        .select((units::id, units::name))
-        .load::<(UnitId, String)>(conn)?
-        .into_iter()
-        .collect())
+    Ok(crate::db::load!(
+        conn,
+        units::table
+            .filter(crate::db::id_in(units::id, ids))
+            .select((units::id, units::name)),
+    )?
+    .into_iter()
+    .collect())
 }
 
 /// Finds one active unit by exact name, short name or alias, ignoring case and diacritics.

@@ -141,11 +141,13 @@ pub fn get(conn: &mut DbConn, id: UserId) -> AppResult<User> {
 /// The active people of a unit, in Vietnamese alphabetical order: whom its head may hand a
 /// task to.
 pub fn of_unit(conn: &mut DbConn, unit: UnitId) -> AppResult<Vec<User>> {
-    let mut all: Vec<User> = users::table
-        .filter(users::unit_id.eq(unit))
-        .filter(users::active.eq(true))
-        .select(User::as_select())
-        .load(conn)?;
+    let mut all: Vec<User> = crate::db::load!(
+        conn,
+        users::table
+            .filter(users::unit_id.eq(unit))
+            .filter(users::active.eq(true))
+            .select(User::as_select())
+    )?;
     all.sort_by_cached_key(|x| crate::domain::text::vi_sort_key(&x.name));
     Ok(all)
 }
