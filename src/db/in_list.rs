@@ -134,8 +134,9 @@ impl<C> QueryId for WordIn<C> {
     const HAS_STATIC_QUERY_ID: bool = false;
 }
 
-impl<C: QueryFragment<MultiBackend>> QueryFragment<MultiBackend> for WordIn<C> {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+/// The same text on every backend.
+impl<C: QueryFragment<DB>, DB: diesel::backend::Backend> QueryFragment<DB> for WordIn<C> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         self.column.walk_ast(out.reborrow())?;
         out.push_sql(" IN ");
         out.push_sql(&self.list);

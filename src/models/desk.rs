@@ -160,12 +160,14 @@ pub fn waiting(
             Section::PartsAsked => ids(crate::models::coordination::asked_of(conn, unit, CAP)?),
             Section::SentBack => ids(crate::models::transfer::all_waiting(conn, CAP)?),
             // Oldest waiting first, straight from the (status, updated_at) index.
-            Section::ToConfirm => ids(tasks::table
-                .filter(tasks::status.eq(Status::Reported))
-                .order(tasks::updated_at)
-                .select(tasks::id)
-                .limit(CAP)
-                .load(conn)?),
+            Section::ToConfirm => ids(crate::db::load!(
+                conn,
+                tasks::table
+                    .filter(tasks::status.eq(Status::Reported))
+                    .order(tasks::updated_at)
+                    .select(tasks::id)
+                    .limit(CAP)
+            )?),
             Section::ExtensionsToDecide => {
                 let mut q = extension_requests::table
                     .inner_join(tasks::table)
@@ -201,18 +203,21 @@ pub fn waiting(
                     .limit(CAP)
                     .load(conn)?)
             }
-            Section::Drafts => directive_drafts::table
-                .order(directive_drafts::updated_at.desc())
-                .select(directive_drafts::id)
-                .limit(CAP)
-                .load(conn)?,
+            Section::Drafts => crate::db::load!(
+                conn,
+                directive_drafts::table
+                    .order(directive_drafts::updated_at.desc())
+                    .select(directive_drafts::id)
+                    .limit(CAP)
+            )?,
             Section::OverdueNotChased => {
                 let week = today - Days::new(UNCHASED_DAYS);
-                let mut picked = Vec::new();
+                let mut picked: Vec<(Option<NaiveDate>, TaskId)> = Vec::new();
                 // One (status, due_on) index range per status, merged: an IN over both
                 // statuses would sort every overdue task.
                 for status in Status::WORKING {
-                    picked.extend(
+                    let rows: Vec<(Option<NaiveDate>, TaskId)> = crate::db::load!(
+                        conn,
                         tasks::table
                             .filter(tasks::status.eq(status))
                             .filter(tasks::due_on.lt(today))
@@ -224,8 +229,8 @@ pub fn waiting(
                             .order((tasks::due_on, tasks::id))
                             .select((tasks::due_on, tasks::id))
                             .limit(CAP)
-                            .load::<(Option<NaiveDate>, TaskId)>(conn)?,
-                    );
+                    )?;
+                    picked.extend(rows);
                 }
                 first_due(picked)
             }
@@ -256,43 +261,51 @@ pub fn waiting(
                 }
                 first_due(picked)
             }
-            Section::ToStart => ids(tasks::table
-                .filter(tasks::lead_unit_id.eq(unit))
-                .filter(tasks::status.eq(Status::Assigned))
-                .order((tasks::due_on, tasks::id))
-                .select(tasks::id)
-                .limit(CAP)
-                .load(conn)?),
-            Section::Returned => ids(tasks::table
-                .filter(tasks::lead_unit_id.eq(unit))
-                .filter(tasks::status.eq(Status::InProgress))
-                // Returns are few: read through their index, not the unit's tasks.
-                .filter(
-                    tasks::id.eq_any(
-                        reports::table
-                            .filter(reports::kind.eq(ReportKind::Return))
-                            .select(reports::task_id),
-                    ),
-                )
-                .order((tasks::due_on, tasks::id))
-                .select(tasks::id)
-                .limit(CAP)
-                .load(conn)?),
-            Section::ToExplain => ids(explanations::table
-                .filter(explanations::unit_id.eq(unit))
-                .filter(explanations::state.eq(State::Asked))
-                .order(explanations::reply_by)
-                .select(explanations::task_id)
-                .limit(CAP)
-                .load(conn)?),
-            Section::DueSoon => ids(tasks::table
-                .filter(tasks::lead_unit_id.eq(unit))
-                .filter(crate::db::word_in(tasks::status, &Status::WORKING))
-                .filter(tasks::due_on.between(today, soon_until))
-                .order((tasks::due_on, tasks::id))
-                .select(tasks::id)
-                .limit(CAP)
-                .load(conn)?),
+            Section::ToStart => ids(crate::db::load!(
+                conn,
+                tasks::table
+                    .filter(tasks::lead_unit_id.eq(unit))
+                    .filter(tasks::status.eq(Status::Assigned))
+                    .order((tasks::due_on, tasks::id))
+                    .select(tasks::id)
+                    .limit(CAP)
+            )?),
+            Section::Returned => ids(crate::db::load!(
+                conn,
+                tasks::table
+                    .filter(tasks::lead_unit_id.eq(unit))
+                    .filter(tasks::status.eq(Status::InProgress))
+                    // Returns are few: read through their index, not the unit's tasks.
+                    .filter(
+                        tasks::id.eq_any(
+                            reports::table
+                                .filter(reports::kind.eq(ReportKind::Return))
+                                .select(reports::task_id),
+                        ),
+                    )
+                    .order((tasks::due_on, tasks::id))
+                    .select(tasks::id)
+                    .limit(CAP)
+            )?),
+            Section::ToExplain => ids(crate::db::load!(
+                conn,
+                explanations::table
+                    .filter(explanations::unit_id.eq(unit))
+                    .filter(explanations::state.eq(State::Asked))
+                    .order(explanations::reply_by)
+                    .select(explanations::task_id)
+                    .limit(CAP)
+            )?),
+            Section::DueSoon => ids(crate::db::load!(
+                conn,
+                tasks::table
+                    .filter(tasks::lead_unit_id.eq(unit))
+                    .filter(crate::db::word_in(tasks::status, &Status::WORKING))
+                    .filter(tasks::due_on.between(today, soon_until))
+                    .order((tasks::due_on, tasks::id))
+                    .select(tasks::id)
+                    .limit(CAP)
+            )?),
         };
         out.push(Found {
             section,

@@ -108,6 +108,32 @@ pub fn conference(conn: &mut DbConn, id: i64) -> AppResult<Option<Conference>> {
         .optional()?)
 }
 
+/// What a task page shows above its history, in one query: the task's notice and item, the
+/// notice's conference ("" without one) and the name of the unit leading the task.
+pub fn heading(
+    conn: &mut DbConn,
+    item: ItemId,
+    lead: UnitId,
+) -> AppResult<(Directive, Item, String, String)> {
+    let found: Option<(Directive, Item, Option<String>, String)> = crate::db::load!(
+        conn,
+        directive_items::table
+            .inner_join(directives::table.left_join(conferences::table))
+            .inner_join(units::table.on(units::id.eq(lead)))
+            .filter(directive_items::id.eq(item))
+            .select((
+                Directive::as_select(),
+                Item::as_select(),
+                conferences::name.nullable(),
+                units::name,
+            )),
+        first
+    )
+    .optional()?;
+    let (d, item, conference, lead) = found.ok_or(AppError::NotFound)?;
+    Ok((d, item, conference.unwrap_or_default(), lead))
+}
+
 pub fn item(conn: &mut DbConn, id: ItemId) -> AppResult<Item> {
     crate::db::load!(
         conn,

@@ -366,16 +366,18 @@ pub fn first_due(
 ) -> AppResult<Vec<ListRow>> {
     let mut picked: Vec<(NaiveDate, TaskId)> = Vec::new();
     if actor.role.is_unit_role() {
-        picked = task_units::table
-            .inner_join(tasks::table)
-            .filter(task_units::unit_id.eq(actor.unit_id.unwrap_or(UnitId(-1))))
-            .filter(task_units::open.eq(true))
-            .filter(task_units::due_sort.between(from, to))
-            .filter(crate::db::word_in(tasks::status, statuses))
-            .order((task_units::due_sort, task_units::task_id))
-            .select((task_units::due_sort, task_units::task_id))
-            .limit(n)
-            .load(conn)?;
+        picked = crate::db::load!(
+            conn,
+            task_units::table
+                .inner_join(tasks::table)
+                .filter(task_units::unit_id.eq(actor.unit_id.unwrap_or(UnitId(-1))))
+                .filter(task_units::open.eq(true))
+                .filter(task_units::due_sort.between(from, to))
+                .filter(crate::db::word_in(tasks::status, statuses))
+                .order((task_units::due_sort, task_units::task_id))
+                .select((task_units::due_sort, task_units::task_id))
+                .limit(n)
+        )?;
     } else {
         for status in statuses {
             let mut q = tasks::table
@@ -602,12 +604,15 @@ pub fn oldest_overdue(
     let mut out = HashMap::new();
     for unit in units {
         for status in Status::WORKING {
-            let oldest: Option<NaiveDate> = tasks::table
-                .filter(tasks::lead_unit_id.eq(unit))
-                .filter(tasks::status.eq(status))
-                .filter(tasks::due_on.lt(today))
-                .select(diesel::dsl::min(tasks::due_on))
-                .first(conn)?;
+            let oldest: Option<NaiveDate> = crate::db::load!(
+                conn,
+                tasks::table
+                    .filter(tasks::lead_unit_id.eq(unit))
+                    .filter(tasks::status.eq(status))
+                    .filter(tasks::due_on.lt(today))
+                    .select(diesel::dsl::min(tasks::due_on)),
+                first
+            )?;
             if let Some(d) = oldest {
                 let e = out.entry(*unit).or_insert(d);
                 *e = (*e).min(d);

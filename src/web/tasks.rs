@@ -543,24 +543,10 @@ fn load_view(conn: &mut crate::db::DbConn, actor: &Actor, id: TaskId) -> WebResu
     };
     let task = scoped.task;
     let lead_unit = task.lead_unit_id;
-    let d = directive::get(conn, task.directive_id)?;
-    let conference = match d.conference_id {
-        Some(c) => directive::conference(conn, c)?
-            .map(|c| c.name)
-            .unwrap_or_default(),
-        None => String::new(),
-    };
-    let item = directive::item(conn, task.item_id)?;
-    let mut ids = scoped.coordinators.clone();
-    ids.push(task.lead_unit_id);
-    let names = unit::names_by_id(conn, &ids)?;
-    let lead = names.get(&task.lead_unit_id).cloned().unwrap_or_default();
-    let mut coordinators: Vec<String> = scoped
-        .coordinators
-        .iter()
-        .filter_map(|i| names.get(i).cloned())
-        .collect();
-    coordinators.sort();
+    let (d, item, conference, lead) = directive::heading(conn, task.item_id, lead_unit)?;
+    // The coordinating units' parts carry their names, in Vietnamese order.
+    let parts = crate::models::coordination::for_task(conn, id)?;
+    let coordinators: Vec<String> = parts.iter().map(|p| p.unit_name.clone()).collect();
     let (mut by_report, other_files): (Vec<Attachment>, Vec<Attachment>) =
         attachment::for_task(conn, id)?
             .into_iter()
@@ -601,7 +587,7 @@ fn load_view(conn: &mut crate::db::DbConn, actor: &Actor, id: TaskId) -> WebResu
         } else {
             Vec::new()
         },
-        parts: crate::models::coordination::for_task(conn, id)?,
+        parts,
         steps: crate::models::step::for_task(conn, id)?,
         draft: crate::models::step::draft(conn, id)?,
         transfers,
