@@ -21,6 +21,29 @@ use diesel::QueryResult;
 use super::MultiBackend;
 use crate::domain::Word;
 
+/// A true-or-false condition on one column, wherever the column may appear; cached by its SQL
+/// text (which changes with the list only where said).
+macro_rules! condition_on_column {
+    ($t:ident) => {
+        impl<C: Expression> Expression for $t<C> {
+            type SqlType = Bool;
+        }
+
+        impl<C: AppearsOnTable<QS>, QS> AppearsOnTable<QS> for $t<C> {}
+
+        impl<C: SelectableExpression<QS>, QS> SelectableExpression<QS> for $t<C> {}
+
+        impl<C: ValidGrouping<GB>, GB> ValidGrouping<GB> for $t<C> {
+            type IsAggregate = C::IsAggregate;
+        }
+
+        impl<C> QueryId for $t<C> {
+            type QueryId = ();
+            const HAS_STATIC_QUERY_ID: bool = false;
+        }
+    };
+}
+
 /// The longest list SQLite gets as placeholders (in statements of 1, 2, 4, … 256 of them).
 const PADDED_UP_TO: usize = 256;
 
@@ -42,23 +65,7 @@ pub fn id_in<C, I: Copy + Into<i64>>(column: C, ids: &[I]) -> IdIn<C> {
     IdIn { column, ids, json }
 }
 
-impl<C: Expression> Expression for IdIn<C> {
-    type SqlType = Bool;
-}
-
-impl<C: AppearsOnTable<QS>, QS> AppearsOnTable<QS> for IdIn<C> {}
-
-impl<C: SelectableExpression<QS>, QS> SelectableExpression<QS> for IdIn<C> {}
-
-impl<C: ValidGrouping<GB>, GB> ValidGrouping<GB> for IdIn<C> {
-    type IsAggregate = C::IsAggregate;
-}
-
-/// Cached by its SQL text, which does not change with the ids.
-impl<C> QueryId for IdIn<C> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
+condition_on_column!(IdIn);
 
 impl<C: QueryFragment<Sqlite>> QueryFragment<Sqlite> for IdIn<C> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
@@ -117,22 +124,7 @@ pub fn word_in<C, W: Word>(column: C, words: &[W]) -> WordIn<C> {
     WordIn { column, list }
 }
 
-impl<C: Expression> Expression for WordIn<C> {
-    type SqlType = Bool;
-}
-
-impl<C: AppearsOnTable<QS>, QS> AppearsOnTable<QS> for WordIn<C> {}
-
-impl<C: SelectableExpression<QS>, QS> SelectableExpression<QS> for WordIn<C> {}
-
-impl<C: ValidGrouping<GB>, GB> ValidGrouping<GB> for WordIn<C> {
-    type IsAggregate = C::IsAggregate;
-}
-
-impl<C> QueryId for WordIn<C> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
+condition_on_column!(WordIn);
 
 /// The same text on every backend.
 impl<C: QueryFragment<DB>, DB: diesel::backend::Backend> QueryFragment<DB> for WordIn<C> {
