@@ -78,13 +78,15 @@ impl<C: QueryFragment<Sqlite>> QueryFragment<Sqlite> for IdIn<C> {
         }
         // SQLite takes an empty list (`IN ()` is false).
         out.push_sql(" IN (");
-        let places = self.ids.len().next_power_of_two();
-        for i in 0..if self.ids.is_empty() { 0 } else { places } {
-            if i > 0 {
-                out.push_sql(", ");
+        if let Some(last) = self.ids.last() {
+            let padding = self.ids.len().next_power_of_two() - self.ids.len();
+            let padded = self.ids.iter().chain(std::iter::repeat_n(last, padding));
+            for (i, id) in padded.enumerate() {
+                if i > 0 {
+                    out.push_sql(", ");
+                }
+                out.push_bind_param::<BigInt, i64>(id)?;
             }
-            let id = &self.ids[i.min(self.ids.len() - 1)];
-            out.push_bind_param::<BigInt, i64>(id)?;
         }
         out.push_sql(")");
         Ok(())
@@ -115,13 +117,10 @@ pub struct WordIn<C> {
 
 /// `column IN ('a', 'b')` from an enumeration's words; an empty set matches nothing.
 pub fn word_in<C, W: Word>(column: C, words: &[W]) -> WordIn<C> {
-    let quoted: Vec<String> = words.iter().map(|w| format!("'{}'", w.word())).collect();
-    let list = if quoted.is_empty() {
-        "(NULL)".to_string()
-    } else {
-        format!("({})", quoted.join(", "))
-    };
-    WordIn { column, list }
+    WordIn {
+        column,
+        list: crate::domain::sql_list(words),
+    }
 }
 
 condition_on_column!(WordIn);

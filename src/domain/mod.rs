@@ -25,3 +25,14 @@ pub mod webhook;
 pub trait Word: Copy + 'static {
     fn word(self) -> &'static str;
 }
+
+/// `('a', 'b')`: a set of an enumeration's words as SQL writes a list (the words are the enum's
+/// own, never input); `(NULL)`, which matches nothing, for none.
+pub fn sql_list<W: Word>(words: &[W]) -> String {
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{}'", w.word())).collect();
+    if quoted.is_empty() {
+        "(NULL)".to_string()
+    } else {
+        format!("({})", quoted.join(", "))
+    }
+}

@@ -41,11 +41,7 @@ impl Status {
 
     /// `column IN ('…', …)` for raw SQL: the words come from the enum, never typed again.
     pub fn sql_in(column: &str, statuses: &[Status]) -> String {
-        let words: Vec<String> = statuses
-            .iter()
-            .map(|s| format!("'{}'", s.as_str()))
-            .collect();
-        format!("{column} IN ({})", words.join(", "))
+        format!("{column} IN {}", super::sql_list(statuses))
     }
 
     /// `column = '…'` for raw SQL.
