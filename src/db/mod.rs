@@ -23,6 +23,18 @@ pub enum DbConn {
 
 pub use in_list::{id_in, word_in};
 
+/// A row asked for by what names it (an id in a path): none is the service's "not found",
+/// any other failure the database's.
+pub trait Found<T> {
+    fn found(self) -> Result<T, crate::error::AppError>;
+}
+
+impl<T> Found<T> for QueryResult<T> {
+    fn found(self) -> Result<T, crate::error::AppError> {
+        self.optional()?.ok_or(crate::error::AppError::NotFound)
+    }
+}
+
 pub type Pool = r2d2::Pool<Manager>;
 pub type PooledConn = r2d2::PooledConnection<Manager>;
 

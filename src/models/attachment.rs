@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::schema::{attachment_blobs, attachments};
 use crate::db::DbConn;
+use crate::db::Found;
 use crate::domain::ids::{TaskId, UserId};
 use crate::error::{AppError, AppResult};
 use crate::models::session::{hex, random_token};
@@ -131,8 +132,7 @@ pub fn get(conn: &mut DbConn, id: i64) -> AppResult<Attachment> {
         .find(id)
         .select(Attachment::as_select())
         .first(conn)
-        .optional()?
-        .ok_or(AppError::NotFound)
+        .found()
 }
 
 /// The bytes of an attachment, from wherever it was stored.
@@ -146,8 +146,7 @@ pub fn read(
             .find(a.id)
             .select(attachment_blobs::data)
             .first(conn)
-            .optional()?
-            .ok_or(AppError::NotFound)?)
+            .found()?)
     } else {
         std::fs::read(Storage::path(storage_dir, &a.stored_name)).map_err(|_| AppError::NotFound)
     }

@@ -8,9 +8,10 @@ use sha2::{Digest, Sha256};
 
 use crate::db::schema::{directive_files, directive_items, directives, task_coordinators, tasks};
 use crate::db::DbConn;
+use crate::db::Found;
 use crate::domain::dates::{format_date, Moment};
 use crate::domain::ids::{DirectiveId, ItemId, TaskId, UnitId, UserId};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::models::directive::{self, Directive, Made};
 use crate::models::{journal, task, unit};
 
@@ -162,8 +163,7 @@ pub fn signed_file(conn: &mut DbConn, file: i64) -> AppResult<(DirectiveId, Stri
             directive_files::data,
         ))
         .first(conn)
-        .optional()?
-        .ok_or(AppError::NotFound)
+        .found()
 }
 
 /// An item's wording corrected and units added: new lead units get their own task, new

@@ -10,6 +10,7 @@ use crate::db::schema::{
     conferences, directive_drafts, directive_items, directives, task_coordinators, tasks, units,
 };
 use crate::db::DbConn;
+use crate::db::Found;
 use crate::domain::ids::{DirectiveId, ItemId, TaskId, UnitId, UserId};
 use crate::domain::recurrence::{self, DueRule, Recurrence};
 use crate::domain::status::Status;
@@ -96,8 +97,7 @@ pub fn get(conn: &mut DbConn, id: DirectiveId) -> AppResult<Directive> {
         directives::table.find(id).select(Directive::as_select()),
         first
     )
-    .optional()?
-    .ok_or(AppError::NotFound)
+    .found()
 }
 
 pub fn conference(conn: &mut DbConn, id: i64) -> AppResult<Option<Conference>> {
@@ -115,7 +115,7 @@ pub fn heading(
     item: ItemId,
     lead: UnitId,
 ) -> AppResult<(Directive, Item, String, String)> {
-    let found: Option<(Directive, Item, Option<String>, String)> = crate::db::load!(
+    let (d, item, conference, lead): (Directive, Item, Option<String>, String) = crate::db::load!(
         conn,
         directive_items::table
             .inner_join(directives::table.left_join(conferences::table))
@@ -129,8 +129,7 @@ pub fn heading(
             )),
         first
     )
-    .optional()?;
-    let (d, item, conference, lead) = found.ok_or(AppError::NotFound)?;
+    .found()?;
     Ok((d, item, conference.unwrap_or_default(), lead))
 }
 
@@ -140,8 +139,7 @@ pub fn item(conn: &mut DbConn, id: ItemId) -> AppResult<Item> {
         directive_items::table.find(id).select(Item::as_select()),
         first
     )
-    .optional()?
-    .ok_or(AppError::NotFound)
+    .found()
 }
 
 pub fn items(conn: &mut DbConn, directive_id: DirectiveId) -> AppResult<Vec<Item>> {
@@ -664,8 +662,7 @@ pub fn draft_fields(conn: &mut DbConn, id: i64) -> AppResult<Vec<(String, String
         .find(id)
         .select(directive_drafts::fields)
         .first(conn)
-        .optional()?
-        .ok_or(AppError::NotFound)?;
+        .found()?;
     serde_json::from_str(&json).map_err(|e| AppError::Internal(e.to_string()))
 }
 

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::db::schema::{explanations, units, users};
 use crate::db::DbConn;
+use crate::db::Found;
 use crate::domain::dates::Moment;
 use crate::domain::ids::{TaskId, UnitId, UserId};
 use crate::domain::permissions::Actor;
@@ -104,8 +105,7 @@ pub fn get(conn: &mut DbConn, id: i64) -> AppResult<Explanation> {
         .find(id)
         .select(Explanation::as_select())
         .first(conn)
-        .optional()?
-        .ok_or(AppError::NotFound)
+        .found()
 }
 
 /// A task's rounds, oldest first.

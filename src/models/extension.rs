@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::db::schema::{directive_items, extension_requests, tasks, units, users};
 use crate::db::DbConn;
+use crate::db::Found;
 use crate::domain::dates::Moment;
 use crate::domain::ids::TaskId;
 use crate::domain::permissions::Actor;
@@ -116,8 +117,7 @@ pub fn get(conn: &mut DbConn, id: i64) -> AppResult<Request> {
         .filter(extension_requests::id.eq(id))
         .select(request_columns!())
         .first(conn)
-        .optional()?
-        .ok_or(AppError::NotFound)
+        .found()
 }
 
 /// A pending request with what the deciders' list shows beside it.

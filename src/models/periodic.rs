@@ -10,6 +10,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{conferences, directives, explanations, issued_reports, reports, units};
 use crate::db::DbConn;
+use crate::db::Found;
 use crate::domain::ids::{UnitId, UserId};
 use crate::domain::permissions::Actor;
 use crate::domain::status::Timeliness;
@@ -402,8 +403,7 @@ pub fn get(conn: &mut DbConn, id: i64) -> AppResult<Stored> {
         .filter(issued_reports::id.eq(id))
         .select((Issued::as_select(), issued_reports::content))
         .first(conn)
-        .optional()?
-        .ok_or(AppError::NotFound)?;
+        .found()?;
     let report: Report = serde_json::from_str(&content)
         .map_err(|e| AppError::Internal(format!("issued report {id}: {e}")))?;
     Ok(Stored { issued, report })

@@ -7,10 +7,11 @@ use serde::Serialize;
 
 use crate::db::schema::{completion_drafts, task_steps, tasks, users};
 use crate::db::DbConn;
+use crate::db::Found;
 use crate::domain::dates::Moment;
 use crate::domain::ids::{TaskId, UserId};
 use crate::domain::status::Status;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::models::journal;
 
 /// One step as the task page and the API show it.
@@ -122,8 +123,7 @@ pub fn set_done(
         .filter(task_steps::task_id.eq(task_id))
         .select(task_steps::text)
         .first(conn)
-        .optional()?
-        .ok_or(AppError::NotFound)?;
+        .found()?;
     let (when, who) = if done {
         (Some(at.now), Some(by))
     } else {

@@ -11,13 +11,14 @@ use serde::Serialize;
 use crate::db::schema::{
     directive_items, directives, reports, task_coordinators, task_units, tasks, units, users,
 };
+use crate::db::Found;
 use crate::db::{among, DbConn, MultiBackend};
 use crate::domain::dates::Moment;
 use crate::domain::ids::{DirectiveId, ItemId, TaskId, UnitId, UserId};
 use crate::domain::permissions::{Actor, Role, TaskScope};
 use crate::domain::status::{timeliness, Move, ReportKind, Status, Timeliness};
 use crate::domain::text::fold;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::models::journal;
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -503,9 +504,7 @@ pub fn versions(conn: &mut DbConn, ids: &[TaskId]) -> AppResult<HashMap<TaskId, 
 }
 
 pub fn get(conn: &mut DbConn, id: TaskId) -> AppResult<Task> {
-    crate::db::load!(conn, tasks::table.find(id).select(Task::as_select()), first)
-        .optional()?
-        .ok_or(AppError::NotFound)
+    crate::db::load!(conn, tasks::table.find(id).select(Task::as_select()), first).found()
 }
 
 pub fn coordinator_ids(conn: &mut DbConn, task_id: TaskId) -> AppResult<Vec<UnitId>> {

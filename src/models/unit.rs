@@ -10,6 +10,7 @@ use crate::db::schema::{
     task_coordinators, tasks, unit_aliases, unit_group_members, unit_groups, units, users,
 };
 use crate::db::DbConn;
+use crate::db::Found;
 use crate::domain::text::fold;
 use crate::error::{AppError, AppResult};
 use crate::models::journal;
@@ -122,8 +123,7 @@ pub fn get(conn: &mut DbConn, id: UnitId) -> AppResult<Unit> {
         .find(id)
         .select(Unit::as_select())
         .first(conn)
-        .optional()?
-        .ok_or(AppError::NotFound)
+        .found()
 }
 
 pub fn aliases(conn: &mut DbConn, unit_id: UnitId) -> AppResult<Vec<String>> {
@@ -590,8 +590,7 @@ pub fn get_group(conn: &mut DbConn, id: i64) -> AppResult<Group> {
         .find(id)
         .select(Group::as_select())
         .first(conn)
-        .optional()?
-        .ok_or(AppError::NotFound)
+        .found()
 }
 
 /// The active members of a group: what a mention of the group fans out to.

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::db::schema::{sessions, units, users};
 use crate::db::DbConn;
+use crate::db::Found;
 use crate::domain::ids::{UnitId, UserId};
 use crate::domain::permissions::{Actor, Role};
 use crate::error::{AppError, AppResult};
@@ -134,8 +135,7 @@ pub fn get(conn: &mut DbConn, id: UserId) -> AppResult<User> {
         .find(id)
         .select(User::as_select())
         .first(conn)
-        .optional()?
-        .ok_or(AppError::NotFound)
+        .found()
 }
 
 /// The active people of a unit, in Vietnamese alphabetical order: whom its head may hand a

@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use crate::db::lease::{self, Queue};
 use crate::db::schema::{webhook_deliveries, webhooks};
 use crate::db::DbConn;
+use crate::db::Found;
 use crate::domain::ids::TaskId;
 use crate::domain::webhook::{format_events, parse_events, Event};
 use crate::error::{AppError, AppResult};
@@ -75,8 +76,7 @@ pub fn get(conn: &mut DbConn, id: i64) -> AppResult<Webhook> {
         .find(id)
         .select(Webhook::as_select())
         .first(conn)
-        .optional()?
-        .ok_or(AppError::NotFound)
+        .found()
 }
 
 /// Turns an endpoint on or off; an endpoint off is told nothing (its pending deliveries wait).
@@ -363,8 +363,7 @@ pub fn send_again(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> AppResult<i
         .find(id)
         .select(webhook_deliveries::webhook_id)
         .first(conn)
-        .optional()?
-        .ok_or(AppError::NotFound)?;
+        .found()?;
     diesel::update(webhook_deliveries::table.find(id))
         .set((
             webhook_deliveries::status.eq(State::Pending.as_str()),

@@ -6,24 +6,15 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::domain::ids::{UnitId, UserId};
-use crate::domain::permissions::{allowed, Action, Role, Target};
+use crate::domain::permissions::{Action, Role};
 use crate::models::unit::{self, Group, Unit, UnitForm, UnitKind};
 use crate::models::user::{self, UserForm, UserRow};
 use crate::web::auth::Auth;
-use crate::web::error::{WebError, WebResult};
+use crate::web::error::WebResult;
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render, render_status, Ctx, Errors};
 use crate::web::query::{MaybeId, Paged, Query};
 use crate::web::AppState;
-
-pub(crate) fn require(auth: &Auth, action: Action) -> WebResult<crate::domain::permissions::Actor> {
-    let actor = auth.actor()?;
-    if allowed(&actor, action, Target::System) {
-        Ok(actor)
-    } else {
-        Err(WebError::Forbidden)
-    }
-}
 
 /// `?q=…&page=…` of the administrator's lists.
 #[derive(Default, Deserialize)]
@@ -58,7 +49,7 @@ pub async fn units(
     state: web::Data<AppState>,
     auth: Auth,
 ) -> WebResult<HttpResponse> {
-    require(&auth, Action::ManageUnits)?;
+    auth.allowed(Action::ManageUnits)?;
     let q = query.q;
     let q2 = q.clone();
     let (mut units, unreachable) = crate::db::run(&state.pool, move |conn| {
@@ -145,7 +136,7 @@ pub async fn unit_form(
     auth: Auth,
     MaybeId(id): MaybeId<UnitId>,
 ) -> WebResult<HttpResponse> {
-    require(&auth, Action::ManageUnits)?;
+    auth.allowed(Action::ManageUnits)?;
     let form = match id {
         Some(id) => {
             crate::db::run(&state.pool, move |conn| {
@@ -178,8 +169,7 @@ pub async fn save_unit(
     MaybeId(id): MaybeId<UnitId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    auth.post(&form)?;
-    require(&auth, Action::ManageUnits)?;
+    auth.post_allowed(&form, Action::ManageUnits)?;
     let mut f: UnitForm = form.parse()?;
     // A new unit is active; only an edit offers the box.
     f.active |= id.is_none();
@@ -237,8 +227,7 @@ pub async fn merge_unit(
     path: web::Path<UnitId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    let actor = auth.post(&form)?;
-    require(&auth, Action::ManageUnits)?;
+    let actor = auth.post_allowed(&form, Action::ManageUnits)?;
     let from = path.into_inner();
     let Some(into) = form.i64("into").map(UnitId) else {
         let f = crate::db::run(&state.pool, move |conn| unit::get(conn, from)).await?;
@@ -278,7 +267,7 @@ struct GroupsPage {
 }
 
 pub async fn groups(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpResponse> {
-    require(&auth, Action::ManageUnits)?;
+    auth.allowed(Action::ManageUnits)?;
     let groups = crate::db::run(&state.pool, unit::groups).await?;
     render(&GroupsPage {
         ctx: Ctx::new(&auth),
@@ -325,7 +314,7 @@ pub async fn group_form(
     auth: Auth,
     MaybeId(id): MaybeId,
 ) -> WebResult<HttpResponse> {
-    require(&auth, Action::ManageUnits)?;
+    auth.allowed(Action::ManageUnits)?;
     let (name, members) = match id {
         Some(id) => {
             crate::db::run(&state.pool, move |conn| {
@@ -364,8 +353,7 @@ pub async fn save_group(
     MaybeId(id): MaybeId,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    auth.post(&form)?;
-    require(&auth, Action::ManageUnits)?;
+    auth.post_allowed(&form, Action::ManageUnits)?;
     let GroupFields { name, members } = form.parse()?;
     let name = name.trim().to_string();
     let members: Vec<UnitId> = members.iter().filter_map(|m| m.parse().ok()).collect();
@@ -421,7 +409,7 @@ pub async fn users(
     state: web::Data<AppState>,
     auth: Auth,
 ) -> WebResult<HttpResponse> {
-    require(&auth, Action::ManageUsers)?;
+    auth.allowed(Action::ManageUsers)?;
     let page = query.paged.page();
     let q = query.q;
     let q2 = q.clone();
@@ -480,7 +468,7 @@ pub async fn user_form(
     auth: Auth,
     MaybeId(id): MaybeId<UserId>,
 ) -> WebResult<HttpResponse> {
-    require(&auth, Action::ManageUsers)?;
+    auth.allowed(Action::ManageUsers)?;
     let form = match id {
         Some(id) => {
             let u = crate::db::run(&state.pool, move |conn| user::get(conn, id)).await?;
@@ -511,8 +499,7 @@ pub async fn save_user(
     MaybeId(id): MaybeId<UserId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    auth.post(&form)?;
-    let me = require(&auth, Action::ManageUsers)?;
+    let me = auth.post_allowed(&form, Action::ManageUsers)?;
     let mut f: UserForm = form.parse()?;
     // A new account is active; only an edit offers the box.
     f.active |= id.is_none();

@@ -7,7 +7,7 @@ use chrono::Duration;
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::domain::permissions::Actor;
+use crate::domain::permissions::{allowed, Action, Actor, Target};
 use crate::i18n::Lang;
 use crate::models::{api_token, session, user::User};
 use crate::web::error::{WebError, WebResult};
@@ -70,6 +70,23 @@ impl Auth {
             return Err(WebError::Forbidden);
         }
         Ok(actor)
+    }
+
+    /// Signed in and allowed `action` on the service as a whole (not one task or unit: those
+    /// ask `tasks::authorize` or `allowed` with their target).
+    pub fn allowed(&self, action: Action) -> WebResult<Actor> {
+        let actor = self.actor()?;
+        if allowed(&actor, action, Target::System) {
+            Ok(actor)
+        } else {
+            Err(WebError::Forbidden)
+        }
+    }
+
+    /// `post`, then `allowed`: the CSRF token is checked before anything else is said.
+    pub fn post_allowed(&self, form: &crate::web::form::Form, action: Action) -> WebResult<Actor> {
+        self.post(form)?;
+        self.allowed(action)
     }
 }
 

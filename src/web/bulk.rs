@@ -14,7 +14,6 @@ use crate::domain::ids::TaskId;
 use crate::domain::permissions::{allowed, Action, Target};
 use crate::error::AppError;
 use crate::models::task::{self, ListRow};
-use crate::web::admin::require;
 use crate::web::auth::Auth;
 use crate::web::error::WebResult;
 use crate::web::form::Form;
@@ -89,8 +88,7 @@ impl BulkPage {
 const NAMED: usize = 20;
 
 pub async fn apply(state: web::Data<AppState>, auth: Auth, form: Form) -> WebResult<HttpResponse> {
-    auth.post(&form)?;
-    let actor = require(&auth, Action::ChaseMany)?;
+    let actor = auth.post_allowed(&form, Action::ChaseMany)?;
     let input: BulkForm = form.parse()?;
     let can_change = allowed(&actor, Action::BulkChange, Target::System);
     let back = local_path(&input.back).unwrap_or("/tasks").to_string();

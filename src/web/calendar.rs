@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
 use crate::domain::dates::parse_date;
-use crate::domain::permissions::{allowed, Action, Target};
+use crate::domain::permissions::Action;
 use crate::models::calendar;
 use crate::web::auth::Auth;
 use crate::web::error::{WebError, WebResult};
@@ -15,14 +15,6 @@ use crate::web::form::Form;
 use crate::web::pages::{redirect, render_status, Ctx, Errors};
 use crate::web::query::{lenient, Query};
 use crate::web::AppState;
-
-fn require(auth: &Auth) -> WebResult<()> {
-    if allowed(&auth.actor()?, Action::ManageCalendar, Target::System) {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden)
-    }
-}
 
 pub struct DayRow {
     pub day: NaiveDate,
@@ -144,7 +136,7 @@ pub async fn page_get(
     state: web::Data<AppState>,
     auth: Auth,
 ) -> WebResult<HttpResponse> {
-    require(&auth)?;
+    auth.allowed(Action::ManageCalendar)?;
     let blank = Typed {
         first: String::new(),
         last: String::new(),
@@ -183,8 +175,7 @@ pub async fn add_days(
     auth: Auth,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    auth.post(&form)?;
-    require(&auth)?;
+    auth.post_allowed(&form, Action::ManageCalendar)?;
     let RangeForm { year, typed } = form.parse()?;
     let year = year_in_range(year)?;
     let typed = Typed {
@@ -246,8 +237,7 @@ pub async fn delete_day(
     path: web::Path<String>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    auth.post(&form)?;
-    require(&auth)?;
+    auth.post_allowed(&form, Action::ManageCalendar)?;
     let day = parse_date(&path.into_inner()).ok_or(WebError::NotFound)?;
     crate::db::run(&state.pool, move |conn| calendar::delete_day(conn, day)).await?;
     Ok(redirect(&saved(day.year())))
@@ -272,8 +262,7 @@ pub async fn mark_official(
     path: web::Path<i32>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    auth.post(&form)?;
-    require(&auth)?;
+    auth.post_allowed(&form, Action::ManageCalendar)?;
     let year = path_year(path)?;
     let SourceForm { source } = form.parse()?;
     crate::db::run(&state.pool, move |conn| {
@@ -290,8 +279,7 @@ pub async fn unmark_official(
     path: web::Path<i32>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    auth.post(&form)?;
-    require(&auth)?;
+    auth.post_allowed(&form, Action::ManageCalendar)?;
     let year = path_year(path)?;
     crate::db::run(&state.pool, move |conn| calendar::unmark_year(conn, year)).await?;
     Ok(redirect(&saved(year)))

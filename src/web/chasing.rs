@@ -10,7 +10,6 @@ use crate::app::chases::{self, Batch};
 use crate::domain::dates::Moment;
 use crate::domain::ids::{TaskId, UnitId};
 use crate::domain::permissions::Action;
-use crate::web::admin::require;
 use crate::web::auth::Auth;
 use crate::web::error::WebResult;
 use crate::web::form::Form;
@@ -75,8 +74,7 @@ pub async fn chase_selected(
     auth: Auth,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    auth.post(&form)?;
-    let actor = require(&auth, Action::ChaseMany)?;
+    let actor = auth.post_allowed(&form, Action::ChaseMany)?;
     let input: SelectedForm = form.parse()?;
     let back = local_path(&input.back).unwrap_or("/tasks").to_string();
     let (note, mut errors) = checked_text(&input.text, None);
@@ -100,8 +98,7 @@ pub async fn chase_unit(
     path: web::Path<UnitId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    auth.post(&form)?;
-    let actor = require(&auth, Action::ChaseMany)?;
+    let actor = auth.post_allowed(&form, Action::ChaseMany)?;
     let unit = path.into_inner();
     let input: NoteForm = form.parse()?;
     let back = format!("/units/{unit}");

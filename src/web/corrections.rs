@@ -16,7 +16,6 @@ use crate::models::correction::{self, Particulars};
 use crate::models::directive::{self, Assignee, NewItem};
 use crate::models::task::{self, Outcome};
 use crate::models::unit::{self, Unit};
-use crate::web::admin::require;
 use crate::web::auth::Auth;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::{typed_back, Form};
@@ -132,7 +131,7 @@ pub async fn directive_form(
     auth: Auth,
     path: web::Path<DirectiveId>,
 ) -> WebResult<HttpResponse> {
-    require(&auth, Action::CorrectDirective)?;
+    auth.allowed(Action::CorrectDirective)?;
     let id = path.into_inner();
     let (d, signed) = crate::db::run(&state.pool, move |conn| {
         Ok((directive::get(conn, id)?, correction::signed(conn, id)?))
@@ -159,8 +158,7 @@ pub async fn correct_directive(
     path: web::Path<DirectiveId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    auth.post(&form)?;
-    let actor = require(&auth, Action::CorrectDirective)?;
+    let actor = auth.post_allowed(&form, Action::CorrectDirective)?;
     let id = path.into_inner();
     let input: DirectiveForm = form.parse()?;
     let mut errors = Errors::default();
@@ -221,7 +219,7 @@ pub async fn signed_file(
     auth: Auth,
     path: web::Path<i64>,
 ) -> WebResult<HttpResponse> {
-    require(&auth, Action::ViewDirectives)?;
+    auth.allowed(Action::ViewDirectives)?;
     let file = path.into_inner();
     let (_, name, bytes) =
         crate::db::run(&state.pool, move |conn| correction::signed_file(conn, file)).await?;
@@ -314,7 +312,7 @@ pub async fn item_form(
     auth: Auth,
     path: web::Path<ItemId>,
 ) -> WebResult<HttpResponse> {
-    require(&auth, Action::CorrectDirective)?;
+    auth.allowed(Action::CorrectDirective)?;
     let id = path.into_inner();
     let item = crate::db::run(&state.pool, move |conn| directive::item(conn, id)).await?;
     let input = ItemForm {
@@ -338,8 +336,7 @@ pub async fn correct_item(
     path: web::Path<ItemId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    auth.post(&form)?;
-    let actor = require(&auth, Action::CorrectDirective)?;
+    let actor = auth.post_allowed(&form, Action::CorrectDirective)?;
     let id = path.into_inner();
     let input: ItemForm = form.parse()?;
     let mut errors = Errors::default();
@@ -386,7 +383,7 @@ pub async fn new_item_form(
     auth: Auth,
     path: web::Path<DirectiveId>,
 ) -> WebResult<HttpResponse> {
-    require(&auth, Action::CorrectDirective)?;
+    auth.allowed(Action::CorrectDirective)?;
     let id = path.into_inner();
     crate::db::run(&state.pool, move |conn| directive::get(conn, id)).await?;
     show(item_page(
@@ -405,8 +402,7 @@ pub async fn add_item(
     path: web::Path<DirectiveId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    auth.post(&form)?;
-    let actor = require(&auth, Action::CorrectDirective)?;
+    let actor = auth.post_allowed(&form, Action::CorrectDirective)?;
     let id = path.into_inner();
     let input: ItemForm = form.parse()?;
     let mut errors = Errors::default();

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::domain::calendar::Calendar;
 use crate::domain::dates::{parse_date, Moment};
 use crate::domain::ids::DirectiveId;
-use crate::domain::permissions::{allowed, Action, Actor, Target};
+use crate::domain::permissions::Action;
 use crate::domain::recurrence::{DueRule, Recurrence};
 use crate::domain::status::Status;
 use crate::domain::status::Timeliness;
@@ -27,14 +27,6 @@ use crate::web::pages::{redirect, render, render_status, Ctx, Errors};
 use crate::web::query::{lenient, Paged, Query};
 use crate::web::review_form::{ItemRow, ReviewForm, Side};
 use crate::web::AppState;
-
-fn require(actor: &Actor, action: Action) -> WebResult<()> {
-    if allowed(actor, action, Target::System) {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden)
-    }
-}
 
 #[derive(Template)]
 #[template(path = "directives/list.html")]
@@ -95,7 +87,7 @@ pub async fn list(
     state: web::Data<AppState>,
     auth: Auth,
 ) -> WebResult<HttpResponse> {
-    require(&auth.actor()?, Action::ViewDirectives)?;
+    auth.allowed(Action::ViewDirectives)?;
     let conference_id = query.conference;
     let page = query.paged.page();
     let today = crate::web::tasks::today();
@@ -215,7 +207,7 @@ pub async fn show(
     auth: Auth,
     path: web::Path<DirectiveId>,
 ) -> WebResult<HttpResponse> {
-    require(&auth.actor()?, Action::ViewDirectives)?;
+    auth.allowed(Action::ViewDirectives)?;
     let id = path.into_inner();
     let (d, conference, items, tasks, unreachable, signed) =
         crate::db::run(&state.pool, move |conn| {
@@ -500,8 +492,7 @@ pub async fn draft_from_text(
     auth: Auth,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    let actor = auth.post(&form)?;
-    require(&actor, Action::CreateDirective)?;
+    let actor = auth.post_allowed(&form, Action::CreateDirective)?;
     // One extraction at a time per person, off the request threads: a heavy paste slows its
     // sender, not the service.
     let Some(_turn) = state.extracting.start(actor.user_id) else {
@@ -598,7 +589,7 @@ pub async fn new_form(
     state: web::Data<AppState>,
     auth: Auth,
 ) -> WebResult<HttpResponse> {
-    require(&auth.actor()?, Action::CreateDirective)?;
+    auth.allowed(Action::CreateDirective)?;
     if let Some(id) = query.draft {
         // Resuming a saved review: its fields, read as if just sent.
         let (fields, calendar) = crate::db::run(&state.pool, move |conn| {
@@ -758,8 +749,7 @@ fn read(form: &ReviewForm, auth: &Auth, calendar: &Calendar) -> (NewPage, Option
 }
 
 pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> WebResult<HttpResponse> {
-    let actor = auth.post(&form)?;
-    require(&actor, Action::CreateDirective)?;
+    let actor = auth.post_allowed(&form, Action::CreateDirective)?;
     let mut review = ReviewForm::from_fields(&form.fields);
     let typed = review.typed_names();
     let (calendar, units) = crate::db::run(&state.pool, move |conn| {
@@ -918,7 +908,7 @@ pub async fn new_conference(
     Query(q): Query<ConferenceQuery>,
     auth: Auth,
 ) -> WebResult<HttpResponse> {
-    require(&auth.actor()?, Action::CreateDirective)?;
+    auth.allowed(Action::CreateDirective)?;
     render(&ConferencePage {
         ctx: Ctx::new(&auth),
         name: q.name.chars().take(300).collect(),
@@ -934,8 +924,7 @@ pub async fn create_conference(
     auth: Auth,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    let actor = auth.post(&form)?;
-    require(&actor, Action::CreateDirective)?;
+    let actor = auth.post_allowed(&form, Action::CreateDirective)?;
     let ConferenceFields {
         name,
         draft,

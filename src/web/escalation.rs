@@ -10,7 +10,6 @@ use crate::domain::dates::Moment;
 use crate::domain::escalation::Rules;
 use crate::domain::permissions::Action;
 use crate::models::escalation;
-use crate::web::admin::require;
 use crate::web::auth::Auth;
 use crate::web::error::WebResult;
 use crate::web::form::Form;
@@ -110,7 +109,7 @@ fn page(
 
 /// `GET /admin/escalation`.
 pub async fn show(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpResponse> {
-    require(&auth, Action::ManageMail)?;
+    auth.allowed(Action::ManageMail)?;
     let rules = crate::db::run(&state.pool, escalation::load).await?;
     page(
         &auth,
@@ -122,8 +121,7 @@ pub async fn show(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpRespo
 
 /// `POST /admin/escalation`.
 pub async fn save(state: web::Data<AppState>, auth: Auth, form: Form) -> WebResult<HttpResponse> {
-    auth.post(&form)?;
-    let actor = require(&auth, Action::ManageMail)?;
+    let actor = auth.post_allowed(&form, Action::ManageMail)?;
     let input: RulesForm = form.parse()?;
     let mut errors = Errors::default();
     let rules = input.rules(&mut errors);

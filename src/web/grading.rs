@@ -10,7 +10,6 @@ use crate::domain::dates::Moment;
 use crate::domain::grading::{Grade, Invalid, Rule};
 use crate::domain::permissions::Action;
 use crate::models::grading::Version;
-use crate::web::admin::require;
 use crate::web::auth::Auth;
 use crate::web::error::WebResult;
 use crate::web::form::Form;
@@ -178,14 +177,13 @@ async fn page(
 
 /// `GET /admin/grading`.
 pub async fn show(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpResponse> {
-    require(&auth, Action::ManageGrading)?;
+    auth.allowed(Action::ManageGrading)?;
     page(&state, &auth, None).await
 }
 
 /// `POST /admin/grading`: a new version of the rule, in force from now.
 pub async fn save(state: web::Data<AppState>, auth: Auth, form: Form) -> WebResult<HttpResponse> {
-    let actor = auth.post(&form)?;
-    require(&auth, Action::ManageGrading)?;
+    let actor = auth.post_allowed(&form, Action::ManageGrading)?;
     let input: RuleForm = form.parse()?;
     let mut errors = Errors::default();
     let rule = input.rule(&mut errors);

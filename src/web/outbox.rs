@@ -8,7 +8,6 @@ use serde::Deserialize;
 use crate::domain::dates::Moment;
 use crate::domain::permissions::Action;
 use crate::mail::outbox::{self, Row, Status};
-use crate::web::admin::require;
 use crate::web::auth::Auth;
 use crate::web::error::WebResult;
 use crate::web::form::Form;
@@ -42,7 +41,7 @@ pub async fn list(
     auth: Auth,
     query: Query<ListQuery>,
 ) -> WebResult<HttpResponse> {
-    require(&auth, Action::ManageMail)?;
+    auth.allowed(Action::ManageMail)?;
     let status = Status::parse(&query.0.status);
     let page = query.0.paged.page();
     let (mut rows, counts) = crate::db::run(&state.pool, move |conn| {
@@ -74,7 +73,7 @@ pub async fn retry(
     path: web::Path<i64>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    require(&auth, Action::ManageMail)?;
+    auth.allowed(Action::ManageMail)?;
     auth.post(&form)?;
     let id = path.into_inner();
     let done = crate::db::run(&state.pool, move |conn| {

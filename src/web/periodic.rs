@@ -16,7 +16,6 @@ use crate::models::periodic::Issued;
 use crate::models::tally::{Axis, Scope};
 use crate::reports::periodic::{Heading, Report};
 use crate::reports::stats::{self, Preset};
-use crate::web::admin::require;
 use crate::web::auth::Auth;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
@@ -314,7 +313,7 @@ async fn draft_page(
     choice: Choice,
     typed: Option<(DraftForm, Errors)>,
 ) -> WebResult<HttpResponse> {
-    let actor = require(auth, Action::ViewReports)?;
+    let actor = auth.allowed(Action::ViewReports)?;
     let today = today();
     let mut req = choice.request(today, actor.user_id);
     let draft = typed.as_ref().map(|(f, _)| f.draft(&mut Errors::default()));
@@ -370,7 +369,7 @@ async fn edited(
     form: &Form,
 ) -> WebResult<Result<(Actor, Request, Draft), HttpResponse>> {
     let actor = auth.post(form)?;
-    require(auth, Action::IssueReport)?;
+    auth.allowed(Action::IssueReport)?;
     let (choice, typed): (Choice, DraftForm) = (form.parse()?, form.parse()?);
     let mut errors = Errors::default();
     let draft = typed.draft(&mut errors);
@@ -388,8 +387,7 @@ pub async fn preview(
     auth: Auth,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    auth.post(&form)?;
-    require(&auth, Action::IssueReport)?;
+    auth.post_allowed(&form, Action::IssueReport)?;
     let (choice, typed): (Choice, DraftForm) = (form.parse()?, form.parse()?);
     let mut errors = Errors::default();
     typed.draft(&mut errors);
@@ -416,7 +414,7 @@ pub async fn draft_docx(
     state: web::Data<AppState>,
     auth: Auth,
 ) -> WebResult<HttpResponse> {
-    let actor = require(&auth, Action::ViewReports)?;
+    let actor = auth.allowed(Action::ViewReports)?;
     let today = today();
     let req = choice.request(today, actor.user_id);
     let report = crate::web::error::run(&state.pool, move |conn| {
@@ -468,7 +466,7 @@ struct IssuedList {
 
 /// `GET /reports/issued`: every issued report, the latest first.
 pub async fn list(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpResponse> {
-    require(&auth, Action::ViewReports)?;
+    auth.allowed(Action::ViewReports)?;
     let issued = crate::web::error::run(&state.pool, |conn| {
         Ok(crate::models::periodic::issued(conn, 500)?)
     })
@@ -497,7 +495,7 @@ async fn issued_page(
     id: i64,
     typed: Option<(DraftForm, Errors)>,
 ) -> WebResult<HttpResponse> {
-    let actor = require(auth, Action::ViewReports)?;
+    let actor = auth.allowed(Action::ViewReports)?;
     let (stored, versions) = crate::web::error::run(&state.pool, move |conn| {
         let stored = use_case::issued(conn, &actor, id)?;
         let versions = crate::models::periodic::versions(conn, stored.issued.series())?;
@@ -544,7 +542,7 @@ pub async fn issued_docx(
     auth: Auth,
     path: web::Path<i64>,
 ) -> WebResult<HttpResponse> {
-    let actor = require(&auth, Action::ViewReports)?;
+    let actor = auth.allowed(Action::ViewReports)?;
     let id = path.into_inner();
     let stored = crate::web::error::run(&state.pool, move |conn| {
         Ok(use_case::issued(conn, &actor, id)?)
@@ -560,8 +558,7 @@ pub async fn reissue(
     path: web::Path<i64>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    let actor = auth.post(&form)?;
-    require(&auth, Action::IssueReport)?;
+    let actor = auth.post_allowed(&form, Action::IssueReport)?;
     let id = path.into_inner();
     let typed: DraftForm = form.parse()?;
     let mut errors = Errors::default();

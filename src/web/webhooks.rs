@@ -11,7 +11,6 @@ use crate::domain::permissions::Action;
 use crate::domain::webhook::Event;
 use crate::models::session::random_token;
 use crate::models::webhook::{self, LogRow, Webhook};
-use crate::web::admin::require;
 use crate::web::auth::Auth;
 use crate::web::error::WebResult;
 use crate::web::form::Form;
@@ -83,7 +82,7 @@ async fn list_page(
 
 /// `GET /admin/webhooks`
 pub async fn list(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpResponse> {
-    require(&auth, Action::ManageWebhooks)?;
+    auth.allowed(Action::ManageWebhooks)?;
     let typed = NewHookForm {
         events: all_events().into_iter().map(String::from).collect(),
         ..NewHookForm::default()
@@ -101,8 +100,7 @@ fn valid_url(url: &str) -> bool {
 
 /// `POST /admin/webhooks`: a new endpoint, with a secret made here.
 pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> WebResult<HttpResponse> {
-    auth.post(&form)?;
-    require(&auth, Action::ManageWebhooks)?;
+    auth.post_allowed(&form, Action::ManageWebhooks)?;
     let typed: NewHookForm = form.parse()?;
     let url = typed.url.trim().to_string();
     let events: Vec<Event> = typed
@@ -133,7 +131,7 @@ pub async fn show(
     auth: Auth,
     path: web::Path<i64>,
 ) -> WebResult<HttpResponse> {
-    require(&auth, Action::ManageWebhooks)?;
+    auth.allowed(Action::ManageWebhooks)?;
     let id = path.into_inner();
     let (hook, log) = crate::db::run(&state.pool, move |conn| {
         Ok((webhook::get(conn, id)?, webhook::log(conn, id, LOG_ROWS)?))
@@ -158,8 +156,7 @@ pub async fn set_active(
     path: web::Path<i64>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    auth.post(&form)?;
-    require(&auth, Action::ManageWebhooks)?;
+    auth.post_allowed(&form, Action::ManageWebhooks)?;
     let id = path.into_inner();
     let on = form.parse::<ActiveForm>()?.active == "yes";
     crate::db::run(&state.pool, move |conn| webhook::set_active(conn, id, on)).await?;
@@ -173,8 +170,7 @@ pub async fn delete(
     path: web::Path<i64>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    auth.post(&form)?;
-    require(&auth, Action::ManageWebhooks)?;
+    auth.post_allowed(&form, Action::ManageWebhooks)?;
     let id = path.into_inner();
     crate::db::run(&state.pool, move |conn| webhook::delete(conn, id)).await?;
     Ok(redirect("/admin/webhooks"))
@@ -187,8 +183,7 @@ pub async fn send_again(
     path: web::Path<i64>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    auth.post(&form)?;
-    require(&auth, Action::ManageWebhooks)?;
+    auth.post_allowed(&form, Action::ManageWebhooks)?;
     let id = path.into_inner();
     let hook = crate::db::run(&state.pool, move |conn| {
         webhook::send_again(conn, id, Moment::now().now)

@@ -29,6 +29,7 @@ use crate::web::pages::Errors;
 use crate::web::task_actions::{checked_field, uploads};
 use crate::web::tasks::today;
 use crate::web::AppState;
+use serde::de::DeserializeOwned;
 
 /// A note: the result of a completion, the reason of a return or cancellation, a comment.
 #[derive(Deserialize, ToSchema)]
@@ -202,19 +203,20 @@ fn version_now(conn: &mut DbConn, id: TaskId, sent: Option<i32>) -> ApiResult<i3
     }
 }
 
-/// The permission for this task, before the body is looked at: a task the person may not see
-/// is not found, whatever they sent.
-async fn authorized(
-    state: &web::Data<AppState>,
-    actor: &Actor,
+/// Who writes, their permission for this task and what they sent. The permission comes before
+/// the body is looked at: a task the person may not see is not found, whatever they sent.
+async fn asked<T: DeserializeOwned>(
+    (req, state, auth): (&HttpRequest, &web::Data<AppState>, &Auth),
     id: TaskId,
     action: Action,
-) -> ApiResult<task::Scoped> {
-    let actor = *actor;
-    Ok(crate::db::run(&state.pool, move |conn| {
+    body: &Body,
+) -> ApiResult<(Actor, task::Scoped, T)> {
+    let actor = writer(auth, req)?;
+    let scoped = crate::db::run(&state.pool, move |conn| {
         tasks::authorize(conn, &actor, id, action)
     })
-    .await?)
+    .await?;
+    Ok((actor, scoped, body.parse(auth)?))
 }
 
 fn edit(actor: &Actor, id: TaskId, version: i32) -> task::Edit<'_> {
@@ -316,10 +318,9 @@ async fn move_task(
     body: Body,
     mv: Move,
 ) -> ApiResult<HttpResponse> {
-    let actor = writer(&auth, &req)?;
-    authorized(&state, &actor, id, tasks::move_action(mv)).await?;
+    let (actor, _, input): (_, _, TextInput) =
+        asked((&req, &state, &auth), id, tasks::move_action(mv), &body).await?;
     let sent = if_match(&req)?;
-    let input: TextInput = body.parse(&auth)?;
     let required = match mv {
         Move::ReportCompletion => Some("error.required"),
         _ if mv.needs_reason() => Some("error.reason_required"),
@@ -364,10 +365,9 @@ write_route!(
         body: Body,
     ) -> ApiResult<HttpResponse> {
         let id = path.into_inner();
-        let actor = writer(&auth, &req)?;
-        authorized(&state, &actor, id, Action::AddProgress).await?;
+        let (actor, _, input): (_, _, ProgressInput) =
+            asked((&req, &state, &auth), id, Action::AddProgress, &body).await?;
         let sent = if_match(&req)?;
-        let input: ProgressInput = body.parse(&auth)?;
         let mut errors = Errors::default();
         let text = checked_field(&input.text, "text", Some("error.required"), &mut errors);
         if !(0..=100).contains(&input.percent) {
@@ -404,9 +404,8 @@ write_route!(
         body: Body,
     ) -> ApiResult<HttpResponse> {
         let id = path.into_inner();
-        let actor = writer(&auth, &req)?;
-        authorized(&state, &actor, id, Action::Comment).await?;
-        let input: TextInput = body.parse(&auth)?;
+        let (actor, _, input): (_, _, TextInput) =
+            asked((&req, &state, &auth), id, Action::Comment, &body).await?;
         let mut errors = Errors::default();
         let text = checked_field(&input.text, "text", Some("error.required"), &mut errors);
         ApiError::check(errors, &auth)?;
@@ -441,9 +440,8 @@ write_route!(
         body: Body,
     ) -> ApiResult<HttpResponse> {
         let id = path.into_inner();
-        let actor = writer(&auth, &req)?;
-        let scoped = authorized(&state, &actor, id, Action::RequestExtension).await?;
-        let input: ExtensionInput = body.parse(&auth)?;
+        let (actor, scoped, input): (_, _, ExtensionInput) =
+            asked((&req, &state, &auth), id, Action::RequestExtension, &body).await?;
         let mut errors = Errors::default();
         let reason = checked_field(
             &input.text,
