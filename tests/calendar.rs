@@ -149,6 +149,7 @@ fn deadlines_in_working_days_count_across_tet() {
             },
             &Default::default(),
             chrono::NaiveDate::from_ymd_opt(2026, 2, 12).unwrap(),
+            &Default::default(),
         )
         .unwrap()
         .rows;

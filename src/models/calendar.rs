@@ -16,16 +16,16 @@ pub const WORK: &str = "work";
 
 /// The calendar as the database holds it: two small tables, read whole.
 pub fn load(conn: &mut DbConn) -> AppResult<Calendar> {
-    let years: Vec<i32> = holiday_years::table
-        .select(holiday_years::year)
-        .load(conn)?;
+    // Read by every inbox and due-soon list: on the connection's own backend.
+    let years: Vec<i32> = crate::db::load!(conn, holiday_years::table.select(holiday_years::year))?;
     let mut official: HashMap<i32, Schedule> = years
         .into_iter()
         .map(|y| (y, Schedule::default()))
         .collect();
-    let days: Vec<(NaiveDate, String, String)> = holiday_days::table
-        .select((holiday_days::day, holiday_days::kind, holiday_days::name))
-        .load(conn)?;
+    let days: Vec<(NaiveDate, String, String)> = crate::db::load!(
+        conn,
+        holiday_days::table.select((holiday_days::day, holiday_days::kind, holiday_days::name))
+    )?;
     for (day, kind, name) in days {
         if let Some(s) = official.get_mut(&day.year()) {
             if kind == WORK {

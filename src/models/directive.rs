@@ -160,16 +160,19 @@ pub struct DirectiveRow {
 
 /// The latest directives, newest first: the numbers the list's directive field suggests.
 pub fn latest(conn: &mut DbConn, n: i64) -> AppResult<Vec<DirectiveRow>> {
-    Ok(directives::table
-        .order((directives::issued_on.desc(), directives::id.desc()))
-        .select((
-            directives::id,
-            directives::number,
-            directives::issued_on,
-            directives::title,
-        ))
-        .limit(n)
-        .load(conn)?)
+    // The pickers of every leader's list page: on the connection's own backend.
+    Ok(crate::db::load!(
+        conn,
+        directives::table
+            .order((directives::issued_on.desc(), directives::id.desc()))
+            .select((
+                directives::id,
+                directives::number,
+                directives::issued_on,
+                directives::title,
+            ))
+            .limit(n)
+    )?)
 }
 
 /// The latest directive with this number (as written, or in capitals), if any.

@@ -7,6 +7,7 @@
 //! `task::reference_ids` is the straightforward query the results are checked against.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::backend::Backend;
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
@@ -19,7 +20,9 @@ use crate::domain::paging::{Key, Page, Total};
 use crate::domain::permissions::Actor;
 use crate::domain::status::{Status, Timeliness};
 use crate::error::AppResult;
+use crate::models::over_cap::LongLists;
 use crate::models::task::{narrow, no_due_sort, rows_for, Filter, ListRow, Sort, PAGE_SIZE};
+use diesel::sqlite::Sqlite;
 
 /// Beyond this many tasks a list says "more than" instead of counting on.
 pub const COUNT_CAP: i64 = 10_000;
@@ -172,7 +175,7 @@ fn text_probe(
     words: &[String],
     after: i64,
     limit: i64,
-) -> diesel::query_builder::BoxedSqlQuery<'static, MultiBackend, diesel::query_builder::SqlQuery> {
+) -> diesel::query_builder::BoxedSqlQuery<'static, Sqlite, diesel::query_builder::SqlQuery> {
     let mut trigrams: Vec<String> = Vec::new();
     for w in words {
         let chars: Vec<char> = w.chars().collect();
@@ -218,6 +221,10 @@ impl Candidates {
     }
 
     fn read(&mut self, conn: &mut DbConn, after: i64) -> AppResult<()> {
+        // Only SQLite has the trigram table (`first`).
+        let DbConn::Sqlite(conn) = conn else {
+            return Ok(());
+        };
         let found: Vec<Found> = text_probe(&self.words, after, RARE_TEXT + 1).load(conn)?;
         self.ids = found.into_iter().map(|r| r.id).collect();
         Ok(())
@@ -276,36 +283,35 @@ fn with_unit_sql() -> String {
 }
 
 /// The condition "after `key`" (or before, `back`) in the sort's order over the given
-/// columns, written as a row comparison, which both databases answer from the index.
-fn beyond<QS>(
-    (due, id, updated): (&str, &str, &str),
-    sort: Sort,
-    key: Key,
-    back: bool,
-) -> Box<dyn BoxableExpression<QS, MultiBackend, SqlType = Bool>>
-where
-    QS: 'static,
-{
-    // Only "most urgent first" runs upwards.
-    let up = (sort == Sort::Due) != back;
-    let op = if up { ">" } else { "<" };
-    match sort {
-        Sort::Due | Sort::DueDesc => Box::new(
-            sql::<Bool>(&format!("({due}, {id}) {op} ("))
-                .bind::<Date, _>(key.due().unwrap_or(NaiveDate::MIN))
-                .sql(", ")
-                .bind::<BigInt, _>(key.id)
-                .sql(")"),
-        ),
-        Sort::Updated => Box::new(
-            sql::<Bool>(&format!("({updated}, {id}) {op} ("))
-                .bind::<Timestamp, _>(key.updated())
-                .sql(", ")
-                .bind::<BigInt, _>(key.id)
-                .sql(")"),
-        ),
-        Sort::Created => Box::new(sql::<Bool>(&format!("{id} {op} ")).bind::<BigInt, _>(key.id)),
-    }
+/// columns, written as a row comparison, which both databases answer from the index. (A macro
+/// so that the condition is built for the query's own backend.)
+macro_rules! beyond {
+    ($names:expr, $sort:expr, $key:expr, $back:expr) => {{
+        let ((due, id, updated), sort, key): (_, Sort, Key) = ($names, $sort, $key);
+        // Only "most urgent first" runs upwards.
+        let up = (sort == Sort::Due) != $back;
+        let op = if up { ">" } else { "<" };
+        let condition: Box<dyn BoxableExpression<_, _, SqlType = Bool>> = match sort {
+            Sort::Due | Sort::DueDesc => Box::new(
+                sql::<Bool>(&format!("({due}, {id}) {op} ("))
+                    .bind::<Date, _>(key.due().unwrap_or(NaiveDate::MIN))
+                    .sql(", ")
+                    .bind::<BigInt, _>(key.id)
+                    .sql(")"),
+            ),
+            Sort::Updated => Box::new(
+                sql::<Bool>(&format!("({updated}, {id}) {op} ("))
+                    .bind::<Timestamp, _>(key.updated())
+                    .sql(", ")
+                    .bind::<BigInt, _>(key.id)
+                    .sql(")"),
+            ),
+            Sort::Created => {
+                Box::new(sql::<Bool>(&format!("{id} {op} ")).bind::<BigInt, _>(key.id))
+            }
+        };
+        condition
+    }};
 }
 
 /// Orders a boxed query by the sort over the given columns (`back` walks it backwards).
@@ -358,16 +364,16 @@ fn route(sort: Sort, page: Page) -> (Vec<Stretch>, bool, Option<Key>) {
 /// `$base` (a closure), ordered and started beyond the key; `$cols` and `$names` are its sort
 /// columns, typed and as SQL.
 macro_rules! stretch_query {
-    ($base:expr, $cols:expr, $names:expr, $sort:expr, ($back:expr, $key:expr), $i:expr, $stretch:expr) => {{
+    ($base:ident, $cols:expr, $names:expr, $sort:expr, ($back:expr, $key:expr), $i:expr, $stretch:expr) => {{
         let (due, id, updated) = $cols;
-        let mut q = in_order!($base(), due, id, updated, $sort, $back);
+        let mut q = in_order!($base!(), due, id, updated, $sort, $back);
         q = match $stretch {
             Stretch::All => q,
             Stretch::Dated => q.filter(due.lt(no_due_sort())),
             Stretch::Undated => q.filter(due.eq(no_due_sort())),
         };
         if let (0, Some(k)) = ($i, $key) {
-            q = q.filter(beyond($names, $sort, k, $back));
+            q = q.filter(beyond!($names, $sort, k, $back));
         }
         q.select((id, due, updated))
     }};
@@ -375,7 +381,7 @@ macro_rules! stretch_query {
 
 /// Up to `$limit` rows (id, due key, last change) of the list from `$page` on (or back).
 macro_rules! walk_rows {
-    ($conn:expr, $base:expr, $cols:expr, $names:expr, $sort:expr, $page:expr, $limit:expr) => {{
+    ($conn:expr, $base:ident, $cols:expr, $names:expr, $sort:expr, $page:expr, $limit:expr) => {{
         let (route, back, key) = route($sort, $page);
         let mut rows: Vec<(TaskId, NaiveDate, NaiveDateTime)> = Vec::new();
         for (i, stretch) in route.into_iter().enumerate() {
@@ -383,11 +389,11 @@ macro_rules! walk_rows {
             if want <= 0 {
                 break;
             }
-            let q = stretch_query!($base, $cols, $names, $sort, (back, key), i, stretch);
-            rows.extend(
-                q.limit(want)
-                    .load::<(TaskId, NaiveDate, NaiveDateTime)>($conn)?,
-            );
+            let got: Vec<(TaskId, NaiveDate, NaiveDateTime)> = crate::db::load!(
+                $conn,
+                stretch_query!($base, $cols, $names, $sort, (back, key), i, stretch).limit(want)
+            )?;
+            rows.extend(got);
         }
         rows
     }};
@@ -412,8 +418,10 @@ const UNIT_NAMES: (&str, &str, &str) = (
     "task_units.updated_at",
 );
 
-/// Runs `$body` with `$base` bound to the list's narrowed query for the walk that answers
-/// it, and `$cols`/`$names` to that walk's sort columns.
+/// Runs `$body` with `$base!()` giving the list's narrowed query for the walk that answers it,
+/// and `$cols`/`$names` bound to that walk's sort columns. `$base` is a macro, not a closure,
+/// so that each query is built for the connection's own backend (`db::load!`): a query built
+/// for `MultiBackend` has its SQL written again on every execution.
 macro_rules! with_walk {
     ($among:expr, $actor:expr, $f:expr, $today:expr, |$base:ident, $cols:ident, $names:ident| $body:expr) => {{
         let (actor, f, today) = ($actor, $f, $today);
@@ -425,6 +433,8 @@ macro_rules! with_walk {
         macro_rules! keyed {
             ($q:expr, $open:expr, $due:expr, $id:expr) => {{
                 let mut q = $q;
+                // (Up to `RARE_TEXT` ids, each a placeholder: as one JSON value, as `id_in`
+                // sends a long list, SQLite would rather walk the order than look them up.)
                 if let Some(ids) = among {
                     q = q.filter($id.eq_any(ids.clone()));
                 }
@@ -442,64 +452,70 @@ macro_rules! with_walk {
         }
         match walk(actor, f) {
             Walk::Tasks => {
-                let $base = || {
-                    let mut q = narrow!(tasks::table.into_boxed(), rest, today);
-                    if split.with_unit {
-                        q = q.filter(sql::<Bool>(&with_unit_sql()));
-                    }
-                    keyed!(q, tasks::is_open, tasks::due_key, tasks::id)
-                };
+                macro_rules! $base {
+                    () => {{
+                        let mut q = narrow!(tasks::table.into_boxed(), rest, today);
+                        if split.with_unit {
+                            q = q.filter(sql::<Bool>(&with_unit_sql()));
+                        }
+                        keyed!(q, tasks::is_open, tasks::due_key, tasks::id)
+                    }};
+                }
                 let ($cols, $names) = (TASK_COLUMNS, TASK_NAMES);
                 $body
             }
             Walk::Unit(unit) if !needs_tasks(rest, unit) => {
-                let $base = || {
-                    let mut q = task_units::table
-                        .filter(task_units::unit_id.eq(unit))
-                        .into_boxed();
-                    if split.with_unit {
-                        q = q.filter(task_units::working.eq(true));
-                    }
-                    keyed!(
-                        q,
-                        task_units::open,
-                        task_units::due_sort,
-                        task_units::task_id
-                    )
-                };
+                macro_rules! $base {
+                    () => {{
+                        let mut q = task_units::table
+                            .filter(task_units::unit_id.eq(unit))
+                            .into_boxed();
+                        if split.with_unit {
+                            q = q.filter(task_units::working.eq(true));
+                        }
+                        keyed!(
+                            q,
+                            task_units::open,
+                            task_units::due_sort,
+                            task_units::task_id
+                        )
+                    }};
+                }
                 let ($cols, $names) = (UNIT_COLUMNS, UNIT_NAMES);
                 $body
             }
             Walk::Unit(unit) => {
-                let $base = || {
-                    let joined = task_units::table
-                        .inner_join(tasks::table)
-                        .filter(task_units::unit_id.eq(unit))
-                        .into_boxed();
-                    let mut q = narrow!(joined, rest, today);
-                    if split.with_unit {
-                        q = q.filter(task_units::working.eq(true));
-                    }
-                    q = keyed!(
-                        q,
-                        task_units::open,
-                        task_units::due_sort,
-                        task_units::task_id
-                    );
-                    // A unit's people filtering by another unit see what both share.
-                    // (`task_units` is walked here already, so the other unit's tasks are
-                    // found from the task and its coordinators.)
-                    if let Some(other) = rest.unit_id.filter(|u| *u != unit) {
-                        q = q.filter(
-                            tasks::lead_unit_id.eq(other).or(tasks::id.eq_any(
-                                task_coordinators::table
-                                    .filter(task_coordinators::unit_id.eq(other))
-                                    .select(task_coordinators::task_id),
-                            )),
+                macro_rules! $base {
+                    () => {{
+                        let joined = task_units::table
+                            .inner_join(tasks::table)
+                            .filter(task_units::unit_id.eq(unit))
+                            .into_boxed();
+                        let mut q = narrow!(joined, rest, today);
+                        if split.with_unit {
+                            q = q.filter(task_units::working.eq(true));
+                        }
+                        q = keyed!(
+                            q,
+                            task_units::open,
+                            task_units::due_sort,
+                            task_units::task_id
                         );
-                    }
-                    q
-                };
+                        // A unit's people filtering by another unit see what both share.
+                        // (`task_units` is walked here already, so the other unit's tasks are
+                        // found from the task and its coordinators.)
+                        if let Some(other) = rest.unit_id.filter(|u| *u != unit) {
+                            q = q.filter(
+                                tasks::lead_unit_id.eq(other).or(tasks::id.eq_any(
+                                    task_coordinators::table
+                                        .filter(task_coordinators::unit_id.eq(other))
+                                        .select(task_coordinators::task_id),
+                                )),
+                            );
+                        }
+                        q
+                    }};
+                }
                 let ($cols, $names) = (UNIT_COLUMNS, UNIT_NAMES);
                 $body
             }
@@ -552,13 +568,15 @@ fn text_scope(
                 None => c.ids.clone(),
             };
             if !ids.is_empty() {
-                found.extend(
-                    base()
+                let limit = cap + 1 - found.len() as i64;
+                let got: Vec<TaskId> = crate::db::load!(
+                    conn,
+                    base!()
                         .filter(cols.1.eq_any(ids))
                         .select(cols.1)
-                        .limit(cap + 1 - found.len() as i64)
-                        .load::<TaskId>(conn)?,
-                );
+                        .limit(limit)
+                )?;
+                found.extend(got);
             }
             let n = found.len() as i64;
             if n > cap {
@@ -578,16 +596,16 @@ fn unit_task_ids(
     unit: UnitId,
     split: &Split,
 ) -> AppResult<std::collections::HashSet<TaskId>> {
-    let mut q = task_units::table
-        .filter(task_units::unit_id.eq(unit))
-        .into_boxed();
-    for o in &split.open {
-        q = q.filter(task_units::open.eq(*o));
-    }
-    Ok(q.select(task_units::task_id)
-        .load::<TaskId>(conn)?
-        .into_iter()
-        .collect())
+    let ids: Vec<TaskId> = crate::db::load!(conn, {
+        let mut q = task_units::table
+            .filter(task_units::unit_id.eq(unit))
+            .into_boxed();
+        for o in &split.open {
+            q = q.filter(task_units::open.eq(*o));
+        }
+        q.select(task_units::task_id)
+    })?;
+    Ok(ids.into_iter().collect())
 }
 
 /// The total of a unit's list narrowed by nothing but open or not, as stored per unit (kept
@@ -606,18 +624,38 @@ fn stored_total(
     if needs_tasks(&split.rest, unit) || split.due_min.is_some() || split.due_max.is_some() {
         return Ok(None);
     }
-    let mut q = unit_task_counts::table
-        .filter(unit_task_counts::unit_id.eq(unit))
-        .into_boxed();
-    for o in &split.open {
-        q = q.filter(unit_task_counts::open.eq(*o));
-    }
-    let counts: Vec<i64> = q.select(unit_task_counts::n).load(conn)?;
+    let counts: Vec<i64> = crate::db::load!(conn, {
+        let mut q = unit_task_counts::table
+            .filter(unit_task_counts::unit_id.eq(unit))
+            .into_boxed();
+        for o in &split.open {
+            q = q.filter(unit_task_counts::open.eq(*o));
+        }
+        q.select(unit_task_counts::n)
+    })?;
     Ok(Some(counts.into_iter().sum()))
 }
 
+/// What a list's count depends on: whose tasks it walks, the day, and the filter but for its
+/// order and page (`LongLists`).
+fn count_key(actor: &Actor, f: &Filter, today: NaiveDate) -> String {
+    let unpaged = Filter {
+        sort: Sort::default(),
+        page: Page::First,
+        limit: None,
+        ..f.clone()
+    };
+    format!("{:?} {today} {unpaged:?}", walk(actor, f))
+}
+
 /// One page of the list and its total (exact up to `count_cap`, or as stored).
-pub fn list(conn: &mut DbConn, actor: &Actor, f: &Filter, today: NaiveDate) -> AppResult<ListPage> {
+pub fn list(
+    conn: &mut DbConn,
+    actor: &Actor,
+    f: &Filter,
+    today: NaiveDate,
+    long: &LongLists,
+) -> AppResult<ListPage> {
     let page = f.page;
     let size = f.page_size();
     let (among, known) = text_scope(conn, actor, f, today)?;
@@ -625,16 +663,26 @@ pub fn list(conn: &mut DbConn, actor: &Actor, f: &Filter, today: NaiveDate) -> A
         let rows = walk_rows!(conn, base, cols, names, f.sort, page, size + 1);
         let cap = count_cap(f);
         // A first page that holds the whole list has counted it; a unit's whole list, open
-        // or not, has its total stored; a text search may have counted; otherwise one count
-        // over the list cut one past the cap reads at most the cap's worth of index entries.
+        // or not, has its total stored; a text search may have counted; a list counted past
+        // the cap within the minute is still past it; otherwise one count over the list cut
+        // one past the cap reads at most the cap's worth of index entries.
         let total = if page == Page::First && rows.len() as i64 <= size {
             Total::capped(rows.len() as i64, cap)
         } else if let Some(n) = stored_total(conn, actor, f, today)? {
             Total { n, more: false }
         } else if let Some(n) = known {
             Total::capped(n, cap)
+        } else if long.known(&count_key(actor, f, today)) {
+            Total::capped(cap + 1, cap)
         } else {
-            let n = capped_count(base().select(cols.1).limit(cap + 1)).get_result(conn)?;
+            let n = crate::db::load!(
+                conn,
+                capped_count(base!().select(cols.1).limit(cap + 1)),
+                get_result
+            )?;
+            if n > cap {
+                long.found(count_key(actor, f, today));
+            }
             Total::capped(n, cap)
         };
         (rows, total)
@@ -645,7 +693,7 @@ pub fn list(conn: &mut DbConn, actor: &Actor, f: &Filter, today: NaiveDate) -> A
             page: Page::First,
             ..f.clone()
         };
-        return list(conn, actor, &first, today);
+        return list(conn, actor, &first, today, long);
     }
     let more = keys.len() as i64 > size;
     keys.truncate(size as usize);
@@ -712,9 +760,10 @@ pub fn plans(
     };
     let mut out = Vec::new();
     let text = Candidates::first(conn, f)?;
-    if let Some(c) = &text {
+    if let (Some(c), DbConn::Sqlite(conn)) = (&text, &mut *conn) {
         let probe = text_probe(&c.words, 0, RARE_TEXT + 1);
-        out.push(plan_lines(conn, sqlite, Around::new(before, probe, after))?);
+        let plan: Vec<SqlitePlan> = Around::<_, Untyped>::new(before, probe, after).load(conn)?;
+        out.push(plan.into_iter().map(|p| p.detail).collect());
     }
     let (among, _) = text_scope(conn, actor, f, today)?;
     with_walk!(among.as_ref(), actor, f, today, |base, cols, names| {
@@ -724,7 +773,7 @@ pub fn plans(
             let q = Around::<_, Untyped>::new(before, q.limit(PAGE_SIZE + 1), after);
             out.push(plan_lines(conn, sqlite, q)?);
         }
-        let count = capped_count(base().select(cols.1).limit(count_cap(f) + 1));
+        let count = capped_count(base!().select(cols.1).limit(count_cap(f) + 1));
         out.push(plan_lines(
             conn,
             sqlite,
@@ -754,8 +803,8 @@ impl<Q, ST> Around<Q, ST> {
     }
 }
 
-impl<Q: QueryFragment<MultiBackend>, ST> QueryFragment<MultiBackend> for Around<Q, ST> {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+impl<Q: QueryFragment<DB>, ST, DB: Backend> QueryFragment<DB> for Around<Q, ST> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         out.push_sql(self.before);
         self.query.walk_ast(out.reborrow())?;
         out.push_sql(self.after);
@@ -772,7 +821,7 @@ impl<Q, ST> Query for Around<Q, ST> {
     type SqlType = ST;
 }
 
-impl<Q, ST> RunQueryDsl<DbConn> for Around<Q, ST> {}
+impl<Q, ST, Conn> RunQueryDsl<Conn> for Around<Q, ST> {}
 
 /// How many rows `query` (cut one past the cap) gives.
 fn capped_count<Q>(query: Q) -> Around<Q, BigInt> {

@@ -20,6 +20,7 @@ pub mod idempotency;
 pub mod journal;
 pub mod listing;
 pub mod notification;
+pub mod over_cap;
 pub mod password_reset;
 pub mod periodic;
 pub mod recurring;

@@ -136,18 +136,23 @@ pub fn aliases(conn: &mut DbConn, unit_id: UnitId) -> AppResult<Vec<String>> {
 
 /// Units for lists and pickers; `q` searches every name a unit answers to, without diacritics.
 pub fn list(conn: &mut DbConn, q: &str, include_inactive: bool) -> AppResult<Vec<Unit>> {
-    let mut query = units::table.select(Unit::as_select()).into_boxed();
-    if !include_inactive {
-        query = query.filter(units::active.eq(true));
-    }
-    for term in crate::domain::text::search_terms(q) {
-        query = query.filter(
-            units::search_key
-                .like(crate::domain::text::like_pattern(&term))
-                .escape('\\'),
-        );
-    }
-    let mut units: Vec<Unit> = query.load(conn)?;
+    let terms = crate::domain::text::search_terms(q);
+    // Every list page of a leader shows every unit in its picker: on the connection's own
+    // backend (`db::load!`).
+    let mut units: Vec<Unit> = crate::db::load!(conn, {
+        let mut query = units::table.select(Unit::as_select()).into_boxed();
+        if !include_inactive {
+            query = query.filter(units::active.eq(true));
+        }
+        for term in &terms {
+            query = query.filter(
+                units::search_key
+                    .like(crate::domain::text::like_pattern(term))
+                    .escape('\\'),
+            );
+        }
+        query
+    })?;
     in_list_order(&mut units);
     Ok(units)
 }

@@ -57,6 +57,8 @@ pub struct AppState {
     pub extracting: OneEach,
     /// The menu's counts per person, for a short while.
     pub menu: crate::web::menu::MenuCounts,
+    /// The lists counted past their cap in the last minute.
+    pub long_lists: crate::models::over_cap::LongLists,
 }
 
 /// At most one running job per person: `start` hands out a turn, or None while theirs runs.
@@ -453,6 +455,7 @@ pub fn state(pool: Pool, settings: Settings) -> web::Data<AppState> {
         history: Default::default(),
         extracting: Default::default(),
         menu: Default::default(),
+        long_lists: Default::default(),
     })
 }
 

@@ -170,6 +170,7 @@ pub async fn inbox(
     creds: Credentials,
 ) -> WebResult<HttpResponse> {
     let query = req.query_string().to_string();
+    let shared = state.clone();
     // The person and the page in one trip to the database: this is the page people land on.
     let (auth, filter, listed, units, directives, leader, number) =
         crate::web::error::run(&state.pool, move |conn| {
@@ -192,7 +193,7 @@ pub async fn inbox(
                     None => None,
                 },
             };
-            let listed = listing::list(conn, &actor, &filter, today())?;
+            let listed = listing::list(conn, &actor, &filter, today(), &shared.long_lists)?;
             // Pickers list what the person may filter by: everything for the ministry, nothing to
             // choose for a unit (their scope is fixed).
             let (units, directives) = if task::sees_all(actor.role) {

@@ -108,12 +108,13 @@ pub async fn tasks(
     creds: Credentials,
 ) -> ApiResult<HttpResponse> {
     let query = req.query_string().to_string();
+    let shared = state.clone();
     let (listed, f_size) = crate::web::error::run(&state.pool, move |conn| {
         let actor = creds.resolve(conn)?.actor()?;
         let f = resolve_filter(conn, list_filter::parse(&query, &actor))?;
         let size = f.page_size();
         Ok((
-            crate::models::listing::list(conn, &actor, &f, today())?,
+            crate::models::listing::list(conn, &actor, &f, today(), &shared.long_lists)?,
             size,
         ))
     })
