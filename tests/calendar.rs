@@ -89,6 +89,16 @@ fn administrators_edit_a_year_and_the_calendar_follows() {
         assert!(!cal.is_working(d("04/02/2027")) && !cal.is_working(d("12/02/2027")));
         assert!(cal.is_working(d("30/01/2027")) && cal.is_working(d("15/02/2027")));
         assert_eq!(cal.add_working_days(d("03/02/2027"), 1), d("15/02/2027"));
+        // A window from today reads that year's and the next year's schedules only, and counts
+        // as the whole calendar does, across the new year and Tết.
+        let mut day = d("15/12/2026");
+        while day <= d("15/02/2027") {
+            for n in [1, 3, 5] {
+                let near = chidao::models::calendar::working_days_after(&mut app.conn(), day, n);
+                assert_eq!(near.unwrap(), cal.add_working_days(day, n), "{day} + {n}");
+            }
+            day = day.succ_opt().unwrap();
+        }
         // Deleting a day puts it back to the rule for an official year: a plain weekday.
         let r = admin.post("/admin/calendar/days/2027-02-12/delete", &[]);
         assert_eq!(r.status, 303);

@@ -16,16 +16,47 @@ pub const WORK: &str = "work";
 
 /// The calendar as the database holds it: two small tables, read whole.
 pub fn load(conn: &mut DbConn) -> AppResult<Calendar> {
-    // Read by every inbox and due-soon list: on the connection's own backend.
-    let years: Vec<i32> = crate::db::load!(conn, holiday_years::table.select(holiday_years::year))?;
-    let mut official: HashMap<i32, Schedule> = years
+    read(conn, None)
+}
+
+/// The working day `n` working days after `day`, for a window of a few weeks from today (the
+/// "due soon" window, a reply-by date): only that year's and the next year's schedules are
+/// read, as every list of tasks due soon asks it (the whole calendar was a tenth of the page).
+pub fn working_days_after(conn: &mut DbConn, day: NaiveDate, n: i64) -> AppResult<NaiveDate> {
+    let calendar = read(conn, Some((day.year(), day.year() + 1)))?;
+    Ok(calendar.add_working_days(day, n))
+}
+
+/// The schedules of the years from one to another (both included), or of every year.
+fn read(conn: &mut DbConn, years: Option<(i32, i32)>) -> AppResult<Calendar> {
+    let known: Vec<i32> = crate::db::load!(conn, {
+        let mut q = holiday_years::table
+            .select(holiday_years::year)
+            .into_boxed();
+        if let Some((from, to)) = years {
+            q = q.filter(holiday_years::year.between(from, to));
+        }
+        q
+    })?;
+    let mut official: HashMap<i32, Schedule> = known
         .into_iter()
         .map(|y| (y, Schedule::default()))
         .collect();
-    let days: Vec<(NaiveDate, String, String)> = crate::db::load!(
-        conn,
-        holiday_days::table.select((holiday_days::day, holiday_days::kind, holiday_days::name))
-    )?;
+    let first_and_last = years.and_then(|(from, to)| {
+        Some((
+            NaiveDate::from_ymd_opt(from, 1, 1)?,
+            NaiveDate::from_ymd_opt(to, 12, 31)?,
+        ))
+    });
+    let days: Vec<(NaiveDate, String, String)> = crate::db::load!(conn, {
+        let mut q = holiday_days::table
+            .select((holiday_days::day, holiday_days::kind, holiday_days::name))
+            .into_boxed();
+        if let Some((first, last)) = first_and_last {
+            q = q.filter(holiday_days::day.between(first, last));
+        }
+        q
+    })?;
     for (day, kind, name) in days {
         if let Some(s) = official.get_mut(&day.year()) {
             if kind == WORK {

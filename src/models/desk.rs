@@ -101,8 +101,11 @@ impl Section {
 
 /// The last day of the "due soon" window that starts `today`, on the working calendar.
 pub fn due_soon_until(conn: &mut DbConn, today: NaiveDate) -> AppResult<NaiveDate> {
-    let calendar = crate::models::calendar::load(conn)?;
-    Ok(calendar.add_working_days(today, crate::domain::calendar::DUE_SOON_WORKING_DAYS))
+    crate::models::calendar::working_days_after(
+        conn,
+        today,
+        crate::domain::calendar::DUE_SOON_WORKING_DAYS,
+    )
 }
 
 /// What one section holds: the tasks (at most `CAP`, most urgent first) or, for drafts, ids of

@@ -40,8 +40,11 @@ pub fn resolve_filter(conn: &mut crate::db::DbConn, mut f: Filter) -> WebResult<
         }
     }
     if f.due_soon_until.is_some() {
-        let calendar = crate::models::calendar::load(conn)?;
-        f.due_soon_until = Some(calendar.add_working_days(today(), DUE_SOON_WORKING_DAYS));
+        f.due_soon_until = Some(crate::models::calendar::working_days_after(
+            conn,
+            today(),
+            DUE_SOON_WORKING_DAYS,
+        )?);
     }
     Ok(f)
 }
@@ -535,10 +538,11 @@ fn load_view(conn: &mut crate::db::DbConn, actor: &Actor, id: TaskId) -> WebResu
     // The reply-by date offered when asking for an explanation: the calendar is read (about a
     // sixth of the page's work) only for those who are offered the form.
     let default_reply_by = if can.ask_explanation || can.decide_explanation.is_some() {
-        let calendar = crate::models::calendar::load(conn)?;
-        format_opt_date(Some(
-            calendar.add_working_days(today(), EXPLANATION_WORKING_DAYS),
-        ))
+        format_opt_date(Some(crate::models::calendar::working_days_after(
+            conn,
+            today(),
+            EXPLANATION_WORKING_DAYS,
+        )?))
     } else {
         String::new()
     };
