@@ -12,6 +12,7 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Bool, Date, Text, Timestamp, Untyped};
+use diesel::sqlite::Sqlite;
 
 use crate::db::schema::{task_coordinators, task_units, tasks, unit_task_counts};
 use crate::db::{DbConn, MultiBackend};
@@ -22,7 +23,6 @@ use crate::domain::status::{Status, Timeliness};
 use crate::error::AppResult;
 use crate::models::over_cap::LongLists;
 use crate::models::task::{narrow, no_due_sort, rows_for, Filter, ListRow, Sort, PAGE_SIZE};
-use diesel::sqlite::Sqlite;
 
 /// Beyond this many tasks a list says "more than" instead of counting on.
 pub const COUNT_CAP: i64 = 10_000;
@@ -361,7 +361,7 @@ fn route(sort: Sort, page: Page) -> (Vec<Stretch>, bool, Option<Key>) {
 }
 
 /// The query for one stretch of a walk (the `i`th it reads) over the walk's narrowed query
-/// `$base` (a closure), ordered and started beyond the key; `$cols` and `$names` are its sort
+/// `$base!()`, ordered and started beyond the key; `$cols` and `$names` are its sort
 /// columns, typed and as SQL.
 macro_rules! stretch_query {
     ($base:ident, $cols:expr, $names:expr, $sort:expr, ($back:expr, $key:expr), $i:expr, $stretch:expr) => {{
