@@ -9,6 +9,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::backend::Backend;
 use diesel::dsl::sql;
+use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Bool, Date, Text, Timestamp, Untyped};
@@ -258,6 +259,14 @@ impl Candidates {
         }
     }
 }
+
+/// How many of a list's tasks in its order a text search on PostgreSQL compares at most before
+/// it asks the trigram index instead (`text_walk`): a word in one task in two hundred fills a
+/// page within them, one in fifty the count's cap. A first look at `TEXT_PEEK` tasks tells
+/// whether the words come often enough for that, so that a rare word costs little more than
+/// its index.
+const TEXT_WALK: i64 = 5_000;
+const TEXT_PEEK: i64 = 500;
 
 /// How many stretches of a word's tasks are read for the list's own among them, when the
 /// first stretch shows that they are no more (64,000 tasks that may hold the words, read in
@@ -523,6 +532,148 @@ macro_rules! with_walk {
     }};
 }
 
+/// A PostgreSQL query that walks `inner` (a list's keyed walk without the words, up to
+/// `reach + 1` rows of id, due key and last change) in its order and keeps the tasks whose
+/// text holds every pattern, up to `want` rows. The text is compared per task in a subquery,
+/// which neither the planner's estimate nor its trigram index sees: the walk stays the list's
+/// index in order and stops as soon as it has enough. The last row of `inner`, one past the
+/// reach, comes out marked (its fourth column true), so that a walk that found too few tells
+/// whether it reached the list's end.
+struct TextWalk<Q> {
+    inner: Q,
+    patterns: Vec<String>,
+    reach: i64,
+    want: i64,
+}
+
+impl<Q: QueryFragment<Pg>> QueryFragment<Pg> for TextWalk<Q> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql("SELECT w.id, w.due, w.upd, w.n > ");
+        out.push_bind_param::<BigInt, _>(&self.reach)?;
+        // row_number() without an order numbers the rows as they come, without reading ahead.
+        out.push_sql(" FROM (SELECT row_number() OVER () AS n, i.* FROM (");
+        self.inner.walk_ast(out.reborrow())?;
+        out.push_sql(") AS i (id, due, upd)) AS w WHERE w.n > ");
+        out.push_bind_param::<BigInt, _>(&self.reach)?;
+        out.push_sql(" OR (SELECT ");
+        for (i, p) in self.patterns.iter().enumerate() {
+            if i > 0 {
+                out.push_sql(" AND ");
+            }
+            out.push_sql("t.search_text LIKE ");
+            out.push_bind_param::<Text, _>(p)?;
+            out.push_sql(" ESCAPE '\\'");
+        }
+        out.push_sql(" FROM tasks t WHERE t.id = w.id) LIMIT ");
+        out.push_bind_param::<BigInt, _>(&self.want)?;
+        Ok(())
+    }
+}
+
+impl<Q> QueryId for TextWalk<Q> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Q> Query for TextWalk<Q> {
+    type SqlType = (BigInt, Date, Timestamp, Bool);
+}
+
+impl<Q, Conn> RunQueryDsl<Conn> for TextWalk<Q> {}
+
+type KeyRow = (TaskId, NaiveDate, NaiveDateTime);
+
+/// On PostgreSQL, up to `want` rows of a text search's list from `page` on, found by walking
+/// the list's order and comparing the texts of at most `TEXT_WALK` tasks a stretch; None when
+/// that does not settle it (too few found before the reach), and always on SQLite and for a
+/// search without an indexed word. PostgreSQL's planner guesses how many tasks hold words from
+/// their trigrams, and for a word in a few per cent of the tasks (a province) guesses far too
+/// few: it then reads all of them through the trigram index and sorts them, hundreds of
+/// milliseconds at a million tasks, where the list's own order meets a page of them within a
+/// few hundred tasks. A rare word's walk finds too few, and the planner, right about rare
+/// words, reads the index.
+fn text_walk(
+    conn: &mut DbConn,
+    actor: &Actor,
+    f: &Filter,
+    today: NaiveDate,
+    page: Page,
+    want: i64,
+) -> AppResult<Option<Vec<KeyRow>>> {
+    text_walk_or_plans(conn, actor, f, today, page, want, None)
+}
+
+/// `text_walk`, or with `plans` the plan of each stretch's walk instead (`plans`).
+fn text_walk_or_plans(
+    conn: &mut DbConn,
+    actor: &Actor,
+    f: &Filter,
+    today: NaiveDate,
+    page: Page,
+    want: i64,
+    mut plans: Option<&mut Vec<Vec<String>>>,
+) -> AppResult<Option<Vec<KeyRow>>> {
+    let DbConn::Pg(conn) = conn else {
+        return Ok(None);
+    };
+    if indexed_words(f).is_empty() {
+        return Ok(None);
+    }
+    let patterns: Vec<String> = crate::domain::text::search_terms(&f.q)
+        .iter()
+        .map(|t| crate::domain::text::like_pattern(t))
+        .collect();
+    let plain = Filter {
+        q: String::new(),
+        ..f.clone()
+    };
+    with_walk!(None, actor, &plain, today, |base, cols, names| {
+        let (route, back, key) = route(f.sort, page);
+        let reaches: &[i64] = if plans.is_some() {
+            &[TEXT_WALK]
+        } else {
+            &[TEXT_PEEK, TEXT_WALK]
+        };
+        'reach: for &reach in reaches {
+            let mut rows: Vec<KeyRow> = Vec::new();
+            for (i, stretch) in route.iter().copied().enumerate() {
+                let left = want - rows.len() as i64;
+                if left <= 0 {
+                    break;
+                }
+                let inner = stretch_query!(base, cols, names, f.sort, (back, key), i, stretch)
+                    .limit(reach + 1);
+                let walk = TextWalk {
+                    inner,
+                    patterns: patterns.clone(),
+                    reach,
+                    want: left,
+                };
+                if let Some(plans) = plans.as_deref_mut() {
+                    let plan: Vec<PgPlan> =
+                        Around::<_, Untyped>::new("EXPLAIN ", walk, "").load(conn)?;
+                    plans.push(plan.into_iter().map(|p| p.line).collect());
+                    continue;
+                }
+                let got: Vec<(TaskId, NaiveDate, NaiveDateTime, bool)> = walk.load(conn)?;
+                let short = got.last().is_some_and(|r| r.3);
+                rows.extend(got.into_iter().filter(|r| !r.3).map(|r| (r.0, r.1, r.2)));
+                if short {
+                    // Too few within the reach: a longer walk pays only for words met often
+                    // enough to give `want` within the longest; rarer ones ask the index.
+                    let found = rows.len() as i64;
+                    if found == 0 || found * TEXT_WALK < want * reach {
+                        return Ok(None);
+                    }
+                    continue 'reach;
+                }
+            }
+            return Ok(Some(rows));
+        }
+        Ok(None)
+    })
+}
+
 /// For a text search on SQLite, the tasks the list is among and its total when known. A rare
 /// word's tasks come whole from the text index. A more common word's come a stretch at a
 /// time, and the list's own among them are kept when they are all found (the list then needs
@@ -659,8 +810,12 @@ pub fn list(
     let page = f.page;
     let size = f.page_size();
     let (among, known) = text_scope(conn, actor, f, today)?;
+    let walked = text_walk(conn, actor, f, today, page, size + 1)?;
     let (mut keys, total) = with_walk!(among.as_ref(), actor, f, today, |base, cols, names| {
-        let rows = walk_rows!(conn, base, cols, names, f.sort, page, size + 1);
+        let rows = match walked {
+            Some(rows) => rows,
+            None => walk_rows!(conn, base, cols, names, f.sort, page, size + 1),
+        };
         let cap = count_cap(f);
         // A first page that holds the whole list has counted it; a unit's whole list, open
         // or not, has its total stored; a text search may have counted; a list counted past
@@ -675,11 +830,14 @@ pub fn list(
         } else if long.known(&count_key(actor, f, today)) {
             Total::capped(cap + 1, cap)
         } else {
-            let n = crate::db::load!(
-                conn,
-                capped_count(base!().select(cols.1).limit(cap + 1)),
-                get_result
-            )?;
+            let n = match text_walk(conn, actor, f, today, Page::First, cap + 1)? {
+                Some(found) => found.len() as i64,
+                None => crate::db::load!(
+                    conn,
+                    capped_count(base!().select(cols.1).limit(cap + 1)),
+                    get_result
+                )?,
+            };
             if n > cap {
                 long.found(count_key(actor, f, today));
             }
@@ -743,9 +901,9 @@ pub fn all_ids(
 }
 
 /// The plans the database makes for a page of the list (on SQLite a text search's probe of
-/// the trigram index first, then each stretch's query, then the capped count), one line per
-/// step: `EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on PostgreSQL. The tests hold every list
-/// shape to its indexes with them.
+/// the trigram index first, then each stretch's query, on PostgreSQL a text search's walk of
+/// each stretch, then the capped count), one line per step: `EXPLAIN QUERY PLAN` on SQLite,
+/// `EXPLAIN` on PostgreSQL. The tests hold every list shape to its indexes with them.
 pub fn plans(
     conn: &mut DbConn,
     actor: &Actor,
@@ -773,6 +931,8 @@ pub fn plans(
             let q = Around::<_, Untyped>::new(before, q.limit(PAGE_SIZE + 1), after);
             out.push(plan_lines(conn, sqlite, q)?);
         }
+        // On PostgreSQL a text search walks the list's order first (`text_walk`).
+        text_walk_or_plans(conn, actor, f, today, f.page, PAGE_SIZE + 1, Some(&mut out))?;
         let count = capped_count(base!().select(cols.1).limit(count_cap(f) + 1));
         out.push(plan_lines(
             conn,
