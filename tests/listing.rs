@@ -514,6 +514,11 @@ fn every_list_shape_walks_an_index() {
             // but its count asks the trigram index; one in 500 asks it for the page too.
             narrow("giamsat", Some(Status::OPEN.to_vec()), None),
             narrow("quyetliet", Some(Status::OPEN.to_vec()), None),
+            // A unit's list is walked whole for a word common elsewhere.
+            Filter {
+                unit_id: Some(unit),
+                ..narrow("giamsat", None, None)
+            },
             // A unit's open tasks, led or coordinated: its own among the word's, in memory.
             Filter {
                 unit_id: Some(unit),

@@ -267,6 +267,10 @@ impl Candidates {
 /// its index.
 const TEXT_WALK: i64 = 5_000;
 const TEXT_PEEK: i64 = 500;
+/// A unit's list is walked further when the first look finds the words at all: its own tasks
+/// (at a million tasks a unit has about 10,000 open) are read rather than every task that holds
+/// a word common elsewhere but rare in the unit, which the trigram index would give.
+const TEXT_UNIT_WALK: i64 = 10_000;
 
 /// How many stretches of a word's tasks are read for the list's own among them, when the
 /// first stretch shows that they are no more (64,000 tasks that may hold the words, read in
@@ -583,6 +587,23 @@ impl<Q, Conn> RunQueryDsl<Conn> for TextWalk<Q> {}
 
 type KeyRow = (TaskId, NaiveDate, NaiveDateTime);
 
+/// Whether one of the newest `TEXT_PEEK` tasks holds every pattern: words that common are in
+/// thousands of tasks at a million, which the trigram index would all read.
+fn common_words(conn: &mut diesel::PgConnection, patterns: &[String]) -> QueryResult<bool> {
+    let newest = tasks::table
+        .select((tasks::id, tasks::due_key, tasks::updated_at))
+        .order(tasks::id.desc())
+        .limit(TEXT_PEEK + 1);
+    let found: Vec<(TaskId, NaiveDate, NaiveDateTime, bool)> = TextWalk {
+        inner: newest,
+        patterns: patterns.to_vec(),
+        reach: TEXT_PEEK,
+        want: 1,
+    }
+    .load(conn)?;
+    Ok(found.first().is_some_and(|r| !r.3))
+}
+
 /// On PostgreSQL, up to `want` rows of a text search's list from `page` on, found by walking
 /// the list's order and comparing the texts of at most `TEXT_WALK` tasks a stretch; None when
 /// that does not settle it (too few found before the reach), and always on SQLite and for a
@@ -627,12 +648,14 @@ fn text_walk_or_plans(
         q: String::new(),
         ..f.clone()
     };
+    let unit = matches!(walk(actor, f), Walk::Unit(_));
+    let longest = if unit { TEXT_UNIT_WALK } else { TEXT_WALK };
     with_walk!(None, actor, &plain, today, |base, cols, names| {
         let (route, back, key) = route(f.sort, page);
         let reaches: &[i64] = if plans.is_some() {
-            &[TEXT_WALK]
+            &[longest]
         } else {
-            &[TEXT_PEEK, TEXT_WALK]
+            &[TEXT_PEEK, longest]
         };
         'reach: for &reach in reaches {
             let mut rows: Vec<KeyRow> = Vec::new();
@@ -660,9 +683,15 @@ fn text_walk_or_plans(
                 rows.extend(got.into_iter().filter(|r| !r.3).map(|r| (r.0, r.1, r.2)));
                 if short {
                     // Too few within the reach: a longer walk pays only for words met often
-                    // enough to give `want` within the longest; rarer ones ask the index.
+                    // enough to give `want` within the longest; rarer ones ask the index. A
+                    // unit's list is walked whole for words met in it or common elsewhere (the
+                    // index would read all of their tasks); only rare ones ask the index.
                     let found = rows.len() as i64;
-                    if found == 0 || found * TEXT_WALK < want * reach {
+                    let further = match unit {
+                        true => found > 0 || common_words(conn, &patterns)?,
+                        false => found > 0 && found * longest >= want * reach,
+                    };
+                    if !further {
                         return Ok(None);
                     }
                     continue 'reach;
@@ -809,14 +838,33 @@ pub fn list(
 ) -> AppResult<ListPage> {
     let page = f.page;
     let size = f.page_size();
-    let (among, known) = text_scope(conn, actor, f, today)?;
-    let walked = text_walk(conn, actor, f, today, page, size + 1)?;
+    let cap = count_cap(f);
+    let (among, mut known) = text_scope(conn, actor, f, today)?;
+    let long_known = long.known(&count_key(actor, f, today));
+    // On PostgreSQL a text search's first page walks on to the count's cap, which counts it in
+    // the same walk, unless the list is known to be longer.
+    let counting = page == Page::First && !long_known;
+    let want = if counting {
+        cap.max(size) + 1
+    } else {
+        size + 1
+    };
+    let walked = text_walk(conn, actor, f, today, page, want)?;
+    if let (true, Some(rows)) = (counting, &walked) {
+        let n = rows.len() as i64;
+        if n > cap {
+            long.found(count_key(actor, f, today));
+        }
+        known = known.or(Some(n));
+    }
     let (mut keys, total) = with_walk!(among.as_ref(), actor, f, today, |base, cols, names| {
         let rows = match walked {
-            Some(rows) => rows,
+            Some(mut rows) => {
+                rows.truncate(size as usize + 1);
+                rows
+            }
             None => walk_rows!(conn, base, cols, names, f.sort, page, size + 1),
         };
-        let cap = count_cap(f);
         // A first page that holds the whole list has counted it; a unit's whole list, open
         // or not, has its total stored; a text search may have counted; a list counted past
         // the cap within the minute is still past it; otherwise one count over the list cut
@@ -827,10 +875,15 @@ pub fn list(
             Total { n, more: false }
         } else if let Some(n) = known {
             Total::capped(n, cap)
-        } else if long.known(&count_key(actor, f, today)) {
+        } else if long_known {
             Total::capped(cap + 1, cap)
         } else {
-            let n = match text_walk(conn, actor, f, today, Page::First, cap + 1)? {
+            // (A first page's walk has tried already.)
+            let counted = match counting {
+                true => None,
+                false => text_walk(conn, actor, f, today, Page::First, cap + 1)?,
+            };
+            let n = match counted {
                 Some(found) => found.len() as i64,
                 None => crate::db::load!(
                     conn,
