@@ -605,27 +605,16 @@ fn common_words(conn: &mut diesel::PgConnection, patterns: &[String]) -> QueryRe
 }
 
 /// On PostgreSQL, up to `want` rows of a text search's list from `page` on, found by walking
-/// the list's order and comparing the texts of at most `TEXT_WALK` tasks a stretch; None when
-/// that does not settle it (too few found before the reach), and always on SQLite and for a
-/// search without an indexed word. PostgreSQL's planner guesses how many tasks hold words from
-/// their trigrams, and for a word in a few per cent of the tasks (a province) guesses far too
-/// few: it then reads all of them through the trigram index and sorts them, hundreds of
-/// milliseconds at a million tasks, where the list's own order meets a page of them within a
-/// few hundred tasks. A rare word's walk finds too few, and the planner, right about rare
-/// words, reads the index.
+/// the list's order and comparing the texts of at most `TEXT_WALK` tasks a stretch (a unit's
+/// `TEXT_UNIT_WALK`); None when that does not settle it (too few found before the reach), and
+/// always on SQLite and for a search without an indexed word. PostgreSQL's planner guesses how
+/// many tasks hold words from their trigrams, and for a word in a few per cent of the tasks (a
+/// province) guesses far too few: it then reads all of them through the trigram index and
+/// sorts them, hundreds of milliseconds at a million tasks, where the list's own order meets a
+/// page of them within a few hundred tasks. A rare word's walk finds too few, and the planner,
+/// right about rare words, reads the index. With `plans`, the plan of each stretch's longest
+/// walk instead.
 fn text_walk(
-    conn: &mut DbConn,
-    actor: &Actor,
-    f: &Filter,
-    today: NaiveDate,
-    page: Page,
-    want: i64,
-) -> AppResult<Option<Vec<KeyRow>>> {
-    text_walk_or_plans(conn, actor, f, today, page, want, None)
-}
-
-/// `text_walk`, or with `plans` the plan of each stretch's walk instead (`plans`).
-fn text_walk_or_plans(
     conn: &mut DbConn,
     actor: &Actor,
     f: &Filter,
@@ -849,7 +838,7 @@ pub fn list(
     } else {
         size + 1
     };
-    let walked = text_walk(conn, actor, f, today, page, want)?;
+    let walked = text_walk(conn, actor, f, today, page, want, None)?;
     if let (true, Some(rows)) = (counting, &walked) {
         let n = rows.len() as i64;
         if n > cap {
@@ -881,7 +870,7 @@ pub fn list(
             // (A first page's walk has tried already.)
             let counted = match counting {
                 true => None,
-                false => text_walk(conn, actor, f, today, Page::First, cap + 1)?,
+                false => text_walk(conn, actor, f, today, Page::First, cap + 1, None)?,
             };
             let n = match counted {
                 Some(found) => found.len() as i64,
@@ -985,7 +974,7 @@ pub fn plans(
             out.push(plan_lines(conn, sqlite, q)?);
         }
         // On PostgreSQL a text search walks the list's order first (`text_walk`).
-        text_walk_or_plans(conn, actor, f, today, f.page, PAGE_SIZE + 1, Some(&mut out))?;
+        text_walk(conn, actor, f, today, f.page, PAGE_SIZE + 1, Some(&mut out))?;
         let count = capped_count(base!().select(cols.1).limit(count_cap(f) + 1));
         out.push(plan_lines(
             conn,
