@@ -3,7 +3,8 @@
 //! counted up to a cap. Whose tasks a list shows decides which index it walks: a unit's
 //! (`task_units`, by unit then each order), or, for people who see every unit, `tasks` (open
 //! or not, then each order). A text search on SQLite first asks the trigram index which tasks
-//! the list is among (`text_scope`); PostgreSQL's planner reads its own.
+//! the list is among (`text_scope`); on PostgreSQL it walks the list's order comparing texts
+//! (`text_walk`), and leaves rare words to the planner, which reads its trigram index.
 //! `task::reference_ids` is the straightforward query the results are checked against.
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -205,9 +206,9 @@ struct Candidates {
 }
 
 impl Candidates {
-    /// The first stretch; None when no word is indexed, and always on PostgreSQL, whose
-    /// planner weighs its trigram index against the list's order itself (its statistics tell
-    /// a rare word from a common one).
+    /// The first stretch; None when no word is indexed, and always on PostgreSQL, where the
+    /// list's order is walked first (`text_walk`) and the planner reads its own trigram index
+    /// for the rare words that walk does not settle.
     fn first(conn: &mut DbConn, f: &Filter) -> AppResult<Option<Candidates>> {
         let words = indexed_words(f);
         if words.is_empty() || !matches!(conn, DbConn::Sqlite(_)) {
