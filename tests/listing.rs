@@ -510,8 +510,9 @@ fn every_list_shape_walks_an_index() {
             narrow("ket luan", Some(vec![Status::Assigned]), Some(unit)),
             narrow("ket luan", Some(vec![Status::Cancelled]), None),
             // On PostgreSQL the list's order is walked first (5,000 tasks at most): a word in
-            // one task in five fills the page and the count's cap; one in 97 fills the page,
-            // but its count asks the trigram index; one in 500 asks it for the page too.
+            // one task in five fills the first page and the count's cap in one walk; one in 97
+            // is too rare for the cap, so its first page asks the trigram index (its later
+            // pages are walked, below); one in 500 asks the index for every page.
             narrow("giamsat", Some(Status::OPEN.to_vec()), None),
             narrow("quyetliet", Some(Status::OPEN.to_vec()), None),
             // A unit's list is walked whole for a word common elsewhere.
@@ -538,5 +539,46 @@ fn every_list_shape_walks_an_index() {
             let first = expected.len().min(PAGE_SIZE as usize);
             assert_eq!(ids, expected[..first], "{f:?}");
         }
+        // Every page of a word that fills a page within the walk, but not the cap: on
+        // PostgreSQL later pages are walked, their count asks the index.
+        let f = narrow("giamsat", Some(Status::OPEN.to_vec()), None);
+        let expected = task::reference_ids(&mut conn, &leader, &f, today).unwrap();
+        let (forward, backward, total) = walk(&mut conn, &leader, &f, today);
+        assert_eq!((&forward, &backward), (&expected, &expected), "{f:?}");
+        assert_eq!(total, (expected.len() as i64).min(TEXT_COUNT_CAP));
+        // A word common elsewhere but only in the oldest few of a unit's tasks: on PostgreSQL
+        // the first look at the unit's list finds none, the newest tasks show the word is
+        // common, and the unit's whole list is walked.
+        use chidao::db::schema::task_units;
+        let (big, tasks_of_big): (UnitId, i64) = task_units::table
+            .group_by(task_units::unit_id)
+            .select((task_units::unit_id, diesel::dsl::count_star()))
+            .order(diesel::dsl::count_star().desc())
+            .first(&mut conn)
+            .unwrap();
+        assert!(
+            tasks_of_big > 510,
+            "a unit's list longer than the first look"
+        );
+        let of_big = format!("SELECT task_id FROM task_units WHERE unit_id = {}", big.0);
+        for rule in [
+            format!("id % 3 = 0 AND id NOT IN ({of_big})"),
+            format!("id IN ({of_big} ORDER BY task_id LIMIT 3)"),
+        ] {
+            diesel::sql_query(format!(
+                "UPDATE tasks SET search_text = search_text || ' dieuphoi' WHERE {rule}"
+            ))
+            .execute(&mut conn)
+            .unwrap();
+        }
+        let f = Filter {
+            unit_id: Some(big),
+            sort: Sort::Created,
+            ..narrow("dieuphoi", None, None)
+        };
+        let expected = task::reference_ids(&mut conn, &leader, &f, today).unwrap();
+        assert_eq!(expected.len(), 3);
+        let (forward, _, total) = walk(&mut conn, &leader, &f, today);
+        assert_eq!((forward, total), (expected, 3));
     });
 }
