@@ -677,9 +677,10 @@ fn text_walk(
                     // unit's list is walked whole for words met in it or common elsewhere (the
                     // index would read all of their tasks); only rare ones ask the index.
                     let found = rows.len() as i64;
-                    let further = match unit {
-                        true => found > 0 || common_words(conn, &patterns)?,
-                        false => found > 0 && found * longest >= want * reach,
+                    let further = if unit {
+                        found > 0 || common_words(conn, &patterns)?
+                    } else {
+                        found > 0 && found * longest >= want * reach
                     };
                     if !further {
                         return Ok(None);
@@ -830,7 +831,8 @@ pub fn list(
     let size = f.page_size();
     let cap = count_cap(f);
     let (among, mut known) = text_scope(conn, actor, f, today)?;
-    let long_known = long.known(&count_key(actor, f, today));
+    let key = count_key(actor, f, today);
+    let long_known = long.known(&key);
     // On PostgreSQL a text search's first page walks on to the count's cap, which counts it in
     // the same walk, unless the list is known to be longer.
     let counting = page == Page::First && !long_known;
@@ -843,7 +845,7 @@ pub fn list(
     if let (true, Some(rows)) = (counting, &walked) {
         let n = rows.len() as i64;
         if n > cap {
-            long.found(count_key(actor, f, today));
+            long.found(key.clone());
         }
         known = known.or(Some(n));
     }
@@ -869,9 +871,10 @@ pub fn list(
             Total::capped(cap + 1, cap)
         } else {
             // (A first page's walk has tried already.)
-            let counted = match counting {
-                true => None,
-                false => text_walk(conn, actor, f, today, Page::First, cap + 1, None)?,
+            let counted = if counting {
+                None
+            } else {
+                text_walk(conn, actor, f, today, Page::First, cap + 1, None)?
             };
             let n = match counted {
                 Some(found) => found.len() as i64,
@@ -882,7 +885,7 @@ pub fn list(
                 )?,
             };
             if n > cap {
-                long.found(count_key(actor, f, today));
+                long.found(key);
             }
             Total::capped(n, cap)
         };
