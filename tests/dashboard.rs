@@ -999,6 +999,62 @@ fn the_stored_tallies_agree_with_a_task_by_task_count() {
             .unwrap();
         assert!(counted.len() > 50, "{}", counted.len());
         assert_eq!(stored, counted);
+        // And their open tasks by due day (due soon, the open buckets), after rows that also
+        // change their due day and leave their unit.
+        diesel::sql_query(
+            "UPDATE task_units SET due_sort = '2027-01-15', working = NOT working \
+             WHERE task_id % 5 = 0",
+        )
+        .execute(&mut conn)
+        .unwrap();
+        {
+            use chidao::db::schema::unit_open_days as d;
+            let stored: Vec<(i64, bool, chrono::NaiveDate, i64)> = d::table
+                .filter(d::n.ne(0))
+                .order((d::unit_id, d::working, d::due_sort))
+                .select((d::unit_id, d::working, d::due_sort, d::n))
+                .load(&mut conn)
+                .unwrap();
+            let counted: Vec<(i64, bool, chrono::NaiveDate, i64)> = task_units::table
+                .filter(task_units::open)
+                .group_by((
+                    task_units::unit_id,
+                    task_units::working,
+                    task_units::due_sort,
+                ))
+                .order((
+                    task_units::unit_id,
+                    task_units::working,
+                    task_units::due_sort,
+                ))
+                .select((
+                    task_units::unit_id,
+                    task_units::working,
+                    task_units::due_sort,
+                    diesel::dsl::count_star(),
+                ))
+                .load(&mut conn)
+                .unwrap();
+            assert!(counted.len() > 100, "{}", counted.len());
+            assert_eq!(stored, counted);
+        }
+        // Everyone's tasks by due day and status, after the writes above.
+        use chidao::db::schema::task_day_tallies as t;
+        let stored: Vec<(String, chrono::NaiveDate, i64)> = t::table
+            .filter(t::n.ne(0))
+            .order((t::status, t::due_key))
+            .select((t::status, t::due_key, t::n))
+            .load(&mut conn)
+            .unwrap();
+        let counted: Vec<(String, chrono::NaiveDate, i64)> = tasks::table
+            .filter(tasks::status.ne("cancelled"))
+            .group_by((tasks::status, tasks::due_key))
+            .order((tasks::status, tasks::due_key))
+            .select((tasks::status, tasks::due_key, diesel::dsl::count_star()))
+            .load(&mut conn)
+            .unwrap();
+        assert!(counted.len() > 100, "{}", counted.len());
+        assert_eq!(stored, counted);
     });
 }
 

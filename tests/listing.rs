@@ -34,7 +34,7 @@ fn walk(
             Some(next) => {
                 assert_eq!(
                     p.rows.len() as i64,
-                    PAGE_SIZE,
+                    f.page_size(),
                     "a page before another is full"
                 );
                 page = next;
@@ -183,6 +183,32 @@ fn every_list_walked_by_index_is_the_straightforward_query() {
                 ..base.clone()
             },
         ];
+        // The unit with the most open tasks: its due soon and overdue in pages of three, so
+        // that their totals come from the stored counts by due day (a first page that holds
+        // the whole list counts it).
+        let most_open: UnitId = {
+            use chidao::db::schema::task_units as tu;
+            tu::table
+                .filter(tu::open)
+                .group_by(tu::unit_id)
+                .order((diesel::dsl::count_star().desc(), tu::unit_id))
+                .select(tu::unit_id)
+                .first(&mut conn)
+                .unwrap()
+        };
+        for (bucket, due_soon_until) in [
+            (Some(Timeliness::OpenOverdue), None),
+            (Some(Timeliness::OpenWithinDeadline), None),
+            (None, Some(today + chrono::Days::new(30))),
+        ] {
+            shapes.push(Filter {
+                unit_id: Some(most_open),
+                bucket,
+                due_soon_until,
+                limit: Some(3),
+                ..base.clone()
+            });
+        }
         shapes.extend(Status::ALL.map(|s| Filter {
             statuses: Some(vec![s]),
             ..base.clone()
@@ -191,7 +217,7 @@ fn every_list_walked_by_index_is_the_straightforward_query() {
             bucket: Some(b),
             ..base.clone()
         }));
-        let mut walked = 0;
+        let (mut walked, mut paged_by_day) = (0, 0);
         for actor in [&leader, &head] {
             for shape in &shapes {
                 for sort in Sort::ALL {
@@ -208,10 +234,12 @@ fn every_list_walked_by_index_is_the_straightforward_query() {
                     let ids = listing::all_ids(&mut conn, actor, &f, today, 100).unwrap();
                     assert_eq!(ids, expected[..expected.len().min(100)], "{f:?}");
                     walked += expected.len();
+                    paged_by_day += usize::from(f.limit.is_some() && n > 3);
                 }
             }
         }
         assert!(walked > 10_000, "the shapes hold tasks: {walked}");
+        assert!(paged_by_day > 0, "a unit's day counts gave a total");
     });
 }
 

@@ -327,6 +327,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Each unit's open tasks by whether they are with the unit and due day; kept by triggers.
+    unit_open_days (unit_id, working, due_sort) {
+        unit_id -> BigInt,
+        working -> Bool,
+        due_sort -> Date,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Every task but the cancelled by due day (`tasks.due_key`) and status; kept by the tally
+    /// triggers.
+    task_day_tallies (status, due_key) {
+        due_key -> Date,
+        status -> Text,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     journal (id) {
         id -> BigInt,
         task_id -> BigInt,
@@ -606,6 +626,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     completion_drafts,
     task_units,
     unit_task_counts,
+    unit_open_days,
+    task_day_tallies,
     journal,
     reports,
     attachments,

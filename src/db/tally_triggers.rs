@@ -1,5 +1,6 @@
 //! The triggers that keep the stored tallies (`task_tallies`, `task_due_tallies`,
-//! `task_assigned_tallies`) in step with `tasks`, written once for both backends.
+//! `task_assigned_tallies`, `task_day_tallies`) in step with `tasks`, written once for both
+//! backends.
 //!
 //! Each tally's key is described once below; the triggers that count a row in and out, and the
 //! full recount, are generated from it in each dialect, with the status and outcome words taken
@@ -70,6 +71,8 @@ impl Row {
             Key::DoneMonth => self.month("completed_on"),
             Key::AssignedMonth => self.assigned_month(),
             Key::Unit => self.col("lead_unit_id"),
+            Key::DueDay => self.col("due_key"),
+            Key::Status => self.col("status"),
             Key::Outcome => Outcome::sql(|c| self.col(c)),
             // A done task's bucket does not depend on its due month: one row for them all.
             Key::DueMonthIfOpen => format!(
@@ -95,10 +98,14 @@ enum Key {
     Unit,
     Outcome,
     DueMonthIfOpen,
+    /// The due date or, for none, the day after every real one (the task's generated column,
+    /// computed before an AFTER trigger sees the row).
+    DueDay,
+    Status,
 }
 
 /// Each tally: its table and its key's columns (its primary key), each with what it holds.
-const TALLIES: [(&str, &[(&str, Key)]); 3] = [
+const TALLIES: [(&str, &[(&str, Key)]); 4] = [
     (
         "task_tallies",
         &[
@@ -125,6 +132,11 @@ const TALLIES: [(&str, &[(&str, Key)]); 3] = [
             ("outcome", Key::Outcome),
             ("due_month", Key::DueMonthIfOpen),
         ],
+    ),
+    // The lists' totals over a due range (`listing`): a day's tasks by status.
+    (
+        "task_day_tallies",
+        &[("due_key", Key::DueDay), ("status", Key::Status)],
     ),
 ];
 

@@ -16,7 +16,9 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Bool, Date, Text, Timestamp, Untyped};
 use diesel::sqlite::Sqlite;
 
-use crate::db::schema::{task_coordinators, task_units, tasks, unit_task_counts};
+use crate::db::schema::{
+    task_coordinators, task_day_tallies, task_units, tasks, unit_open_days, unit_task_counts,
+};
 use crate::db::{DbConn, MultiBackend};
 use crate::domain::ids::{TaskId, UnitId};
 use crate::domain::paging::{Key, Page, Total};
@@ -96,9 +98,11 @@ fn split(f: &Filter, today: NaiveDate) -> Split {
         with_unit: false,
         due_min: None,
         due_max: None,
+        // What a page holds is not what the list holds.
         rest: Filter {
             sort: Sort::default(),
             page: Page::First,
+            limit: None,
             ..f.clone()
         },
     };
@@ -779,32 +783,91 @@ fn unit_task_ids(
     Ok(ids.into_iter().collect())
 }
 
-/// The total of a unit's list narrowed by nothing but open or not, as stored per unit (kept
-/// by triggers on `task_units`), which a unit's people's lists and a leader's list of one unit
-/// mostly are; None for any other list.
+/// The total of a list that stored counts answer, None for any other: a unit's list narrowed
+/// by nothing but open or not (`unit_task_counts`), which a unit's people's lists and a leader's
+/// list of one unit mostly are; and an open list narrowed by nothing but a due range and "still
+/// with its unit" (due soon, the open buckets), summed over its days: a unit's from
+/// `unit_open_days`, everyone's from `task_day_tallies`. All are kept by triggers.
 fn stored_total(
     conn: &mut DbConn,
     actor: &Actor,
     f: &Filter,
     today: NaiveDate,
 ) -> AppResult<Option<i64>> {
-    let Walk::Unit(unit) = walk(actor, f) else {
-        return Ok(None);
-    };
+    let walk = walk(actor, f);
     let split = split(f, today);
-    if needs_tasks(&split.rest, unit) || split.due_min.is_some() || split.due_max.is_some() {
+    let narrowed = match walk {
+        Walk::Unit(unit) => needs_tasks(&split.rest, unit),
+        Walk::Tasks => split.rest != Filter::default(),
+    };
+    let by_day = split.with_unit || split.due_min.is_some() || split.due_max.is_some();
+    let open_only = !split.open.is_empty() && split.open.iter().all(|o| *o);
+    if narrowed || (by_day && !open_only) {
         return Ok(None);
     }
-    let counts: Vec<i64> = crate::db::load!(conn, {
-        let mut q = unit_task_counts::table
-            .filter(unit_task_counts::unit_id.eq(unit))
-            .into_boxed();
-        for o in &split.open {
-            q = q.filter(unit_task_counts::open.eq(*o));
+    // Summed in the database: a unit's overdue tasks are spread over a few hundred days.
+    let sum = || sql::<BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)");
+    let n = match (walk, by_day) {
+        (Walk::Unit(unit), false) => crate::db::load!(
+            conn,
+            {
+                let mut q = unit_task_counts::table
+                    .filter(unit_task_counts::unit_id.eq(unit))
+                    .into_boxed();
+                for o in &split.open {
+                    q = q.filter(unit_task_counts::open.eq(*o));
+                }
+                q.select(sum())
+            },
+            get_result
+        )?,
+        (Walk::Unit(unit), true) => crate::db::load!(
+            conn,
+            {
+                let mut q = unit_open_days::table
+                    .filter(unit_open_days::unit_id.eq(unit))
+                    .into_boxed();
+                if split.with_unit {
+                    q = q.filter(unit_open_days::working.eq(true));
+                }
+                if let Some(d) = split.due_min {
+                    q = q.filter(unit_open_days::due_sort.ge(d));
+                }
+                if let Some(d) = split.due_max {
+                    q = q.filter(unit_open_days::due_sort.le(d));
+                }
+                q.select(sum())
+            },
+            get_result
+        )?,
+        (Walk::Tasks, true) => {
+            let statuses: &[Status] = if split.with_unit {
+                &Status::WORKING
+            } else {
+                &Status::OPEN
+            };
+            crate::db::load!(
+                conn,
+                {
+                    let mut q = task_day_tallies::table
+                        .filter(crate::db::word_in(task_day_tallies::status, statuses))
+                        .into_boxed();
+                    if let Some(d) = split.due_min {
+                        q = q.filter(task_day_tallies::due_key.ge(d));
+                    }
+                    if let Some(d) = split.due_max {
+                        q = q.filter(task_day_tallies::due_key.le(d));
+                    }
+                    q.select(sum())
+                },
+                get_result
+            )?
         }
-        q.select(unit_task_counts::n)
-    })?;
-    Ok(Some(counts.into_iter().sum()))
+        // Every open task, or every task: past the cap at any size that matters, and known to
+        // be for a minute once counted.
+        (Walk::Tasks, false) => return Ok(None),
+    };
+    Ok(Some(n))
 }
 
 /// What a list's count depends on: whose tasks it walks, the day, and the filter but for its
