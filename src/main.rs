@@ -243,6 +243,7 @@ fn bound_allocator() {}
 
 fn main() -> anyhow::Result<()> {
     bound_allocator();
+    db::set_up_sqlite();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),

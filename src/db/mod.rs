@@ -87,6 +87,12 @@ pub fn sqlite_path(url: &str) -> &str {
         .unwrap_or(url)
 }
 
+/// The SQLite page cache a server's connections keep between them: each connection of a pool
+/// keeps its share (`Manager::cache_kib`), one opened alone all of it.
+const PAGE_CACHE_KIB: u32 = 48 * 1024;
+/// A connection's share is at least this.
+const MIN_PAGE_CACHE_KIB: u32 = 2 * 1024;
+
 /// Opens connections for the pool; SQLite ones are set up for concurrent web use on each open.
 #[derive(Debug, Clone)]
 pub struct Manager {
@@ -94,6 +100,8 @@ pub struct Manager {
     /// Counts the queries run on the pool's connections, when set (tests prove with it that a
     /// page's query count does not grow with its rows).
     counter: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    /// Each SQLite connection's page cache.
+    cache_kib: u32,
 }
 
 impl Manager {
@@ -101,8 +109,28 @@ impl Manager {
         Manager {
             url: url.to_string(),
             counter: None,
+            cache_kib: PAGE_CACHE_KIB,
         }
     }
+}
+
+/// Sets SQLite up for a server, before any connection is open: no count of the memory it
+/// holds. Counting takes one lock shared by every connection on each allocation, which a text
+/// search (thousands of allocations while reading the trigram index) made the connections
+/// queue for: the same search answered 400 requests a second with the count and 660 without
+/// (1,000,000 tasks, 8 connections). The page caches are bounded by their size instead (a
+/// soft heap limit needs the count).
+pub fn set_up_sqlite() {
+    // SAFETY: sqlite3_config may only be called while SQLite is not initialized and no other
+    // thread uses it: `main` calls it first thing, before any thread or connection exists. Had
+    // SQLite been initialized, it would answer SQLITE_MISUSE and change nothing.
+    let rc = unsafe {
+        libsqlite3_sys::sqlite3_config(
+            libsqlite3_sys::SQLITE_CONFIG_MEMSTATUS,
+            0 as std::ffi::c_int,
+        )
+    };
+    debug_assert_eq!(rc, libsqlite3_sys::SQLITE_OK);
 }
 
 /// A multi-row insert of `rows` into `table`, on either backend: diesel builds it for one
@@ -119,26 +147,28 @@ macro_rules! insert_rows {
 }
 
 pub fn establish(url: &str) -> Result<DbConn, ConnectionError> {
+    connect(url, PAGE_CACHE_KIB)
+}
+
+fn connect(url: &str, cache_kib: u32) -> Result<DbConn, ConnectionError> {
     match kind_of(url) {
         Kind::Postgres => Ok(DbConn::Pg(PgConnection::establish(url)?)),
         Kind::Sqlite => {
             let mut c = SqliteConnection::establish(sqlite_path(url))?;
             // WAL lets readers run beside the one writer; the busy timeout makes a writer wait
             // for the lock instead of failing at once; foreign keys are off by default in SQLite.
-            // Each connection keeps up to 8 MB of pages, and all of them together about 48 MB
-            // (the soft heap limit is the process's): a pool of 16 would otherwise hold 16 page
-            // caches. No memory map: its pages count in every connection's share of the
+            // Each connection keeps its share of the pages (a pool of 16 would otherwise hold 16
+            // page caches). No memory map: its pages count in every connection's share of the
             // server's memory, while the operating system caches the file anyway.
             // `optimize` with 0x10002 gathers the statistics the planner needs to pick the
             // unit index for an inbox (without them it scans by status), bounded by
             // analysis_limit so that opening a connection stays cheap on a large database.
-            c.batch_execute(
+            c.batch_execute(&format!(
                 "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
                  PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
                  PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002; \
-                 PRAGMA mmap_size = 0; PRAGMA cache_size = -8000; \
-                 PRAGMA soft_heap_limit = 50331648;",
-            )
+                 PRAGMA mmap_size = 0; PRAGMA cache_size = -{cache_kib};"
+            ))
             .map_err(ConnectionError::CouldntSetupConfiguration)?;
             Ok(DbConn::Sqlite(c))
         }
@@ -150,7 +180,7 @@ impl ManageConnection for Manager {
     type Error = r2d2::Error;
 
     fn connect(&self) -> Result<DbConn, r2d2::Error> {
-        let mut conn = establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
+        let mut conn = connect(&self.url, self.cache_kib).map_err(r2d2::Error::ConnectionError)?;
         if let Some(counter) = self.counter.clone() {
             conn.set_instrumentation(move |event: diesel::connection::InstrumentationEvent<'_>| {
                 if matches!(
@@ -185,13 +215,14 @@ pub fn counted_pool(
     counter: std::sync::Arc<std::sync::atomic::AtomicU64>,
 ) -> Result<Pool, r2d2::PoolError> {
     let manager = Manager {
-        url: url.to_string(),
         counter: Some(counter),
+        ..Manager::new(url)
     };
     build_pool(manager, url, size)
 }
 
-fn build_pool(manager: Manager, url: &str, size: u32) -> Result<Pool, r2d2::PoolError> {
+fn build_pool(mut manager: Manager, url: &str, size: u32) -> Result<Pool, r2d2::PoolError> {
+    manager.cache_kib = (PAGE_CACHE_KIB / size.max(1)).max(MIN_PAGE_CACHE_KIB);
     if kind_of(url) == Kind::Sqlite {
         if let Some(parent) = std::path::Path::new(sqlite_path(url)).parent() {
             let _ = std::fs::create_dir_all(parent);
