@@ -610,3 +610,48 @@ fn every_list_shape_walks_an_index() {
         assert_eq!((forward, total), (expected, 3));
     });
 }
+
+/// A leader's list page keeps its unit and notice pickers between pages, and shows at once
+/// what any writer changed in them, this server or another (here a connection of its own).
+#[test]
+fn the_list_pickers_follow_every_write() {
+    each_backend(|app| {
+        use chidao::db::schema::{directives, units};
+        crate::fixtures::publish(app);
+        let mut leader = app.login_as(Role::Leader, None);
+        let hn = app.unit_id("Sở KH&CN Hà Nội");
+        let name = chidao::models::unit::get(&mut app.conn(), hn).unwrap().name;
+        let option = format!("<option value=\"{hn}\">{name}</option>");
+        let page = leader.get("/tasks").body;
+        assert!(page.contains(&option), "{option}");
+        let (number, title): (String, String) = directives::table
+            .select((directives::number, directives::title))
+            .first(&mut app.conn())
+            .unwrap();
+        assert!(page.contains(&format!("<option value=\"{number}\">")));
+        let kept = app.queries_for(&mut leader, "/tasks");
+        assert_eq!(app.queries_for(&mut leader, "/tasks"), kept);
+
+        // Another instance renames the unit and renumbers the notice.
+        let mut conn = app.conn();
+        diesel::update(units::table.find(hn))
+            .set(units::name.eq("Sở Khoa học và Công nghệ Thủ đô"))
+            .execute(&mut conn)
+            .unwrap();
+        diesel::update(directives::table.filter(directives::number.eq(&number)))
+            .set(directives::number.eq("99/TB-BKHCN"))
+            .execute(&mut conn)
+            .unwrap();
+        let read_again = app.queries_for(&mut leader, "/tasks");
+        assert!(read_again > kept, "{read_again} > {kept}");
+        let page = leader.get("/tasks").body;
+        assert!(page.contains(&format!(
+            "<option value=\"{hn}\">Sở Khoa học và Công nghệ Thủ đô</option>"
+        )));
+        assert!(!page.contains(&option));
+        assert!(page.contains("<option value=\"99/TB-BKHCN\">"));
+        assert!(!page.contains(&format!("<option value=\"{number}\">")));
+        assert!(page.contains(&title));
+        assert_eq!(app.queries_for(&mut leader, "/tasks"), kept);
+    });
+}

@@ -347,6 +347,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// A version per list-page picker, moved by triggers on every write to what it shows.
+    picker_versions (name) {
+        name -> Text,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
     journal (id) {
         id -> BigInt,
         task_id -> BigInt,

@@ -23,6 +23,7 @@ pub mod notification;
 pub mod over_cap;
 pub mod password_reset;
 pub mod periodic;
+pub mod pickers;
 pub mod recurring;
 pub mod session;
 pub mod sso_login;

@@ -59,6 +59,8 @@ pub struct AppState {
     pub menu: crate::web::menu::MenuCounts,
     /// The lists counted past their cap in the last minute.
     pub long_lists: crate::models::over_cap::LongLists,
+    /// The list pages' unit and notice pickers, while no one changes them.
+    pub pickers: crate::models::pickers::Pickers,
 }
 
 /// At most one running job per person: `start` hands out a turn, or None while theirs runs.
@@ -456,6 +458,7 @@ pub fn state(pool: Pool, settings: Settings) -> web::Data<AppState> {
         extracting: Default::default(),
         menu: Default::default(),
         long_lists: Default::default(),
+        pickers: Default::default(),
     })
 }
 

@@ -140,8 +140,8 @@ struct ListPage {
     prev: Option<Page>,
     next: Option<Page>,
     f: FilterView,
-    units: Vec<Unit>,
-    directives: Vec<directive::DirectiveRow>,
+    units: std::sync::Arc<Vec<Unit>>,
+    directives: std::sync::Arc<Vec<directive::DirectiveRow>>,
     statuses: Vec<&'static str>,
     buckets: Vec<&'static str>,
     sorts: Vec<&'static str>,
@@ -200,9 +200,9 @@ pub async fn inbox(
             // Pickers list what the person may filter by: everything for the ministry, nothing to
             // choose for a unit (their scope is fixed).
             let (units, directives) = if task::sees_all(actor.role) {
-                (unit::list(conn, "", true)?, directive::latest(conn, 50)?)
+                (shared.pickers.units(conn)?, shared.pickers.notices(conn)?)
             } else {
-                (Vec::new(), Vec::new())
+                Default::default()
             };
             Ok((auth, filter, listed, units, directives, leader, number))
         })
