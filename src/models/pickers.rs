@@ -67,7 +67,8 @@ pub struct Pickers {
 }
 
 impl Pickers {
-    /// Every unit, inactive ones too, in the order lists show them.
+    /// Every unit, inactive ones too, in the order lists show them. Only what the picker shows
+    /// (names and kinds) moves the version: read nothing else from these rows.
     pub fn units(&self, conn: &mut DbConn) -> AppResult<Arc<Vec<Unit>>> {
         self.units
             .get(conn, "units", |conn| unit::list(conn, "", true))
