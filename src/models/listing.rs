@@ -642,8 +642,17 @@ fn text_walk(
         q: String::new(),
         ..f.clone()
     };
-    let unit = matches!(walk(actor, f), Walk::Unit(_));
-    let longest = if unit { TEXT_UNIT_WALK } else { TEXT_WALK };
+    let unit = match walk(actor, f) {
+        Walk::Unit(u) => Some(u),
+        Walk::Tasks => None,
+    };
+    let longest = if unit.is_some() {
+        TEXT_UNIT_WALK
+    } else {
+        TEXT_WALK
+    };
+    // A unit's tasks that may hold the words, once a first look did not settle the search.
+    let mut among: Option<Vec<TaskId>> = None;
     with_walk!(None, actor, &plain, today, |base, cols, names| {
         let (route, back, key) = route(f.sort, page);
         let reaches: &[i64] = if plans.is_some() {
@@ -658,8 +667,11 @@ fn text_walk(
                 if left <= 0 {
                     break;
                 }
-                let inner = stretch_query!(base, cols, names, f.sort, (back, key), i, stretch)
+                let mut inner = stretch_query!(base, cols, names, f.sort, (back, key), i, stretch)
                     .limit(reach + 1);
+                if let Some(ids) = &among {
+                    inner = inner.filter(cols.1.eq_any(ids.clone()));
+                }
                 let walk = TextWalk {
                     inner,
                     patterns: patterns.clone(),
@@ -678,11 +690,13 @@ fn text_walk(
                 if short {
                     // Too few within the reach: a longer walk pays only for words met often
                     // enough to give `want` within the longest; rarer ones ask the index. A
-                    // unit's list is walked whole for words met in it or common elsewhere (the
-                    // index would read all of their tasks); only rare ones ask the index.
+                    // unit's list is walked whole, comparing only the texts of the unit's tasks
+                    // that the index says may hold the words when they are few; else for words
+                    // met in it or common elsewhere (the index would read all of their tasks).
                     let found = rows.len() as i64;
-                    let further = if unit {
-                        found > 0 || common_words(conn, &patterns)?
+                    let further = if let Some(u) = unit {
+                        among = unit_text_candidates(conn, u, f)?;
+                        among.is_some() || found > 0 || common_words(conn, &patterns)?
                     } else {
                         found > 0 && found * longest >= want * reach
                     };
@@ -763,6 +777,34 @@ fn text_scope(
         }
         Ok((None, None))
     })
+}
+
+/// On PostgreSQL, the tasks of one unit that may hold a search's words, when they are few: the
+/// trigram index holds each task's units beside its words (`tasks.unit_ids`), so it answers
+/// both at once, where walking the unit's list compares every task's text. None when no word
+/// is indexed or the candidates are many (the list's walk then meets them soon).
+fn unit_text_candidates(
+    conn: &mut diesel::PgConnection,
+    unit: UnitId,
+    f: &Filter,
+) -> AppResult<Option<Vec<TaskId>>> {
+    let words = indexed_words(f);
+    if words.is_empty() {
+        return Ok(None);
+    }
+    let mut sql = String::from("SELECT id FROM tasks WHERE unit_ids @> ARRAY[$1]::BIGINT[]");
+    for i in 0..words.len() {
+        sql.push_str(&format!(" AND search_text LIKE ${} ESCAPE '\\'", i + 2));
+    }
+    sql.push_str(&format!(" LIMIT ${}", words.len() + 2));
+    let mut q = diesel::sql_query(sql)
+        .into_boxed::<Pg>()
+        .bind::<BigInt, _>(unit);
+    for w in &words {
+        q = q.bind::<Text, _>(crate::domain::text::like_pattern(w));
+    }
+    let found: Vec<Found> = q.bind::<BigInt, _>(RARE_TEXT + 1).load(conn)?;
+    Ok((found.len() as i64 <= RARE_TEXT).then(|| found.into_iter().map(|r| r.id).collect()))
 }
 
 /// The ids of a unit's tasks, open or not as the list asks: an index range of `task_units`.
