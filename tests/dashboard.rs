@@ -1063,6 +1063,24 @@ fn the_stored_tallies_agree_with_a_task_by_task_count() {
             .unwrap();
         assert!(counted.len() > 100, "{}", counted.len());
         assert_eq!(stored, counted);
+        // And by the due key's month.
+        use chidao::db::schema::task_month_tallies as m;
+        let stored: Vec<(String, chrono::NaiveDate, i64)> = m::table
+            .filter(m::n.ne(0))
+            .order((m::status, m::due_month))
+            .select((m::status, m::due_month, m::n))
+            .load(&mut conn)
+            .unwrap();
+        let mut by_month: Vec<(String, chrono::NaiveDate, i64)> = Vec::new();
+        for (status, day, n) in counted {
+            let month = chrono::Datelike::with_day(&day, 1).unwrap();
+            match by_month.last_mut() {
+                Some((s, m, total)) if *s == status && *m == month => *total += n,
+                _ => by_month.push((status, month, n)),
+            }
+        }
+        assert!(by_month.len() > 20, "{}", by_month.len());
+        assert_eq!(stored, by_month);
         // On PostgreSQL each task names its units for the text index, after all of the above.
         if matches!(conn, chidao::db::DbConn::Pg(_)) {
             #[derive(diesel::QueryableByName)]

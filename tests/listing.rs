@@ -209,6 +209,35 @@ fn every_list_walked_by_index_is_the_straightforward_query() {
                 ..base.clone()
             });
         }
+        // Everyone's open tasks from the first open task's due day to the last's, in pages of
+        // three: the total sums the whole months' stored counts and the days' at both ends
+        // (days inside their months, each holding a task).
+        let open_days: Vec<chrono::NaiveDate> = {
+            use chidao::db::schema::tasks as t;
+            t::table
+                .filter(t::status.eq_any(Status::OPEN.map(|s| s.as_str())))
+                .filter(t::due_on.is_not_null())
+                .order(t::due_key)
+                .select(t::due_key)
+                .load(&mut conn)
+                .unwrap()
+        };
+        let inside = |d: &&chrono::NaiveDate| {
+            use chrono::Datelike;
+            d.day() > 1 && d.succ_opt().unwrap().day() > 1
+        };
+        let (first, last) = (
+            *open_days.iter().find(inside).unwrap(),
+            *open_days.iter().rev().find(inside).unwrap(),
+        );
+        assert!(last - first > chrono::Duration::days(90), "{first} {last}");
+        shapes.push(Filter {
+            statuses: Some(Status::OPEN.to_vec()),
+            due_from: Some(first),
+            due_to: Some(last),
+            limit: Some(3),
+            ..base.clone()
+        });
         shapes.extend(Status::ALL.map(|s| Filter {
             statuses: Some(vec![s]),
             ..base.clone()

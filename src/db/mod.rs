@@ -1,6 +1,7 @@
 //! The database at the edge: one connection type over SQLite and PostgreSQL, a pool, migrations.
 
 mod enums;
+mod fixed_sql;
 mod in_list;
 pub mod lease;
 pub mod schema;
@@ -21,6 +22,7 @@ pub enum DbConn {
     Sqlite(SqliteConnection),
 }
 
+pub use fixed_sql::{fixed, Bound, Fixed};
 pub use in_list::{id_in, word_in};
 
 /// A row asked for by what names it (an id in a path): none is the service's "not found",

@@ -347,6 +347,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// The same by the due key's month (its first day).
+    task_month_tallies (status, due_month) {
+        due_month -> Date,
+        status -> Text,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     /// A version per list-page picker, moved by triggers on every write to what it shows.
     picker_versions (name) {
         name -> Text,
@@ -636,6 +645,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     unit_task_counts,
     unit_open_days,
     task_day_tallies,
+    task_month_tallies,
     journal,
     reports,
     attachments,

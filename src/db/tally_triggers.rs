@@ -1,6 +1,6 @@
 //! The triggers that keep the stored tallies (`task_tallies`, `task_due_tallies`,
-//! `task_assigned_tallies`, `task_day_tallies`) in step with `tasks`, written once for both
-//! backends.
+//! `task_assigned_tallies`, `task_day_tallies`, `task_month_tallies`) in step with `tasks`,
+//! written once for both backends.
 //!
 //! Each tally's key is described once below; the triggers that count a row in and out, and the
 //! full recount, are generated from it in each dialect, with the status and outcome words taken
@@ -72,6 +72,7 @@ impl Row {
             Key::AssignedMonth => self.assigned_month(),
             Key::Unit => self.col("lead_unit_id"),
             Key::DueDay => self.col("due_key"),
+            Key::DueKeyMonth => self.month("due_key"),
             Key::Status => self.col("status"),
             Key::Outcome => Outcome::sql(|c| self.col(c)),
             // A done task's bucket does not depend on its due month: one row for them all.
@@ -101,11 +102,13 @@ enum Key {
     /// The due date or, for none, the day after every real one (the task's generated column,
     /// computed before an AFTER trigger sees the row).
     DueDay,
+    /// The month of the due key.
+    DueKeyMonth,
     Status,
 }
 
 /// Each tally: its table and its key's columns (its primary key), each with what it holds.
-const TALLIES: [(&str, &[(&str, Key)]); 4] = [
+const TALLIES: [(&str, &[(&str, Key)]); 5] = [
     (
         "task_tallies",
         &[
@@ -137,6 +140,11 @@ const TALLIES: [(&str, &[(&str, Key)]); 4] = [
     (
         "task_day_tallies",
         &[("due_key", Key::DueDay), ("status", Key::Status)],
+    ),
+    // The same by month, for the whole months of a long range (`dates::month_spans`).
+    (
+        "task_month_tallies",
+        &[("due_month", Key::DueKeyMonth), ("status", Key::Status)],
     ),
 ];
 

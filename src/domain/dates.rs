@@ -56,6 +56,66 @@ pub fn format_timestamp(t: NaiveDateTime) -> String {
         .to_string()
 }
 
+/// A range of days (inclusive, either end open) cut into whole months and the days left at its
+/// ends, so that a sum over stored counts by day reads a month's row for each whole month: an
+/// overdue list's total then sums a few dozen rows instead of every day since the first task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthSpans {
+    /// The first days of the first and last whole months (None: without end), if any.
+    pub months: Option<(Option<NaiveDate>, Option<NaiveDate>)>,
+    /// The days outside those months, each an inclusive range.
+    pub days: Vec<(Option<NaiveDate>, Option<NaiveDate>)>,
+}
+
+fn month_start(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).expect("every month has a first day")
+}
+
+fn next_month(d: NaiveDate) -> NaiveDate {
+    month_start(d)
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+pub fn month_spans(from: Option<NaiveDate>, to: Option<NaiveDate>) -> MonthSpans {
+    // The first whole month begins on or after `from`; the last ends on or before `to`.
+    let first = from.map(|d| if d.day() == 1 { d } else { next_month(d) });
+    let last = to.map(|d| match d.succ_opt() {
+        Some(next) if next.day() == 1 => month_start(d),
+        _ => month_start(d)
+            .checked_sub_months(chrono::Months::new(1))
+            .unwrap_or(NaiveDate::MIN),
+    });
+    if let (Some(f), Some(l)) = (first, last) {
+        if f > l {
+            return MonthSpans {
+                months: None,
+                days: if from <= to {
+                    vec![(from, to)]
+                } else {
+                    Vec::new()
+                },
+            };
+        }
+    }
+    let mut days = Vec::new();
+    if let (Some(d), Some(f)) = (from, first) {
+        if d < f {
+            days.push((Some(d), f.pred_opt()));
+        }
+    }
+    if let (Some(d), Some(l)) = (to, last) {
+        let after = next_month(l);
+        if after <= d {
+            days.push((Some(after), Some(d)));
+        }
+    }
+    MonthSpans {
+        months: Some((first, last)),
+        days,
+    }
+}
+
 /// Reads a date typed by a person: dd/mm/yyyy (also with - or .), or the ISO form that
 /// `<input type=date>` sends.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
@@ -139,5 +199,55 @@ mod tests {
         assert_eq!(parse_date("hôm nay"), None);
         assert_eq!(parse_date(""), None);
         assert_eq!(format_date(d), "30/06/2025");
+    }
+
+    #[test]
+    fn month_spans_cover_each_day_once() {
+        let d = |s| parse_date(s).unwrap();
+        // Every day of 2025-2026 in or out of each range, counted through the spans.
+        let inside = |spans: &MonthSpans, day: NaiveDate| {
+            let within = |(a, b): &(Option<NaiveDate>, Option<NaiveDate>), x: NaiveDate| {
+                a.is_none_or(|a| a <= x) && b.is_none_or(|b| x <= b)
+            };
+            let by_month = spans
+                .months
+                .iter()
+                .filter(|m| within(m, month_start(day)))
+                .count();
+            by_month + spans.days.iter().filter(|r| within(r, day)).count()
+        };
+        let bounds = [
+            None,
+            Some(d("01/03/2025")),
+            Some(d("15/03/2025")),
+            Some(d("31/03/2025")),
+            Some(d("28/02/2026")),
+            Some(d("10/03/2026")),
+            Some(d("31/12/2026")),
+        ];
+        for from in bounds {
+            for to in bounds {
+                let spans = month_spans(from, to);
+                let mut day = d("01/01/2025");
+                while day <= d("31/12/2026") {
+                    let wanted = from.is_none_or(|a| a <= day) && to.is_none_or(|b| day <= b);
+                    assert_eq!(
+                        inside(&spans, day),
+                        wanted as usize,
+                        "{from:?} {to:?} {day}"
+                    );
+                    day = day.succ_opt().unwrap();
+                }
+                assert!(spans.days.len() <= 2, "{spans:?}");
+            }
+        }
+        // The overdue list's days: the whole months before this one, then this month's days.
+        assert_eq!(
+            month_spans(None, Some(d("09/03/2026"))),
+            MonthSpans {
+                months: Some((None, Some(d("01/02/2026")))),
+                days: vec![(Some(d("01/03/2026")), Some(d("09/03/2026")))],
+            }
+        );
     }
 }

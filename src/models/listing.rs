@@ -9,7 +9,6 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::backend::Backend;
-use diesel::dsl::sql;
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
@@ -17,9 +16,10 @@ use diesel::sql_types::{BigInt, Bool, Date, Text, Timestamp, Untyped};
 use diesel::sqlite::Sqlite;
 
 use crate::db::schema::{
-    task_coordinators, task_day_tallies, task_units, tasks, unit_open_days, unit_task_counts,
+    task_coordinators, task_day_tallies, task_month_tallies, task_units, tasks, unit_open_days,
+    unit_task_counts,
 };
-use crate::db::{DbConn, MultiBackend};
+use crate::db::{fixed, Bound, DbConn, MultiBackend};
 use crate::domain::ids::{TaskId, UnitId};
 use crate::domain::paging::{Key, Page, Total};
 use crate::domain::permissions::Actor;
@@ -311,21 +311,21 @@ macro_rules! beyond {
         let op = if up { ">" } else { "<" };
         let condition: Box<dyn BoxableExpression<_, _, SqlType = Bool>> = match sort {
             Sort::Due | Sort::DueDesc => Box::new(
-                sql::<Bool>(&format!("({due}, {id}) {op} ("))
-                    .bind::<Date, _>(key.due().unwrap_or(NaiveDate::MIN))
+                fixed::<Bool>(format!("({due}, {id}) {op} ("))
+                    .bind(Bound::Date(key.due().unwrap_or(NaiveDate::MIN)))
                     .sql(", ")
-                    .bind::<BigInt, _>(key.id)
+                    .bind(Bound::Id(key.id.0))
                     .sql(")"),
             ),
             Sort::Updated => Box::new(
-                sql::<Bool>(&format!("({updated}, {id}) {op} ("))
-                    .bind::<Timestamp, _>(key.updated())
+                fixed::<Bool>(format!("({updated}, {id}) {op} ("))
+                    .bind(Bound::Time(key.updated()))
                     .sql(", ")
-                    .bind::<BigInt, _>(key.id)
+                    .bind(Bound::Id(key.id.0))
                     .sql(")"),
             ),
             Sort::Created => {
-                Box::new(sql::<Bool>(&format!("{id} {op} ")).bind::<BigInt, _>(key.id))
+                Box::new(fixed::<Bool>(format!("{id} {op} ")).bind(Bound::Id(key.id.0)))
             }
         };
         condition
@@ -474,7 +474,7 @@ macro_rules! with_walk {
                     () => {{
                         let mut q = narrow!(tasks::table.into_boxed(), rest, today);
                         if split.with_unit {
-                            q = q.filter(sql::<Bool>(&with_unit_sql()));
+                            q = q.filter(fixed::<Bool>(with_unit_sql()));
                         }
                         keyed!(q, tasks::is_open, tasks::due_key, tasks::id)
                     }};
@@ -829,7 +829,8 @@ fn unit_task_ids(
 /// by nothing but open or not (`unit_task_counts`), which a unit's people's lists and a leader's
 /// list of one unit mostly are; and an open list narrowed by nothing but a due range and "still
 /// with its unit" (due soon, the open buckets), summed over its days: a unit's from
-/// `unit_open_days`, everyone's from `task_day_tallies`. All are kept by triggers.
+/// `unit_open_days`, everyone's from `task_month_tallies` for whole months and
+/// `task_day_tallies` for the days left. All are kept by triggers.
 fn stored_total(
     conn: &mut DbConn,
     actor: &Actor,
@@ -848,7 +849,7 @@ fn stored_total(
         return Ok(None);
     }
     // Summed in the database: a unit's overdue tasks are spread over a few hundred days.
-    let sum = || sql::<BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)");
+    let sum = || fixed::<BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)");
     let n = match (walk, by_day) {
         (Walk::Unit(unit), false) => crate::db::load!(
             conn,
@@ -888,22 +889,48 @@ fn stored_total(
             } else {
                 &Status::OPEN
             };
-            crate::db::load!(
-                conn,
-                {
-                    let mut q = task_day_tallies::table
-                        .filter(crate::db::word_in(task_day_tallies::status, statuses))
-                        .into_boxed();
-                    if let Some(d) = split.due_min {
-                        q = q.filter(task_day_tallies::due_key.ge(d));
-                    }
-                    if let Some(d) = split.due_max {
-                        q = q.filter(task_day_tallies::due_key.le(d));
-                    }
-                    q.select(sum())
-                },
-                get_result
-            )?
+            // Whole months from their own tally: the overdue tasks lie over years of days.
+            let spans = crate::domain::dates::month_spans(split.due_min, split.due_max);
+            let mut n = 0;
+            if let Some((from, to)) = spans.months {
+                let months: i64 = crate::db::load!(
+                    conn,
+                    {
+                        let mut q = task_month_tallies::table
+                            .filter(crate::db::word_in(task_month_tallies::status, statuses))
+                            .into_boxed();
+                        if let Some(d) = from {
+                            q = q.filter(task_month_tallies::due_month.ge(d));
+                        }
+                        if let Some(d) = to {
+                            q = q.filter(task_month_tallies::due_month.le(d));
+                        }
+                        q.select(sum())
+                    },
+                    get_result
+                )?;
+                n += months;
+            }
+            for (from, to) in spans.days {
+                let days: i64 = crate::db::load!(
+                    conn,
+                    {
+                        let mut q = task_day_tallies::table
+                            .filter(crate::db::word_in(task_day_tallies::status, statuses))
+                            .into_boxed();
+                        if let Some(d) = from {
+                            q = q.filter(task_day_tallies::due_key.ge(d));
+                        }
+                        if let Some(d) = to {
+                            q = q.filter(task_day_tallies::due_key.le(d));
+                        }
+                        q.select(sum())
+                    },
+                    get_result
+                )?;
+                n += days;
+            }
+            n
         }
         // Every open task, or every task: past the cap at any size that matters, and known to
         // be for a minute once counted.

@@ -155,11 +155,11 @@ macro_rules! narrow {
             let rule = b.sql();
             q = match rule.split_once('?') {
                 Some((before, after)) => q.filter(
-                    diesel::dsl::sql::<diesel::sql_types::Bool>(before)
-                        .bind::<diesel::sql_types::Date, _>(today)
+                    $crate::db::fixed::<diesel::sql_types::Bool>(before)
+                        .bind($crate::db::Bound::Date(today))
                         .sql(after),
                 ),
-                None => q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&rule)),
+                None => q.filter($crate::db::fixed::<diesel::sql_types::Bool>(rule)),
             };
         }
         if let Some(u) = f.lead_unit_id {
