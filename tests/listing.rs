@@ -682,5 +682,19 @@ fn the_list_pickers_follow_every_write() {
         assert!(!page.contains(&format!("<option value=\"{number}\">")));
         assert!(page.contains(&title));
         assert_eq!(app.queries_for(&mut leader, "/tasks"), kept);
+
+        // The list of one unit has it chosen; each language has its own headings.
+        let chosen = leader.get(&format!("/tasks?unit={hn}")).body;
+        assert!(chosen.contains(&format!("<option value=\"{hn}\" selected>")));
+        let selected = |page: &str| page.matches(" selected>").count();
+        assert_eq!(selected(&chosen), selected(&page) + 1, "one unit chosen");
+        let province = "<optgroup label=\"Sở Khoa học và Công nghệ các tỉnh, thành phố\">";
+        assert!(chosen.contains(province));
+        assert_eq!(leader.post("/me/language", &[("lang", "en")]).status, 303);
+        let english = leader.get("/tasks").body;
+        assert!(english.contains("<optgroup label=\"Provincial departments of science"));
+        assert!(!english.contains(province));
+        assert_eq!(leader.post("/me/language", &[("lang", "vi")]).status, 303);
+        assert!(leader.get("/tasks").body.contains(province));
     });
 }

@@ -20,6 +20,7 @@ pub mod form;
 pub mod grading;
 pub mod linkify;
 pub mod list_filter;
+pub mod list_pickers;
 pub mod menu;
 pub mod outbox;
 pub mod pages;
@@ -61,6 +62,8 @@ pub struct AppState {
     pub long_lists: crate::models::over_cap::LongLists,
     /// The list pages' unit and notice pickers, while no one changes them.
     pub pickers: crate::models::pickers::Pickers,
+    /// The same pickers rendered, per language.
+    pub list_pickers: list_pickers::ListPickers,
 }
 
 /// At most one running job per person: `start` hands out a turn, or None while theirs runs.
@@ -459,6 +462,7 @@ pub fn state(pool: Pool, settings: Settings) -> web::Data<AppState> {
         menu: Default::default(),
         long_lists: Default::default(),
         pickers: Default::default(),
+        list_pickers: Default::default(),
     })
 }
 

@@ -140,8 +140,8 @@ struct ListPage {
     prev: Option<Page>,
     next: Option<Page>,
     f: FilterView,
-    units: std::sync::Arc<Vec<Unit>>,
-    directives: std::sync::Arc<Vec<directive::DirectiveRow>>,
+    /// The unit and notice pickers, for those who see every unit.
+    pickers: Option<std::sync::Arc<crate::web::list_pickers::Rendered>>,
     statuses: Vec<&'static str>,
     buckets: Vec<&'static str>,
     sorts: Vec<&'static str>,
@@ -175,7 +175,7 @@ pub async fn inbox(
     let query = req.query_string().to_string();
     let shared = state.clone();
     // The person and the page in one trip to the database: this is the page people land on.
-    let (auth, filter, listed, units, directives, leader, number) =
+    let (auth, filter, listed, pickers, leader, number) =
         crate::web::error::run(&state.pool, move |conn| {
             let auth = creds.resolve(conn)?;
             let actor = auth.actor()?;
@@ -199,14 +199,23 @@ pub async fn inbox(
             let listed = listing::list(conn, &actor, &filter, today(), &shared.long_lists)?;
             // Pickers list what the person may filter by: everything for the ministry, nothing to
             // choose for a unit (their scope is fixed).
-            let (units, directives) = if task::sees_all(actor.role) {
-                (shared.pickers.units(conn)?, shared.pickers.notices(conn)?)
+            let pickers = if task::sees_all(actor.role) {
+                Some((shared.pickers.units(conn)?, shared.pickers.notices(conn)?))
             } else {
-                Default::default()
+                None
             };
-            Ok((auth, filter, listed, units, directives, leader, number))
+            Ok((auth, filter, listed, pickers, leader, number))
         })
         .await?;
+    let pickers = match pickers {
+        Some((units, notices)) => Some(
+            state
+                .list_pickers
+                .get(&units, &notices, auth.lang)
+                .map_err(|e| WebError::Internal(format!("template: {e}")))?,
+        ),
+        None => None,
+    };
     let mut f = FilterView::of(&filter);
     let mut errors = Errors::default();
     for (field, typed) in list_filter::unreadable_dates(req.query_string()) {
@@ -240,8 +249,7 @@ pub async fn inbox(
         next: listed.next,
         f,
         errors,
-        units,
-        directives,
+        pickers,
         scope_links,
         statuses: Status::ALL.iter().map(|s| s.as_str()).collect(),
         buckets: Timeliness::ALL.iter().map(|b| b.as_str()).collect(),
