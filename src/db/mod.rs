@@ -349,3 +349,33 @@ macro_rules! load {
     };
 }
 pub(crate) use load;
+
+#[cfg(test)]
+mod tests {
+    use diesel::prelude::*;
+
+    #[derive(QueryableByName)]
+    struct CompileOption {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        compile_options: String,
+    }
+
+    /// Each connection keeps a page cache of its own: libsqlite3-sys builds SQLite with memory
+    /// management, which puts every connection's pages in one cache behind one process-wide
+    /// lock, and `.cargo/config.toml` builds it without.
+    #[test]
+    fn connections_do_not_share_one_page_cache() {
+        let mut conn = super::establish(":memory:").unwrap();
+        let options: Vec<String> = diesel::sql_query("PRAGMA compile_options")
+            .load::<CompileOption>(&mut conn)
+            .unwrap()
+            .into_iter()
+            .map(|o| o.compile_options)
+            .collect();
+        assert!(options.iter().any(|o| o == "ENABLE_FTS5"), "{options:?}");
+        assert!(
+            !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+            "{options:?}"
+        );
+    }
+}
