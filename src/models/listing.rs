@@ -825,6 +825,43 @@ fn unit_task_ids(
     Ok(ids.into_iter().collect())
 }
 
+/// Narrows a boxed query to a range of one of its date columns (either end open).
+macro_rules! in_range {
+    ($q:expr, $column:expr, $range:expr) => {{
+        let (mut q, (from, to)): (_, (Option<NaiveDate>, Option<NaiveDate>)) = ($q, $range);
+        if let Some(d) = from {
+            q = q.filter($column.ge(d));
+        }
+        if let Some(d) = to {
+            q = q.filter($column.le(d));
+        }
+        q
+    }};
+}
+
+/// A stored count's total: the sum of its rows' `n`.
+fn sum_n() -> crate::db::Fixed<BigInt> {
+    fixed("CAST(COALESCE(SUM(n), 0) AS BIGINT)")
+}
+
+/// The total of everyone's tasks in a stored tally by status and a date (`task_day_tallies`,
+/// `task_month_tallies`) over a set of statuses and a range of its dates.
+macro_rules! summed {
+    ($conn:expr, $table:ident, $date:ident, $statuses:expr, $range:expr) => {{
+        let total: i64 = crate::db::load!(
+            $conn,
+            {
+                let q = $table::table
+                    .filter(crate::db::word_in($table::status, $statuses))
+                    .into_boxed();
+                in_range!(q, $table::$date, $range).select(sum_n())
+            },
+            get_result
+        )?;
+        total
+    }};
+}
+
 /// The total of a list that stored counts answer, None for any other: a unit's list narrowed
 /// by nothing but open or not (`unit_task_counts`), which a unit's people's lists and a leader's
 /// list of one unit mostly are; and an open list narrowed by nothing but a due range and "still
@@ -849,7 +886,6 @@ fn stored_total(
         return Ok(None);
     }
     // Summed in the database: a unit's overdue tasks are spread over a few hundred days.
-    let sum = || fixed::<BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)");
     let n = match (walk, by_day) {
         (Walk::Unit(unit), false) => crate::db::load!(
             conn,
@@ -860,7 +896,7 @@ fn stored_total(
                 for o in &split.open {
                     q = q.filter(unit_task_counts::open.eq(*o));
                 }
-                q.select(sum())
+                q.select(sum_n())
             },
             get_result
         )?,
@@ -873,13 +909,8 @@ fn stored_total(
                 if split.with_unit {
                     q = q.filter(unit_open_days::working.eq(true));
                 }
-                if let Some(d) = split.due_min {
-                    q = q.filter(unit_open_days::due_sort.ge(d));
-                }
-                if let Some(d) = split.due_max {
-                    q = q.filter(unit_open_days::due_sort.le(d));
-                }
-                q.select(sum())
+                let range = (split.due_min, split.due_max);
+                in_range!(q, unit_open_days::due_sort, range).select(sum_n())
             },
             get_result
         )?,
@@ -892,43 +923,11 @@ fn stored_total(
             // Whole months from their own tally: the overdue tasks lie over years of days.
             let spans = crate::domain::dates::month_spans(split.due_min, split.due_max);
             let mut n = 0;
-            if let Some((from, to)) = spans.months {
-                let months: i64 = crate::db::load!(
-                    conn,
-                    {
-                        let mut q = task_month_tallies::table
-                            .filter(crate::db::word_in(task_month_tallies::status, statuses))
-                            .into_boxed();
-                        if let Some(d) = from {
-                            q = q.filter(task_month_tallies::due_month.ge(d));
-                        }
-                        if let Some(d) = to {
-                            q = q.filter(task_month_tallies::due_month.le(d));
-                        }
-                        q.select(sum())
-                    },
-                    get_result
-                )?;
-                n += months;
+            if let Some(range) = spans.months {
+                n += summed!(conn, task_month_tallies, due_month, statuses, range);
             }
-            for (from, to) in spans.days {
-                let days: i64 = crate::db::load!(
-                    conn,
-                    {
-                        let mut q = task_day_tallies::table
-                            .filter(crate::db::word_in(task_day_tallies::status, statuses))
-                            .into_boxed();
-                        if let Some(d) = from {
-                            q = q.filter(task_day_tallies::due_key.ge(d));
-                        }
-                        if let Some(d) = to {
-                            q = q.filter(task_day_tallies::due_key.le(d));
-                        }
-                        q.select(sum())
-                    },
-                    get_result
-                )?;
-                n += days;
+            for range in spans.days {
+                n += summed!(conn, task_day_tallies, due_key, statuses, range);
             }
             n
         }
