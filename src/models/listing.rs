@@ -670,7 +670,7 @@ fn text_walk(
                 let mut inner = stretch_query!(base, cols, names, f.sort, (back, key), i, stretch)
                     .limit(reach + 1);
                 if let Some(ids) = &among {
-                    inner = inner.filter(cols.1.eq_any(ids.clone()));
+                    inner = inner.filter(crate::db::id_in(cols.1, ids));
                 }
                 let walk = TextWalk {
                     inner,

@@ -53,6 +53,13 @@ impl From<diesel::result::Error> for WebError {
     }
 }
 
+/// A page or a piece of one that could not be rendered.
+impl From<askama::Error> for WebError {
+    fn from(e: askama::Error) -> Self {
+        WebError::Internal(format!("template: {e}"))
+    }
+}
+
 impl WebError {
     /// Vietnamese first, English after: an error page can be reached before a language is known.
     pub fn messages(&self) -> (&'static str, &'static str) {

@@ -9,7 +9,7 @@ use crate::domain::permissions::{allowed, Action, Actor, Target};
 use crate::domain::status::Status;
 use crate::i18n::{t, Lang};
 use crate::web::auth::Auth;
-use crate::web::error::{WebError, WebResult};
+use crate::web::error::WebResult;
 
 /// The layout's context: language, the signed-in person, the CSRF token for forms.
 pub struct Ctx {
@@ -328,9 +328,7 @@ pub fn render_status<T: Template>(
     page: &T,
     status: actix_web::http::StatusCode,
 ) -> WebResult<HttpResponse> {
-    let body = page
-        .render()
-        .map_err(|e| WebError::Internal(format!("template: {e}")))?;
+    let body = page.render()?;
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(body))

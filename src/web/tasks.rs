@@ -208,12 +208,7 @@ pub async fn inbox(
         })
         .await?;
     let pickers = match pickers {
-        Some((units, notices)) => Some(
-            state
-                .list_pickers
-                .get(&units, &notices, auth.lang)
-                .map_err(|e| WebError::Internal(format!("template: {e}")))?,
-        ),
+        Some((units, notices)) => Some(state.list_pickers.get(&units, &notices, auth.lang)?),
         None => None,
     };
     let mut f = FilterView::of(&filter);
