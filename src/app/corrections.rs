@@ -167,12 +167,10 @@ pub fn add_item(
                 *task,
                 Some(actor.user_id),
                 at.now,
-                crate::models::journal::Change {
-                    kind: crate::models::journal::Kind::Corrected,
-                    from: None,
-                    to: None,
-                    note: &note,
-                },
+                crate::models::journal::Change::noted(
+                    crate::models::journal::Kind::Corrected,
+                    &note,
+                ),
             )?;
         }
         notices::assigned_tasks(conn, id, &ids, &format!("d{id}i{item_id}"), at)?;

@@ -82,13 +82,12 @@ crate::words!(Kind {
 });
 
 impl Kind {
-    /// Whether a person of this role receives this kind at all.
-    pub fn reaches(self, role: Role) -> bool {
+    /// An instruction to a unit (an assignment, a return, a decision, a chase, a question): the
+    /// unit must have it in writing, so it cannot be turned off. Every kind is named, so a new
+    /// kind must be placed.
+    fn is_instruction(self) -> bool {
         match self {
             Kind::Assigned
-            | Kind::Reminder
-            | Kind::Digest
-            | Kind::Confirmed
             | Kind::Returned
             | Kind::ExtensionDecided
             | Kind::Chased
@@ -97,34 +96,40 @@ impl Kind {
             | Kind::AssignedInUnit
             | Kind::CoordinationAsked
             | Kind::CoordinationReminder
-            | Kind::CoordinationRecorded
             | Kind::Transferred
             | Kind::KeptWithUnit
-            | Kind::Corrected => role.is_unit_role(),
+            | Kind::Corrected => true,
+            Kind::Reminder
+            | Kind::Digest
+            | Kind::Confirmed
+            | Kind::CoordinationRecorded
+            | Kind::Reported
+            | Kind::ExtensionRequested
+            | Kind::SentBack
+            | Kind::ExplanationAnswered
+            | Kind::Escalated
+            | Kind::WeeklySummary
+            | Kind::PasswordReset => false,
+        }
+    }
+
+    /// Whether a person of this role receives this kind at all.
+    pub fn reaches(self, role: Role) -> bool {
+        match self {
             Kind::Reported | Kind::ExtensionRequested | Kind::SentBack => role == Role::Secretariat,
             Kind::ExplanationAnswered => matches!(role, Role::Secretariat | Role::Leader),
             Kind::Escalated => role != Role::Admin,
             Kind::WeeklySummary => role == Role::Leader,
             Kind::PasswordReset => true,
+            // Instructions, and the unit's own reminders, digests, confirmations and records.
+            _ => role.is_unit_role(),
         }
     }
 
     /// Why a person of this role cannot turn this kind off (an i18n key), or None when they may.
     pub fn mandatory_because(self, role: Role) -> Option<&'static str> {
         match self {
-            // Assignments and returns are instructions; the unit must have them in writing.
-            Kind::Assigned
-            | Kind::Returned
-            | Kind::ExtensionDecided
-            | Kind::Chased
-            | Kind::ExplanationAsked
-            | Kind::ExplanationAccepted
-            | Kind::AssignedInUnit
-            | Kind::CoordinationAsked
-            | Kind::CoordinationReminder
-            | Kind::Transferred
-            | Kind::KeptWithUnit
-            | Kind::Corrected => Some("mail.why.instruction"),
+            k if k.is_instruction() => Some("mail.why.instruction"),
             // Late work reaching a unit is an instruction too; a leader may rely on the lists.
             Kind::Escalated if role.is_unit_role() => Some("mail.why.instruction"),
             // The head answers for the unit's deadlines; staff may rely on the head and digest.

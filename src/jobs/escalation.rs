@@ -148,14 +148,7 @@ fn waiting_extensions(conn: &mut DbConn, cutoff: NaiveDate) -> AppResult<Vec<Cro
         .order(extension_requests::id)
         .select((extension_requests::id, tasks::id, tasks::lead_unit_id))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, task, unit)| Crossed {
-            task,
-            unit,
-            about: format!("e{id}"),
-        })
-        .collect())
+    Ok(crossed_records(rows, 'e'))
 }
 
 /// Explanations answered and waiting for a decision since a day within the window.
@@ -196,14 +189,18 @@ fn unanswered(conn: &mut DbConn, day: NaiveDate) -> AppResult<Vec<Crossed>> {
             explanations::unit_id,
         ))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
+    Ok(crossed_records(rows, 'x'))
+}
+
+/// Records (extension requests `e`, explanations `x`) that crossed, each once by its id.
+fn crossed_records(rows: Vec<(i64, TaskId, UnitId)>, tag: char) -> Vec<Crossed> {
+    rows.into_iter()
         .map(|(id, task, unit)| Crossed {
             task,
             unit,
-            about: format!("x{id}"),
+            about: format!("{tag}{id}"),
         })
-        .collect())
+        .collect()
 }
 
 /// The messages for the crossed, each addressed as its rule says.

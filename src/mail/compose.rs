@@ -73,13 +73,12 @@ impl Cache {
     /// message is addressed to.
     pub fn load_recipients(&mut self, conn: &mut DbConn, mails: &[Mail]) -> AppResult<()> {
         let ids: Vec<UserId> = mails.iter().filter_map(|m| m.user_id).collect();
-        let found: Vec<(UserId, String, String, Option<String>)> = users::table
+        let found: Vec<(UserId, Role, String, Option<String>)> = users::table
             .left_join(units::table)
             .filter(users::id.eq_any(&ids))
             .select((users::id, users::role, users::name, units::name.nullable()))
             .load(conn)?;
         for (id, role, name, unit) in found {
-            let role = Role::parse(&role).unwrap_or(Role::UnitStaff);
             self.roles.insert(id, role);
             let to = match &unit {
                 Some(unit) => format!("{name} ({unit})"),

@@ -13,46 +13,30 @@ use crate::domain::permissions::Role;
 use crate::error::AppResult;
 use crate::mail::outbox::Recipient;
 
-type PersonRow = (
-    UserId,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<UnitId>,
-);
-
-fn person_columns() -> (
-    users::id,
-    users::email,
-    users::role,
-    users::lang,
-    users::mail_mode,
-    users::mail_off,
-    users::unit_id,
-) {
-    (
-        users::id,
-        users::email,
-        users::role,
-        users::lang,
-        users::mail_mode,
-        users::mail_off,
-        users::unit_id,
-    )
+/// A person as the mail sees them: where to write, in which language, and what they want.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+struct Person {
+    id: UserId,
+    email: String,
+    role: Role,
+    lang: String,
+    mail_mode: String,
+    mail_off: String,
+    unit_id: Option<UnitId>,
 }
 
-fn wants(row: &PersonRow, kind: Kind) -> bool {
-    let role = Role::parse(&row.2).unwrap_or(Role::UnitStaff);
-    Prefs::parse(&row.4, &row.5).wants(kind, role)
-}
+impl Person {
+    fn wants(&self, kind: Kind) -> bool {
+        Prefs::parse(&self.mail_mode, &self.mail_off).wants(kind, self.role)
+    }
 
-fn person(row: &PersonRow) -> Recipient {
-    Recipient {
-        address: row.1.to_lowercase(),
-        user_id: Some(row.0),
-        lang: row.3.clone(),
+    fn recipient(&self) -> Recipient {
+        Recipient {
+            address: self.email.to_lowercase(),
+            user_id: Some(self.id),
+            lang: self.lang.clone(),
+        }
     }
 }
 
@@ -67,16 +51,16 @@ pub fn of_units(
     if unit_ids.is_empty() {
         return Ok(out);
     }
-    let people: Vec<PersonRow> = users::table
+    let people: Vec<Person> = users::table
         .filter(users::unit_id.eq_any(unit_ids))
         .filter(users::active.eq(true))
         .order(users::id)
-        .select(person_columns())
+        .select(Person::as_select())
         .load(conn)?;
-    for p in people.iter().filter(|p| wants(p, kind)) {
-        out.entry(p.6.unwrap_or_default())
+    for p in people.iter().filter(|p| p.wants(kind)) {
+        out.entry(p.unit_id.unwrap_or_default())
             .or_default()
-            .push(person(p));
+            .push(p.recipient());
     }
     let contacts: Vec<(UnitId, String, bool)> = units::table
         .filter(units::id.eq_any(unit_ids))
@@ -107,15 +91,15 @@ pub fn of_units(
 
 /// The secretariat's active people who want `kind`.
 pub fn secretariat(conn: &mut DbConn, kind: Kind) -> AppResult<Vec<Recipient>> {
-    let people: Vec<PersonRow> = users::table
+    let people: Vec<Person> = users::table
         .filter(users::role.eq(Role::Secretariat))
         .filter(users::active.eq(true))
-        .select(person_columns())
+        .select(Person::as_select())
         .load(conn)?;
     Ok(people
         .iter()
-        .filter(|p| wants(p, kind))
-        .map(person)
+        .filter(|p| p.wants(kind))
+        .map(Person::recipient)
         .collect())
 }
 
@@ -130,26 +114,26 @@ pub fn users_wanting(
     ids: &[UserId],
     kind: Kind,
 ) -> AppResult<HashMap<UserId, Recipient>> {
-    let rows: Vec<PersonRow> = users::table
+    let rows: Vec<Person> = users::table
         .filter(users::id.eq_any(ids))
         .filter(users::active.eq(true))
-        .select(person_columns())
+        .select(Person::as_select())
         .load(conn)?;
     Ok(rows
         .iter()
-        .filter(|p| wants(p, kind))
-        .map(|p| (p.0, person(p)))
+        .filter(|p| p.wants(kind))
+        .map(|p| (p.id, p.recipient()))
         .collect())
 }
 
 /// One person, whatever their preferences (for mandatory mail such as a password reset).
 pub fn user(conn: &mut DbConn, id: UserId) -> AppResult<Option<Recipient>> {
-    let row: Option<PersonRow> = users::table
+    let row: Option<Person> = users::table
         .find(id)
-        .select(person_columns())
+        .select(Person::as_select())
         .first(conn)
         .optional()?;
-    Ok(row.as_ref().map(person))
+    Ok(row.as_ref().map(Person::recipient))
 }
 
 /// For each unit: its active heads who want `kind`, or, for a unit without one, its contact
@@ -184,15 +168,15 @@ pub fn leaders_in_charge(
     unit_ids: &[UnitId],
     kind: Kind,
 ) -> AppResult<HashMap<UnitId, Recipient>> {
-    let rows: Vec<(UnitId, PersonRow)> = units::table
+    let rows: Vec<(UnitId, Person)> = units::table
         .inner_join(users::table.on(units::leader_id.eq(users::id.nullable())))
         .filter(units::id.eq_any(unit_ids))
         .filter(users::active.eq(true))
-        .select((units::id, person_columns()))
+        .select((units::id, Person::as_select()))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter(|(_, p)| wants(p, kind))
-        .map(|(u, p)| (u, person(&p)))
+        .filter(|(_, p)| p.wants(kind))
+        .map(|(u, p)| (u, p.recipient()))
         .collect())
 }

@@ -60,12 +60,7 @@ fn note_on(conn: &mut DbConn, ids: &[TaskId], by: UserId, note: &str, at: Moment
             *id,
             Some(by),
             at.now,
-            journal::Change {
-                kind: journal::Kind::Corrected,
-                from: None,
-                to: None,
-                note,
-            },
+            journal::Change::noted(journal::Kind::Corrected, note),
         )?;
     }
     Ok(())

@@ -99,6 +99,18 @@ pub struct Change<'a> {
     pub note: &'a str,
 }
 
+impl<'a> Change<'a> {
+    /// A change that moves nothing from one value to another: the note says it all.
+    pub fn noted(kind: Kind, note: &'a str) -> Change<'a> {
+        Change {
+            kind,
+            from: None,
+            to: None,
+            note,
+        }
+    }
+}
+
 pub fn write(
     conn: &mut DbConn,
     task_id: TaskId,

@@ -79,12 +79,7 @@ fn note(conn: &mut DbConn, task_id: TaskId, by: UserId, text: &str, at: Moment) 
         task_id,
         Some(by),
         at.now,
-        journal::Change {
-            kind: journal::Kind::Steps,
-            from: None,
-            to: None,
-            note: text,
-        },
+        journal::Change::noted(journal::Kind::Steps, text),
     )
 }
 

@@ -762,6 +762,18 @@ pub struct Edit<'a> {
     pub at: Moment,
 }
 
+impl<'a> Edit<'a> {
+    /// The change `actor` makes to task `id` as they saw it at `version`, now.
+    pub fn now(actor: &'a Actor, task_id: TaskId, version: i32) -> Edit<'a> {
+        Edit {
+            actor,
+            task_id,
+            version,
+            at: Moment::now(),
+        }
+    }
+}
+
 /// A status move that held: what the mail about it needs.
 #[derive(Debug, Clone, Copy)]
 pub struct Moved {
@@ -961,12 +973,7 @@ pub fn add_comment(
         task_id,
         Some(actor.user_id),
         at,
-        journal::Change {
-            kind: journal::Kind::Comment,
-            from: None,
-            to: None,
-            note: text.trim(),
-        },
+        journal::Change::noted(journal::Kind::Comment, text.trim()),
     )?;
     diesel::update(tasks::table.find(task_id))
         .set(tasks::updated_at.eq(at))

@@ -216,12 +216,7 @@ pub fn send_back(
         task_id,
         Some(actor.user_id),
         at.now,
-        journal::Change {
-            kind: journal::Kind::SentBack,
-            from: None,
-            to: None,
-            note: reason.trim(),
-        },
+        journal::Change::noted(journal::Kind::SentBack, reason.trim()),
     )?;
     Ok(Ok(()))
 }
@@ -252,12 +247,7 @@ pub fn keep(
         task_id,
         Some(actor.user_id),
         at.now,
-        journal::Change {
-            kind: journal::Kind::KeptWithUnit,
-            from: None,
-            to: None,
-            note: note.trim(),
-        },
+        journal::Change::noted(journal::Kind::KeptWithUnit, note.trim()),
     )?;
     Ok(Ok(w.from_unit_id))
 }

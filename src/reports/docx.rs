@@ -39,27 +39,19 @@ fn centred(r: Run) -> Paragraph {
 
 /// A body paragraph: justified, first line indented 1 cm, 6 pt before.
 fn body(text: &str) -> Paragraph {
-    Paragraph::new()
-        .add_run(run(text, BODY))
-        .align(AlignmentType::Both)
-        .indent(
-            None,
-            Some(SpecialIndentType::FirstLine(mm(10.0))),
-            None,
-            None,
-        )
-        .line_spacing(LineSpacing::new().before(120))
+    indented(run(text, BODY)).align(AlignmentType::Both)
 }
 
 fn section(title: &str) -> Paragraph {
+    indented(run(title, BODY).bold())
+}
+
+/// The decree's paragraph: first line indented 1 cm, 6 pt before.
+fn indented(r: Run) -> Paragraph {
+    let first_line = Some(SpecialIndentType::FirstLine(mm(10.0)));
     Paragraph::new()
-        .add_run(run(title, BODY).bold())
-        .indent(
-            None,
-            Some(SpecialIndentType::FirstLine(mm(10.0))),
-            None,
-            None,
-        )
+        .add_run(r)
+        .indent(None, first_line, None, None)
         .line_spacing(LineSpacing::new().before(120))
 }
 

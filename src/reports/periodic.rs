@@ -610,33 +610,22 @@ mod tests {
 
     #[test]
     fn units_are_graded_ranked_and_named() {
+        // Each unit: done on time, done late, open within, open overdue; now, then in the
+        // previous period.
+        let units = [
+            (1, "Sở KH&CN Lào Cai", (19, 0, 2, 1), (0, 0, 0, 0)),
+            (2, "Sở KH&CN Lạng Sơn", (7, 0, 0, 3), (0, 0, 0, 1)),
+            (3, "Vụ Pháp chế", (0, 0, 4, 0), (0, 0, 0, 0)),
+            (4, "Sở KH&CN Cà Mau", (7, 0, 0, 3), (0, 0, 0, 0)),
+        ];
         let f = Figures {
-            units: vec![
-                (
-                    UnitId(1),
-                    "Sở KH&CN Lào Cai".into(),
-                    counts(19, 0, 2, 1),
-                    counts(0, 0, 0, 0),
-                ),
-                (
-                    UnitId(2),
-                    "Sở KH&CN Lạng Sơn".into(),
-                    counts(7, 0, 0, 3),
-                    counts(0, 0, 0, 1),
-                ),
-                (
-                    UnitId(3),
-                    "Vụ Pháp chế".into(),
-                    counts(0, 0, 4, 0),
-                    counts(0, 0, 0, 0),
-                ),
-                (
-                    UnitId(4),
-                    "Sở KH&CN Cà Mau".into(),
-                    counts(7, 0, 0, 3),
-                    counts(0, 0, 0, 0),
-                ),
-            ],
+            units: units
+                .into_iter()
+                .map(|(id, name, now, before)| {
+                    let counts = |(a, b, c, e)| counts(a, b, c, e);
+                    (UnitId(id), name.into(), counts(now), counts(before))
+                })
+                .collect(),
             ..Figures::default()
         };
         let lines = grade_units(&f, &Rule::default());

@@ -274,25 +274,18 @@ mod tests {
     #[test]
     fn periods() {
         let today = d("15/08/2026");
-        assert_eq!(
-            period(Preset::Year, today, (None, None)),
-            (d("01/01/2026"), d("31/12/2026"))
-        );
-        assert_eq!(
-            period(Preset::Quarter, today, (None, None)),
-            (d("01/07/2026"), d("30/09/2026"))
-        );
-        assert_eq!(
-            period(Preset::Month, today, (None, None)),
-            (d("01/08/2026"), d("31/08/2026"))
-        );
+        let presets = [
+            (Preset::Year, ("01/01/2026", "31/12/2026")),
+            (Preset::Quarter, ("01/07/2026", "30/09/2026")),
+            (Preset::Month, ("01/08/2026", "31/08/2026")),
+            (Preset::Half, ("01/07/2026", "31/12/2026")),
+        ];
+        for (preset, (from, to)) in presets {
+            assert_eq!(period(preset, today, (None, None)), (d(from), d(to)));
+        }
         assert_eq!(
             period(Preset::Month, d("10/02/2028"), (None, None)).1,
             d("29/02/2028")
-        );
-        assert_eq!(
-            period(Preset::Half, today, (None, None)),
-            (d("01/07/2026"), d("31/12/2026"))
         );
         assert_eq!(
             period(

@@ -20,7 +20,7 @@ use crate::web::auth::Auth;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::{typed_back, Form};
 use crate::web::pages::{redirect, render_status, Ctx, Errors};
-use crate::web::task_actions::{begin, checked_field, edit};
+use crate::web::task_actions::{begin, checked_field};
 use crate::web::AppState;
 
 /// One correction form: which, where it posts, what was typed, and the units to choose from.
@@ -540,7 +540,7 @@ pub async fn correct_coordinators(
         let chosen = unit_ids(&input.coords);
         let version = input.version;
         let outcome = crate::db::run(&state.pool, move |conn| {
-            corrections::coordinators(conn, edit(&actor, id, version), &chosen, &reason)
+            corrections::coordinators(conn, task::Edit::now(&actor, id, version), &chosen, &reason)
         })
         .await?;
         match outcome {

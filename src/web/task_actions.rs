@@ -148,7 +148,7 @@ async fn move_task(
     let version = input.version;
     let store = state.storage();
     let outcome = crate::db::run(&state.pool, move |conn| {
-        let edit = edit(&actor, id, version);
+        let edit = task::Edit::now(&actor, id, version);
         tasks::move_task(conn, &store, edit, mv, &text, &files)
     })
     .await?;
@@ -180,7 +180,7 @@ pub async fn report_progress(
     let version = input.version;
     let store = state.storage();
     let outcome = crate::db::run(&state.pool, move |conn| {
-        let edit = edit(&actor, id, version);
+        let edit = task::Edit::now(&actor, id, version);
         tasks::report_progress(conn, &store, edit, &text, percent, &files)
     })
     .await?;
@@ -231,7 +231,7 @@ pub async fn change_due_date(
     }
     let version = input.version;
     let outcome = crate::db::run(&state.pool, move |conn| {
-        tasks::change_due_date(conn, edit(&actor, id, version), due, &text)
+        tasks::change_due_date(conn, task::Edit::now(&actor, id, version), due, &text)
     })
     .await?;
     let typed = Typed::of("edit", &input.text, "", &input.due_on, Errors::default());
@@ -358,16 +358,6 @@ pub(crate) async fn begin<T: serde::de::DeserializeOwned>(
     })
     .await?;
     Ok((actor, scoped, form.parse()?))
-}
-
-/// The change `actor` makes to task `id` as they saw it at `version`, now.
-pub(crate) fn edit(actor: &Actor, id: TaskId, version: i32) -> task::Edit<'_> {
-    task::Edit {
-        actor,
-        task_id: id,
-        version,
-        at: Moment::now(),
-    }
 }
 
 /// The form's text, trimmed, and the errors it gives: too long, or missing where `missing`

@@ -10,11 +10,12 @@ use crate::domain::dates::Moment;
 use crate::domain::ids::{TaskId, UnitId};
 use crate::domain::permissions::{Action, Actor};
 use crate::error::AppError;
+use crate::models::task::Edit;
 use crate::models::transfer::{Move, Refusal};
 use crate::web::auth::Auth;
 use crate::web::error::WebResult;
 use crate::web::form::Form;
-use crate::web::task_actions::{answer, begin, checked_text, done_or_refused, edit, Refusals};
+use crate::web::task_actions::{answer, begin, checked_text, done_or_refused, Refusals};
 use crate::web::tasks::{show_page, Typed};
 use crate::web::AppState;
 
@@ -159,7 +160,7 @@ pub async fn transfer(
             reason: &reason,
             old_coordinates,
         };
-        transfers::transfer(conn, edit(&actor, id, version), &m)
+        transfers::transfer(conn, Edit::now(&actor, id, version), &m)
     })
     .await;
     let key = match moved {

@@ -219,15 +219,6 @@ async fn asked<T: DeserializeOwned>(
     Ok((actor, scoped, body.parse(auth)?))
 }
 
-fn edit(actor: &Actor, id: TaskId, version: i32) -> task::Edit<'_> {
-    task::Edit {
-        actor,
-        task_id: id,
-        version,
-        at: Moment::now(),
-    }
-}
-
 /// The files of a multipart body, checked as the page checks them.
 fn files(body: &Body, errors: &mut Errors) -> Vec<Upload> {
     body.form().map(|f| uploads(f, errors)).unwrap_or_default()
@@ -337,7 +328,14 @@ async fn move_task(
     let store = state.storage();
     answer::write(&state, &req, actor.user_id, move |conn| {
         let version = version_now(conn, id, sent)?;
-        let outcome = tasks::move_task(conn, &store, edit(&actor, id, version), mv, &text, &files)?;
+        let outcome = tasks::move_task(
+            conn,
+            &store,
+            task::Edit::now(&actor, id, version),
+            mv,
+            &text,
+            &files,
+        )?;
         outcome_answer(conn, id, outcome)
     })
     .await
@@ -378,7 +376,7 @@ write_route!(
         let store = state.storage();
         answer::write(&state, &req, actor.user_id, move |conn| {
             let version = version_now(conn, id, sent)?;
-            let edit = edit(&actor, id, version);
+            let edit = task::Edit::now(&actor, id, version);
             let outcome = tasks::report_progress(conn, &store, edit, &text, input.percent, &files)?;
             outcome_answer(conn, id, outcome)
         })
