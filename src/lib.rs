@@ -1,10 +1,22 @@
 //! Chỉ đạo: conference conclusions turned into tracked tasks. See DESIGN.md for the words.
 
-/// `ALL`, `as_str`, `parse`, `Display` and `Serialize` of an enum from its variants' words: the
-/// one place each stored enum's words are written (their SQL mapping is `db::enums`).
+/// A stored enum, each variant written once with its word, and its `ALL`, `as_str`, `parse`,
+/// `Display` and `Serialize` from those words: the one place a status, role or kind and its
+/// stored word exist (their SQL mapping is `db::enums`).
 #[macro_export]
 macro_rules! words {
-    ($t:ident { $($variant:ident = $word:literal),+ $(,)? }) => {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $t:ident {
+            $($(#[$vmeta:meta])* $variant:ident = $word:literal),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        $vis enum $t {
+            $($(#[$vmeta])* $variant),+
+        }
+
         impl $t {
             pub const ALL: [$t; [$($word),+].len()] = [$($t::$variant),+];
 

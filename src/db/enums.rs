@@ -1,9 +1,18 @@
 //! Enumerations stored as text: each maps to its SQL word once, here, for both backends. A
 //! stored word the enum does not know is an error when the row is read, never another value.
 
-/// Stores `$t` (which has `as_str` and `parse`) as TEXT on every backend.
+/// Stores `$t` (which has `as_str` and `parse`) as TEXT on every backend. diesel's derives
+/// for using it in queries and reading it from rows are put on a proxy (`foreign_derive`), so
+/// the enum itself, in the domain, knows nothing of the database.
 macro_rules! text_enum {
     ($t:ty, $what:literal) => {
+        const _: () = {
+            #[derive(diesel::AsExpression, diesel::FromSqlRow)]
+            #[diesel(foreign_derive, sql_type = diesel::sql_types::Text)]
+            #[allow(dead_code)]
+            struct Proxy($t);
+        };
+
         impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for $t
         where
             DB: diesel::backend::Backend,
@@ -45,9 +54,17 @@ text_enum!(crate::models::transfer::Kind, "transfer kind");
 text_enum!(crate::domain::mail::Kind, "mail kind");
 text_enum!(crate::mail::outbox::Status, "outbox status");
 
-/// Stores an id newtype (`domain::ids`) as BIGINT on every backend.
+/// Stores an id newtype (`domain::ids`) as BIGINT on every backend (derives on a proxy, as for
+/// `text_enum`).
 macro_rules! bigint_id {
     ($($t:ty),+) => {$(
+        const _: () = {
+            #[derive(diesel::AsExpression, diesel::FromSqlRow)]
+            #[diesel(foreign_derive, sql_type = diesel::sql_types::BigInt)]
+            #[allow(dead_code)]
+            struct Proxy($t);
+        };
+
         impl<DB> diesel::serialize::ToSql<diesel::sql_types::BigInt, DB> for $t
         where
             DB: diesel::backend::Backend,

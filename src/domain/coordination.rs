@@ -3,25 +3,19 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-/// The state the lead unit and the secretariat see for each coordinating unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum State {
-    /// Chưa phối hợp: nothing given, nothing asked.
-    NotYet,
-    /// Asked by a date not yet past, and not given since.
-    Asked,
-    /// Asked, the date past, not given since.
-    Late,
-    /// Đã phối hợp: given, and not asked again since.
-    Done,
+crate::words! {
+    /// The state the lead unit and the secretariat see for each coordinating unit.
+    pub enum State {
+        /// Chưa phối hợp: nothing given, nothing asked.
+        NotYet = "not_yet",
+        /// Asked by a date not yet past, and not given since.
+        Asked = "asked",
+        /// Asked, the date past, not given since.
+        Late = "late",
+        /// Đã phối hợp: given, and not asked again since.
+        Done = "done",
+    }
 }
-
-crate::words!(State {
-    NotYet = "not_yet",
-    Asked = "asked",
-    Late = "late",
-    Done = "done",
-});
 
 /// The request (when and by what date) and the last part given decide the state on `today`.
 /// A part given before a later request does not answer it.

@@ -6,25 +6,19 @@
 //! the former provinces merged into it; the ministry's 25 units after its merger with the former
 //! Ministry of Information and Communications (Decree 55/2025/NĐ-CP), with former names.
 
-/// Stored as its `as_str` word (see `db::enums`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, diesel::AsExpression, diesel::FromSqlRow)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum UnitKind {
-    Ministry,
-    Province,
-    /// A provincial people's committee: an outside body, but one the ministry addresses as a
-    /// class of its own (and lists apart).
-    PeoplesCommittee,
-    External,
+crate::words! {
+    /// Stored as its `as_str` word (see `db::enums`).
+    pub enum UnitKind {
+        Ministry = "ministry",
+        Province = "province",
+        /// A provincial people's committee: an outside body, but one the ministry addresses as a
+        /// class of its own (and lists apart).
+        PeoplesCommittee = "peoples_committee",
+        External = "external",
+    }
 }
 
 // In the order lists group units by.
-crate::words!(UnitKind {
-    Ministry = "ministry",
-    Province = "province",
-    PeoplesCommittee = "peoples_committee",
-    External = "external",
-});
 
 #[derive(Debug, Clone)]
 pub struct NewUnit {

@@ -7,9 +7,8 @@ macro_rules! id_type {
         $(#[$doc])*
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default,
-            serde::Serialize, serde::Deserialize, diesel::AsExpression, diesel::FromSqlRow,
+            serde::Serialize, serde::Deserialize,
         )]
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
         #[serde(transparent)]
         pub struct $t(pub i64);
 

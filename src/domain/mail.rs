@@ -2,84 +2,58 @@
 
 use crate::domain::permissions::Role;
 
-/// The kinds of message; stored in `outbox.kind` (see `db::enums`) and in people's opt-out lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, diesel::AsExpression, diesel::FromSqlRow)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum Kind {
-    /// New tasks of a published directive, to the lead and coordinating units.
-    Assigned,
-    /// Before the due date and every week while overdue.
-    Reminder,
-    /// One daily summary instead of single reminders.
-    Digest,
-    /// A unit reported completion: to the secretariat.
-    Reported,
-    /// The secretariat confirmed a completion: to the unit.
-    Confirmed,
-    /// The secretariat returned a completion for more work: to the unit.
-    Returned,
-    /// A unit asked for a later due date: to the secretariat.
-    ExtensionRequested,
-    /// The request was approved or rejected: to the unit.
-    ExtensionDecided,
-    /// A link to set a new password, to the person who asked.
-    PasswordReset,
-    /// Đôn đốc: the secretariat or a leader chases the lead unit.
-    Chased,
-    /// Giải trình asked (or asked again): to the lead unit.
-    ExplanationAsked,
-    /// The unit answered: to the person who asked.
-    ExplanationAnswered,
-    /// The answer was accepted: to the lead unit.
-    ExplanationAccepted,
-    /// Late work climbing (domain::escalation): to the unit head, the leader in charge, the
-    /// unit, or those who decide.
-    Escalated,
-    /// A leader's Monday summary of the units in their charge.
-    WeeklySummary,
-    /// The head handed a task to a person of the unit: to that person.
-    AssignedInUnit,
-    /// The lead unit asks a coordinating unit for its part by a date: to that unit.
-    CoordinationAsked,
-    /// Before and after the date of a part asked for and not yet given: to the coordinating unit.
-    CoordinationReminder,
-    /// A coordinating unit recorded its part: to the lead unit.
-    CoordinationRecorded,
-    /// The lead unit sent a task back as outside its remit: to the secretariat.
-    SentBack,
-    /// A task moved to another lead unit: to the new lead unit.
-    Transferred,
-    /// A task sent back stays with the unit: to that unit, with the secretariat's note.
-    KeptWithUnit,
-    /// The notice, the item or the task corrected after publishing: to its units, saying what.
-    Corrected,
+crate::words! {
+    /// The kinds of message; stored in `outbox.kind` (see `db::enums`) and in people's opt-out lists.
+    pub enum Kind {
+        /// New tasks of a published directive, to the lead and coordinating units.
+        Assigned = "assigned",
+        /// Before the due date and every week while overdue.
+        Reminder = "reminder",
+        /// One daily summary instead of single reminders.
+        Digest = "digest",
+        /// A unit reported completion: to the secretariat.
+        Reported = "reported",
+        /// The secretariat confirmed a completion: to the unit.
+        Confirmed = "confirmed",
+        /// The secretariat returned a completion for more work: to the unit.
+        Returned = "returned",
+        /// A unit asked for a later due date: to the secretariat.
+        ExtensionRequested = "extension_requested",
+        /// The request was approved or rejected: to the unit.
+        ExtensionDecided = "extension_decided",
+        /// A link to set a new password, to the person who asked.
+        PasswordReset = "password_reset",
+        /// Đôn đốc: the secretariat or a leader chases the lead unit.
+        Chased = "chased",
+        /// Giải trình asked (or asked again): to the lead unit.
+        ExplanationAsked = "explanation_asked",
+        /// The unit answered: to the person who asked.
+        ExplanationAnswered = "explanation_answered",
+        /// The answer was accepted: to the lead unit.
+        ExplanationAccepted = "explanation_accepted",
+        /// Late work climbing (domain::escalation): to the unit head, the leader in charge, the
+        /// unit, or those who decide.
+        Escalated = "escalated",
+        /// A leader's Monday summary of the units in their charge.
+        WeeklySummary = "weekly_summary",
+        /// The head handed a task to a person of the unit: to that person.
+        AssignedInUnit = "assigned_in_unit",
+        /// The lead unit asks a coordinating unit for its part by a date: to that unit.
+        CoordinationAsked = "coordination_asked",
+        /// Before and after the date of a part asked for and not yet given: to the coordinating unit.
+        CoordinationReminder = "coordination_reminder",
+        /// A coordinating unit recorded its part: to the lead unit.
+        CoordinationRecorded = "coordination_recorded",
+        /// The lead unit sent a task back as outside its remit: to the secretariat.
+        SentBack = "sent_back",
+        /// A task moved to another lead unit: to the new lead unit.
+        Transferred = "transferred",
+        /// A task sent back stays with the unit: to that unit, with the secretariat's note.
+        KeptWithUnit = "kept_with_unit",
+        /// The notice, the item or the task corrected after publishing: to its units, saying what.
+        Corrected = "corrected",
+    }
 }
-
-crate::words!(Kind {
-    Assigned = "assigned",
-    Reminder = "reminder",
-    Digest = "digest",
-    Reported = "reported",
-    Confirmed = "confirmed",
-    Returned = "returned",
-    ExtensionRequested = "extension_requested",
-    ExtensionDecided = "extension_decided",
-    PasswordReset = "password_reset",
-    Chased = "chased",
-    ExplanationAsked = "explanation_asked",
-    ExplanationAnswered = "explanation_answered",
-    ExplanationAccepted = "explanation_accepted",
-    Escalated = "escalated",
-    WeeklySummary = "weekly_summary",
-    AssignedInUnit = "assigned_in_unit",
-    CoordinationAsked = "coordination_asked",
-    CoordinationReminder = "coordination_reminder",
-    CoordinationRecorded = "coordination_recorded",
-    SentBack = "sent_back",
-    Transferred = "transferred",
-    KeptWithUnit = "kept_with_unit",
-    Corrected = "corrected",
-});
 
 impl Kind {
     /// An instruction to a unit (an assignment, a return, a decision, a chase, a question): the

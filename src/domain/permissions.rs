@@ -5,24 +5,16 @@
 
 use crate::domain::ids::{UnitId, UserId};
 
-/// Stored as its `as_str` word (see `db::enums`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, diesel::AsExpression, diesel::FromSqlRow)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum Role {
-    Admin,
-    Secretariat,
-    Leader,
-    UnitHead,
-    UnitStaff,
+crate::words! {
+    /// Stored as its `as_str` word (see `db::enums`).
+    pub enum Role {
+        Admin = "admin",
+        Secretariat = "secretariat",
+        Leader = "leader",
+        UnitHead = "unit_head",
+        UnitStaff = "unit_staff",
+    }
 }
-
-crate::words!(Role {
-    Admin = "admin",
-    Secretariat = "secretariat",
-    Leader = "leader",
-    UnitHead = "unit_head",
-    UnitStaff = "unit_staff",
-});
 
 impl Role {
     /// Those who see every unit's work, and the one who holds the keys: the roles a setting can

@@ -6,24 +6,16 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 
 use crate::domain::calendar::Calendar;
 
-/// Stored as its `as_str` word (see `db::enums`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum Recurrence {
-    Weekly,
-    Monthly,
-    Quarterly,
-    HalfYearly,
-    Yearly,
+crate::words! {
+    /// Stored as its `as_str` word (see `db::enums`).
+    pub enum Recurrence {
+        Weekly = "weekly",
+        Monthly = "monthly",
+        Quarterly = "quarterly",
+        HalfYearly = "half_yearly",
+        Yearly = "yearly",
+    }
 }
-
-crate::words!(Recurrence {
-    Weekly = "weekly",
-    Monthly = "monthly",
-    Quarterly = "quarterly",
-    HalfYearly = "half_yearly",
-    Yearly = "yearly",
-});
 
 /// One period of a recurring obligation: its first and last day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -3,24 +3,16 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-/// Stored as its `as_str` word (see `db::enums`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, diesel::AsExpression, diesel::FromSqlRow)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum Status {
-    Assigned,
-    InProgress,
-    Reported,
-    Done,
-    Cancelled,
+crate::words! {
+    /// Stored as its `as_str` word (see `db::enums`).
+    pub enum Status {
+        Assigned = "assigned",
+        InProgress = "in_progress",
+        Reported = "reported",
+        Done = "done",
+        Cancelled = "cancelled",
+    }
 }
-
-crate::words!(Status {
-    Assigned = "assigned",
-    InProgress = "in_progress",
-    Reported = "reported",
-    Done = "done",
-    Cancelled = "cancelled",
-});
 
 impl Status {
     pub const OPEN: [Status; 3] = [Status::Assigned, Status::InProgress, Status::Reported];
@@ -59,36 +51,24 @@ impl Status {
     }
 }
 
-/// What a report on a task is: the unit's progress or completion, a comment, an extension's
-/// reason, or the note that goes with the secretariat's confirmation, return or cancellation.
-/// Stored as its word (see `db::enums`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, diesel::AsExpression, diesel::FromSqlRow)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum ReportKind {
-    Progress,
-    Completion,
-    Comment,
-    Extension,
-    Confirmation,
-    Return,
-    Cancellation,
-    /// The unit's answer to a request for an explanation (giải trình).
-    Explanation,
-    /// A coordinating unit's part (ý kiến / kết quả phối hợp).
-    Coordination,
+crate::words! {
+    /// What a report on a task is: the unit's progress or completion, a comment, an extension's
+    /// reason, or the note that goes with the secretariat's confirmation, return or cancellation.
+    /// Stored as its word (see `db::enums`).
+    pub enum ReportKind {
+        Progress = "progress",
+        Completion = "completion",
+        Comment = "comment",
+        Extension = "extension",
+        Confirmation = "confirmation",
+        Return = "return",
+        Cancellation = "cancellation",
+        /// The unit's answer to a request for an explanation (giải trình).
+        Explanation = "explanation",
+        /// A coordinating unit's part (ý kiến / kết quả phối hợp).
+        Coordination = "coordination",
+    }
 }
-
-crate::words!(ReportKind {
-    Progress = "progress",
-    Completion = "completion",
-    Comment = "comment",
-    Extension = "extension",
-    Confirmation = "confirmation",
-    Return = "return",
-    Cancellation = "cancellation",
-    Explanation = "explanation",
-    Coordination = "coordination",
-});
 
 impl ReportKind {
     /// The report a move's note is filed as.

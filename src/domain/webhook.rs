@@ -4,28 +4,18 @@
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Event {
-    TaskAssigned,
-    StatusChanged,
-    Overdue,
-    Chased,
-    ExplanationAsked,
-    ExplanationAnswered,
-    ExtensionDecided,
-    ReportIssued,
+crate::words! {
+    pub enum Event {
+        TaskAssigned = "task.assigned",
+        StatusChanged = "task.status_changed",
+        Overdue = "task.overdue",
+        Chased = "task.chased",
+        ExplanationAsked = "explanation.asked",
+        ExplanationAnswered = "explanation.answered",
+        ExtensionDecided = "extension.decided",
+        ReportIssued = "report.issued",
+    }
 }
-
-crate::words!(Event {
-    TaskAssigned = "task.assigned",
-    StatusChanged = "task.status_changed",
-    Overdue = "task.overdue",
-    Chased = "task.chased",
-    ExplanationAsked = "explanation.asked",
-    ExplanationAnswered = "explanation.answered",
-    ExtensionDecided = "extension.decided",
-    ReportIssued = "report.issued",
-});
 
 /// The events a stored list names (comma-separated words); unknown words are dropped.
 pub fn parse_events(s: &str) -> Vec<Event> {

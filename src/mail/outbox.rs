@@ -15,25 +15,18 @@ use crate::domain::ids::{DirectiveId, TaskId, UserId};
 use crate::domain::mail::Kind;
 use crate::error::AppResult;
 
-/// Where a message stands. Stored as its word (see `db::enums`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum Status {
-    /// Waiting for its (next) try.
-    Pending,
-    Sent,
-    /// A permanent answer, or too many tries: waits for an administrator.
-    Failed,
-    /// Moot by the time it was due (the task was finished): never sent.
-    Skipped,
+crate::words! {
+    /// Where a message stands. Stored as its word (see `db::enums`).
+    pub enum Status {
+        /// Waiting for its (next) try.
+        Pending = "pending",
+        Sent = "sent",
+        /// A permanent answer, or too many tries: waits for an administrator.
+        Failed = "failed",
+        /// Moot by the time it was due (the task was finished): never sent.
+        Skipped = "skipped",
+    }
 }
-
-crate::words!(Status {
-    Pending = "pending",
-    Sent = "sent",
-    Failed = "failed",
-    Skipped = "skipped",
-});
 
 /// After this many attempts a temporary failure becomes a failure an administrator can retry.
 pub const MAX_ATTEMPTS: i32 = 12;

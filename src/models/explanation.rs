@@ -20,26 +20,19 @@ use crate::models::attachment::{Storage, Upload};
 use crate::models::journal;
 use crate::models::task::{self, Edit, NewReport, Outcome};
 
-/// Where a round stands. Stored as its `as_str` word (see `db::enums`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum State {
-    /// Waiting for the unit's answer.
-    Asked,
-    /// Answered; waiting for the asker's decision.
-    Answered,
-    /// Accepted: the round is over.
-    Accepted,
-    /// Asked again: this round is over and the next one waits for an answer.
-    AskedAgain,
+crate::words! {
+    /// Where a round stands. Stored as its `as_str` word (see `db::enums`).
+    pub enum State {
+        /// Waiting for the unit's answer.
+        Asked = "asked",
+        /// Answered; waiting for the asker's decision.
+        Answered = "answered",
+        /// Accepted: the round is over.
+        Accepted = "accepted",
+        /// Asked again: this round is over and the next one waits for an answer.
+        AskedAgain = "asked_again",
+    }
 }
-
-crate::words!(State {
-    Asked = "asked",
-    Answered = "answered",
-    Accepted = "accepted",
-    AskedAgain = "asked_again",
-});
 
 impl State {
     /// The rounds still open: one per task at most.

@@ -19,20 +19,14 @@ use crate::models::attachment::{Storage, Upload};
 use crate::models::journal;
 use crate::models::task::{self, Edit, NewReport, Outcome};
 
-/// Where a request stands. Stored as its `as_str` word (see `db::enums`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum Decision {
-    Pending,
-    Approved,
-    Rejected,
+crate::words! {
+    /// Where a request stands. Stored as its `as_str` word (see `db::enums`).
+    pub enum Decision {
+        Pending = "pending",
+        Approved = "approved",
+        Rejected = "rejected",
+    }
 }
-
-crate::words!(Decision {
-    Pending = "pending",
-    Approved = "approved",
-    Rejected = "rejected",
-});
 
 #[derive(Debug, Clone, Queryable, Serialize)]
 pub struct Request {

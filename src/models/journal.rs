@@ -9,76 +9,49 @@ use crate::db::DbConn;
 use crate::domain::ids::{TaskId, UserId};
 use crate::error::AppResult;
 
-/// What a journal entry records. Stored as its `as_str` word (see `db::enums`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum Kind {
-    Created,
-    StatusChanged,
-    DueDateChanged,
-    Progress,
-    Comment,
-    Attachment,
-    UnitMerged,
-    ExtensionRequested,
-    ExtensionApproved,
-    ExtensionRejected,
-    /// Đôn đốc: the note says which time ("lần 3").
-    Chased,
-    /// Giải trình asked, with the date to answer by.
-    ExplanationAsked,
-    /// Answered, with the date the unit proposes.
-    ExplanationAnswered,
-    /// Accepted, with the new due date if it moved.
-    ExplanationAccepted,
-    /// Asked again, with the new date to answer by.
-    ExplanationAskedAgain,
-    /// Handed to people of the lead unit (the note names them), with the unit's date.
-    AssigneesChanged,
-    /// The lead unit asked a coordinating unit (the note names it) for its part by a date.
-    CoordinationAsked,
-    /// A coordinating unit (named in the note) recorded its part.
-    CoordinationRecorded,
-    /// The lead unit sent the task back as outside its remit, with the reason.
-    SentBack,
-    /// Moved from one lead unit to another (the names), with the reason.
-    Transferred,
-    /// Sent back, and kept with the unit by the secretariat, with its note.
-    KeptWithUnit,
-    /// The notice or the item corrected after publishing: the note says what and why.
-    Corrected,
-    /// The coordinating units replaced (the names before and after), with the reason.
-    CoordinatorsChanged,
-    /// A step added, done or undone (the note says which).
-    Steps,
+crate::words! {
+    /// What a journal entry records. Stored as its `as_str` word (see `db::enums`).
+    pub enum Kind {
+        Created = "created",
+        StatusChanged = "status",
+        DueDateChanged = "due_date",
+        Progress = "progress",
+        Comment = "comment",
+        Attachment = "attachment",
+        UnitMerged = "unit_merged",
+        ExtensionRequested = "extension_requested",
+        ExtensionApproved = "extension_approved",
+        ExtensionRejected = "extension_rejected",
+        /// Đôn đốc: the note says which time ("lần 3").
+        Chased = "chased",
+        /// Giải trình asked, with the date to answer by.
+        ExplanationAsked = "explanation_asked",
+        /// Answered, with the date the unit proposes.
+        ExplanationAnswered = "explanation_answered",
+        /// Accepted, with the new due date if it moved.
+        ExplanationAccepted = "explanation_accepted",
+        /// Asked again, with the new date to answer by.
+        ExplanationAskedAgain = "explanation_asked_again",
+        /// Handed to people of the lead unit (the note names them), with the unit's date.
+        AssigneesChanged = "assignees",
+        /// The lead unit asked a coordinating unit (the note names it) for its part by a date.
+        CoordinationAsked = "coordination_asked",
+        /// A coordinating unit (named in the note) recorded its part.
+        CoordinationRecorded = "coordination_recorded",
+        /// The lead unit sent the task back as outside its remit, with the reason.
+        SentBack = "sent_back",
+        /// Moved from one lead unit to another (the names), with the reason.
+        Transferred = "transferred",
+        /// Sent back, and kept with the unit by the secretariat, with its note.
+        KeptWithUnit = "kept_with_unit",
+        /// The notice or the item corrected after publishing: the note says what and why.
+        Corrected = "corrected",
+        /// The coordinating units replaced (the names before and after), with the reason.
+        CoordinatorsChanged = "coordinators",
+        /// A step added, done or undone (the note says which).
+        Steps = "steps",
+    }
 }
-
-crate::words!(Kind {
-    Created = "created",
-    StatusChanged = "status",
-    DueDateChanged = "due_date",
-    Progress = "progress",
-    Comment = "comment",
-    Attachment = "attachment",
-    UnitMerged = "unit_merged",
-    ExtensionRequested = "extension_requested",
-    ExtensionApproved = "extension_approved",
-    ExtensionRejected = "extension_rejected",
-    Chased = "chased",
-    ExplanationAsked = "explanation_asked",
-    ExplanationAnswered = "explanation_answered",
-    ExplanationAccepted = "explanation_accepted",
-    ExplanationAskedAgain = "explanation_asked_again",
-    AssigneesChanged = "assignees",
-    CoordinationAsked = "coordination_asked",
-    CoordinationRecorded = "coordination_recorded",
-    SentBack = "sent_back",
-    Transferred = "transferred",
-    KeptWithUnit = "kept_with_unit",
-    Corrected = "corrected",
-    CoordinatorsChanged = "coordinators",
-    Steps = "steps",
-});
 
 #[derive(Debug, Clone, Queryable, Serialize)]
 pub struct Entry {

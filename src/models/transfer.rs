@@ -16,23 +16,17 @@ use crate::error::AppResult;
 use crate::models::task::{self, Edit, Outcome};
 use crate::models::{journal, unit};
 
-/// What a row records. Stored as its word (see `db::enums`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum Kind {
-    /// The lead unit sent the task back; waiting for the secretariat until decided.
-    Returned,
-    /// Moved to another lead unit.
-    Transferred,
-    /// Sent back, and kept with the unit.
-    Kept,
+crate::words! {
+    /// What a row records. Stored as its word (see `db::enums`).
+    pub enum Kind {
+        /// The lead unit sent the task back; waiting for the secretariat until decided.
+        Returned = "returned",
+        /// Moved to another lead unit.
+        Transferred = "transferred",
+        /// Sent back, and kept with the unit.
+        Kept = "kept",
+    }
 }
-
-crate::words!(Kind {
-    Returned = "returned",
-    Transferred = "transferred",
-    Kept = "kept",
-});
 
 /// One link of the chain, with the units' and the person's names.
 #[derive(Debug, Clone, Serialize)]

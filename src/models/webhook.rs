@@ -15,18 +15,13 @@ use crate::domain::webhook::{format_events, parse_events, Event};
 use crate::error::{AppError, AppResult};
 use crate::mail::outbox::{backoff, MAX_ATTEMPTS};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum State {
-    Pending,
-    Delivered,
-    Failed,
+crate::words! {
+    pub enum State {
+        Pending = "pending",
+        Delivered = "delivered",
+        Failed = "failed",
+    }
 }
-
-crate::words!(State {
-    Pending = "pending",
-    Delivered = "delivered",
-    Failed = "failed",
-});
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = webhooks)]

@@ -11,19 +11,14 @@ use super::stats::Counts;
 use crate::domain::ids::UnitId;
 use crate::domain::status::Status;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    OnTime,
-    Late,
-    /// Open and not reported done.
-    Open,
+crate::words! {
+    pub enum Outcome {
+        OnTime = "on_time",
+        Late = "late",
+        /// Open and not reported done.
+        Open = "open",
+    }
 }
-
-crate::words!(Outcome {
-    OnTime = "on_time",
-    Late = "late",
-    Open = "open",
-});
 
 impl Outcome {
     /// The outcome a task is counted under; None for a cancelled task, which counts nowhere.
