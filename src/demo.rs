@@ -165,7 +165,7 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
         signer: "Thứ trưởng Lê Xuân Định".into(),
         title: "Kết luận của Thứ trưởng Lê Xuân Định tại Hội nghị giao ban công tác khoa học và công nghệ địa phương".into(),
         body: "Sau khi nghe báo cáo và ý kiến của các đại biểu, Thứ trưởng kết luận như sau:\n1. Các Sở Khoa học và Công nghệ tham mưu Ủy ban nhân dân cấp tỉnh ban hành kế hoạch triển khai Nghị quyết số 57-NQ/TW, báo cáo Bộ trước ngày ...\n2. Giao Cục Kế hoạch - Tài chính chủ trì, phối hợp với Vụ Pháp chế ...\n3. Giao Cục Sở hữu trí tuệ ...\n4. Giao Văn phòng Bộ theo dõi, đôn đốc ...".into(),
-        form_token: chidao::models::session::random_token(),
+        form_token: chidao::models::token::random_token(),
         items: vec![
             NewItem {
                 label: "1".into(),
@@ -217,7 +217,7 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
         signer: "Bộ trưởng".into(),
         title: "Kết luận của Bộ trưởng tại cuộc họp về chuyển đổi số trong quản lý nhiệm vụ khoa học và công nghệ".into(),
         body: String::new(),
-        form_token: chidao::models::session::random_token(),
+        form_token: chidao::models::token::random_token(),
         items: vec![
             NewItem {
                 label: "1".into(),
@@ -405,7 +405,7 @@ fn year_of_history(
                 issued.format("%m/%Y")
             ),
             body: String::new(),
-            form_token: chidao::models::session::random_token(),
+            form_token: chidao::models::token::random_token(),
             items,
         };
         let (id, _) = app::directives::publish(conn, sec, &notice, on(issued))?;

@@ -8,13 +8,14 @@ use chidao::domain::dates::Moment;
 use chidao::domain::grading::Grade;
 use chidao::domain::ids::{DirectiveId, TaskId};
 use chidao::domain::permissions::{Actor, Role};
+use chidao::domain::status::Counts;
 use chidao::domain::status::Move;
 use chidao::models::attachment::Storage;
 use chidao::models::directive::{Assignee, NewDirective, NewItem};
 use chidao::models::tally::{Axis, Scope};
 use chidao::models::task::{self, Edit};
 use chidao::reports::periodic::Report;
-use chidao::reports::stats::{Counts, Preset};
+use chidao::reports::stats::Preset;
 use chrono::{Datelike, NaiveDate};
 
 use crate::fixtures::{days, task_for};

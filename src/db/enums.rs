@@ -47,12 +47,12 @@ text_enum!(crate::domain::status::ReportKind, "report kind");
 text_enum!(crate::domain::recurrence::Recurrence, "recurrence");
 text_enum!(crate::domain::permissions::Role, "role");
 text_enum!(crate::domain::directory::UnitKind, "unit kind");
-text_enum!(crate::models::extension::Decision, "extension decision");
-text_enum!(crate::models::journal::Kind, "journal kind");
-text_enum!(crate::models::explanation::State, "explanation state");
-text_enum!(crate::models::transfer::Kind, "transfer kind");
+text_enum!(crate::domain::extension::Decision, "extension decision");
+text_enum!(crate::domain::journal::Kind, "journal kind");
+text_enum!(crate::domain::explanation::State, "explanation state");
+text_enum!(crate::domain::transfer::Kind, "transfer kind");
 text_enum!(crate::domain::mail::Kind, "mail kind");
-text_enum!(crate::mail::outbox::Status, "outbox status");
+text_enum!(crate::domain::delivery::Status, "outbox status");
 
 /// Stores an id newtype (`domain::ids`) as BIGINT on every backend (derives on a proxy, as for
 /// `text_enum`).
@@ -166,7 +166,7 @@ mod tests {
     #[test]
     fn extension_decision() {
         maps_both_ways!(
-            crate::models::extension::Decision,
+            crate::domain::extension::Decision,
             "extension decision",
             ["maybe"]
         );
@@ -175,7 +175,7 @@ mod tests {
     #[test]
     fn journal_kind() {
         maps_both_ways!(
-            crate::models::journal::Kind,
+            crate::domain::journal::Kind,
             "journal kind",
             ["deleted", "Status"]
         );
@@ -193,7 +193,7 @@ mod tests {
     #[test]
     fn outbox_status() {
         maps_both_ways!(
-            crate::mail::outbox::Status,
+            crate::domain::delivery::Status,
             "outbox status",
             ["queued", "SENT"]
         );

@@ -6,20 +6,13 @@
 //! with an adjacent day; art. 111(3): a holiday on a weekend is given back on the next working
 //! day) and says so.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
+pub use crate::domain::holidays::Schedule;
 use crate::domain::lunar;
-
-/// One year's official schedule: the days off it declares (holidays, days given back, swapped
-/// weekdays) and the Saturdays it makes working days, each with its name.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Schedule {
-    pub days_off: BTreeMap<NaiveDate, String>,
-    pub working_saturdays: BTreeMap<NaiveDate, String>,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Why {

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::reports::stats::Counts;
+use crate::domain::status::Counts;
 
 /// Points per task for each outcome, on a scale where 100 is a task done on time, and the
 /// lowest score of each grade.

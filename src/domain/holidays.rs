@@ -2,11 +2,17 @@
 //! (Labour ministry notices up to 2025, Ministry of Home Affairs from 2026). Administrators
 //! edit them, and add later years, in the browser; these seed an empty database.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Days, NaiveDate};
 
-use crate::domain::calendar::Schedule;
+/// One year's official schedule: the days off it declares (holidays, days given back, swapped
+/// weekdays) and the Saturdays it makes working days, each with its name.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Schedule {
+    pub days_off: BTreeMap<NaiveDate, String>,
+    pub working_saturdays: BTreeMap<NaiveDate, String>,
+}
 
 /// (year, days-off ranges as (first, last, name), make-up working Saturdays as (day, name))
 type YearRows = (

@@ -3,13 +3,17 @@
 pub mod calendar;
 pub mod coordination;
 pub mod dates;
+pub mod delivery;
 pub mod directory;
 pub mod escalation;
+pub mod explanation;
+pub mod extension;
 pub mod filetype;
 pub mod grading;
 pub mod holidays;
 pub mod ical;
 pub mod ids;
+pub mod journal;
 pub mod lunar;
 pub mod mail;
 pub mod paging;
@@ -19,6 +23,7 @@ pub mod reminders;
 pub mod status;
 pub mod text;
 pub mod totp;
+pub mod transfer;
 pub mod webhook;
 
 /// An enumeration written as one fixed word (`words!`): stored, sent and put in SQL as it.

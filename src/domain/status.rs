@@ -1,7 +1,7 @@
 //! A task's stored status, the moves between statuses, and its derived timeliness.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 crate::words! {
     /// Stored as its `as_str` word (see `db::enums`).
@@ -201,6 +201,63 @@ pub fn due_soon(status: Status, due: Option<NaiveDate>, today: NaiveDate, days: 
             (0..=days).contains(&left)
         }
         _ => false,
+    }
+}
+
+/// How many tasks are in each bucket.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub done_on_time: i64,
+    pub done_late: i64,
+    pub open_within: i64,
+    pub open_overdue: i64,
+}
+
+impl Counts {
+    pub fn add(&mut self, b: Timeliness) {
+        match b {
+            Timeliness::DoneOnTime => self.done_on_time += 1,
+            Timeliness::DoneLate => self.done_late += 1,
+            Timeliness::OpenWithinDeadline => self.open_within += 1,
+            Timeliness::OpenOverdue => self.open_overdue += 1,
+        }
+    }
+
+    pub fn merge(&mut self, other: &Counts) {
+        self.done_on_time += other.done_on_time;
+        self.done_late += other.done_late;
+        self.open_within += other.open_within;
+        self.open_overdue += other.open_overdue;
+    }
+
+    pub fn get(&self, b: Timeliness) -> i64 {
+        match b {
+            Timeliness::DoneOnTime => self.done_on_time,
+            Timeliness::DoneLate => self.done_late,
+            Timeliness::OpenWithinDeadline => self.open_within,
+            Timeliness::OpenOverdue => self.open_overdue,
+        }
+    }
+
+    pub fn total(&self) -> i64 {
+        self.done_on_time + self.done_late + self.open_within + self.open_overdue
+    }
+
+    /// Of the tasks that are done or past their deadline, the share done on time; None while
+    /// nothing is finished (a unit with only overdue work has no rate yet, not 0 %).
+    pub fn on_time_rate(&self) -> Option<f64> {
+        let done = self.done_on_time + self.done_late;
+        let judged = done + self.open_overdue;
+        (done > 0).then(|| self.done_on_time as f64 / judged as f64)
+    }
+
+    /// A bucket's share of all counted tasks, in percent.
+    pub fn share(&self, b: Timeliness) -> f64 {
+        if self.total() == 0 {
+            0.0
+        } else {
+            100.0 * self.get(b) as f64 / self.total() as f64
+        }
     }
 }
 

@@ -15,21 +15,8 @@ use crate::domain::ids::{DirectiveId, TaskId, UserId};
 use crate::domain::mail::Kind;
 use crate::error::AppResult;
 
-crate::words! {
-    /// Where a message stands. Stored as its word (see `db::enums`).
-    pub enum Status {
-        /// Waiting for its (next) try.
-        Pending = "pending",
-        Sent = "sent",
-        /// A permanent answer, or too many tries: waits for an administrator.
-        Failed = "failed",
-        /// Moot by the time it was due (the task was finished): never sent.
-        Skipped = "skipped",
-    }
-}
-
-/// After this many attempts a temporary failure becomes a failure an administrator can retry.
-pub const MAX_ATTEMPTS: i32 = 12;
+pub use crate::domain::delivery::Status;
+use crate::domain::delivery::{backoff, MAX_ATTEMPTS};
 
 /// A message to queue.
 #[derive(Debug, Clone, Insertable)]
@@ -200,11 +187,6 @@ pub fn mark_retry(
         ))
         .execute(conn)?;
     Ok(())
-}
-
-pub fn backoff(attempts: i32) -> Duration {
-    let shift = attempts.clamp(1, 8) - 1;
-    Duration::seconds((30i64 << shift).min(3600))
 }
 
 /// Failed (a permanent answer) or skipped (moot by the time it was due): never sent again

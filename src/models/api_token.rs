@@ -8,7 +8,7 @@ use crate::db::schema::{api_tokens, users};
 use crate::db::DbConn;
 use crate::domain::ids::UserId;
 use crate::error::AppResult;
-use crate::models::session::{random_token, token_hash};
+use crate::models::token::{random_token, token_hash};
 use crate::models::user::User;
 
 /// How long a personal API token works unless asked otherwise.

@@ -6,14 +6,13 @@ use std::path::PathBuf;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::db::schema::{attachment_blobs, attachments};
 use crate::db::DbConn;
 use crate::db::Found;
 use crate::domain::ids::{TaskId, UserId};
 use crate::error::{AppError, AppResult};
-use crate::models::session::{hex, random_token};
+use crate::models::token::{random_token, sha256_hex};
 
 #[derive(Debug, Clone)]
 pub enum Storage {
@@ -91,7 +90,7 @@ pub fn store(
             attachments::stored_name.eq(&up.stored_name),
             attachments::content_type.eq(&up.content_type),
             attachments::size.eq(up.bytes.len() as i64),
-            attachments::sha256.eq(hex(&Sha256::digest(&up.bytes))),
+            attachments::sha256.eq(sha256_hex(&up.bytes)),
             attachments::in_db.eq(in_db),
             attachments::uploaded_by.eq(by),
             attachments::created_at.eq(at),

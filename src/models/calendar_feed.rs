@@ -10,7 +10,7 @@ use crate::domain::ids::{TaskId, UnitId, UserId};
 use crate::domain::permissions::Role;
 use crate::domain::status::Status;
 use crate::error::AppResult;
-use crate::models::session::{random_token, token_hash};
+use crate::models::token::{random_token, token_hash};
 use crate::models::user::User;
 
 /// Whose deadlines a feed lists.

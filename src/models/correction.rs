@@ -4,7 +4,6 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use sha2::{Digest, Sha256};
 
 use crate::db::schema::{directive_files, directive_items, directives, task_coordinators, tasks};
 use crate::db::DbConn;
@@ -129,7 +128,7 @@ pub fn keep_signed(
             directive_files::directive_id.eq(id),
             directive_files::original_name.eq(crate::domain::filetype::clean_name(name)),
             directive_files::size.eq(bytes.len() as i64),
-            directive_files::sha256.eq(crate::models::session::hex(&Sha256::digest(bytes))),
+            directive_files::sha256.eq(crate::models::token::sha256_hex(bytes)),
             directive_files::data.eq(bytes),
             directive_files::uploaded_by.eq(by),
             directive_files::created_at.eq(at.now),

@@ -13,10 +13,11 @@ use crate::db::DbConn;
 use crate::db::Found;
 use crate::domain::ids::{DirectiveId, ItemId, TaskId, UnitId, UserId};
 use crate::domain::recurrence::{self, DueRule, Recurrence};
+use crate::domain::status::Counts;
 use crate::domain::status::Status;
 use crate::error::{AppError, AppResult};
 use crate::models::{journal, task, unit};
-use crate::reports::stats::{tally, Counts, Facts};
+use crate::reports::stats::{tally, Facts};
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = conferences)]

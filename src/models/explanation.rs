@@ -20,19 +20,7 @@ use crate::models::attachment::{Storage, Upload};
 use crate::models::journal;
 use crate::models::task::{self, Edit, NewReport, Outcome};
 
-crate::words! {
-    /// Where a round stands. Stored as its `as_str` word (see `db::enums`).
-    pub enum State {
-        /// Waiting for the unit's answer.
-        Asked = "asked",
-        /// Answered; waiting for the asker's decision.
-        Answered = "answered",
-        /// Accepted: the round is over.
-        Accepted = "accepted",
-        /// Asked again: this round is over and the next one waits for an answer.
-        AskedAgain = "asked_again",
-    }
-}
+pub use crate::domain::explanation::State;
 
 impl State {
     /// The rounds still open: one per task at most.

@@ -19,14 +19,7 @@ use crate::models::attachment::{Storage, Upload};
 use crate::models::journal;
 use crate::models::task::{self, Edit, NewReport, Outcome};
 
-crate::words! {
-    /// Where a request stands. Stored as its `as_str` word (see `db::enums`).
-    pub enum Decision {
-        Pending = "pending",
-        Approved = "approved",
-        Rejected = "rejected",
-    }
-}
+pub use crate::domain::extension::Decision;
 
 #[derive(Debug, Clone, Queryable, Serialize)]
 pub struct Request {

@@ -30,6 +30,7 @@ pub mod sso_login;
 pub mod step;
 pub mod tally;
 pub mod task;
+pub mod token;
 pub mod transfer;
 pub mod two_factor;
 pub mod unit;

@@ -9,7 +9,7 @@ use crate::db::DbConn;
 use crate::domain::ids::UserId;
 use crate::domain::mail::Kind;
 use crate::error::AppResult;
-use crate::models::session::{random_token, token_hash};
+use crate::models::token::{random_token, token_hash};
 use crate::models::user;
 
 pub const VALID_FOR_MINUTES: i64 = 60;

@@ -13,6 +13,7 @@ use crate::db::DbConn;
 use crate::db::Found;
 use crate::domain::ids::{UnitId, UserId};
 use crate::domain::permissions::Actor;
+use crate::domain::status::Counts;
 use crate::domain::status::Timeliness;
 use crate::domain::text::fold;
 use crate::error::{AppError, AppResult};
@@ -20,7 +21,6 @@ use crate::models::explanation::State;
 use crate::models::tally::{self, Axis, Scope};
 use crate::models::task::{self, Filter, Sort};
 use crate::reports::periodic::{Figures, OverdueTask, Remark, Report, Source};
-use crate::reports::stats::Counts;
 
 /// What a report is asked for.
 #[derive(Debug, Clone, Copy)]

@@ -3,30 +3,13 @@
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 
 use crate::db::schema::{login_failures, sessions, users};
 use crate::db::DbConn;
 use crate::domain::ids::UserId;
 use crate::error::{AppError, AppResult};
+use crate::models::token::{random_token, token_hash};
 use crate::models::user::User;
-
-/// 32 random bytes as hex: session ids, CSRF tokens, API tokens, stored file names.
-pub fn random_token() -> String {
-    let mut b = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut b);
-    hex(&b)
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Only a hash of a session or API token is stored: a leaked database does not open sessions.
-pub fn token_hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
-}
 
 pub struct Session {
     pub user: User,

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use crate::db::schema::sso_logins;
 use crate::db::DbConn;
 use crate::error::AppResult;
-use crate::models::session::token_hash;
+use crate::models::token::token_hash;
 
 pub const MINUTES: i64 = 10;
 

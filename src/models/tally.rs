@@ -13,9 +13,9 @@ use diesel::sql_types::{BigInt, Date, Integer, Text, Timestamp};
 use crate::db::{DbConn, MultiBackend};
 use crate::domain::dates::vn_day_start;
 use crate::domain::ids::{DirectiveId, UnitId, UserId};
+use crate::domain::status::Counts;
 use crate::domain::status::{Status, Timeliness};
 use crate::error::AppResult;
-use crate::reports::stats::Counts;
 use crate::reports::tallies::{
     buckets, by_due_month, last_months, month_of, overdue_by_month, split, Outcome, Tally,
 };

@@ -16,17 +16,7 @@ use crate::error::AppResult;
 use crate::models::task::{self, Edit, Outcome};
 use crate::models::{journal, unit};
 
-crate::words! {
-    /// What a row records. Stored as its word (see `db::enums`).
-    pub enum Kind {
-        /// The lead unit sent the task back; waiting for the secretariat until decided.
-        Returned = "returned",
-        /// Moved to another lead unit.
-        Transferred = "transferred",
-        /// Sent back, and kept with the unit.
-        Kept = "kept",
-    }
-}
+pub use crate::domain::transfer::Kind;
 
 /// One link of the chain, with the units' and the person's names.
 #[derive(Debug, Clone, Serialize)]

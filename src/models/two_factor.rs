@@ -10,7 +10,7 @@ use crate::db::DbConn;
 use crate::domain::ids::UserId;
 use crate::domain::totp;
 use crate::error::AppResult;
-use crate::models::session::{random_token, token_hash};
+use crate::models::token::{random_token, token_hash};
 
 /// Recovery codes made at a time.
 pub const RECOVERY_CODES: usize = 10;

@@ -219,7 +219,7 @@ pub fn create_without_rights(
         .to_string(),
         role: crate::domain::permissions::Role::UnitStaff.as_str().into(),
         unit_id: None,
-        password: crate::models::session::random_token(),
+        password: crate::models::token::random_token(),
         active: true,
         lang: "vi".into(),
     };

@@ -1,7 +1,7 @@
 //! Webhook endpoints and their deliveries. A change queues one delivery per endpoint that wants
 //! its event, in the change's own transaction (a change that rolls back tells nobody); the
 //! loop that delivers mail claims due deliveries with a lease, so several servers never send
-//! the same one at once, and retries with the mail outbox's backoff.
+//! the same one at once, and retries with the mail outbox's backoff (`domain::delivery`).
 
 use chrono::{NaiveDateTime, SecondsFormat};
 use diesel::prelude::*;
@@ -10,10 +10,10 @@ use crate::db::lease::{self, Queue};
 use crate::db::schema::{webhook_deliveries, webhooks};
 use crate::db::DbConn;
 use crate::db::Found;
+use crate::domain::delivery::{backoff, MAX_ATTEMPTS};
 use crate::domain::ids::TaskId;
 use crate::domain::webhook::{format_events, parse_events, Event};
 use crate::error::{AppError, AppResult};
-use crate::mail::outbox::{backoff, MAX_ATTEMPTS};
 
 crate::words! {
     pub enum State {

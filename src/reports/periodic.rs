@@ -10,9 +10,9 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::stats::Counts;
 use crate::domain::grading::{Grade, Record, Rule};
 use crate::domain::ids::UnitId;
+use crate::domain::status::Counts;
 use crate::domain::status::Timeliness;
 use crate::i18n::{number, percent, Lang};
 

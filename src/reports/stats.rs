@@ -4,66 +4,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Serialize};
 
 use crate::domain::ids::UnitId;
-use crate::domain::status::{timeliness, Status, Timeliness};
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Counts {
-    pub done_on_time: i64,
-    pub done_late: i64,
-    pub open_within: i64,
-    pub open_overdue: i64,
-}
-
-impl Counts {
-    pub fn add(&mut self, b: Timeliness) {
-        match b {
-            Timeliness::DoneOnTime => self.done_on_time += 1,
-            Timeliness::DoneLate => self.done_late += 1,
-            Timeliness::OpenWithinDeadline => self.open_within += 1,
-            Timeliness::OpenOverdue => self.open_overdue += 1,
-        }
-    }
-
-    pub fn merge(&mut self, other: &Counts) {
-        self.done_on_time += other.done_on_time;
-        self.done_late += other.done_late;
-        self.open_within += other.open_within;
-        self.open_overdue += other.open_overdue;
-    }
-
-    pub fn get(&self, b: Timeliness) -> i64 {
-        match b {
-            Timeliness::DoneOnTime => self.done_on_time,
-            Timeliness::DoneLate => self.done_late,
-            Timeliness::OpenWithinDeadline => self.open_within,
-            Timeliness::OpenOverdue => self.open_overdue,
-        }
-    }
-
-    pub fn total(&self) -> i64 {
-        self.done_on_time + self.done_late + self.open_within + self.open_overdue
-    }
-
-    /// Of the tasks that are done or past their deadline, the share done on time; None while
-    /// nothing is finished (a unit with only overdue work has no rate yet, not 0 %).
-    pub fn on_time_rate(&self) -> Option<f64> {
-        let done = self.done_on_time + self.done_late;
-        let judged = done + self.open_overdue;
-        (done > 0).then(|| self.done_on_time as f64 / judged as f64)
-    }
-
-    /// A bucket's share of all counted tasks, in percent.
-    pub fn share(&self, b: Timeliness) -> f64 {
-        if self.total() == 0 {
-            0.0
-        } else {
-            100.0 * self.get(b) as f64 / self.total() as f64
-        }
-    }
-}
+use crate::domain::status::{timeliness, Counts, Status};
 
 /// What decides a task's bucket, under the key it is tallied by: (lead unit or directive,
 /// status, due date, completion date).
@@ -222,6 +165,7 @@ pub fn title(preset: Preset, (from, to): (NaiveDate, NaiveDate)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::status::Timeliness;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%d/%m/%Y").unwrap()

@@ -1,8 +1,8 @@
 //! Charts drawn on the server as SVG, readable without JavaScript: every bar carries a <title>
 //! with its numbers, and the page shows the same numbers as a table beside it.
 
+use crate::domain::status::Counts;
 use crate::i18n::Lang;
-use crate::reports::stats::Counts;
 
 const COLORS: [&str; 4] = ["#2e7d32", "#ef6c00", "#1565c0", "#c62828"];
 

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, Months, NaiveDate};
 
-use super::stats::Counts;
 use crate::domain::ids::UnitId;
+use crate::domain::status::Counts;
 use crate::domain::status::Status;
 
 crate::words! {

@@ -63,15 +63,6 @@ impl Auth {
         Ok(self.user()?.actor())
     }
 
-    /// For state changes: signed in, and the form carries this session's CSRF token.
-    pub fn post(&self, form: &crate::web::form::Form) -> WebResult<Actor> {
-        let actor = self.actor()?;
-        if !self.by_token && !constant_time_eq(form.get("csrf").as_bytes(), self.csrf.as_bytes()) {
-            return Err(WebError::Forbidden);
-        }
-        Ok(actor)
-    }
-
     /// Signed in and allowed `action` on the service as a whole (not one task or unit: those
     /// ask `tasks::authorize` or `allowed` with their target).
     pub fn allowed(&self, action: Action) -> WebResult<Actor> {
@@ -81,12 +72,6 @@ impl Auth {
         } else {
             Err(WebError::Forbidden)
         }
-    }
-
-    /// `post`, then `allowed`: the CSRF token is checked before anything else is said.
-    pub fn post_allowed(&self, form: &crate::web::form::Form, action: Action) -> WebResult<Actor> {
-        self.post(form)?;
-        self.allowed(action)
     }
 }
 

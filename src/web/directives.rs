@@ -10,16 +10,16 @@ use crate::domain::dates::{parse_date, Moment};
 use crate::domain::ids::DirectiveId;
 use crate::domain::permissions::Action;
 use crate::domain::recurrence::{DueRule, Recurrence};
+use crate::domain::status::Counts;
 use crate::domain::status::Status;
 use crate::domain::status::Timeliness;
 use crate::error::AppError;
 use crate::models::directive::{
     self, Assignee, Conference, Directive, Item, ItemTask, ListedDirective, NewDirective, NewItem,
 };
-use crate::models::session::random_token;
 use crate::models::task::Filter;
+use crate::models::token::random_token;
 use crate::models::unit::{self, Group, Unit};
-use crate::reports::stats::Counts;
 use crate::web::auth::Auth;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;

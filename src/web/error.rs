@@ -3,6 +3,7 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
 
 use crate::error::AppError;
 
@@ -134,8 +135,24 @@ impl ResponseError for WebError {
             resp.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
         resp.content_type("text/html; charset=utf-8")
-            .body(super::pages::error_page(status.as_u16(), vi, en))
+            .body(error_page(status.as_u16(), vi, en))
     }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    code: u16,
+    vi: &'a str,
+    en: &'a str,
+}
+
+/// The page an error answers with, in both languages (it may come before the person's language
+/// is known).
+fn error_page(code: u16, vi: &str, en: &str) -> String {
+    ErrorPage { code, vi, en }
+        .render()
+        .unwrap_or_else(|_| format!("{code} {en}"))
 }
 
 pub type WebResult<T> = Result<T, WebError>;

@@ -15,8 +15,9 @@ use serde::Serialize;
 use std::future::Future;
 use std::pin::Pin;
 
+use crate::domain::permissions::{Action, Actor};
 use crate::web::auth::{constant_time_eq, Auth};
-use crate::web::error::WebError;
+use crate::web::error::{WebError, WebResult};
 use crate::web::AppState;
 
 /// A file field as it arrived: name, declared type, and either the bytes or the fact that it
@@ -44,6 +45,24 @@ const MAX_PARTS: usize = 200;
 const MAX_NAME_BYTES: usize = 255;
 /// Files of one request.
 pub const MAX_FILES: usize = 5;
+
+/// What a posted form asks of the session, here beside the form it reads.
+impl Auth {
+    /// For state changes: signed in, and the form carries this session's CSRF token.
+    pub fn post(&self, form: &Form) -> WebResult<Actor> {
+        let actor = self.actor()?;
+        if !self.by_token && !constant_time_eq(form.get("csrf").as_bytes(), self.csrf.as_bytes()) {
+            return Err(WebError::Forbidden);
+        }
+        Ok(actor)
+    }
+
+    /// `post`, then `allowed`: the CSRF token is checked before anything else is said.
+    pub fn post_allowed(&self, form: &Form, action: Action) -> WebResult<Actor> {
+        self.post(form)?;
+        self.allowed(action)
+    }
+}
 
 impl Form {
     pub fn get(&self, name: &str) -> &str {

@@ -388,20 +388,6 @@ pub fn redirect(to: &str) -> HttpResponse {
         .finish()
 }
 
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage<'a> {
-    code: u16,
-    vi: &'a str,
-    en: &'a str,
-}
-
-pub fn error_page(code: u16, vi: &str, en: &str) -> String {
-    ErrorPage { code, vi, en }
-        .render()
-        .unwrap_or_else(|_| format!("{code} {en}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::local_path;

@@ -90,7 +90,7 @@ pub(crate) fn pre_token(req: &HttpRequest) -> String {
     req.cookie(auth::PRE_SESSION_COOKIE)
         .map(|c| c.value().to_string())
         .filter(|v| v.len() == 64)
-        .unwrap_or_else(session::random_token)
+        .unwrap_or_else(crate::models::token::random_token)
 }
 
 pub(crate) fn with_pre_cookie(

@@ -14,8 +14,8 @@ use std::sync::Mutex;
 
 use crate::config::Oidc;
 use crate::domain::dates::Moment;
-use crate::models::session::random_token;
 use crate::models::sso_login::{self, Pending};
+use crate::models::token::random_token;
 use crate::models::{session, user};
 use crate::web::auth::{self, Auth};
 use crate::web::error::{WebError, WebResult};

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::domain::dates::Moment;
 use crate::domain::permissions::Action;
 use crate::domain::webhook::Event;
-use crate::models::session::random_token;
+use crate::models::token::random_token;
 use crate::models::webhook::{self, LogRow, Webhook};
 use crate::web::auth::Auth;
 use crate::web::error::WebResult;

@@ -472,7 +472,7 @@ pub async fn publish(
     // The same key sent again finds the directive it made (besides the kept answer).
     let form_token = match req.headers().get(answer::IDEMPOTENCY_KEY) {
         Some(k) => format!("api:{}:{}", actor.user_id, k.to_str().unwrap_or("")),
-        None => crate::models::session::random_token(),
+        None => crate::models::token::random_token(),
     };
     let d = NewDirective {
         conference_id: input.conference_id,

@@ -1,0 +1,10 @@
+//! An extension request's (gia hạn) decision: the words its state is stored and sent as.
+
+crate::words! {
+    /// Where a request stands. Stored as its `as_str` word (see `db::enums`).
+    pub enum Decision {
+        Pending = "pending",
+        Approved = "approved",
+        Rejected = "rejected",
+    }
+}
