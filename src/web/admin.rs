@@ -9,12 +9,11 @@ use crate::domain::ids::{UnitId, UserId};
 use crate::domain::permissions::{Action, Role};
 use crate::models::unit::{self, Group, Unit, UnitForm, UnitKind};
 use crate::models::user::{self, UserForm, UserRow};
-use crate::web::auth::Auth;
+use crate::web::call::Call;
 use crate::web::error::WebResult;
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render, render_status, Ctx, Errors};
 use crate::web::query::{MaybeId, Paged, Query};
-use crate::web::AppState;
 
 /// `?q=…&page=…` of the administrator's lists.
 #[derive(Default, Deserialize)]
@@ -44,15 +43,11 @@ pub struct UnitsQuery {
     unreachable: String,
 }
 
-pub async fn units(
-    Query(query): Query<UnitsQuery>,
-    state: web::Data<AppState>,
-    auth: Auth,
-) -> WebResult<HttpResponse> {
-    auth.allowed(Action::ManageUnits)?;
+pub async fn units(Query(query): Query<UnitsQuery>, call: Call) -> WebResult<HttpResponse> {
+    call.auth.allowed(Action::ManageUnits)?;
     let q = query.q;
     let q2 = q.clone();
-    let (mut units, unreachable) = crate::db::run(&state.pool, move |conn| {
+    let (mut units, unreachable) = crate::db::run(&call.state.pool, move |conn| {
         let units = unit::list(conn, &q2, true)?;
         let ids: Vec<UnitId> = units.iter().map(|u| u.id).collect();
         let unreachable = unit::unreachable(conn, &ids)?;
@@ -67,7 +62,7 @@ pub async fn units(
         units.retain(|u| unreachable.contains(&u.id));
     }
     render(&UnitsPage {
-        ctx: Ctx::new(&auth),
+        ctx: Ctx::new(&call.auth),
         q,
         units,
         unreachable,
@@ -91,15 +86,14 @@ struct UnitPage {
 }
 
 async fn unit_page(
-    state: &web::Data<AppState>,
-    auth: &Auth,
+    call: &Call,
     id: Option<UnitId>,
     form: UnitForm,
     errors: Errors,
     clash: String,
     status: StatusCode,
 ) -> WebResult<HttpResponse> {
-    let (others, merged_into, leaders) = crate::db::run(&state.pool, move |conn| {
+    let (others, merged_into, leaders) = crate::db::run(&call.state.pool, move |conn| {
         let merged_into = match id {
             Some(id) => match unit::get(conn, id)?.merged_into_id {
                 Some(m) => unit::get(conn, m)?.name,
@@ -117,7 +111,7 @@ async fn unit_page(
     let kinds = UnitKind::ALL.iter().map(|k| k.as_str()).collect();
     render_status(
         &UnitPage {
-            ctx: Ctx::new(auth),
+            ctx: Ctx::new(&call.auth),
             id,
             form,
             errors,
@@ -131,15 +125,11 @@ async fn unit_page(
     )
 }
 
-pub async fn unit_form(
-    state: web::Data<AppState>,
-    auth: Auth,
-    MaybeId(id): MaybeId<UnitId>,
-) -> WebResult<HttpResponse> {
-    auth.allowed(Action::ManageUnits)?;
+pub async fn unit_form(call: Call, MaybeId(id): MaybeId<UnitId>) -> WebResult<HttpResponse> {
+    call.auth.allowed(Action::ManageUnits)?;
     let form = match id {
         Some(id) => {
-            crate::db::run(&state.pool, move |conn| {
+            crate::db::run(&call.state.pool, move |conn| {
                 let aliases = unit::aliases(conn, id)?.join("\n");
                 Ok(UnitForm::of(unit::get(conn, id)?, aliases))
             })
@@ -152,8 +142,7 @@ pub async fn unit_form(
         },
     };
     unit_page(
-        &state,
-        &auth,
+        &call,
         id,
         form,
         Errors::default(),
@@ -164,12 +153,11 @@ pub async fn unit_form(
 }
 
 pub async fn save_unit(
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     MaybeId(id): MaybeId<UnitId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    auth.post_allowed(&form, Action::ManageUnits)?;
+    call.auth.post_allowed(&form, Action::ManageUnits)?;
     let mut f: UnitForm = form.parse()?;
     // A new unit is active; only an edit offers the box.
     f.active |= id.is_none();
@@ -178,15 +166,14 @@ pub async fn save_unit(
         errors.add(field, key);
     }
     if let Some(leader) = f.leader_id {
-        let leaders = crate::db::run(&state.pool, crate::models::user::leaders).await?;
+        let leaders = crate::db::run(&call.state.pool, crate::models::user::leaders).await?;
         if !leaders.iter().any(|l| l.id == leader) {
             errors.add("leader_id", "error.invalid_choice");
         }
     }
     if !errors.is_empty() {
         return unit_page(
-            &state,
-            &auth,
+            &call,
             id,
             f,
             errors,
@@ -197,9 +184,9 @@ pub async fn save_unit(
     }
     let f2 = f.clone();
     if let Some(id) = id {
-        crate::db::run(&state.pool, move |conn| unit::get(conn, id)).await?;
+        crate::db::run(&call.state.pool, move |conn| unit::get(conn, id)).await?;
     }
-    match crate::db::run(&state.pool, move |conn| {
+    match crate::db::run(&call.state.pool, move |conn| {
         unit::save(conn, id, &f2, crate::domain::dates::Moment::now().now)
     })
     .await?
@@ -207,36 +194,25 @@ pub async fn save_unit(
         Ok(id) => Ok(redirect(&format!("/admin/units/{id}?done=saved"))),
         Err((field, name)) => {
             errors.add(field, "error.name_taken");
-            unit_page(
-                &state,
-                &auth,
-                id,
-                f,
-                errors,
-                name,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            unit_page(&call, id, f, errors, name, StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }
 }
 
 pub async fn merge_unit(
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: web::Path<UnitId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    let actor = auth.post_allowed(&form, Action::ManageUnits)?;
+    let actor = call.auth.post_allowed(&form, Action::ManageUnits)?;
     let from = path.into_inner();
     let Some(into) = form.i64("into").map(UnitId) else {
-        let f = crate::db::run(&state.pool, move |conn| unit::get(conn, from)).await?;
+        let f = crate::db::run(&call.state.pool, move |conn| unit::get(conn, from)).await?;
         let mut errors = Errors::default();
         errors.add("into", "error.required");
         let uf = UnitForm::of(f, String::new());
         return unit_page(
-            &state,
-            &auth,
+            &call,
             Some(from),
             uf,
             errors,
@@ -245,7 +221,7 @@ pub async fn merge_unit(
         )
         .await;
     };
-    let moved = crate::db::run(&state.pool, move |conn| {
+    let moved = crate::db::run(&call.state.pool, move |conn| {
         unit::merge(
             conn,
             from,
@@ -266,11 +242,11 @@ struct GroupsPage {
     groups: Vec<(Group, i64)>,
 }
 
-pub async fn groups(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpResponse> {
-    auth.allowed(Action::ManageUnits)?;
-    let groups = crate::db::run(&state.pool, unit::groups).await?;
+pub async fn groups(call: Call) -> WebResult<HttpResponse> {
+    call.auth.allowed(Action::ManageUnits)?;
+    let groups = crate::db::run(&call.state.pool, unit::groups).await?;
     render(&GroupsPage {
-        ctx: Ctx::new(&auth),
+        ctx: Ctx::new(&call.auth),
         groups,
     })
 }
@@ -287,18 +263,17 @@ struct GroupPage {
 }
 
 async fn group_page(
-    state: &web::Data<AppState>,
-    auth: &Auth,
+    call: &Call,
     id: Option<i64>,
     name: String,
     members: Vec<UnitId>,
     errors: Errors,
     status: StatusCode,
 ) -> WebResult<HttpResponse> {
-    let units = crate::db::run(&state.pool, |conn| unit::list(conn, "", false)).await?;
+    let units = crate::db::run(&call.state.pool, |conn| unit::list(conn, "", false)).await?;
     render_status(
         &GroupPage {
-            ctx: Ctx::new(auth),
+            ctx: Ctx::new(&call.auth),
             id,
             name,
             members,
@@ -309,15 +284,11 @@ async fn group_page(
     )
 }
 
-pub async fn group_form(
-    state: web::Data<AppState>,
-    auth: Auth,
-    MaybeId(id): MaybeId,
-) -> WebResult<HttpResponse> {
-    auth.allowed(Action::ManageUnits)?;
+pub async fn group_form(call: Call, MaybeId(id): MaybeId) -> WebResult<HttpResponse> {
+    call.auth.allowed(Action::ManageUnits)?;
     let (name, members) = match id {
         Some(id) => {
-            crate::db::run(&state.pool, move |conn| {
+            crate::db::run(&call.state.pool, move |conn| {
                 Ok((
                     unit::get_group(conn, id)?.name,
                     unit::all_group_members(conn, id)?,
@@ -327,16 +298,7 @@ pub async fn group_form(
         }
         None => (String::new(), Vec::new()),
     };
-    group_page(
-        &state,
-        &auth,
-        id,
-        name,
-        members,
-        Errors::default(),
-        StatusCode::OK,
-    )
-    .await
+    group_page(&call, id, name, members, Errors::default(), StatusCode::OK).await
 }
 
 /// A group: its name and the ids of its member units (one `members` field per ticked unit).
@@ -347,13 +309,8 @@ struct GroupFields {
     members: Vec<String>,
 }
 
-pub async fn save_group(
-    state: web::Data<AppState>,
-    auth: Auth,
-    MaybeId(id): MaybeId,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    auth.post_allowed(&form, Action::ManageUnits)?;
+pub async fn save_group(call: Call, MaybeId(id): MaybeId, form: Form) -> WebResult<HttpResponse> {
+    call.auth.post_allowed(&form, Action::ManageUnits)?;
     let GroupFields { name, members } = form.parse()?;
     let name = name.trim().to_string();
     let members: Vec<UnitId> = members.iter().filter_map(|m| m.parse().ok()).collect();
@@ -361,8 +318,7 @@ pub async fn save_group(
     if name.is_empty() {
         errors.add("name", "error.required");
         return group_page(
-            &state,
-            &auth,
+            &call,
             id,
             name,
             members,
@@ -373,15 +329,18 @@ pub async fn save_group(
     }
     let (n, m) = (name.clone(), members.clone());
     if let Some(id) = id {
-        crate::db::run(&state.pool, move |conn| unit::get_group(conn, id)).await?;
+        crate::db::run(&call.state.pool, move |conn| unit::get_group(conn, id)).await?;
     }
-    match crate::db::run(&state.pool, move |conn| unit::save_group(conn, id, &n, &m)).await? {
+    match crate::db::run(&call.state.pool, move |conn| {
+        unit::save_group(conn, id, &n, &m)
+    })
+    .await?
+    {
         Some(id) => Ok(redirect(&format!("/admin/groups/{id}?done=saved"))),
         None => {
             errors.add("name", "error.name_taken");
             group_page(
-                &state,
-                &auth,
+                &call,
                 id,
                 name,
                 members,
@@ -404,20 +363,16 @@ struct UsersPage {
     pages: i64,
 }
 
-pub async fn users(
-    Query(query): Query<SearchQuery>,
-    state: web::Data<AppState>,
-    auth: Auth,
-) -> WebResult<HttpResponse> {
-    auth.allowed(Action::ManageUsers)?;
+pub async fn users(Query(query): Query<SearchQuery>, call: Call) -> WebResult<HttpResponse> {
+    call.auth.allowed(Action::ManageUsers)?;
     let page = query.paged.page();
     let q = query.q;
     let q2 = q.clone();
     let (rows, total) =
-        crate::db::run(&state.pool, move |conn| user::list(conn, &q2, page)).await?;
+        crate::db::run(&call.state.pool, move |conn| user::list(conn, &q2, page)).await?;
     let pages = ((total + user::PAGE_SIZE - 1) / user::PAGE_SIZE).max(1);
     render(&UsersPage {
-        ctx: Ctx::new(&auth),
+        ctx: Ctx::new(&call.auth),
         q,
         rows,
         total,
@@ -439,19 +394,18 @@ struct UserPage {
 }
 
 async fn user_page(
-    state: &web::Data<AppState>,
-    auth: &Auth,
+    call: &Call,
     id: Option<UserId>,
     form: UserForm,
     errors: Errors,
     status: StatusCode,
 ) -> WebResult<HttpResponse> {
-    let units = crate::db::run(&state.pool, |conn| unit::list(conn, "", false)).await?;
+    let units = crate::db::run(&call.state.pool, |conn| unit::list(conn, "", false)).await?;
     let unit_id = form.unit_id.map(|u| u.to_string()).unwrap_or_default();
     let roles = Role::ALL.iter().map(|r| r.as_str()).collect();
     render_status(
         &UserPage {
-            ctx: Ctx::new(auth),
+            ctx: Ctx::new(&call.auth),
             id,
             form,
             unit_id,
@@ -463,15 +417,11 @@ async fn user_page(
     )
 }
 
-pub async fn user_form(
-    state: web::Data<AppState>,
-    auth: Auth,
-    MaybeId(id): MaybeId<UserId>,
-) -> WebResult<HttpResponse> {
-    auth.allowed(Action::ManageUsers)?;
+pub async fn user_form(call: Call, MaybeId(id): MaybeId<UserId>) -> WebResult<HttpResponse> {
+    call.auth.allowed(Action::ManageUsers)?;
     let form = match id {
         Some(id) => {
-            let u = crate::db::run(&state.pool, move |conn| user::get(conn, id)).await?;
+            let u = crate::db::run(&call.state.pool, move |conn| user::get(conn, id)).await?;
             UserForm {
                 email: u.email,
                 name: u.name,
@@ -489,17 +439,16 @@ pub async fn user_form(
             ..Default::default()
         },
     };
-    user_page(&state, &auth, id, form, Errors::default(), StatusCode::OK).await
+    user_page(&call, id, form, Errors::default(), StatusCode::OK).await
 }
 
 /// Creates or edits a person; a new password here is the administrator's reset.
 pub async fn save_user(
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     MaybeId(id): MaybeId<UserId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    let me = auth.post_allowed(&form, Action::ManageUsers)?;
+    let me = call.auth.post_allowed(&form, Action::ManageUsers)?;
     let mut f: UserForm = form.parse()?;
     // A new account is active; only an edit offers the box.
     f.active |= id.is_none();
@@ -512,7 +461,7 @@ pub async fn save_user(
         errors.add("role", "error.self_lockout");
     }
     let (email, unit_id) = (f.email.clone(), f.unit_id);
-    let (taken, unit_ok) = crate::db::run(&state.pool, move |conn| {
+    let (taken, unit_ok) = crate::db::run(&call.state.pool, move |conn| {
         if let Some(id) = id {
             user::get(conn, id)?;
         }
@@ -532,17 +481,9 @@ pub async fn save_user(
     if !errors.is_empty() {
         let mut f = f;
         f.password.clear();
-        return user_page(
-            &state,
-            &auth,
-            id,
-            f,
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return user_page(&call, id, f, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    let id = crate::db::run(&state.pool, move |conn| match id {
+    let id = crate::db::run(&call.state.pool, move |conn| match id {
         Some(id) => user::update(conn, id, &f, crate::domain::dates::Moment::now().now).map(|_| id),
         None => user::create(conn, &f, crate::domain::dates::Moment::now().now),
     })

@@ -4,7 +4,7 @@
 //! page says which, offering the step again for the others.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use askama::Template;
 use serde::{Deserialize, Deserializer};
 
@@ -14,14 +14,13 @@ use crate::domain::ids::TaskId;
 use crate::domain::permissions::{allowed, Action, Target};
 use crate::error::AppError;
 use crate::models::task::{self, ListRow};
-use crate::web::auth::Auth;
+use crate::web::call::Call;
 use crate::web::error::WebResult;
 use crate::web::form::Form;
 use crate::web::list_filter;
 use crate::web::pages::{local_path, render_status, Ctx, Errors};
 use crate::web::task_actions::checked_field;
 use crate::web::tasks::{resolve_filter, today};
-use crate::web::AppState;
 
 /// A task as the list showed it: "id:version".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,8 +86,8 @@ impl BulkPage {
 /// How many picked tasks the page names.
 const NAMED: usize = 20;
 
-pub async fn apply(state: web::Data<AppState>, auth: Auth, form: Form) -> WebResult<HttpResponse> {
-    let actor = auth.post_allowed(&form, Action::ChaseMany)?;
+pub async fn apply(call: Call, form: Form) -> WebResult<HttpResponse> {
+    let actor = call.auth.post_allowed(&form, Action::ChaseMany)?;
     let input: BulkForm = form.parse()?;
     let can_change = allowed(&actor, Action::BulkChange, Target::System);
     let back = local_path(&input.back).unwrap_or("/tasks").to_string();
@@ -107,7 +106,7 @@ pub async fn apply(state: web::Data<AppState>, auth: Auth, form: Form) -> WebRes
     let everything = input.all == "1";
     let filter = input.filter.clone();
     let ticked: Vec<(TaskId, i32)> = input.task.iter().map(|p| (p.0, p.1)).collect();
-    let (picks, rows) = crate::web::error::run(&state.pool, move |conn| {
+    let (picks, rows) = crate::web::error::run(&call.state.pool, move |conn| {
         let picks = if everything {
             let f = resolve_filter(conn, list_filter::parse(&filter, &actor))?;
             let ids =
@@ -129,7 +128,7 @@ pub async fn apply(state: web::Data<AppState>, auth: Auth, form: Form) -> WebRes
         errors.add("task", "error.bulk_too_many");
     }
     let mut page = BulkPage {
-        ctx: Ctx::new(&auth),
+        ctx: Ctx::new(&call.auth),
         action: input.action.clone(),
         picks: picks.iter().map(|(id, v)| format!("{id}:{v}")).collect(),
         rows,
@@ -151,7 +150,7 @@ pub async fn apply(state: web::Data<AppState>, auth: Auth, form: Form) -> WebRes
         return render_status(&page, status);
     }
     let action = input.action;
-    let done = crate::db::run(&state.pool, move |conn| {
+    let done = crate::db::run(&call.state.pool, move |conn| {
         let change = match action.as_str() {
             "chase" => Change::Chase { note: &text },
             "due" => Change::Due { due, reason: &text },

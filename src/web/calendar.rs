@@ -9,12 +9,11 @@ use serde::Deserialize;
 use crate::domain::dates::parse_date;
 use crate::domain::permissions::Action;
 use crate::models::calendar;
-use crate::web::auth::Auth;
+use crate::web::call::Call;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render_status, Ctx, Errors};
 use crate::web::query::{lenient, Query};
-use crate::web::AppState;
 
 pub struct DayRow {
     pub day: NaiveDate,
@@ -62,14 +61,13 @@ struct Typed {
 }
 
 async fn page(
-    state: &web::Data<AppState>,
-    auth: &Auth,
+    call: &Call,
     year: i32,
     typed: Typed,
     errors: Errors,
     status: StatusCode,
 ) -> WebResult<HttpResponse> {
-    let (official, days, years) = crate::db::run(&state.pool, move |conn| {
+    let (official, days, years) = crate::db::run(&call.state.pool, move |conn| {
         Ok((
             calendar::year_source(conn, year)?,
             calendar::days_of_year(conn, year)?,
@@ -101,7 +99,7 @@ async fn page(
         Vec::new()
     };
     let p = CalendarPage {
-        ctx: Ctx::new(auth),
+        ctx: Ctx::new(&call.auth),
         year,
         years,
         official,
@@ -131,12 +129,8 @@ impl YearQuery {
     }
 }
 
-pub async fn page_get(
-    Query(query): Query<YearQuery>,
-    state: web::Data<AppState>,
-    auth: Auth,
-) -> WebResult<HttpResponse> {
-    auth.allowed(Action::ManageCalendar)?;
+pub async fn page_get(Query(query): Query<YearQuery>, call: Call) -> WebResult<HttpResponse> {
+    call.auth.allowed(Action::ManageCalendar)?;
     let blank = Typed {
         first: String::new(),
         last: String::new(),
@@ -144,8 +138,7 @@ pub async fn page_get(
         name: String::new(),
     };
     page(
-        &state,
-        &auth,
+        &call,
         query.year(),
         blank,
         Errors::default(),
@@ -170,12 +163,8 @@ fn year_in_range(year: Option<i32>) -> WebResult<i32> {
 }
 
 /// `POST /admin/calendar/days`: adds a range of days off (or a make-up working Saturday).
-pub async fn add_days(
-    state: web::Data<AppState>,
-    auth: Auth,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    auth.post_allowed(&form, Action::ManageCalendar)?;
+pub async fn add_days(call: Call, form: Form) -> WebResult<HttpResponse> {
+    call.auth.post_allowed(&form, Action::ManageCalendar)?;
     let RangeForm { year, typed } = form.parse()?;
     let year = year_in_range(year)?;
     let typed = Typed {
@@ -212,10 +201,10 @@ pub async fn add_days(
         errors.add("first", "error.not_saturday");
     }
     let (Some(a), Some(b), true) = (first, last, errors.is_empty()) else {
-        return page(&state, &auth, year, typed, errors, UNPROCESSABLE).await;
+        return page(&call, year, typed, errors, UNPROCESSABLE).await;
     };
     let (kind, name) = (typed.kind, typed.name);
-    crate::db::run(&state.pool, move |conn| {
+    crate::db::run(&call.state.pool, move |conn| {
         calendar::set_range(conn, a, b, &kind, &name)
     })
     .await?;
@@ -232,14 +221,16 @@ fn saved(year: i32) -> String {
 /// `POST /admin/calendar/days/{day}/delete`: the day goes back to the rule (a weekday works,
 /// a weekend rests).
 pub async fn delete_day(
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: web::Path<String>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    auth.post_allowed(&form, Action::ManageCalendar)?;
+    call.auth.post_allowed(&form, Action::ManageCalendar)?;
     let day = parse_date(&path.into_inner()).ok_or(WebError::NotFound)?;
-    crate::db::run(&state.pool, move |conn| calendar::delete_day(conn, day)).await?;
+    crate::db::run(&call.state.pool, move |conn| {
+        calendar::delete_day(conn, day)
+    })
+    .await?;
     Ok(redirect(&saved(day.year())))
 }
 
@@ -257,15 +248,14 @@ struct SourceForm {
 
 /// `POST /admin/calendar/{year}/official`: the year's schedule is the official one.
 pub async fn mark_official(
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: web::Path<i32>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    auth.post_allowed(&form, Action::ManageCalendar)?;
+    call.auth.post_allowed(&form, Action::ManageCalendar)?;
     let year = path_year(path)?;
     let SourceForm { source } = form.parse()?;
-    crate::db::run(&state.pool, move |conn| {
+    crate::db::run(&call.state.pool, move |conn| {
         calendar::mark_year(conn, year, &source)
     })
     .await?;
@@ -274,13 +264,15 @@ pub async fn mark_official(
 
 /// `POST /admin/calendar/{year}/unofficial`: the year falls back to the statutory holidays.
 pub async fn unmark_official(
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: web::Path<i32>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    auth.post_allowed(&form, Action::ManageCalendar)?;
+    call.auth.post_allowed(&form, Action::ManageCalendar)?;
     let year = path_year(path)?;
-    crate::db::run(&state.pool, move |conn| calendar::unmark_year(conn, year)).await?;
+    crate::db::run(&call.state.pool, move |conn| {
+        calendar::unmark_year(conn, year)
+    })
+    .await?;
     Ok(redirect(&saved(year)))
 }

@@ -11,11 +11,11 @@ use crate::domain::dates::Moment;
 use crate::domain::ids::{TaskId, UnitId};
 use crate::domain::permissions::Action;
 use crate::web::auth::Auth;
+use crate::web::call::Call;
 use crate::web::error::WebResult;
 use crate::web::form::Form;
 use crate::web::pages::{local_path, render_status, Ctx, Errors};
 use crate::web::task_actions::checked_text;
-use crate::web::AppState;
 
 /// The tasks ticked on a list, the note, and the list to go back to.
 #[derive(Deserialize, Default)]
@@ -69,12 +69,8 @@ fn page(
 }
 
 /// `POST /tasks/chase`: chases the tasks ticked on a list, with one note.
-pub async fn chase_selected(
-    state: web::Data<AppState>,
-    auth: Auth,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    let actor = auth.post_allowed(&form, Action::ChaseMany)?;
+pub async fn chase_selected(call: Call, form: Form) -> WebResult<HttpResponse> {
+    let actor = call.auth.post_allowed(&form, Action::ChaseMany)?;
     let input: SelectedForm = form.parse()?;
     let back = local_path(&input.back).unwrap_or("/tasks").to_string();
     let (note, mut errors) = checked_text(&input.text, None);
@@ -82,34 +78,33 @@ pub async fn chase_selected(
         errors.add("task", "error.chase_none_chosen");
     }
     if !errors.is_empty() {
-        return page(&auth, Batch::default(), back, input.text, errors);
+        return page(&call.auth, Batch::default(), back, input.text, errors);
     }
-    let batch = crate::db::run(&state.pool, move |conn| {
+    let batch = crate::db::run(&call.state.pool, move |conn| {
         chases::chase_many(conn, &actor, &input.task, &note, Moment::now())
     })
     .await?;
-    page(&auth, batch, back, String::new(), Errors::default())
+    page(&call.auth, batch, back, String::new(), Errors::default())
 }
 
 /// `POST /units/{id}/chase`: chases every overdue task the unit leads that is being worked on.
 pub async fn chase_unit(
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: web::Path<UnitId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    let actor = auth.post_allowed(&form, Action::ChaseMany)?;
+    let actor = call.auth.post_allowed(&form, Action::ChaseMany)?;
     let unit = path.into_inner();
     let input: NoteForm = form.parse()?;
     let back = format!("/units/{unit}");
     let (note, errors) = checked_text(&input.text, None);
     if !errors.is_empty() {
-        return page(&auth, Batch::default(), back, input.text, errors);
+        return page(&call.auth, Batch::default(), back, input.text, errors);
     }
-    let batch = crate::db::run(&state.pool, move |conn| {
+    let batch = crate::db::run(&call.state.pool, move |conn| {
         crate::models::unit::get(conn, unit)?;
         chases::chase_overdue_of_unit(conn, &actor, unit, &note, Moment::now())
     })
     .await?;
-    page(&auth, batch, back, String::new(), Errors::default())
+    page(&call.auth, batch, back, String::new(), Errors::default())
 }

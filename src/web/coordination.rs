@@ -10,13 +10,12 @@ use crate::domain::dates::{parse_date, Moment};
 use crate::domain::ids::{TaskId, UnitId};
 use crate::domain::permissions::Action;
 use crate::models::coordination::Refusal;
-use crate::web::auth::Auth;
+use crate::web::call::Call;
 use crate::web::error::WebResult;
 use crate::web::form::Form;
 use crate::web::pages::redirect;
 use crate::web::task_actions::{begin, checked_text, done_or_refused, uploads, Refusals};
 use crate::web::tasks::{show_page, Typed};
-use crate::web::AppState;
 
 #[derive(Deserialize)]
 struct PartForm {
@@ -27,22 +26,21 @@ struct PartForm {
 /// `POST /tasks/{id}/coordination`: the person's coordinating unit gives its part (ý kiến /
 /// kết quả phối hợp), with files.
 pub async fn record_part(
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: web::Path<TaskId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
     let id = path.into_inner();
     let (actor, _, input): (_, _, PartForm) =
-        begin(&state, &auth, id, &form, Action::RecordCoordination).await?;
+        begin(&call, id, &form, Action::RecordCoordination).await?;
     let (text, mut errors) = checked_text(&input.text, Some("error.required"));
     let files = uploads(&form, &mut errors);
     if !errors.is_empty() {
         let typed = Typed::of("coordination", &input.text, "", "", errors);
-        return show_page(&state, &auth, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return show_page(&call, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    let store = state.storage();
-    crate::db::run(&state.pool, move |conn| {
+    let store = call.state.storage();
+    crate::db::run(&call.state.pool, move |conn| {
         coordination::record_part(conn, &store, &actor, id, &text, &files, Moment::now())
     })
     .await?;
@@ -60,15 +58,10 @@ struct AskForm {
 
 /// `POST /tasks/{id}/coordination/ask`: the lead unit asks one coordinating unit for its part
 /// by a date, with an optional note.
-pub async fn ask_part(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<TaskId>,
-    form: Form,
-) -> WebResult<HttpResponse> {
+pub async fn ask_part(call: Call, path: web::Path<TaskId>, form: Form) -> WebResult<HttpResponse> {
     let id = path.into_inner();
     let (actor, _, input): (_, _, AskForm) =
-        begin(&state, &auth, id, &form, Action::AskCoordination).await?;
+        begin(&call, id, &form, Action::AskCoordination).await?;
     let (note, mut errors) = checked_text(&input.text, None);
     let due = parse_date(&input.due_on);
     if due.is_none() {
@@ -81,9 +74,9 @@ pub async fn ask_part(
     let typed = |errors| Typed::of("coordination_ask", &input.text, "", &input.due_on, errors);
     let (Some(due), Some(unit_id), true) = (due, input.unit, errors.is_empty()) else {
         let typed = typed(errors).with("unit", &unit);
-        return show_page(&state, &auth, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return show_page(&call, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    let asked = crate::db::run(&state.pool, move |conn| {
+    let asked = crate::db::run(&call.state.pool, move |conn| {
         coordination::ask_part(conn, &actor, id, unit_id, due, &note, Moment::now())
     })
     .await;
@@ -93,14 +86,5 @@ pub async fn ask_part(
         other: "error.coordination_closed",
     };
     let typed = typed(Default::default()).with("unit", &unit);
-    done_or_refused(
-        &state,
-        &auth,
-        id,
-        "coordination_ask",
-        asked,
-        refusals,
-        typed,
-    )
-    .await
+    done_or_refused(&call, id, "coordination_ask", asked, refusals, typed).await
 }

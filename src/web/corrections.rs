@@ -17,6 +17,7 @@ use crate::models::directive::{self, Assignee, NewItem};
 use crate::models::task::{self, Outcome};
 use crate::models::unit::{self, Unit};
 use crate::web::auth::Auth;
+use crate::web::call::Call;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::{typed_back, Form};
 use crate::web::pages::{redirect, render_status, Ctx, Errors};
@@ -126,18 +127,14 @@ fn directive_page(auth: &Auth, id: DirectiveId, number: &str) -> CorrectPage {
 }
 
 /// `GET /directives/{id}/correct`
-pub async fn directive_form(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<DirectiveId>,
-) -> WebResult<HttpResponse> {
-    auth.allowed(Action::CorrectDirective)?;
+pub async fn directive_form(call: Call, path: web::Path<DirectiveId>) -> WebResult<HttpResponse> {
+    call.auth.allowed(Action::CorrectDirective)?;
     let id = path.into_inner();
-    let (d, signed) = crate::db::run(&state.pool, move |conn| {
+    let (d, signed) = crate::db::run(&call.state.pool, move |conn| {
         Ok((directive::get(conn, id)?, correction::signed(conn, id)?))
     })
     .await?;
-    let mut p = directive_page(&auth, id, &d.number);
+    let mut p = directive_page(&call.auth, id, &d.number);
     p.typed = typed_back(&DirectiveForm {
         number: d.number.clone(),
         issued_on: format_date(d.issued_on),
@@ -153,12 +150,11 @@ pub async fn directive_form(
 
 /// `POST /directives/{id}/correct` (multipart: the signed scan may come with it).
 pub async fn correct_directive(
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: web::Path<DirectiveId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    let actor = auth.post_allowed(&form, Action::CorrectDirective)?;
+    let actor = call.auth.post_allowed(&form, Action::CorrectDirective)?;
     let id = path.into_inner();
     let input: DirectiveForm = form.parse()?;
     let mut errors = Errors::default();
@@ -196,7 +192,7 @@ pub async fn correct_directive(
             body: input.body.clone(),
             register_no: input.register_no.clone(),
         };
-        let done = crate::db::run(&state.pool, move |conn| {
+        let done = crate::db::run(&call.state.pool, move |conn| {
             let scan = signed.as_ref().map(|(n, b, _)| (n.as_str(), b.as_slice()));
             corrections::directive(conn, &actor, id, &new, scan, &reason, Moment::now())
         })
@@ -206,23 +202,21 @@ pub async fn correct_directive(
             return Ok(redirect(&format!("/directives/{id}?done=corrected")));
         }
     }
-    let mut p = directive_page(&auth, id, &number);
+    let mut p = directive_page(&call.auth, id, &number);
     p.typed = typed_back(&input);
     p.errors = errors;
-    p.signed = crate::db::run(&state.pool, move |conn| correction::signed(conn, id)).await?;
+    p.signed = crate::db::run(&call.state.pool, move |conn| correction::signed(conn, id)).await?;
     show(p)
 }
 
 /// `GET /directives/signed/{file}`: a signed scan, for those who see notices.
-pub async fn signed_file(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<i64>,
-) -> WebResult<HttpResponse> {
-    auth.allowed(Action::ViewDirectives)?;
+pub async fn signed_file(call: Call, path: web::Path<i64>) -> WebResult<HttpResponse> {
+    call.auth.allowed(Action::ViewDirectives)?;
     let file = path.into_inner();
-    let (_, name, bytes) =
-        crate::db::run(&state.pool, move |conn| correction::signed_file(conn, file)).await?;
+    let (_, name, bytes) = crate::db::run(&call.state.pool, move |conn| {
+        correction::signed_file(conn, file)
+    })
+    .await?;
     let ascii: String = name
         .chars()
         .map(|c| {
@@ -307,48 +301,43 @@ fn adding(auth: &Auth, id: DirectiveId) -> (&'static str, String, String, String
 }
 
 /// `GET /items/{id}/correct`
-pub async fn item_form(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<ItemId>,
-) -> WebResult<HttpResponse> {
-    auth.allowed(Action::CorrectDirective)?;
+pub async fn item_form(call: Call, path: web::Path<ItemId>) -> WebResult<HttpResponse> {
+    call.auth.allowed(Action::CorrectDirective)?;
     let id = path.into_inner();
-    let item = crate::db::run(&state.pool, move |conn| directive::item(conn, id)).await?;
+    let item = crate::db::run(&call.state.pool, move |conn| directive::item(conn, id)).await?;
     let input = ItemForm {
         label: item.label.clone(),
         text: item.text.clone(),
         ..ItemForm::default()
     };
     show(item_page(
-        &auth,
-        correcting(&auth, &item),
+        &call.auth,
+        correcting(&call.auth, &item),
         &input,
-        units(&state).await?,
+        units(&call.state).await?,
         Errors::default(),
     ))
 }
 
 /// `POST /items/{id}/correct`: the wording, and lead or coordinating units added.
 pub async fn correct_item(
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: web::Path<ItemId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    let actor = auth.post_allowed(&form, Action::CorrectDirective)?;
+    let actor = call.auth.post_allowed(&form, Action::CorrectDirective)?;
     let id = path.into_inner();
     let input: ItemForm = form.parse()?;
     let mut errors = Errors::default();
     let (reason, text) = input.checked(&mut errors);
-    let item = crate::db::run(&state.pool, move |conn| directive::item(conn, id)).await?;
+    let item = crate::db::run(&call.state.pool, move |conn| directive::item(conn, id)).await?;
     if errors.is_empty() {
         let (label, leads, coords) = (
             input.label.clone(),
             ItemForm::assignees(&input.leads),
             ItemForm::assignees(&input.coords),
         );
-        let done = crate::db::run(&state.pool, move |conn| {
+        let done = crate::db::run(&call.state.pool, move |conn| {
             corrections::item(
                 conn,
                 &actor,
@@ -369,40 +358,35 @@ pub async fn correct_item(
         }
     }
     show(item_page(
-        &auth,
-        correcting(&auth, &item),
+        &call.auth,
+        correcting(&call.auth, &item),
         &input,
-        units(&state).await?,
+        units(&call.state).await?,
         errors,
     ))
 }
 
 /// `GET /directives/{id}/items/new`
-pub async fn new_item_form(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<DirectiveId>,
-) -> WebResult<HttpResponse> {
-    auth.allowed(Action::CorrectDirective)?;
+pub async fn new_item_form(call: Call, path: web::Path<DirectiveId>) -> WebResult<HttpResponse> {
+    call.auth.allowed(Action::CorrectDirective)?;
     let id = path.into_inner();
-    crate::db::run(&state.pool, move |conn| directive::get(conn, id)).await?;
+    crate::db::run(&call.state.pool, move |conn| directive::get(conn, id)).await?;
     show(item_page(
-        &auth,
-        adding(&auth, id),
+        &call.auth,
+        adding(&call.auth, id),
         &ItemForm::default(),
-        units(&state).await?,
+        units(&call.state).await?,
         Errors::default(),
     ))
 }
 
 /// `POST /directives/{id}/items`: an item added to a published notice, with its tasks.
 pub async fn add_item(
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: web::Path<DirectiveId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    let actor = auth.post_allowed(&form, Action::CorrectDirective)?;
+    let actor = call.auth.post_allowed(&form, Action::CorrectDirective)?;
     let id = path.into_inner();
     let input: ItemForm = form.parse()?;
     let mut errors = Errors::default();
@@ -426,17 +410,17 @@ pub async fn add_item(
             rule: None,
             until: None,
         };
-        crate::db::run(&state.pool, move |conn| {
+        crate::db::run(&call.state.pool, move |conn| {
             corrections::add_item(conn, &actor, id, &item, &reason, Moment::now())
         })
         .await?;
         return Ok(redirect(&format!("/directives/{id}?done=item_added")));
     }
     show(item_page(
-        &auth,
-        adding(&auth, id),
+        &call.auth,
+        adding(&call.auth, id),
         &input,
-        units(&state).await?,
+        units(&call.state).await?,
         errors,
     ))
 }
@@ -486,14 +470,10 @@ fn coordinators_page(
 }
 
 /// `GET /tasks/{id}/coordinators`
-pub async fn coordinators_form(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<TaskId>,
-) -> WebResult<HttpResponse> {
-    let actor = auth.actor()?;
+pub async fn coordinators_form(call: Call, path: web::Path<TaskId>) -> WebResult<HttpResponse> {
+    let actor = call.auth.actor()?;
     let id = path.into_inner();
-    let scoped = crate::db::run(&state.pool, move |conn| {
+    let scoped = crate::db::run(&call.state.pool, move |conn| {
         crate::app::tasks::authorize(conn, &actor, id, Action::EditTask)
     })
     .await?;
@@ -502,13 +482,13 @@ pub async fn coordinators_form(
         .iter()
         .map(|u| format!("u:{u}"))
         .collect();
-    let units = units(&state)
+    let units = units(&call.state)
         .await?
         .into_iter()
         .filter(|u| u.id != scoped.task.lead_unit_id)
         .collect();
     show(coordinators_page(
-        &auth,
+        &call.auth,
         id,
         scoped.task.version,
         coords,
@@ -521,14 +501,13 @@ pub async fn coordinators_form(
 /// `POST /tasks/{id}/coordinators`: the task's coordinating units replaced, at the version
 /// the secretariat saw.
 pub async fn correct_coordinators(
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: web::Path<TaskId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
     let id = path.into_inner();
     let (actor, scoped, input): (_, _, CoordinatorsForm) =
-        begin(&state, &auth, id, &form, Action::EditTask).await?;
+        begin(&call, id, &form, Action::EditTask).await?;
     let mut errors = Errors::default();
     let reason = checked_field(
         &input.reason,
@@ -539,7 +518,7 @@ pub async fn correct_coordinators(
     if errors.is_empty() {
         let chosen = unit_ids(&input.coords);
         let version = input.version;
-        let outcome = crate::db::run(&state.pool, move |conn| {
+        let outcome = crate::db::run(&call.state.pool, move |conn| {
             corrections::coordinators(conn, task::Edit::now(&actor, id, version), &chosen, &reason)
         })
         .await?;
@@ -549,14 +528,14 @@ pub async fn correct_coordinators(
             Outcome::NotNow(_) => errors.add("text", "error.transfer_closed"),
         }
     }
-    let units = units(&state)
+    let units = units(&call.state)
         .await?
         .into_iter()
         .filter(|u| u.id != scoped.task.lead_unit_id)
         .collect();
-    let current = crate::db::run(&state.pool, move |conn| task::get(conn, id)).await?;
+    let current = crate::db::run(&call.state.pool, move |conn| task::get(conn, id)).await?;
     show(coordinators_page(
-        &auth,
+        &call.auth,
         id,
         current.version,
         input.coords,

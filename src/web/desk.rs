@@ -1,7 +1,7 @@
 //! The landing page "Việc cần xử lý": what waits for the person, by role (models::desk), and
 //! the list of notifications.
 
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use askama::Template;
 
 use crate::domain::dates::Moment;
@@ -9,11 +9,10 @@ use crate::domain::ids::TaskId;
 use crate::models::desk::{self, Section};
 use crate::models::notification::{self, Notification};
 use crate::models::task::{self, ListRow};
-use crate::web::auth::Auth;
+use crate::web::call::Call;
 use crate::web::error::WebResult;
 use crate::web::pages::{render, Ctx};
 use crate::web::tasks::today;
-use crate::web::AppState;
 
 /// One section of the desk: what it is, how many (up to the cap), the first few, and the list
 /// that holds them all.
@@ -54,9 +53,9 @@ struct DeskPage {
 }
 
 /// `GET /desk`: the landing page.
-pub async fn desk(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpResponse> {
-    let actor = auth.actor()?;
-    let sections = crate::web::error::run(&state.pool, move |conn| {
+pub async fn desk(call: Call) -> WebResult<HttpResponse> {
+    let actor = call.auth.actor()?;
+    let sections = crate::web::error::run(&call.state.pool, move |conn| {
         let until = desk::due_soon_until(conn, today())?;
         let found = desk::waiting(conn, &actor, today(), until)?;
         let mut out = Vec::new();
@@ -81,7 +80,7 @@ pub async fn desk(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpRespo
     })
     .await?;
     render(&DeskPage {
-        ctx: Ctx::new(&auth),
+        ctx: Ctx::new(&call.auth),
         sections,
     })
 }
@@ -102,17 +101,17 @@ impl NotificationsPage {
 
 /// `GET /notifications`: the newest first, those since the last visit marked unread; opening
 /// the list reads them.
-pub async fn notifications(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpResponse> {
-    let actor = auth.actor()?;
-    let (rows, seen) = crate::db::run(&state.pool, move |conn| {
+pub async fn notifications(call: Call) -> WebResult<HttpResponse> {
+    let actor = call.auth.actor()?;
+    let (rows, seen) = crate::db::run(&call.state.pool, move |conn| {
         let listed = notification::list(conn, actor.user_id)?;
         notification::mark_seen(conn, actor.user_id, Moment::now().now)?;
         Ok(listed)
     })
     .await?;
-    state.menu.changed();
+    call.state.menu.changed();
     render(&NotificationsPage {
-        ctx: Ctx::new(&auth),
+        ctx: Ctx::new(&call.auth),
         rows,
         seen,
     })

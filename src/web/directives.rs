@@ -21,6 +21,7 @@ use crate::models::task::Filter;
 use crate::models::token::random_token;
 use crate::models::unit::{self, Group, Unit};
 use crate::web::auth::Auth;
+use crate::web::call::Call;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render, render_status, Ctx, Errors};
@@ -82,16 +83,12 @@ pub struct ListQuery {
     paged: Paged,
 }
 
-pub async fn list(
-    Query(query): Query<ListQuery>,
-    state: web::Data<AppState>,
-    auth: Auth,
-) -> WebResult<HttpResponse> {
-    auth.allowed(Action::ViewDirectives)?;
+pub async fn list(Query(query): Query<ListQuery>, call: Call) -> WebResult<HttpResponse> {
+    call.auth.allowed(Action::ViewDirectives)?;
     let conference_id = query.conference;
     let page = query.paged.page();
     let today = crate::web::tasks::today();
-    let (rows, total, conference) = crate::web::error::run(&state.pool, move |conn| {
+    let (rows, total, conference) = crate::web::error::run(&call.state.pool, move |conn| {
         let conference = match conference_id {
             Some(id) => {
                 let c = directive::conference(conn, id)?.ok_or(WebError::NotFound)?;
@@ -113,7 +110,7 @@ pub async fn list(
     })
     .await?;
     render(&ListPage {
-        ctx: Ctx::new(&auth),
+        ctx: Ctx::new(&call.auth),
         rows,
         conference,
         buckets: Timeliness::ALL.iter().map(|b| b.as_str()).collect(),
@@ -202,15 +199,11 @@ impl ShowPage {
     }
 }
 
-pub async fn show(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<DirectiveId>,
-) -> WebResult<HttpResponse> {
-    auth.allowed(Action::ViewDirectives)?;
+pub async fn show(call: Call, path: web::Path<DirectiveId>) -> WebResult<HttpResponse> {
+    call.auth.allowed(Action::ViewDirectives)?;
     let id = path.into_inner();
     let (d, conference, items, tasks, unreachable, signed) =
-        crate::db::run(&state.pool, move |conn| {
+        crate::db::run(&call.state.pool, move |conn| {
             let d = directive::get(conn, id)?;
             let c = match d.conference_id {
                 Some(c) => directive::conference(conn, c)?,
@@ -257,12 +250,12 @@ pub async fn show(
     matrix_units.dedup();
     render(&ShowPage {
         can_correct: crate::domain::permissions::allowed(
-            &auth.actor()?,
+            &call.auth.actor()?,
             Action::CorrectDirective,
             crate::domain::permissions::Target::System,
         ),
         signed,
-        ctx: Ctx::new(&auth),
+        ctx: Ctx::new(&call.auth),
         d,
         conference,
         items,
@@ -487,20 +480,16 @@ fn from_draft(
 
 /// Paste (or a .txt or .docx file) in, the review form out, drafted by the extractor from the
 /// database's own directory and calendar.
-pub async fn draft_from_text(
-    state: web::Data<AppState>,
-    auth: Auth,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    let actor = auth.post_allowed(&form, Action::CreateDirective)?;
+pub async fn draft_from_text(call: Call, form: Form) -> WebResult<HttpResponse> {
+    let actor = call.auth.post_allowed(&form, Action::CreateDirective)?;
     // One extraction at a time per person, off the request threads: a heavy paste slows its
     // sender, not the service.
-    let Some(_turn) = state.extracting.start(actor.user_id) else {
+    let Some(_turn) = call.state.extracting.start(actor.user_id) else {
         return Err(WebError::TooManyAttempts {
             retry_after_secs: 5,
         });
     };
-    let (directory, calendar) = crate::db::run(&state.pool, |conn| {
+    let (directory, calendar) = crate::db::run(&call.state.pool, |conn| {
         Ok((
             crate::models::extraction::directory(conn)?,
             crate::models::calendar::load(conn)?,
@@ -514,11 +503,11 @@ pub async fn draft_from_text(
     })
     .await
     .map_err(|_| WebError::Internal("extraction failed".into()))?;
-    let mut page = from_draft(&auth, source, draft, &directory);
+    let mut page = from_draft(&call.auth, source, draft, &directory);
     if let Some(w) = warning {
         page.warnings.insert(0, w);
     }
-    new_page(&state, page, StatusCode::OK).await
+    new_page(&call.state, page, StatusCode::OK).await
 }
 
 /// The text to extract from: the uploaded file's (.txt or .docx) if one came, else the pasted
@@ -584,34 +573,30 @@ pub struct NewQuery {
     conference: Option<i64>,
 }
 
-pub async fn new_form(
-    Query(query): Query<NewQuery>,
-    state: web::Data<AppState>,
-    auth: Auth,
-) -> WebResult<HttpResponse> {
-    auth.allowed(Action::CreateDirective)?;
+pub async fn new_form(Query(query): Query<NewQuery>, call: Call) -> WebResult<HttpResponse> {
+    call.auth.allowed(Action::CreateDirective)?;
     if let Some(id) = query.draft {
         // Resuming a saved review: its fields, read as if just sent.
-        let (fields, calendar) = crate::db::run(&state.pool, move |conn| {
+        let (fields, calendar) = crate::db::run(&call.state.pool, move |conn| {
             Ok((
                 directive::draft_fields(conn, id)?,
                 crate::models::calendar::load(conn)?,
             ))
         })
         .await?;
-        let (mut page, _) = read(&ReviewForm::from_fields(&fields), &auth, &calendar);
+        let (mut page, _) = read(&ReviewForm::from_fields(&fields), &call.auth, &calendar);
         page.errors = Errors::default();
         // Back from adding a conference: it is chosen.
         if let Some(c) = query.conference {
             page.conference_id = c.to_string();
         }
-        return new_page(&state, page, StatusCode::OK).await;
+        return new_page(&call.state, page, StatusCode::OK).await;
     }
-    let mut page = blank(&auth);
+    let mut page = blank(&call.auth);
     if let Some(c) = query.conference {
         page.conference_id = c.to_string();
     }
-    new_page(&state, page, StatusCode::OK).await
+    new_page(&call.state, page, StatusCode::OK).await
 }
 
 /// What was typed, and, when it is all valid, the directive to publish.
@@ -748,11 +733,11 @@ fn read(form: &ReviewForm, auth: &Auth, calendar: &Calendar) -> (NewPage, Option
     (page, new)
 }
 
-pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> WebResult<HttpResponse> {
-    let actor = auth.post_allowed(&form, Action::CreateDirective)?;
+pub async fn create(call: Call, form: Form) -> WebResult<HttpResponse> {
+    let actor = call.auth.post_allowed(&form, Action::CreateDirective)?;
     let mut review = ReviewForm::from_fields(&form.fields);
     let typed = review.typed_names();
-    let (calendar, units) = crate::db::run(&state.pool, move |conn| {
+    let (calendar, units) = crate::db::run(&call.state.pool, move |conn| {
         let names: Vec<&str> = typed.iter().map(|(_, _, n)| n.as_str()).collect();
         let units = unit::find_by_names(conn, &names)?;
         let found: Vec<_> = typed.into_iter().zip(units).collect();
@@ -784,7 +769,7 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> WebRe
             }
         }
     }
-    let (mut page, new) = read(&review, &auth, &calendar);
+    let (mut page, new) = read(&review, &call.auth, &calendar);
     for (i, side) in &unknown {
         let field = match side {
             Side::Lead => "leads",
@@ -802,7 +787,7 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> WebRe
             page.items.truncate(crate::extract::MAX_ITEMS);
             page.warnings.push("extract.too_many_items");
         }
-        return new_page(&state, page, StatusCode::OK).await;
+        return new_page(&call.state, page, StatusCode::OK).await;
     }
     if review.save_draft || review.add_conference.is_some() {
         review.save_draft = false;
@@ -812,7 +797,7 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> WebRe
             page.title.clone(),
             review.to_fields(),
         );
-        let id = crate::db::run(&state.pool, move |conn| {
+        let id = crate::db::run(&call.state.pool, move |conn| {
             directive::save_draft(
                 conn,
                 actor.user_id,
@@ -833,12 +818,12 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> WebRe
         }));
     }
     let Some(new) = new else {
-        return new_page(&state, page, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return new_page(&call.state, page, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     // Units no one would hear from: said before publishing, published once the person says so.
     if !review.publish_anyway {
         let d = new.clone();
-        let silent = crate::db::run(&state.pool, move |conn| {
+        let silent = crate::db::run(&call.state.pool, move |conn| {
             // A form already published (a second press) goes straight to its directive.
             if directive::published_with(conn, &d.form_token)?.is_some() {
                 return Ok(Vec::new());
@@ -850,11 +835,11 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> WebRe
         if let Ok(silent) = silent {
             if !silent.is_empty() {
                 page.unreachable = silent.into_iter().map(|u| u.name).collect();
-                return new_page(&state, page, StatusCode::OK).await;
+                return new_page(&call.state, page, StatusCode::OK).await;
             }
         }
     }
-    let result = crate::db::run(&state.pool, move |conn| {
+    let result = crate::db::run(&call.state.pool, move |conn| {
         crate::app::directives::publish(conn, &actor, &new, Moment::now())
     })
     .await;
@@ -863,7 +848,7 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> WebRe
         // A unit or group that vanished or was deactivated since the form was loaded.
         Err(AppError::Refused(_)) | Err(AppError::NotFound) => {
             page.errors.add("items", "error.unit_gone");
-            new_page(&state, page, StatusCode::UNPROCESSABLE_ENTITY).await
+            new_page(&call.state, page, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),
     }
@@ -919,12 +904,8 @@ pub async fn new_conference(
     })
 }
 
-pub async fn create_conference(
-    state: web::Data<AppState>,
-    auth: Auth,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    let actor = auth.post_allowed(&form, Action::CreateDirective)?;
+pub async fn create_conference(call: Call, form: Form) -> WebResult<HttpResponse> {
+    let actor = call.auth.post_allowed(&form, Action::CreateDirective)?;
     let ConferenceFields {
         name,
         draft,
@@ -932,7 +913,7 @@ pub async fn create_conference(
         place,
     } = form.parse()?;
     let mut page = ConferencePage {
-        ctx: Ctx::new(&auth),
+        ctx: Ctx::new(&call.auth),
         name,
         held_on: held_on.trim().to_string(),
         place,
@@ -950,7 +931,7 @@ pub async fn create_conference(
         return render_status(&page, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let (name, place) = (page.name.clone(), page.place.clone());
-    let id = crate::db::run(&state.pool, move |conn| {
+    let id = crate::db::run(&call.state.pool, move |conn| {
         directive::create_conference(
             conn,
             &name,

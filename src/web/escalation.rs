@@ -2,7 +2,7 @@
 //! waits, before it climbs (see `domain::escalation`).
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use askama::Template;
 use serde::Deserialize;
 
@@ -11,10 +11,10 @@ use crate::domain::escalation::Rules;
 use crate::domain::permissions::Action;
 use crate::models::escalation;
 use crate::web::auth::Auth;
+use crate::web::call::Call;
 use crate::web::error::WebResult;
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render_status, Ctx, Errors};
-use crate::web::AppState;
 
 /// The form as typed: kept as text, so that a wrong entry comes back as it was typed.
 #[derive(Deserialize, Default)]
@@ -108,11 +108,11 @@ fn page(
 }
 
 /// `GET /admin/escalation`.
-pub async fn show(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpResponse> {
-    auth.allowed(Action::ManageMail)?;
-    let rules = crate::db::run(&state.pool, escalation::load).await?;
+pub async fn show(call: Call) -> WebResult<HttpResponse> {
+    call.auth.allowed(Action::ManageMail)?;
+    let rules = crate::db::run(&call.state.pool, escalation::load).await?;
     page(
-        &auth,
+        &call.auth,
         RulesForm::of(&rules),
         Errors::default(),
         StatusCode::OK,
@@ -120,15 +120,15 @@ pub async fn show(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpRespo
 }
 
 /// `POST /admin/escalation`.
-pub async fn save(state: web::Data<AppState>, auth: Auth, form: Form) -> WebResult<HttpResponse> {
-    let actor = auth.post_allowed(&form, Action::ManageMail)?;
+pub async fn save(call: Call, form: Form) -> WebResult<HttpResponse> {
+    let actor = call.auth.post_allowed(&form, Action::ManageMail)?;
     let input: RulesForm = form.parse()?;
     let mut errors = Errors::default();
     let rules = input.rules(&mut errors);
     if !errors.is_empty() {
-        return page(&auth, input, errors, StatusCode::UNPROCESSABLE_ENTITY);
+        return page(&call.auth, input, errors, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    crate::db::run(&state.pool, move |conn| {
+    crate::db::run(&call.state.pool, move |conn| {
         escalation::save(conn, &rules, actor.user_id, Moment::now().now)
     })
     .await?;

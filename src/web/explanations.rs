@@ -14,7 +14,7 @@ use crate::domain::permissions::Action;
 use crate::error::AppError;
 use crate::models::explanation::{self, Decided, NewAnswer, NewAsk, NewDecision, Refusal};
 use crate::models::task::{self, Outcome};
-use crate::web::auth::Auth;
+use crate::web::call::Call;
 use crate::web::error::WebResult;
 use crate::web::form::Form;
 use crate::web::pages::{redirect, Errors};
@@ -75,24 +75,19 @@ struct AskForm {
 }
 
 /// `POST /tasks/{id}/explanation`: a leader or the secretariat asks the lead unit to explain.
-pub async fn ask(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<TaskId>,
-    form: Form,
-) -> WebResult<HttpResponse> {
+pub async fn ask(call: Call, path: web::Path<TaskId>, form: Form) -> WebResult<HttpResponse> {
     let id = path.into_inner();
     let (actor, _, input): (_, _, AskForm) =
-        begin(&state, &auth, id, &form, Action::AskExplanation).await?;
+        begin(&call, id, &form, Action::AskExplanation).await?;
     let mut errors = Errors::default();
     let question = field(&input.text, "text", false, &mut errors);
-    let by = reply_by(&state, &input.reply_by, &mut errors).await?;
+    let by = reply_by(&call.state, &input.reply_by, &mut errors).await?;
     let typed = |errors| Typed::of("explanation_ask", &input.text, "", &input.reply_by, errors);
     let Some(by) = by.filter(|_| errors.is_empty()) else {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return show_page(&state, &auth, id, typed(errors), status).await;
+        return show_page(&call, id, typed(errors), status).await;
     };
-    let asked = crate::db::run(&state.pool, move |conn| {
+    let asked = crate::db::run(&call.state.pool, move |conn| {
         let asked = NewAsk {
             question: &question,
             reply_by: by,
@@ -106,28 +101,18 @@ pub async fn ask(
         other: "error.explanation_open",
     };
     let typed = typed(Errors::default());
-    done_or_refused(
-        &state,
-        &auth,
-        id,
-        "explanation_asked",
-        asked,
-        refusals,
-        typed,
-    )
-    .await
+    done_or_refused(&call, id, "explanation_asked", asked, refusals, typed).await
 }
 
 /// The round's task, for a person who may take `action` on it (else not found or forbidden).
 async fn round_task(
-    state: &web::Data<AppState>,
-    auth: &Auth,
+    call: &Call,
     round: i64,
     form: &Form,
     action: Action,
 ) -> WebResult<(crate::domain::permissions::Actor, TaskId)> {
-    let actor = auth.post(form)?;
-    let task_id = crate::db::run(&state.pool, move |conn| {
+    let actor = call.auth.post(form)?;
+    let task_id = crate::db::run(&call.state.pool, move |conn| {
         let task_id = explanation::get(conn, round)?.task_id;
         tasks::authorize(conn, &actor, task_id, action)?;
         Ok(task_id)
@@ -146,15 +131,9 @@ struct AnswerForm {
 }
 
 /// `POST /explanations/{id}/answer`: the lead unit's head explains, with files.
-pub async fn answer(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<i64>,
-    form: Form,
-) -> WebResult<HttpResponse> {
+pub async fn answer(call: Call, path: web::Path<i64>, form: Form) -> WebResult<HttpResponse> {
     let round = path.into_inner();
-    let (actor, task_id) =
-        round_task(&state, &auth, round, &form, Action::AnswerExplanation).await?;
+    let (actor, task_id) = round_task(&call, round, &form, Action::AnswerExplanation).await?;
     let input: AnswerForm = form.parse()?;
     let mut errors = Errors::default();
     let reason = field(&input.reason, "reason", true, &mut errors);
@@ -184,10 +163,10 @@ pub async fn answer(
     };
     if !errors.is_empty() {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return show_page(&state, &auth, task_id, typed(errors), status).await;
+        return show_page(&call, task_id, typed(errors), status).await;
     }
-    let store = state.storage();
-    let answered = crate::db::run(&state.pool, move |conn| {
+    let store = call.state.storage();
+    let answered = crate::db::run(&call.state.pool, move |conn| {
         let answer = NewAnswer {
             reason: &reason,
             actions: &actions,
@@ -206,8 +185,7 @@ pub async fn answer(
     };
     let typed = typed(Errors::default());
     done_or_refused(
-        &state,
-        &auth,
+        &call,
         task_id,
         "explanation_answered",
         answered,
@@ -230,39 +208,22 @@ struct DecisionForm {
 
 /// `POST /explanations/{id}/accept`: the answer accepted, perhaps with the proposed date as
 /// the new due date.
-pub async fn accept(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<i64>,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    decide(state, auth, path.into_inner(), form, true).await
+pub async fn accept(call: Call, path: web::Path<i64>, form: Form) -> WebResult<HttpResponse> {
+    decide(call, path.into_inner(), form, true).await
 }
 
 /// `POST /explanations/{id}/again`: not enough; the unit is asked again, by a date.
-pub async fn again(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<i64>,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    decide(state, auth, path.into_inner(), form, false).await
+pub async fn again(call: Call, path: web::Path<i64>, form: Form) -> WebResult<HttpResponse> {
+    decide(call, path.into_inner(), form, false).await
 }
 
-async fn decide(
-    state: web::Data<AppState>,
-    auth: Auth,
-    round: i64,
-    form: Form,
-    accept: bool,
-) -> WebResult<HttpResponse> {
+async fn decide(call: Call, round: i64, form: Form, accept: bool) -> WebResult<HttpResponse> {
     let name = if accept {
         "explanation_accept"
     } else {
         "explanation_again"
     };
-    let (actor, task_id) =
-        round_task(&state, &auth, round, &form, Action::DecideExplanation).await?;
+    let (actor, task_id) = round_task(&call, round, &form, Action::DecideExplanation).await?;
     let input: DecisionForm = form.parse()?;
     let mut errors = Errors::default();
     let note = field(
@@ -274,7 +235,7 @@ async fn decide(
     let by = if accept {
         Some(today())
     } else {
-        reply_by(&state, &input.reply_by, &mut errors).await?
+        reply_by(&call.state, &input.reply_by, &mut errors).await?
     };
     let move_due = if input.move_due { "1" } else { "" };
     let typed = |errors| {
@@ -282,11 +243,11 @@ async fn decide(
     };
     let Some(by) = by.filter(|_| errors.is_empty()) else {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return show_page(&state, &auth, task_id, typed(errors), status).await;
+        return show_page(&call, task_id, typed(errors), status).await;
     };
     let version = input.version;
     let move_due = input.move_due;
-    let decided = crate::db::run(&state.pool, move |conn| {
+    let decided = crate::db::run(&call.state.pool, move |conn| {
         let d = NewDecision {
             accept,
             move_due,
@@ -300,7 +261,7 @@ async fn decide(
     let moved = |typed: Typed| async {
         let mut typed = typed;
         typed.errors.add("explanation", "error.explanation_moved");
-        show_page(&state, &auth, task_id, typed, StatusCode::CONFLICT).await
+        show_page(&call, task_id, typed, StatusCode::CONFLICT).await
     };
     match decided {
         Ok(Decided::Done { .. }) => {
@@ -315,11 +276,11 @@ async fn decide(
         Ok(Decided::Task(outcome)) => {
             let current = match outcome {
                 Outcome::Stale(current) => *current,
-                _ => crate::db::run(&state.pool, move |conn| task::get(conn, task_id)).await?,
+                _ => crate::db::run(&call.state.pool, move |conn| task::get(conn, task_id)).await?,
             };
             let form_action = format!("/explanations/{round}/accept");
             let typed = typed(Errors::default());
-            conflict(&state, &auth, name, &form_action, version, typed, current).await
+            conflict(&call, name, &form_action, version, typed, current).await
         }
         Err(e) => Err(e.into()),
     }

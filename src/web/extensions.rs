@@ -11,12 +11,11 @@ use crate::domain::dates::{parse_date, Moment};
 use crate::domain::permissions::{allowed, Action, Target};
 use crate::models::extension::{self, Decided, NewDecision, PendingRow};
 use crate::models::task::{self, Outcome};
-use crate::web::auth::Auth;
+use crate::web::call::Call;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render, Ctx, Errors};
 use crate::web::tasks::{conflict, show_page, Typed};
-use crate::web::AppState;
 
 #[derive(Template)]
 #[template(path = "extensions/list.html")]
@@ -26,11 +25,11 @@ struct ListPage {
     extended: i64,
 }
 
-pub async fn list(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpResponse> {
-    if !allowed(&auth.actor()?, Action::ViewExtensions, Target::System) {
+pub async fn list(call: Call) -> WebResult<HttpResponse> {
+    if !allowed(&call.auth.actor()?, Action::ViewExtensions, Target::System) {
         return Err(WebError::Forbidden);
     }
-    let (rows, extended) = crate::db::run(&state.pool, |conn| {
+    let (rows, extended) = crate::db::run(&call.state.pool, |conn| {
         Ok((
             extension::pending(conn)?,
             extension::extended_task_count(conn)?,
@@ -38,7 +37,7 @@ pub async fn list(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpRespo
     })
     .await?;
     render(&ListPage {
-        ctx: Ctx::new(&auth),
+        ctx: Ctx::new(&call.auth),
         rows,
         extended,
     })
@@ -56,35 +55,19 @@ struct DecisionForm {
 }
 
 /// The request approved: the task's due date moves (to the date asked for, or the one typed).
-pub async fn approve(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<i64>,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    decide_request(state, auth, path.into_inner(), form, true).await
+pub async fn approve(call: Call, path: web::Path<i64>, form: Form) -> WebResult<HttpResponse> {
+    decide_request(call, path.into_inner(), form, true).await
 }
 
 /// The request rejected, saying why.
-pub async fn reject(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<i64>,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    decide_request(state, auth, path.into_inner(), form, false).await
+pub async fn reject(call: Call, path: web::Path<i64>, form: Form) -> WebResult<HttpResponse> {
+    decide_request(call, path.into_inner(), form, false).await
 }
 
-async fn decide_request(
-    state: web::Data<AppState>,
-    auth: Auth,
-    id: i64,
-    form: Form,
-    approve: bool,
-) -> WebResult<HttpResponse> {
+async fn decide_request(call: Call, id: i64, form: Form, approve: bool) -> WebResult<HttpResponse> {
     let name = if approve { "approve" } else { "reject" };
-    let actor = auth.post(&form)?;
-    let task_id = crate::db::run(&state.pool, move |conn| {
+    let actor = call.auth.post(&form)?;
+    let task_id = crate::db::run(&call.state.pool, move |conn| {
         let task_id = extension::get(conn, id)?.task_id;
         tasks::authorize(conn, &actor, task_id, Action::DecideExtension)?;
         Ok(task_id)
@@ -106,10 +89,10 @@ async fn decide_request(
     let typed = |errors| Typed::of(name, &input.text, "", &input.due_on, errors);
     if !errors.is_empty() {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return show_page(&state, &auth, task_id, typed(errors), status).await;
+        return show_page(&call, task_id, typed(errors), status).await;
     }
     let version = input.version;
-    let outcome = crate::db::run(&state.pool, move |conn| {
+    let outcome = crate::db::run(&call.state.pool, move |conn| {
         let decision = NewDecision {
             approve,
             due,
@@ -125,16 +108,16 @@ async fn decide_request(
             let mut errors = Errors::default();
             errors.add("extension", "error.extension_decided");
             let typed = Typed::of("extension", "", "", "", errors);
-            show_page(&state, &auth, task_id, typed, StatusCode::CONFLICT).await
+            show_page(&call, task_id, typed, StatusCode::CONFLICT).await
         }
         Decided::Task(outcome) => {
             let current = match outcome {
                 Outcome::Stale(current) => *current,
-                _ => crate::db::run(&state.pool, move |conn| task::get(conn, task_id)).await?,
+                _ => crate::db::run(&call.state.pool, move |conn| task::get(conn, task_id)).await?,
             };
             let form_action = format!("/extensions/{id}/{name}");
             let typed = typed(Errors::default());
-            conflict(&state, &auth, name, &form_action, version, typed, current).await
+            conflict(&call, name, &form_action, version, typed, current).await
         }
     }
 }

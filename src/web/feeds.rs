@@ -12,7 +12,7 @@ use crate::domain::permissions::{decide, Action, Decision, Target};
 use crate::i18n::{t, Lang};
 use crate::models::calendar_feed::{self, Owner, Why};
 use crate::models::{task, unit, user};
-use crate::web::auth::Auth;
+use crate::web::call::Call;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render, Ctx};
@@ -32,8 +32,8 @@ struct FeedPage {
 }
 
 /// Whose feed a page is about, once the person may manage it.
-async fn owner(state: &web::Data<AppState>, auth: &Auth, unit: Option<UnitId>) -> WebResult<Owner> {
-    let actor = auth.actor()?;
+async fn owner(call: &Call, unit: Option<UnitId>) -> WebResult<Owner> {
+    let actor = call.auth.actor()?;
     let Some(id) = unit else {
         return Ok(Owner::Person(actor.user_id));
     };
@@ -43,17 +43,12 @@ async fn owner(state: &web::Data<AppState>, auth: &Auth, unit: Option<UnitId>) -
         Decision::NotFound => return Err(WebError::NotFound),
     }
     // An unknown unit is not found, whoever asks.
-    crate::db::run(&state.pool, move |conn| unit::get(conn, id)).await?;
+    crate::db::run(&call.state.pool, move |conn| unit::get(conn, id)).await?;
     Ok(Owner::Unit(id))
 }
 
-async fn page(
-    state: &web::Data<AppState>,
-    auth: &Auth,
-    owner: Owner,
-    address: Option<String>,
-) -> WebResult<HttpResponse> {
-    let (whose, made_at) = crate::db::run(&state.pool, move |conn| {
+async fn page(call: &Call, owner: Owner, address: Option<String>) -> WebResult<HttpResponse> {
+    let (whose, made_at) = crate::db::run(&call.state.pool, move |conn| {
         let whose = match owner {
             Owner::Person(_) => String::new(),
             Owner::Unit(u) => unit::get(conn, u)?.name,
@@ -66,7 +61,7 @@ async fn page(
         Owner::Unit(u) => format!("/units/{u}/calendar"),
     };
     render(&FeedPage {
-        ctx: Ctx::new(auth),
+        ctx: Ctx::new(&call.auth),
         whose,
         action,
         made_at,
@@ -76,31 +71,28 @@ async fn page(
 
 async fn reset(
     req: HttpRequest,
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     form: Form,
     unit: Option<UnitId>,
 ) -> WebResult<HttpResponse> {
-    let actor = auth.post(&form)?;
-    let owner = owner(&state, &auth, unit).await?;
-    let secret = crate::db::run(&state.pool, move |conn| {
+    let actor = call.auth.post(&form)?;
+    let owner = owner(&call, unit).await?;
+    let secret = crate::db::run(&call.state.pool, move |conn| {
         calendar_feed::reset(conn, owner, actor.user_id, Moment::now().now)
     })
     .await?;
-    let origin = crate::web::auth::origin(&req, state.settings.behind_proxy);
+    let origin = crate::web::auth::origin(&req, call.state.settings.behind_proxy);
     let address = format!("{origin}/feeds/{secret}.ics");
-    page(&state, &auth, owner, Some(address)).await
+    page(&call, owner, Some(address)).await
 }
 
-async fn stop(
-    state: web::Data<AppState>,
-    auth: Auth,
-    form: Form,
-    unit: Option<UnitId>,
-) -> WebResult<HttpResponse> {
-    auth.post(&form)?;
-    let owner = owner(&state, &auth, unit).await?;
-    crate::db::run(&state.pool, move |conn| calendar_feed::stop(conn, owner)).await?;
+async fn stop(call: Call, form: Form, unit: Option<UnitId>) -> WebResult<HttpResponse> {
+    call.auth.post(&form)?;
+    let owner = owner(&call, unit).await?;
+    crate::db::run(&call.state.pool, move |conn| {
+        calendar_feed::stop(conn, owner)
+    })
+    .await?;
     let back = match owner {
         Owner::Person(_) => "/me/calendar".to_string(),
         Owner::Unit(u) => format!("/units/{u}/calendar"),
@@ -109,59 +101,44 @@ async fn stop(
 }
 
 /// `GET /me/calendar`: the person's own feed.
-pub async fn mine(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpResponse> {
-    let owner = owner(&state, &auth, None).await?;
-    page(&state, &auth, owner, None).await
+pub async fn mine(call: Call) -> WebResult<HttpResponse> {
+    let owner = owner(&call, None).await?;
+    page(&call, owner, None).await
 }
 
 /// `POST /me/calendar`: a new address for the person's feed (the old one stops).
-pub async fn reset_mine(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    auth: Auth,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    reset(req, state, auth, form, None).await
+pub async fn reset_mine(req: HttpRequest, call: Call, form: Form) -> WebResult<HttpResponse> {
+    reset(req, call, form, None).await
 }
 
 /// `POST /me/calendar/stop`: the person's feed off.
-pub async fn stop_mine(
-    state: web::Data<AppState>,
-    auth: Auth,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    stop(state, auth, form, None).await
+pub async fn stop_mine(call: Call, form: Form) -> WebResult<HttpResponse> {
+    stop(call, form, None).await
 }
 
 /// `GET /units/{id}/calendar`: a unit's feed, for its head, the secretariat, the administrator.
-pub async fn units(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<UnitId>,
-) -> WebResult<HttpResponse> {
-    let owner = owner(&state, &auth, Some(path.into_inner())).await?;
-    page(&state, &auth, owner, None).await
+pub async fn units(call: Call, path: web::Path<UnitId>) -> WebResult<HttpResponse> {
+    let owner = owner(&call, Some(path.into_inner())).await?;
+    page(&call, owner, None).await
 }
 
 /// `POST /units/{id}/calendar`: a new address for the unit's feed.
 pub async fn reset_units(
     req: HttpRequest,
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: web::Path<UnitId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    reset(req, state, auth, form, Some(path.into_inner())).await
+    reset(req, call, form, Some(path.into_inner())).await
 }
 
 /// `POST /units/{id}/calendar/stop`: the unit's feed off.
 pub async fn stop_units(
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: web::Path<UnitId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
-    stop(state, auth, form, Some(path.into_inner())).await
+    stop(call, form, Some(path.into_inner())).await
 }
 
 /// `GET /feeds/{secret}.ics`: the deadlines, for a calendar program. The secret is the only

@@ -2,7 +2,7 @@
 //! is a new version; the page lists them all, the one in force first.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use askama::Template;
 use serde::Deserialize;
 
@@ -10,11 +10,10 @@ use crate::domain::dates::Moment;
 use crate::domain::grading::{Grade, Invalid, Rule};
 use crate::domain::permissions::Action;
 use crate::models::grading::Version;
-use crate::web::auth::Auth;
+use crate::web::call::Call;
 use crate::web::error::WebResult;
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render_status, Ctx, Errors};
-use crate::web::AppState;
 
 /// The form as typed: numbers kept as text (with a decimal comma or point), so that a wrong
 /// entry comes back as it was typed.
@@ -147,12 +146,8 @@ impl RulePage {
     }
 }
 
-async fn page(
-    state: &web::Data<AppState>,
-    auth: &Auth,
-    typed: Option<(RuleForm, Errors)>,
-) -> WebResult<HttpResponse> {
-    let versions = crate::db::run(&state.pool, crate::models::grading::versions).await?;
+async fn page(call: &Call, typed: Option<(RuleForm, Errors)>) -> WebResult<HttpResponse> {
+    let versions = crate::db::run(&call.state.pool, crate::models::grading::versions).await?;
     let (form, errors) = typed.unwrap_or_else(|| {
         let current = versions.first().map(|v| v.rule).unwrap_or_default();
         (RuleForm::of(&current), Errors::default())
@@ -164,7 +159,7 @@ async fn page(
     };
     render_status(
         &RulePage {
-            ctx: Ctx::new(auth),
+            ctx: Ctx::new(&call.auth),
             form,
             versions,
             errors,
@@ -176,14 +171,14 @@ async fn page(
 }
 
 /// `GET /admin/grading`.
-pub async fn show(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpResponse> {
-    auth.allowed(Action::ManageGrading)?;
-    page(&state, &auth, None).await
+pub async fn show(call: Call) -> WebResult<HttpResponse> {
+    call.auth.allowed(Action::ManageGrading)?;
+    page(&call, None).await
 }
 
 /// `POST /admin/grading`: a new version of the rule, in force from now.
-pub async fn save(state: web::Data<AppState>, auth: Auth, form: Form) -> WebResult<HttpResponse> {
-    let actor = auth.post_allowed(&form, Action::ManageGrading)?;
+pub async fn save(call: Call, form: Form) -> WebResult<HttpResponse> {
+    let actor = call.auth.post_allowed(&form, Action::ManageGrading)?;
     let input: RuleForm = form.parse()?;
     let mut errors = Errors::default();
     let rule = input.rule(&mut errors);
@@ -191,10 +186,10 @@ pub async fn save(state: web::Data<AppState>, auth: Auth, form: Form) -> WebResu
         errors.add("note", "error.too_long");
     }
     if !errors.is_empty() {
-        return page(&state, &auth, Some((input, errors))).await;
+        return page(&call, Some((input, errors))).await;
     }
     let note = input.note.clone();
-    crate::db::run(&state.pool, move |conn| {
+    crate::db::run(&call.state.pool, move |conn| {
         crate::app::periodic::set_rule(conn, &actor, &rule, &note, Moment::now())
     })
     .await?

@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod bulk;
 pub mod calendar;
+pub mod call;
 pub mod chasing;
 pub mod coordination;
 pub mod corrections;

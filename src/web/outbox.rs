@@ -8,12 +8,11 @@ use serde::Deserialize;
 use crate::domain::dates::Moment;
 use crate::domain::permissions::Action;
 use crate::mail::outbox::{self, Row, Status};
-use crate::web::auth::Auth;
+use crate::web::call::Call;
 use crate::web::error::WebResult;
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render, Ctx};
 use crate::web::query::{Paged, Query};
-use crate::web::AppState;
 
 /// `/admin/outbox?status=…&page=…`: one status or all, a page of 50.
 #[derive(Default, Deserialize)]
@@ -36,15 +35,11 @@ struct OutboxPage {
     more: bool,
 }
 
-pub async fn list(
-    state: web::Data<AppState>,
-    auth: Auth,
-    query: Query<ListQuery>,
-) -> WebResult<HttpResponse> {
-    auth.allowed(Action::ManageMail)?;
+pub async fn list(call: Call, query: Query<ListQuery>) -> WebResult<HttpResponse> {
+    call.auth.allowed(Action::ManageMail)?;
     let status = Status::parse(&query.0.status);
     let page = query.0.paged.page();
-    let (mut rows, counts) = crate::db::run(&state.pool, move |conn| {
+    let (mut rows, counts) = crate::db::run(&call.state.pool, move |conn| {
         Ok((outbox::list(conn, status, page - 1)?, outbox::counts(conn)?))
     })
     .await?;
@@ -58,7 +53,7 @@ pub async fn list(
         })
         .collect();
     render(&OutboxPage {
-        ctx: Ctx::new(&auth),
+        ctx: Ctx::new(&call.auth),
         status: status.map(Status::as_str).unwrap_or_default(),
         counts,
         rows,
@@ -67,16 +62,11 @@ pub async fn list(
     })
 }
 
-pub async fn retry(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<i64>,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    auth.allowed(Action::ManageMail)?;
-    auth.post(&form)?;
+pub async fn retry(call: Call, path: web::Path<i64>, form: Form) -> WebResult<HttpResponse> {
+    call.auth.allowed(Action::ManageMail)?;
+    call.auth.post(&form)?;
     let id = path.into_inner();
-    let done = crate::db::run(&state.pool, move |conn| {
+    let done = crate::db::run(&call.state.pool, move |conn| {
         outbox::retry(conn, id, Moment::now().now)
     })
     .await?;

@@ -10,11 +10,11 @@ use serde::Deserialize;
 use crate::domain::dates::Moment;
 use crate::models::{password_reset, session, user};
 use crate::web::auth::{self, Auth};
+use crate::web::call::Call;
 use crate::web::error::WebResult;
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render_status, Ctx, Errors};
 use crate::web::session_pages::{check_pre, pre_token, with_pre_cookie, NewPassword};
-use crate::web::AppState;
 
 /// Links asked for one account within the login window, before the form says "wait".
 const PER_ACCOUNT: i64 = 3;
@@ -43,16 +43,11 @@ pub async fn forgot_form(req: HttpRequest, auth: Auth) -> WebResult<HttpResponse
     )
 }
 
-pub async fn forgot(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    auth: Auth,
-    form: Form,
-) -> WebResult<HttpResponse> {
+pub async fn forgot(req: HttpRequest, call: Call, form: Form) -> WebResult<HttpResponse> {
     check_pre(&req, &form)?;
     let EmailField { email } = form.parse()?;
     let email = email.trim().to_lowercase();
-    let s = &state.settings;
+    let s = &call.state.settings;
     let account_key = format!("reset:{email}");
     let address_key = format!(
         "reset-address:{}",
@@ -64,7 +59,7 @@ pub async fn forgot(
     ];
     let window = Duration::minutes(s.login_window_minutes);
     let to = email.clone();
-    crate::db::run(&state.pool, move |conn| {
+    crate::db::run(&call.state.pool, move |conn| {
         // Every request counts, found or not, so the limit does not tell either.
         session::claim_attempt(conn, &limits, window, Moment::now().now)?;
         if user::looks_like_email(&to) {
@@ -75,7 +70,7 @@ pub async fn forgot(
     .await?;
     let pre = pre_token(&req);
     let page = ForgotPage {
-        ctx: Ctx::new(&auth),
+        ctx: Ctx::new(&call.auth),
         pre: pre.clone(),
         email,
         sent: true,
@@ -105,13 +100,12 @@ struct ResetPage {
 
 async fn reset_page(
     req: &HttpRequest,
-    state: &web::Data<AppState>,
-    auth: &Auth,
+    call: &Call,
     token: String,
     errors: Errors,
 ) -> WebResult<HttpResponse> {
     let t = token.clone();
-    let valid = crate::db::run(&state.pool, move |conn| {
+    let valid = crate::db::run(&call.state.pool, move |conn| {
         password_reset::valid(conn, &t, Moment::now().now)
     })
     .await?
@@ -125,7 +119,7 @@ async fn reset_page(
     };
     let pre = pre_token(req);
     let page = ResetPage {
-        ctx: Ctx::new(auth),
+        ctx: Ctx::new(&call.auth),
         pre: pre.clone(),
         token,
         valid,
@@ -136,17 +130,15 @@ async fn reset_page(
 
 pub async fn reset_form(
     req: HttpRequest,
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: web::Path<String>,
 ) -> WebResult<HttpResponse> {
-    reset_page(&req, &state, &auth, path.into_inner(), Errors::default()).await
+    reset_page(&req, &call, path.into_inner(), Errors::default()).await
 }
 
 pub async fn reset(
     req: HttpRequest,
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: web::Path<String>,
     form: Form,
 ) -> WebResult<HttpResponse> {
@@ -157,15 +149,15 @@ pub async fn reset(
     new.check(&mut errors);
     let new = new.new_password;
     if !errors.is_empty() {
-        return reset_page(&req, &state, &auth, token, errors).await;
+        return reset_page(&req, &call, token, errors).await;
     }
     let t = token.clone();
-    let done = crate::db::run(&state.pool, move |conn| {
+    let done = crate::db::run(&call.state.pool, move |conn| {
         password_reset::complete(conn, &t, &new, Moment::now().now)
     })
     .await?;
     if !done {
-        return reset_page(&req, &state, &auth, token, Errors::default()).await;
+        return reset_page(&req, &call, token, Errors::default()).await;
     }
     Ok(redirect("/login?done=password_reset"))
 }

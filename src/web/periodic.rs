@@ -16,13 +16,12 @@ use crate::models::periodic::Issued;
 use crate::models::tally::{Axis, Scope};
 use crate::reports::periodic::{Heading, Report};
 use crate::reports::stats::{self, Preset};
-use crate::web::auth::Auth;
+use crate::web::call::Call;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{download, redirect, render, render_status, Ctx, Errors};
 use crate::web::query::Query;
 use crate::web::tasks::today;
-use crate::web::AppState;
 
 /// Which report, as the address or the form's hidden fields carry it: kept as text, so a
 /// hand-written link never fails (anything unreadable takes its default).
@@ -308,17 +307,16 @@ fn scopes(conn: &mut crate::db::DbConn) -> WebResult<Scopes> {
 }
 
 async fn draft_page(
-    state: &web::Data<AppState>,
-    auth: &Auth,
+    call: &Call,
     choice: Choice,
     typed: Option<(DraftForm, Errors)>,
 ) -> WebResult<HttpResponse> {
-    let actor = auth.allowed(Action::ViewReports)?;
+    let actor = call.auth.allowed(Action::ViewReports)?;
     let today = today();
     let mut req = choice.request(today, actor.user_id);
     let draft = typed.as_ref().map(|(f, _)| f.draft(&mut Errors::default()));
     let chosen = !choice.scope.is_empty();
-    let (report, req, (leaders, units)) = crate::web::error::run(&state.pool, move |conn| {
+    let (report, req, (leaders, units)) = crate::web::error::run(&call.state.pool, move |conn| {
         // A leader in charge of units opens on those, as on the dashboard.
         if !chosen
             && actor.role == Role::Leader
@@ -338,7 +336,7 @@ async fn draft_page(
     };
     render_status(
         &DraftPage {
-            ctx: Ctx::new(auth),
+            ctx: Ctx::new(&call.auth),
             choice: Choice::of(&req),
             leaders,
             units,
@@ -353,45 +351,34 @@ async fn draft_page(
 
 /// `GET /reports/periodic?period=month&year=2026&n=11&by=due&scope=all`: the report as it
 /// would be issued now.
-pub async fn show(
-    Query(choice): Query<Choice>,
-    state: web::Data<AppState>,
-    auth: Auth,
-) -> WebResult<HttpResponse> {
-    draft_page(&state, &auth, choice, None).await
+pub async fn show(Query(choice): Query<Choice>, call: Call) -> WebResult<HttpResponse> {
+    draft_page(&call, choice, None).await
 }
 
 /// What the secretariat's form sent: the issuer, the report chosen, and the draft, or the page
 /// again with what was typed and what is wrong with it.
 async fn edited(
-    state: &web::Data<AppState>,
-    auth: &Auth,
+    call: &Call,
     form: &Form,
 ) -> WebResult<Result<(Actor, Request, Draft), HttpResponse>> {
-    let actor = auth.post(form)?;
-    auth.allowed(Action::IssueReport)?;
+    let actor = call.auth.post(form)?;
+    call.auth.allowed(Action::IssueReport)?;
     let (choice, typed): (Choice, DraftForm) = (form.parse()?, form.parse()?);
     let mut errors = Errors::default();
     let draft = typed.draft(&mut errors);
     if !errors.is_empty() {
-        return Ok(Err(
-            draft_page(state, auth, choice, Some((typed, errors))).await?
-        ));
+        return Ok(Err(draft_page(call, choice, Some((typed, errors))).await?));
     }
     Ok(Ok((actor, choice.request(today(), actor.user_id), draft)))
 }
 
 /// `POST /reports/periodic/preview`: the draft again with the text as edited.
-pub async fn preview(
-    state: web::Data<AppState>,
-    auth: Auth,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    auth.post_allowed(&form, Action::IssueReport)?;
+pub async fn preview(call: Call, form: Form) -> WebResult<HttpResponse> {
+    call.auth.post_allowed(&form, Action::IssueReport)?;
     let (choice, typed): (Choice, DraftForm) = (form.parse()?, form.parse()?);
     let mut errors = Errors::default();
     typed.draft(&mut errors);
-    draft_page(&state, &auth, choice, Some((typed, errors))).await
+    draft_page(&call, choice, Some((typed, errors))).await
 }
 
 fn docx_response(r: &Report) -> WebResult<HttpResponse> {
@@ -409,15 +396,11 @@ fn docx_response(r: &Report) -> WebResult<HttpResponse> {
 }
 
 /// `GET /reports/periodic.docx?…`: the draft as Word, with the text drafted from the figures.
-pub async fn draft_docx(
-    Query(choice): Query<Choice>,
-    state: web::Data<AppState>,
-    auth: Auth,
-) -> WebResult<HttpResponse> {
-    let actor = auth.allowed(Action::ViewReports)?;
+pub async fn draft_docx(Query(choice): Query<Choice>, call: Call) -> WebResult<HttpResponse> {
+    let actor = call.auth.allowed(Action::ViewReports)?;
     let today = today();
     let req = choice.request(today, actor.user_id);
-    let report = crate::web::error::run(&state.pool, move |conn| {
+    let report = crate::web::error::run(&call.state.pool, move |conn| {
         Ok(use_case::draft(conn, &actor, &req, None, today)?)
     })
     .await?;
@@ -425,17 +408,13 @@ pub async fn draft_docx(
 }
 
 /// `POST /reports/periodic/docx`: the draft as Word with the text as edited.
-pub async fn edited_docx(
-    state: web::Data<AppState>,
-    auth: Auth,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    let (actor, req, draft) = match edited(&state, &auth, &form).await? {
+pub async fn edited_docx(call: Call, form: Form) -> WebResult<HttpResponse> {
+    let (actor, req, draft) = match edited(&call, &form).await? {
         Ok(edited) => edited,
         Err(page) => return Ok(page),
     };
     let today = today();
-    let report = crate::web::error::run(&state.pool, move |conn| {
+    let report = crate::web::error::run(&call.state.pool, move |conn| {
         Ok(use_case::draft(conn, &actor, &req, Some(&draft), today)?)
     })
     .await?;
@@ -443,12 +422,12 @@ pub async fn edited_docx(
 }
 
 /// `POST /reports/periodic/issue`: issues the report as drafted; it is frozen from then on.
-pub async fn issue(state: web::Data<AppState>, auth: Auth, form: Form) -> WebResult<HttpResponse> {
-    let (actor, req, draft) = match edited(&state, &auth, &form).await? {
+pub async fn issue(call: Call, form: Form) -> WebResult<HttpResponse> {
+    let (actor, req, draft) = match edited(&call, &form).await? {
         Ok(edited) => edited,
         Err(page) => return Ok(page),
     };
-    let id = crate::web::error::run(&state.pool, move |conn| {
+    let id = crate::web::error::run(&call.state.pool, move |conn| {
         Ok(use_case::issue(conn, &actor, &req, &draft, Moment::now())?)
     })
     .await?;
@@ -465,14 +444,14 @@ struct IssuedList {
 }
 
 /// `GET /reports/issued`: every issued report, the latest first.
-pub async fn list(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpResponse> {
-    auth.allowed(Action::ViewReports)?;
-    let issued = crate::web::error::run(&state.pool, |conn| {
+pub async fn list(call: Call) -> WebResult<HttpResponse> {
+    call.auth.allowed(Action::ViewReports)?;
+    let issued = crate::web::error::run(&call.state.pool, |conn| {
         Ok(crate::models::periodic::issued(conn, 500)?)
     })
     .await?;
     render(&IssuedList {
-        ctx: Ctx::new(&auth),
+        ctx: Ctx::new(&call.auth),
         issued,
     })
 }
@@ -490,13 +469,12 @@ struct IssuedPage {
 }
 
 async fn issued_page(
-    state: &web::Data<AppState>,
-    auth: &Auth,
+    call: &Call,
     id: i64,
     typed: Option<(DraftForm, Errors)>,
 ) -> WebResult<HttpResponse> {
-    let actor = auth.allowed(Action::ViewReports)?;
-    let (stored, versions) = crate::web::error::run(&state.pool, move |conn| {
+    let actor = call.auth.allowed(Action::ViewReports)?;
+    let (stored, versions) = crate::web::error::run(&call.state.pool, move |conn| {
         let stored = use_case::issued(conn, &actor, id)?;
         let versions = crate::models::periodic::versions(conn, stored.issued.series())?;
         Ok((stored, versions))
@@ -514,7 +492,7 @@ async fn issued_page(
     };
     render_status(
         &IssuedPage {
-            ctx: Ctx::new(auth),
+            ctx: Ctx::new(&call.auth),
             issued: stored.issued,
             versions,
             report: stored.report,
@@ -527,24 +505,16 @@ async fn issued_page(
 }
 
 /// `GET /reports/issued/{id}`: an issued report as it was issued.
-pub async fn show_issued(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<i64>,
-) -> WebResult<HttpResponse> {
-    issued_page(&state, &auth, path.into_inner(), None).await
+pub async fn show_issued(call: Call, path: web::Path<i64>) -> WebResult<HttpResponse> {
+    issued_page(&call, path.into_inner(), None).await
 }
 
 /// `GET /reports/issued/{id}/docx`: the issued report's Word file, made again from what was
 /// stored (the same every time).
-pub async fn issued_docx(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<i64>,
-) -> WebResult<HttpResponse> {
-    let actor = auth.allowed(Action::ViewReports)?;
+pub async fn issued_docx(call: Call, path: web::Path<i64>) -> WebResult<HttpResponse> {
+    let actor = call.auth.allowed(Action::ViewReports)?;
     let id = path.into_inner();
-    let stored = crate::web::error::run(&state.pool, move |conn| {
+    let stored = crate::web::error::run(&call.state.pool, move |conn| {
         Ok(use_case::issued(conn, &actor, id)?)
     })
     .await?;
@@ -552,13 +522,8 @@ pub async fn issued_docx(
 }
 
 /// `POST /reports/issued/{id}/reissue`: a new version, counted again today, with a reason.
-pub async fn reissue(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<i64>,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    let actor = auth.post_allowed(&form, Action::IssueReport)?;
+pub async fn reissue(call: Call, path: web::Path<i64>, form: Form) -> WebResult<HttpResponse> {
+    let actor = call.auth.post_allowed(&form, Action::IssueReport)?;
     let id = path.into_inner();
     let typed: DraftForm = form.parse()?;
     let mut errors = Errors::default();
@@ -567,10 +532,10 @@ pub async fn reissue(
         errors.add("reason", "error.required");
     }
     if !errors.is_empty() {
-        return issued_page(&state, &auth, id, Some((typed, errors))).await;
+        return issued_page(&call, id, Some((typed, errors))).await;
     }
     let reason = typed.reason.clone();
-    let new = crate::web::error::run(&state.pool, move |conn| {
+    let new = crate::web::error::run(&call.state.pool, move |conn| {
         Ok(use_case::reissue(
             conn,
             &actor,

@@ -10,6 +10,7 @@ use crate::domain::mail::{Kind as MailKind, Prefs};
 use crate::domain::permissions::Role;
 use crate::models::{session, two_factor, user};
 use crate::web::auth::{self, Auth};
+use crate::web::call::Call;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render_status, Ctx, Errors};
@@ -149,12 +150,7 @@ struct LoginFields {
     next: String,
 }
 
-pub async fn login(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    auth: Auth,
-    form: Form,
-) -> WebResult<HttpResponse> {
+pub async fn login(req: HttpRequest, call: Call, form: Form) -> WebResult<HttpResponse> {
     check_pre(&req, &form)?;
     let LoginFields {
         email: typed,
@@ -162,13 +158,13 @@ pub async fn login(
         next,
     } = form.parse()?;
     let email = typed.trim().to_lowercase();
-    let s = &state.settings;
+    let s = &call.state.settings;
     let window = Duration::minutes(s.login_window_minutes);
     let keys = Attempts::of(&req, s, &email);
     let max_per_account = s.login_max_per_account;
     let admins_only = s.password_admins_only;
     let wanted = safe_next(&next);
-    let (result, slow) = crate::db::run(&state.pool, move |conn| {
+    let (result, slow) = crate::db::run(&call.state.pool, move |conn| {
         let now = crate::domain::dates::Moment::now().now;
         let at = session::claim_attempt(conn, &keys.limits, window, now)?;
         let slow =
@@ -211,7 +207,7 @@ pub async fn login(
         }
         None => login_page(
             &req,
-            &auth,
+            &call.auth,
             &typed,
             &next,
             "login.failed",
@@ -297,17 +293,12 @@ pub(crate) fn signed_in(
     Ok(resp)
 }
 
-pub async fn logout(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    auth: Auth,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    if auth.user.is_some() {
-        auth.post(&form)?;
+pub async fn logout(req: HttpRequest, call: Call, form: Form) -> WebResult<HttpResponse> {
+    if call.auth.user.is_some() {
+        call.auth.post(&form)?;
         if let Some(c) = req.cookie(auth::SESSION_COOKIE) {
             let token = c.value().to_string();
-            crate::db::run(&state.pool, move |conn| session::delete(conn, &token)).await?;
+            crate::db::run(&call.state.pool, move |conn| session::delete(conn, &token)).await?;
         }
     }
     let mut resp = redirect("/login");
@@ -380,15 +371,10 @@ fn mail_choices(role: Role, prefs: &Prefs) -> Vec<MailChoice> {
         .collect()
 }
 
-async fn me_page(
-    state: &web::Data<AppState>,
-    auth: &Auth,
-    errors: Errors,
-    typed_token: TokenTyped,
-) -> WebResult<HttpResponse> {
-    let u = auth.user()?.clone();
+async fn me_page(call: &Call, errors: Errors, typed_token: TokenTyped) -> WebResult<HttpResponse> {
+    let u = call.auth.user()?.clone();
     let (unit_id, user_id) = (u.unit_id, u.id);
-    let (unit, prefs, tokens) = crate::db::run(&state.pool, move |conn| {
+    let (unit, prefs, tokens) = crate::db::run(&call.state.pool, move |conn| {
         let unit = match unit_id {
             Some(id) => crate::models::unit::get(conn, id)?.name,
             None => String::new(),
@@ -409,7 +395,7 @@ async fn me_page(
     };
     render_status(
         &MePage {
-            ctx: Ctx::new(auth),
+            ctx: Ctx::new(&call.auth),
             email: u.email,
             role: u.role.as_str().to_string(),
             unit,
@@ -424,8 +410,8 @@ async fn me_page(
     )
 }
 
-pub async fn me(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpResponse> {
-    me_page(&state, &auth, Errors::default(), TokenTyped::default()).await
+pub async fn me(call: Call) -> WebResult<HttpResponse> {
+    me_page(&call, Errors::default(), TokenTyped::default()).await
 }
 
 /// The mail a person receives: each kind ticked, and each message or one digest a day.
@@ -439,12 +425,8 @@ struct MailFields {
 
 /// `POST /me/mail`: every optional kind not ticked is off. Mandatory ones are dropped by
 /// `off_str` whatever the form says.
-pub async fn save_mail(
-    state: web::Data<AppState>,
-    auth: Auth,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    let actor = auth.post(&form)?;
+pub async fn save_mail(call: Call, form: Form) -> WebResult<HttpResponse> {
+    let actor = call.auth.post(&form)?;
     let MailFields { mode, on } = form.parse()?;
     let prefs = Prefs {
         digest: mode == "digest",
@@ -453,7 +435,7 @@ pub async fn save_mail(
             .filter(|k| !on.iter().any(|o| o == k.as_str()))
             .collect(),
     };
-    crate::db::run(&state.pool, move |conn| {
+    crate::db::run(&call.state.pool, move |conn| {
         user::set_mail_prefs(
             conn,
             actor.user_id,
@@ -473,17 +455,12 @@ struct LangFields {
 }
 
 /// `POST /me/language`: kept on the account and in a cookie (for the pages before login).
-pub async fn save_language(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    auth: Auth,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    let actor = auth.post(&form)?;
+pub async fn save_language(req: HttpRequest, call: Call, form: Form) -> WebResult<HttpResponse> {
+    let actor = call.auth.post(&form)?;
     let LangFields { lang } = form.parse()?;
     // The form is a choice of two: anything else was not sent by it.
     let lang = crate::i18n::Lang::parse(&lang).ok_or(WebError::BadRequest("lang".into()))?;
-    crate::db::run(&state.pool, move |conn| {
+    crate::db::run(&call.state.pool, move |conn| {
         user::set_lang(conn, actor.user_id, lang.as_str())
     })
     .await?;
@@ -491,7 +468,7 @@ pub async fn save_language(
     resp.add_cookie(&auth::cookie(
         auth::LANG_COOKIE,
         lang.as_str().into(),
-        auth::is_https(&req, state.settings.behind_proxy),
+        auth::is_https(&req, call.state.settings.behind_proxy),
     ))
     .map_err(|e| WebError::Internal(e.to_string()))?;
     Ok(resp)
@@ -527,13 +504,8 @@ struct PasswordFields {
 
 /// `POST /me/password`: a new password ends every other session (the current one is
 /// replaced) and every API token.
-pub async fn change_password(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    auth: Auth,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    let actor = auth.post(&form)?;
+pub async fn change_password(req: HttpRequest, call: Call, form: Form) -> WebResult<HttpResponse> {
+    let actor = call.auth.post(&form)?;
     let PasswordFields {
         current_password: current,
         new,
@@ -541,14 +513,14 @@ pub async fn change_password(
     let mut errors = Errors::default();
     new.check(&mut errors);
     let new = new.new_password;
-    let email = auth.user()?.email.clone();
+    let email = call.auth.user()?.email.clone();
     // Checking the current password is limited like a login: a stolen session cannot guess it.
     let limits = [(
         format!("password:{}", actor.user_id),
-        state.settings.login_max_per_account,
+        call.state.settings.login_max_per_account,
     )];
-    let window = Duration::minutes(state.settings.login_window_minutes);
-    let current_ok = crate::db::run(&state.pool, move |conn| {
+    let window = Duration::minutes(call.state.settings.login_window_minutes);
+    let current_ok = crate::db::run(&call.state.pool, move |conn| {
         let at = session::claim_attempt(
             conn,
             &limits,
@@ -567,9 +539,9 @@ pub async fn change_password(
         errors.add("current_password", "error.password_wrong");
     }
     if !errors.is_empty() {
-        return me_page(&state, &auth, errors, TokenTyped::default()).await;
+        return me_page(&call, errors, TokenTyped::default()).await;
     }
-    let token = crate::db::run(&state.pool, move |conn| {
+    let token = crate::db::run(&call.state.pool, move |conn| {
         user::set_password(
             conn,
             actor.user_id,
@@ -583,7 +555,7 @@ pub async fn change_password(
     resp.add_cookie(&auth::cookie(
         auth::SESSION_COOKIE,
         token,
-        auth::is_https(&req, state.settings.behind_proxy),
+        auth::is_https(&req, call.state.settings.behind_proxy),
     ))
     .map_err(|e| WebError::Internal(e.to_string()))?;
     Ok(resp)
@@ -591,13 +563,9 @@ pub async fn change_password(
 
 /// `POST /me/tokens`: a person makes a personal API token: named, for some days, read-only or
 /// read-write. The page shows it this once; only its hash is kept.
-pub async fn create_token(
-    state: web::Data<AppState>,
-    auth: Auth,
-    form: Form,
-) -> WebResult<HttpResponse> {
+pub async fn create_token(call: Call, form: Form) -> WebResult<HttpResponse> {
     use crate::models::api_token::{self, NewToken, MAX_NAME_CHARS, MAX_TOKEN_DAYS};
-    let actor = auth.post(&form)?;
+    let actor = call.auth.post(&form)?;
     let mut typed: TokenTyped = form.parse()?;
     let mut errors = Errors::default();
     let name = typed.name.trim().to_string();
@@ -620,9 +588,9 @@ pub async fn create_token(
         }
     };
     let (Some(days), true) = (days, errors.is_empty()) else {
-        return me_page(&state, &auth, errors, typed).await;
+        return me_page(&call, errors, typed).await;
     };
-    let made = crate::db::run(&state.pool, move |conn| {
+    let made = crate::db::run(&call.state.pool, move |conn| {
         let new = NewToken {
             name: &name,
             days,
@@ -637,19 +605,14 @@ pub async fn create_token(
     })
     .await?;
     typed.made = Some(made);
-    me_page(&state, &auth, Errors::default(), typed).await
+    me_page(&call, Errors::default(), typed).await
 }
 
 /// `POST /me/tokens/{id}/revoke`: a person ends one of their own API tokens.
-pub async fn revoke_token(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<i64>,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    let actor = auth.post(&form)?;
+pub async fn revoke_token(call: Call, path: web::Path<i64>, form: Form) -> WebResult<HttpResponse> {
+    let actor = call.auth.post(&form)?;
     let id = path.into_inner();
-    let revoked = crate::db::run(&state.pool, move |conn| {
+    let revoked = crate::db::run(&call.state.pool, move |conn| {
         crate::models::api_token::revoke(conn, actor.user_id, id)
     })
     .await?;

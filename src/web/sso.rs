@@ -18,6 +18,7 @@ use crate::models::sso_login::{self, Pending};
 use crate::models::token::random_token;
 use crate::models::{session, user};
 use crate::web::auth::{self, Auth};
+use crate::web::call::Call;
 use crate::web::error::{WebError, WebResult};
 use crate::web::session_pages::{safe_next, signed_in, NextQuery};
 use crate::web::AppState;
@@ -254,11 +255,10 @@ fn identify(
 /// `GET /login/sso/callback`: back from the provider.
 pub async fn callback(
     req: HttpRequest,
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     query: web::Query<Callback>,
 ) -> WebResult<HttpResponse> {
-    let oidc = oidc(&state)?;
+    let oidc = oidc(&call.state)?;
     let q = query.into_inner();
     let cookie = req
         .cookie(STATE_COOKIE)
@@ -268,7 +268,7 @@ pub async fn callback(
     let st = q.state.clone();
     let pending = match same {
         true => {
-            crate::db::run(&state.pool, move |conn| {
+            crate::db::run(&call.state.pool, move |conn| {
                 sso_login::take(conn, &st, Moment::now().now)
             })
             .await?
@@ -276,12 +276,12 @@ pub async fn callback(
         false => None,
     };
     let Some(pending) = pending else {
-        return refused(&req, &auth, Refused::State);
+        return refused(&req, &call.auth, Refused::State);
     };
     if !q.error.is_empty() || q.code.is_empty() {
-        return refused(&req, &auth, Refused::Provider);
+        return refused(&req, &call.auth, Refused::Provider);
     }
-    let redirect = redirect_uri(&req, &state);
+    let redirect = redirect_uri(&req, &call.state);
     let o = oidc.clone();
     let next = pending.next.clone();
     let who = web::block(move || identify(&o, &q.code, &redirect, &pending))
@@ -289,12 +289,12 @@ pub async fn callback(
         .map_err(failed)??;
     let (email, name) = match who {
         Ok(found) => found,
-        Err(why) => return refused(&req, &auth, why),
+        Err(why) => return refused(&req, &call.auth, why),
     };
     let create = oidc
         .create_domain
         .filter(|d| email.rsplit_once('@').is_some_and(|(_, at)| at == d));
-    let signed = crate::db::run(&state.pool, move |conn| {
+    let signed = crate::db::run(&call.state.pool, move |conn| {
         let now = Moment::now().now;
         let u = match user::by_email(conn, &email)? {
             Some((u, _)) if u.active => u,
@@ -315,7 +315,7 @@ pub async fn callback(
                 .map_err(|e| WebError::Internal(e.to_string()))?;
             Ok(resp)
         }
-        None => refused(&req, &auth, Refused::NoAccount),
+        None => refused(&req, &call.auth, Refused::NoAccount),
     }
 }
 

@@ -9,13 +9,12 @@ use crate::domain::dates::Moment;
 use crate::domain::ids::{TaskId, UserId};
 use crate::domain::permissions::Action;
 use crate::error::AppError;
-use crate::web::auth::Auth;
+use crate::web::call::Call;
 use crate::web::error::WebResult;
 use crate::web::form::Form;
 use crate::web::pages::redirect;
 use crate::web::task_actions::{begin, checked_text};
 use crate::web::tasks::{show_page, Typed};
-use crate::web::AppState;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -26,19 +25,13 @@ struct StepForm {
 }
 
 /// `POST /tasks/{id}/steps`: a step added.
-pub async fn add(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<TaskId>,
-    form: Form,
-) -> WebResult<HttpResponse> {
+pub async fn add(call: Call, path: web::Path<TaskId>, form: Form) -> WebResult<HttpResponse> {
     let id = path.into_inner();
-    let (actor, _, input): (_, _, StepForm) =
-        begin(&state, &auth, id, &form, Action::ManageSteps).await?;
+    let (actor, _, input): (_, _, StepForm) = begin(&call, id, &form, Action::ManageSteps).await?;
     let (text, mut errors) = checked_text(&input.text, Some("error.required"));
     if errors.is_empty() {
         let assignee = input.assignee.trim().parse().ok().map(UserId);
-        let done = crate::db::run(&state.pool, move |conn| {
+        let done = crate::db::run(&call.state.pool, move |conn| {
             steps::add(conn, &actor, id, &text, assignee, Moment::now())
         })
         .await;
@@ -49,8 +42,7 @@ pub async fn add(
         }
     }
     show_page(
-        &state,
-        &auth,
+        &call,
         id,
         Typed::of("step", &input.text, "", "", errors),
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -66,16 +58,14 @@ struct DoneForm {
 
 /// `POST /tasks/{id}/steps/{step}/done`: ticked ("1") or unticked.
 pub async fn set_done(
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: web::Path<(TaskId, i64)>,
     form: Form,
 ) -> WebResult<HttpResponse> {
     let (id, step) = path.into_inner();
-    let (actor, _, input): (_, _, DoneForm) =
-        begin(&state, &auth, id, &form, Action::ManageSteps).await?;
+    let (actor, _, input): (_, _, DoneForm) = begin(&call, id, &form, Action::ManageSteps).await?;
     let done = input.done == "1";
-    crate::db::run(&state.pool, move |conn| {
+    crate::db::run(&call.state.pool, move |conn| {
         steps::set_done(conn, &actor, id, step, done, Moment::now())
     })
     .await?;
@@ -83,17 +73,11 @@ pub async fn set_done(
 }
 
 /// `POST /tasks/{id}/steps/drive`: the steps set the progress ("1") or not.
-pub async fn drive(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<TaskId>,
-    form: Form,
-) -> WebResult<HttpResponse> {
+pub async fn drive(call: Call, path: web::Path<TaskId>, form: Form) -> WebResult<HttpResponse> {
     let id = path.into_inner();
-    let (actor, _, input): (_, _, DoneForm) =
-        begin(&state, &auth, id, &form, Action::ManageSteps).await?;
+    let (actor, _, input): (_, _, DoneForm) = begin(&call, id, &form, Action::ManageSteps).await?;
     let on = input.done == "1";
-    crate::db::run(&state.pool, move |conn| {
+    crate::db::run(&call.state.pool, move |conn| {
         steps::drive(conn, &actor, id, on, Moment::now())
     })
     .await?;
@@ -108,21 +92,16 @@ struct DraftForm {
 
 /// `POST /tasks/{id}/completion-draft`: a person of the unit drafts the completion report; the
 /// head finds it in the completion form.
-pub async fn draft(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<TaskId>,
-    form: Form,
-) -> WebResult<HttpResponse> {
+pub async fn draft(call: Call, path: web::Path<TaskId>, form: Form) -> WebResult<HttpResponse> {
     let id = path.into_inner();
     let (actor, _, input): (_, _, DraftForm) =
-        begin(&state, &auth, id, &form, Action::DraftCompletion).await?;
+        begin(&call, id, &form, Action::DraftCompletion).await?;
     let (text, errors) = checked_text(&input.text, Some("error.required"));
     if !errors.is_empty() {
         let typed = Typed::of("draft", &input.text, "", "", errors);
-        return show_page(&state, &auth, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return show_page(&call, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    crate::db::run(&state.pool, move |conn| {
+    crate::db::run(&call.state.pool, move |conn| {
         steps::draft(conn, &actor, id, &text, Moment::now())
     })
     .await?;

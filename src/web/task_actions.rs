@@ -19,11 +19,11 @@ use crate::models::extension::{self, NewRequest};
 use crate::models::task::{self, Outcome};
 use crate::models::{assignee, chase};
 use crate::web::auth::Auth;
+use crate::web::call::Call;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::{Form, MAX_FILES};
 use crate::web::pages::{redirect, Errors};
 use crate::web::tasks::{conflict, edit_page, show_page, today, Typed};
-use crate::web::AppState;
 
 /// The longest text a report, comment or reason may have, in characters.
 const MAX_TEXT_CHARS: usize = 10_000;
@@ -73,12 +73,11 @@ macro_rules! move_handler {
     ($(#[$doc:meta])* $name:ident, $mv:expr) => {
         $(#[$doc])*
         pub async fn $name(
-            state: web::Data<AppState>,
-            auth: Auth,
+            call: Call,
             path: web::Path<TaskId>,
             form: Form,
         ) -> WebResult<HttpResponse> {
-            move_task(state, auth, path.into_inner(), form, $mv).await
+            move_task(call, path.into_inner(), form, $mv).await
         }
     };
 }
@@ -120,16 +119,10 @@ fn move_name(mv: Move) -> &'static str {
     }
 }
 
-async fn move_task(
-    state: web::Data<AppState>,
-    auth: Auth,
-    id: TaskId,
-    form: Form,
-    mv: Move,
-) -> WebResult<HttpResponse> {
+async fn move_task(call: Call, id: TaskId, form: Form, mv: Move) -> WebResult<HttpResponse> {
     let name = move_name(mv);
     let (actor, _, input): (_, _, MoveForm) =
-        begin(&state, &auth, id, &form, tasks::move_action(mv)).await?;
+        begin(&call, id, &form, tasks::move_action(mv)).await?;
     let required = match mv {
         Move::ReportCompletion => Some("error.required"),
         _ if mv.needs_reason() => Some("error.reason_required"),
@@ -143,27 +136,26 @@ async fn move_task(
     };
     let typed = Typed::of(name, &input.text, "", "", errors);
     if !typed.errors.is_empty() {
-        return show_page(&state, &auth, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return show_page(&call, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let version = input.version;
-    let store = state.storage();
-    let outcome = crate::db::run(&state.pool, move |conn| {
+    let store = call.state.storage();
+    let outcome = crate::db::run(&call.state.pool, move |conn| {
         let edit = task::Edit::now(&actor, id, version);
         tasks::move_task(conn, &store, edit, mv, &text, &files)
     })
     .await?;
-    answer(&state, &auth, id, name, version, typed, outcome).await
+    answer(&call, id, name, version, typed, outcome).await
 }
 
 pub async fn report_progress(
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: web::Path<TaskId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
     let id = path.into_inner();
     let (actor, _, input): (_, _, ProgressForm) =
-        begin(&state, &auth, id, &form, Action::AddProgress).await?;
+        begin(&call, id, &form, Action::AddProgress).await?;
     let (text, mut errors) = checked_text(&input.text, Some("error.required"));
     let percent = match input.percent.trim().parse::<i32>() {
         Ok(p) if (0..=100).contains(&p) => p,
@@ -175,35 +167,29 @@ pub async fn report_progress(
     let files = uploads(&form, &mut errors);
     let typed = Typed::of("progress", &input.text, &input.percent, "", errors);
     if !typed.errors.is_empty() {
-        return show_page(&state, &auth, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return show_page(&call, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let version = input.version;
-    let store = state.storage();
-    let outcome = crate::db::run(&state.pool, move |conn| {
+    let store = call.state.storage();
+    let outcome = crate::db::run(&call.state.pool, move |conn| {
         let edit = task::Edit::now(&actor, id, version);
         tasks::report_progress(conn, &store, edit, &text, percent, &files)
     })
     .await?;
-    answer(&state, &auth, id, "progress", version, typed, outcome).await
+    answer(&call, id, "progress", version, typed, outcome).await
 }
 
 /// A comment changes nothing that can conflict, so it carries no version.
-pub async fn comment(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<TaskId>,
-    form: Form,
-) -> WebResult<HttpResponse> {
+pub async fn comment(call: Call, path: web::Path<TaskId>, form: Form) -> WebResult<HttpResponse> {
     let id = path.into_inner();
-    let (actor, _, input): (_, _, TextForm) =
-        begin(&state, &auth, id, &form, Action::Comment).await?;
+    let (actor, _, input): (_, _, TextForm) = begin(&call, id, &form, Action::Comment).await?;
     let (text, errors) = checked_text(&input.text, Some("error.required"));
     if !errors.is_empty() {
         let typed = Typed::of("comment", &input.text, "", "", errors);
-        return show_page(&state, &auth, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return show_page(&call, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    let store = state.storage();
-    crate::db::run(&state.pool, move |conn| {
+    let store = call.state.storage();
+    crate::db::run(&call.state.pool, move |conn| {
         tasks::comment(conn, &store, &actor, id, &text, Moment::now())
     })
     .await?;
@@ -211,14 +197,12 @@ pub async fn comment(
 }
 
 pub async fn change_due_date(
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: web::Path<TaskId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
     let id = path.into_inner();
-    let (actor, _, input): (_, _, DueDateForm) =
-        begin(&state, &auth, id, &form, Action::EditTask).await?;
+    let (actor, _, input): (_, _, DueDateForm) = begin(&call, id, &form, Action::EditTask).await?;
     let (text, mut errors) = checked_text(&input.text, Some("error.required"));
     // An empty date takes the deadline away; anything else must be a date.
     let due = parse_date(&input.due_on);
@@ -227,26 +211,25 @@ pub async fn change_due_date(
     }
     if !errors.is_empty() {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return edit_page(&state, &auth, id, input.due_on, text, errors, status).await;
+        return edit_page(&call, id, input.due_on, text, errors, status).await;
     }
     let version = input.version;
-    let outcome = crate::db::run(&state.pool, move |conn| {
+    let outcome = crate::db::run(&call.state.pool, move |conn| {
         tasks::change_due_date(conn, task::Edit::now(&actor, id, version), due, &text)
     })
     .await?;
     let typed = Typed::of("edit", &input.text, "", &input.due_on, Errors::default());
-    answer(&state, &auth, id, "edit", version, typed, outcome).await
+    answer(&call, id, "edit", version, typed, outcome).await
 }
 
 pub async fn request_extension(
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: web::Path<TaskId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
     let id = path.into_inner();
     let (actor, scoped, input): (_, _, ExtensionForm) =
-        begin(&state, &auth, id, &form, Action::RequestExtension).await?;
+        begin(&call, id, &form, Action::RequestExtension).await?;
     let (reason, mut errors) = checked_text(&input.text, Some("error.reason_required"));
     let due = extension_date(&input.due_on, scoped.task.due_on, today())
         .map_err(|key| errors.add("due_on", key))
@@ -255,10 +238,10 @@ pub async fn request_extension(
     let typed = |errors| Typed::of("extension", &input.text, "", &input.due_on, errors);
     let Some(due) = due.filter(|_| errors.is_empty()) else {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return show_page(&state, &auth, id, typed(errors), status).await;
+        return show_page(&call, id, typed(errors), status).await;
     };
-    let store = state.storage();
-    let asked = crate::db::run(&state.pool, move |conn| {
+    let store = call.state.storage();
+    let asked = crate::db::run(&call.state.pool, move |conn| {
         let asked = NewRequest {
             due,
             reason: &reason,
@@ -274,27 +257,21 @@ pub async fn request_extension(
         other: "error.extension_pending",
     };
     let typed = typed(Errors::default());
-    done_or_refused(&state, &auth, id, "extension", asked, refusals, typed).await
+    done_or_refused(&call, id, "extension", asked, refusals, typed).await
 }
 
 /// Đôn đốc: the secretariat or a leader chases the lead unit, with an optional note. A chase
 /// changes nothing a version guards; the once-a-day rule answers a second press.
-pub async fn chase(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<TaskId>,
-    form: Form,
-) -> WebResult<HttpResponse> {
+pub async fn chase(call: Call, path: web::Path<TaskId>, form: Form) -> WebResult<HttpResponse> {
     let id = path.into_inner();
-    let (actor, _, input): (_, _, TextForm) =
-        begin(&state, &auth, id, &form, Action::Chase).await?;
+    let (actor, _, input): (_, _, TextForm) = begin(&call, id, &form, Action::Chase).await?;
     let (note, errors) = checked_text(&input.text, None);
     let typed = |errors| Typed::of("chase", &input.text, "", "", errors);
     if !errors.is_empty() {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return show_page(&state, &auth, id, typed(errors), status).await;
+        return show_page(&call, id, typed(errors), status).await;
     }
-    let chased = crate::db::run(&state.pool, move |conn| {
+    let chased = crate::db::run(&call.state.pool, move |conn| {
         chases::chase(conn, &actor, id, &note, Moment::now())
     })
     .await;
@@ -305,7 +282,7 @@ pub async fn chase(
         other: "error.chase_today",
     };
     let typed = typed(Errors::default());
-    done_or_refused(&state, &auth, id, "chase", chased, refusals, typed).await
+    done_or_refused(&call, id, "chase", chased, refusals, typed).await
 }
 
 /// How a refused request is explained: under which field, the message for one named refusal,
@@ -319,8 +296,7 @@ pub(crate) struct Refusals {
 /// Back to the task when the request was made; otherwise the page again, with what was typed
 /// and why not.
 pub(crate) async fn done_or_refused<T>(
-    state: &web::Data<AppState>,
-    auth: &Auth,
+    call: &Call,
     id: TaskId,
     name: &str,
     made: Result<T, AppError>,
@@ -334,7 +310,7 @@ pub(crate) async fn done_or_refused<T>(
         Err(e) => return Err(e.into()),
     };
     typed.errors.add(refusals.field, key);
-    show_page(state, auth, id, typed, StatusCode::CONFLICT).await
+    show_page(call, id, typed, StatusCode::CONFLICT).await
 }
 
 /// Any other action: no such thing, told only to someone signed in (as every task route does).
@@ -346,14 +322,13 @@ pub async fn unknown(auth: Auth) -> WebResult<HttpResponse> {
 /// What every action does first: the CSRF token, the permission for this task, then the
 /// form's fields as `T`.
 pub(crate) async fn begin<T: serde::de::DeserializeOwned>(
-    state: &web::Data<AppState>,
-    auth: &Auth,
+    call: &Call,
     id: TaskId,
     form: &Form,
     action: Action,
 ) -> WebResult<(Actor, task::Scoped, T)> {
-    let actor = auth.post(form)?;
-    let scoped = crate::db::run(&state.pool, move |conn| {
+    let actor = call.auth.post(form)?;
+    let scoped = crate::db::run(&call.state.pool, move |conn| {
         tasks::authorize(conn, &actor, id, action)
     })
     .await?;
@@ -415,8 +390,7 @@ pub(crate) fn uploads(form: &Form, errors: &mut Errors) -> Vec<Upload> {
 
 /// Back to the task when the change held; otherwise the conflict page beside the task as it is.
 pub(crate) async fn answer(
-    state: &web::Data<AppState>,
-    auth: &Auth,
+    call: &Call,
     id: TaskId,
     name: &str,
     version: i32,
@@ -426,10 +400,12 @@ pub(crate) async fn answer(
     let current = match outcome {
         Outcome::Done(()) => return Ok(redirect(&format!("/tasks/{id}?done={name}"))),
         Outcome::Stale(current) => *current,
-        Outcome::NotNow(_) => crate::db::run(&state.pool, move |conn| task::get(conn, id)).await?,
+        Outcome::NotNow(_) => {
+            crate::db::run(&call.state.pool, move |conn| task::get(conn, id)).await?
+        }
     };
     let form_action = format!("/tasks/{id}/{name}");
-    conflict(state, auth, name, &form_action, version, typed, current).await
+    conflict(call, name, &form_action, version, typed, current).await
 }
 
 /// Whom the head hands the task to, and the unit's own date for it.
@@ -443,14 +419,13 @@ struct AssignForm {
 /// `POST /tasks/{id}/assignees`: the unit head hands the task to people of the unit (none to
 /// take it back), with the unit's date, no later than the official one.
 pub async fn assign_people(
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: web::Path<TaskId>,
     form: Form,
 ) -> WebResult<HttpResponse> {
     let id = path.into_inner();
     let (actor, _, input): (_, _, AssignForm) =
-        begin(&state, &auth, id, &form, Action::AssignPeople).await?;
+        begin(&call, id, &form, Action::AssignPeople).await?;
     let mut errors = Errors::default();
     let due = match input.due_on.trim() {
         "" => None,
@@ -465,10 +440,10 @@ pub async fn assign_people(
     let typed = |errors| Typed::of("assign", "", "", &input.due_on, errors);
     if !errors.is_empty() {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return show_page(&state, &auth, id, typed(errors), status).await;
+        return show_page(&call, id, typed(errors), status).await;
     }
     let people = input.person.clone();
-    let done = crate::db::run(&state.pool, move |conn| {
+    let done = crate::db::run(&call.state.pool, move |conn| {
         tasks::assign_people(conn, &actor, id, &people, due, Moment::now())
     })
     .await;
@@ -485,12 +460,5 @@ pub async fn assign_people(
     };
     let mut errors = Errors::default();
     errors.add(field, key);
-    show_page(
-        &state,
-        &auth,
-        id,
-        typed(errors),
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
+    show_page(&call, id, typed(errors), StatusCode::UNPROCESSABLE_ENTITY).await
 }

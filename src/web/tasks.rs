@@ -19,6 +19,7 @@ use crate::models::listing;
 use crate::models::task::{self, Filter, ListRow, ReportRow, Sort, Task};
 use crate::models::unit::{self, Unit};
 use crate::web::auth::{Auth, Credentials};
+use crate::web::call::Call;
 use crate::web::error::{WebError, WebResult};
 use crate::web::list_filter;
 use crate::web::pages::{render, render_status, Ctx, Errors};
@@ -637,15 +638,15 @@ fn render_view(
 
 /// The task page again, with what was typed into one of its forms and the errors.
 pub async fn show_page(
-    state: &web::Data<AppState>,
-    auth: &Auth,
+    call: &Call,
     id: TaskId,
     typed: Typed,
     status: StatusCode,
 ) -> WebResult<HttpResponse> {
-    let actor = auth.actor()?;
-    let view = crate::web::error::run(&state.pool, move |conn| load_view(conn, &actor, id)).await?;
-    render_view(auth, view, typed, status)
+    let actor = call.auth.actor()?;
+    let view =
+        crate::web::error::run(&call.state.pool, move |conn| load_view(conn, &actor, id)).await?;
+    render_view(&call.auth, view, typed, status)
 }
 
 /// The task page: the person and the task in one trip to the database.
@@ -703,8 +704,7 @@ impl ConflictPage {
 /// The 409 page: what the person sent beside the task as it is now, with their text kept and a
 /// form to send it again on the current version (to `form_action`).
 pub async fn conflict(
-    state: &web::Data<AppState>,
-    auth: &Auth,
+    call: &Call,
     action: &str,
     form_action: &str,
     yours_version: i32,
@@ -712,12 +712,12 @@ pub async fn conflict(
     current: Task,
 ) -> WebResult<HttpResponse> {
     let id = current.id;
-    let last_change = crate::db::run(&state.pool, move |conn| {
+    let last_change = crate::db::run(&call.state.pool, move |conn| {
         Ok(journal::for_task(conn, id)?.pop())
     })
     .await?;
     let page = ConflictPage {
-        ctx: Ctx::new(auth),
+        ctx: Ctx::new(&call.auth),
         possible: possible_now(action, current.status),
         action: action.to_string(),
         form_action: form_action.to_string(),
@@ -742,25 +742,24 @@ struct EditPage {
 }
 
 pub async fn edit_page(
-    state: &web::Data<AppState>,
-    auth: &Auth,
+    call: &Call,
     id: TaskId,
     due_on: String,
     text: String,
     errors: Errors,
     status: StatusCode,
 ) -> WebResult<HttpResponse> {
-    let actor = auth.actor()?;
-    let scoped = visible(state, actor, id).await?;
+    let actor = call.auth.actor()?;
+    let scoped = visible(&call.state, actor, id).await?;
     if decide(&actor, Action::EditTask, Target::Task(scoped.scope())) != Decision::Allow {
         return Err(WebError::Forbidden);
     }
     let task = scoped.task;
     let item_id = task.item_id;
-    let item = crate::db::run(&state.pool, move |conn| directive::item(conn, item_id)).await?;
+    let item = crate::db::run(&call.state.pool, move |conn| directive::item(conn, item_id)).await?;
     render_status(
         &EditPage {
-            ctx: Ctx::new(auth),
+            ctx: Ctx::new(&call.auth),
             task,
             item,
             due_on,
@@ -771,18 +770,13 @@ pub async fn edit_page(
     )
 }
 
-pub async fn edit_form(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<TaskId>,
-) -> WebResult<HttpResponse> {
+pub async fn edit_form(call: Call, path: web::Path<TaskId>) -> WebResult<HttpResponse> {
     let id = path.into_inner();
-    let due = crate::db::run(&state.pool, move |conn| task::get(conn, id))
+    let due = crate::db::run(&call.state.pool, move |conn| task::get(conn, id))
         .await?
         .due_on;
     edit_page(
-        &state,
-        &auth,
+        &call,
         id,
         format_opt_date(due),
         String::new(),
@@ -793,19 +787,17 @@ pub async fn edit_form(
 }
 
 /// Serves an attachment to those who may see its task, always as a download.
-pub async fn download(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<i64>,
-) -> WebResult<HttpResponse> {
-    let actor = auth.actor()?;
+pub async fn download(call: Call, path: web::Path<i64>) -> WebResult<HttpResponse> {
+    let actor = call.auth.actor()?;
     let id = path.into_inner();
-    let a = crate::db::run(&state.pool, move |conn| attachment::get(conn, id)).await?;
-    visible(&state, actor, a.task_id).await?;
-    let dir = state.settings.attachments_dir();
+    let a = crate::db::run(&call.state.pool, move |conn| attachment::get(conn, id)).await?;
+    visible(&call.state, actor, a.task_id).await?;
+    let dir = call.state.settings.attachments_dir();
     let meta = a.clone();
-    let bytes =
-        crate::db::run(&state.pool, move |conn| attachment::read(conn, &dir, &meta)).await?;
+    let bytes = crate::db::run(&call.state.pool, move |conn| {
+        attachment::read(conn, &dir, &meta)
+    })
+    .await?;
     let encoded: String = form_urlencoded::byte_serialize(a.original_name.as_bytes())
         .collect::<String>()
         .replace('+', "%20");

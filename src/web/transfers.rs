@@ -12,12 +12,11 @@ use crate::domain::permissions::{Action, Actor};
 use crate::error::AppError;
 use crate::models::task::Edit;
 use crate::models::transfer::{Move, Refusal};
-use crate::web::auth::Auth;
+use crate::web::call::Call;
 use crate::web::error::WebResult;
 use crate::web::form::Form;
 use crate::web::task_actions::{answer, begin, checked_text, done_or_refused, Refusals};
 use crate::web::tasks::{show_page, Typed};
-use crate::web::AppState;
 
 #[derive(Deserialize)]
 struct ReasonForm {
@@ -36,41 +35,23 @@ fn refusals(waiting: &'static str) -> Refusals {
 
 /// `POST /tasks/{id}/send-back`: the lead unit's head returns the task as outside the unit's
 /// remit (không đúng chức năng), saying why; the secretariat decides.
-pub async fn send_back(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<TaskId>,
-    form: Form,
-) -> WebResult<HttpResponse> {
+pub async fn send_back(call: Call, path: web::Path<TaskId>, form: Form) -> WebResult<HttpResponse> {
     let step = Reasoned {
         action: Action::SendBack,
         name: "send_back",
         waiting: "error.transfer_already_sent",
     };
-    reasoned(
-        state,
-        auth,
-        path.into_inner(),
-        form,
-        step,
-        transfers::send_back,
-    )
-    .await
+    reasoned(call, path.into_inner(), form, step, transfers::send_back).await
 }
 
 /// `POST /tasks/{id}/keep`: the secretariat keeps a sent-back task with its unit, saying why.
-pub async fn keep(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<TaskId>,
-    form: Form,
-) -> WebResult<HttpResponse> {
+pub async fn keep(call: Call, path: web::Path<TaskId>, form: Form) -> WebResult<HttpResponse> {
     let step = Reasoned {
         action: Action::TransferTask,
         name: "keep",
         waiting: "error.transfer_none_waiting",
     };
-    reasoned(state, auth, path.into_inner(), form, step, transfers::keep).await
+    reasoned(call, path.into_inner(), form, step, transfers::keep).await
 }
 
 /// A step that takes only a reason: its permission, its form's name, and what a return waiting
@@ -84,36 +65,25 @@ struct Reasoned {
 type UseCase = fn(&mut DbConn, &Actor, TaskId, &str, Moment) -> crate::error::AppResult<()>;
 
 async fn reasoned(
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     id: TaskId,
     form: Form,
     step: Reasoned,
-    call: UseCase,
+    use_case: UseCase,
 ) -> WebResult<HttpResponse> {
-    let (actor, _, input): (_, _, ReasonForm) =
-        begin(&state, &auth, id, &form, step.action).await?;
+    let (actor, _, input): (_, _, ReasonForm) = begin(&call, id, &form, step.action).await?;
     let (reason, errors) = checked_text(&input.text, Some("error.reason_required"));
     let typed = |errors| Typed::of(step.name, &input.text, "", "", errors);
     if !errors.is_empty() {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return show_page(&state, &auth, id, typed(errors), status).await;
+        return show_page(&call, id, typed(errors), status).await;
     }
-    let made = crate::db::run(&state.pool, move |conn| {
-        call(conn, &actor, id, &reason, Moment::now())
+    let made = crate::db::run(&call.state.pool, move |conn| {
+        use_case(conn, &actor, id, &reason, Moment::now())
     })
     .await;
     let typed = typed(Default::default());
-    done_or_refused(
-        &state,
-        &auth,
-        id,
-        step.name,
-        made,
-        refusals(step.waiting),
-        typed,
-    )
-    .await
+    done_or_refused(&call, id, step.name, made, refusals(step.waiting), typed).await
 }
 
 #[derive(Deserialize)]
@@ -129,15 +99,10 @@ struct TransferForm {
 
 /// `POST /tasks/{id}/transfer`: the secretariat moves the task to another lead unit, saying
 /// why; the new unit gets the assignment, the old one keeps the task only if it coordinates.
-pub async fn transfer(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<TaskId>,
-    form: Form,
-) -> WebResult<HttpResponse> {
+pub async fn transfer(call: Call, path: web::Path<TaskId>, form: Form) -> WebResult<HttpResponse> {
     let id = path.into_inner();
     let (actor, _, input): (_, _, TransferForm) =
-        begin(&state, &auth, id, &form, Action::TransferTask).await?;
+        begin(&call, id, &form, Action::TransferTask).await?;
     let (reason, mut errors) = checked_text(&input.text, Some("error.reason_required"));
     if input.unit.is_none() {
         errors.add("unit", "error.transfer_unit");
@@ -150,11 +115,11 @@ pub async fn transfer(
     };
     let Some(to) = input.unit.filter(|_| errors.is_empty()) else {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return show_page(&state, &auth, id, typed(errors), status).await;
+        return show_page(&call, id, typed(errors), status).await;
     };
     let version = input.version;
     let old_coordinates = input.old_coordinates == "1";
-    let moved = crate::db::run(&state.pool, move |conn| {
+    let moved = crate::db::run(&call.state.pool, move |conn| {
         let m = Move {
             to,
             reason: &reason,
@@ -166,7 +131,7 @@ pub async fn transfer(
     let key = match moved {
         Ok(outcome) => {
             let typed = typed(Default::default());
-            return answer(&state, &auth, id, "transfer", version, typed, outcome).await;
+            return answer(&call, id, "transfer", version, typed, outcome).await;
         }
         Err(AppError::Refused(k)) if k == Refusal::BadUnit.key() => "error.transfer_unit",
         Err(AppError::Refused(_)) => "error.transfer_closed",
@@ -174,12 +139,5 @@ pub async fn transfer(
     };
     let mut errors = crate::web::pages::Errors::default();
     errors.add("unit", key);
-    show_page(
-        &state,
-        &auth,
-        id,
-        typed(errors),
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
+    show_page(&call, id, typed(errors), StatusCode::UNPROCESSABLE_ENTITY).await
 }

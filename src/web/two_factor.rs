@@ -3,7 +3,7 @@
 //! turn it off.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Duration;
 use serde::Deserialize;
@@ -12,11 +12,11 @@ use crate::domain::dates::Moment;
 use crate::domain::totp;
 use crate::models::{session, two_factor, user};
 use crate::web::auth::{self, Auth};
+use crate::web::call::Call;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render_status, Ctx, Errors};
 use crate::web::session_pages::{check_pre, pre_token, signed_in, with_pre_cookie, Attempts};
-use crate::web::AppState;
 
 #[derive(Template)]
 #[template(path = "login_code.html")]
@@ -63,21 +63,16 @@ pub async fn code_form(req: HttpRequest, auth: Auth) -> WebResult<HttpResponse> 
 
 /// `POST /login/two-factor`: the code checked; a wrong one counts against the login limit as
 /// a wrong password does.
-pub async fn check_code(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    auth: Auth,
-    form: Form,
-) -> WebResult<HttpResponse> {
+pub async fn check_code(req: HttpRequest, call: Call, form: Form) -> WebResult<HttpResponse> {
     check_pre(&req, &form)?;
     let Some(token) = challenge_token(&req) else {
         return Ok(redirect("/login"));
     };
     let typed = form.parse::<CodeForm>()?.code;
-    let s = state.settings.clone();
+    let s = call.state.settings.clone();
     let window = Duration::minutes(s.login_window_minutes);
     let address = auth::client_address(&req, s.behind_proxy, s.proxy_hops);
-    let passed = crate::db::run(&state.pool, move |conn| {
+    let passed = crate::db::run(&call.state.pool, move |conn| {
         let now = Moment::now().now;
         let Some((user_id, next)) = two_factor::challenge_of(conn, &token, now)? else {
             return Ok(Err("login.code_expired"));
@@ -102,7 +97,7 @@ pub async fn check_code(
                 .map_err(|e| WebError::Internal(e.to_string()))?;
             Ok(resp)
         }
-        Err(key) => code_page(&req, &auth, key, StatusCode::UNAUTHORIZED),
+        Err(key) => code_page(&req, &call.auth, key, StatusCode::UNAUTHORIZED),
     }
 }
 
@@ -121,19 +116,14 @@ struct SetupPage {
     errors: Errors,
 }
 
-async fn setup_page(
-    state: &web::Data<AppState>,
-    auth: &Auth,
-    codes: Vec<String>,
-    errors: Errors,
-) -> WebResult<HttpResponse> {
-    let u = auth.user()?.clone();
-    let st = crate::db::run(&state.pool, move |conn| two_factor::state(conn, u.id)).await?;
+async fn setup_page(call: &Call, codes: Vec<String>, errors: Errors) -> WebResult<HttpResponse> {
+    let u = call.auth.user()?.clone();
+    let st = crate::db::run(&call.state.pool, move |conn| two_factor::state(conn, u.id)).await?;
     let pending = st.pending.as_ref().map(|secret| {
         let uri = totp::otpauth_uri("Chỉ đạo", &u.email, secret);
         (
             totp::base32(secret),
-            qr_svg(&uri, Ctx::new(auth).t("twofa.qr")),
+            qr_svg(&uri, Ctx::new(&call.auth).t("twofa.qr")),
         )
     });
     let status = if errors.is_empty() {
@@ -143,9 +133,9 @@ async fn setup_page(
     };
     render_status(
         &SetupPage {
-            ctx: Ctx::new(auth),
+            ctx: Ctx::new(&call.auth),
             on: st.on(),
-            may_turn_off: !(state.settings.require_two_factor && u.role().needs_two_factor()),
+            may_turn_off: !(call.state.settings.require_two_factor && u.role().needs_two_factor()),
             recovery_left: st.recovery_left,
             pending,
             codes,
@@ -176,14 +166,14 @@ fn qr_svg(uri: &str, label: &str) -> String {
 }
 
 /// `GET /me/two-factor`
-pub async fn show(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpResponse> {
-    setup_page(&state, &auth, Vec::new(), Errors::default()).await
+pub async fn show(call: Call) -> WebResult<HttpResponse> {
+    setup_page(&call, Vec::new(), Errors::default()).await
 }
 
 /// `POST /me/two-factor/start`: a secret to add to the app.
-pub async fn start(state: web::Data<AppState>, auth: Auth, form: Form) -> WebResult<HttpResponse> {
-    let actor = auth.post(&form)?;
-    crate::db::run(&state.pool, move |conn| {
+pub async fn start(call: Call, form: Form) -> WebResult<HttpResponse> {
+    let actor = call.auth.post(&form)?;
+    crate::db::run(&call.state.pool, move |conn| {
         two_factor::start(conn, actor.user_id)
     })
     .await?;
@@ -191,10 +181,10 @@ pub async fn start(state: web::Data<AppState>, auth: Auth, form: Form) -> WebRes
 }
 
 /// The code typed, checked against the secret in use; an error on the page otherwise.
-async fn code_ok(state: &web::Data<AppState>, auth: &Auth, form: &Form) -> WebResult<bool> {
-    let actor = auth.post(form)?;
+async fn code_ok(call: &Call, form: &Form) -> WebResult<bool> {
+    let actor = call.auth.post(form)?;
     let typed = form.parse::<CodeForm>()?.code;
-    Ok(crate::db::run(&state.pool, move |conn| {
+    Ok(crate::db::run(&call.state.pool, move |conn| {
         let now = Moment::now().now;
         two_factor::verify(conn, actor.user_id, &typed, now.and_utc().timestamp(), now)
     })
@@ -209,54 +199,45 @@ fn wrong_code() -> Errors {
 
 /// `POST /me/two-factor/confirm`: the first code from the app turns it on; the recovery codes
 /// are shown once.
-pub async fn confirm(
-    state: web::Data<AppState>,
-    auth: Auth,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    let actor = auth.post(&form)?;
+pub async fn confirm(call: Call, form: Form) -> WebResult<HttpResponse> {
+    let actor = call.auth.post(&form)?;
     let typed = form.parse::<CodeForm>()?.code;
-    let codes = crate::db::run(&state.pool, move |conn| {
+    let codes = crate::db::run(&call.state.pool, move |conn| {
         two_factor::confirm(conn, actor.user_id, &typed, chrono::Utc::now().timestamp())
     })
     .await?;
     match codes {
-        Some(codes) => setup_page(&state, &auth, codes, Errors::default()).await,
-        None => setup_page(&state, &auth, Vec::new(), wrong_code()).await,
+        Some(codes) => setup_page(&call, codes, Errors::default()).await,
+        None => setup_page(&call, Vec::new(), wrong_code()).await,
     }
 }
 
 /// `POST /me/two-factor/recovery`: new recovery codes (the old ones stop), with a code.
-pub async fn new_codes(
-    state: web::Data<AppState>,
-    auth: Auth,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    if !code_ok(&state, &auth, &form).await? {
-        return setup_page(&state, &auth, Vec::new(), wrong_code()).await;
+pub async fn new_codes(call: Call, form: Form) -> WebResult<HttpResponse> {
+    if !code_ok(&call, &form).await? {
+        return setup_page(&call, Vec::new(), wrong_code()).await;
     }
-    let user = auth.actor()?.user_id;
-    let codes = crate::db::run(&state.pool, move |conn| {
+    let user = call.auth.actor()?.user_id;
+    let codes = crate::db::run(&call.state.pool, move |conn| {
         crate::db::write(conn, |conn| two_factor::new_recovery_codes(conn, user))
     })
     .await?;
-    setup_page(&state, &auth, codes, Errors::default()).await
+    setup_page(&call, codes, Errors::default()).await
 }
 
 /// `POST /me/two-factor/off`: off, with a code; not where a setting requires it.
-pub async fn turn_off(
-    state: web::Data<AppState>,
-    auth: Auth,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    let role = auth.user()?.role();
-    if state.settings.require_two_factor && role.needs_two_factor() {
+pub async fn turn_off(call: Call, form: Form) -> WebResult<HttpResponse> {
+    let role = call.auth.user()?.role();
+    if call.state.settings.require_two_factor && role.needs_two_factor() {
         return Err(WebError::Forbidden);
     }
-    if !code_ok(&state, &auth, &form).await? {
-        return setup_page(&state, &auth, Vec::new(), wrong_code()).await;
+    if !code_ok(&call, &form).await? {
+        return setup_page(&call, Vec::new(), wrong_code()).await;
     }
-    let user = auth.actor()?.user_id;
-    crate::db::run(&state.pool, move |conn| two_factor::turn_off(conn, user)).await?;
+    let user = call.auth.actor()?.user_id;
+    crate::db::run(&call.state.pool, move |conn| {
+        two_factor::turn_off(conn, user)
+    })
+    .await?;
     Ok(redirect("/me/two-factor"))
 }

@@ -11,11 +11,10 @@ use crate::domain::permissions::Action;
 use crate::domain::webhook::Event;
 use crate::models::token::random_token;
 use crate::models::webhook::{self, LogRow, Webhook};
-use crate::web::auth::Auth;
+use crate::web::call::Call;
 use crate::web::error::WebResult;
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render, render_status, Ctx, Errors};
-use crate::web::AppState;
 
 /// The longest address accepted.
 const MAX_URL_CHARS: usize = 2000;
@@ -53,13 +52,8 @@ fn all_events() -> Vec<&'static str> {
     Event::ALL.iter().map(|e| e.as_str()).collect()
 }
 
-async fn list_page(
-    state: &web::Data<AppState>,
-    auth: &Auth,
-    typed: NewHookForm,
-    errors: Errors,
-) -> WebResult<HttpResponse> {
-    let hooks = crate::db::run(&state.pool, webhook::all).await?;
+async fn list_page(call: &Call, typed: NewHookForm, errors: Errors) -> WebResult<HttpResponse> {
+    let hooks = crate::db::run(&call.state.pool, webhook::all).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -67,7 +61,7 @@ async fn list_page(
     };
     render_status(
         &ListPage {
-            ctx: Ctx::new(auth),
+            ctx: Ctx::new(&call.auth),
             hooks,
             events: all_events()
                 .into_iter()
@@ -81,13 +75,13 @@ async fn list_page(
 }
 
 /// `GET /admin/webhooks`
-pub async fn list(state: web::Data<AppState>, auth: Auth) -> WebResult<HttpResponse> {
-    auth.allowed(Action::ManageWebhooks)?;
+pub async fn list(call: Call) -> WebResult<HttpResponse> {
+    call.auth.allowed(Action::ManageWebhooks)?;
     let typed = NewHookForm {
         events: all_events().into_iter().map(String::from).collect(),
         ..NewHookForm::default()
     };
-    list_page(&state, &auth, typed, Errors::default()).await
+    list_page(&call, typed, Errors::default()).await
 }
 
 /// An address other systems can be reached at: http or https, no spaces, not too long.
@@ -99,8 +93,8 @@ fn valid_url(url: &str) -> bool {
 }
 
 /// `POST /admin/webhooks`: a new endpoint, with a secret made here.
-pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> WebResult<HttpResponse> {
-    auth.post_allowed(&form, Action::ManageWebhooks)?;
+pub async fn create(call: Call, form: Form) -> WebResult<HttpResponse> {
+    call.auth.post_allowed(&form, Action::ManageWebhooks)?;
     let typed: NewHookForm = form.parse()?;
     let url = typed.url.trim().to_string();
     let events: Vec<Event> = typed
@@ -116,9 +110,9 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> WebRe
         errors.add("events", "error.webhook_events");
     }
     if !errors.is_empty() {
-        return list_page(&state, &auth, typed, errors).await;
+        return list_page(&call, typed, errors).await;
     }
-    let id = crate::db::run(&state.pool, move |conn| {
+    let id = crate::db::run(&call.state.pool, move |conn| {
         webhook::create(conn, &url, &random_token(), &events, Moment::now().now)
     })
     .await?;
@@ -126,19 +120,15 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, form: Form) -> WebRe
 }
 
 /// `GET /admin/webhooks/{id}`: the endpoint, its secret, and its latest deliveries.
-pub async fn show(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<i64>,
-) -> WebResult<HttpResponse> {
-    auth.allowed(Action::ManageWebhooks)?;
+pub async fn show(call: Call, path: web::Path<i64>) -> WebResult<HttpResponse> {
+    call.auth.allowed(Action::ManageWebhooks)?;
     let id = path.into_inner();
-    let (hook, log) = crate::db::run(&state.pool, move |conn| {
+    let (hook, log) = crate::db::run(&call.state.pool, move |conn| {
         Ok((webhook::get(conn, id)?, webhook::log(conn, id, LOG_ROWS)?))
     })
     .await?;
     render(&HookPage {
-        ctx: Ctx::new(&auth),
+        ctx: Ctx::new(&call.auth),
         hook,
         log,
     })
@@ -150,42 +140,30 @@ struct ActiveForm {
 }
 
 /// `POST /admin/webhooks/{id}/active`: on (`active=yes`) or off.
-pub async fn set_active(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<i64>,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    auth.post_allowed(&form, Action::ManageWebhooks)?;
+pub async fn set_active(call: Call, path: web::Path<i64>, form: Form) -> WebResult<HttpResponse> {
+    call.auth.post_allowed(&form, Action::ManageWebhooks)?;
     let id = path.into_inner();
     let on = form.parse::<ActiveForm>()?.active == "yes";
-    crate::db::run(&state.pool, move |conn| webhook::set_active(conn, id, on)).await?;
+    crate::db::run(&call.state.pool, move |conn| {
+        webhook::set_active(conn, id, on)
+    })
+    .await?;
     Ok(redirect(&format!("/admin/webhooks/{id}")))
 }
 
 /// `POST /admin/webhooks/{id}/delete`: the endpoint and its log go.
-pub async fn delete(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<i64>,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    auth.post_allowed(&form, Action::ManageWebhooks)?;
+pub async fn delete(call: Call, path: web::Path<i64>, form: Form) -> WebResult<HttpResponse> {
+    call.auth.post_allowed(&form, Action::ManageWebhooks)?;
     let id = path.into_inner();
-    crate::db::run(&state.pool, move |conn| webhook::delete(conn, id)).await?;
+    crate::db::run(&call.state.pool, move |conn| webhook::delete(conn, id)).await?;
     Ok(redirect("/admin/webhooks"))
 }
 
 /// `POST /admin/webhook-deliveries/{id}/send-again`: the delivery goes once more, now.
-pub async fn send_again(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<i64>,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    auth.post_allowed(&form, Action::ManageWebhooks)?;
+pub async fn send_again(call: Call, path: web::Path<i64>, form: Form) -> WebResult<HttpResponse> {
+    call.auth.post_allowed(&form, Action::ManageWebhooks)?;
     let id = path.into_inner();
-    let hook = crate::db::run(&state.pool, move |conn| {
+    let hook = crate::db::run(&call.state.pool, move |conn| {
         webhook::send_again(conn, id, Moment::now().now)
     })
     .await?;
