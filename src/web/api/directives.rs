@@ -18,6 +18,7 @@ use crate::domain::status::{Status, Timeliness};
 use crate::models::directive::{self, Assignee, NewDirective, NewItem};
 use crate::models::unit;
 use crate::web::auth::{Auth, Credentials};
+use crate::web::call::Call;
 use crate::web::error::{WebError, WebResult};
 use crate::web::pages::Errors;
 use crate::web::tasks::today;
@@ -357,15 +358,10 @@ const MAX_CHARS: usize = 10_000;
     ),
     security(("bearer" = []))
 )]
-pub async fn publish(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    auth: Auth,
-    body: Body,
-) -> ApiResult<HttpResponse> {
-    let actor = writer(&auth, &req)?;
+pub async fn publish(req: HttpRequest, call: Call, body: Body) -> ApiResult<HttpResponse> {
+    let actor = writer(&call.auth, &req)?;
     crate::app::allow(&actor, Action::CreateDirective, Target::System)?;
-    let input: NewDirectiveInput = body.parse(&auth)?;
+    let input: NewDirectiveInput = body.parse(&call.auth)?;
     let mut errors: Vec<(String, &'static str)> = Vec::new();
     let text = |s: &str| s.trim().chars().count();
     for (field, value) in [("number", &input.number), ("title", &input.title)] {
@@ -408,7 +404,7 @@ pub async fn publish(
         })
         .collect();
     let conference = input.conference_id;
-    let (found, conference_known) = crate::db::run(&state.pool, move |conn| {
+    let (found, conference_known) = crate::db::run(&call.state.pool, move |conn| {
         Ok((
             resolve(conn, &named)?,
             match conference {
@@ -467,7 +463,7 @@ pub async fn publish(
         });
     }
     let Some(issued_on) = issued_on.filter(|_| errors.is_empty()) else {
-        return Err(ApiError::invalid(Errors(errors), &auth));
+        return Err(ApiError::invalid(Errors(errors), &call.auth));
     };
     // The same key sent again finds the directive it made (besides the kept answer).
     let form_token = match req.headers().get(answer::IDEMPOTENCY_KEY) {
@@ -484,7 +480,7 @@ pub async fn publish(
         form_token,
         items,
     };
-    answer::write(&state, &req, actor.user_id, move |conn| {
+    answer::write(&call.state, &req, actor.user_id, move |conn| {
         let (id, created) = crate::app::directives::publish(conn, &actor, &d, Moment::now())?;
         let body = Published {
             directive: directive_json(conn, id)?,

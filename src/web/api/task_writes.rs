@@ -24,11 +24,10 @@ use crate::domain::status::Move;
 use crate::models::attachment::Upload;
 use crate::models::extension::{self, Decided, NewDecision, NewRequest};
 use crate::models::task::{self, Outcome};
-use crate::web::auth::Auth;
+use crate::web::call::Call;
 use crate::web::pages::Errors;
 use crate::web::task_actions::{checked_field, uploads};
 use crate::web::tasks::today;
-use crate::web::AppState;
 use serde::de::DeserializeOwned;
 
 /// A note: the result of a completion, the reason of a return or cancellation, a comment.
@@ -206,17 +205,18 @@ fn version_now(conn: &mut DbConn, id: TaskId, sent: Option<i32>) -> ApiResult<i3
 /// Who writes, their permission for this task and what they sent. The permission comes before
 /// the body is looked at: a task the person may not see is not found, whatever they sent.
 async fn asked<T: DeserializeOwned>(
-    (req, state, auth): (&HttpRequest, &web::Data<AppState>, &Auth),
+    req: &HttpRequest,
+    call: &Call,
     id: TaskId,
     action: Action,
     body: &Body,
 ) -> ApiResult<(Actor, task::Scoped, T)> {
-    let actor = writer(auth, req)?;
-    let scoped = crate::db::run(&state.pool, move |conn| {
+    let actor = writer(&call.auth, req)?;
+    let scoped = crate::db::run(&call.state.pool, move |conn| {
         tasks::authorize(conn, &actor, id, action)
     })
     .await?;
-    Ok((actor, scoped, body.parse(auth)?))
+    Ok((actor, scoped, body.parse(&call.auth)?))
 }
 
 /// The files of a multipart body, checked as the page checks them.
@@ -253,12 +253,11 @@ macro_rules! move_route {
             $(#[$doc])*
             pub async fn $name(
                 req: HttpRequest,
-                state: web::Data<AppState>,
-                auth: Auth,
+                call: Call,
                 path: web::Path<TaskId>,
                 body: Body,
             ) -> ApiResult<HttpResponse> {
-                move_task(req, state, auth, path.into_inner(), body, $mv).await
+                move_task(req, call, path.into_inner(), body, $mv).await
             }
         );
     };
@@ -303,14 +302,13 @@ move_route!(
 
 async fn move_task(
     req: HttpRequest,
-    state: web::Data<AppState>,
-    auth: Auth,
+    call: Call,
     id: TaskId,
     body: Body,
     mv: Move,
 ) -> ApiResult<HttpResponse> {
     let (actor, _, input): (_, _, TextInput) =
-        asked((&req, &state, &auth), id, tasks::move_action(mv), &body).await?;
+        asked(&req, &call, id, tasks::move_action(mv), &body).await?;
     let sent = if_match(&req)?;
     let required = match mv {
         Move::ReportCompletion => Some("error.required"),
@@ -324,9 +322,9 @@ async fn move_task(
     } else {
         Vec::new()
     };
-    ApiError::check(errors, &auth)?;
-    let store = state.storage();
-    answer::write(&state, &req, actor.user_id, move |conn| {
+    ApiError::check(errors, &call.auth)?;
+    let store = call.state.storage();
+    answer::write(&call.state, &req, actor.user_id, move |conn| {
         let version = version_now(conn, id, sent)?;
         let outcome = tasks::move_task(
             conn,
@@ -357,14 +355,13 @@ write_route!(
     /// The lead unit reports progress (`text`, `percent`, and `files` by multipart).
     pub async fn report_progress(
         req: HttpRequest,
-        state: web::Data<AppState>,
-        auth: Auth,
+        call: Call,
         path: web::Path<TaskId>,
         body: Body,
     ) -> ApiResult<HttpResponse> {
         let id = path.into_inner();
         let (actor, _, input): (_, _, ProgressInput) =
-            asked((&req, &state, &auth), id, Action::AddProgress, &body).await?;
+            asked(&req, &call, id, Action::AddProgress, &body).await?;
         let sent = if_match(&req)?;
         let mut errors = Errors::default();
         let text = checked_field(&input.text, "text", Some("error.required"), &mut errors);
@@ -372,9 +369,9 @@ write_route!(
             errors.add("percent", "error.percent");
         }
         let files = files(&body, &mut errors);
-        ApiError::check(errors, &auth)?;
-        let store = state.storage();
-        answer::write(&state, &req, actor.user_id, move |conn| {
+        ApiError::check(errors, &call.auth)?;
+        let store = call.state.storage();
+        answer::write(&call.state, &req, actor.user_id, move |conn| {
             let version = version_now(conn, id, sent)?;
             let edit = task::Edit::now(&actor, id, version);
             let outcome = tasks::report_progress(conn, &store, edit, &text, input.percent, &files)?;
@@ -396,19 +393,18 @@ write_route!(
     /// A comment; nothing a version guards, so no `If-Match`.
     pub async fn comment(
         req: HttpRequest,
-        state: web::Data<AppState>,
-        auth: Auth,
+        call: Call,
         path: web::Path<TaskId>,
         body: Body,
     ) -> ApiResult<HttpResponse> {
         let id = path.into_inner();
         let (actor, _, input): (_, _, TextInput) =
-            asked((&req, &state, &auth), id, Action::Comment, &body).await?;
+            asked(&req, &call, id, Action::Comment, &body).await?;
         let mut errors = Errors::default();
         let text = checked_field(&input.text, "text", Some("error.required"), &mut errors);
-        ApiError::check(errors, &auth)?;
-        let store = state.storage();
-        answer::write(&state, &req, actor.user_id, move |conn| {
+        ApiError::check(errors, &call.auth)?;
+        let store = call.state.storage();
+        answer::write(&call.state, &req, actor.user_id, move |conn| {
             tasks::comment(conn, &store, &actor, id, &text, Moment::now())?;
             Ok(Answer::created(json(&task_body(conn, id)?)))
         })
@@ -432,14 +428,13 @@ write_route!(
     /// 201 with the request's id.
     pub async fn request_extension(
         req: HttpRequest,
-        state: web::Data<AppState>,
-        auth: Auth,
+        call: Call,
         path: web::Path<TaskId>,
         body: Body,
     ) -> ApiResult<HttpResponse> {
         let id = path.into_inner();
         let (actor, scoped, input): (_, _, ExtensionInput) =
-            asked((&req, &state, &auth), id, Action::RequestExtension, &body).await?;
+            asked(&req, &call, id, Action::RequestExtension, &body).await?;
         let mut errors = Errors::default();
         let reason = checked_field(
             &input.text,
@@ -453,10 +448,10 @@ write_route!(
         let files = files(&body, &mut errors);
         // No date is an error already.
         let Some(due) = due.filter(|_| errors.is_empty()) else {
-            return Err(ApiError::invalid(errors, &auth));
+            return Err(ApiError::invalid(errors, &call.auth));
         };
-        let store = state.storage();
-        answer::write(&state, &req, actor.user_id, move |conn| {
+        let store = call.state.storage();
+        answer::write(&call.state, &req, actor.user_id, move |conn| {
             let asked = NewRequest {
                 due,
                 reason: &reason,
@@ -489,21 +484,20 @@ write_route!(
     /// the task's version in `If-Match`.
     pub async fn decide_extension(
         req: HttpRequest,
-        state: web::Data<AppState>,
-        auth: Auth,
+        call: Call,
         path: web::Path<i64>,
         body: Body,
     ) -> ApiResult<HttpResponse> {
         let id = path.into_inner();
-        let actor = writer(&auth, &req)?;
+        let actor = writer(&call.auth, &req)?;
         let who = actor;
-        let task_id = crate::db::run(&state.pool, move |conn| {
+        let task_id = crate::db::run(&call.state.pool, move |conn| {
             let task_id = extension::get(conn, id)?.task_id;
             tasks::authorize(conn, &who, task_id, Action::DecideExtension)?;
             Ok(task_id)
         })
         .await?;
-        let input: DecisionInput = body.parse(&auth)?;
+        let input: DecisionInput = body.parse(&call.auth)?;
         let sent = if input.approve { if_match(&req)? } else { None };
         let mut errors = Errors::default();
         let required = (!input.approve).then_some("error.reason_required");
@@ -512,8 +506,8 @@ write_route!(
         if input.approve && !input.due_on.trim().is_empty() && due.is_none() {
             errors.add("due_on", "error.date");
         }
-        ApiError::check(errors, &auth)?;
-        answer::write(&state, &req, actor.user_id, move |conn| {
+        ApiError::check(errors, &call.auth)?;
+        answer::write(&call.state, &req, actor.user_id, move |conn| {
             let decision = NewDecision {
                 approve: input.approve,
                 due,
@@ -523,14 +517,14 @@ write_route!(
             match extensions::decide(conn, &actor, id, &decision, Moment::now())? {
                 Decided::Done { .. } => {
                     let mut body = task_body(conn, task_id)?;
-                    let state = if input.approve {
+                    let decided = if input.approve {
                         "approved"
                     } else {
                         "rejected"
                     };
                     body.extension = Some(ExtensionState {
                         id,
-                        state: state.into(),
+                        state: decided.into(),
                         due_on: None,
                     });
                     Ok(Answer::ok(json(&body)))
