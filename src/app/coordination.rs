@@ -40,18 +40,13 @@ pub fn record_part(
         task::insert_report(conn, storage, actor, task_id, &report, at.now)?;
         coordination::given(conn, task_id, unit_id, at.now)?;
         let name = unit::get(conn, unit_id)?.name;
-        journal::write(
-            conn,
-            task_id,
-            Some(actor.user_id),
-            at.now,
-            journal::Change {
-                kind: journal::Kind::CoordinationRecorded,
-                from: None,
-                to: Some(&name),
-                note: text.trim(),
-            },
-        )?;
+        let change = journal::Change {
+            kind: journal::Kind::CoordinationRecorded,
+            from: None,
+            to: Some(&name),
+            note: text.trim(),
+        };
+        journal::write(conn, task_id, actor.user_id, at.now, change)?;
         let note = format!("{name}: {}", text.trim());
         notices::to_unit(
             conn,
@@ -84,18 +79,13 @@ pub fn ask_part(
         coordination::ask(conn, task_id, unit_id, due, actor.user_id, at)?
             .map_err(|r| AppError::Refused(r.key().to_string()))?;
         let name = unit::get(conn, unit_id)?.name;
-        journal::write(
-            conn,
-            task_id,
-            Some(actor.user_id),
-            at.now,
-            journal::Change {
-                kind: journal::Kind::CoordinationAsked,
-                from: Some(&name),
-                to: Some(&due.to_string()),
-                note: note.trim(),
-            },
-        )?;
+        let change = journal::Change {
+            kind: journal::Kind::CoordinationAsked,
+            from: Some(&name),
+            to: Some(&due.to_string()),
+            note: note.trim(),
+        };
+        journal::write(conn, task_id, actor.user_id, at.now, change)?;
         let mut told = format_date(due);
         if !note.trim().is_empty() {
             told = format!("{told}. {}", note.trim());

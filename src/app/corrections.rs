@@ -162,16 +162,11 @@ pub fn add_item(
         )];
         let note = reasoned(&what, reason);
         for task in &ids {
-            crate::models::journal::write(
-                conn,
-                *task,
-                Some(actor.user_id),
-                at.now,
-                crate::models::journal::Change::noted(
-                    crate::models::journal::Kind::Corrected,
-                    &note,
-                ),
-            )?;
+            let change = crate::models::journal::Change::noted(
+                crate::models::journal::Kind::Corrected,
+                &note,
+            );
+            crate::models::journal::write(conn, *task, actor.user_id, at.now, change)?;
         }
         notices::assigned_tasks(conn, id, &ids, &format!("d{id}i{item_id}"), at)?;
         Ok(())

@@ -121,18 +121,14 @@ pub fn set(
         .into_iter()
         .map(|a| a.name)
         .collect();
-    journal::write(
-        conn,
-        task_id,
-        Some(actor.user_id),
-        at.now,
-        journal::Change {
-            kind: journal::Kind::AssigneesChanged,
-            from: None,
-            to: due.map(|d| d.to_string()).as_deref(),
-            note: &names.join(", "),
-        },
-    )?;
+    let due = due.map(|d| d.to_string());
+    let change = journal::Change {
+        kind: journal::Kind::AssigneesChanged,
+        from: None,
+        to: due.as_deref(),
+        note: &names.join(", "),
+    };
+    journal::write(conn, task_id, actor.user_id, at.now, change)?;
     Ok(Ok(people
         .into_iter()
         .filter(|p| !before.contains(p))

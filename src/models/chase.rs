@@ -95,18 +95,13 @@ pub fn record(
         .filter(chases::task_id.eq(task_id))
         .count()
         .get_result(conn)?;
-    journal::write(
-        conn,
-        task_id,
-        Some(by),
-        at.now,
-        journal::Change {
-            kind: journal::Kind::Chased,
-            from: None,
-            to: Some(&count.to_string()),
-            note: note.trim(),
-        },
-    )?;
+    let change = journal::Change {
+        kind: journal::Kind::Chased,
+        from: None,
+        to: Some(&count.to_string()),
+        note: note.trim(),
+    };
+    journal::write(conn, task_id, by, at.now, change)?;
     Ok(Ok(Chased { id, count }))
 }
 

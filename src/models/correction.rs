@@ -54,13 +54,8 @@ pub fn changes(old: &Directive, new: &Particulars, labels: &[&str; 6]) -> Vec<St
 /// Writes the same journal entry on each task, saying what changed and why.
 fn note_on(conn: &mut DbConn, ids: &[TaskId], by: UserId, note: &str, at: Moment) -> AppResult<()> {
     for id in ids {
-        journal::write(
-            conn,
-            *id,
-            Some(by),
-            at.now,
-            journal::Change::noted(journal::Kind::Corrected, note),
-        )?;
+        let change = journal::Change::noted(journal::Kind::Corrected, note);
+        journal::write(conn, *id, by, at.now, change)?;
     }
     Ok(())
 }
@@ -273,17 +268,12 @@ pub fn coordinators(
         n.sort_by_cached_key(|x| crate::domain::text::vi_sort_key(x));
         n.join("; ")
     };
-    journal::write(
-        conn,
-        edit.task_id,
-        Some(edit.actor.user_id),
-        edit.at.now,
-        journal::Change {
-            kind: journal::Kind::CoordinatorsChanged,
-            from: Some(&list(&before)),
-            to: Some(&list(&after)),
-            note: reason.trim(),
-        },
-    )?;
+    let change = journal::Change {
+        kind: journal::Kind::CoordinatorsChanged,
+        from: Some(&list(&before)),
+        to: Some(&list(&after)),
+        note: reason.trim(),
+    };
+    journal::write(conn, edit.task_id, edit.actor.user_id, edit.at.now, change)?;
     Ok(task::Outcome::Done((before, after)))
 }

@@ -598,18 +598,13 @@ pub fn make_tasks(
                 .execute(conn)?;
         }
         task::insert_units(conn, task_id, lead, coordinators, true, due_on)?;
-        journal::write(
-            conn,
-            task_id,
-            Some(made.by),
-            made.at,
-            journal::Change {
-                kind: journal::Kind::Created,
-                from: None,
-                to: Some(Status::Assigned.as_str()),
-                note: "",
-            },
-        )?;
+        let change = journal::Change {
+            kind: journal::Kind::Created,
+            from: None,
+            to: Some(Status::Assigned.as_str()),
+            note: "",
+        };
+        journal::write(conn, task_id, made.by, made.at, change)?;
         out.push(task_id);
     }
     Ok(out)

@@ -191,18 +191,14 @@ fn journal_entry(
     day: Option<NaiveDate>,
     note: &str,
 ) -> AppResult<()> {
-    journal::write(
-        conn,
-        task_id,
-        Some(by),
-        at.now,
-        journal::Change {
-            kind,
-            from: None,
-            to: day.map(|d| d.to_string()).as_deref(),
-            note: note.trim(),
-        },
-    )
+    let day = day.map(|d| d.to_string());
+    let change = journal::Change {
+        kind,
+        from: None,
+        to: day.as_deref(),
+        note: note.trim(),
+    };
+    journal::write(conn, task_id, by, at.now, change)
 }
 
 /// The unit's answer: why it is late, what is being done, when it will be done, what holds it

@@ -212,18 +212,14 @@ pub fn request(
         )) => return Err(AppError::Conflict("already pending".into())),
         Err(e) => return Err(e.into()),
     };
-    journal::write(
-        conn,
-        task_id,
-        Some(actor.user_id),
-        at.now,
-        journal::Change {
-            kind: journal::Kind::ExtensionRequested,
-            from: t.due_on.map(|d| d.to_string()).as_deref(),
-            to: Some(&due.to_string()),
-            note: reason.trim(),
-        },
-    )?;
+    let was = t.due_on.map(|d| d.to_string());
+    let change = journal::Change {
+        kind: journal::Kind::ExtensionRequested,
+        from: was.as_deref(),
+        to: Some(&due.to_string()),
+        note: reason.trim(),
+    };
+    journal::write(conn, task_id, actor.user_id, at.now, change)?;
     Ok(Ok(id))
 }
 
@@ -340,17 +336,13 @@ pub fn decide(
     } else {
         journal::Kind::ExtensionRejected
     };
-    journal::write(
-        conn,
-        r.task_id,
-        Some(actor.user_id),
-        at.now,
-        journal::Change {
-            kind,
-            from: None,
-            to: approve.then(|| new_due.to_string()).as_deref(),
-            note: note.trim(),
-        },
-    )?;
+    let moved = approve.then(|| new_due.to_string());
+    let change = journal::Change {
+        kind,
+        from: None,
+        to: moved.as_deref(),
+        note: note.trim(),
+    };
+    journal::write(conn, r.task_id, actor.user_id, at.now, change)?;
     Ok(Decided::Done { task_id: r.task_id })
 }

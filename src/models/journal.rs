@@ -42,10 +42,11 @@ impl<'a> Change<'a> {
     }
 }
 
+/// Writes `change` to task `task_id`'s journal, as made by `user_id` at `at`.
 pub fn write(
     conn: &mut DbConn,
     task_id: TaskId,
-    user_id: Option<UserId>,
+    user_id: UserId,
     at: NaiveDateTime,
     change: Change,
 ) -> AppResult<()> {

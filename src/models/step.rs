@@ -74,13 +74,8 @@ fn follow(conn: &mut DbConn, task_id: TaskId, at: Moment) -> AppResult<()> {
 }
 
 fn note(conn: &mut DbConn, task_id: TaskId, by: UserId, text: &str, at: Moment) -> AppResult<()> {
-    journal::write(
-        conn,
-        task_id,
-        Some(by),
-        at.now,
-        journal::Change::noted(journal::Kind::Steps, text),
-    )
+    let change = journal::Change::noted(journal::Kind::Steps, text);
+    journal::write(conn, task_id, by, at.now, change)
 }
 
 /// Adds a step, for someone of the lead unit or no one yet.

@@ -825,18 +825,13 @@ pub fn apply_move(
     if !report.text.trim().is_empty() || !report.files.is_empty() {
         insert_report(conn, storage, actor, task_id, &report, at.now)?;
     }
-    journal::write(
-        conn,
-        task_id,
-        Some(actor.user_id),
-        at.now,
-        journal::Change {
-            kind: journal::Kind::StatusChanged,
-            from: Some(from.as_str()),
-            to: Some(to.as_str()),
-            note: report.text.trim(),
-        },
-    )?;
+    let change = journal::Change {
+        kind: journal::Kind::StatusChanged,
+        from: Some(from.as_str()),
+        to: Some(to.as_str()),
+        note: report.text.trim(),
+    };
+    journal::write(conn, task_id, actor.user_id, at.now, change)?;
     Ok(Outcome::Done(Moved {
         lead_unit_id: task.lead_unit_id,
         from,
@@ -880,18 +875,13 @@ pub fn insert_report(
             file,
             at,
         )?;
-        journal::write(
-            conn,
-            task_id,
-            Some(actor.user_id),
-            at,
-            journal::Change {
-                kind: journal::Kind::Attachment,
-                from: None,
-                to: Some(&file.original_name),
-                note: "",
-            },
-        )?;
+        let change = journal::Change {
+            kind: journal::Kind::Attachment,
+            from: None,
+            to: Some(&file.original_name),
+            note: "",
+        };
+        journal::write(conn, task_id, actor.user_id, at, change)?;
     }
     Ok(id)
 }
@@ -922,32 +912,22 @@ pub fn add_progress(
         ))
         .execute(conn)?;
     if from == Status::Assigned {
-        journal::write(
-            conn,
-            task_id,
-            Some(actor.user_id),
-            at.now,
-            journal::Change {
-                kind: journal::Kind::StatusChanged,
-                from: Some(from.as_str()),
-                to: Some(Status::InProgress.as_str()),
-                note: "",
-            },
-        )?;
+        let change = journal::Change {
+            kind: journal::Kind::StatusChanged,
+            from: Some(from.as_str()),
+            to: Some(Status::InProgress.as_str()),
+            note: "",
+        };
+        journal::write(conn, task_id, actor.user_id, at.now, change)?;
     }
     insert_report(conn, storage, actor, task_id, &report, at.now)?;
-    journal::write(
-        conn,
-        task_id,
-        Some(actor.user_id),
-        at.now,
-        journal::Change {
-            kind: journal::Kind::Progress,
-            from: Some(&format!("{}%", task.progress)),
-            to: Some(&format!("{percent}%")),
-            note: report.text.trim(),
-        },
-    )?;
+    let change = journal::Change {
+        kind: journal::Kind::Progress,
+        from: Some(&format!("{}%", task.progress)),
+        to: Some(&format!("{percent}%")),
+        note: report.text.trim(),
+    };
+    journal::write(conn, task_id, actor.user_id, at.now, change)?;
     Ok(Outcome::Done(()))
 }
 
@@ -968,13 +948,8 @@ pub fn add_comment(
         files: &[],
     };
     insert_report(conn, storage, actor, task_id, &report, at)?;
-    journal::write(
-        conn,
-        task_id,
-        Some(actor.user_id),
-        at,
-        journal::Change::noted(journal::Kind::Comment, text.trim()),
-    )?;
+    let change = journal::Change::noted(journal::Kind::Comment, text.trim());
+    journal::write(conn, task_id, actor.user_id, at, change)?;
     diesel::update(tasks::table.find(task_id))
         .set(tasks::updated_at.eq(at))
         .execute(conn)?;
@@ -1004,18 +979,14 @@ pub fn change_due_date(
         .set(task_units::due_sort.eq(due.unwrap_or_else(no_due_sort)))
         .execute(conn)?;
     let show = |d: Option<NaiveDate>| d.map(|d| d.to_string());
-    journal::write(
-        conn,
-        task_id,
-        Some(actor.user_id),
-        at.now,
-        journal::Change {
-            kind: journal::Kind::DueDateChanged,
-            from: show(task.due_on).as_deref(),
-            to: show(due).as_deref(),
-            note: reason.trim(),
-        },
-    )?;
+    let (was, now) = (show(task.due_on), show(due));
+    let change = journal::Change {
+        kind: journal::Kind::DueDateChanged,
+        from: was.as_deref(),
+        to: now.as_deref(),
+        note: reason.trim(),
+    };
+    journal::write(conn, task_id, actor.user_id, at.now, change)?;
     Ok(Outcome::Done(()))
 }
 

@@ -195,13 +195,8 @@ pub fn send_back(
         actor.user_id,
         at.now,
     )?;
-    journal::write(
-        conn,
-        task_id,
-        Some(actor.user_id),
-        at.now,
-        journal::Change::noted(journal::Kind::SentBack, reason.trim()),
-    )?;
+    let change = journal::Change::noted(journal::Kind::SentBack, reason.trim());
+    journal::write(conn, task_id, actor.user_id, at.now, change)?;
     Ok(Ok(()))
 }
 
@@ -226,13 +221,8 @@ pub fn keep(
         actor.user_id,
         at.now,
     )?;
-    journal::write(
-        conn,
-        task_id,
-        Some(actor.user_id),
-        at.now,
-        journal::Change::noted(journal::Kind::KeptWithUnit, note.trim()),
-    )?;
+    let change = journal::Change::noted(journal::Kind::KeptWithUnit, note.trim());
+    journal::write(conn, task_id, actor.user_id, at.now, change)?;
     Ok(Ok(w.from_unit_id))
 }
 
@@ -303,18 +293,13 @@ pub fn transfer(
         edit.at.now,
     )?;
     let from_name = unit::get(conn, from)?.name;
-    journal::write(
-        conn,
-        task_id,
-        Some(edit.actor.user_id),
-        edit.at.now,
-        journal::Change {
-            kind: journal::Kind::Transferred,
-            from: Some(&from_name),
-            to: Some(&to.name),
-            note: m.reason.trim(),
-        },
-    )?;
+    let change = journal::Change {
+        kind: journal::Kind::Transferred,
+        from: Some(&from_name),
+        to: Some(&to.name),
+        note: m.reason.trim(),
+    };
+    journal::write(conn, task_id, edit.actor.user_id, edit.at.now, change)?;
     task::refresh_search_text(conn, task_id)?;
     Ok(Ok(Outcome::Done(from)))
 }

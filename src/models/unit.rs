@@ -450,18 +450,13 @@ pub fn merge(
                     tasks::updated_at.eq(at),
                 ))
                 .execute(conn)?;
-            journal::write(
-                conn,
-                *task_id,
-                Some(actor),
-                at,
-                journal::Change {
-                    kind: journal::Kind::UnitMerged,
-                    from: Some(&source.name),
-                    to: Some(&target.name),
-                    note: "",
-                },
-            )?;
+            let change = journal::Change {
+                kind: journal::Kind::UnitMerged,
+                from: Some(&source.name),
+                to: Some(&target.name),
+                note: "",
+            };
+            journal::write(conn, *task_id, actor, at, change)?;
             // If the survivor was coordinating, it now leads instead.
             diesel::delete(
                 task_coordinators::table
