@@ -3,7 +3,7 @@
 use chrono::Duration;
 
 crate::words! {
-    /// Where a message stands. Stored as its word (see `db::enums`).
+    /// Where a message stands.
     pub enum Status {
         /// Waiting for its (next) try.
         Pending = "pending",

@@ -7,7 +7,7 @@
 //! Ministry of Information and Communications (Decree 55/2025/NĐ-CP), with former names.
 
 crate::words! {
-    /// Stored as its `as_str` word (see `db::enums`).
+    /// What kind of body a unit is; lists of units are ordered and grouped by it.
     pub enum UnitKind {
         Ministry = "ministry",
         Province = "province",

@@ -1,7 +1,7 @@
 //! Where a round of explanation (giải trình) stands: the words it is stored and sent as.
 
 crate::words! {
-    /// Where a round stands. Stored as its `as_str` word (see `db::enums`).
+    /// Where a round stands.
     pub enum State {
         /// Waiting for the unit's answer.
         Asked = "asked",

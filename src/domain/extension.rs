@@ -1,7 +1,7 @@
 //! An extension request's (gia hạn) decision: the words its state is stored and sent as.
 
 crate::words! {
-    /// Where a request stands. Stored as its `as_str` word (see `db::enums`).
+    /// Where a request stands.
     pub enum Decision {
         Pending = "pending",
         Approved = "approved",

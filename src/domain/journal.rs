@@ -1,7 +1,7 @@
 //! What a task's journal entry records: one word per kind of change.
 
 crate::words! {
-    /// What a journal entry records. Stored as its `as_str` word (see `db::enums`).
+    /// What a journal entry records.
     pub enum Kind {
         Created = "created",
         StatusChanged = "status",

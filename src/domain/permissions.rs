@@ -6,7 +6,7 @@
 use crate::domain::ids::{UnitId, UserId};
 
 crate::words! {
-    /// Stored as its `as_str` word (see `db::enums`).
+    /// What a person is to the service; the permission function reads it (DESIGN.md §4).
     pub enum Role {
         Admin = "admin",
         Secretariat = "secretariat",

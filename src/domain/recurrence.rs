@@ -7,7 +7,7 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use crate::domain::calendar::Calendar;
 
 crate::words! {
-    /// Stored as its `as_str` word (see `db::enums`).
+    /// How often a recurring item is reported.
     pub enum Recurrence {
         Weekly = "weekly",
         Monthly = "monthly",

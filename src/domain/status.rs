@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 crate::words! {
-    /// Stored as its `as_str` word (see `db::enums`).
+    /// Where a task stands in its life (DESIGN.md §3).
     pub enum Status {
         Assigned = "assigned",
         InProgress = "in_progress",
@@ -54,7 +54,6 @@ impl Status {
 crate::words! {
     /// What a report on a task is: the unit's progress or completion, a comment, an extension's
     /// reason, or the note that goes with the secretariat's confirmation, return or cancellation.
-    /// Stored as its word (see `db::enums`).
     pub enum ReportKind {
         Progress = "progress",
         Completion = "completion",

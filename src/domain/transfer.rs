@@ -1,7 +1,7 @@
 //! What a transfer row records: a task sent back, transferred to another unit, or kept.
 
 crate::words! {
-    /// What a row records. Stored as its word (see `db::enums`).
+    /// What a transfer row records.
     pub enum Kind {
         /// The lead unit sent the task back; waiting for the secretariat until decided.
         Returned = "returned",
