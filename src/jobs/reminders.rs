@@ -32,6 +32,16 @@ pub struct Queued {
     pub periods: usize,
 }
 
+/// What each part of a day's pass reads: the working calendar, the reminder schedule, the day,
+/// and the moment the pass runs.
+#[derive(Clone, Copy)]
+struct Pass<'a> {
+    cal: &'a Calendar,
+    schedule: &'a Schedule,
+    day: NaiveDate,
+    now: NaiveDateTime,
+}
+
 /// Queues the reminders and digests of `day` and records the pass, `now` being when.
 pub fn queue_day(
     conn: &mut DbConn,
@@ -43,9 +53,14 @@ pub fn queue_day(
     crate::db::write(conn, |conn| {
         // The coming periods' tasks first: they are told of and reminded like any other.
         let periods = super::recurring::make(conn, cal, day, now)?;
-        let reminders = queue_reminders(conn, cal, schedule, day, now)?
-            + queue_part_reminders(conn, cal, schedule, day, now)?;
-        let digests = queue_digests(conn, cal, schedule, day, now)?;
+        let pass = Pass {
+            cal,
+            schedule,
+            day,
+            now,
+        };
+        let reminders = queue_reminders(conn, pass)? + queue_part_reminders(conn, pass)?;
+        let digests = queue_digests(conn, pass)?;
         let rules = crate::models::escalation::load(conn)?;
         let escalations = super::escalation::queue(conn, cal, &rules, day, now)?;
         let summaries = super::weekly::queue(conn, day, now)?;
@@ -65,20 +80,14 @@ pub fn queue_day(
     })
 }
 
-fn queue_reminders(
-    conn: &mut DbConn,
-    cal: &Calendar,
-    schedule: &Schedule,
-    day: NaiveDate,
-    now: NaiveDateTime,
-) -> AppResult<usize> {
+fn queue_reminders(conn: &mut DbConn, pass: Pass) -> AppResult<usize> {
     let earliest: Option<NaiveDate> = tasks::table
         .filter(crate::db::word_in(tasks::status, &Status::WORKING))
         .select(diesel::dsl::min(tasks::due_on))
         .first(conn)?;
-    let mut targets = due_targets(cal, schedule, day);
+    let mut targets = due_targets(pass.cal, pass.schedule, pass.day);
     if let Some(earliest) = earliest {
-        targets.extend(overdue_targets(cal, schedule, day, earliest));
+        targets.extend(overdue_targets(pass.cal, pass.schedule, pass.day, earliest));
     }
     // One index range per due date on (status, due_on, lead_unit_id): the cost follows the
     // number of tasks reminded, not the number of tasks. In a fixed order, so that instances
@@ -102,17 +111,20 @@ fn queue_reminders(
     }
     let unit_ids: Vec<UnitId> = by_unit.keys().copied().collect();
     let people = recipients::of_units(conn, &unit_ids, Kind::Reminder)?;
-    let day_s = day.to_string();
+    let day_s = pass.day.to_string();
     let mut mails = Vec::new();
     for (unit, tasks) in by_unit {
         let only = match tasks.as_slice() {
             [only] => Some(*only),
             _ => None,
         };
-        let payload = payload::Reminder { day, tasks };
+        let payload = payload::Reminder {
+            day: pass.day,
+            tasks,
+        };
         for r in people.get(&unit).into_iter().flatten() {
-            let mut m =
-                NewMail::new(Kind::Reminder, &format!("u{unit}"), r, &day_s, now).payload(&payload);
+            let mut m = NewMail::new(Kind::Reminder, &format!("u{unit}"), r, &day_s, pass.now)
+                .payload(&payload);
             m.task_id = only;
             mails.push(m);
         }
@@ -122,23 +134,17 @@ fn queue_reminders(
 
 /// The parts the lead units asked of coordinating units and still wait for, reminded on the
 /// same days before and after their date as a task's: one mail per task to each such unit.
-fn queue_part_reminders(
-    conn: &mut DbConn,
-    cal: &Calendar,
-    schedule: &Schedule,
-    day: NaiveDate,
-    now: NaiveDateTime,
-) -> AppResult<usize> {
-    let mut targets = due_targets(cal, schedule, day);
+fn queue_part_reminders(conn: &mut DbConn, pass: Pass) -> AppResult<usize> {
+    let mut targets = due_targets(pass.cal, pass.schedule, pass.day);
     if let Some(earliest) = crate::models::coordination::earliest_waiting(conn)? {
-        targets.extend(overdue_targets(cal, schedule, day, earliest));
+        targets.extend(overdue_targets(pass.cal, pass.schedule, pass.day, earliest));
     }
     let waiting = crate::models::coordination::waiting_on(conn, &targets)?;
     let mut units: Vec<UnitId> = waiting.iter().map(|(_, u, _)| *u).collect();
     units.sort_unstable();
     units.dedup();
     let people = recipients::of_units(conn, &units, Kind::CoordinationReminder)?;
-    let day_s = day.to_string();
+    let day_s = pass.day.to_string();
     let mut mails = Vec::new();
     for (task, unit, due) in waiting {
         let note = payload::Moved {
@@ -146,7 +152,7 @@ fn queue_part_reminders(
         };
         for r in people.get(&unit).into_iter().flatten() {
             let key = format!("k{task}-{unit}");
-            let m = NewMail::new(Kind::CoordinationReminder, &key, r, &day_s, now)
+            let m = NewMail::new(Kind::CoordinationReminder, &key, r, &day_s, pass.now)
                 .task(task)
                 .payload(&note);
             mails.push(m);
@@ -156,15 +162,9 @@ fn queue_part_reminders(
 }
 
 /// One digest per person (or unit address) that chose it, for each unit with something to say.
-fn queue_digests(
-    conn: &mut DbConn,
-    cal: &Calendar,
-    schedule: &Schedule,
-    day: NaiveDate,
-    now: NaiveDateTime,
-) -> AppResult<usize> {
+fn queue_digests(conn: &mut DbConn, pass: Pass) -> AppResult<usize> {
     // Digests follow the reminders' calendar: none on a day off in working-day mode.
-    if schedule.working_days && !cal.is_working(day) {
+    if pass.schedule.working_days && !pass.cal.is_working(pass.day) {
         return Ok(0);
     }
     let mut unit_ids: Vec<UnitId> = users::table
@@ -186,8 +186,8 @@ fn queue_digests(
     );
     unit_ids.sort_unstable();
     unit_ids.dedup();
-    let week = day + Duration::days(7);
-    let since = crate::domain::dates::vn_day_start(day - Duration::days(1));
+    let week = pass.day + Duration::days(7);
+    let since = crate::domain::dates::vn_day_start(pass.day - Duration::days(1));
     let mut busy = Vec::new();
     for unit in unit_ids {
         // Something due within the week or overdue, or a task touched since yesterday (a
@@ -214,13 +214,17 @@ fn queue_digests(
         }
     }
     let people = recipients::of_units(conn, &busy, Kind::Digest)?;
-    let day_s = day.to_string();
+    let day_s = pass.day.to_string();
     let mut mails = Vec::new();
     for unit in busy {
         for r in people.get(&unit).into_iter().flatten() {
             mails.push(
-                NewMail::new(Kind::Digest, &format!("u{unit}"), r, &day_s, now)
-                    .payload(&payload::Digest { day, unit }),
+                NewMail::new(Kind::Digest, &format!("u{unit}"), r, &day_s, pass.now).payload(
+                    &payload::Digest {
+                        day: pass.day,
+                        unit,
+                    },
+                ),
             );
         }
     }
