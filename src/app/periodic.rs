@@ -42,13 +42,9 @@ impl Request {
     /// The request an issued report was made for, to issue it again.
     fn of_issued(i: &periodic::Issued) -> Request {
         Request {
-            preset: Preset::parse(&i.preset),
+            preset: Preset::read(&i.preset),
             period: (i.period_from, i.period_to),
-            axis: if i.axis == "assigned" {
-                Axis::Assigned
-            } else {
-                Axis::Due
-            },
+            axis: Axis::read(&i.axis),
             scope: match (i.scope_kind.as_str(), i.scope_id) {
                 ("unit", Some(u)) => Scope::Unit(UnitId(u)),
                 ("leader", Some(l)) => Scope::LeaderOf(crate::domain::ids::UserId(l)),
@@ -124,10 +120,7 @@ fn make(
         preset: req.preset.as_str().into(),
         from: req.period.0,
         to: req.period.1,
-        axis: match req.axis {
-            Axis::Due => "due".into(),
-            Axis::Assigned => "assigned".into(),
-        },
+        axis: req.axis.as_str().into(),
         title: stats::title(req.preset, req.period),
         before_from: before.0,
         before_to: before.1,

@@ -20,16 +20,11 @@ use crate::reports::tallies::{
     buckets, by_due_month, last_months, month_of, overdue_by_month, split, Outcome, Tally,
 };
 
+pub use crate::reports::stats::Axis;
+
 /// The stand-in for "no due date" / "not completed" in the tally key.
 fn never() -> NaiveDate {
     NaiveDate::from_ymd_opt(9999, 12, 1).expect("valid date")
-}
-
-/// Which date of a task a period is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Axis {
-    Due,
-    Assigned,
 }
 
 type Sql =

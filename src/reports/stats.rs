@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::domain::dates::parse_date;
 use crate::domain::ids::UnitId;
 use crate::domain::status::{timeliness, Counts, Status};
 
@@ -26,33 +27,61 @@ pub fn tally<K: Ord + Copy>(facts: &[Facts<K>], today: NaiveDate) -> (Counts, BT
     (all, by_unit)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Preset {
-    Year,
-    /// Six months: the first half (January–June) or the second.
-    Half,
-    Quarter,
-    Month,
-    Custom,
+crate::words! {
+    /// The period a figure covers, as the dashboard and the report offer it.
+    pub enum Preset {
+        Year = "year",
+        /// Six months: the first half (January–June) or the second.
+        Half = "half",
+        Quarter = "quarter",
+        Month = "month",
+        Custom = "custom",
+    }
 }
 
 impl Preset {
-    pub fn parse(s: &str) -> Preset {
-        match s {
-            "half" => Preset::Half,
-            "quarter" => Preset::Quarter,
-            "month" => Preset::Month,
-            "custom" => Preset::Custom,
-            _ => Preset::Year,
-        }
+    /// The preset a query string asks for; the year when it names none.
+    pub fn read(s: &str) -> Preset {
+        Preset::parse(s).unwrap_or(Preset::Year)
     }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Preset::Year => "year",
-            Preset::Half => "half",
-            Preset::Quarter => "quarter",
-            Preset::Month => "month",
-            Preset::Custom => "custom",
+}
+
+crate::words! {
+    /// Which date of a task a period is about.
+    pub enum Axis {
+        Due = "due",
+        Assigned = "assigned",
+    }
+}
+
+impl Axis {
+    /// The date a query string asks for; the due date when it names none.
+    pub fn read(s: &str) -> Axis {
+        Axis::parse(s).unwrap_or(Axis::Due)
+    }
+}
+
+/// A period as the dashboard, its exports and the API are asked for one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Asked {
+    pub preset: Preset,
+    pub period: (NaiveDate, NaiveDate),
+    /// The period just before, for the change since.
+    pub before: (NaiveDate, NaiveDate),
+    pub axis: Axis,
+}
+
+impl Asked {
+    /// From a query's words: the preset, the date it is about (`by`), and a custom period's
+    /// first and last day (dd/mm/yyyy); the period holding `today` unless custom.
+    pub fn read(preset: &str, by: &str, (from, to): (&str, &str), today: NaiveDate) -> Asked {
+        let preset = Preset::read(preset);
+        let period = self::period(preset, today, (parse_date(from), parse_date(to)));
+        Asked {
+            preset,
+            period,
+            before: previous(preset, period),
+            axis: Axis::read(by),
         }
     }
 }

@@ -19,7 +19,7 @@ use crate::models::tally::{self, Axis, Scope};
 use crate::models::task::{self, Filter, ListRow};
 use crate::models::unit;
 use crate::reports::periodic::{grade_units, rank_order, UnitLine};
-use crate::reports::stats::{self, Preset};
+use crate::reports::stats::{self, Asked, Preset};
 use crate::reports::tallies;
 use crate::reports::ReportRow;
 use crate::web::auth::Credentials;
@@ -138,13 +138,9 @@ impl DashboardPage {
             parse_date(&self.to).unwrap_or(self.today),
         );
         crate::web::periodic::link(&crate::app::periodic::Request {
-            preset: Preset::parse(self.preset),
+            preset: Preset::read(self.preset),
             period: (from, to),
-            axis: if self.by == "assigned" {
-                Axis::Assigned
-            } else {
-                Axis::Due
-            },
+            axis: Axis::read(self.by),
             scope: self.period.in_charge_of.map_or(Scope::All, Scope::LeaderOf),
         })
     }
@@ -186,20 +182,15 @@ pub(crate) fn scope_for(
 /// period, scope, today).
 pub(crate) fn graded_units(
     conn: &mut crate::db::DbConn,
-    (axis, period, before, scope, today): (
-        Axis,
-        (NaiveDate, NaiveDate),
-        (NaiveDate, NaiveDate),
-        Scope,
-        NaiveDate,
-    ),
+    asked: &Asked,
+    (scope, today): (Scope, NaiveDate),
     late: &tally::LateNow,
 ) -> crate::error::AppResult<(crate::reports::periodic::Figures, Vec<UnitLine>)> {
     let rule = crate::models::grading::current(conn)?.1;
     let ask = periodic::Ask {
-        axis,
-        period,
-        before,
+        axis: asked.axis,
+        period: asked.period,
+        before: asked.before,
         scope,
         today,
         long_days: rule.long_counts().then_some(rule.long_days),
@@ -215,13 +206,11 @@ pub async fn dashboard(
     creds: Credentials,
 ) -> WebResult<HttpResponse> {
     let today = today();
-    let preset = Preset::parse(&q.period);
-    let by_assignment = q.by == "assigned";
-    let custom = (parse_date(&q.from), parse_date(&q.to));
-    let (from, to) = stats::period(preset, today, custom);
+    let asked = Asked::read(&q.period, &q.by, (&q.from, &q.to), today);
+    let (preset, (from, to)) = (asked.preset, asked.period);
     let sort = q.sort;
     let whole = q.scope == "all";
-    let mut period = if by_assignment {
+    let mut period = if asked.axis == Axis::Assigned {
         Filter {
             assigned_from: Some(from),
             assigned_to: Some(to),
@@ -234,13 +223,7 @@ pub async fn dashboard(
             ..Filter::counted()
         }
     };
-    let axis = if by_assignment {
-        Axis::Assigned
-    } else {
-        Axis::Due
-    };
     let shared = state.clone();
-    let before_period = stats::previous(preset, (from, to));
     let (auth, all, before, graded, charts, overdue, soon, oldest, leader) =
         crate::web::error::run(&state.pool, move |conn| {
             let auth = creds.resolve(conn)?;
@@ -248,8 +231,7 @@ pub async fn dashboard(
             let (unit, leader) = scope_for(conn, &actor, whole)?;
             let mine = leader.filter(|_| !whole);
             let late = tally::late_now(conn, unit, today)?;
-            let ask = (axis, (from, to), before_period, unit, today);
-            let (figures, graded) = graded_units(conn, ask, &late)?;
+            let (figures, graded) = graded_units(conn, &asked, (unit, today), &late)?;
             // The last twelve months by due date, whatever the period chosen.
             let charts = tally::charts(conn, unit, today, &shared.history, &late)?;
             let overdue = task::most_overdue(conn, &actor, mine, today, 10)?;
@@ -351,7 +333,7 @@ pub async fn dashboard(
     render(&DashboardPage {
         ctx: Ctx::new(&auth),
         preset: preset.as_str(),
-        by: if by_assignment { "assigned" } else { "due" },
+        by: asked.axis.as_str(),
         from: format_date(from),
         to: format_date(to),
         period,
@@ -491,21 +473,14 @@ pub async fn units_csv(
     creds: Credentials,
 ) -> WebResult<HttpResponse> {
     let today = today();
-    let preset = Preset::parse(&q.period);
-    let (from, to) = stats::period(preset, today, (parse_date(&q.from), parse_date(&q.to)));
-    let axis = if q.by == "assigned" {
-        Axis::Assigned
-    } else {
-        Axis::Due
-    };
+    let asked = Asked::read(&q.period, &q.by, (&q.from, &q.to), today);
     let whole = q.scope == "all";
-    let before = stats::previous(preset, (from, to));
     let (lang, mut units) = crate::web::error::run(&state.pool, move |conn| {
         let auth = creds.resolve(conn)?;
         let actor = auth.actor()?;
         let (scope, _) = scope_for(conn, &actor, whole)?;
         let late = tally::late_now(conn, scope, today)?;
-        let (_, graded) = graded_units(conn, (axis, (from, to), before, scope, today), &late)?;
+        let (_, graded) = graded_units(conn, &asked, (scope, today), &late)?;
         Ok((auth.lang, graded))
     })
     .await?;
@@ -552,8 +527,8 @@ pub async fn units_csv(
         "text/csv; charset=utf-8",
         format!(
             "xep-loai-{}-{}.csv",
-            from.format("%Y%m%d"),
-            to.format("%Y%m%d")
+            asked.period.0.format("%Y%m%d"),
+            asked.period.1.format("%Y%m%d")
         ),
         body,
     ))

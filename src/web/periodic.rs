@@ -49,7 +49,7 @@ impl Choice {
         let preset = if self.period.is_empty() {
             Preset::Month
         } else {
-            Preset::parse(&self.period)
+            Preset::read(&self.period)
         };
         let year = self
             .year
@@ -88,11 +88,7 @@ impl Choice {
         Request {
             preset,
             period,
-            axis: if self.by == "assigned" {
-                Axis::Assigned
-            } else {
-                Axis::Due
-            },
+            axis: Axis::read(&self.by),
             scope,
         }
     }
@@ -113,10 +109,7 @@ impl Choice {
             .to_string(),
             from: format_date(from),
             to: format_date(to),
-            by: match r.axis {
-                Axis::Due => "due".into(),
-                Axis::Assigned => "assigned".into(),
-            },
+            by: r.axis.as_str().into(),
             scope: match r.scope {
                 Scope::All => "all".into(),
                 Scope::Unit(u) => format!("unit:{u}"),

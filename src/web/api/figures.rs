@@ -9,11 +9,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::problem::{ApiResult, Problem};
-use crate::domain::dates::parse_date;
 use crate::domain::ids::UnitId;
 use crate::domain::status::Counts;
-use crate::models::tally::{self, Axis};
-use crate::reports::stats::{self, Preset};
+use crate::models::tally::{self};
+use crate::reports::stats::Asked;
 use crate::web::auth::Credentials;
 use crate::web::dashboard::{graded_units, scope_for};
 use crate::web::tasks::today;
@@ -106,33 +105,20 @@ pub async fn figures(
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let today = today();
-    let preset = Preset::parse(&q.period);
-    let (from, to) = stats::period(preset, today, (parse_date(&q.from), parse_date(&q.to)));
-    let before = stats::previous(preset, (from, to));
-    let axis = if q.by == "assigned" {
-        Axis::Assigned
-    } else {
-        Axis::Due
-    };
+    let asked = Asked::read(&q.period, &q.by, (&q.from, &q.to), today);
+    let (from, to) = asked.period;
     let whole = q.scope == "all";
     let (figures, graded) = crate::web::error::run(&state.pool, move |conn| {
         let actor = creds.resolve(conn)?.actor()?;
         let (scope, _) = scope_for(conn, &actor, whole)?;
         let late = tally::late_now(conn, scope, today)?;
-        Ok(graded_units(
-            conn,
-            (axis, (from, to), before, scope, today),
-            &late,
-        )?)
+        Ok(graded_units(conn, &asked, (scope, today), &late)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(FiguresJson {
         from,
         to,
-        by: match axis {
-            Axis::Assigned => "assigned".into(),
-            Axis::Due => "due".into(),
-        },
+        by: asked.axis.as_str().into(),
         counts: figures.all.into(),
         before: figures.before.into(),
         units: graded
