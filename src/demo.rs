@@ -167,45 +167,33 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
         body: "Sau khi nghe báo cáo và ý kiến của các đại biểu, Thứ trưởng kết luận như sau:\n1. Các Sở Khoa học và Công nghệ tham mưu Ủy ban nhân dân cấp tỉnh ban hành kế hoạch triển khai Nghị quyết số 57-NQ/TW, báo cáo Bộ trước ngày ...\n2. Giao Cục Kế hoạch - Tài chính chủ trì, phối hợp với Vụ Pháp chế ...\n3. Giao Cục Sở hữu trí tuệ ...\n4. Giao Văn phòng Bộ theo dõi, đôn đốc ...".into(),
         form_token: chidao::models::token::random_token(),
         items: vec![
+            NewItem::once(
+                "1",
+                "Các Sở Khoa học và Công nghệ tham mưu Ủy ban nhân dân cấp tỉnh ban hành kế hoạch triển khai Nghị quyết số 57-NQ/TW về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia, báo cáo kết quả về Bộ.",
+                (vec![Assignee::Group(provinces)], vec![]),
+                Some(day(-20)),
+            ),
+            NewItem::once(
+                "2",
+                "Rà soát, hoàn thiện dự thảo Thông tư hướng dẫn quản lý nhiệm vụ khoa học và công nghệ sử dụng ngân sách nhà nước, trình Bộ trưởng.",
+                (vec![u(conn, "Cục Kế hoạch - Tài chính")?], vec![u(conn, "Vụ Pháp chế")?]),
+                Some(day(5)),
+            ),
+            NewItem::once(
+                "3",
+                "Hướng dẫn các địa phương tháo gỡ vướng mắc trong bảo hộ quyền sở hữu công nghiệp cho sản phẩm OCOP.",
+                (vec![u(conn, "Cục Sở hữu trí tuệ")?], vec![u(conn, "Sở KH&CN Lạng Sơn")?]),
+                Some(day(40)),
+            ),
             NewItem {
-                label: "1".into(),
-                text: "Các Sở Khoa học và Công nghệ tham mưu Ủy ban nhân dân cấp tỉnh ban hành kế hoạch triển khai Nghị quyết số 57-NQ/TW về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia, báo cáo kết quả về Bộ.".into(),
-                leads: vec![Assignee::Group(provinces)],
-                coordinators: vec![],
-                due_on: Some(day(-20)),
-                recurrence: None,
-                rule: None,
-                until: None,
-            },
-            NewItem {
-                label: "2".into(),
-                text: "Rà soát, hoàn thiện dự thảo Thông tư hướng dẫn quản lý nhiệm vụ khoa học và công nghệ sử dụng ngân sách nhà nước, trình Bộ trưởng.".into(),
-                leads: vec![u(conn, "Cục Kế hoạch - Tài chính")?],
-                coordinators: vec![u(conn, "Vụ Pháp chế")?],
-                due_on: Some(day(5)),
-                recurrence: None,
-                rule: None,
-                until: None,
-            },
-            NewItem {
-                label: "3".into(),
-                text: "Hướng dẫn các địa phương tháo gỡ vướng mắc trong bảo hộ quyền sở hữu công nghiệp cho sản phẩm OCOP.".into(),
-                leads: vec![u(conn, "Cục Sở hữu trí tuệ")?],
-                coordinators: vec![u(conn, "Sở KH&CN Lạng Sơn")?],
-                due_on: Some(day(40)),
-                recurrence: None,
-                rule: None,
-                until: None,
-            },
-            NewItem {
-                label: "4".into(),
-                text: "Theo dõi, đôn đốc việc thực hiện các nhiệm vụ nêu trên, tổng hợp báo cáo Thứ trưởng hằng tháng.".into(),
-                leads: vec![u(conn, "Văn phòng Bộ")?],
-                coordinators: vec![],
-                due_on: None,
                 recurrence: Some(chidao::domain::recurrence::Recurrence::Monthly),
                 rule: Some(chidao::domain::recurrence::DueRule::DayOfLastMonth(25)),
-                until: None,
+                ..NewItem::once(
+                    "4",
+                    "Theo dõi, đôn đốc việc thực hiện các nhiệm vụ nêu trên, tổng hợp báo cáo Thứ trưởng hằng tháng.",
+                    (vec![u(conn, "Văn phòng Bộ")?], vec![]),
+                    None,
+                )
             },
         ],
     };
@@ -219,26 +207,18 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
         body: String::new(),
         form_token: chidao::models::token::random_token(),
         items: vec![
-            NewItem {
-                label: "1".into(),
-                text: "Xây dựng cơ sở dữ liệu quốc gia về nhiệm vụ khoa học và công nghệ, kết nối với các Sở Khoa học và Công nghệ, hoàn thành trong quý này.".into(),
-                leads: vec![u(conn, "Cục Thông tin, Thống kê")?],
-                coordinators: vec![u(conn, "Cục Chuyển đổi số quốc gia")?, u(conn, "Sở KH&CN Hà Nội")?],
-                due_on: Some(day(25)),
-                recurrence: None,
-                rule: None,
-                until: None,
-            },
-            NewItem {
-                label: "2".into(),
-                text: "Sở Khoa học và Công nghệ thành phố Hà Nội và Sở Khoa học và Công nghệ tỉnh Lạng Sơn thí điểm quy trình số hóa hồ sơ nhiệm vụ, báo cáo kinh nghiệm.".into(),
-                leads: vec![u(conn, "Sở KH&CN Hà Nội")?, u(conn, "Sở KH&CN Lạng Sơn")?],
-                coordinators: vec![u(conn, "Cục Thông tin, Thống kê")?],
-                due_on: Some(day(-3)),
-                recurrence: None,
-                rule: None,
-                until: None,
-            },
+            NewItem::once(
+                "1",
+                "Xây dựng cơ sở dữ liệu quốc gia về nhiệm vụ khoa học và công nghệ, kết nối với các Sở Khoa học và Công nghệ, hoàn thành trong quý này.",
+                (vec![u(conn, "Cục Thông tin, Thống kê")?], vec![u(conn, "Cục Chuyển đổi số quốc gia")?, u(conn, "Sở KH&CN Hà Nội")?]),
+                Some(day(25)),
+            ),
+            NewItem::once(
+                "2",
+                "Sở Khoa học và Công nghệ thành phố Hà Nội và Sở Khoa học và Công nghệ tỉnh Lạng Sơn thí điểm quy trình số hóa hồ sơ nhiệm vụ, báo cáo kinh nghiệm.",
+                (vec![u(conn, "Sở KH&CN Hà Nội")?, u(conn, "Sở KH&CN Lạng Sơn")?], vec![u(conn, "Cục Thông tin, Thống kê")?]),
+                Some(day(-3)),
+            ),
         ],
     };
     app::directives::publish(conn, &sec, &second, on(second.issued_on))?;
@@ -383,16 +363,12 @@ fn year_of_history(
         let items: Vec<NewItem> = (0..4)
             .map(|j| {
                 let lead = unit_id(conn, UNITS[(k as usize * 3 + j) % UNITS.len()])?;
-                Ok(NewItem {
-                    label: (j + 1).to_string(),
-                    text: format!("{} tháng {}.", WORK[j], issued.format("%m/%Y")),
-                    leads: vec![Assignee::Unit(lead)],
-                    coordinators: vec![],
-                    due_on: Some(issued + Days::new(20 + 5 * j as u64)),
-                    recurrence: None,
-                    rule: None,
-                    until: None,
-                })
+                Ok(NewItem::once(
+                    (j + 1).to_string(),
+                    format!("{} tháng {}.", WORK[j], issued.format("%m/%Y")),
+                    (vec![Assignee::Unit(lead)], vec![]),
+                    Some(issued + Days::new(20 + 5 * j as u64)),
+                ))
             })
             .collect::<anyhow::Result<_>>()?;
         let notice = NewDirective {
@@ -455,21 +431,26 @@ fn on(d: NaiveDate) -> Moment {
     }
 }
 
-/// `actor` moves the task (id, version seen) on day `d`, with a note.
-fn move_on(
-    conn: &mut DbConn,
-    actor: &Actor,
-    (task_id, version): (TaskId, i32),
-    mv: Move,
-    text: &str,
-    d: NaiveDate,
-) -> chidao::error::AppResult<()> {
-    let edit = task::Edit {
+/// `actor`'s change to the task (id, version seen) on day `d`.
+fn edit_on(actor: &Actor, (task_id, version): (TaskId, i32), d: NaiveDate) -> task::Edit<'_> {
+    task::Edit {
         actor,
         task_id,
         version,
         at: on(d),
-    };
+    }
+}
+
+/// `actor` moves the task (id, version seen) on day `d`, with a note.
+fn move_on(
+    conn: &mut DbConn,
+    actor: &Actor,
+    seen: (TaskId, i32),
+    mv: Move,
+    text: &str,
+    d: NaiveDate,
+) -> chidao::error::AppResult<()> {
+    let edit = edit_on(actor, seen, d);
     app::tasks::move_task(conn, &Storage::Database, edit, mv, text, &[])?;
     Ok(())
 }
@@ -478,17 +459,12 @@ fn move_on(
 fn progress_on(
     conn: &mut DbConn,
     actor: &Actor,
-    (task_id, version): (TaskId, i32),
+    seen: (TaskId, i32),
     text: &str,
     percent: i32,
     d: NaiveDate,
 ) -> chidao::error::AppResult<()> {
-    let edit = task::Edit {
-        actor,
-        task_id,
-        version,
-        at: on(d),
-    };
+    let edit = edit_on(actor, seen, d);
     app::tasks::report_progress(conn, &Storage::Database, edit, text, percent, &[])?;
     Ok(())
 }

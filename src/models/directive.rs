@@ -362,6 +362,28 @@ pub struct NewItem {
     pub until: Option<NaiveDate>,
 }
 
+impl NewItem {
+    /// An item done once (no recurrence): its label, wording, lead and coordinating units and
+    /// due date.
+    pub fn once(
+        label: impl Into<String>,
+        text: impl Into<String>,
+        (leads, coordinators): (Vec<Assignee>, Vec<Assignee>),
+        due_on: Option<NaiveDate>,
+    ) -> NewItem {
+        NewItem {
+            label: label.into(),
+            text: text.into(),
+            leads,
+            coordinators,
+            due_on,
+            recurrence: None,
+            rule: None,
+            until: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewDirective {
     pub conference_id: Option<i64>,

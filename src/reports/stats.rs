@@ -273,26 +273,31 @@ mod tests {
     #[test]
     fn previous_periods_and_titles() {
         let p = |a: &str, b: &str| (d(a), d(b));
-        assert_eq!(
-            previous(Preset::Month, p("01/03/2026", "31/03/2026")),
-            p("01/02/2026", "28/02/2026")
-        );
-        assert_eq!(
-            previous(Preset::Quarter, p("01/01/2026", "31/03/2026")),
-            p("01/10/2025", "31/12/2025")
-        );
-        assert_eq!(
-            previous(Preset::Half, p("01/07/2026", "31/12/2026")),
-            p("01/01/2026", "30/06/2026")
-        );
-        assert_eq!(
-            previous(Preset::Year, p("01/01/2026", "31/12/2026")),
-            p("01/01/2025", "31/12/2025")
-        );
-        assert_eq!(
-            previous(Preset::Custom, p("11/03/2026", "20/03/2026")),
-            p("01/03/2026", "10/03/2026")
-        );
+        // Each preset's period and the one before it.
+        #[rustfmt::skip]
+        let before = [
+            (Preset::Month, "01/03/2026", "31/03/2026", "01/02/2026", "28/02/2026"),
+            (Preset::Quarter, "01/01/2026", "31/03/2026", "01/10/2025", "31/12/2025"),
+            (Preset::Half, "01/07/2026", "31/12/2026", "01/01/2026", "30/06/2026"),
+            (Preset::Year, "01/01/2026", "31/12/2026", "01/01/2025", "31/12/2025"),
+            (Preset::Custom, "11/03/2026", "20/03/2026", "01/03/2026", "10/03/2026"),
+        ];
+        for (preset, from, to, before_from, before_to) in before {
+            assert_eq!(previous(preset, p(from, to)), p(before_from, before_to));
+        }
+        #[rustfmt::skip]
+        let titles = [
+            (Preset::Month, "01/11/2026", "30/11/2026", "tháng 11 năm 2026"),
+            (Preset::Quarter, "01/10/2026", "31/12/2026", "quý IV năm 2026"),
+            (Preset::Half, "01/01/2026", "30/06/2026", "6 tháng đầu năm 2026"),
+            (Preset::Half, "01/07/2026", "31/12/2026", "6 tháng cuối năm 2026"),
+            (Preset::Year, "01/01/2026", "31/12/2026", "năm 2026"),
+            (Preset::Custom, "05/01/2026", "20/02/2026", "từ ngày 05/01/2026 đến ngày 20/02/2026"),
+            (Preset::Month, "05/01/2026", "31/01/2026", "từ ngày 05/01/2026 đến ngày 31/01/2026"),
+        ];
+        for (preset, from, to, named) in titles {
+            assert_eq!(title(preset, p(from, to)), named);
+        }
         let min = NaiveDate::MIN;
         assert_eq!(previous(Preset::Month, (min, min)), (min, min));
         assert_eq!(previous(Preset::Custom, (min, min)), (min, min));
@@ -301,25 +306,5 @@ mod tests {
             Some(p("01/10/2026", "31/12/2026"))
         );
         assert_eq!(numbered(Preset::Month, 2026, 13), None);
-        assert_eq!(
-            title(Preset::Month, p("01/11/2026", "30/11/2026")),
-            "tháng 11 năm 2026"
-        );
-        assert_eq!(
-            title(Preset::Quarter, p("01/10/2026", "31/12/2026")),
-            "quý IV năm 2026"
-        );
-        assert_eq!(
-            title(Preset::Half, p("01/01/2026", "30/06/2026")),
-            "6 tháng đầu năm 2026"
-        );
-        assert_eq!(
-            title(Preset::Year, p("01/01/2026", "31/12/2026")),
-            "năm 2026"
-        );
-        assert_eq!(
-            title(Preset::Custom, p("05/01/2026", "20/02/2026")),
-            "từ ngày 05/01/2026 đến ngày 20/02/2026"
-        );
     }
 }

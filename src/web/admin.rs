@@ -1,7 +1,7 @@
 //! Administration: units, groups and people.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use askama::Template;
 use serde::Deserialize;
 
@@ -9,7 +9,7 @@ use crate::domain::ids::{UnitId, UserId};
 use crate::domain::permissions::{Action, Role};
 use crate::models::unit::{self, Group, Unit, UnitForm, UnitKind};
 use crate::models::user::{self, UserForm, UserRow};
-use crate::web::call::Call;
+use crate::web::call::{Call, Posted};
 use crate::web::error::WebResult;
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render, render_status, Ctx, Errors};
@@ -199,13 +199,9 @@ pub async fn save_unit(
     }
 }
 
-pub async fn merge_unit(
-    call: Call,
-    path: web::Path<UnitId>,
-    form: Form,
-) -> WebResult<HttpResponse> {
+pub async fn merge_unit(Posted { call, id, form }: Posted<UnitId>) -> WebResult<HttpResponse> {
     let actor = call.auth.post_allowed(&form, Action::ManageUnits)?;
-    let from = path.into_inner();
+    let from = id;
     let Some(into) = form.i64("into").map(UnitId) else {
         let f = crate::db::run(&call.state.pool, move |conn| unit::get(conn, from)).await?;
         let mut errors = Errors::default();

@@ -1,7 +1,7 @@
 //! The working calendar's yearly schedules, edited by administrators.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use askama::Template;
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::domain::dates::parse_date;
 use crate::domain::permissions::Action;
 use crate::models::calendar;
-use crate::web::call::Call;
+use crate::web::call::{Call, Posted};
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render_status, Ctx, Errors};
@@ -220,13 +220,9 @@ fn saved(year: i32) -> String {
 
 /// `POST /admin/calendar/days/{day}/delete`: the day goes back to the rule (a weekday works,
 /// a weekend rests).
-pub async fn delete_day(
-    call: Call,
-    path: web::Path<String>,
-    form: Form,
-) -> WebResult<HttpResponse> {
+pub async fn delete_day(Posted { call, id, form }: Posted<String>) -> WebResult<HttpResponse> {
     call.auth.post_allowed(&form, Action::ManageCalendar)?;
-    let day = parse_date(&path.into_inner()).ok_or(WebError::NotFound)?;
+    let day = parse_date(&id).ok_or(WebError::NotFound)?;
     crate::db::run(&call.state.pool, move |conn| {
         calendar::delete_day(conn, day)
     })
@@ -235,8 +231,8 @@ pub async fn delete_day(
 }
 
 /// A year in the address: one the calendar keeps, or no such page.
-fn path_year(path: web::Path<i32>) -> WebResult<i32> {
-    year_in_range(Some(path.into_inner())).map_err(|_| WebError::NotFound)
+fn path_year(year: i32) -> WebResult<i32> {
+    year_in_range(Some(year)).map_err(|_| WebError::NotFound)
 }
 
 #[derive(Deserialize)]
@@ -247,13 +243,9 @@ struct SourceForm {
 }
 
 /// `POST /admin/calendar/{year}/official`: the year's schedule is the official one.
-pub async fn mark_official(
-    call: Call,
-    path: web::Path<i32>,
-    form: Form,
-) -> WebResult<HttpResponse> {
+pub async fn mark_official(Posted { call, id, form }: Posted<i32>) -> WebResult<HttpResponse> {
     call.auth.post_allowed(&form, Action::ManageCalendar)?;
-    let year = path_year(path)?;
+    let year = path_year(id)?;
     let SourceForm { source } = form.parse()?;
     crate::db::run(&call.state.pool, move |conn| {
         calendar::mark_year(conn, year, &source)
@@ -263,13 +255,9 @@ pub async fn mark_official(
 }
 
 /// `POST /admin/calendar/{year}/unofficial`: the year falls back to the statutory holidays.
-pub async fn unmark_official(
-    call: Call,
-    path: web::Path<i32>,
-    form: Form,
-) -> WebResult<HttpResponse> {
+pub async fn unmark_official(Posted { call, id, form }: Posted<i32>) -> WebResult<HttpResponse> {
     call.auth.post_allowed(&form, Action::ManageCalendar)?;
-    let year = path_year(path)?;
+    let year = path_year(id)?;
     crate::db::run(&call.state.pool, move |conn| {
         calendar::unmark_year(conn, year)
     })

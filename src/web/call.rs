@@ -6,9 +6,11 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
+use serde::de::DeserializeOwned;
 
 use crate::web::auth::Auth;
 use crate::web::error::WebError;
+use crate::web::form::Form;
 use crate::web::AppState;
 
 pub struct Call {
@@ -28,6 +30,37 @@ impl FromRequest for Call {
             Ok(Call {
                 state,
                 auth: auth.await?,
+            })
+        })
+    }
+}
+
+/// A form posted about one record: who asks, the record's id from the path and the body (a
+/// page's `Form`; the API's `Body`). They are read as the handler's own arguments would be (a
+/// path that does not parse is not found), so a posting handler takes one value.
+pub struct Posted<I, B = Form> {
+    pub call: Call,
+    pub id: I,
+    pub form: B,
+}
+
+impl<I, B> FromRequest for Posted<I, B>
+where
+    I: DeserializeOwned + 'static,
+    B: FromRequest + 'static,
+    B::Error: Into<actix_web::Error>,
+{
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let parts = <(Call, web::Path<I>, B)>::from_request(req, payload);
+        Box::pin(async move {
+            let (call, path, form) = parts.await?;
+            Ok(Posted {
+                call,
+                id: path.into_inner(),
+                form,
             })
         })
     }

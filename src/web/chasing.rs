@@ -2,7 +2,7 @@
 //! and the page that says what one press did.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use askama::Template;
 use serde::Deserialize;
 
@@ -11,7 +11,7 @@ use crate::domain::dates::Moment;
 use crate::domain::ids::{TaskId, UnitId};
 use crate::domain::permissions::Action;
 use crate::web::auth::Auth;
-use crate::web::call::Call;
+use crate::web::call::{Call, Posted};
 use crate::web::error::WebResult;
 use crate::web::form::Form;
 use crate::web::pages::{local_path, render_status, Ctx, Errors};
@@ -88,13 +88,9 @@ pub async fn chase_selected(call: Call, form: Form) -> WebResult<HttpResponse> {
 }
 
 /// `POST /units/{id}/chase`: chases every overdue task the unit leads that is being worked on.
-pub async fn chase_unit(
-    call: Call,
-    path: web::Path<UnitId>,
-    form: Form,
-) -> WebResult<HttpResponse> {
+pub async fn chase_unit(Posted { call, id, form }: Posted<UnitId>) -> WebResult<HttpResponse> {
     let actor = call.auth.post_allowed(&form, Action::ChaseMany)?;
-    let unit = path.into_inner();
+    let unit = id;
     let input: NoteForm = form.parse()?;
     let back = format!("/units/{unit}");
     let (note, errors) = checked_text(&input.text, None);

@@ -2,7 +2,7 @@
 //! coordinating unit for it by a date.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use serde::Deserialize;
 
 use crate::app::coordination;
@@ -10,9 +10,8 @@ use crate::domain::dates::{parse_date, Moment};
 use crate::domain::ids::{TaskId, UnitId};
 use crate::domain::permissions::Action;
 use crate::models::coordination::Refusal;
-use crate::web::call::Call;
+use crate::web::call::Posted;
 use crate::web::error::WebResult;
-use crate::web::form::Form;
 use crate::web::pages::redirect;
 use crate::web::task_actions::{begin, checked_text, done_or_refused, uploads, Refusals};
 use crate::web::tasks::{show_page, Typed};
@@ -25,12 +24,7 @@ struct PartForm {
 
 /// `POST /tasks/{id}/coordination`: the person's coordinating unit gives its part (ý kiến /
 /// kết quả phối hợp), with files.
-pub async fn record_part(
-    call: Call,
-    path: web::Path<TaskId>,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    let id = path.into_inner();
+pub async fn record_part(Posted { call, id, form }: Posted<TaskId>) -> WebResult<HttpResponse> {
     let (actor, _, input): (_, _, PartForm) =
         begin(&call, id, &form, Action::RecordCoordination).await?;
     let (text, mut errors) = checked_text(&input.text, Some("error.required"));
@@ -58,8 +52,7 @@ struct AskForm {
 
 /// `POST /tasks/{id}/coordination/ask`: the lead unit asks one coordinating unit for its part
 /// by a date, with an optional note.
-pub async fn ask_part(call: Call, path: web::Path<TaskId>, form: Form) -> WebResult<HttpResponse> {
-    let id = path.into_inner();
+pub async fn ask_part(Posted { call, id, form }: Posted<TaskId>) -> WebResult<HttpResponse> {
     let (actor, _, input): (_, _, AskForm) =
         begin(&call, id, &form, Action::AskCoordination).await?;
     let (note, mut errors) = checked_text(&input.text, None);

@@ -1,7 +1,7 @@
 //! Corrections after publishing, each on its own page with a reason: the notice's particulars
 //! and signed scan, an item's wording and units, a new item, a task's coordinating units.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::{Deserialize, Serialize};
@@ -17,10 +17,10 @@ use crate::models::directive::{self, Assignee, NewItem};
 use crate::models::task::{self, Outcome};
 use crate::models::unit::{self, Unit};
 use crate::web::auth::Auth;
-use crate::web::call::Call;
+use crate::web::call::{Call, Posted};
 use crate::web::error::{WebError, WebResult};
-use crate::web::form::{typed_back, Form};
-use crate::web::pages::{redirect, render_status, Ctx, Errors};
+use crate::web::form::typed_back;
+use crate::web::pages::{redirect, render_status, uploaded_file, Ctx, Errors};
 use crate::web::task_actions::{begin, checked_field};
 use crate::web::AppState;
 
@@ -150,12 +150,9 @@ pub async fn directive_form(call: Call, path: web::Path<DirectiveId>) -> WebResu
 
 /// `POST /directives/{id}/correct` (multipart: the signed scan may come with it).
 pub async fn correct_directive(
-    call: Call,
-    path: web::Path<DirectiveId>,
-    form: Form,
+    Posted { call, id, form }: Posted<DirectiveId>,
 ) -> WebResult<HttpResponse> {
     let actor = call.auth.post_allowed(&form, Action::CorrectDirective)?;
-    let id = path.into_inner();
     let input: DirectiveForm = form.parse()?;
     let mut errors = Errors::default();
     let reason = checked_field(
@@ -217,24 +214,7 @@ pub async fn signed_file(call: Call, path: web::Path<i64>) -> WebResult<HttpResp
         correction::signed_file(conn, file)
     })
     .await?;
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Ok(HttpResponse::Ok()
-        .content_type("application/pdf")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{ascii}\""),
-        ))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .body(bytes))
+    Ok(uploaded_file("application/pdf", &name, bytes))
 }
 
 #[derive(Deserialize, Serialize, Default)]
@@ -320,13 +300,8 @@ pub async fn item_form(call: Call, path: web::Path<ItemId>) -> WebResult<HttpRes
 }
 
 /// `POST /items/{id}/correct`: the wording, and lead or coordinating units added.
-pub async fn correct_item(
-    call: Call,
-    path: web::Path<ItemId>,
-    form: Form,
-) -> WebResult<HttpResponse> {
+pub async fn correct_item(Posted { call, id, form }: Posted<ItemId>) -> WebResult<HttpResponse> {
     let actor = call.auth.post_allowed(&form, Action::CorrectDirective)?;
-    let id = path.into_inner();
     let input: ItemForm = form.parse()?;
     let mut errors = Errors::default();
     let (reason, text) = input.checked(&mut errors);
@@ -381,13 +356,8 @@ pub async fn new_item_form(call: Call, path: web::Path<DirectiveId>) -> WebResul
 }
 
 /// `POST /directives/{id}/items`: an item added to a published notice, with its tasks.
-pub async fn add_item(
-    call: Call,
-    path: web::Path<DirectiveId>,
-    form: Form,
-) -> WebResult<HttpResponse> {
+pub async fn add_item(Posted { call, id, form }: Posted<DirectiveId>) -> WebResult<HttpResponse> {
     let actor = call.auth.post_allowed(&form, Action::CorrectDirective)?;
-    let id = path.into_inner();
     let input: ItemForm = form.parse()?;
     let mut errors = Errors::default();
     let (reason, text) = input.checked(&mut errors);
@@ -400,16 +370,8 @@ pub async fn add_item(
         errors.add("due_on", "error.date");
     }
     if errors.is_empty() {
-        let item = NewItem {
-            label: input.label.clone(),
-            text,
-            leads,
-            coordinators: ItemForm::assignees(&input.coords),
-            due_on,
-            recurrence: None,
-            rule: None,
-            until: None,
-        };
+        let coords = ItemForm::assignees(&input.coords);
+        let item = NewItem::once(input.label.clone(), text, (leads, coords), due_on);
         crate::db::run(&call.state.pool, move |conn| {
             corrections::add_item(conn, &actor, id, &item, &reason, Moment::now())
         })
@@ -501,11 +463,8 @@ pub async fn coordinators_form(call: Call, path: web::Path<TaskId>) -> WebResult
 /// `POST /tasks/{id}/coordinators`: the task's coordinating units replaced, at the version
 /// the secretariat saw.
 pub async fn correct_coordinators(
-    call: Call,
-    path: web::Path<TaskId>,
-    form: Form,
+    Posted { call, id, form }: Posted<TaskId>,
 ) -> WebResult<HttpResponse> {
-    let id = path.into_inner();
     let (actor, scoped, input): (_, _, CoordinatorsForm) =
         begin(&call, id, &form, Action::EditTask).await?;
     let mut errors = Errors::default();

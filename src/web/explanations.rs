@@ -14,7 +14,7 @@ use crate::domain::permissions::Action;
 use crate::error::AppError;
 use crate::models::explanation::{self, Decided, NewAnswer, NewAsk, NewDecision, Refusal};
 use crate::models::task::{self, Outcome};
-use crate::web::call::Call;
+use crate::web::call::{Call, Posted};
 use crate::web::error::WebResult;
 use crate::web::form::Form;
 use crate::web::pages::{redirect, Errors};
@@ -75,8 +75,7 @@ struct AskForm {
 }
 
 /// `POST /tasks/{id}/explanation`: a leader or the secretariat asks the lead unit to explain.
-pub async fn ask(call: Call, path: web::Path<TaskId>, form: Form) -> WebResult<HttpResponse> {
-    let id = path.into_inner();
+pub async fn ask(Posted { call, id, form }: Posted<TaskId>) -> WebResult<HttpResponse> {
     let (actor, _, input): (_, _, AskForm) =
         begin(&call, id, &form, Action::AskExplanation).await?;
     let mut errors = Errors::default();
@@ -131,8 +130,13 @@ struct AnswerForm {
 }
 
 /// `POST /explanations/{id}/answer`: the lead unit's head explains, with files.
-pub async fn answer(call: Call, path: web::Path<i64>, form: Form) -> WebResult<HttpResponse> {
-    let round = path.into_inner();
+pub async fn answer(
+    Posted {
+        call,
+        id: round,
+        form,
+    }: Posted<i64>,
+) -> WebResult<HttpResponse> {
     let (actor, task_id) = round_task(&call, round, &form, Action::AnswerExplanation).await?;
     let input: AnswerForm = form.parse()?;
     let mut errors = Errors::default();
@@ -208,13 +212,13 @@ struct DecisionForm {
 
 /// `POST /explanations/{id}/accept`: the answer accepted, perhaps with the proposed date as
 /// the new due date.
-pub async fn accept(call: Call, path: web::Path<i64>, form: Form) -> WebResult<HttpResponse> {
-    decide(call, path.into_inner(), form, true).await
+pub async fn accept(Posted { call, id, form }: Posted<i64>) -> WebResult<HttpResponse> {
+    decide(call, id, form, true).await
 }
 
 /// `POST /explanations/{id}/again`: not enough; the unit is asked again, by a date.
-pub async fn again(call: Call, path: web::Path<i64>, form: Form) -> WebResult<HttpResponse> {
-    decide(call, path.into_inner(), form, false).await
+pub async fn again(Posted { call, id, form }: Posted<i64>) -> WebResult<HttpResponse> {
+    decide(call, id, form, false).await
 }
 
 async fn decide(call: Call, round: i64, form: Form, accept: bool) -> WebResult<HttpResponse> {

@@ -1,7 +1,7 @@
 //! Deciding extension requests: the deciders' list, approval and rejection.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use askama::Template;
 
 use serde::Deserialize;
@@ -11,7 +11,7 @@ use crate::domain::dates::{parse_date, Moment};
 use crate::domain::permissions::{allowed, Action, Target};
 use crate::models::extension::{self, Decided, NewDecision, PendingRow};
 use crate::models::task::{self, Outcome};
-use crate::web::call::Call;
+use crate::web::call::{Call, Posted};
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render, Ctx, Errors};
@@ -55,13 +55,13 @@ struct DecisionForm {
 }
 
 /// The request approved: the task's due date moves (to the date asked for, or the one typed).
-pub async fn approve(call: Call, path: web::Path<i64>, form: Form) -> WebResult<HttpResponse> {
-    decide_request(call, path.into_inner(), form, true).await
+pub async fn approve(Posted { call, id, form }: Posted<i64>) -> WebResult<HttpResponse> {
+    decide_request(call, id, form, true).await
 }
 
 /// The request rejected, saying why.
-pub async fn reject(call: Call, path: web::Path<i64>, form: Form) -> WebResult<HttpResponse> {
-    decide_request(call, path.into_inner(), form, false).await
+pub async fn reject(Posted { call, id, form }: Posted<i64>) -> WebResult<HttpResponse> {
+    decide_request(call, id, form, false).await
 }
 
 async fn decide_request(call: Call, id: i64, form: Form, approve: bool) -> WebResult<HttpResponse> {

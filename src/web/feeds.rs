@@ -12,7 +12,7 @@ use crate::domain::permissions::{decide, Action, Decision, Target};
 use crate::i18n::{t, Lang};
 use crate::models::calendar_feed::{self, Owner, Why};
 use crate::models::{task, unit, user};
-use crate::web::call::Call;
+use crate::web::call::{Call, Posted};
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render, Ctx};
@@ -125,20 +125,14 @@ pub async fn units(call: Call, path: web::Path<UnitId>) -> WebResult<HttpRespons
 /// `POST /units/{id}/calendar`: a new address for the unit's feed.
 pub async fn reset_units(
     req: HttpRequest,
-    call: Call,
-    path: web::Path<UnitId>,
-    form: Form,
+    Posted { call, id, form }: Posted<UnitId>,
 ) -> WebResult<HttpResponse> {
-    reset(req, call, form, Some(path.into_inner())).await
+    reset(req, call, form, Some(id)).await
 }
 
 /// `POST /units/{id}/calendar/stop`: the unit's feed off.
-pub async fn stop_units(
-    call: Call,
-    path: web::Path<UnitId>,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    stop(call, form, Some(path.into_inner())).await
+pub async fn stop_units(Posted { call, id, form }: Posted<UnitId>) -> WebResult<HttpResponse> {
+    stop(call, form, Some(id)).await
 }
 
 /// `GET /feeds/{secret}.ics`: the deadlines, for a calendar program. The secret is the only

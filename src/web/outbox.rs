@@ -1,16 +1,15 @@
 //! The administrator's view of the outbox: what is waiting, what went, what failed and why,
 //! with a button to send a failed message again.
 
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use askama::Template;
 use serde::Deserialize;
 
 use crate::domain::dates::Moment;
 use crate::domain::permissions::Action;
 use crate::mail::outbox::{self, Row, Status};
-use crate::web::call::Call;
+use crate::web::call::{Call, Posted};
 use crate::web::error::WebResult;
-use crate::web::form::Form;
 use crate::web::pages::{redirect, render, Ctx};
 use crate::web::query::{Paged, Query};
 
@@ -62,10 +61,9 @@ pub async fn list(call: Call, query: Query<ListQuery>) -> WebResult<HttpResponse
     })
 }
 
-pub async fn retry(call: Call, path: web::Path<i64>, form: Form) -> WebResult<HttpResponse> {
+pub async fn retry(Posted { call, id, form }: Posted<i64>) -> WebResult<HttpResponse> {
     call.auth.allowed(Action::ManageMail)?;
     call.auth.post(&form)?;
-    let id = path.into_inner();
     let done = crate::db::run(&call.state.pool, move |conn| {
         outbox::retry(conn, id, Moment::now().now)
     })

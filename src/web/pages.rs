@@ -320,6 +320,29 @@ pub fn download(content_type: &str, name: String, body: Vec<u8>) -> HttpResponse
         .body(body)
 }
 
+/// A file someone uploaded, sent back under its own name: an ASCII stand-in for old clients
+/// and the name itself (RFC 5987) for the rest; never kept by a shared cache.
+pub fn uploaded_file(content_type: &str, name: &str, body: Vec<u8>) -> HttpResponse {
+    let encoded = form_urlencoded::byte_serialize(name.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
+    let ascii: String = name
+        .chars()
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '.' | '-' => c,
+            _ => '_',
+        })
+        .collect();
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+        ))
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "private, no-store"))
+        .body(body)
+}
+
 pub fn render<T: Template>(page: &T) -> WebResult<HttpResponse> {
     render_status(page, actix_web::http::StatusCode::OK)
 }

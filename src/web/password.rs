@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::domain::dates::Moment;
 use crate::models::{password_reset, session, user};
 use crate::web::auth::{self, Auth};
-use crate::web::call::Call;
+use crate::web::call::{Call, Posted};
 use crate::web::error::WebResult;
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render_status, Ctx, Errors};
@@ -138,12 +138,10 @@ pub async fn reset_form(
 
 pub async fn reset(
     req: HttpRequest,
-    call: Call,
-    path: web::Path<String>,
-    form: Form,
+    Posted { call, id, form }: Posted<String>,
 ) -> WebResult<HttpResponse> {
     check_pre(&req, &form)?;
-    let token = path.into_inner();
+    let token = id;
     let new: NewPassword = form.parse()?;
     let mut errors = Errors::default();
     new.check(&mut errors);

@@ -16,7 +16,7 @@ use crate::models::periodic::Issued;
 use crate::models::tally::{Axis, Scope};
 use crate::reports::periodic::{Heading, Report};
 use crate::reports::stats::{self, Preset};
-use crate::web::call::Call;
+use crate::web::call::{Call, Posted};
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{download, redirect, render, render_status, Ctx, Errors};
@@ -515,9 +515,8 @@ pub async fn issued_docx(call: Call, path: web::Path<i64>) -> WebResult<HttpResp
 }
 
 /// `POST /reports/issued/{id}/reissue`: a new version, counted again today, with a reason.
-pub async fn reissue(call: Call, path: web::Path<i64>, form: Form) -> WebResult<HttpResponse> {
+pub async fn reissue(Posted { call, id, form }: Posted<i64>) -> WebResult<HttpResponse> {
     let actor = call.auth.post_allowed(&form, Action::IssueReport)?;
-    let id = path.into_inner();
     let typed: DraftForm = form.parse()?;
     let mut errors = Errors::default();
     let draft = typed.draft(&mut errors);

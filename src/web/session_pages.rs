@@ -10,7 +10,7 @@ use crate::domain::mail::{Kind as MailKind, Prefs};
 use crate::domain::permissions::Role;
 use crate::models::{session, two_factor, user};
 use crate::web::auth::{self, Auth};
-use crate::web::call::Call;
+use crate::web::call::{Call, Posted};
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render_status, Ctx, Errors};
@@ -609,9 +609,8 @@ pub async fn create_token(call: Call, form: Form) -> WebResult<HttpResponse> {
 }
 
 /// `POST /me/tokens/{id}/revoke`: a person ends one of their own API tokens.
-pub async fn revoke_token(call: Call, path: web::Path<i64>, form: Form) -> WebResult<HttpResponse> {
+pub async fn revoke_token(Posted { call, id, form }: Posted<i64>) -> WebResult<HttpResponse> {
     let actor = call.auth.post(&form)?;
-    let id = path.into_inner();
     let revoked = crate::db::run(&call.state.pool, move |conn| {
         crate::models::api_token::revoke(conn, actor.user_id, id)
     })

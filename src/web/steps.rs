@@ -1,7 +1,7 @@
 //! Steps inside a task and the completion report drafted for the head, from the task page.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use serde::Deserialize;
 
 use crate::app::steps;
@@ -9,9 +9,8 @@ use crate::domain::dates::Moment;
 use crate::domain::ids::{TaskId, UserId};
 use crate::domain::permissions::Action;
 use crate::error::AppError;
-use crate::web::call::Call;
+use crate::web::call::Posted;
 use crate::web::error::WebResult;
-use crate::web::form::Form;
 use crate::web::pages::redirect;
 use crate::web::task_actions::{begin, checked_text};
 use crate::web::tasks::{show_page, Typed};
@@ -25,8 +24,7 @@ struct StepForm {
 }
 
 /// `POST /tasks/{id}/steps`: a step added.
-pub async fn add(call: Call, path: web::Path<TaskId>, form: Form) -> WebResult<HttpResponse> {
-    let id = path.into_inner();
+pub async fn add(Posted { call, id, form }: Posted<TaskId>) -> WebResult<HttpResponse> {
     let (actor, _, input): (_, _, StepForm) = begin(&call, id, &form, Action::ManageSteps).await?;
     let (text, mut errors) = checked_text(&input.text, Some("error.required"));
     if errors.is_empty() {
@@ -58,11 +56,12 @@ struct DoneForm {
 
 /// `POST /tasks/{id}/steps/{step}/done`: ticked ("1") or unticked.
 pub async fn set_done(
-    call: Call,
-    path: web::Path<(TaskId, i64)>,
-    form: Form,
+    Posted {
+        call,
+        id: (id, step),
+        form,
+    }: Posted<(TaskId, i64)>,
 ) -> WebResult<HttpResponse> {
-    let (id, step) = path.into_inner();
     let (actor, _, input): (_, _, DoneForm) = begin(&call, id, &form, Action::ManageSteps).await?;
     let done = input.done == "1";
     crate::db::run(&call.state.pool, move |conn| {
@@ -73,8 +72,7 @@ pub async fn set_done(
 }
 
 /// `POST /tasks/{id}/steps/drive`: the steps set the progress ("1") or not.
-pub async fn drive(call: Call, path: web::Path<TaskId>, form: Form) -> WebResult<HttpResponse> {
-    let id = path.into_inner();
+pub async fn drive(Posted { call, id, form }: Posted<TaskId>) -> WebResult<HttpResponse> {
     let (actor, _, input): (_, _, DoneForm) = begin(&call, id, &form, Action::ManageSteps).await?;
     let on = input.done == "1";
     crate::db::run(&call.state.pool, move |conn| {
@@ -92,8 +90,7 @@ struct DraftForm {
 
 /// `POST /tasks/{id}/completion-draft`: a person of the unit drafts the completion report; the
 /// head finds it in the completion form.
-pub async fn draft(call: Call, path: web::Path<TaskId>, form: Form) -> WebResult<HttpResponse> {
-    let id = path.into_inner();
+pub async fn draft(Posted { call, id, form }: Posted<TaskId>) -> WebResult<HttpResponse> {
     let (actor, _, input): (_, _, DraftForm) =
         begin(&call, id, &form, Action::DraftCompletion).await?;
     let (text, errors) = checked_text(&input.text, Some("error.required"));

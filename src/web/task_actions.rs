@@ -4,22 +4,23 @@
 //! is below them.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use serde::Deserialize;
 
 use crate::app::{chases, extensions, tasks};
+use crate::db::DbConn;
 use crate::domain::dates::{extension_date, parse_date, Moment};
 use crate::domain::filetype;
 use crate::domain::ids::{TaskId, UserId};
 use crate::domain::permissions::{Action, Actor};
 use crate::domain::status::Move;
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::models::attachment::Upload;
 use crate::models::extension::{self, NewRequest};
 use crate::models::task::{self, Outcome};
 use crate::models::{assignee, chase};
 use crate::web::auth::Auth;
-use crate::web::call::Call;
+use crate::web::call::{Call, Posted};
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::{Form, MAX_FILES};
 use crate::web::pages::{redirect, Errors};
@@ -72,12 +73,8 @@ struct ExtensionForm {
 macro_rules! move_handler {
     ($(#[$doc:meta])* $name:ident, $mv:expr) => {
         $(#[$doc])*
-        pub async fn $name(
-            call: Call,
-            path: web::Path<TaskId>,
-            form: Form,
-        ) -> WebResult<HttpResponse> {
-            move_task(call, path.into_inner(), form, $mv).await
+        pub async fn $name(Posted { call, id, form }: Posted<TaskId>) -> WebResult<HttpResponse> {
+            move_task(call, id, form, $mv).await
         }
     };
 }
@@ -135,25 +132,39 @@ async fn move_task(call: Call, id: TaskId, form: Form, mv: Move) -> WebResult<Ht
         Vec::new()
     };
     let typed = Typed::of(name, &input.text, "", "", errors);
-    if !typed.errors.is_empty() {
-        return show_page(&call, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
-    }
-    let version = input.version;
     let store = call.state.storage();
-    let outcome = crate::db::run(&call.state.pool, move |conn| {
-        let edit = task::Edit::now(&actor, id, version);
-        tasks::move_task(conn, &store, edit, mv, &text, &files)
-    })
-    .await?;
-    answer(&call, id, name, version, typed, outcome).await
+    versioned(
+        &call,
+        (actor, id, input.version),
+        typed,
+        move |conn, edit| tasks::move_task(conn, &store, edit, mv, &text, &files),
+    )
+    .await
 }
 
-pub async fn report_progress(
-    call: Call,
-    path: web::Path<TaskId>,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    let id = path.into_inner();
+/// The page again when the form has errors; otherwise the change, made at the version the
+/// person saw, and its answer.
+async fn versioned<F>(
+    call: &Call,
+    (actor, id, version): (Actor, TaskId, i32),
+    typed: Typed,
+    change: F,
+) -> WebResult<HttpResponse>
+where
+    F: FnOnce(&mut DbConn, task::Edit) -> AppResult<Outcome> + Send + 'static,
+{
+    if !typed.errors.is_empty() {
+        return show_page(call, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let outcome = crate::db::run(&call.state.pool, move |conn| {
+        change(conn, task::Edit::now(&actor, id, version))
+    })
+    .await?;
+    let name = typed.form.clone();
+    answer(call, id, &name, version, typed, outcome).await
+}
+
+pub async fn report_progress(Posted { call, id, form }: Posted<TaskId>) -> WebResult<HttpResponse> {
     let (actor, _, input): (_, _, ProgressForm) =
         begin(&call, id, &form, Action::AddProgress).await?;
     let (text, mut errors) = checked_text(&input.text, Some("error.required"));
@@ -166,22 +177,18 @@ pub async fn report_progress(
     };
     let files = uploads(&form, &mut errors);
     let typed = Typed::of("progress", &input.text, &input.percent, "", errors);
-    if !typed.errors.is_empty() {
-        return show_page(&call, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
-    }
-    let version = input.version;
     let store = call.state.storage();
-    let outcome = crate::db::run(&call.state.pool, move |conn| {
-        let edit = task::Edit::now(&actor, id, version);
-        tasks::report_progress(conn, &store, edit, &text, percent, &files)
-    })
-    .await?;
-    answer(&call, id, "progress", version, typed, outcome).await
+    versioned(
+        &call,
+        (actor, id, input.version),
+        typed,
+        move |conn, edit| tasks::report_progress(conn, &store, edit, &text, percent, &files),
+    )
+    .await
 }
 
 /// A comment changes nothing that can conflict, so it carries no version.
-pub async fn comment(call: Call, path: web::Path<TaskId>, form: Form) -> WebResult<HttpResponse> {
-    let id = path.into_inner();
+pub async fn comment(Posted { call, id, form }: Posted<TaskId>) -> WebResult<HttpResponse> {
     let (actor, _, input): (_, _, TextForm) = begin(&call, id, &form, Action::Comment).await?;
     let (text, errors) = checked_text(&input.text, Some("error.required"));
     if !errors.is_empty() {
@@ -196,12 +203,7 @@ pub async fn comment(call: Call, path: web::Path<TaskId>, form: Form) -> WebResu
     Ok(redirect(&format!("/tasks/{id}?done=comment")))
 }
 
-pub async fn change_due_date(
-    call: Call,
-    path: web::Path<TaskId>,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    let id = path.into_inner();
+pub async fn change_due_date(Posted { call, id, form }: Posted<TaskId>) -> WebResult<HttpResponse> {
     let (actor, _, input): (_, _, DueDateForm) = begin(&call, id, &form, Action::EditTask).await?;
     let (text, mut errors) = checked_text(&input.text, Some("error.required"));
     // An empty date takes the deadline away; anything else must be a date.
@@ -223,11 +225,8 @@ pub async fn change_due_date(
 }
 
 pub async fn request_extension(
-    call: Call,
-    path: web::Path<TaskId>,
-    form: Form,
+    Posted { call, id, form }: Posted<TaskId>,
 ) -> WebResult<HttpResponse> {
-    let id = path.into_inner();
     let (actor, scoped, input): (_, _, ExtensionForm) =
         begin(&call, id, &form, Action::RequestExtension).await?;
     let (reason, mut errors) = checked_text(&input.text, Some("error.reason_required"));
@@ -262,27 +261,50 @@ pub async fn request_extension(
 
 /// Đôn đốc: the secretariat or a leader chases the lead unit, with an optional note. A chase
 /// changes nothing a version guards; the once-a-day rule answers a second press.
-pub async fn chase(call: Call, path: web::Path<TaskId>, form: Form) -> WebResult<HttpResponse> {
-    let id = path.into_inner();
-    let (actor, _, input): (_, _, TextForm) = begin(&call, id, &form, Action::Chase).await?;
-    let (note, errors) = checked_text(&input.text, None);
-    let typed = |errors| Typed::of("chase", &input.text, "", "", errors);
+pub async fn chase(posted: Posted<TaskId>) -> WebResult<HttpResponse> {
+    let step = Noted {
+        action: Action::Chase,
+        name: "chase",
+        required: None,
+        // Chased today already, or the unique index caught a chase made at the same moment.
+        refusals: Refusals {
+            field: "text",
+            named: (chase::Refusal::NotWorking.key(), "error.chase_not_working"),
+            other: "error.chase_today",
+        },
+    };
+    noted(posted, step, chases::chase).await
+}
+
+/// An action that takes only a note: its permission, its form's name, the message for a
+/// missing note where one is needed, and how a refusal is told.
+pub(crate) struct Noted {
+    pub action: Action,
+    pub name: &'static str,
+    pub required: Option<&'static str>,
+    pub refusals: Refusals,
+}
+
+/// Checks the note, makes the change through `use_case`, and goes back to the task, or shows
+/// the page again with the note and why not.
+pub(crate) async fn noted<T: Send + 'static>(
+    Posted { call, id, form }: Posted<TaskId>,
+    step: Noted,
+    use_case: fn(&mut DbConn, &Actor, TaskId, &str, Moment) -> AppResult<T>,
+) -> WebResult<HttpResponse> {
+    let (actor, _, input): (_, _, TextForm) = begin(&call, id, &form, step.action).await?;
+    let (note, errors) = checked_text(&input.text, step.required);
+    let typed = |errors| Typed::of(step.name, &input.text, "", "", errors);
     if !errors.is_empty() {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         return show_page(&call, id, typed(errors), status).await;
     }
-    let chased = crate::db::run(&call.state.pool, move |conn| {
-        chases::chase(conn, &actor, id, &note, Moment::now())
+    let made = crate::db::run(&call.state.pool, move |conn| {
+        use_case(conn, &actor, id, &note, Moment::now())
     })
     .await;
-    // Chased today already, or the unique index caught a chase made at the same moment.
-    let refusals = Refusals {
-        field: "text",
-        named: (chase::Refusal::NotWorking.key(), "error.chase_not_working"),
-        other: "error.chase_today",
-    };
     let typed = typed(Errors::default());
-    done_or_refused(&call, id, "chase", chased, refusals, typed).await
+    done_or_refused(&call, id, step.name, made, step.refusals, typed).await
 }
 
 /// How a refused request is explained: under which field, the message for one named refusal,
@@ -418,12 +440,7 @@ struct AssignForm {
 
 /// `POST /tasks/{id}/assignees`: the unit head hands the task to people of the unit (none to
 /// take it back), with the unit's date, no later than the official one.
-pub async fn assign_people(
-    call: Call,
-    path: web::Path<TaskId>,
-    form: Form,
-) -> WebResult<HttpResponse> {
-    let id = path.into_inner();
+pub async fn assign_people(Posted { call, id, form }: Posted<TaskId>) -> WebResult<HttpResponse> {
     let (actor, _, input): (_, _, AssignForm) =
         begin(&call, id, &form, Action::AssignPeople).await?;
     let mut errors = Errors::default();

@@ -1,6 +1,6 @@
 //! The inbox, a task's page, and everything done to a task from it.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::NaiveDate;
@@ -22,7 +22,7 @@ use crate::web::auth::{Auth, Credentials};
 use crate::web::call::Call;
 use crate::web::error::{WebError, WebResult};
 use crate::web::list_filter;
-use crate::web::pages::{render, render_status, Ctx, Errors};
+use crate::web::pages::{render, render_status, uploaded_file, Ctx, Errors};
 use crate::web::AppState;
 
 pub fn today() -> NaiveDate {
@@ -798,26 +798,5 @@ pub async fn download(call: Call, path: web::Path<i64>) -> WebResult<HttpRespons
         attachment::read(conn, &dir, &meta)
     })
     .await?;
-    let encoded: String = form_urlencoded::byte_serialize(a.original_name.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20");
-    let ascii: String = a
-        .original_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Ok(HttpResponse::Ok()
-        .content_type(a.content_type.clone())
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
-        ))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .body(bytes))
+    Ok(uploaded_file(&a.content_type, &a.original_name, bytes))
 }

@@ -1,28 +1,19 @@
 //! Trả lại and chuyển đơn vị chủ trì from the task page.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use serde::Deserialize;
 
 use crate::app::transfers;
-use crate::db::DbConn;
-use crate::domain::dates::Moment;
 use crate::domain::ids::{TaskId, UnitId};
-use crate::domain::permissions::{Action, Actor};
+use crate::domain::permissions::Action;
 use crate::error::AppError;
 use crate::models::task::Edit;
 use crate::models::transfer::{Move, Refusal};
-use crate::web::call::Call;
+use crate::web::call::Posted;
 use crate::web::error::WebResult;
-use crate::web::form::Form;
-use crate::web::task_actions::{answer, begin, checked_text, done_or_refused, Refusals};
+use crate::web::task_actions::{answer, begin, checked_text, noted, Noted, Refusals};
 use crate::web::tasks::{show_page, Typed};
-
-#[derive(Deserialize)]
-struct ReasonForm {
-    #[serde(default)]
-    text: String,
-}
 
 /// The refusals a return or a keep can meet, under the reason's field.
 fn refusals(waiting: &'static str) -> Refusals {
@@ -33,57 +24,27 @@ fn refusals(waiting: &'static str) -> Refusals {
     }
 }
 
+/// A return or a keep: a reason is needed.
+fn reasoned(action: Action, name: &'static str, waiting: &'static str) -> Noted {
+    Noted {
+        action,
+        name,
+        required: Some("error.reason_required"),
+        refusals: refusals(waiting),
+    }
+}
+
 /// `POST /tasks/{id}/send-back`: the lead unit's head returns the task as outside the unit's
 /// remit (không đúng chức năng), saying why; the secretariat decides.
-pub async fn send_back(call: Call, path: web::Path<TaskId>, form: Form) -> WebResult<HttpResponse> {
-    let step = Reasoned {
-        action: Action::SendBack,
-        name: "send_back",
-        waiting: "error.transfer_already_sent",
-    };
-    reasoned(call, path.into_inner(), form, step, transfers::send_back).await
+pub async fn send_back(posted: Posted<TaskId>) -> WebResult<HttpResponse> {
+    let step = reasoned(Action::SendBack, "send_back", "error.transfer_already_sent");
+    noted(posted, step, transfers::send_back).await
 }
 
 /// `POST /tasks/{id}/keep`: the secretariat keeps a sent-back task with its unit, saying why.
-pub async fn keep(call: Call, path: web::Path<TaskId>, form: Form) -> WebResult<HttpResponse> {
-    let step = Reasoned {
-        action: Action::TransferTask,
-        name: "keep",
-        waiting: "error.transfer_none_waiting",
-    };
-    reasoned(call, path.into_inner(), form, step, transfers::keep).await
-}
-
-/// A step that takes only a reason: its permission, its form's name, and what a return waiting
-/// (or not) is told as.
-struct Reasoned {
-    action: Action,
-    name: &'static str,
-    waiting: &'static str,
-}
-
-type UseCase = fn(&mut DbConn, &Actor, TaskId, &str, Moment) -> crate::error::AppResult<()>;
-
-async fn reasoned(
-    call: Call,
-    id: TaskId,
-    form: Form,
-    step: Reasoned,
-    use_case: UseCase,
-) -> WebResult<HttpResponse> {
-    let (actor, _, input): (_, _, ReasonForm) = begin(&call, id, &form, step.action).await?;
-    let (reason, errors) = checked_text(&input.text, Some("error.reason_required"));
-    let typed = |errors| Typed::of(step.name, &input.text, "", "", errors);
-    if !errors.is_empty() {
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return show_page(&call, id, typed(errors), status).await;
-    }
-    let made = crate::db::run(&call.state.pool, move |conn| {
-        use_case(conn, &actor, id, &reason, Moment::now())
-    })
-    .await;
-    let typed = typed(Default::default());
-    done_or_refused(&call, id, step.name, made, refusals(step.waiting), typed).await
+pub async fn keep(posted: Posted<TaskId>) -> WebResult<HttpResponse> {
+    let step = reasoned(Action::TransferTask, "keep", "error.transfer_none_waiting");
+    noted(posted, step, transfers::keep).await
 }
 
 #[derive(Deserialize)]
@@ -99,8 +60,7 @@ struct TransferForm {
 
 /// `POST /tasks/{id}/transfer`: the secretariat moves the task to another lead unit, saying
 /// why; the new unit gets the assignment, the old one keeps the task only if it coordinates.
-pub async fn transfer(call: Call, path: web::Path<TaskId>, form: Form) -> WebResult<HttpResponse> {
-    let id = path.into_inner();
+pub async fn transfer(Posted { call, id, form }: Posted<TaskId>) -> WebResult<HttpResponse> {
     let (actor, _, input): (_, _, TransferForm) =
         begin(&call, id, &form, Action::TransferTask).await?;
     let (reason, mut errors) = checked_text(&input.text, Some("error.reason_required"));

@@ -11,7 +11,7 @@ use crate::domain::permissions::Action;
 use crate::domain::webhook::Event;
 use crate::models::token::random_token;
 use crate::models::webhook::{self, LogRow, Webhook};
-use crate::web::call::Call;
+use crate::web::call::{Call, Posted};
 use crate::web::error::WebResult;
 use crate::web::form::Form;
 use crate::web::pages::{redirect, render, render_status, Ctx, Errors};
@@ -140,9 +140,8 @@ struct ActiveForm {
 }
 
 /// `POST /admin/webhooks/{id}/active`: on (`active=yes`) or off.
-pub async fn set_active(call: Call, path: web::Path<i64>, form: Form) -> WebResult<HttpResponse> {
+pub async fn set_active(Posted { call, id, form }: Posted<i64>) -> WebResult<HttpResponse> {
     call.auth.post_allowed(&form, Action::ManageWebhooks)?;
-    let id = path.into_inner();
     let on = form.parse::<ActiveForm>()?.active == "yes";
     crate::db::run(&call.state.pool, move |conn| {
         webhook::set_active(conn, id, on)
@@ -152,17 +151,15 @@ pub async fn set_active(call: Call, path: web::Path<i64>, form: Form) -> WebResu
 }
 
 /// `POST /admin/webhooks/{id}/delete`: the endpoint and its log go.
-pub async fn delete(call: Call, path: web::Path<i64>, form: Form) -> WebResult<HttpResponse> {
+pub async fn delete(Posted { call, id, form }: Posted<i64>) -> WebResult<HttpResponse> {
     call.auth.post_allowed(&form, Action::ManageWebhooks)?;
-    let id = path.into_inner();
     crate::db::run(&call.state.pool, move |conn| webhook::delete(conn, id)).await?;
     Ok(redirect("/admin/webhooks"))
 }
 
 /// `POST /admin/webhook-deliveries/{id}/send-again`: the delivery goes once more, now.
-pub async fn send_again(call: Call, path: web::Path<i64>, form: Form) -> WebResult<HttpResponse> {
+pub async fn send_again(Posted { call, id, form }: Posted<i64>) -> WebResult<HttpResponse> {
     call.auth.post_allowed(&form, Action::ManageWebhooks)?;
-    let id = path.into_inner();
     let hook = crate::db::run(&call.state.pool, move |conn| {
         webhook::send_again(conn, id, Moment::now().now)
     })

@@ -451,16 +451,8 @@ pub async fn publish(req: HttpRequest, call: Call, body: Body) -> ApiResult<Http
         };
         let leads = assignees(item.lead.len(), &mut errors);
         let coordinators = assignees(item.coordinating.len(), &mut errors);
-        items.push(NewItem {
-            label: item.label.trim().to_string(),
-            text: item.text.trim().to_string(),
-            leads,
-            coordinators,
-            due_on,
-            recurrence: None,
-            rule: None,
-            until: None,
-        });
+        let (label, text) = (item.label.trim(), item.text.trim());
+        items.push(NewItem::once(label, text, (leads, coordinators), due_on));
     }
     let Some(issued_on) = issued_on.filter(|_| errors.is_empty()) else {
         return Err(ApiError::invalid(Errors(errors), &call.auth));

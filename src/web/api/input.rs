@@ -12,6 +12,7 @@ use std::pin::Pin;
 use super::problem::{ApiError, ApiResult, FieldError};
 use crate::domain::permissions::Actor;
 use crate::web::auth::{constant_time_eq, Auth};
+use crate::web::call::Posted;
 use crate::web::error::WebError;
 use crate::web::form::{Form, MAX_FIELDS_BYTES};
 use crate::web::pages::Ctx;
@@ -173,3 +174,6 @@ pub fn yes_no<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
         },
     }
 }
+
+/// A write on one record through the API: as a page's post, with the API's body.
+pub type Written<I> = Posted<I, Body>;

@@ -5,14 +5,14 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{IntoParams, IntoResponses, ToSchema};
 
 use super::answer::{self, Answer};
-use super::input::{if_match, number, writer, yes_no, Body};
+use super::input::{if_match, number, writer, yes_no, Body, Written};
 use super::problem::{ApiError, ApiResult, Problem};
 use super::read::{to_json, TaskJson};
 use crate::app::{extensions, tasks};
@@ -25,6 +25,7 @@ use crate::models::attachment::Upload;
 use crate::models::extension::{self, Decided, NewDecision, NewRequest};
 use crate::models::task::{self, Outcome};
 use crate::web::call::Call;
+use crate::web::call::Posted;
 use crate::web::pages::Errors;
 use crate::web::task_actions::{checked_field, uploads};
 use crate::web::tasks::today;
@@ -251,13 +252,9 @@ macro_rules! move_route {
             ok(status = 200, description = "Done: the task now, its version in ETag", body = TaskChanged,
                 headers(("ETag" = String, description = "The task's new version"))),
             $(#[$doc])*
-            pub async fn $name(
-                req: HttpRequest,
-                call: Call,
-                path: web::Path<TaskId>,
-                body: Body,
-            ) -> ApiResult<HttpResponse> {
-                move_task(req, call, path.into_inner(), body, $mv).await
+            pub async fn $name(req: HttpRequest, w: Written<TaskId>) -> ApiResult<HttpResponse> {
+                let Posted { call, id, form } = w;
+                move_task(req, call, id, form, $mv).await
             }
         );
     };
@@ -353,22 +350,17 @@ write_route!(
         headers(("ETag" = String, description = "The task's new version"))
     ),
     /// The lead unit reports progress (`text`, `percent`, and `files` by multipart).
-    pub async fn report_progress(
-        req: HttpRequest,
-        call: Call,
-        path: web::Path<TaskId>,
-        body: Body,
-    ) -> ApiResult<HttpResponse> {
-        let id = path.into_inner();
+    pub async fn report_progress(req: HttpRequest, w: Written<TaskId>) -> ApiResult<HttpResponse> {
+        let Posted { call, id, form } = w;
         let (actor, _, input): (_, _, ProgressInput) =
-            asked(&req, &call, id, Action::AddProgress, &body).await?;
+            asked(&req, &call, id, Action::AddProgress, &form).await?;
         let sent = if_match(&req)?;
         let mut errors = Errors::default();
         let text = checked_field(&input.text, "text", Some("error.required"), &mut errors);
         if !(0..=100).contains(&input.percent) {
             errors.add("percent", "error.percent");
         }
-        let files = files(&body, &mut errors);
+        let files = files(&form, &mut errors);
         ApiError::check(errors, &call.auth)?;
         let store = call.state.storage();
         answer::write(&call.state, &req, actor.user_id, move |conn| {
@@ -391,15 +383,10 @@ write_route!(
         body = TaskChanged
     ),
     /// A comment; nothing a version guards, so no `If-Match`.
-    pub async fn comment(
-        req: HttpRequest,
-        call: Call,
-        path: web::Path<TaskId>,
-        body: Body,
-    ) -> ApiResult<HttpResponse> {
-        let id = path.into_inner();
+    pub async fn comment(req: HttpRequest, w: Written<TaskId>) -> ApiResult<HttpResponse> {
+        let Posted { call, id, form } = w;
         let (actor, _, input): (_, _, TextInput) =
-            asked(&req, &call, id, Action::Comment, &body).await?;
+            asked(&req, &call, id, Action::Comment, &form).await?;
         let mut errors = Errors::default();
         let text = checked_field(&input.text, "text", Some("error.required"), &mut errors);
         ApiError::check(errors, &call.auth)?;
@@ -428,13 +415,11 @@ write_route!(
     /// 201 with the request's id.
     pub async fn request_extension(
         req: HttpRequest,
-        call: Call,
-        path: web::Path<TaskId>,
-        body: Body,
+        w: Written<TaskId>,
     ) -> ApiResult<HttpResponse> {
-        let id = path.into_inner();
+        let Posted { call, id, form } = w;
         let (actor, scoped, input): (_, _, ExtensionInput) =
-            asked(&req, &call, id, Action::RequestExtension, &body).await?;
+            asked(&req, &call, id, Action::RequestExtension, &form).await?;
         let mut errors = Errors::default();
         let reason = checked_field(
             &input.text,
@@ -445,7 +430,7 @@ write_route!(
         let due = extension_date(&input.due_on, scoped.task.due_on, today())
             .map_err(|key| errors.add("due_on", key))
             .ok();
-        let files = files(&body, &mut errors);
+        let files = files(&form, &mut errors);
         // No date is an error already.
         let Some(due) = due.filter(|_| errors.is_empty()) else {
             return Err(ApiError::invalid(errors, &call.auth));
@@ -482,13 +467,8 @@ write_route!(
     /// The secretariat or a leader approves (`approve: true`, optionally another `due_on`) or
     /// rejects (`approve: false`, `text` saying why). An approval moves the due date, so it needs
     /// the task's version in `If-Match`.
-    pub async fn decide_extension(
-        req: HttpRequest,
-        call: Call,
-        path: web::Path<i64>,
-        body: Body,
-    ) -> ApiResult<HttpResponse> {
-        let id = path.into_inner();
+    pub async fn decide_extension(req: HttpRequest, w: Written<i64>) -> ApiResult<HttpResponse> {
+        let Posted { call, id, form } = w;
         let actor = writer(&call.auth, &req)?;
         let who = actor;
         let task_id = crate::db::run(&call.state.pool, move |conn| {
@@ -497,7 +477,7 @@ write_route!(
             Ok(task_id)
         })
         .await?;
-        let input: DecisionInput = body.parse(&call.auth)?;
+        let input: DecisionInput = form.parse(&call.auth)?;
         let sent = if input.approve { if_match(&req)? } else { None };
         let mut errors = Errors::default();
         let required = (!input.approve).then_some("error.reason_required");
