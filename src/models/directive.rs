@@ -651,8 +651,7 @@ pub fn save_draft(
 ) -> AppResult<i64> {
     let json = serde_json::to_string(fields).map_err(|e| AppError::Internal(e.to_string()))?;
     crate::db::write(conn, |conn| {
-        diesel::delete(directive_drafts::table.filter(directive_drafts::form_token.eq(form_token)))
-            .execute(conn)?;
+        delete_draft(conn, form_token)?;
         Ok(diesel::insert_into(directive_drafts::table)
             .values((
                 directive_drafts::created_by.eq(by),

@@ -105,6 +105,26 @@ move_handler!(
     Move::Cancel
 );
 
+/// A move's note, checked (a completion needs its result, a return or a cancellation its
+/// reason), and the files that come with a completion; the page and the API read them alike.
+pub(crate) fn move_input(
+    mv: Move,
+    text: &str,
+    form: Option<&Form>,
+) -> (String, Vec<Upload>, Errors) {
+    let required = match mv {
+        Move::ReportCompletion => Some("error.required"),
+        _ if mv.needs_reason() => Some("error.reason_required"),
+        _ => None,
+    };
+    let (text, mut errors) = checked_text(text, required);
+    let files = match form {
+        Some(form) if mv == Move::ReportCompletion => uploads(form, &mut errors),
+        _ => Vec::new(),
+    };
+    (text, files, errors)
+}
+
 /// The name a move goes by in URLs, the page's forms and its messages.
 fn move_name(mv: Move) -> &'static str {
     match mv {
@@ -120,17 +140,7 @@ async fn move_task(call: Call, id: TaskId, form: Form, mv: Move) -> WebResult<Ht
     let name = move_name(mv);
     let (actor, _, input): (_, _, MoveForm) =
         begin(&call, id, &form, tasks::move_action(mv)).await?;
-    let required = match mv {
-        Move::ReportCompletion => Some("error.required"),
-        _ if mv.needs_reason() => Some("error.reason_required"),
-        _ => None,
-    };
-    let (text, mut errors) = checked_text(&input.text, required);
-    let files = if mv == Move::ReportCompletion {
-        uploads(&form, &mut errors)
-    } else {
-        Vec::new()
-    };
+    let (text, files, errors) = move_input(mv, &input.text, Some(&form));
     let typed = Typed::of(name, &input.text, "", "", errors);
     let store = call.state.storage();
     versioned(

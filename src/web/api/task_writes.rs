@@ -27,7 +27,7 @@ use crate::models::task::{self, Outcome};
 use crate::web::call::Call;
 use crate::web::call::Posted;
 use crate::web::pages::Errors;
-use crate::web::task_actions::{checked_field, uploads};
+use crate::web::task_actions::{checked_field, move_input, uploads};
 use crate::web::tasks::today;
 use serde::de::DeserializeOwned;
 
@@ -307,18 +307,7 @@ async fn move_task(
     let (actor, _, input): (_, _, TextInput) =
         asked(&req, &call, id, tasks::move_action(mv), &body).await?;
     let sent = if_match(&req)?;
-    let required = match mv {
-        Move::ReportCompletion => Some("error.required"),
-        _ if mv.needs_reason() => Some("error.reason_required"),
-        _ => None,
-    };
-    let mut errors = Errors::default();
-    let text = checked_field(&input.text, "text", required, &mut errors);
-    let files = if mv == Move::ReportCompletion {
-        files(&body, &mut errors)
-    } else {
-        Vec::new()
-    };
+    let (text, files, errors) = move_input(mv, &input.text, body.form());
     ApiError::check(errors, &call.auth)?;
     let store = call.state.storage();
     answer::write(&call.state, &req, actor.user_id, move |conn| {
