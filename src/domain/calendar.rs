@@ -192,9 +192,7 @@ impl Calendar {
 mod tests {
     use super::*;
 
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%d/%m/%Y").unwrap()
-    }
+    use crate::domain::dates::test_day as d;
 
     fn off(cal: &Calendar, s: &str) -> bool {
         !cal.is_working(d(s))

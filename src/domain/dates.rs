@@ -152,6 +152,18 @@ pub fn extension_date(
     }
 }
 
+/// A day written dd/mm/yyyy, for the unit tests' fixtures.
+#[cfg(test)]
+pub(crate) fn test_day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%d/%m/%Y").expect("a day as dd/mm/yyyy")
+}
+
+/// A day from its year, month and day, for the unit tests' fixtures.
+#[cfg(test)]
+pub(crate) fn test_ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("a day that exists")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

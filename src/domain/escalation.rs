@@ -113,9 +113,7 @@ pub fn window(cutoff: NaiveDate) -> (NaiveDate, NaiveDate) {
 mod tests {
     use super::*;
 
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%d/%m/%Y").unwrap()
-    }
+    use crate::domain::dates::test_day as d;
 
     #[test]
     fn a_deadline_is_overdue_by_n_working_days_from_the_cutoff_on() {

@@ -126,9 +126,7 @@ pub fn hung_kings(year: i32) -> Option<NaiveDate> {
 mod tests {
     use super::*;
 
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%d/%m/%Y").unwrap()
-    }
+    use crate::domain::dates::test_day as d;
 
     /// The anchors of the official schedules 2020–2026.
     #[test]

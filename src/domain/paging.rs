@@ -109,9 +109,7 @@ impl Total {
 mod tests {
     use super::*;
 
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap()
-    }
+    use crate::domain::dates::test_ymd as day;
 
     #[test]
     fn keys_survive_a_link() {

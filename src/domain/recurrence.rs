@@ -163,9 +163,7 @@ pub fn to_make(
 mod tests {
     use super::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
+    use crate::domain::dates::test_ymd as d;
 
     #[test]
     fn periods_follow_the_calendar() {

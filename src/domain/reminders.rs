@@ -149,9 +149,7 @@ pub fn overdue_targets(
 mod tests {
     use super::*;
 
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%d/%m/%Y").unwrap()
-    }
+    use crate::domain::dates::test_day as d;
 
     /// Every day of a task's life, with the calendar schedule: 7, 3, 1, 0 before, then weekly.
     #[test]

@@ -213,6 +213,16 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// The four in their order: done on time, done late, open within, open overdue.
+    pub fn of([done_on_time, done_late, open_within, open_overdue]: [i64; 4]) -> Counts {
+        Counts {
+            done_on_time,
+            done_late,
+            open_within,
+            open_overdue,
+        }
+    }
+
     pub fn add(&mut self, b: Timeliness) {
         match b {
             Timeliness::DoneOnTime => self.done_on_time += 1,
@@ -264,9 +274,7 @@ impl Counts {
 mod tests {
     use super::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
+    use crate::domain::dates::test_ymd as d;
 
     /// The SQL text of each bucket puts exactly the rows in it that `timeliness` puts there, for
     /// every status and every order of due date, completion and today (NULLs included).
@@ -358,37 +366,28 @@ mod tests {
 
     #[test]
     fn buckets_at_the_boundaries() {
+        use Status::*;
+        use Timeliness::*;
         let due = Some(d(2025, 6, 30));
-        let t = |s, c, today| timeliness(s, due, c, today);
+        // Status, completion date, today and the bucket. A reported task not yet confirmed is
+        // judged on the day it was reported, whatever today.
+        #[rustfmt::skip]
+        let cases = [
+            (Done, Some(d(2025, 6, 30)), d(2025, 8, 1), Some(DoneOnTime)),
+            (Done, Some(d(2025, 7, 1)), d(2025, 8, 1), Some(DoneLate)),
+            (InProgress, None, d(2025, 6, 30), Some(OpenWithinDeadline)),
+            (InProgress, None, d(2025, 7, 1), Some(OpenOverdue)),
+            (Reported, Some(d(2025, 6, 30)), d(2025, 8, 1), Some(DoneOnTime)),
+            (Reported, Some(d(2025, 7, 1)), d(2025, 8, 1), Some(DoneLate)),
+            (Cancelled, None, d(2025, 7, 1), None),
+        ];
+        for (status, completed, today, bucket) in cases {
+            let got = timeliness(status, due, completed, today);
+            assert_eq!(got, bucket, "{status:?} done {completed:?} on {today}");
+        }
         assert_eq!(
-            t(Status::Done, Some(d(2025, 6, 30)), d(2025, 8, 1)),
-            Some(Timeliness::DoneOnTime)
-        );
-        assert_eq!(
-            t(Status::Done, Some(d(2025, 7, 1)), d(2025, 8, 1)),
-            Some(Timeliness::DoneLate)
-        );
-        assert_eq!(
-            t(Status::InProgress, None, d(2025, 6, 30)),
-            Some(Timeliness::OpenWithinDeadline)
-        );
-        assert_eq!(
-            t(Status::InProgress, None, d(2025, 7, 1)),
-            Some(Timeliness::OpenOverdue)
-        );
-        // Reported and not yet confirmed: judged on the day it was reported, whatever today.
-        assert_eq!(
-            t(Status::Reported, Some(d(2025, 6, 30)), d(2025, 8, 1)),
-            Some(Timeliness::DoneOnTime)
-        );
-        assert_eq!(
-            t(Status::Reported, Some(d(2025, 7, 1)), d(2025, 8, 1)),
-            Some(Timeliness::DoneLate)
-        );
-        assert_eq!(t(Status::Cancelled, None, d(2025, 7, 1)), None);
-        assert_eq!(
-            timeliness(Status::Assigned, None, None, d(2030, 1, 1)),
-            Some(Timeliness::OpenWithinDeadline)
+            timeliness(Assigned, None, None, d(2030, 1, 1)),
+            Some(OpenWithinDeadline)
         );
     }
 

@@ -203,9 +203,7 @@ pub fn find(text: &str, issued: Option<NaiveDate>, calendar: &Calendar) -> Optio
 mod tests {
     use super::*;
 
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%d/%m/%Y").unwrap()
-    }
+    use crate::domain::dates::test_day as d;
 
     fn due(text: &str, issued: &str) -> Option<NaiveDate> {
         find(text, Some(d(issued)), &Calendar::shipped()).and_then(|x| x.date)

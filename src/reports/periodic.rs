@@ -573,18 +573,7 @@ pub fn default_proposals(r: &Report) -> String {
 mod tests {
     use super::*;
 
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%d/%m/%Y").unwrap()
-    }
-
-    fn counts(a: i64, b: i64, c: i64, e: i64) -> Counts {
-        Counts {
-            done_on_time: a,
-            done_late: b,
-            open_within: c,
-            open_overdue: e,
-        }
-    }
+    use crate::domain::dates::test_day as d;
 
     #[test]
     fn heading_lines_follow_the_decree() {
@@ -613,17 +602,16 @@ mod tests {
         // Each unit: done on time, done late, open within, open overdue; now, then in the
         // previous period.
         let units = [
-            (1, "Sở KH&CN Lào Cai", (19, 0, 2, 1), (0, 0, 0, 0)),
-            (2, "Sở KH&CN Lạng Sơn", (7, 0, 0, 3), (0, 0, 0, 1)),
-            (3, "Vụ Pháp chế", (0, 0, 4, 0), (0, 0, 0, 0)),
-            (4, "Sở KH&CN Cà Mau", (7, 0, 0, 3), (0, 0, 0, 0)),
+            (1, "Sở KH&CN Lào Cai", [19, 0, 2, 1], [0, 0, 0, 0]),
+            (2, "Sở KH&CN Lạng Sơn", [7, 0, 0, 3], [0, 0, 0, 1]),
+            (3, "Vụ Pháp chế", [0, 0, 4, 0], [0, 0, 0, 0]),
+            (4, "Sở KH&CN Cà Mau", [7, 0, 0, 3], [0, 0, 0, 0]),
         ];
         let f = Figures {
             units: units
                 .into_iter()
                 .map(|(id, name, now, before)| {
-                    let counts = |(a, b, c, e)| counts(a, b, c, e);
-                    (UnitId(id), name.into(), counts(now), counts(before))
+                    (UnitId(id), name.into(), Counts::of(now), Counts::of(before))
                 })
                 .collect(),
             ..Figures::default()

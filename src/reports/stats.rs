@@ -196,9 +196,7 @@ mod tests {
     use super::*;
     use crate::domain::status::Timeliness;
 
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%d/%m/%Y").unwrap()
-    }
+    use crate::domain::dates::test_day as d;
 
     #[test]
     fn tally_and_rates() {
@@ -215,25 +213,9 @@ mod tests {
             f(1, "reported", None, Some("01/06/2026")),           // reported: on time
         ];
         let (all, by_unit) = tally(&facts, today);
-        assert_eq!(
-            all,
-            Counts {
-                done_on_time: 2,
-                done_late: 1,
-                open_within: 1,
-                open_overdue: 1
-            }
-        );
+        assert_eq!(all, Counts::of([2, 1, 1, 1]));
         assert_eq!(by_unit[&1].total(), 4);
-        assert_eq!(
-            by_unit[&2],
-            Counts {
-                done_on_time: 0,
-                done_late: 0,
-                open_within: 0,
-                open_overdue: 1
-            }
-        );
+        assert_eq!(by_unit[&2], Counts::of([0, 0, 0, 1]));
         assert_eq!(all.on_time_rate(), Some(2.0 / 4.0));
         assert_eq!(
             by_unit[&2].on_time_rate(),

@@ -81,18 +81,8 @@ mod tests {
 
     #[test]
     fn bars_scale_and_names_are_escaped() {
-        let a = Counts {
-            done_on_time: 2,
-            done_late: 0,
-            open_within: 1,
-            open_overdue: 1,
-        };
-        let b = Counts {
-            done_on_time: 0,
-            done_late: 1,
-            open_within: 0,
-            open_overdue: 1,
-        };
+        let a = Counts::of([2, 0, 1, 1]);
+        let b = Counts::of([0, 1, 0, 1]);
         let svg = stacked_bars(
             &[("Sở <A> & \"B\"".into(), a), ("Cục C".into(), b)],
             ["đúng hạn", "muộn", "trong hạn", "quá hạn"],

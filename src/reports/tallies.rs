@@ -237,16 +237,16 @@ mod tests {
     use super::*;
     use crate::domain::ids::UnitId;
 
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%d/%m/%Y").unwrap()
-    }
+    use crate::domain::dates::test_day as d;
 
-    fn row(unit: u8, due: Option<&str>, assigned: &str, done: Option<&str>, o: Outcome) -> Tally {
+    /// A tally row of one task; an empty due or done date is none.
+    fn row(unit: u8, due: &str, assigned: &str, done: &str, o: Outcome) -> Tally {
+        let day = |s: &str| (!s.is_empty()).then(|| d(s));
         Tally {
             unit: UnitId(unit.into()),
-            due: due.map(d),
+            due: day(due),
             assigned: d(assigned),
-            done: done.map(d),
+            done: day(done),
             outcome: o,
             n: 1,
         }
@@ -297,46 +297,18 @@ mod tests {
         use Outcome::*;
         let this = d("01/06/2026");
         let rows = vec![
-            row(
-                1,
-                Some("01/05/2026"),
-                "01/03/2026",
-                Some("01/05/2026"),
-                OnTime,
-            ),
-            row(
-                1,
-                Some("01/05/2026"),
-                "01/03/2026",
-                Some("01/06/2026"),
-                Late,
-            ),
-            row(1, Some("01/05/2026"), "01/03/2026", None, Open), // before this month: overdue
-            row(1, Some("01/06/2026"), "01/03/2026", None, Open),
-            row(2, Some("01/06/2026"), "01/03/2026", None, Open),
-            row(2, Some("01/07/2026"), "01/03/2026", None, Open), // later: within
-            row(2, None, "01/03/2026", None, Open),               // no due date: within
+            row(1, "01/05/2026", "01/03/2026", "01/05/2026", OnTime),
+            row(1, "01/05/2026", "01/03/2026", "01/06/2026", Late),
+            row(1, "01/05/2026", "01/03/2026", "", Open), // before this month: overdue
+            row(1, "01/06/2026", "01/03/2026", "", Open),
+            row(2, "01/06/2026", "01/03/2026", "", Open),
+            row(2, "01/07/2026", "01/03/2026", "", Open), // later: within
+            row(2, "", "01/03/2026", "", Open),           // no due date: within
         ];
         let late = BTreeMap::from([(UnitId(2), 1)]);
         let (all, by_unit) = buckets(&rows, this, &late);
-        assert_eq!(
-            by_unit[&UnitId(1)],
-            Counts {
-                done_on_time: 1,
-                done_late: 1,
-                open_within: 1,
-                open_overdue: 1
-            }
-        );
-        assert_eq!(
-            by_unit[&UnitId(2)],
-            Counts {
-                done_on_time: 0,
-                done_late: 0,
-                open_within: 2,
-                open_overdue: 1
-            }
-        );
+        assert_eq!(by_unit[&UnitId(1)], Counts::of([1, 1, 1, 1]));
+        assert_eq!(by_unit[&UnitId(2)], Counts::of([0, 0, 2, 1]));
         assert_eq!(all.total(), 7);
         assert_eq!(all.open_overdue, 2);
     }
@@ -345,16 +317,10 @@ mod tests {
     fn months_oldest_first() {
         use Outcome::*;
         let rows = vec![
-            row(
-                1,
-                Some("01/05/2026"),
-                "01/03/2026",
-                Some("01/05/2026"),
-                OnTime,
-            ),
-            row(1, Some("01/06/2026"), "01/03/2026", None, Open),
-            row(1, Some("01/06/2026"), "01/03/2026", None, Open),
-            row(1, None, "01/03/2026", None, Open),
+            row(1, "01/05/2026", "01/03/2026", "01/05/2026", OnTime),
+            row(1, "01/06/2026", "01/03/2026", "", Open),
+            row(1, "01/06/2026", "01/03/2026", "", Open),
+            row(1, "", "01/03/2026", "", Open),
         ];
         let months = last_months(d("15/06/2026"), 3);
         assert_eq!(
@@ -376,33 +342,15 @@ mod tests {
         use Outcome::*;
         let rows = vec![
             // Due in April, done in May: overdue at the close of April only.
-            row(
-                1,
-                Some("01/04/2026"),
-                "01/03/2026",
-                Some("01/05/2026"),
-                Late,
-            ),
+            row(1, "01/04/2026", "01/03/2026", "01/05/2026", Late),
             // Due in May, still open: overdue at the close of May.
-            row(1, Some("01/05/2026"), "01/03/2026", None, Open),
+            row(1, "01/05/2026", "01/03/2026", "", Open),
             // Reported done in June: overdue at the close of May, not of June.
-            row(
-                1,
-                Some("01/05/2026"),
-                "01/03/2026",
-                Some("01/06/2026"),
-                Open,
-            ),
+            row(1, "01/05/2026", "01/03/2026", "01/06/2026", Open),
             // Assigned in June, due before: not counted before it existed.
-            row(1, Some("01/01/2026"), "01/06/2026", None, Open),
+            row(1, "01/01/2026", "01/06/2026", "", Open),
             // Done on time: never overdue.
-            row(
-                1,
-                Some("01/04/2026"),
-                "01/03/2026",
-                Some("01/04/2026"),
-                OnTime,
-            ),
+            row(1, "01/04/2026", "01/03/2026", "01/04/2026", OnTime),
         ];
         let months = last_months(d("15/06/2026"), 3);
         assert_eq!(

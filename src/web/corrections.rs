@@ -21,7 +21,7 @@ use crate::web::call::{Call, Posted};
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::typed_back;
 use crate::web::pages::{redirect, render_status, uploaded_file, Ctx, Errors};
-use crate::web::task_actions::{begin, checked_field};
+use crate::web::task_actions::{begin, checked_field, reason_field};
 use crate::web::AppState;
 
 /// One correction form: which, where it posts, what was typed, and the units to choose from.
@@ -155,12 +155,7 @@ pub async fn correct_directive(
     let actor = call.auth.post_allowed(&form, Action::CorrectDirective)?;
     let input: DirectiveForm = form.parse()?;
     let mut errors = Errors::default();
-    let reason = checked_field(
-        &input.text,
-        "text",
-        Some("error.reason_required"),
-        &mut errors,
-    );
+    let reason = reason_field(&input.text, &mut errors);
     for (name, v) in [("number", &input.number), ("title", &input.title)] {
         checked_field(v, name, Some("error.required"), &mut errors);
     }
@@ -231,7 +226,7 @@ struct ItemForm {
 impl ItemForm {
     /// The reason and the wording, trimmed; both are needed.
     fn checked(&self, errors: &mut Errors) -> (String, String) {
-        let reason = checked_field(&self.reason, "text", Some("error.reason_required"), errors);
+        let reason = reason_field(&self.reason, errors);
         let text = checked_field(&self.text, "item_text", Some("error.required"), errors);
         (reason, text)
     }
@@ -468,12 +463,7 @@ pub async fn correct_coordinators(
     let (actor, scoped, input): (_, _, CoordinatorsForm) =
         begin(&call, id, &form, Action::EditTask).await?;
     let mut errors = Errors::default();
-    let reason = checked_field(
-        &input.reason,
-        "text",
-        Some("error.reason_required"),
-        &mut errors,
-    );
+    let reason = reason_field(&input.reason, &mut errors);
     if errors.is_empty() {
         let chosen = unit_ids(&input.coords);
         let version = input.version;

@@ -5,6 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::{Days, NaiveDate};
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::domain::dates::{format_date, parse_date};
 use crate::domain::grading::Record;
@@ -146,17 +147,39 @@ impl DashboardPage {
     }
 }
 
+/// The period and scope asked for: by the dashboard, its units' CSV and the API's figures.
+#[derive(Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct PeriodQuery {
+    /// `year` (default), `half`, `quarter`, `month` (the one holding today) or `custom`.
+    period: String,
+    /// `due` (tasks due in the period, default) or `assigned` (tasks assigned in it).
+    by: String,
+    /// For `custom`: the first day (yyyy-mm-dd or dd/mm/yyyy).
+    from: String,
+    /// For `custom`: the last day.
+    to: String,
+    /// `all`: the whole ministry, for a leader who would otherwise see their units.
+    scope: String,
+}
+
+impl PeriodQuery {
+    /// The period (a word it does not know is the default), and whether the whole ministry is
+    /// asked for.
+    pub fn read(&self, today: NaiveDate) -> (Asked, bool) {
+        let asked = Asked::read(&self.period, &self.by, (&self.from, &self.to), today);
+        (asked, self.scope == "all")
+    }
+}
+
 /// `/dashboard?period=…&by=assigned&from=…&to=…&sort=…`.
 #[derive(Default, Deserialize)]
 #[serde(default)]
 pub struct DashboardQuery {
-    period: String,
-    by: String,
-    from: String,
-    to: String,
+    #[serde(flatten)]
+    asked: PeriodQuery,
     sort: String,
-    /// "all" to see the whole ministry where a leader would see the units in their charge.
-    scope: String,
 }
 
 /// Whose record the person sees: a unit's people their unit's, a leader in charge of units
@@ -206,10 +229,9 @@ pub async fn dashboard(
     creds: Credentials,
 ) -> WebResult<HttpResponse> {
     let today = today();
-    let asked = Asked::read(&q.period, &q.by, (&q.from, &q.to), today);
+    let (asked, whole) = q.asked.read(today);
     let (preset, (from, to)) = (asked.preset, asked.period);
     let sort = q.sort;
-    let whole = q.scope == "all";
     let mut period = if asked.axis == Axis::Assigned {
         Filter {
             assigned_from: Some(from),
@@ -468,13 +490,12 @@ pub async fn tasks_xlsx(
 /// `/reports/units.csv` with the dashboard's period and scope: the units' ranking, with their
 /// buckets, score and grade by the rule in force.
 pub async fn units_csv(
-    Query(q): Query<DashboardQuery>,
+    Query(q): Query<PeriodQuery>,
     state: web::Data<AppState>,
     creds: Credentials,
 ) -> WebResult<HttpResponse> {
     let today = today();
-    let asked = Asked::read(&q.period, &q.by, (&q.from, &q.to), today);
-    let whole = q.scope == "all";
+    let (asked, whole) = q.read(today);
     let (lang, mut units) = crate::web::error::run(&state.pool, move |conn| {
         let auth = creds.resolve(conn)?;
         let actor = auth.actor()?;

@@ -220,17 +220,21 @@ async fn read_multipart(
     Ok(form)
 }
 
+/// The request's content type in lower case; empty when it has none that reads.
+pub fn content_type(req: &HttpRequest) -> String {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
 impl FromRequest for Form {
     type Error = WebError;
     type Future = Pin<Box<dyn Future<Output = Result<Form, WebError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let ct = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let ct = content_type(req);
         let max_file = req
             .app_data::<web::Data<AppState>>()
             .map(|s| s.settings.max_upload_bytes)

@@ -393,6 +393,12 @@ pub(crate) fn checked_field(
     text.to_string()
 }
 
+/// The reason a change gives (a return, a correction, a request for more time): needed, and
+/// under the field `text`.
+pub(crate) fn reason_field(text: &str, errors: &mut Errors) -> String {
+    checked_field(text, "text", Some("error.reason_required"), errors)
+}
+
 /// Checks each file: size, and that its content is what its name says. Field errors otherwise.
 pub(crate) fn uploads(form: &Form, errors: &mut Errors) -> Vec<Upload> {
     let mut out = Vec::new();

@@ -5,34 +5,17 @@
 
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::problem::{ApiResult, Problem};
 use crate::domain::ids::UnitId;
 use crate::domain::status::Counts;
 use crate::models::tally::{self};
-use crate::reports::stats::Asked;
 use crate::web::auth::Credentials;
-use crate::web::dashboard::{graded_units, scope_for};
+use crate::web::dashboard::{graded_units, scope_for, PeriodQuery};
 use crate::web::tasks::today;
 use crate::web::AppState;
-
-#[derive(Deserialize, IntoParams, Default)]
-#[into_params(parameter_in = Query)]
-#[serde(default)]
-pub(super) struct FiguresQuery {
-    /// `year` (default), `half`, `quarter`, `month` (the one holding today) or `custom`.
-    period: String,
-    /// `due` (tasks due in the period, default) or `assigned` (tasks assigned in it).
-    by: String,
-    /// For `custom`: the first day (yyyy-mm-dd or dd/mm/yyyy).
-    from: String,
-    /// For `custom`: the last day.
-    to: String,
-    /// `all`: the whole ministry, for a leader who would otherwise see their units.
-    scope: String,
-}
 
 /// The four buckets, their total and the on-time rate (none while nothing is finished).
 #[derive(Serialize, ToSchema)]
@@ -90,7 +73,7 @@ pub(super) struct FiguresJson {
     get,
     path = "/api/v1/dashboard",
     tag = "figures",
-    params(FiguresQuery),
+    params(PeriodQuery),
     responses(
         (status = 200, description = "The period's figures in the person's scope", body = FiguresJson),
         (status = 400, description = "A query that does not read", body = Problem, content_type = "application/problem+json"),
@@ -101,13 +84,12 @@ pub(super) struct FiguresJson {
 pub async fn figures(
     state: web::Data<AppState>,
     creds: Credentials,
-    query: web::Query<FiguresQuery>,
+    query: web::Query<PeriodQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let today = today();
-    let asked = Asked::read(&q.period, &q.by, (&q.from, &q.to), today);
+    let (asked, whole) = q.read(today);
     let (from, to) = asked.period;
-    let whole = q.scope == "all";
     let (figures, graded) = crate::web::error::run(&state.pool, move |conn| {
         let actor = creds.resolve(conn)?.actor()?;
         let (scope, _) = scope_for(conn, &actor, whole)?;

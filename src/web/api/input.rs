@@ -14,7 +14,7 @@ use crate::domain::permissions::Actor;
 use crate::web::auth::{constant_time_eq, Auth};
 use crate::web::call::Posted;
 use crate::web::error::WebError;
-use crate::web::form::{Form, MAX_FIELDS_BYTES};
+use crate::web::form::{content_type, Form, MAX_FIELDS_BYTES};
 use crate::web::pages::Ctx;
 
 /// The header a browser session's script sends its CSRF token in; a token needs none.
@@ -115,16 +115,8 @@ impl FromRequest for Body {
     type Future = Pin<Box<dyn Future<Output = Result<Body, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|ct| {
-                let ct = ct.to_ascii_lowercase();
-                ct.starts_with("application/json") || ct.contains("+json")
-            })
-            .unwrap_or(false);
-        if json {
+        let ct = content_type(req);
+        if ct.starts_with("application/json") || ct.contains("+json") {
             let body = web::Bytes::from_request(req, payload);
             Box::pin(async move {
                 let body = body.await.map_err(|_| WebError::TooLarge)?;

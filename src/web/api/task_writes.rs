@@ -27,7 +27,7 @@ use crate::models::task::{self, Outcome};
 use crate::web::call::Call;
 use crate::web::call::Posted;
 use crate::web::pages::Errors;
-use crate::web::task_actions::{checked_field, move_input, uploads};
+use crate::web::task_actions::{checked_field, move_input, reason_field, uploads};
 use crate::web::tasks::today;
 use serde::de::DeserializeOwned;
 
@@ -410,12 +410,7 @@ write_route!(
         let (actor, scoped, input): (_, _, ExtensionInput) =
             asked(&req, &call, id, Action::RequestExtension, &form).await?;
         let mut errors = Errors::default();
-        let reason = checked_field(
-            &input.text,
-            "text",
-            Some("error.reason_required"),
-            &mut errors,
-        );
+        let reason = reason_field(&input.text, &mut errors);
         let due = extension_date(&input.due_on, scoped.task.due_on, today())
             .map_err(|key| errors.add("due_on", key))
             .ok();
