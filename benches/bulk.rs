@@ -8,9 +8,8 @@ use std::process::Command;
 
 use chidao::app::bulk::{self, Change};
 use chidao::db::schema::{tasks, users};
-use chidao::domain::dates::Moment;
 use chidao::domain::ids::{TaskId, UserId};
-use chidao::domain::permissions::{Actor, Role};
+use chidao::domain::permissions::{Act, Actor, Role};
 use chidao::domain::status::Status;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use diesel::prelude::*;
@@ -102,15 +101,9 @@ fn bulk_due_change(c: &mut Criterion) {
                     due: Some(due),
                     reason: "Theo chỉ đạo",
                 };
-                let n = bulk::apply(
-                    &mut conn.borrow_mut(),
-                    &actor,
-                    &picks,
-                    change,
-                    Moment::now(),
-                )
-                .unwrap()
-                .unwrap();
+                let n = bulk::apply(&mut conn.borrow_mut(), Act::now(actor), &picks, change)
+                    .unwrap()
+                    .unwrap();
                 assert_eq!(n as i64, PICKED);
             },
             BatchSize::PerIteration,
@@ -139,15 +132,9 @@ fn bulk_due_change(c: &mut Criterion) {
                 let change = Change::Chase {
                     note: "Đề nghị khẩn trương",
                 };
-                let n = bulk::apply(
-                    &mut conn.borrow_mut(),
-                    &actor,
-                    &picks,
-                    change,
-                    Moment::now(),
-                )
-                .unwrap()
-                .unwrap();
+                let n = bulk::apply(&mut conn.borrow_mut(), Act::now(actor), &picks, change)
+                    .unwrap()
+                    .unwrap();
                 assert_eq!(n as i64, PICKED);
             },
             BatchSize::PerIteration,

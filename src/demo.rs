@@ -15,7 +15,7 @@ use chidao::db::DbConn;
 use chidao::domain::dates::{today_in_vietnam, Moment};
 use chidao::domain::directory::GROUP_PROVINCIAL;
 use chidao::domain::ids::{DirectiveId, ItemId, TaskId, UnitId, UserId};
-use chidao::domain::permissions::{Actor, Role};
+use chidao::domain::permissions::{Act, Actor, Role};
 use chidao::domain::status::{Move, Status};
 use chidao::models::directive::{self, Assignee, NewDirective, NewItem};
 use chidao::models::task;
@@ -197,7 +197,7 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
             },
         ],
     };
-    let (first_id, _) = app::directives::publish(conn, &sec, &first, on(first.issued_on))?;
+    let (first_id, _) = app::directives::publish(conn, Act::new(sec, on(first.issued_on)), &first)?;
     let second = NewDirective {
         conference_id: None,
         number: "45/TB-BKHCN".into(),
@@ -221,7 +221,7 @@ pub fn seed(conn: &mut DbConn) -> anyhow::Result<Vec<(String, String, &'static s
             ),
         ],
     };
-    app::directives::publish(conn, &sec, &second, on(second.issued_on))?;
+    app::directives::publish(conn, Act::new(sec, on(second.issued_on)), &second)?;
 
     // Move the first directive's tasks through their life so every status and every timeliness
     // bucket shows: the province tasks in turn done on time, done late, reported, in progress,
@@ -384,7 +384,7 @@ fn year_of_history(
             form_token: chidao::models::token::random_token(),
             items,
         };
-        let (id, _) = app::directives::publish(conn, sec, &notice, on(issued))?;
+        let (id, _) = app::directives::publish(conn, Act::new(*sec, on(issued)), &notice)?;
         for (j, it) in directive::tasks_by_item(conn, id)?.into_iter().enumerate() {
             let t = task::get(conn, it.task_id)?;
             let Some(due) = t.due_on else { continue };

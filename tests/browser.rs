@@ -3,7 +3,7 @@
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use chidao::domain::permissions::Role;
+use chidao::domain::permissions::{Act, Role};
 use serde_json::{json, Value};
 
 use crate::fixtures::publish;
@@ -813,13 +813,12 @@ fn every_page_reads_right_at_a_desk_and_on_a_phone() {
         .actor();
     chidao::app::explanations::ask(
         &mut app.conn(),
-        &sec,
+        Act::new(sec, chidao::domain::dates::Moment::now()),
         p.langson,
         &chidao::models::explanation::NewAsk {
             question: "Đề nghị giải trình",
             reply_by: crate::fixtures::days(3),
         },
-        chidao::domain::dates::Moment::now(),
     )
     .unwrap();
     // An issued report, for its page.
@@ -841,10 +840,9 @@ fn every_page_reads_right_at_a_desk_and_on_a_phone() {
     };
     let issued = chidao::app::periodic::issue(
         &mut app.conn(),
-        &sec,
+        Act::new(sec, chidao::domain::dates::Moment::now()),
         &req,
         &draft,
-        chidao::domain::dates::Moment::now(),
     )
     .unwrap();
     let hook = chidao::models::webhook::create(

@@ -3,7 +3,7 @@
 
 use chidao::app::extensions;
 use chidao::domain::dates::Moment;
-use chidao::domain::permissions::{Actor, Role};
+use chidao::domain::permissions::{Act, Actor, Role};
 use chidao::domain::status::Move;
 use chidao::models::attachment::Storage;
 use chidao::models::directive::{self, Assignee, NewDirective, NewItem};
@@ -700,15 +700,21 @@ fn extensions_and_merges_in_the_statistics() {
             files: &[],
         };
         let (db, now) = (&Storage::Database, Moment::now());
-        let ext =
-            extensions::request(&mut app.conn(), db, &ls_head, p.langson, &asked, now).unwrap();
+        let ext = extensions::request(
+            &mut app.conn(),
+            db,
+            Act::new(ls_head, now),
+            p.langson,
+            &asked,
+        )
+        .unwrap();
         let decision = NewDecision {
             approve: true,
             due: None,
             task_version: task::get(&mut app.conn(), p.langson).unwrap().version,
             note: "Đồng ý",
         };
-        extensions::decide(&mut app.conn(), &sec, ext, &decision, now).unwrap();
+        extensions::decide(&mut app.conn(), Act::new(sec, now), ext, &decision).unwrap();
         let mut leader = app.login_as(Role::Leader, None);
         let range = "/dashboard?period=custom&from=01/01/2000&to=31/12/2100";
         let r = leader.get(range);

@@ -6,7 +6,7 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 use diesel::prelude::*;
 
 use chidao::domain::ids::{TaskId, UnitId};
-use chidao::domain::permissions::Role;
+use chidao::domain::permissions::{Act, Role};
 
 use crate::fixtures::{days, publish, version};
 use crate::support::smtp::SmtpServer;
@@ -368,9 +368,13 @@ fn an_unanswered_explanation_reminds_the_head_and_an_answer_waiting_reminds_the_
             question: "Vì sao chậm?",
             reply_by: days(2),
         };
-        let round =
-            chidao::app::explanations::ask(&mut app.conn(), &actor(&leader), t, &asked, now)
-                .unwrap();
+        let round = chidao::app::explanations::ask(
+            &mut app.conn(),
+            Act::new(actor(&leader), now),
+            t,
+            &asked,
+        )
+        .unwrap();
         pass(app, days(2));
         assert!(
             of_rule(app, "unanswered", t).is_empty(),
@@ -393,10 +397,9 @@ fn an_unanswered_explanation_reminds_the_head_and_an_answer_waiting_reminds_the_
         chidao::app::explanations::answer(
             &mut app.conn(),
             &chidao::models::attachment::Storage::Database,
-            &actor(&head),
+            Act::new(actor(&head), now),
             round,
             &answer,
-            now,
         )
         .unwrap();
         let waited = threshold(app, days(0), 3);

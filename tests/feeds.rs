@@ -3,7 +3,7 @@
 
 use chidao::domain::dates::Moment;
 use chidao::domain::ids::TaskId;
-use chidao::domain::permissions::{Actor, Role};
+use chidao::domain::permissions::{Act, Actor, Role};
 
 use crate::fixtures::publish;
 use crate::support::{each_backend, Client, TestApp};
@@ -119,11 +119,10 @@ fn a_person_and_a_unit_put_their_deadlines_in_a_calendar() {
         .unwrap();
         chidao::app::tasks::assign_people(
             &mut app.conn(),
-            &head_actor,
+            Act::now(head_actor),
             p.langson,
             &[staff.id],
             Some(own),
-            Moment::now(),
         )
         .unwrap();
         let mut staff_client = app.client();
@@ -156,12 +155,11 @@ fn a_person_and_a_unit_put_their_deadlines_in_a_calendar() {
         let part_due = chrono::Local::now().date_naive() + chrono::Duration::days(5);
         chidao::app::coordination::ask_part(
             &mut app.conn(),
-            &actor_of(app, &khtc_head),
+            Act::now(actor_of(app, &khtc_head)),
             p.khtc,
             lang_son,
             part_due,
             "Đề nghị gửi ý kiến",
-            Moment::now(),
         )
         .unwrap();
         let units = make(&mut head, &unit_page);

@@ -1,7 +1,6 @@
 //! Directives and tasks made directly through the use cases, for tests about what comes after.
 
-use chidao::domain::dates::Moment;
-use chidao::domain::permissions::{Actor, Role};
+use chidao::domain::permissions::{Act, Actor, Role};
 use chidao::models::directive::{self, Assignee, NewDirective, NewItem};
 use chrono::{Days, NaiveDate};
 
@@ -28,7 +27,7 @@ pub fn publish_directive(app: &TestApp, d: &NewDirective, by: UserId) -> (Direct
         role: Role::Secretariat,
         unit_id: None,
     };
-    chidao::app::directives::publish(&mut app.conn(), &sec, d, Moment::now()).unwrap()
+    chidao::app::directives::publish(&mut app.conn(), Act::now(sec), d).unwrap()
 }
 
 pub struct Published {

@@ -7,7 +7,7 @@ use chidao::app::periodic::{Draft, Request};
 use chidao::domain::dates::Moment;
 use chidao::domain::grading::Grade;
 use chidao::domain::ids::{DirectiveId, TaskId};
-use chidao::domain::permissions::{Actor, Role};
+use chidao::domain::permissions::{Act, Actor, Role};
 use chidao::domain::status::Counts;
 use chidao::domain::status::Move;
 use chidao::models::attachment::Storage;
@@ -216,7 +216,13 @@ fn scenario(app: &TestApp) -> Scenario {
         question: "Vì sao chậm?",
         reply_by: days(-1),
     };
-    chidao::app::explanations::ask(&mut app.conn(), &leader, overdue, &ask, at(days(-2))).unwrap();
+    chidao::app::explanations::ask(
+        &mut app.conn(),
+        Act::new(leader, at(days(-2))),
+        overdue,
+        &ask,
+    )
+    .unwrap();
 
     // Hà Nội: overdue, then an extension to 10 days from now.
     let extended = t(d2, "Sở KH&CN Hà Nội");
@@ -227,16 +233,15 @@ fn scenario(app: &TestApp) -> Scenario {
         files: &[],
     };
     let db = &Storage::Database;
-    let ext =
-        chidao::app::extensions::request(&mut app.conn(), db, &hn, extended, &asked, Moment::now())
-            .unwrap();
+    let ext = chidao::app::extensions::request(&mut app.conn(), db, Act::now(hn), extended, &asked)
+        .unwrap();
     let decision = chidao::models::extension::NewDecision {
         approve: true,
         due: None,
         task_version: task::get(&mut app.conn(), extended).unwrap().version,
         note: "Đồng ý",
     };
-    chidao::app::extensions::decide(&mut app.conn(), &sec, ext, &decision, Moment::now()).unwrap();
+    chidao::app::extensions::decide(&mut app.conn(), Act::now(sec), ext, &decision).unwrap();
 
     // Cà Mau's task moved to Lào Cai.
     let moved = t(d2, "Sở KH&CN Cà Mau");
@@ -624,8 +629,7 @@ fn the_report_as_word_read_back_by_python_docx() {
         let mut d = d;
         d.heading.number = "7".into();
         d.heading.date = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
-        let id =
-            chidao::app::periodic::issue(&mut app.conn(), &sec, &req, &d, Moment::now()).unwrap();
+        let id = chidao::app::periodic::issue(&mut app.conn(), Act::now(sec), &req, &d).unwrap();
         let report = chidao::models::periodic::get(&mut app.conn(), id)
             .unwrap()
             .report;

@@ -1,6 +1,6 @@
 //! Every route tried by every role: who gets the page, who is refused, and how.
 
-use chidao::domain::permissions::Role;
+use chidao::domain::permissions::{Act, Role};
 
 use crate::fixtures::{publish, version};
 use crate::support::{each_backend, Body, Client};
@@ -121,10 +121,9 @@ fn every_page_for_every_role() {
         let ext = chidao::app::extensions::request(
             &mut app.conn(),
             &chidao::models::attachment::Storage::Database,
-            &hn_head,
+            Act::new(hn_head, chidao::domain::dates::Moment::now()),
             hn,
             &asked,
-            chidao::domain::dates::Moment::now(),
         )
         .unwrap();
         let later = crate::fixtures::days(120).format("%d/%m/%Y").to_string();
@@ -143,10 +142,9 @@ fn every_page_for_every_role() {
         };
         let x = chidao::app::explanations::ask(
             &mut app.conn(),
-            &sec_actor,
+            Act::new(sec_actor, chidao::domain::dates::Moment::now()),
             hn,
             &asked,
-            chidao::domain::dates::Moment::now(),
         )
         .unwrap();
 

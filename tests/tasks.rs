@@ -1,6 +1,6 @@
 //! The inbox and the life of a task over HTTP.
 
-use chidao::domain::permissions::Role;
+use chidao::domain::permissions::{Act, Role};
 
 use crate::fixtures::{publish, status, version};
 use crate::support::each_backend;
@@ -756,10 +756,9 @@ fn use_cases_refuse_what_the_person_may_not_do() {
         let e = tasks::comment(
             &mut app.conn(),
             &store,
-            &hanoi_head,
+            Act::now(hanoi_head),
             p.langson,
             "x",
-            Moment::now(),
         );
         assert!(matches!(e, Err(AppError::NotFound)), "{e:?}");
 

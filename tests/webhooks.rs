@@ -7,7 +7,7 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 use chidao::domain::dates::Moment;
-use chidao::domain::permissions::{Actor, Role};
+use chidao::domain::permissions::{Act, Actor, Role};
 use chrono::{Duration, Utc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -197,10 +197,9 @@ fn endpoints_hear_of_events_signed_retried_and_once() {
         let sec = secretariat(app);
         chidao::app::chases::chase(
             &mut app.conn(),
-            &sec,
+            Act::now(sec),
             p.langson,
             "Đề nghị khẩn trương",
-            Moment::now(),
         )
         .unwrap();
         let now = Utc::now().naive_utc();
@@ -290,7 +289,7 @@ fn endpoints_hear_of_events_signed_retried_and_once() {
         // An endpoint turned off hears nothing; events it does not want are not queued.
         let r = admin.post(&format!("{page_url}/active"), &[("active", "no")]);
         assert_eq!(r.status, 303);
-        chidao::app::chases::chase(&mut app.conn(), &sec, p.khtc, "", Moment::now()).unwrap();
+        chidao::app::chases::chase(&mut app.conn(), Act::now(sec), p.khtc, "").unwrap();
         assert_eq!(
             deliver_at(app, later + Duration::hours(1)),
             Default::default()
@@ -299,10 +298,9 @@ fn endpoints_hear_of_events_signed_retried_and_once() {
         let _ = chidao::app::tasks::comment(
             &mut app.conn(),
             &chidao::models::attachment::Storage::Database,
-            &sec,
+            Act::now(sec),
             p.langson,
             "Không phải sự kiện",
-            Moment::now(),
         );
         assert_eq!(app.count("webhook_deliveries"), queued);
     });

@@ -5,9 +5,8 @@
 use chrono::NaiveDate;
 
 use crate::db::{self, DbConn};
-use crate::domain::dates::Moment;
 use crate::domain::ids::TaskId;
-use crate::domain::permissions::{Action, Actor, Target, TaskScope};
+use crate::domain::permissions::{Act, Action, Target, TaskScope};
 use crate::domain::status::{Move, Status};
 use crate::error::{AppError, AppResult};
 use crate::mail::notices;
@@ -91,11 +90,11 @@ pub fn stale(conn: &mut DbConn, picks: &[(TaskId, i32)], change: &Change) -> App
 /// runs rolls the whole step back (`Conflict`), and the caller may ask `stale` again.
 pub fn apply(
     conn: &mut DbConn,
-    actor: &Actor,
+    act: Act,
     picks: &[(TaskId, i32)],
     change: Change,
-    at: Moment,
 ) -> AppResult<Done> {
+    let (actor, at) = (&act.actor, act.at);
     let (whole, each) = change.actions();
     super::allow(actor, whole, Target::System)?;
     let mut picks = picks.to_vec();
@@ -127,12 +126,8 @@ pub fn apply(
                 notices::chased(conn, &with_units, note, at)?;
                 return Ok(Ok(with_units.len()));
             }
-            Change::Due { due, reason } => {
-                bulk::write(conn, actor, &picks, Write::Due(due), reason, at)?
-            }
-            Change::Cancel { reason } => {
-                bulk::write(conn, actor, &picks, Write::Cancel, reason, at)?
-            }
+            Change::Due { due, reason } => bulk::write(conn, act, &picks, Write::Due(due), reason)?,
+            Change::Cancel { reason } => bulk::write(conn, act, &picks, Write::Cancel, reason)?,
         };
         if !written {
             return Err(AppError::Conflict("bulk".into()));

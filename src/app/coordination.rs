@@ -4,9 +4,9 @@
 use chrono::NaiveDate;
 
 use crate::db::{self, DbConn};
-use crate::domain::dates::{format_date, Moment};
+use crate::domain::dates::format_date;
 use crate::domain::ids::{TaskId, UnitId};
-use crate::domain::permissions::{Action, Actor};
+use crate::domain::permissions::{Act, Action};
 use crate::domain::status::ReportKind;
 use crate::error::{AppError, AppResult};
 use crate::mail::notices;
@@ -21,12 +21,12 @@ use super::tasks::authorize;
 pub fn record_part(
     conn: &mut DbConn,
     storage: &Storage,
-    actor: &Actor,
+    act: Act,
     task_id: TaskId,
     text: &str,
     files: &[Upload],
-    at: Moment,
 ) -> AppResult<()> {
+    let (actor, at) = (&act.actor, act.at);
     let result = db::write(conn, |conn| {
         let scoped = authorize(conn, actor, task_id, Action::RecordCoordination)?;
         // The permission holds only for a person of a coordinating unit.
@@ -67,13 +67,13 @@ pub fn record_part(
 /// `Refused` with its key.
 pub fn ask_part(
     conn: &mut DbConn,
-    actor: &Actor,
+    act: Act,
     task_id: TaskId,
     unit_id: UnitId,
     due: NaiveDate,
     note: &str,
-    at: Moment,
 ) -> AppResult<()> {
+    let (actor, at) = (&act.actor, act.at);
     db::write(conn, |conn| {
         authorize(conn, actor, task_id, Action::AskCoordination)?;
         coordination::ask(conn, task_id, unit_id, due, actor.user_id, at)?

@@ -2,9 +2,8 @@
 //! of every task concerned, and told to the units concerned.
 
 use crate::db::{self, DbConn};
-use crate::domain::dates::Moment;
 use crate::domain::ids::{DirectiveId, ItemId, UnitId};
-use crate::domain::permissions::{Action, Actor, Target};
+use crate::domain::permissions::{Act, Action, Target};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, Lang};
 use crate::mail::notices;
@@ -27,13 +26,13 @@ pub type Signed<'a> = Option<(&'a str, &'a [u8])>;
 /// Corrects the notice's particulars and keeps a new signed scan; refused when nothing changes.
 pub fn directive(
     conn: &mut DbConn,
-    actor: &Actor,
+    act: Act,
     id: DirectiveId,
     new: &Particulars,
     signed: Signed,
     reason: &str,
-    at: Moment,
 ) -> AppResult<()> {
+    let (actor, at) = (&act.actor, act.at);
     super::allow(actor, Action::CorrectDirective, Target::System)?;
     db::write(conn, |conn| {
         let old = directive::get(conn, id)?;
@@ -64,13 +63,13 @@ pub fn directive(
 /// Corrects an item's wording and adds lead or coordinating units to it.
 pub fn item(
     conn: &mut DbConn,
-    actor: &Actor,
+    act: Act,
     id: ItemId,
     (label, text): (&str, &str),
     (leads, coordinators): (&[Assignee], &[Assignee]),
     reason: &str,
-    at: Moment,
 ) -> AppResult<()> {
+    let (actor, at) = (&act.actor, act.at);
     super::allow(actor, Action::CorrectDirective, Target::System)?;
     db::write(conn, |conn| {
         let old = directive::item(conn, id)?;
@@ -133,12 +132,12 @@ pub fn item(
 /// Adds an item to a published notice, with its tasks; the units are told of the new item.
 pub fn add_item(
     conn: &mut DbConn,
-    actor: &Actor,
+    act: Act,
     id: DirectiveId,
     item: &NewItem,
     reason: &str,
-    at: Moment,
 ) -> AppResult<()> {
+    let (actor, at) = (&act.actor, act.at);
     super::allow(actor, Action::CorrectDirective, Target::System)?;
     db::write(conn, |conn| {
         let d = directive::get(conn, id)?;

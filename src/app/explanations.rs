@@ -2,10 +2,9 @@
 //! answers with files, the asker accepts or asks again; each step journalled and mailed.
 
 use crate::db::{self, DbConn};
-use crate::domain::dates::Moment;
 use crate::domain::ids::TaskId;
 use crate::domain::mail::Kind as MailKind;
-use crate::domain::permissions::{Action, Actor};
+use crate::domain::permissions::{Act, Action};
 use crate::error::{AppError, AppResult};
 use crate::mail::notices;
 use crate::models::attachment::Storage;
@@ -18,16 +17,11 @@ fn refused(r: explanation::Refusal) -> AppError {
 }
 
 /// Asks the lead unit to explain the task; the unit is told. Returns the round's id.
-pub fn ask(
-    conn: &mut DbConn,
-    actor: &Actor,
-    task_id: TaskId,
-    asked: &NewAsk,
-    at: Moment,
-) -> AppResult<i64> {
+pub fn ask(conn: &mut DbConn, act: Act, task_id: TaskId, asked: &NewAsk) -> AppResult<i64> {
+    let (actor, at) = (&act.actor, act.at);
     db::write(conn, |conn| {
         authorize(conn, actor, task_id, Action::AskExplanation)?;
-        let id = explanation::ask(conn, actor, task_id, asked, at)?.map_err(refused)?;
+        let id = explanation::ask(conn, act, task_id, asked)?.map_err(refused)?;
         let e = explanation::get(conn, id)?;
         notices::explanation(conn, MailKind::ExplanationAsked, &e, at)?;
         Ok(id)
@@ -39,16 +33,15 @@ pub fn ask(
 pub fn answer(
     conn: &mut DbConn,
     storage: &Storage,
-    actor: &Actor,
+    act: Act,
     id: i64,
     answer: &NewAnswer,
-    at: Moment,
 ) -> AppResult<TaskId> {
+    let (actor, at) = (&act.actor, act.at);
     let result = db::write(conn, |conn| {
         let task_id = explanation::get(conn, id)?.task_id;
         authorize(conn, actor, task_id, Action::AnswerExplanation)?;
-        let task_id =
-            explanation::answer(conn, storage, actor, id, answer, at)?.map_err(refused)?;
+        let task_id = explanation::answer(conn, storage, act, id, answer)?.map_err(refused)?;
         let e = explanation::get(conn, id)?;
         notices::explanation(conn, MailKind::ExplanationAnswered, &e, at)?;
         Ok(task_id)
@@ -57,17 +50,12 @@ pub fn answer(
 }
 
 /// Accepts the answer (perhaps moving the due date) or asks again; the unit is told.
-pub fn decide(
-    conn: &mut DbConn,
-    actor: &Actor,
-    id: i64,
-    decision: &NewDecision,
-    at: Moment,
-) -> AppResult<Decided> {
+pub fn decide(conn: &mut DbConn, act: Act, id: i64, decision: &NewDecision) -> AppResult<Decided> {
+    let (actor, at) = (&act.actor, act.at);
     db::write(conn, |conn| {
         let task_id = explanation::get(conn, id)?.task_id;
         authorize(conn, actor, task_id, Action::DecideExplanation)?;
-        let decided = explanation::decide(conn, actor, id, decision, at)?;
+        let decided = explanation::decide(conn, act, id, decision)?;
         if let Decided::Done { next, .. } = &decided {
             let (kind, round) = match next {
                 Some(next) => (MailKind::ExplanationAsked, *next),

@@ -8,7 +8,7 @@ use crate::db::{self, DbConn};
 use crate::domain::dates::Moment;
 use crate::domain::grading::{Invalid, Rule};
 use crate::domain::ids::UnitId;
-use crate::domain::permissions::{Action, Actor, Target};
+use crate::domain::permissions::{Act, Action, Actor, Target};
 use crate::domain::webhook::Event;
 use crate::error::{AppError, AppResult};
 use crate::models::periodic::{self, Ask, NewIssued};
@@ -158,13 +158,8 @@ pub fn draft(
 }
 
 /// Issues the report: computed and stored in one transaction, with the rule in force.
-pub fn issue(
-    conn: &mut DbConn,
-    actor: &Actor,
-    req: &Request,
-    d: &Draft,
-    at: Moment,
-) -> AppResult<i64> {
+pub fn issue(conn: &mut DbConn, act: Act, req: &Request, d: &Draft) -> AppResult<i64> {
+    let (actor, at) = (&act.actor, act.at);
     allow(actor, Action::IssueReport, Target::System)?;
     db::write(conn, |conn| {
         let rule = crate::models::grading::current(conn)?;
@@ -195,14 +190,8 @@ fn told(conn: &mut DbConn, id: i64, version: i32, at: Moment) -> AppResult<()> {
 
 /// Issues a new version of an issued report: the same period and scope counted again today
 /// with the rule now in force, the reason recorded. Earlier versions stay as they were.
-pub fn reissue(
-    conn: &mut DbConn,
-    actor: &Actor,
-    id: i64,
-    reason: &str,
-    d: &Draft,
-    at: Moment,
-) -> AppResult<i64> {
+pub fn reissue(conn: &mut DbConn, act: Act, id: i64, reason: &str, d: &Draft) -> AppResult<i64> {
+    let (actor, at) = (&act.actor, act.at);
     allow(actor, Action::IssueReport, Target::System)?;
     if reason.trim().is_empty() {
         return Err(AppError::Refused("reason_required".into()));
@@ -243,11 +232,11 @@ pub fn issued(conn: &mut DbConn, actor: &Actor, id: i64) -> AppResult<periodic::
 /// The admin puts a new version of the grading rule in force.
 pub fn set_rule(
     conn: &mut DbConn,
-    actor: &Actor,
+    act: Act,
     rule: &Rule,
     note: &str,
-    at: Moment,
 ) -> AppResult<Result<i64, Invalid>> {
+    let (actor, at) = (&act.actor, act.at);
     allow(actor, Action::ManageGrading, Target::System)?;
     if let Err(e) = rule.check() {
         return Ok(Err(e));

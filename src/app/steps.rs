@@ -2,9 +2,8 @@
 //! drafts for the head to send.
 
 use crate::db::{self, DbConn};
-use crate::domain::dates::Moment;
 use crate::domain::ids::{TaskId, UserId};
-use crate::domain::permissions::{Action, Actor};
+use crate::domain::permissions::{Act, Action};
 use crate::error::{AppError, AppResult};
 use crate::models::step;
 
@@ -13,12 +12,12 @@ use super::tasks::authorize;
 /// Adds a step, for a person of the lead unit or no one yet.
 pub fn add(
     conn: &mut DbConn,
-    actor: &Actor,
+    act: Act,
     task_id: TaskId,
     text: &str,
     assignee: Option<UserId>,
-    at: Moment,
 ) -> AppResult<()> {
+    let (actor, at) = (&act.actor, act.at);
     db::write(conn, |conn| {
         let scoped = authorize(conn, actor, task_id, Action::ManageSteps)?;
         if let Some(person) = assignee {
@@ -34,12 +33,12 @@ pub fn add(
 /// Ticks a step done, or not done again.
 pub fn set_done(
     conn: &mut DbConn,
-    actor: &Actor,
+    act: Act,
     task_id: TaskId,
     step_id: i64,
     done: bool,
-    at: Moment,
 ) -> AppResult<()> {
+    let (actor, at) = (&act.actor, act.at);
     db::write(conn, |conn| {
         authorize(conn, actor, task_id, Action::ManageSteps)?;
         step::set_done(conn, task_id, step_id, done, actor.user_id, at)
@@ -47,13 +46,8 @@ pub fn set_done(
 }
 
 /// Lets the steps set the task's progress, or not.
-pub fn drive(
-    conn: &mut DbConn,
-    actor: &Actor,
-    task_id: TaskId,
-    on: bool,
-    at: Moment,
-) -> AppResult<()> {
+pub fn drive(conn: &mut DbConn, act: Act, task_id: TaskId, on: bool) -> AppResult<()> {
+    let (actor, at) = (&act.actor, act.at);
     db::write(conn, |conn| {
         authorize(conn, actor, task_id, Action::ManageSteps)?;
         step::drive(conn, task_id, on, at)
@@ -61,13 +55,8 @@ pub fn drive(
 }
 
 /// Keeps a draft of the completion report for the head.
-pub fn draft(
-    conn: &mut DbConn,
-    actor: &Actor,
-    task_id: TaskId,
-    text: &str,
-    at: Moment,
-) -> AppResult<()> {
+pub fn draft(conn: &mut DbConn, act: Act, task_id: TaskId, text: &str) -> AppResult<()> {
+    let (actor, at) = (&act.actor, act.at);
     db::write(conn, |conn| {
         authorize(conn, actor, task_id, Action::DraftCompletion)?;
         step::save_draft(conn, task_id, text, actor.user_id, at)

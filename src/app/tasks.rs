@@ -3,8 +3,7 @@
 use chrono::NaiveDate;
 
 use crate::db::{self, DbConn};
-use crate::domain::dates::Moment;
-use crate::domain::permissions::{Action, Actor, Target};
+use crate::domain::permissions::{Act, Action, Actor, Target};
 use crate::domain::status::Move;
 use crate::domain::status::ReportKind;
 use crate::error::AppResult;
@@ -95,11 +94,11 @@ pub fn report_progress(
 pub fn comment(
     conn: &mut DbConn,
     storage: &Storage,
-    actor: &Actor,
+    act: Act,
     id: TaskId,
     text: &str,
-    at: Moment,
 ) -> AppResult<()> {
+    let (actor, at) = (&act.actor, act.at);
     db::write(conn, |conn| {
         authorize(conn, actor, id, Action::Comment)?;
         task::add_comment(conn, storage, actor, id, text, at.now)
@@ -124,15 +123,15 @@ pub fn change_due_date(
 /// official one or past, a closed task) is `Refused` with its key.
 pub fn assign_people(
     conn: &mut DbConn,
-    actor: &Actor,
+    act: Act,
     task_id: TaskId,
     people: &[crate::domain::ids::UserId],
     due: Option<NaiveDate>,
-    at: Moment,
 ) -> AppResult<()> {
+    let (actor, at) = (&act.actor, act.at);
     db::write(conn, |conn| {
         authorize(conn, actor, task_id, Action::AssignPeople)?;
-        let added = crate::models::assignee::set(conn, actor, task_id, people, due, at)?
+        let added = crate::models::assignee::set(conn, act, task_id, people, due)?
             .map_err(|r| crate::error::AppError::Refused(r.key().to_string()))?;
         let note = due
             .map(crate::domain::dates::format_date)

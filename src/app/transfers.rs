@@ -2,10 +2,9 @@
 //! secretariat moves it to another lead unit or keeps it with the unit, saying why.
 
 use crate::db::{self, DbConn};
-use crate::domain::dates::Moment;
 use crate::domain::ids::TaskId;
 use crate::domain::mail::Kind;
-use crate::domain::permissions::{Action, Actor};
+use crate::domain::permissions::{Act, Action};
 use crate::error::{AppError, AppResult};
 use crate::mail::notices;
 use crate::models::task::{Edit, Outcome};
@@ -18,16 +17,11 @@ fn refused(r: transfer::Refusal) -> AppError {
 }
 
 /// The lead unit's head sends the task back with a reason; the secretariat is told.
-pub fn send_back(
-    conn: &mut DbConn,
-    actor: &Actor,
-    task_id: TaskId,
-    reason: &str,
-    at: Moment,
-) -> AppResult<()> {
+pub fn send_back(conn: &mut DbConn, act: Act, task_id: TaskId, reason: &str) -> AppResult<()> {
+    let (actor, at) = (&act.actor, act.at);
     db::write(conn, |conn| {
         authorize(conn, actor, task_id, Action::SendBack)?;
-        transfer::send_back(conn, actor, task_id, reason, at)?.map_err(refused)?;
+        transfer::send_back(conn, act, task_id, reason)?.map_err(refused)?;
         let subject = format!("b{}", at.now.and_utc().timestamp());
         notices::to_secretariat(conn, Kind::SentBack, task_id, &subject, reason.trim(), at)?;
         Ok(())
@@ -35,16 +29,11 @@ pub fn send_back(
 }
 
 /// The secretariat keeps a sent-back task with its unit; the unit is told why.
-pub fn keep(
-    conn: &mut DbConn,
-    actor: &Actor,
-    task_id: TaskId,
-    note: &str,
-    at: Moment,
-) -> AppResult<()> {
+pub fn keep(conn: &mut DbConn, act: Act, task_id: TaskId, note: &str) -> AppResult<()> {
+    let (actor, at) = (&act.actor, act.at);
     db::write(conn, |conn| {
         authorize(conn, actor, task_id, Action::TransferTask)?;
-        let unit = transfer::keep(conn, actor, task_id, note, at)?.map_err(refused)?;
+        let unit = transfer::keep(conn, act, task_id, note)?.map_err(refused)?;
         let subject = format!("kept{}", at.now.and_utc().timestamp());
         notices::to_unit(
             conn,

@@ -3,6 +3,7 @@
 //! A unit user who may not see a task gets `NotFound`, so that the existence of other units'
 //! tasks is not revealed; one who may see it but not act gets `Forbidden`.
 
+use crate::domain::dates::Moment;
 use crate::domain::ids::{UnitId, UserId};
 
 crate::words! {
@@ -37,6 +38,25 @@ pub struct Actor {
     pub user_id: UserId,
     pub role: Role,
     pub unit_id: Option<UnitId>,
+}
+
+/// Who does something and when: what every use case is given besides what it acts on (the
+/// journal, the notices and the records it writes carry both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Act {
+    pub actor: Actor,
+    pub at: Moment,
+}
+
+impl Act {
+    pub fn new(actor: Actor, at: Moment) -> Act {
+        Act { actor, at }
+    }
+
+    /// `actor`, now (a request's or a command's moment).
+    pub fn now(actor: Actor) -> Act {
+        Act::new(actor, Moment::now())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -7,9 +7,8 @@ use serde::Serialize;
 
 use crate::db::schema::{task_assignees, tasks, users};
 use crate::db::DbConn;
-use crate::domain::dates::Moment;
 use crate::domain::ids::{TaskId, UserId};
-use crate::domain::permissions::Actor;
+use crate::domain::permissions::Act;
 use crate::domain::status::Status;
 use crate::error::AppResult;
 use crate::models::journal;
@@ -71,12 +70,12 @@ pub fn is_assignee(conn: &mut DbConn, task_id: TaskId, user: UserId) -> AppResul
 /// newly given it, to be told. The caller holds the transaction and checked the permission.
 pub fn set(
     conn: &mut DbConn,
-    actor: &Actor,
+    act: Act,
     task_id: TaskId,
     people: &[UserId],
     due: Option<NaiveDate>,
-    at: Moment,
 ) -> AppResult<Result<Vec<UserId>, Refusal>> {
+    let (actor, at) = (&act.actor, act.at);
     let (lead, status, official): (crate::domain::ids::UnitId, Status, Option<NaiveDate>) =
         tasks::table
             .find(task_id)

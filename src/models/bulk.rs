@@ -7,9 +7,8 @@ use diesel::prelude::*;
 
 use crate::db::schema::{journal, reports, task_units, tasks};
 use crate::db::DbConn;
-use crate::domain::dates::Moment;
 use crate::domain::ids::TaskId;
-use crate::domain::permissions::Actor;
+use crate::domain::permissions::Act;
 use crate::domain::status::{ReportKind, Status};
 use crate::error::AppResult;
 use crate::models::journal::Kind;
@@ -28,12 +27,12 @@ pub enum Write {
 /// The caller holds the transaction and checked the permissions and the statuses.
 pub fn write(
     conn: &mut DbConn,
-    actor: &Actor,
+    act: Act,
     picks: &[(TaskId, i32)],
     w: Write,
     note: &str,
-    at: Moment,
 ) -> AppResult<bool> {
+    let (actor, at) = (&act.actor, act.at);
     let mut before: Vec<(TaskId, Option<NaiveDate>, Status)> = Vec::new();
     for chunk in picks.chunks(500) {
         let ids: Vec<TaskId> = chunk.iter().map(|p| p.0).collect();

@@ -13,7 +13,7 @@ use crate::db::DbConn;
 use crate::db::Found;
 use crate::domain::dates::Moment;
 use crate::domain::ids::{TaskId, UnitId, UserId};
-use crate::domain::permissions::Actor;
+use crate::domain::permissions::Act;
 use crate::domain::status::{ReportKind, Status};
 use crate::error::{AppError, AppResult};
 use crate::models::attachment::{Storage, Upload};
@@ -131,11 +131,11 @@ pub struct NewAsk<'a> {
 /// Opens a round on the task. The caller holds the transaction and has checked the permission.
 pub fn ask(
     conn: &mut DbConn,
-    actor: &Actor,
+    act: Act,
     task_id: TaskId,
     asked: &NewAsk,
-    at: Moment,
 ) -> AppResult<Result<i64, Refusal>> {
+    let (actor, at) = (&act.actor, act.at);
     let t = task::get(conn, task_id)?;
     if !Status::WORKING.contains(&t.status()) {
         return Ok(Err(Refusal::NotWorking));
@@ -250,11 +250,11 @@ impl NewAnswer<'_> {
 pub fn answer(
     conn: &mut DbConn,
     storage: &Storage,
-    actor: &Actor,
+    act: Act,
     id: i64,
     a: &NewAnswer,
-    at: Moment,
 ) -> AppResult<Result<TaskId, Refusal>> {
+    let (actor, at) = (&act.actor, act.at);
     let e = get(conn, id)?;
     if e.state != State::Asked {
         return Ok(Err(Refusal::Moved));
@@ -326,13 +326,8 @@ pub enum Decided {
 
 /// Accepts (perhaps moving the due date, recorded as an approved extension) or asks again.
 /// The caller holds the transaction and has checked the permission.
-pub fn decide(
-    conn: &mut DbConn,
-    actor: &Actor,
-    id: i64,
-    d: &NewDecision,
-    at: Moment,
-) -> AppResult<Decided> {
+pub fn decide(conn: &mut DbConn, act: Act, id: i64, d: &NewDecision) -> AppResult<Decided> {
+    let (actor, at) = (&act.actor, act.at);
     let e = get(conn, id)?;
     if e.state != State::Answered {
         return Ok(Decided::Moved);
@@ -362,7 +357,7 @@ pub fn decide(
             asked_at: e.answered_at.unwrap_or(at.now),
             note: d.note,
         };
-        crate::models::extension::record_granted(conn, actor, &granted, at)?;
+        crate::models::extension::record_granted(conn, act, &granted)?;
     }
     let state = if d.accept {
         State::Accepted

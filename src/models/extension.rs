@@ -10,9 +10,8 @@ use serde::Serialize;
 use crate::db::schema::{directive_items, extension_requests, tasks, units, users};
 use crate::db::DbConn;
 use crate::db::Found;
-use crate::domain::dates::Moment;
 use crate::domain::ids::TaskId;
-use crate::domain::permissions::Actor;
+use crate::domain::permissions::Act;
 use crate::domain::status::ReportKind;
 use crate::error::{AppError, AppResult};
 use crate::models::attachment::{Storage, Upload};
@@ -163,11 +162,11 @@ pub struct NewRequest<'a> {
 pub fn request(
     conn: &mut DbConn,
     storage: &Storage,
-    actor: &Actor,
+    act: Act,
     task_id: TaskId,
     asked: &NewRequest,
-    at: Moment,
 ) -> AppResult<Result<i64, Refusal>> {
+    let (actor, at) = (&act.actor, act.at);
     let NewRequest { due, reason, files } = *asked;
     let t = task::get(conn, task_id)?;
     if !t.status().is_open() {
@@ -239,7 +238,8 @@ pub struct Granted<'a> {
 
 /// Records an extension already granted (the due date moved by the caller), so that it is
 /// counted and listed with the others. The caller holds the transaction.
-pub fn record_granted(conn: &mut DbConn, actor: &Actor, g: &Granted, at: Moment) -> AppResult<()> {
+pub fn record_granted(conn: &mut DbConn, act: Act, g: &Granted) -> AppResult<()> {
+    let (actor, at) = (&act.actor, act.at);
     diesel::insert_into(extension_requests::table)
         .values((
             extension_requests::task_id.eq(g.task_id),
@@ -281,13 +281,8 @@ pub struct NewDecision<'a> {
 }
 
 /// Approves (moving the due date) or rejects. The caller holds the transaction.
-pub fn decide(
-    conn: &mut DbConn,
-    actor: &Actor,
-    id: i64,
-    d: &NewDecision,
-    at: Moment,
-) -> AppResult<Decided> {
+pub fn decide(conn: &mut DbConn, act: Act, id: i64, d: &NewDecision) -> AppResult<Decided> {
+    let (actor, at) = (&act.actor, act.at);
     let NewDecision {
         approve,
         due,

@@ -8,9 +8,8 @@ use serde::Serialize;
 
 use crate::db::schema::{task_assignees, task_coordinators, task_transfers, tasks, users};
 use crate::db::DbConn;
-use crate::domain::dates::Moment;
 use crate::domain::ids::{TaskId, UnitId, UserId};
-use crate::domain::permissions::Actor;
+use crate::domain::permissions::Act;
 use crate::domain::status::Status;
 use crate::error::AppResult;
 use crate::models::task::{self, Edit, Outcome};
@@ -171,11 +170,11 @@ fn decide_waiting(conn: &mut DbConn, task_id: TaskId, at: NaiveDateTime) -> AppR
 /// checked the permission.
 pub fn send_back(
     conn: &mut DbConn,
-    actor: &Actor,
+    act: Act,
     task_id: TaskId,
     reason: &str,
-    at: Moment,
 ) -> AppResult<Result<(), Refusal>> {
+    let (actor, at) = (&act.actor, act.at);
     let (lead, status): (UnitId, Status) = tasks::table
         .find(task_id)
         .select((tasks::lead_unit_id, tasks::status))
@@ -203,11 +202,11 @@ pub fn send_back(
 /// The secretariat keeps a sent-back task with its unit, with a note.
 pub fn keep(
     conn: &mut DbConn,
-    actor: &Actor,
+    act: Act,
     task_id: TaskId,
     note: &str,
-    at: Moment,
 ) -> AppResult<Result<UnitId, Refusal>> {
+    let (actor, at) = (&act.actor, act.at);
     let Some(w) = waiting(conn, task_id)? else {
         return Ok(Err(Refusal::Waiting));
     };

@@ -9,9 +9,9 @@ use askama::Template;
 use serde::{Deserialize, Deserializer};
 
 use crate::app::bulk::{self, Change, Stale, MAX_TASKS};
-use crate::domain::dates::{parse_date, Moment};
+use crate::domain::dates::parse_date;
 use crate::domain::ids::TaskId;
-use crate::domain::permissions::{allowed, Action, Target};
+use crate::domain::permissions::{allowed, Act, Action, Target};
 use crate::error::AppError;
 use crate::models::task::{self, ListRow};
 use crate::web::call::Call;
@@ -156,7 +156,7 @@ pub async fn apply(call: Call, form: Form) -> WebResult<HttpResponse> {
             "due" => Change::Due { due, reason: &text },
             _ => Change::Cancel { reason: &text },
         };
-        match bulk::apply(conn, &actor, &picks, change, Moment::now()) {
+        match bulk::apply(conn, Act::now(actor), &picks, change) {
             // Someone changed a task while the step ran: it was rolled back; say which.
             Err(AppError::Conflict(_)) => Ok(Err(bulk::stale(conn, &picks, &change)?)),
             other => other,

@@ -7,9 +7,8 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::app::chases::{self, Batch};
-use crate::domain::dates::Moment;
 use crate::domain::ids::{TaskId, UnitId};
-use crate::domain::permissions::Action;
+use crate::domain::permissions::{Act, Action};
 use crate::web::auth::Auth;
 use crate::web::call::{Call, Posted};
 use crate::web::error::WebResult;
@@ -81,7 +80,7 @@ pub async fn chase_selected(call: Call, form: Form) -> WebResult<HttpResponse> {
         return page(&call.auth, Batch::default(), back, input.text, errors);
     }
     let batch = crate::db::run(&call.state.pool, move |conn| {
-        chases::chase_many(conn, &actor, &input.task, &note, Moment::now())
+        chases::chase_many(conn, Act::now(actor), &input.task, &note)
     })
     .await?;
     page(&call.auth, batch, back, String::new(), Errors::default())
@@ -99,7 +98,7 @@ pub async fn chase_unit(Posted { call, id, form }: Posted<UnitId>) -> WebResult<
     }
     let batch = crate::db::run(&call.state.pool, move |conn| {
         crate::models::unit::get(conn, unit)?;
-        chases::chase_overdue_of_unit(conn, &actor, unit, &note, Moment::now())
+        chases::chase_overdue_of_unit(conn, Act::now(actor), unit, &note)
     })
     .await?;
     page(&call.auth, batch, back, String::new(), Errors::default())

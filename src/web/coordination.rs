@@ -6,9 +6,9 @@ use actix_web::HttpResponse;
 use serde::Deserialize;
 
 use crate::app::coordination;
-use crate::domain::dates::{parse_date, Moment};
+use crate::domain::dates::parse_date;
 use crate::domain::ids::{TaskId, UnitId};
-use crate::domain::permissions::Action;
+use crate::domain::permissions::{Act, Action};
 use crate::models::coordination::Refusal;
 use crate::web::call::Posted;
 use crate::web::error::WebResult;
@@ -35,7 +35,7 @@ pub async fn record_part(Posted { call, id, form }: Posted<TaskId>) -> WebResult
     }
     let store = call.state.storage();
     crate::db::run(&call.state.pool, move |conn| {
-        coordination::record_part(conn, &store, &actor, id, &text, &files, Moment::now())
+        coordination::record_part(conn, &store, Act::now(actor), id, &text, &files)
     })
     .await?;
     Ok(redirect(&format!("/tasks/{id}?done=coordination")))
@@ -70,7 +70,7 @@ pub async fn ask_part(Posted { call, id, form }: Posted<TaskId>) -> WebResult<Ht
         return show_page(&call, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let asked = crate::db::run(&call.state.pool, move |conn| {
-        coordination::ask_part(conn, &actor, id, unit_id, due, &note, Moment::now())
+        coordination::ask_part(conn, Act::now(actor), id, unit_id, due, &note)
     })
     .await;
     let refusals = Refusals {

@@ -7,10 +7,10 @@ use askama::Template;
 use serde::{Deserialize, Serialize};
 
 use crate::app::corrections;
-use crate::domain::dates::{format_date, parse_date, Moment};
+use crate::domain::dates::{format_date, parse_date};
 use crate::domain::filetype::{self, FileKind};
 use crate::domain::ids::{DirectiveId, ItemId, TaskId, UnitId};
-use crate::domain::permissions::Action;
+use crate::domain::permissions::{Act, Action};
 use crate::error::AppError;
 use crate::models::correction::{self, Particulars};
 use crate::models::directive::{self, Assignee, NewItem};
@@ -186,7 +186,7 @@ pub async fn correct_directive(
         };
         let done = crate::db::run(&call.state.pool, move |conn| {
             let scan = signed.as_ref().map(|(n, b, _)| (n.as_str(), b.as_slice()));
-            corrections::directive(conn, &actor, id, &new, scan, &reason, Moment::now())
+            corrections::directive(conn, Act::now(actor), id, &new, scan, &reason)
         })
         .await;
         nothing_changed(done, &mut errors)?;
@@ -310,12 +310,11 @@ pub async fn correct_item(Posted { call, id, form }: Posted<ItemId>) -> WebResul
         let done = crate::db::run(&call.state.pool, move |conn| {
             corrections::item(
                 conn,
-                &actor,
+                Act::now(actor),
                 id,
                 (&label, &text),
                 (&leads, &coords),
                 &reason,
-                Moment::now(),
             )
         })
         .await;
@@ -368,7 +367,7 @@ pub async fn add_item(Posted { call, id, form }: Posted<DirectiveId>) -> WebResu
         let coords = ItemForm::assignees(&input.coords);
         let item = NewItem::once(input.label.clone(), text, (leads, coords), due_on);
         crate::db::run(&call.state.pool, move |conn| {
-            corrections::add_item(conn, &actor, id, &item, &reason, Moment::now())
+            corrections::add_item(conn, Act::now(actor), id, &item, &reason)
         })
         .await?;
         return Ok(redirect(&format!("/directives/{id}?done=item_added")));

@@ -6,9 +6,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::domain::calendar::Calendar;
-use crate::domain::dates::{parse_date, Moment};
+use crate::domain::dates::parse_date;
 use crate::domain::ids::DirectiveId;
-use crate::domain::permissions::Action;
+use crate::domain::permissions::{Act, Action};
 use crate::domain::recurrence::{DueRule, Recurrence};
 use crate::domain::status::Counts;
 use crate::domain::status::Status;
@@ -840,7 +840,7 @@ pub async fn create(call: Call, form: Form) -> WebResult<HttpResponse> {
         }
     }
     let result = crate::db::run(&call.state.pool, move |conn| {
-        crate::app::directives::publish(conn, &actor, &new, Moment::now())
+        crate::app::directives::publish(conn, Act::now(actor), &new)
     })
     .await;
     match result {

@@ -8,9 +8,9 @@ use serde::Deserialize;
 
 use crate::app::{explanations, tasks};
 use crate::domain::calendar::EXPLANATION_WORKING_DAYS;
-use crate::domain::dates::{parse_date, Moment};
+use crate::domain::dates::parse_date;
 use crate::domain::ids::TaskId;
-use crate::domain::permissions::Action;
+use crate::domain::permissions::{Act, Action};
 use crate::error::AppError;
 use crate::models::explanation::{self, Decided, NewAnswer, NewAsk, NewDecision, Refusal};
 use crate::models::task::{self, Outcome};
@@ -91,7 +91,7 @@ pub async fn ask(Posted { call, id, form }: Posted<TaskId>) -> WebResult<HttpRes
             question: &question,
             reply_by: by,
         };
-        explanations::ask(conn, &actor, id, &asked, Moment::now())
+        explanations::ask(conn, Act::now(actor), id, &asked)
     })
     .await;
     let refusals = Refusals {
@@ -178,7 +178,7 @@ pub async fn answer(
             difficulties: &difficulties,
             files: &files,
         };
-        explanations::answer(conn, &store, &actor, round, &answer, Moment::now())
+        explanations::answer(conn, &store, Act::now(actor), round, &answer)
     })
     .await;
     // Answered first by someone else: both versions shown, what was typed kept.
@@ -259,7 +259,7 @@ async fn decide(call: Call, round: i64, form: Form, accept: bool) -> WebResult<H
             note: &note,
             reply_by: by,
         };
-        explanations::decide(conn, &actor, round, &d, Moment::now())
+        explanations::decide(conn, Act::now(actor), round, &d)
     })
     .await;
     let moved = |typed: Typed| async {

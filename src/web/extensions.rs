@@ -7,8 +7,8 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::app::{extensions, tasks};
-use crate::domain::dates::{parse_date, Moment};
-use crate::domain::permissions::{allowed, Action, Target};
+use crate::domain::dates::parse_date;
+use crate::domain::permissions::{allowed, Act, Action, Target};
 use crate::models::extension::{self, Decided, NewDecision, PendingRow};
 use crate::models::task::{self, Outcome};
 use crate::web::call::{Call, Posted};
@@ -99,7 +99,7 @@ async fn decide_request(call: Call, id: i64, form: Form, approve: bool) -> WebRe
             task_version: version,
             note: &note,
         };
-        extensions::decide(conn, &actor, id, &decision, Moment::now())
+        extensions::decide(conn, Act::now(actor), id, &decision)
     })
     .await?;
     match outcome {

@@ -6,9 +6,8 @@ use actix_web::HttpResponse;
 use askama::Template;
 use serde::Deserialize;
 
-use crate::domain::dates::Moment;
 use crate::domain::grading::{Grade, Invalid, Rule};
-use crate::domain::permissions::Action;
+use crate::domain::permissions::{Act, Action};
 use crate::models::grading::Version;
 use crate::web::call::Call;
 use crate::web::error::WebResult;
@@ -190,7 +189,7 @@ pub async fn save(call: Call, form: Form) -> WebResult<HttpResponse> {
     }
     let note = input.note.clone();
     crate::db::run(&call.state.pool, move |conn| {
-        crate::app::periodic::set_rule(conn, &actor, &rule, &note, Moment::now())
+        crate::app::periodic::set_rule(conn, Act::now(actor), &rule, &note)
     })
     .await?
     .map_err(|e| crate::web::error::WebError::BadRequest(format!("{e:?}")))?;

@@ -9,9 +9,9 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::Deserialize;
 
 use crate::app::periodic::{self as use_case, Draft, Request};
-use crate::domain::dates::{format_date, parse_date, Moment};
+use crate::domain::dates::{format_date, parse_date};
 use crate::domain::ids::{UnitId, UserId};
-use crate::domain::permissions::{allowed, Action, Actor, Role, Target};
+use crate::domain::permissions::{allowed, Act, Action, Actor, Role, Target};
 use crate::models::periodic::Issued;
 use crate::models::tally::{Axis, Scope};
 use crate::reports::periodic::{Heading, Report};
@@ -421,7 +421,7 @@ pub async fn issue(call: Call, form: Form) -> WebResult<HttpResponse> {
         Err(page) => return Ok(page),
     };
     let id = crate::web::error::run(&call.state.pool, move |conn| {
-        Ok(use_case::issue(conn, &actor, &req, &draft, Moment::now())?)
+        Ok(use_case::issue(conn, Act::now(actor), &req, &draft)?)
     })
     .await?;
     Ok(redirect(&format!(
@@ -530,11 +530,10 @@ pub async fn reissue(Posted { call, id, form }: Posted<i64>) -> WebResult<HttpRe
     let new = crate::web::error::run(&call.state.pool, move |conn| {
         Ok(use_case::reissue(
             conn,
-            &actor,
+            Act::now(actor),
             id,
             &reason,
             &draft,
-            Moment::now(),
         )?)
     })
     .await?;

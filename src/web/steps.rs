@@ -5,9 +5,8 @@ use actix_web::HttpResponse;
 use serde::Deserialize;
 
 use crate::app::steps;
-use crate::domain::dates::Moment;
 use crate::domain::ids::{TaskId, UserId};
-use crate::domain::permissions::Action;
+use crate::domain::permissions::{Act, Action};
 use crate::error::AppError;
 use crate::web::call::Posted;
 use crate::web::error::WebResult;
@@ -30,7 +29,7 @@ pub async fn add(Posted { call, id, form }: Posted<TaskId>) -> WebResult<HttpRes
     if errors.is_empty() {
         let assignee = input.assignee.trim().parse().ok().map(UserId);
         let done = crate::db::run(&call.state.pool, move |conn| {
-            steps::add(conn, &actor, id, &text, assignee, Moment::now())
+            steps::add(conn, Act::now(actor), id, &text, assignee)
         })
         .await;
         match done {
@@ -65,7 +64,7 @@ pub async fn set_done(
     let (actor, _, input): (_, _, DoneForm) = begin(&call, id, &form, Action::ManageSteps).await?;
     let done = input.done == "1";
     crate::db::run(&call.state.pool, move |conn| {
-        steps::set_done(conn, &actor, id, step, done, Moment::now())
+        steps::set_done(conn, Act::now(actor), id, step, done)
     })
     .await?;
     Ok(redirect(&format!("/tasks/{id}?done=step#steps")))
@@ -76,7 +75,7 @@ pub async fn drive(Posted { call, id, form }: Posted<TaskId>) -> WebResult<HttpR
     let (actor, _, input): (_, _, DoneForm) = begin(&call, id, &form, Action::ManageSteps).await?;
     let on = input.done == "1";
     crate::db::run(&call.state.pool, move |conn| {
-        steps::drive(conn, &actor, id, on, Moment::now())
+        steps::drive(conn, Act::now(actor), id, on)
     })
     .await?;
     Ok(redirect(&format!("/tasks/{id}?done=step#steps")))
@@ -99,7 +98,7 @@ pub async fn draft(Posted { call, id, form }: Posted<TaskId>) -> WebResult<HttpR
         return show_page(&call, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     crate::db::run(&call.state.pool, move |conn| {
-        steps::draft(conn, &actor, id, &text, Moment::now())
+        steps::draft(conn, Act::now(actor), id, &text)
     })
     .await?;
     Ok(redirect(&format!("/tasks/{id}?done=draft")))

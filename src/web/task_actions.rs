@@ -9,10 +9,10 @@ use serde::Deserialize;
 
 use crate::app::{chases, extensions, tasks};
 use crate::db::DbConn;
-use crate::domain::dates::{extension_date, parse_date, Moment};
+use crate::domain::dates::{extension_date, parse_date};
 use crate::domain::filetype;
 use crate::domain::ids::{TaskId, UserId};
-use crate::domain::permissions::{Action, Actor};
+use crate::domain::permissions::{Act, Action, Actor};
 use crate::domain::status::Move;
 use crate::error::{AppError, AppResult};
 use crate::models::attachment::Upload;
@@ -207,7 +207,7 @@ pub async fn comment(Posted { call, id, form }: Posted<TaskId>) -> WebResult<Htt
     }
     let store = call.state.storage();
     crate::db::run(&call.state.pool, move |conn| {
-        tasks::comment(conn, &store, &actor, id, &text, Moment::now())
+        tasks::comment(conn, &store, Act::now(actor), id, &text)
     })
     .await?;
     Ok(redirect(&format!("/tasks/{id}?done=comment")))
@@ -256,7 +256,7 @@ pub async fn request_extension(
             reason: &reason,
             files: &files,
         };
-        extensions::request(conn, &store, &actor, id, &asked, Moment::now())
+        extensions::request(conn, &store, Act::now(actor), id, &asked)
     })
     .await;
     // Already pending, or the unique index caught a request filed at the same moment.
@@ -300,7 +300,7 @@ pub(crate) struct Noted {
 pub(crate) async fn noted<T: Send + 'static>(
     Posted { call, id, form }: Posted<TaskId>,
     step: Noted,
-    use_case: fn(&mut DbConn, &Actor, TaskId, &str, Moment) -> AppResult<T>,
+    use_case: fn(&mut DbConn, Act, TaskId, &str) -> AppResult<T>,
 ) -> WebResult<HttpResponse> {
     let (actor, _, input): (_, _, TextForm) = begin(&call, id, &form, step.action).await?;
     let (note, errors) = checked_text(&input.text, step.required);
@@ -310,7 +310,7 @@ pub(crate) async fn noted<T: Send + 'static>(
         return show_page(&call, id, typed(errors), status).await;
     }
     let made = crate::db::run(&call.state.pool, move |conn| {
-        use_case(conn, &actor, id, &note, Moment::now())
+        use_case(conn, Act::now(actor), id, &note)
     })
     .await;
     let typed = typed(Errors::default());
@@ -477,7 +477,7 @@ pub async fn assign_people(Posted { call, id, form }: Posted<TaskId>) -> WebResu
     }
     let people = input.person.clone();
     let done = crate::db::run(&call.state.pool, move |conn| {
-        tasks::assign_people(conn, &actor, id, &people, due, Moment::now())
+        tasks::assign_people(conn, Act::now(actor), id, &people, due)
     })
     .await;
     let (field, key) = match done {

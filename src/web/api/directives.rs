@@ -11,9 +11,9 @@ use super::answer::{self, Answer};
 use super::input::{writer, Body};
 use super::problem::{ApiError, ApiResult, Problem};
 use super::task_writes::WriteProblems;
-use crate::domain::dates::{parse_date, Moment};
+use crate::domain::dates::parse_date;
 use crate::domain::ids::{DirectiveId, TaskId, UnitId};
-use crate::domain::permissions::{allowed, Action, Target};
+use crate::domain::permissions::{allowed, Act, Action, Target};
 use crate::domain::status::{Status, Timeliness};
 use crate::models::directive::{self, Assignee, NewDirective, NewItem};
 use crate::models::unit;
@@ -473,7 +473,7 @@ pub async fn publish(req: HttpRequest, call: Call, body: Body) -> ApiResult<Http
         items,
     };
     answer::write(&call.state, &req, actor.user_id, move |conn| {
-        let (id, created) = crate::app::directives::publish(conn, &actor, &d, Moment::now())?;
+        let (id, created) = crate::app::directives::publish(conn, Act::now(actor), &d)?;
         let body = Published {
             directive: directive_json(conn, id)?,
             created,

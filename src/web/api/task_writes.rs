@@ -17,9 +17,9 @@ use super::problem::{ApiError, ApiResult, Problem};
 use super::read::{to_json, TaskJson};
 use crate::app::{extensions, tasks};
 use crate::db::DbConn;
-use crate::domain::dates::{extension_date, parse_date, Moment};
+use crate::domain::dates::{extension_date, parse_date};
 use crate::domain::ids::TaskId;
-use crate::domain::permissions::{Action, Actor};
+use crate::domain::permissions::{Act, Action, Actor};
 use crate::domain::status::Move;
 use crate::models::attachment::Upload;
 use crate::models::extension::{self, Decided, NewDecision, NewRequest};
@@ -381,7 +381,7 @@ write_route!(
         ApiError::check(errors, &call.auth)?;
         let store = call.state.storage();
         answer::write(&call.state, &req, actor.user_id, move |conn| {
-            tasks::comment(conn, &store, &actor, id, &text, Moment::now())?;
+            tasks::comment(conn, &store, Act::now(actor), id, &text)?;
             Ok(Answer::created(json(&task_body(conn, id)?)))
         })
         .await
@@ -426,7 +426,7 @@ write_route!(
                 reason: &reason,
                 files: &files,
             };
-            let ext = extensions::request(conn, &store, &actor, id, &asked, Moment::now())?;
+            let ext = extensions::request(conn, &store, Act::now(actor), id, &asked)?;
             let mut body = task_body(conn, id)?;
             body.extension = Some(ExtensionState {
                 id: ext,
@@ -478,7 +478,7 @@ write_route!(
                 task_version: version_now(conn, task_id, sent)?,
                 note: &note,
             };
-            match extensions::decide(conn, &actor, id, &decision, Moment::now())? {
+            match extensions::decide(conn, Act::now(actor), id, &decision)? {
                 Decided::Done { .. } => {
                     let mut body = task_body(conn, task_id)?;
                     let decided = if input.approve {
