@@ -1,7 +1,6 @@
 //! Chasing many tasks at once: those chosen on a task list, or every overdue task of a unit;
 //! and the page that says what one press did.
 
-use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use askama::Template;
 use serde::Deserialize;
@@ -50,11 +49,7 @@ fn page(
     text: String,
     errors: Errors,
 ) -> WebResult<HttpResponse> {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     render_status(
         &ChasedPage {
             ctx: Ctx::new(auth),

@@ -1,7 +1,6 @@
 //! The administrator's grading rule: points per outcome and the grades' thresholds. Each save
 //! is a new version; the page lists them all, the one in force first.
 
-use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use askama::Template;
 use serde::Deserialize;
@@ -151,11 +150,7 @@ async fn page(call: &Call, typed: Option<(RuleForm, Errors)>) -> WebResult<HttpR
         let current = versions.first().map(|v| v.rule).unwrap_or_default();
         (RuleForm::of(&current), Errors::default())
     });
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     render_status(
         &RulePage {
             ctx: Ctx::new(&call.auth),

@@ -293,6 +293,14 @@ impl Errors {
     pub fn add(&mut self, field: &str, key: &'static str) {
         self.0.push((field.to_string(), key));
     }
+    /// The status a form's page is answered with: 200 as it is first shown, 422 with errors.
+    pub fn status(&self) -> actix_web::http::StatusCode {
+        if self.is_empty() {
+            actix_web::http::StatusCode::OK
+        } else {
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

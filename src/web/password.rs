@@ -110,12 +110,10 @@ async fn reset_page(
     })
     .await?
     .is_some();
-    let status = if !valid {
-        actix_web::http::StatusCode::NOT_FOUND
-    } else if errors.is_empty() {
-        actix_web::http::StatusCode::OK
+    let status = if valid {
+        errors.status()
     } else {
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+        actix_web::http::StatusCode::NOT_FOUND
     };
     let pre = pre_token(req);
     let page = ResetPage {

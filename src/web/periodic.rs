@@ -2,7 +2,6 @@
 //! narrative and heading, downloading it as Word, issuing it; the issued reports, each
 //! downloadable again, and a new version with a reason.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::{Datelike, Months, NaiveDate};
@@ -322,11 +321,7 @@ async fn draft_page(
     })
     .await?;
     let (form, errors) = typed.unwrap_or_else(|| (DraftForm::of(&report), Errors::default()));
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     render_status(
         &DraftPage {
             ctx: Ctx::new(&call.auth),
@@ -478,11 +473,7 @@ async fn issued_page(
         f.date = format_date(today());
         (f, Errors::default())
     });
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     render_status(
         &IssuedPage {
             ctx: Ctx::new(&call.auth),

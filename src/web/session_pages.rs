@@ -388,11 +388,7 @@ async fn me_page(call: &Call, errors: Errors, typed_token: TokenTyped) -> WebRes
     })
     .await?;
     let role = u.role();
-    let status = if errors.is_empty() {
-        actix_web::http::StatusCode::OK
-    } else {
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     render_status(
         &MePage {
             ctx: Ctx::new(&call.auth),

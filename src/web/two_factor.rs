@@ -126,11 +126,7 @@ async fn setup_page(call: &Call, codes: Vec<String>, errors: Errors) -> WebResul
             qr_svg(&uri, Ctx::new(&call.auth).t("twofa.qr")),
         )
     });
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     render_status(
         &SetupPage {
             ctx: Ctx::new(&call.auth),

@@ -1,7 +1,6 @@
 //! The administrator's webhooks: endpoints of other systems told of events (what happened to
 //! tasks, reports), each with its secret, its events and its delivery log with "send again".
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
@@ -54,11 +53,7 @@ fn all_events() -> Vec<&'static str> {
 
 async fn list_page(call: &Call, typed: NewHookForm, errors: Errors) -> WebResult<HttpResponse> {
     let hooks = crate::db::run(&call.state.pool, webhook::all).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     render_status(
         &ListPage {
             ctx: Ctx::new(&call.auth),
