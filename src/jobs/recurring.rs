@@ -57,17 +57,13 @@ pub fn make(
     let mut directive_ids: Vec<DirectiveId> = items.iter().map(|i| i.directive_id).collect();
     directive_ids.sort_unstable();
     directive_ids.dedup();
-    let mut notices: HashMap<DirectiveId, (String, String)> = HashMap::new();
-    for chunk in directive_ids.chunks(500) {
-        notices.extend(
-            directives::table
-                .filter(directives::id.eq_any(chunk))
-                .select((directives::id, directives::number, directives::title))
-                .load::<(DirectiveId, String, String)>(conn)?
-                .into_iter()
-                .map(|(id, n, t)| (id, (n, t))),
-        );
-    }
+    let notices: HashMap<DirectiveId, (String, String)> = directives::table
+        .filter(crate::db::id_in(directives::id, &directive_ids))
+        .select((directives::id, directives::number, directives::title))
+        .load::<(DirectiveId, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, n, t)| (id, (n, t)))
+        .collect();
     let mut new = Vec::new();
     for item in &items {
         let Some(last) = latest.get(&item.id) else {

@@ -296,11 +296,14 @@ fn assigned(
             l.sections.push(section(lang, ctx, t(lang, key), &rows));
         }
     }
-    l.action = Some((
-        t(lang, "mail.open_tasks").into(),
-        format!("{}/tasks", ctx.public_url),
-    ));
+    l.action = to_tasks(ctx, lang);
     Ok(Ok(l))
+}
+
+/// The button to the person's own list of tasks.
+fn to_tasks(ctx: &Context, lang: Lang) -> Option<(String, String)> {
+    let url = format!("{}/tasks", ctx.public_url);
+    Some((t(lang, "mail.open_tasks").into(), url))
 }
 
 /// The day's reminder: only what is still being worked on and still has a due date.
@@ -379,10 +382,7 @@ fn digest_of(
     );
     l.lines.push(t(lang, "mail.digest.intro").into());
     l.sections = built.into_iter().filter(|s| !s.items.is_empty()).collect();
-    l.action = Some((
-        t(lang, "mail.open_tasks").into(),
-        format!("{}/tasks", ctx.public_url),
-    ));
+    l.action = to_tasks(ctx, lang);
     Ok(Ok(l))
 }
 
@@ -632,10 +632,7 @@ fn reminder(
         s.more_url = format!("{}/tasks?{filter}&lead={unit_id}", ctx.public_url);
         l.sections.push(s);
     }
-    l.action = Some((
-        t(lang, "mail.open_tasks").into(),
-        format!("{}/tasks", ctx.public_url),
-    ));
+    l.action = to_tasks(ctx, lang);
 }
 
 /// How many tasks of each list a digest shows; the rest is a count and a link.

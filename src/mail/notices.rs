@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use diesel::prelude::*;
 
 use crate::db::schema::{task_coordinators, tasks};
-use crate::db::DbConn;
+use crate::db::{id_in, DbConn};
 use crate::domain::dates::Moment;
 use crate::domain::ids::{DirectiveId, TaskId, UnitId, UserId};
 use crate::domain::mail::Kind;
@@ -42,26 +42,16 @@ pub fn assigned_tasks(
     let extra = serde_json::json!({ "directive_id": directive_id });
     let key = format!("assigned:{subject}");
     webhook::tell(conn, Event::TaskAssigned, key, task_ids, extra, at)?;
-    let mut leads: Vec<(TaskId, UnitId)> = Vec::new();
-    for chunk in task_ids.chunks(500) {
-        leads.extend(
-            tasks::table
-                .filter(tasks::id.eq_any(chunk))
-                .order(tasks::id)
-                .select((tasks::id, tasks::lead_unit_id))
-                .load::<(TaskId, UnitId)>(conn)?,
-        );
-    }
-    let mut coordinating: Vec<(TaskId, UnitId)> = Vec::new();
-    for chunk in task_ids.chunks(500) {
-        coordinating.extend(
-            task_coordinators::table
-                .filter(task_coordinators::task_id.eq_any(chunk))
-                .order(task_coordinators::task_id)
-                .select((task_coordinators::task_id, task_coordinators::unit_id))
-                .load::<(TaskId, UnitId)>(conn)?,
-        );
-    }
+    let leads: Vec<(TaskId, UnitId)> = tasks::table
+        .filter(id_in(tasks::id, task_ids))
+        .order(tasks::id)
+        .select((tasks::id, tasks::lead_unit_id))
+        .load(conn)?;
+    let coordinating: Vec<(TaskId, UnitId)> = task_coordinators::table
+        .filter(id_in(task_coordinators::task_id, task_ids))
+        .order(task_coordinators::task_id)
+        .select((task_coordinators::task_id, task_coordinators::unit_id))
+        .load(conn)?;
     let mut units: Vec<UnitId> = leads.iter().chain(&coordinating).map(|(_, u)| *u).collect();
     units.sort_unstable();
     units.dedup();
@@ -283,21 +273,16 @@ pub fn corrected(
     at: Moment,
 ) -> AppResult<usize> {
     let kind = Kind::Corrected;
-    let mut concerned: Vec<(TaskId, UnitId)> = Vec::new();
-    for chunk in task_ids.chunks(500) {
-        concerned.extend(
-            tasks::table
-                .filter(tasks::id.eq_any(chunk))
-                .select((tasks::id, tasks::lead_unit_id))
-                .load::<(TaskId, UnitId)>(conn)?,
-        );
-        concerned.extend(
-            task_coordinators::table
-                .filter(task_coordinators::task_id.eq_any(chunk))
-                .select((task_coordinators::task_id, task_coordinators::unit_id))
-                .load::<(TaskId, UnitId)>(conn)?,
-        );
-    }
+    let mut concerned: Vec<(TaskId, UnitId)> = tasks::table
+        .filter(id_in(tasks::id, task_ids))
+        .select((tasks::id, tasks::lead_unit_id))
+        .load(conn)?;
+    concerned.extend(
+        task_coordinators::table
+            .filter(id_in(task_coordinators::task_id, task_ids))
+            .select((task_coordinators::task_id, task_coordinators::unit_id))
+            .load::<(TaskId, UnitId)>(conn)?,
+    );
     let mut units: Vec<UnitId> = concerned.iter().map(|c| c.1).collect();
     units.sort_unstable();
     units.dedup();
