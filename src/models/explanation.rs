@@ -335,12 +335,7 @@ pub fn decide(conn: &mut DbConn, act: Act, id: i64, d: &NewDecision) -> AppResul
     let new_due = e.proposed_due.filter(|_| d.accept && d.move_due);
     if let Some(due) = new_due {
         let previous = task::get(conn, e.task_id)?.due_on;
-        let edit = Edit {
-            actor,
-            task_id: e.task_id,
-            version: d.task_version,
-            at,
-        };
+        let edit = Edit::of(&act, e.task_id, d.task_version);
         match task::change_due_date(conn, edit, Some(due), d.note)? {
             Outcome::Done(()) => {}
             other => return Ok(Decided::Task(other)),

@@ -295,12 +295,7 @@ pub fn decide(conn: &mut DbConn, act: Act, id: i64, d: &NewDecision) -> AppResul
     }
     let new_due = due.unwrap_or(r.requested_due);
     if approve {
-        let edit = Edit {
-            actor,
-            task_id: r.task_id,
-            version: task_version,
-            at,
-        };
+        let edit = Edit::of(&act, r.task_id, task_version);
         match task::change_due_date(conn, edit, Some(new_due), note)? {
             Outcome::Done(()) => {}
             other => return Ok(Decided::Task(other)),

@@ -15,7 +15,7 @@ use crate::db::Found;
 use crate::db::{among, DbConn, MultiBackend};
 use crate::domain::dates::Moment;
 use crate::domain::ids::{DirectiveId, ItemId, TaskId, UnitId, UserId};
-use crate::domain::permissions::{Actor, Role, TaskScope};
+use crate::domain::permissions::{Act, Actor, Role, TaskScope};
 use crate::domain::status::{timeliness, Move, ReportKind, Status, Timeliness};
 use crate::domain::text::fold;
 use crate::error::AppResult;
@@ -763,6 +763,16 @@ pub struct Edit<'a> {
 }
 
 impl<'a> Edit<'a> {
+    /// The change made by `act` to task `id` as its actor saw it at `version`.
+    pub fn of(act: &'a Act, task_id: TaskId, version: i32) -> Edit<'a> {
+        Edit {
+            actor: &act.actor,
+            task_id,
+            version,
+            at: act.at,
+        }
+    }
+
     /// The change `actor` makes to task `id` as they saw it at `version`, now.
     pub fn now(actor: &'a Actor, task_id: TaskId, version: i32) -> Edit<'a> {
         Edit {

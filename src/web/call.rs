@@ -8,8 +8,9 @@ use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 
-use crate::web::auth::Auth;
-use crate::web::error::WebError;
+use crate::db::DbConn;
+use crate::web::auth::{Auth, Credentials};
+use crate::web::error::{WebError, WebResult};
 use crate::web::form::Form;
 use crate::web::AppState;
 
@@ -63,5 +64,41 @@ where
                 form,
             })
         })
+    }
+}
+
+/// The server's state and who is asking, not looked up yet: the pages read most look the
+/// person up inside their own trip to the database (`run`), one trip where `Call` takes two.
+pub struct LazyCall {
+    pub state: web::Data<AppState>,
+    creds: Credentials,
+}
+
+impl FromRequest for LazyCall {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let parts = <(web::Data<AppState>, Credentials)>::from_request(req, payload);
+        Box::pin(async move {
+            let (state, creds) = parts.await?;
+            Ok(LazyCall { state, creds })
+        })
+    }
+}
+
+impl LazyCall {
+    /// Runs `f` on the blocking pool with the person looked up first, in the same trip.
+    pub async fn run<T, F>(&self, f: F) -> WebResult<T>
+    where
+        F: FnOnce(&mut DbConn, Auth) -> WebResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let creds = self.creds.clone();
+        crate::web::error::run(&self.state.pool, move |conn| {
+            let auth = creds.resolve(conn)?;
+            f(conn, auth)
+        })
+        .await
     }
 }

@@ -23,13 +23,12 @@ use crate::reports::periodic::{grade_units, rank_order, UnitLine};
 use crate::reports::stats::{self, Asked, Preset};
 use crate::reports::tallies;
 use crate::reports::ReportRow;
-use crate::web::auth::Credentials;
+use crate::web::call::LazyCall;
 use crate::web::error::WebResult;
 use crate::web::list_filter;
 use crate::web::pages::{download, render, Ctx};
 use crate::web::query::Query;
 use crate::web::tasks::{resolve_filter, today};
-use crate::web::AppState;
 
 /// A unit among the worst: its overdue tasks, how long the oldest has been overdue.
 pub struct Ranked {
@@ -223,11 +222,7 @@ pub(crate) fn graded_units(
     Ok((figures, graded))
 }
 
-pub async fn dashboard(
-    Query(q): Query<DashboardQuery>,
-    state: web::Data<AppState>,
-    creds: Credentials,
-) -> WebResult<HttpResponse> {
+pub async fn dashboard(Query(q): Query<DashboardQuery>, call: LazyCall) -> WebResult<HttpResponse> {
     let today = today();
     let (asked, whole) = q.asked.read(today);
     let (preset, (from, to)) = (asked.preset, asked.period);
@@ -245,10 +240,9 @@ pub async fn dashboard(
             ..Filter::counted()
         }
     };
-    let shared = state.clone();
-    let (auth, all, before, graded, charts, overdue, soon, oldest, leader) =
-        crate::web::error::run(&state.pool, move |conn| {
-            let auth = creds.resolve(conn)?;
+    let shared = call.state.clone();
+    let (auth, all, before, graded, charts, overdue, soon, oldest, leader) = call
+        .run(move |conn, auth| {
             let actor = auth.actor()?;
             let (unit, leader) = scope_for(conn, &actor, whole)?;
             let mine = leader.filter(|_| !whole);
@@ -380,28 +374,27 @@ const EXPORT_CAP: i64 = 100_000;
 /// The rows of the task list under the request's filters, in the person's scope and language.
 async fn report(
     req: &HttpRequest,
-    state: &web::Data<AppState>,
-    creds: Credentials,
+    call: &LazyCall,
 ) -> WebResult<(Vec<ReportRow>, crate::i18n::Lang)> {
     let query = req.query_string().to_string();
-    let (rows, lang) = crate::web::error::run(&state.pool, move |conn| {
-        let auth = creds.resolve(conn)?;
-        let actor = auth.actor()?;
-        let f = resolve_filter(conn, list_filter::parse(&query, &actor))?;
-        let ids = crate::models::listing::all_ids(conn, &actor, &f, today(), EXPORT_CAP)?;
-        let mut rows = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(1000) {
-            let results = task::latest_results(conn, chunk)?;
-            let original = crate::models::journal::original_dues(conn, chunk)?;
-            rows.extend(task::rows_for(conn, chunk, today())?.into_iter().map(|r| {
-                let (result, first_due) =
-                    (results.get(&r.id).cloned(), original.get(&r.id).copied());
-                (r, result, first_due)
-            }));
-        }
-        Ok((rows, auth.lang))
-    })
-    .await?;
+    let (rows, lang) = call
+        .run(move |conn, auth| {
+            let actor = auth.actor()?;
+            let f = resolve_filter(conn, list_filter::parse(&query, &actor))?;
+            let ids = crate::models::listing::all_ids(conn, &actor, &f, today(), EXPORT_CAP)?;
+            let mut rows = Vec::with_capacity(ids.len());
+            for chunk in ids.chunks(1000) {
+                let results = task::latest_results(conn, chunk)?;
+                let original = crate::models::journal::original_dues(conn, chunk)?;
+                rows.extend(task::rows_for(conn, chunk, today())?.into_iter().map(|r| {
+                    let (result, first_due) =
+                        (results.get(&r.id).cloned(), original.get(&r.id).copied());
+                    (r, result, first_due)
+                }));
+            }
+            Ok((rows, auth.lang))
+        })
+        .await?;
     let t = |k: &str| crate::i18n::t(lang, k);
     let out = rows
         .into_iter()
@@ -445,12 +438,8 @@ fn header(lang: crate::i18n::Lang) -> Vec<&'static str> {
 }
 
 /// `/reports/tasks.csv` with the task list's filters: the customary report columns.
-pub async fn tasks_csv(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    creds: Credentials,
-) -> WebResult<HttpResponse> {
-    let (rows, lang) = report(&req, &state, creds).await?;
+pub async fn tasks_csv(req: HttpRequest, call: LazyCall) -> WebResult<HttpResponse> {
+    let (rows, lang) = report(&req, &call).await?;
     let lines: Vec<Vec<String>> = rows.iter().enumerate().map(|(i, r)| r.cells(i)).collect();
     let body = crate::reports::csv::write(&header(lang), &lines).into_bytes();
     Ok(download(
@@ -461,12 +450,8 @@ pub async fn tasks_csv(
 }
 
 /// `/reports/tasks.xlsx`: the same rows as a workbook with a title and the date of the data.
-pub async fn tasks_xlsx(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    creds: Credentials,
-) -> WebResult<HttpResponse> {
-    let (rows, lang) = report(&req, &state, creds).await?;
+pub async fn tasks_xlsx(req: HttpRequest, call: LazyCall) -> WebResult<HttpResponse> {
+    let (rows, lang) = report(&req, &call).await?;
     let t = |k: &str| crate::i18n::t(lang, k);
     let heading = crate::reports::xlsx::Heading {
         body: t("report.body"),
@@ -489,22 +474,18 @@ pub async fn tasks_xlsx(
 
 /// `/reports/units.csv` with the dashboard's period and scope: the units' ranking, with their
 /// buckets, score and grade by the rule in force.
-pub async fn units_csv(
-    Query(q): Query<PeriodQuery>,
-    state: web::Data<AppState>,
-    creds: Credentials,
-) -> WebResult<HttpResponse> {
+pub async fn units_csv(Query(q): Query<PeriodQuery>, call: LazyCall) -> WebResult<HttpResponse> {
     let today = today();
     let (asked, whole) = q.read(today);
-    let (lang, mut units) = crate::web::error::run(&state.pool, move |conn| {
-        let auth = creds.resolve(conn)?;
-        let actor = auth.actor()?;
-        let (scope, _) = scope_for(conn, &actor, whole)?;
-        let late = tally::late_now(conn, scope, today)?;
-        let (_, graded) = graded_units(conn, &asked, (scope, today), &late)?;
-        Ok((auth.lang, graded))
-    })
-    .await?;
+    let (lang, mut units) = call
+        .run(move |conn, auth| {
+            let actor = auth.actor()?;
+            let (scope, _) = scope_for(conn, &actor, whole)?;
+            let late = tally::late_now(conn, scope, today)?;
+            let (_, graded) = graded_units(conn, &asked, (scope, today), &late)?;
+            Ok((auth.lang, graded))
+        })
+        .await?;
     units.sort_by(rank_order);
     let t = |k: &str| crate::i18n::t(lang, k);
     let mut header = vec![t("grading.rank"), t("task.lead")];
@@ -588,18 +569,13 @@ type Grading = (&'static str, (NaiveDate, NaiveDate), Option<UnitLine>);
 
 /// `/units/{id}`: a unit's open and closed tasks and its record over the last twelve months.
 /// Unit people see only their own unit.
-pub async fn unit_page(
-    state: web::Data<AppState>,
-    creds: Credentials,
-    path: web::Path<UnitId>,
-) -> WebResult<HttpResponse> {
+pub async fn unit_page(call: LazyCall, path: web::Path<UnitId>) -> WebResult<HttpResponse> {
     let id = path.into_inner();
     let today = today();
     let months = tallies::last_months(today, 12);
     let this_month = tallies::month_of(today);
-    let (auth, (unit, leader, chaseable, late_explanations), rows, (late, grades)) =
-        crate::web::error::run(&state.pool, move |conn| {
-            let auth = creds.resolve(conn)?;
+    let (auth, (unit, leader, chaseable, late_explanations), rows, (late, grades)) = call
+        .run(move |conn, auth| {
             let actor = auth.actor()?;
             if actor.role.is_unit_role() && actor.unit_id != Some(id) {
                 return Err(crate::web::error::WebError::NotFound);

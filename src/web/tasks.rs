@@ -18,8 +18,8 @@ use crate::models::journal::{self, Entry};
 use crate::models::listing;
 use crate::models::task::{self, Filter, ListRow, ReportRow, Sort, Task};
 use crate::models::unit::{self, Unit};
-use crate::web::auth::{Auth, Credentials};
-use crate::web::call::Call;
+use crate::web::auth::Auth;
+use crate::web::call::{Call, LazyCall};
 use crate::web::error::{WebError, WebResult};
 use crate::web::list_filter;
 use crate::web::pages::{render, render_status, uploaded_file, Ctx, Errors};
@@ -168,17 +168,12 @@ impl ListPage {
     }
 }
 
-pub async fn inbox(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    creds: Credentials,
-) -> WebResult<HttpResponse> {
+pub async fn inbox(req: HttpRequest, call: LazyCall) -> WebResult<HttpResponse> {
     let query = req.query_string().to_string();
-    let shared = state.clone();
+    let shared = call.state.clone();
     // The person and the page in one trip to the database: this is the page people land on.
-    let (auth, filter, listed, pickers, leader, number) =
-        crate::web::error::run(&state.pool, move |conn| {
-            let auth = creds.resolve(conn)?;
+    let (auth, filter, listed, pickers, leader, number) = call
+        .run(move |conn, auth| {
             let actor = auth.actor()?;
             let leader = (actor.role == crate::domain::permissions::Role::Leader
                 && !unit::in_charge_of(conn, actor.user_id)?.is_empty())
@@ -209,7 +204,7 @@ pub async fn inbox(
         })
         .await?;
     let pickers = match pickers {
-        Some((units, notices)) => Some(state.list_pickers.get(&units, &notices, auth.lang)?),
+        Some((units, notices)) => Some(call.state.list_pickers.get(&units, &notices, auth.lang)?),
         None => None,
     };
     let mut f = FilterView::of(&filter);
@@ -650,18 +645,14 @@ pub async fn show_page(
 }
 
 /// The task page: the person and the task in one trip to the database.
-pub async fn show(
-    state: web::Data<AppState>,
-    creds: Credentials,
-    path: web::Path<TaskId>,
-) -> WebResult<HttpResponse> {
+pub async fn show(call: LazyCall, path: web::Path<TaskId>) -> WebResult<HttpResponse> {
     let id = path.into_inner();
-    let (auth, view) = crate::web::error::run(&state.pool, move |conn| {
-        let auth = creds.resolve(conn)?;
-        let view = load_view(conn, &auth.actor()?, id)?;
-        Ok((auth, view))
-    })
-    .await?;
+    let (auth, view) = call
+        .run(move |conn, auth| {
+            let view = load_view(conn, &auth.actor()?, id)?;
+            Ok((auth, view))
+        })
+        .await?;
     render_view(&auth, view, Typed::default(), StatusCode::OK)
 }
 

@@ -17,12 +17,11 @@ use crate::domain::permissions::{allowed, Act, Action, Target};
 use crate::domain::status::{Status, Timeliness};
 use crate::models::directive::{self, Assignee, NewDirective, NewItem};
 use crate::models::unit;
-use crate::web::auth::{Auth, Credentials};
-use crate::web::call::Call;
+use crate::web::auth::Auth;
+use crate::web::call::{Call, LazyCall};
 use crate::web::error::{WebError, WebResult};
 use crate::web::pages::Errors;
 use crate::web::tasks::today;
-use crate::web::AppState;
 
 /// A unit of the directory.
 #[derive(Serialize, ToSchema)]
@@ -55,17 +54,14 @@ pub(super) struct UnitQuery {
     ),
     security(("bearer" = []))
 )]
-pub async fn units(
-    state: web::Data<AppState>,
-    creds: Credentials,
-    query: web::Query<UnitQuery>,
-) -> ApiResult<HttpResponse> {
+pub async fn units(call: LazyCall, query: web::Query<UnitQuery>) -> ApiResult<HttpResponse> {
     let q: String = query.into_inner().q.chars().take(200).collect();
-    let units = crate::web::error::run(&state.pool, move |conn| {
-        creds.resolve(conn)?.actor()?;
-        Ok(unit::list(conn, &q, false)?)
-    })
-    .await?;
+    let units = call
+        .run(move |conn, auth| {
+            auth.actor()?;
+            Ok(unit::list(conn, &q, false)?)
+        })
+        .await?;
     let body: Vec<UnitJson> = units
         .into_iter()
         .map(|u| UnitJson {
@@ -127,11 +123,7 @@ fn reader(auth: &Auth) -> WebResult<()> {
     ),
     security(("bearer" = []))
 )]
-pub async fn list(
-    state: web::Data<AppState>,
-    creds: Credentials,
-    query: web::Query<DirectivePage>,
-) -> ApiResult<HttpResponse> {
+pub async fn list(call: LazyCall, query: web::Query<DirectivePage>) -> ApiResult<HttpResponse> {
     // A page far past the end is simply empty; the offset stays well inside i64.
     let page = query
         .into_inner()
@@ -139,11 +131,12 @@ pub async fn list(
         .and_then(|p| p.trim().parse::<i64>().ok())
         .unwrap_or(1)
         .clamp(1, 1_000_000);
-    let (rows, total) = crate::web::error::run(&state.pool, move |conn| {
-        reader(&creds.resolve(conn)?)?;
-        Ok(directive::page_of(conn, None, page)?)
-    })
-    .await?;
+    let (rows, total) = call
+        .run(move |conn, auth| {
+            reader(&auth)?;
+            Ok(directive::page_of(conn, None, page)?)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(DirectiveListJson {
         total,
         page,
@@ -251,17 +244,14 @@ fn directive_json(
     ),
     security(("bearer" = []))
 )]
-pub async fn show(
-    state: web::Data<AppState>,
-    creds: Credentials,
-    path: web::Path<DirectiveId>,
-) -> ApiResult<HttpResponse> {
+pub async fn show(call: LazyCall, path: web::Path<DirectiveId>) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let body = crate::web::error::run(&state.pool, move |conn| {
-        reader(&creds.resolve(conn)?)?;
-        Ok(directive_json(conn, id)?)
-    })
-    .await?;
+    let body = call
+        .run(move |conn, auth| {
+            reader(&auth)?;
+            Ok(directive_json(conn, id)?)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(body))
 }
 

@@ -12,10 +12,9 @@ use super::problem::{ApiResult, Problem};
 use crate::domain::ids::UnitId;
 use crate::domain::status::Counts;
 use crate::models::tally::{self};
-use crate::web::auth::Credentials;
+use crate::web::call::LazyCall;
 use crate::web::dashboard::{graded_units, scope_for, PeriodQuery};
 use crate::web::tasks::today;
-use crate::web::AppState;
 
 /// The four buckets, their total and the on-time rate (none while nothing is finished).
 #[derive(Serialize, ToSchema)]
@@ -81,22 +80,19 @@ pub(super) struct FiguresJson {
     ),
     security(("bearer" = []))
 )]
-pub async fn figures(
-    state: web::Data<AppState>,
-    creds: Credentials,
-    query: web::Query<PeriodQuery>,
-) -> ApiResult<HttpResponse> {
+pub async fn figures(call: LazyCall, query: web::Query<PeriodQuery>) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let today = today();
     let (asked, whole) = q.read(today);
     let (from, to) = asked.period;
-    let (figures, graded) = crate::web::error::run(&state.pool, move |conn| {
-        let actor = creds.resolve(conn)?.actor()?;
-        let (scope, _) = scope_for(conn, &actor, whole)?;
-        let late = tally::late_now(conn, scope, today)?;
-        Ok(graded_units(conn, &asked, (scope, today), &late)?)
-    })
-    .await?;
+    let (figures, graded) = call
+        .run(move |conn, auth| {
+            let actor = auth.actor()?;
+            let (scope, _) = scope_for(conn, &actor, whole)?;
+            let late = tally::late_now(conn, scope, today)?;
+            Ok(graded_units(conn, &asked, (scope, today), &late)?)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(FiguresJson {
         from,
         to,

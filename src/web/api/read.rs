@@ -12,12 +12,11 @@ use crate::domain::ids::{DirectiveId, TaskId, UnitId, UserId};
 use crate::domain::paging::Page;
 use crate::domain::permissions::{decide, Action, Decision, Target};
 use crate::domain::status::{ReportKind, Status, Timeliness};
-use crate::models::{chase, directive, explanation, journal, task, unit};
-use crate::web::auth::Credentials;
+use crate::models::{assignee, chase, directive, explanation, journal, step, task, transfer, unit};
+use crate::web::call::LazyCall;
 use crate::web::error::WebError;
 use crate::web::list_filter::{self, ListQuery};
 use crate::web::tasks::{resolve_filter, today};
-use crate::web::AppState;
 
 /// A task as lists show it.
 #[derive(Serialize, ToSchema)]
@@ -102,23 +101,20 @@ pub(super) struct TaskList {
     ),
     security(("bearer" = []))
 )]
-pub async fn tasks(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    creds: Credentials,
-) -> ApiResult<HttpResponse> {
+pub async fn tasks(req: HttpRequest, call: LazyCall) -> ApiResult<HttpResponse> {
     let query = req.query_string().to_string();
-    let shared = state.clone();
-    let (listed, f_size) = crate::web::error::run(&state.pool, move |conn| {
-        let actor = creds.resolve(conn)?.actor()?;
-        let f = resolve_filter(conn, list_filter::parse(&query, &actor))?;
-        let size = f.page_size();
-        Ok((
-            crate::models::listing::list(conn, &actor, &f, today(), &shared.long_lists)?,
-            size,
-        ))
-    })
-    .await?;
+    let shared = call.state.clone();
+    let (listed, f_size) = call
+        .run(move |conn, auth| {
+            let actor = auth.actor()?;
+            let f = resolve_filter(conn, list_filter::parse(&query, &actor))?;
+            let size = f.page_size();
+            Ok((
+                crate::models::listing::list(conn, &actor, &f, today(), &shared.long_lists)?,
+                size,
+            ))
+        })
+        .await?;
     // The next page is this query with `after` (or, going back, `before`) set to the value
     // given; `total` is exact unless `total_capped`, when the list holds more.
     let cursor = |p: Option<Page>| match p {
@@ -174,6 +170,19 @@ struct JournalJson {
     by: Option<String>,
 }
 
+impl From<journal::Entry> for JournalJson {
+    fn from(e: journal::Entry) -> Self {
+        JournalJson {
+            at: e.at.and_utc(),
+            kind: e.kind.as_str().into(),
+            from: e.from_value,
+            to: e.to_value,
+            note: e.note,
+            by: e.user_name,
+        }
+    }
+}
+
 #[derive(Serialize, ToSchema, Clone)]
 struct ReportJson {
     at: DateTime<Utc>,
@@ -190,6 +199,17 @@ struct ChaseJson {
     on: NaiveDate,
     note: String,
     by: Option<String>,
+}
+
+impl From<chase::Chase> for ChaseJson {
+    fn from(c: chase::Chase) -> Self {
+        ChaseJson {
+            at: c.at.and_utc(),
+            on: c.on_day,
+            note: c.note,
+            by: c.by,
+        }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -219,6 +239,16 @@ struct AssigneeJson {
     due_on: Option<NaiveDate>,
 }
 
+impl From<assignee::Assignee> for AssigneeJson {
+    fn from(a: assignee::Assignee) -> Self {
+        AssigneeJson {
+            user_id: a.user_id,
+            name: a.name,
+            due_on: a.due_on,
+        }
+    }
+}
+
 /// A coordinating unit's state and the parts it gave.
 #[derive(Serialize, ToSchema)]
 struct CoordinationJson {
@@ -245,6 +275,23 @@ struct TransferJson {
     decided_at: Option<DateTime<Utc>>,
 }
 
+impl From<transfer::Transfer> for TransferJson {
+    fn from(t: transfer::Transfer) -> Self {
+        TransferJson {
+            id: t.id,
+            kind: t.kind.as_str().into(),
+            from_unit_id: t.from_unit_id,
+            from_unit: t.from_unit,
+            to_unit_id: t.to_unit_id,
+            to_unit: t.to_unit,
+            reason: t.reason,
+            by: t.by,
+            at: t.at.and_utc(),
+            decided_at: t.decided_at.map(|t| t.and_utc()),
+        }
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 struct StepJson {
     id: i64,
@@ -252,6 +299,18 @@ struct StepJson {
     assignee_id: Option<UserId>,
     assignee: Option<String>,
     done_at: Option<DateTime<Utc>>,
+}
+
+impl From<step::Step> for StepJson {
+    fn from(s: step::Step) -> Self {
+        StepJson {
+            id: s.id,
+            text: s.text,
+            assignee_id: s.assignee_id,
+            assignee: s.assignee,
+            done_at: s.done_at.map(|t| t.and_utc()),
+        }
+    }
 }
 
 /// `GET /api/v1/tasks/{id}`
@@ -268,155 +327,120 @@ struct StepJson {
     ),
     security(("bearer" = []))
 )]
-pub async fn task(
-    state: web::Data<AppState>,
-    creds: Credentials,
-    path: web::Path<TaskId>,
-) -> ApiResult<HttpResponse> {
+pub async fn task(call: LazyCall, path: web::Path<TaskId>) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let body = crate::web::error::run(&state.pool, move |conn| {
-        let actor = creds.resolve(conn)?.actor()?;
-        let scoped = task::scoped(conn, id)?;
-        if decide(&actor, Action::ViewTask, Target::Task(scoped.scope())) != Decision::Allow {
-            return Err(WebError::NotFound);
-        }
-        let today = today();
-        let row = task::rows_for(conn, &[id], today)?
-            .pop()
-            .ok_or(WebError::NotFound)?;
-        let d = directive::get(conn, row.directive_id)?;
-        let journal = journal::for_task(conn, id)?
-            .into_iter()
-            .map(|e| JournalJson {
-                at: e.at.and_utc(),
-                kind: e.kind.as_str().into(),
-                from: e.from_value,
-                to: e.to_value,
-                note: e.note,
-                by: e.user_name,
+    let body = call
+        .run(move |conn, auth| {
+            let actor = auth.actor()?;
+            let scoped = task::scoped(conn, id)?;
+            if decide(&actor, Action::ViewTask, Target::Task(scoped.scope())) != Decision::Allow {
+                return Err(WebError::NotFound);
+            }
+            let today = today();
+            let row = task::rows_for(conn, &[id], today)?
+                .pop()
+                .ok_or(WebError::NotFound)?;
+            let d = directive::get(conn, row.directive_id)?;
+            let journal = journal::for_task(conn, id)?
+                .into_iter()
+                .map(JournalJson::from)
+                .collect();
+            let reports: Vec<(Option<String>, ReportJson)> = task::reports(conn, id)?
+                .into_iter()
+                .map(|r| {
+                    let unit = r.unit_name.clone();
+                    let json = ReportJson {
+                        at: r.at.and_utc(),
+                        kind: r.kind,
+                        text: r.text,
+                        percent: r.percent,
+                        by: r.user_name,
+                        unit: r.unit_name,
+                    };
+                    (unit, json)
+                })
+                .collect();
+            let chases = chase::for_task(conn, id)?
+                .into_iter()
+                .map(ChaseJson::from)
+                .collect();
+            let explanations = explanation::for_task(conn, id)?
+                .into_iter()
+                .map(|e| ExplanationJson {
+                    id: e.id,
+                    state: e.state.as_str().into(),
+                    overdue: e.overdue(today),
+                    asked_at: e.asked_at.and_utc(),
+                    reply_by: e.reply_by,
+                    question: e.question,
+                    answered_at: e.answered_at.map(|t| t.and_utc()),
+                    reason: e.reason,
+                    actions: e.actions,
+                    proposed_due: e.proposed_due,
+                    difficulties: e.difficulties,
+                    decided_at: e.decided_at.map(|t| t.and_utc()),
+                    decision_note: e.decision_note,
+                    new_due: e.new_due,
+                })
+                .collect();
+            // Each coordinating unit's state and the parts it gave (reports of its unit).
+            let coordination = crate::models::coordination::for_task(conn, id)?
+                .into_iter()
+                .map(|p| {
+                    let parts = reports
+                        .iter()
+                        .filter(|(unit, r)| {
+                            r.kind == ReportKind::Coordination
+                                && unit.as_deref() == Some(&p.unit_name)
+                        })
+                        .map(|(_, r)| r.clone())
+                        .collect();
+                    CoordinationJson {
+                        unit_id: p.unit_id,
+                        state: p.state(today).as_str().into(),
+                        unit: p.unit_name,
+                        asked_due: p.asked_due,
+                        asked_at: p.asked_at.map(|t| t.and_utc()),
+                        given_at: p.done_at.map(|t| t.and_utc()),
+                        parts,
+                    }
+                })
+                .collect();
+            let assignees = assignee::for_task(conn, id)?
+                .into_iter()
+                .map(AssigneeJson::from)
+                .collect();
+            let transfers = transfer::for_task(conn, id)?
+                .into_iter()
+                .map(TransferJson::from)
+                .collect();
+            let steps = step::for_task(conn, id)?
+                .into_iter()
+                .map(StepJson::from)
+                .collect();
+            Ok(TaskDetail {
+                task: to_json(row),
+                version: scoped.task.version,
+                directive: DirectiveJson {
+                    id: d.id,
+                    number: d.number,
+                    issued_on: d.issued_on,
+                    title: d.title,
+                    signer: d.signer,
+                },
+                lead_unit_aliases: unit::aliases(conn, scoped.task.lead_unit_id)?,
+                journal,
+                reports: reports.into_iter().map(|(_, r)| r).collect(),
+                chases,
+                explanations,
+                assignees,
+                coordination,
+                transfers,
+                steps,
+                progress_from_steps: scoped.task.progress_from_steps,
             })
-            .collect();
-        let reports: Vec<(Option<String>, ReportJson)> = task::reports(conn, id)?
-            .into_iter()
-            .map(|r| {
-                let unit = r.unit_name.clone();
-                let json = ReportJson {
-                    at: r.at.and_utc(),
-                    kind: r.kind,
-                    text: r.text,
-                    percent: r.percent,
-                    by: r.user_name,
-                    unit: r.unit_name,
-                };
-                (unit, json)
-            })
-            .collect();
-        let chases = chase::for_task(conn, id)?
-            .into_iter()
-            .map(|c| ChaseJson {
-                at: c.at.and_utc(),
-                on: c.on_day,
-                note: c.note,
-                by: c.by,
-            })
-            .collect();
-        let explanations = explanation::for_task(conn, id)?
-            .into_iter()
-            .map(|e| ExplanationJson {
-                id: e.id,
-                state: e.state.as_str().into(),
-                overdue: e.overdue(today),
-                asked_at: e.asked_at.and_utc(),
-                reply_by: e.reply_by,
-                question: e.question,
-                answered_at: e.answered_at.map(|t| t.and_utc()),
-                reason: e.reason,
-                actions: e.actions,
-                proposed_due: e.proposed_due,
-                difficulties: e.difficulties,
-                decided_at: e.decided_at.map(|t| t.and_utc()),
-                decision_note: e.decision_note,
-                new_due: e.new_due,
-            })
-            .collect();
-        // Each coordinating unit's state and the parts it gave (reports of its unit).
-        let coordination = crate::models::coordination::for_task(conn, id)?
-            .into_iter()
-            .map(|p| {
-                let parts = reports
-                    .iter()
-                    .filter(|(unit, r)| {
-                        r.kind == ReportKind::Coordination && unit.as_deref() == Some(&p.unit_name)
-                    })
-                    .map(|(_, r)| r.clone())
-                    .collect();
-                CoordinationJson {
-                    unit_id: p.unit_id,
-                    state: p.state(today).as_str().into(),
-                    unit: p.unit_name,
-                    asked_due: p.asked_due,
-                    asked_at: p.asked_at.map(|t| t.and_utc()),
-                    given_at: p.done_at.map(|t| t.and_utc()),
-                    parts,
-                }
-            })
-            .collect();
-        let assignees = crate::models::assignee::for_task(conn, id)?
-            .into_iter()
-            .map(|a| AssigneeJson {
-                user_id: a.user_id,
-                name: a.name,
-                due_on: a.due_on,
-            })
-            .collect();
-        let transfers = crate::models::transfer::for_task(conn, id)?
-            .into_iter()
-            .map(|t| TransferJson {
-                id: t.id,
-                kind: t.kind.as_str().into(),
-                from_unit_id: t.from_unit_id,
-                from_unit: t.from_unit,
-                to_unit_id: t.to_unit_id,
-                to_unit: t.to_unit,
-                reason: t.reason,
-                by: t.by,
-                at: t.at.and_utc(),
-                decided_at: t.decided_at.map(|t| t.and_utc()),
-            })
-            .collect();
-        let steps = crate::models::step::for_task(conn, id)?
-            .into_iter()
-            .map(|s| StepJson {
-                id: s.id,
-                text: s.text,
-                assignee_id: s.assignee_id,
-                assignee: s.assignee,
-                done_at: s.done_at.map(|t| t.and_utc()),
-            })
-            .collect();
-        Ok(TaskDetail {
-            task: to_json(row),
-            version: scoped.task.version,
-            directive: DirectiveJson {
-                id: d.id,
-                number: d.number,
-                issued_on: d.issued_on,
-                title: d.title,
-                signer: d.signer,
-            },
-            lead_unit_aliases: unit::aliases(conn, scoped.task.lead_unit_id)?,
-            journal,
-            reports: reports.into_iter().map(|(_, r)| r).collect(),
-            chases,
-            explanations,
-            assignees,
-            coordination,
-            transfers,
-            steps,
-            progress_from_steps: scoped.task.progress_from_steps,
         })
-    })
-    .await?;
+        .await?;
     Ok(HttpResponse::Ok()
         .insert_header((actix_web::http::header::ETAG, etag(body.version)))
         .json(body))
