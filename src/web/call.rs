@@ -1,5 +1,7 @@
 //! What nearly every handler needs together: the server's state and who is asking. One
-//! extractor for the two, so handlers and the page helpers they share take one value.
+//! extractor for the two (`Call`), so handlers and the page helpers they share take one value;
+//! the same with a record's id and what was posted (`Posted`); and, for the pages read most,
+//! the two with the person looked up inside the page's own trip to the database (`LazyCall`).
 
 use std::future::Future;
 use std::pin::Pin;
