@@ -91,13 +91,13 @@ impl FromRequest for LazyCall {
 
 impl LazyCall {
     /// Runs `f` on the blocking pool with the person looked up first, in the same trip.
-    pub async fn run<T, F>(&self, f: F) -> WebResult<T>
+    pub async fn run<T, F>(self, f: F) -> WebResult<T>
     where
         F: FnOnce(&mut DbConn, Auth) -> WebResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        let creds = self.creds.clone();
-        crate::web::error::run(&self.state.pool, move |conn| {
+        let LazyCall { state, creds } = self;
+        crate::web::error::run(&state.pool, move |conn| {
             let auth = creds.resolve(conn)?;
             f(conn, auth)
         })

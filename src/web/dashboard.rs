@@ -374,7 +374,7 @@ const EXPORT_CAP: i64 = 100_000;
 /// The rows of the task list under the request's filters, in the person's scope and language.
 async fn report(
     req: &HttpRequest,
-    call: &LazyCall,
+    call: LazyCall,
 ) -> WebResult<(Vec<ReportRow>, crate::i18n::Lang)> {
     let query = req.query_string().to_string();
     let (rows, lang) = call
@@ -439,7 +439,7 @@ fn header(lang: crate::i18n::Lang) -> Vec<&'static str> {
 
 /// `/reports/tasks.csv` with the task list's filters: the customary report columns.
 pub async fn tasks_csv(req: HttpRequest, call: LazyCall) -> WebResult<HttpResponse> {
-    let (rows, lang) = report(&req, &call).await?;
+    let (rows, lang) = report(&req, call).await?;
     let lines: Vec<Vec<String>> = rows.iter().enumerate().map(|(i, r)| r.cells(i)).collect();
     let body = crate::reports::csv::write(&header(lang), &lines).into_bytes();
     Ok(download(
@@ -451,7 +451,7 @@ pub async fn tasks_csv(req: HttpRequest, call: LazyCall) -> WebResult<HttpRespon
 
 /// `/reports/tasks.xlsx`: the same rows as a workbook with a title and the date of the data.
 pub async fn tasks_xlsx(req: HttpRequest, call: LazyCall) -> WebResult<HttpResponse> {
-    let (rows, lang) = report(&req, &call).await?;
+    let (rows, lang) = report(&req, call).await?;
     let t = |k: &str| crate::i18n::t(lang, k);
     let heading = crate::reports::xlsx::Heading {
         body: t("report.body"),

@@ -170,7 +170,8 @@ impl ListPage {
 
 pub async fn inbox(req: HttpRequest, call: LazyCall) -> WebResult<HttpResponse> {
     let query = req.query_string().to_string();
-    let shared = call.state.clone();
+    let state = call.state.clone();
+    let shared = state.clone();
     // The person and the page in one trip to the database: this is the page people land on.
     let (auth, filter, listed, pickers, leader, number) = call
         .run(move |conn, auth| {
@@ -204,7 +205,7 @@ pub async fn inbox(req: HttpRequest, call: LazyCall) -> WebResult<HttpResponse> 
         })
         .await?;
     let pickers = match pickers {
-        Some((units, notices)) => Some(call.state.list_pickers.get(&units, &notices, auth.lang)?),
+        Some((units, notices)) => Some(state.list_pickers.get(&units, &notices, auth.lang)?),
         None => None,
     };
     let mut f = FilterView::of(&filter);
