@@ -341,18 +341,17 @@ pub fn decide(conn: &mut DbConn, act: Act, id: i64, d: &NewDecision) -> AppResul
             other => return Ok(Decided::Task(other)),
         }
         // The move is an extension granted on the unit's proposal: counted and listed as one.
-        let granted = crate::models::extension::Granted {
+        let asked = crate::models::extension::Asked {
             task_id: e.task_id,
-            unit_id: e.unit_id,
+            unit_id: Some(e.unit_id),
             requested_by: e.answered_by,
             report_id: e.report_id,
             previous_due: previous,
             due,
             reason: &e.reason,
             asked_at: e.answered_at.unwrap_or(at.now),
-            note: d.note,
         };
-        crate::models::extension::record_granted(conn, act, &granted)?;
+        crate::models::extension::record_granted(conn, act, &asked, d.note)?;
     }
     let state = if d.accept {
         State::Accepted

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::db::schema::{directive_items, extension_requests, tasks, units, users};
 use crate::db::DbConn;
 use crate::db::Found;
-use crate::domain::ids::TaskId;
+use crate::domain::ids::{TaskId, UnitId, UserId};
 use crate::domain::permissions::Act;
 use crate::domain::status::ReportKind;
 use crate::error::{AppError, AppResult};
@@ -187,18 +187,18 @@ pub fn request(
         files,
     };
     let report_id = task::insert_report(conn, storage, actor, task_id, &report, at.now)?;
+    let row = Asked {
+        task_id,
+        unit_id: actor.unit_id,
+        requested_by: Some(actor.user_id),
+        report_id: Some(report_id),
+        previous_due: t.due_on,
+        due,
+        reason: reason.trim(),
+        asked_at: at.now,
+    };
     let inserted = diesel::insert_into(extension_requests::table)
-        .values((
-            extension_requests::task_id.eq(task_id),
-            extension_requests::unit_id.eq(actor.unit_id),
-            extension_requests::requested_by.eq(actor.user_id),
-            extension_requests::report_id.eq(report_id),
-            extension_requests::previous_due.eq(t.due_on),
-            extension_requests::requested_due.eq(due),
-            extension_requests::reason.eq(reason.trim()),
-            extension_requests::status.eq(Decision::Pending),
-            extension_requests::created_at.eq(at.now),
-        ))
+        .values((&row, extension_requests::status.eq(Decision::Pending)))
         .returning(extension_requests::id)
         .get_result::<i64>(conn);
     let id = match inserted {
@@ -222,39 +222,36 @@ pub fn request(
     Ok(Ok(id))
 }
 
-/// An extension granted without a request waiting for it (on a proposal the unit made some
-/// other way, as in an explanation): what the approved request records.
-pub struct Granted<'a> {
+/// What a unit asks for, as its request's row keeps it: a request filed now, or a proposal the
+/// unit made some other way (as in an explanation) and that was granted.
+#[derive(Insertable)]
+#[diesel(table_name = extension_requests)]
+#[diesel(treat_none_as_default_value = false)]
+pub struct Asked<'a> {
     pub task_id: TaskId,
-    pub unit_id: crate::domain::ids::UnitId,
-    pub requested_by: Option<crate::domain::ids::UserId>,
+    pub unit_id: Option<UnitId>,
+    pub requested_by: Option<UserId>,
     pub report_id: Option<i64>,
     pub previous_due: Option<NaiveDate>,
+    #[diesel(column_name = requested_due)]
     pub due: NaiveDate,
     pub reason: &'a str,
+    #[diesel(column_name = created_at)]
     pub asked_at: NaiveDateTime,
-    pub note: &'a str,
 }
 
-/// Records an extension already granted (the due date moved by the caller), so that it is
-/// counted and listed with the others. The caller holds the transaction.
-pub fn record_granted(conn: &mut DbConn, act: Act, g: &Granted) -> AppResult<()> {
+/// Records an extension already granted (the due date moved by the caller) on what was
+/// asked, so that it is counted and listed with the others. The caller holds the transaction.
+pub fn record_granted(conn: &mut DbConn, act: Act, asked: &Asked, note: &str) -> AppResult<()> {
     let (actor, at) = (&act.actor, act.at);
     diesel::insert_into(extension_requests::table)
         .values((
-            extension_requests::task_id.eq(g.task_id),
-            extension_requests::unit_id.eq(g.unit_id),
-            extension_requests::requested_by.eq(g.requested_by),
-            extension_requests::report_id.eq(g.report_id),
-            extension_requests::previous_due.eq(g.previous_due),
-            extension_requests::requested_due.eq(g.due),
-            extension_requests::reason.eq(g.reason),
+            asked,
             extension_requests::status.eq(Decision::Approved),
             extension_requests::decided_by.eq(actor.user_id),
             extension_requests::decided_at.eq(at.now),
-            extension_requests::decided_due.eq(g.due),
-            extension_requests::decision_note.eq(g.note.trim()),
-            extension_requests::created_at.eq(g.asked_at),
+            extension_requests::decided_due.eq(asked.due),
+            extension_requests::decision_note.eq(note.trim()),
         ))
         .execute(conn)?;
     Ok(())

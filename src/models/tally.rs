@@ -128,24 +128,22 @@ fn grouped(
         select.join(", "),
         keep.join(", ")
     );
-    let mut q = diesel::sql_query(crate::db::placeholders(conn, &sql)).into_boxed();
+    load_tallies(conn, &sql, dates.iter().copied(), unit)
+}
+
+/// The tally rows `sql` reads, its `?` bound to `dates` in order and then to the unit.
+fn load_tallies(
+    conn: &mut DbConn,
+    sql: &str,
+    dates: impl Iterator<Item = NaiveDate>,
+    unit: Scope,
+) -> AppResult<Vec<Tally>> {
+    let mut q = diesel::sql_query(crate::db::placeholders(conn, sql)).into_boxed();
     for d in dates {
-        q = q.bind::<Date, _>(*d);
+        q = q.bind::<Date, _>(d);
     }
     let rows: Vec<Row> = bind_unit(q, unit).load(conn)?;
     Ok(rows.into_iter().filter_map(to_tally).collect())
-}
-
-#[derive(QueryableByName)]
-struct DueRow {
-    #[diesel(sql_type = Date)]
-    due_month: NaiveDate,
-    #[diesel(sql_type = BigInt)]
-    lead_unit_id: UnitId,
-    #[diesel(sql_type = Text)]
-    outcome: String,
-    #[diesel(sql_type = BigInt)]
-    n: i64,
 }
 
 /// Rows of `task_due_tallies` (by due month, lead unit and outcome) under `where_`; they say
@@ -159,36 +157,23 @@ fn by_due(
     per_unit: bool,
 ) -> AppResult<Vec<Tally>> {
     let unit_test = unit_sql(unit);
+    // The row of a due month stands for its assignment too; it was never done (`never`, bound
+    // first).
+    const AS_ROW: &str = "due_month, due_month AS assigned_month, ? AS done_month";
     let sql = if per_unit {
         format!(
-            "SELECT due_month, lead_unit_id, outcome, n FROM task_due_tallies \
+            "SELECT {AS_ROW}, lead_unit_id, outcome, n FROM task_due_tallies \
              WHERE n > 0 AND {where_}{unit_test}"
         )
     } else {
         format!(
-            "SELECT due_month, CAST(0 AS BIGINT) AS lead_unit_id, outcome, \
+            "SELECT {AS_ROW}, CAST(0 AS BIGINT) AS lead_unit_id, outcome, \
              CAST(SUM(n) AS BIGINT) AS n FROM task_due_tallies \
              WHERE n > 0 AND {where_}{unit_test} GROUP BY due_month, outcome"
         )
     };
-    let mut q = diesel::sql_query(crate::db::placeholders(conn, &sql)).into_boxed();
-    for d in dates {
-        q = q.bind::<Date, _>(*d);
-    }
-    let rows: Vec<DueRow> = bind_unit(q, unit).load(conn)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            to_tally(Row {
-                due_month: r.due_month,
-                assigned_month: r.due_month,
-                done_month: never(),
-                lead_unit_id: r.lead_unit_id,
-                outcome: r.outcome,
-                n: r.n,
-            })
-        })
-        .collect())
+    let dates = std::iter::once(never()).chain(dates.iter().copied());
+    load_tallies(conn, &sql, dates, unit)
 }
 
 #[derive(QueryableByName)]

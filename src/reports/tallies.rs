@@ -292,45 +292,51 @@ mod tests {
         );
     }
 
+    /// Two units' tasks from March to July 2026, seen in June; every view below reads them.
+    fn spring() -> Vec<Tally> {
+        use Outcome::*;
+        vec![
+            // Due in April, done in May: overdue at the close of April only.
+            row(1, "01/04/2026", "01/03/2026", "01/05/2026", Late),
+            // Done on time, in April and in May: never overdue.
+            row(1, "01/04/2026", "01/03/2026", "01/04/2026", OnTime),
+            row(1, "01/05/2026", "01/03/2026", "01/05/2026", OnTime),
+            // Due in May, still open: overdue at the close of May and of June.
+            row(1, "01/05/2026", "01/03/2026", "", Open),
+            // Reported done in June: overdue at the close of May, not of June.
+            row(1, "01/05/2026", "01/03/2026", "01/06/2026", Open),
+            // Assigned in June, due before: not counted before it existed.
+            row(1, "01/01/2026", "01/06/2026", "", Open),
+            // Due this month (June) and open; one is already late today.
+            row(2, "01/06/2026", "01/03/2026", "", Open),
+            row(2, "01/06/2026", "01/03/2026", "", Open),
+            // Due later, or with no due date: within, and in no month shown.
+            row(2, "01/07/2026", "01/03/2026", "", Open),
+            row(2, "", "01/03/2026", "", Open),
+        ]
+    }
+
     #[test]
     fn buckets_split_this_month_at_today() {
-        use Outcome::*;
-        let this = d("01/06/2026");
-        let rows = vec![
-            row(1, "01/05/2026", "01/03/2026", "01/05/2026", OnTime),
-            row(1, "01/05/2026", "01/03/2026", "01/06/2026", Late),
-            row(1, "01/05/2026", "01/03/2026", "", Open), // before this month: overdue
-            row(1, "01/06/2026", "01/03/2026", "", Open),
-            row(2, "01/06/2026", "01/03/2026", "", Open),
-            row(2, "01/07/2026", "01/03/2026", "", Open), // later: within
-            row(2, "", "01/03/2026", "", Open),           // no due date: within
-        ];
         let late = BTreeMap::from([(UnitId(2), 1)]);
-        let (all, by_unit) = buckets(&rows, this, &late);
-        assert_eq!(by_unit[&UnitId(1)], Counts::of([1, 1, 1, 1]));
-        assert_eq!(by_unit[&UnitId(2)], Counts::of([0, 0, 2, 1]));
-        assert_eq!(all.total(), 7);
-        assert_eq!(all.open_overdue, 2);
+        let (all, by_unit) = buckets(&spring(), d("01/06/2026"), &late);
+        assert_eq!(by_unit[&UnitId(1)], Counts::of([2, 1, 0, 3]));
+        assert_eq!(by_unit[&UnitId(2)], Counts::of([0, 0, 3, 1]));
+        assert_eq!(all.total(), 10);
+        assert_eq!(all.open_overdue, 4);
     }
 
     #[test]
     fn months_oldest_first() {
-        use Outcome::*;
-        let rows = vec![
-            row(1, "01/05/2026", "01/03/2026", "01/05/2026", OnTime),
-            row(1, "01/06/2026", "01/03/2026", "", Open),
-            row(1, "01/06/2026", "01/03/2026", "", Open),
-            row(1, "", "01/03/2026", "", Open),
-        ];
         let months = last_months(d("15/06/2026"), 3);
         assert_eq!(
             months,
             vec![d("01/04/2026"), d("01/05/2026"), d("01/06/2026")]
         );
-        let m = by_due_month(&rows, &months, d("01/06/2026"), 1);
-        assert_eq!(m[0].1.total(), 0);
-        assert_eq!(m[1].1.done_on_time, 1);
-        assert_eq!((m[2].1.open_within, m[2].1.open_overdue), (1, 1));
+        let m = by_due_month(&spring(), &months, d("01/06/2026"), 1);
+        assert_eq!(m[0].1, Counts::of([1, 1, 0, 0]));
+        assert_eq!(m[1].1, Counts::of([1, 0, 0, 2]));
+        assert_eq!(m[2].1, Counts::of([0, 0, 1, 1]));
         assert_eq!(
             last_months(d("31/01/2026"), 2),
             vec![d("01/12/2025"), d("01/01/2026")]
@@ -339,26 +345,13 @@ mod tests {
 
     #[test]
     fn overdue_at_each_month_close() {
-        use Outcome::*;
-        let rows = vec![
-            // Due in April, done in May: overdue at the close of April only.
-            row(1, "01/04/2026", "01/03/2026", "01/05/2026", Late),
-            // Due in May, still open: overdue at the close of May.
-            row(1, "01/05/2026", "01/03/2026", "", Open),
-            // Reported done in June: overdue at the close of May, not of June.
-            row(1, "01/05/2026", "01/03/2026", "01/06/2026", Open),
-            // Assigned in June, due before: not counted before it existed.
-            row(1, "01/01/2026", "01/06/2026", "", Open),
-            // Done on time: never overdue.
-            row(1, "01/04/2026", "01/03/2026", "01/04/2026", OnTime),
-        ];
         let months = last_months(d("15/06/2026"), 3);
         assert_eq!(
-            overdue_by_month(&rows, &months),
+            overdue_by_month(&spring(), &months),
             vec![
                 (d("01/04/2026"), 1),
                 (d("01/05/2026"), 2),
-                (d("01/06/2026"), 2),
+                (d("01/06/2026"), 4),
             ]
         );
     }

@@ -9,8 +9,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::answer::{self, Answer};
 use super::input::{writer, Body};
-use super::problem::{ApiError, ApiResult, Problem};
-use super::task_writes::WriteProblems;
+use super::problem::{
+    ApiError, ApiResult, DirectiveListProblems, DirectiveProblems, QueryProblems, WriteProblems,
+};
 use crate::domain::dates::parse_date;
 use crate::domain::ids::{DirectiveId, TaskId, UnitId};
 use crate::domain::permissions::{allowed, Act, Action, Target};
@@ -49,8 +50,7 @@ pub(super) struct UnitQuery {
     params(UnitQuery),
     responses(
         (status = 200, description = "The active units", body = Vec<UnitJson>),
-        (status = 400, description = "A query that does not read", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No session or token", body = Problem, content_type = "application/problem+json"),
+        QueryProblems,
     ),
     security(("bearer" = []))
 )]
@@ -117,9 +117,7 @@ fn reader(auth: &Auth) -> WebResult<()> {
     params(DirectivePage),
     responses(
         (status = 200, description = "A page of directives", body = DirectiveListJson),
-        (status = 400, description = "A query that does not read", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No session or token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only the ministry's leaders, secretariat and administrators read directives", body = Problem, content_type = "application/problem+json"),
+        DirectiveListProblems,
     ),
     security(("bearer" = []))
 )]
@@ -238,9 +236,7 @@ fn directive_json(
     params(("id" = i64, Path, description = "The directive's number (its id)")),
     responses(
         (status = 200, description = "The directive with its items and tasks", body = DirectiveWithItems),
-        (status = 401, description = "No session or token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only the ministry's leaders, secretariat and administrators read directives", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such directive", body = Problem, content_type = "application/problem+json"),
+        DirectiveProblems,
     ),
     security(("bearer" = []))
 )]

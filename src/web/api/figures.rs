@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::problem::{ApiResult, Problem};
+use super::problem::{ApiResult, QueryProblems};
 use crate::domain::ids::UnitId;
 use crate::domain::status::Counts;
 use crate::models::tally::{self};
@@ -75,8 +75,7 @@ pub(super) struct FiguresJson {
     params(PeriodQuery),
     responses(
         (status = 200, description = "The period's figures in the person's scope", body = FiguresJson),
-        (status = 400, description = "A query that does not read", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No session or token", body = Problem, content_type = "application/problem+json"),
+        QueryProblems,
     ),
     security(("bearer" = []))
 )]

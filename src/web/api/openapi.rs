@@ -89,6 +89,8 @@ impl Modify for Bearer {
         directives::publish,
         figures::figures,
     ),
+    // Problem answers name the schema by reference (`problem`'s sets), so it is listed here.
+    components(schemas(super::problem::Problem)),
     modifiers(&Bearer),
     tags(
         (name = "tasks", description = "Tasks and what is done to them"),

@@ -5,6 +5,9 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
+use std::collections::BTreeMap;
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
+use utoipa::ToSchema;
 
 use crate::error::AppError;
 use crate::web::auth::Auth;
@@ -52,6 +55,69 @@ pub struct FieldError {
     /// The message's key (`error.required`), stable for programs.
     pub code: String,
     pub message: String,
+}
+
+/// Declares sets of answers besides success for the API's description, each a problem
+/// document: the handlers' annotations name a set instead of spelling its lines again.
+macro_rules! problems {
+    ($($(#[$doc:meta])* $name:ident: [$($status:literal: $what:expr),+ $(,)?];)+) => {$(
+        $(#[$doc])*
+        pub(super) struct $name;
+
+        impl utoipa::IntoResponses for $name {
+            fn responses() -> BTreeMap<String, RefOr<Response>> {
+                described(&[$(($status, $what)),+])
+            }
+        }
+    )+};
+}
+
+const NO_SESSION: &str = "No session or token";
+const BAD_QUERY: &str = "A query that does not read";
+const NO_TASK: &str = "No such task, or not one the person may see";
+const DIRECTIVE_READERS: &str =
+    "Only the ministry's leaders, secretariat and administrators read directives";
+
+problems! {
+    /// What a write may answer besides success.
+    WriteProblems: [
+        400: "A body that does not read (broken multipart)",
+        401: NO_SESSION,
+        403: "Not allowed, or a read-only token",
+        404: NO_TASK,
+        409: "The task's status does not allow it now, or the rules refuse it",
+        412: "The task changed since the version sent; the task now",
+        413: "Too large",
+        422: "Fields that failed, each named",
+        428: "If-Match is needed",
+    ];
+    /// A read with nothing to refuse but who asks.
+    SessionProblems: [401: NO_SESSION];
+    /// A read of a query anyone signed in may send.
+    QueryProblems: [400: BAD_QUERY, 401: NO_SESSION];
+    /// One task's read.
+    TaskProblems: [401: NO_SESSION, 404: NO_TASK];
+    /// The directives' list.
+    DirectiveListProblems: [400: BAD_QUERY, 401: NO_SESSION, 403: DIRECTIVE_READERS];
+    /// One directive's read.
+    DirectiveProblems: [401: NO_SESSION, 403: DIRECTIVE_READERS, 404: "No such directive"];
+}
+
+/// The description of problem answers, by status.
+fn described(problems: &[(u16, &str)]) -> BTreeMap<String, RefOr<Response>> {
+    problems
+        .iter()
+        .map(|(status, description)| {
+            let problem = ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name(Problem::name())))
+                .build();
+            let response = ResponseBuilder::new()
+                .description(*description)
+                .content("application/problem+json", problem)
+                .build();
+            (status.to_string(), RefOr::T(response))
+        })
+        .collect()
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::input::etag;
-use super::problem::{ApiResult, Problem};
+use super::problem::{ApiResult, SessionProblems, TaskProblems};
 use crate::domain::dates::format_opt_date;
 use crate::domain::ids::{DirectiveId, TaskId, UnitId, UserId};
 use crate::domain::paging::Page;
@@ -97,7 +97,7 @@ pub(super) struct TaskList {
     params(ListQuery),
     responses(
         (status = 200, description = "A page of the tasks the person may see, by the filters", body = TaskList),
-        (status = 401, description = "No session or token", body = Problem, content_type = "application/problem+json"),
+        SessionProblems,
     ),
     security(("bearer" = []))
 )]
@@ -322,8 +322,7 @@ impl From<step::Step> for StepJson {
     responses(
         (status = 200, description = "The task and its history; `ETag` is its version", body = TaskDetail,
             headers(("ETag" = String, description = "The task's version, for If-Match"))),
-        (status = 401, description = "No session or token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task, or not one the person may see", body = Problem, content_type = "application/problem+json"),
+        TaskProblems,
     ),
     security(("bearer" = []))
 )]

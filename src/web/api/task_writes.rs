@@ -3,17 +3,14 @@
 //! (the task's ETag from `GET /api/v1/tasks/{id}` or the last write); a stale one is answered
 //! 412 with the task as it is now.
 
-use std::collections::BTreeMap;
-
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
-use utoipa::{IntoParams, IntoResponses, ToSchema};
+use utoipa::{IntoParams, ToSchema};
 
 use super::answer::{self, Answer};
 use super::input::{if_match, number, writer, yes_no, Body, Written};
-use super::problem::{ApiError, ApiResult, Problem};
+use super::problem::{ApiError, ApiResult, WriteProblems};
 use super::read::{to_json, TaskJson};
 use crate::app::{extensions, tasks};
 use crate::db::DbConn;
@@ -112,41 +109,6 @@ pub(super) struct WriteHeaders {
     idempotency_key: Option<String>,
 }
 
-/// What a write may answer besides success, each a problem document.
-pub(super) struct WriteProblems;
-
-impl IntoResponses for WriteProblems {
-    fn responses() -> BTreeMap<String, RefOr<Response>> {
-        const PROBLEMS: [(u16, &str); 9] = [
-            (400, "A body that does not read (broken multipart)"),
-            (401, "No session or token"),
-            (403, "Not allowed, or a read-only token"),
-            (404, "No such task, or not one the person may see"),
-            (
-                409,
-                "The task's status does not allow it now, or the rules refuse it",
-            ),
-            (412, "The task changed since the version sent; the task now"),
-            (413, "Too large"),
-            (422, "Fields that failed, each named"),
-            (428, "If-Match is needed"),
-        ];
-        PROBLEMS
-            .iter()
-            .map(|(status, description)| {
-                let problem = ContentBuilder::new()
-                    .schema(Some(Ref::from_schema_name(Problem::name())))
-                    .build();
-                let response = ResponseBuilder::new()
-                    .description(*description)
-                    .content("application/problem+json", problem)
-                    .build();
-                (status.to_string(), RefOr::T(response))
-            })
-            .collect()
-    }
-}
-
 /// A task after a change: the task, its version (also the `ETag`), and for an extension the
 /// request's state.
 #[derive(Serialize, ToSchema)]
@@ -226,9 +188,18 @@ fn files(body: &Body, errors: &mut Errors) -> Vec<Upload> {
 }
 
 /// The description every write shares (a POST on a task or request, the write headers, the
-/// problems, a bearer token) around a handler; `body` and `ok` are what differ.
+/// problems, a bearer token, the task after it as the answer) around a handler; the body, the
+/// success status and its words are what differ, and whether the answer carries the task's
+/// new version (`ETag`).
 macro_rules! write_route {
-    ($path:literal, $id:literal, body($($body:tt)+), ok($($ok:tt)+), $item:item) => {
+    ($path:literal, $id:literal, body($($body:tt)+), ok($status:literal, $ok:literal, ETag), $item:item) => {
+        write_route!(@ $path, $id, ($($body)+), (status = $status, description = $ok,
+            body = TaskChanged, headers(("ETag" = String, description = "The task's new version"))), $item);
+    };
+    ($path:literal, $id:literal, body($($body:tt)+), ok($status:literal, $ok:literal), $item:item) => {
+        write_route!(@ $path, $id, ($($body)+), (status = $status, description = $ok, body = TaskChanged), $item);
+    };
+    (@ $path:literal, $id:literal, ($($body:tt)+), ($($ok:tt)+), $item:item) => {
         #[utoipa::path(
             post,
             path = $path,
@@ -249,8 +220,7 @@ macro_rules! move_route {
             $path,
             "The task's number",
             body($($body)+),
-            ok(status = 200, description = "Done: the task now, its version in ETag", body = TaskChanged,
-                headers(("ETag" = String, description = "The task's new version"))),
+            ok(200, "Done: the task now, its version in ETag", ETag),
             $(#[$doc])*
             pub async fn $name(req: HttpRequest, w: Written<TaskId>) -> ApiResult<HttpResponse> {
                 let Posted { call, id, form } = w;
@@ -332,12 +302,7 @@ write_route!(
         (ProgressInput = "application/json"),
         (ProgressForm = "multipart/form-data")
     )),
-    ok(
-        status = 200,
-        description = "Reported: the task now, its version in ETag",
-        body = TaskChanged,
-        headers(("ETag" = String, description = "The task's new version"))
-    ),
+    ok(200, "Reported: the task now, its version in ETag", ETag),
     /// The lead unit reports progress (`text`, `percent`, and `files` by multipart).
     pub async fn report_progress(req: HttpRequest, w: Written<TaskId>) -> ApiResult<HttpResponse> {
         let Posted { call, id, form } = w;
@@ -366,11 +331,7 @@ write_route!(
     "/api/v1/tasks/{id}/comments",
     "The task's number",
     body(content = TextInput, content_type = "application/json"),
-    ok(
-        status = 201,
-        description = "Commented: the task now",
-        body = TaskChanged
-    ),
+    ok(201, "Commented: the task now"),
     /// A comment; nothing a version guards, so no `If-Match`.
     pub async fn comment(req: HttpRequest, w: Written<TaskId>) -> ApiResult<HttpResponse> {
         let Posted { call, id, form } = w;
@@ -395,11 +356,7 @@ write_route!(
         (ExtensionInput = "application/json"),
         (ExtensionForm = "multipart/form-data")
     )),
-    ok(
-        status = 201,
-        description = "Asked: the task and the request",
-        body = TaskChanged
-    ),
+    ok(201, "Asked: the task and the request"),
     /// The lead unit's head asks for more time (`due_on`, `text`, `files` by multipart). Answered
     /// 201 with the request's id.
     pub async fn request_extension(
@@ -443,11 +400,7 @@ write_route!(
     "/api/v1/extensions/{id}/decision",
     "The request's number",
     body(content = DecisionInput, content_type = "application/json"),
-    ok(
-        status = 200,
-        description = "Decided: the task now and the request's state",
-        body = TaskChanged
-    ),
+    ok(200, "Decided: the task now and the request's state"),
     /// The secretariat or a leader approves (`approve: true`, optionally another `due_on`) or
     /// rejects (`approve: false`, `text` saying why). An approval moves the due date, so it needs
     /// the task's version in `If-Match`.
