@@ -131,6 +131,14 @@ fn add_rename_and_merge_units() {
             .unwrap()
             .parse()
             .unwrap();
+        // Its form shows it as stored; a merge with no target shows the same, its aliases too.
+        assert!(admin
+            .get(&format!("/admin/units/{new_id}"))
+            .body
+            .contains("TT Thử nghiệm"));
+        let r = admin.post(&format!("/admin/units/{new_id}/merge"), &[]);
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("TT Thử nghiệm"), "{}", r.body);
         // A name that belongs to another unit is refused.
         let r = admin.post(
             "/admin/units",

@@ -236,15 +236,23 @@ fn letter(
         Payload::Assigned(p) => assigned(conn, ctx, l, mail.directive_id, p, today),
         Payload::Reminder(p) => reminder_of(conn, ctx, l, mail.task_id, p, today),
         Payload::Digest(p) => digest_of(conn, ctx, l, p, today),
-        Payload::Moved(p) => moved(conn, ctx, l, mail, p, today, &[]),
-        Payload::Chased(p) => {
+        Payload::Moved(p) => on_task(conn, ctx, l, mail, today, |_, l, _, values| {
+            Ok(moved(l, mail.kind, values, p, &[]))
+        }),
+        Payload::Chased(p) => on_task(conn, ctx, l, mail, today, |_, l, _, values| {
             let count = p.count.to_string();
             let note = payload::Moved { note: p.note };
-            moved(conn, ctx, l, mail, note, today, &[("count", &count)])
-        }
-        Payload::Extension(p) => extension_of(conn, ctx, l, mail, p, today),
-        Payload::Explanation(p) => explanation_of(conn, ctx, l, mail, p, today),
-        Payload::Escalated(p) => escalated_of(conn, ctx, l, mail, p, today),
+            Ok(moved(l, mail.kind, values, note, &[("count", &count)]))
+        }),
+        Payload::Extension(p) => on_task(conn, ctx, l, mail, today, |conn, l, r, values| {
+            extension_of(conn, l, mail.kind, r, values, p)
+        }),
+        Payload::Explanation(p) => on_task(conn, ctx, l, mail, today, |conn, l, _, values| {
+            explanation_of(conn, l, mail.kind, values, p)
+        }),
+        Payload::Escalated(p) => on_task(conn, ctx, l, mail, today, |_, l, r, values| {
+            Ok(escalated_of(l, r, values, p))
+        }),
         Payload::WeeklySummary(p) => super::weekly::letter(conn, ctx, l, p, today),
         Payload::PasswordReset(p) => Ok(password_reset(ctx, l, p)),
     }
@@ -256,6 +264,30 @@ fn task_row(conn: &mut DbConn, mail: &Mail, today: NaiveDate) -> AppResult<Optio
         Some(id) => Ok(task::rows_for(conn, &[id], today)?.pop()),
         None => Ok(None),
     }
+}
+
+/// The words most letters about a task fill in (see `task_values`).
+type Values<'a> = Vec<(&'static str, &'a str)>;
+
+/// A letter about the row's task: `build` writes it from the task as a list shows it and its
+/// words, and says where on the task's page the letter's button leads; the task itself is
+/// shown below. Nothing is sent if the task is gone since.
+fn on_task(
+    conn: &mut DbConn,
+    ctx: &Context,
+    mut l: Letter,
+    mail: &Mail,
+    today: NaiveDate,
+    build: impl FnOnce(&mut DbConn, &mut Letter, &ListRow, Values) -> AppResult<&'static str>,
+) -> AppResult<Built> {
+    let Some(r) = task_row(conn, mail, today)? else {
+        return Ok(Err("task gone"));
+    };
+    let title = short(&r.item_text, 60);
+    let values = task_values(l.lang, &title, &r);
+    let anchor = build(conn, &mut l, &r, values)?;
+    l.about_task(ctx, &r, anchor);
+    Ok(Ok(l))
 }
 
 /// A published directive: the tasks the recipient's unit leads, and those it coordinates.
@@ -388,47 +420,34 @@ fn digest_of(
 
 /// Completion reported (to the secretariat), confirmed or returned (to the unit), or the unit
 /// chased; `more` fills the kind's own words ("lần {count}").
-fn moved(
-    conn: &mut DbConn,
-    ctx: &Context,
-    mut l: Letter,
-    mail: &Mail,
+fn moved<'a>(
+    l: &mut Letter,
+    kind: Kind,
+    mut values: Values<'a>,
     p: payload::Moved,
-    today: NaiveDate,
-    more: &[(&str, &str)],
-) -> AppResult<Built> {
-    let Some(r) = task_row(conn, mail, today)? else {
-        return Ok(Err("task gone"));
-    };
-    let lang = l.lang;
-    let key = mail.kind.as_str();
-    let title = short(&r.item_text, 60);
-    let mut values = task_values(lang, &title, &r);
+    more: &[(&'static str, &'a str)],
+) -> &'static str {
+    let key = kind.as_str();
     values.extend_from_slice(more);
     l.open_with(&format!("mail.{key}"), &values);
     if !p.note.is_empty() {
-        l.note = Some((t(lang, &format!("mail.{key}.note")).into(), p.note));
+        l.note = Some((t(l.lang, &format!("mail.{key}.note")).into(), p.note));
     }
-    l.about_task(ctx, &r, "");
-    Ok(Ok(l))
+    ""
 }
 
 /// An extension asked for (to the secretariat) or decided (to the unit).
 fn extension_of(
     conn: &mut DbConn,
-    ctx: &Context,
-    mut l: Letter,
-    mail: &Mail,
+    l: &mut Letter,
+    kind: Kind,
+    r: &ListRow,
+    values: Values,
     p: payload::Extension,
-    today: NaiveDate,
-) -> AppResult<Built> {
-    let Some(r) = task_row(conn, mail, today)? else {
-        return Ok(Err("task gone"));
-    };
+) -> AppResult<&'static str> {
     let lang = l.lang;
     let req = extension::get(conn, p.request)?;
-    let title = short(&r.item_text, 60);
-    let asked = mail.kind == Kind::ExtensionRequested;
+    let asked = kind == Kind::ExtensionRequested;
     let (key, note) = if asked {
         ("mail.extension_requested", req.reason.clone())
     } else if req.status == extension::Decision::Approved {
@@ -437,11 +456,7 @@ fn extension_of(
         ("mail.extension_rejected", req.decision_note.clone())
     };
     let new_due = req.decided_due.unwrap_or(req.requested_due);
-    l.subject = fill(
-        lang,
-        &format!("{key}.subject"),
-        &task_values(lang, &title, &r),
-    );
+    l.subject = fill(lang, &format!("{key}.subject"), &values);
     l.lines.push(fill(
         lang,
         &format!("{key}.intro"),
@@ -461,33 +476,28 @@ fn extension_of(
         l.note = Some((t(lang, label).into(), note));
     }
     // The request is decided on the task's page, where its reason and files are.
-    l.about_task(ctx, &r, "");
-    Ok(Ok(l))
+    Ok("")
 }
 
 /// Giải trình asked (to the unit, with the question and the date to answer by), answered (to
 /// the asker, with the answer) or accepted (to the unit, with the new due date if it moved).
 fn explanation_of(
     conn: &mut DbConn,
-    ctx: &Context,
-    mut l: Letter,
-    mail: &Mail,
+    l: &mut Letter,
+    kind: Kind,
+    values: Values,
     p: payload::Explanation,
-    today: NaiveDate,
-) -> AppResult<Built> {
-    let Some(r) = task_row(conn, mail, today)? else {
-        return Ok(Err("task gone"));
-    };
+) -> AppResult<&'static str> {
     let lang = l.lang;
     let e = crate::models::explanation::get(conn, p.explanation)?;
-    let key = mail.kind.as_str();
-    let title = short(&r.item_text, 60);
+    let key = kind.as_str();
     let reply_by = format_date(e.reply_by);
     let new_due = e.new_due.map(format_date).unwrap_or_default();
-    let mut values = task_values(lang, &title, &r);
+    // Rebound, so that it may hold words that live only here.
+    let mut values = values;
     values.push(("date", reply_by.as_str()));
     l.open_with(&format!("mail.{key}"), &values);
-    let note = match mail.kind {
+    let note = match kind {
         Kind::ExplanationAnswered => {
             let mut parts = vec![format!("{}: {}", t(lang, "explanation.reason"), e.reason)];
             for (k, v) in [
@@ -518,33 +528,25 @@ fn explanation_of(
     if !note.trim().is_empty() {
         l.note = Some((t(lang, &format!("mail.{key}.note")).into(), note));
     }
-    l.about_task(ctx, &r, "#explanations");
-    Ok(Ok(l))
+    Ok("#explanations")
 }
 
 /// Late work climbing: the task, how late or how long silent or waiting, and what to do.
 fn escalated_of(
-    conn: &mut DbConn,
-    ctx: &Context,
-    mut l: Letter,
-    mail: &Mail,
+    l: &mut Letter,
+    r: &ListRow,
+    values: Values,
     p: payload::Escalated,
-    today: NaiveDate,
-) -> AppResult<Built> {
-    let Some(r) = task_row(conn, mail, today)? else {
-        return Ok(Err("task gone"));
-    };
-    let lang = l.lang;
+) -> &'static str {
     let key = format!("mail.escalated.{}", p.rule.as_str());
-    let title = short(&r.item_text, 60);
     let days = p.days.to_string();
     let due = r.due_on.map(format_date).unwrap_or_default();
-    let mut values = task_values(lang, &title, &r);
+    // Rebound, so that it may hold words that live only here.
+    let mut values = values;
     values.extend([("days", days.as_str()), ("due", due.as_str())]);
     l.open_with(&key, &values);
-    l.about_task(ctx, &r, "");
     l.cc = p.cc;
-    Ok(Ok(l))
+    ""
 }
 
 /// A link to set a new password; nothing once the link was sent or used.

@@ -103,6 +103,19 @@ pub struct UserForm {
 }
 
 impl UserForm {
+    /// The form filled with a person as stored; the password stays empty (kept unless typed).
+    pub fn of(u: User) -> UserForm {
+        UserForm {
+            email: u.email,
+            name: u.name,
+            role: u.role.as_str().to_string(),
+            unit_id: u.unit_id,
+            password: String::new(),
+            active: u.active,
+            lang: u.lang,
+        }
+    }
+
     /// Field errors as (field, message key). A new user needs a password; an edit may leave it
     /// empty to keep the current one.
     pub fn validate(&self, new: bool) -> Vec<(&'static str, &'static str)> {

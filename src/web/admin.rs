@@ -85,27 +85,40 @@ struct UnitPage {
     leaders: Vec<crate::models::user::User>,
 }
 
+/// The unit's form (`id` none for a new one) with what was typed, or as stored when `form` is
+/// none, in one trip to the database.
 async fn unit_page(
     call: &Call,
     id: Option<UnitId>,
-    form: UnitForm,
+    form: Option<UnitForm>,
     errors: Errors,
     clash: String,
     status: StatusCode,
 ) -> WebResult<HttpResponse> {
-    let (others, merged_into, leaders) = crate::db::run(&call.state.pool, move |conn| {
-        let merged_into = match id {
-            Some(id) => match unit::get(conn, id)?.merged_into_id {
-                Some(m) => unit::get(conn, m)?.name,
-                None => String::new(),
-            },
+    let (form, others, merged_into, leaders) = crate::db::run(&call.state.pool, move |conn| {
+        let stored = id.map(|id| unit::get(conn, id)).transpose()?;
+        let merged_into = match stored.as_ref().and_then(|u| u.merged_into_id) {
+            Some(m) => unit::get(conn, m)?.name,
             None => String::new(),
+        };
+        let form = match (form, stored) {
+            (Some(typed), _) => typed,
+            (None, Some(u)) => {
+                let aliases = unit::aliases(conn, u.id)?.join("\n");
+                UnitForm::of(u, aliases)
+            }
+            (None, None) => UnitForm {
+                kind: "ministry".into(),
+                active: true,
+                ..Default::default()
+            },
         };
         let others = unit::list(conn, "", false)?
             .into_iter()
             .filter(|u| Some(u.id) != id)
             .collect();
-        Ok((others, merged_into, crate::models::user::leaders(conn)?))
+        let leaders = crate::models::user::leaders(conn)?;
+        Ok((form, others, merged_into, leaders))
     })
     .await?;
     let kinds = UnitKind::ALL.iter().map(|k| k.as_str()).collect();
@@ -127,29 +140,8 @@ async fn unit_page(
 
 pub async fn unit_form(call: Call, MaybeId(id): MaybeId<UnitId>) -> WebResult<HttpResponse> {
     call.auth.allowed(Action::ManageUnits)?;
-    let form = match id {
-        Some(id) => {
-            crate::db::run(&call.state.pool, move |conn| {
-                let aliases = unit::aliases(conn, id)?.join("\n");
-                Ok(UnitForm::of(unit::get(conn, id)?, aliases))
-            })
-            .await?
-        }
-        None => UnitForm {
-            kind: "ministry".into(),
-            active: true,
-            ..Default::default()
-        },
-    };
-    unit_page(
-        &call,
-        id,
-        form,
-        Errors::default(),
-        String::new(),
-        StatusCode::OK,
-    )
-    .await
+    let (errors, clash) = (Errors::default(), String::new());
+    unit_page(&call, id, None, errors, clash, StatusCode::OK).await
 }
 
 pub async fn save_unit(
@@ -172,15 +164,8 @@ pub async fn save_unit(
         }
     }
     if !errors.is_empty() {
-        return unit_page(
-            &call,
-            id,
-            f,
-            errors,
-            String::new(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return unit_page(&call, id, Some(f), errors, String::new(), status).await;
     }
     let f2 = f.clone();
     if let Some(id) = id {
@@ -194,7 +179,8 @@ pub async fn save_unit(
         Ok(id) => Ok(redirect(&format!("/admin/units/{id}?done=saved"))),
         Err((field, name)) => {
             errors.add(field, "error.name_taken");
-            unit_page(&call, id, f, errors, name, StatusCode::UNPROCESSABLE_ENTITY).await
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            unit_page(&call, id, Some(f), errors, name, status).await
         }
     }
 }
@@ -203,19 +189,11 @@ pub async fn merge_unit(Posted { call, id, form }: Posted<UnitId>) -> WebResult<
     let actor = call.auth.post_allowed(&form, Action::ManageUnits)?;
     let from = id;
     let Some(into) = form.i64("into").map(UnitId) else {
-        let f = crate::db::run(&call.state.pool, move |conn| unit::get(conn, from)).await?;
+        // The unit's form as stored (its aliases too), with the merge's field marked.
         let mut errors = Errors::default();
         errors.add("into", "error.required");
-        let uf = UnitForm::of(f, String::new());
-        return unit_page(
-            &call,
-            Some(from),
-            uf,
-            errors,
-            String::new(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return unit_page(&call, Some(from), None, errors, String::new(), status).await;
     };
     let moved = crate::db::run(&call.state.pool, move |conn| {
         unit::merge(
@@ -389,14 +367,29 @@ struct UserPage {
     units: Vec<Unit>,
 }
 
+/// The person's form (`id` none for a new one) with what was typed, or as stored when `form` is
+/// none, in one trip to the database.
 async fn user_page(
     call: &Call,
     id: Option<UserId>,
-    form: UserForm,
+    form: Option<UserForm>,
     errors: Errors,
     status: StatusCode,
 ) -> WebResult<HttpResponse> {
-    let units = crate::db::run(&call.state.pool, |conn| unit::list(conn, "", false)).await?;
+    let (form, units) = crate::db::run(&call.state.pool, move |conn| {
+        let form = match (form, id) {
+            (Some(typed), _) => typed,
+            (None, Some(id)) => UserForm::of(user::get(conn, id)?),
+            (None, None) => UserForm {
+                role: "unit_staff".into(),
+                active: true,
+                lang: "vi".into(),
+                ..Default::default()
+            },
+        };
+        Ok((form, unit::list(conn, "", false)?))
+    })
+    .await?;
     let unit_id = form.unit_id.map(|u| u.to_string()).unwrap_or_default();
     let roles = Role::ALL.iter().map(|r| r.as_str()).collect();
     render_status(
@@ -415,27 +408,7 @@ async fn user_page(
 
 pub async fn user_form(call: Call, MaybeId(id): MaybeId<UserId>) -> WebResult<HttpResponse> {
     call.auth.allowed(Action::ManageUsers)?;
-    let form = match id {
-        Some(id) => {
-            let u = crate::db::run(&call.state.pool, move |conn| user::get(conn, id)).await?;
-            UserForm {
-                email: u.email,
-                name: u.name,
-                role: u.role.as_str().to_string(),
-                unit_id: u.unit_id,
-                password: String::new(),
-                active: u.active,
-                lang: u.lang,
-            }
-        }
-        None => UserForm {
-            role: "unit_staff".into(),
-            active: true,
-            lang: "vi".into(),
-            ..Default::default()
-        },
-    };
-    user_page(&call, id, form, Errors::default(), StatusCode::OK).await
+    user_page(&call, id, None, Errors::default(), StatusCode::OK).await
 }
 
 /// Creates or edits a person; a new password here is the administrator's reset.
@@ -477,7 +450,7 @@ pub async fn save_user(
     if !errors.is_empty() {
         let mut f = f;
         f.password.clear();
-        return user_page(&call, id, f, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return user_page(&call, id, Some(f), errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let id = crate::db::run(&call.state.pool, move |conn| match id {
         Some(id) => user::update(conn, id, &f, crate::domain::dates::Moment::now().now).map(|_| id),
