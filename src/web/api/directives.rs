@@ -42,37 +42,33 @@ pub(super) struct UnitQuery {
     q: String,
 }
 
-/// `GET /api/v1/units`: the active units, in the directory's order.
-#[utoipa::path(
-    get,
-    path = "/api/v1/units",
-    tag = "directives",
+read_route!(
+    "/api/v1/units",
+    "directives",
     params(UnitQuery),
-    responses(
-        (status = 200, description = "The active units", body = Vec<UnitJson>),
-        QueryProblems,
-    ),
-    security(("bearer" = []))
-)]
-pub async fn units(call: LazyCall, query: web::Query<UnitQuery>) -> ApiResult<HttpResponse> {
-    let q: String = query.into_inner().q.chars().take(200).collect();
-    let units = call
-        .run(move |conn, auth| {
-            auth.actor()?;
-            Ok(unit::list(conn, &q, false)?)
-        })
-        .await?;
-    let body: Vec<UnitJson> = units
-        .into_iter()
-        .map(|u| UnitJson {
-            id: u.id,
-            name: u.name,
-            short_name: u.short_name,
-            kind: u.kind.as_str().into(),
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(body))
-}
+    ok(Vec<UnitJson>, "The active units"),
+    QueryProblems,
+    /// `GET /api/v1/units`: the active units, in the directory's order.
+    pub async fn units(call: LazyCall, query: web::Query<UnitQuery>) -> ApiResult<HttpResponse> {
+        let q: String = query.into_inner().q.chars().take(200).collect();
+        let units = call
+            .run(move |conn, auth| {
+                auth.actor()?;
+                Ok(unit::list(conn, &q, false)?)
+            })
+            .await?;
+        let body: Vec<UnitJson> = units
+            .into_iter()
+            .map(|u| UnitJson {
+                id: u.id,
+                name: u.name,
+                short_name: u.short_name,
+                kind: u.kind.as_str().into(),
+            })
+            .collect();
+        Ok(HttpResponse::Ok().json(body))
+    }
+);
 
 #[derive(Serialize, ToSchema)]
 pub(super) struct DirectiveListJson {
@@ -109,48 +105,44 @@ fn reader(auth: &Auth) -> WebResult<()> {
     Ok(())
 }
 
-/// `GET /api/v1/directives`: newest first, 50 a page.
-#[utoipa::path(
-    get,
-    path = "/api/v1/directives",
-    tag = "directives",
+read_route!(
+    "/api/v1/directives",
+    "directives",
     params(DirectivePage),
-    responses(
-        (status = 200, description = "A page of directives", body = DirectiveListJson),
-        DirectiveListProblems,
-    ),
-    security(("bearer" = []))
-)]
-pub async fn list(call: LazyCall, query: web::Query<DirectivePage>) -> ApiResult<HttpResponse> {
-    // A page far past the end is simply empty; the offset stays well inside i64.
-    let page = query
-        .into_inner()
-        .page
-        .and_then(|p| p.trim().parse::<i64>().ok())
-        .unwrap_or(1)
-        .clamp(1, 1_000_000);
-    let (rows, total) = call
-        .run(move |conn, auth| {
-            reader(&auth)?;
-            Ok(directive::page_of(conn, None, page)?)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(DirectiveListJson {
-        total,
-        page,
-        page_size: directive::PAGE,
-        directives: rows
-            .into_iter()
-            .map(|d| DirectiveLine {
-                id: d.id,
-                number: d.number,
-                issued_on: d.issued_on,
-                title: d.title,
-                conference: d.conference,
+    ok(DirectiveListJson, "A page of directives"),
+    DirectiveListProblems,
+    /// `GET /api/v1/directives`: newest first, 50 a page.
+    pub async fn list(call: LazyCall, query: web::Query<DirectivePage>) -> ApiResult<HttpResponse> {
+        // A page far past the end is simply empty; the offset stays well inside i64.
+        let page = query
+            .into_inner()
+            .page
+            .and_then(|p| p.trim().parse::<i64>().ok())
+            .unwrap_or(1)
+            .clamp(1, 1_000_000);
+        let (rows, total) = call
+            .run(move |conn, auth| {
+                reader(&auth)?;
+                Ok(directive::page_of(conn, None, page)?)
             })
-            .collect(),
-    }))
-}
+            .await?;
+        Ok(HttpResponse::Ok().json(DirectiveListJson {
+            total,
+            page,
+            page_size: directive::PAGE,
+            directives: rows
+                .into_iter()
+                .map(|d| DirectiveLine {
+                    id: d.id,
+                    number: d.number,
+                    issued_on: d.issued_on,
+                    title: d.title,
+                    conference: d.conference,
+                })
+                .collect(),
+        }))
+    }
+);
 
 #[derive(Serialize, ToSchema)]
 pub(super) struct DirectiveWithItems {
@@ -228,28 +220,28 @@ fn directive_json(
     })
 }
 
-/// `GET /api/v1/directives/{id}`: the directive, its items and each item's tasks.
-#[utoipa::path(
-    get,
-    path = "/api/v1/directives/{id}",
-    tag = "directives",
-    params(("id" = i64, Path, description = "The directive's number (its id)")),
-    responses(
-        (status = 200, description = "The directive with its items and tasks", body = DirectiveWithItems),
-        DirectiveProblems,
-    ),
-    security(("bearer" = []))
-)]
-pub async fn show(call: LazyCall, path: web::Path<DirectiveId>) -> ApiResult<HttpResponse> {
-    let id = path.into_inner();
-    let body = call
-        .run(move |conn, auth| {
-            reader(&auth)?;
-            Ok(directive_json(conn, id)?)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(body))
-}
+read_route!(
+    "/api/v1/directives/{id}",
+    "directives",
+    params((
+        "id" = i64,
+        Path,
+        description = "The directive's number (its id)"
+    )),
+    ok(DirectiveWithItems, "The directive with its items and tasks"),
+    DirectiveProblems,
+    /// `GET /api/v1/directives/{id}`: the directive, its items and each item's tasks.
+    pub async fn show(call: LazyCall, path: web::Path<DirectiveId>) -> ApiResult<HttpResponse> {
+        let id = path.into_inner();
+        let body = call
+            .run(move |conn, auth| {
+                reader(&auth)?;
+                Ok(directive_json(conn, id)?)
+            })
+            .await?;
+        Ok(HttpResponse::Ok().json(body))
+    }
+);
 
 /// A unit as a program names it: its id, or any name it answers to.
 #[derive(Deserialize, ToSchema, Clone)]

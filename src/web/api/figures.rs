@@ -67,50 +67,49 @@ pub(super) struct FiguresJson {
     units: Vec<UnitFigures>,
 }
 
-/// `GET /api/v1/dashboard`
-#[utoipa::path(
-    get,
-    path = "/api/v1/dashboard",
-    tag = "figures",
+read_route!(
+    "/api/v1/dashboard",
+    "figures",
     params(PeriodQuery),
-    responses(
-        (status = 200, description = "The period's figures in the person's scope", body = FiguresJson),
-        QueryProblems,
-    ),
-    security(("bearer" = []))
-)]
-pub async fn figures(call: LazyCall, query: web::Query<PeriodQuery>) -> ApiResult<HttpResponse> {
-    let q = query.into_inner();
-    let today = today();
-    let (asked, whole) = q.read(today);
-    let (from, to) = asked.period;
-    let (figures, graded) = call
-        .run(move |conn, auth| {
-            let actor = auth.actor()?;
-            let (scope, _) = scope_for(conn, &actor, whole)?;
-            let late = tally::late_now(conn, scope, today)?;
-            Ok(graded_units(conn, &asked, (scope, today), &late)?)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(FiguresJson {
-        from,
-        to,
-        by: asked.axis.as_str().into(),
-        counts: figures.all.into(),
-        before: figures.before.into(),
-        units: graded
-            .into_iter()
-            .map(|u| UnitFigures {
-                id: u.id,
-                name: u.name,
-                counts: u.counts.into(),
-                before: u.before.into(),
-                long_overdue: u.long_overdue,
-                unanswered: u.unanswered,
-                score: u.score,
-                grade: u.grade.map(|g| g.as_str().into()),
-                rank: u.rank,
+    ok(FiguresJson, "The period's figures in the person's scope"),
+    QueryProblems,
+    /// `GET /api/v1/dashboard`
+    pub async fn figures(
+        call: LazyCall,
+        query: web::Query<PeriodQuery>,
+    ) -> ApiResult<HttpResponse> {
+        let q = query.into_inner();
+        let today = today();
+        let (asked, whole) = q.read(today);
+        let (from, to) = asked.period;
+        let (figures, graded) = call
+            .run(move |conn, auth| {
+                let actor = auth.actor()?;
+                let (scope, _) = scope_for(conn, &actor, whole)?;
+                let late = tally::late_now(conn, scope, today)?;
+                Ok(graded_units(conn, &asked, (scope, today), &late)?)
             })
-            .collect(),
-    }))
-}
+            .await?;
+        Ok(HttpResponse::Ok().json(FiguresJson {
+            from,
+            to,
+            by: asked.axis.as_str().into(),
+            counts: figures.all.into(),
+            before: figures.before.into(),
+            units: graded
+                .into_iter()
+                .map(|u| UnitFigures {
+                    id: u.id,
+                    name: u.name,
+                    counts: u.counts.into(),
+                    before: u.before.into(),
+                    long_overdue: u.long_overdue,
+                    unanswered: u.unanswered,
+                    score: u.score,
+                    grade: u.grade.map(|g| g.as_str().into()),
+                    rank: u.rank,
+                })
+                .collect(),
+        }))
+    }
+);

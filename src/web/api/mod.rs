@@ -5,6 +5,30 @@
 //! problem details (RFC 9457); a retried write with the same `Idempotency-Key` is done once.
 //! `/api/v1/openapi.json` describes it all, generated from the handlers.
 
+/// The description every read shares (a GET with a bearer token) around its handler: the path,
+/// the tag, the parameters, what it answers (with the task's version in `ETag`, where it says
+/// so) and the problems it may answer instead.
+macro_rules! read_route {
+    ($path:literal, $tag:literal, params($($p:tt)+), ok($body:ty, $ok:literal, ETag), $problems:ty, $item:item) => {
+        read_route!(@ $path, $tag, ($($p)+), (status = 200, description = $ok, body = $body,
+            headers(("ETag" = String, description = "The task's version, for If-Match"))), $problems, $item);
+    };
+    ($path:literal, $tag:literal, params($($p:tt)+), ok($body:ty, $ok:literal), $problems:ty, $item:item) => {
+        read_route!(@ $path, $tag, ($($p)+), (status = 200, description = $ok, body = $body), $problems, $item);
+    };
+    (@ $path:literal, $tag:literal, ($($p:tt)+), ($($ok:tt)+), $problems:ty, $item:item) => {
+        #[utoipa::path(
+            get,
+            path = $path,
+            tag = $tag,
+            params($($p)+),
+            responses(($($ok)+), $problems),
+            security(("bearer" = []))
+        )]
+        $item
+    };
+}
+
 mod answer;
 mod directives;
 mod figures;

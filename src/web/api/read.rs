@@ -89,47 +89,46 @@ pub(super) struct TaskList {
     tasks: Vec<TaskJson>,
 }
 
-/// `GET /api/v1/tasks`
-#[utoipa::path(
-    get,
-    path = "/api/v1/tasks",
-    tag = "tasks",
+read_route!(
+    "/api/v1/tasks",
+    "tasks",
     params(ListQuery),
-    responses(
-        (status = 200, description = "A page of the tasks the person may see, by the filters", body = TaskList),
-        SessionProblems,
+    ok(
+        TaskList,
+        "A page of the tasks the person may see, by the filters"
     ),
-    security(("bearer" = []))
-)]
-pub async fn tasks(req: HttpRequest, call: LazyCall) -> ApiResult<HttpResponse> {
-    let query = req.query_string().to_string();
-    let shared = call.state.clone();
-    let (listed, f_size) = call
-        .run(move |conn, auth| {
-            let actor = auth.actor()?;
-            let f = resolve_filter(conn, list_filter::parse(&query, &actor))?;
-            let size = f.page_size();
-            Ok((
-                crate::models::listing::list(conn, &actor, &f, today(), &shared.long_lists)?,
-                size,
-            ))
-        })
-        .await?;
-    // The next page is this query with `after` (or, going back, `before`) set to the value
-    // given; `total` is exact unless `total_capped`, when the list holds more.
-    let cursor = |p: Option<Page>| match p {
-        Some(Page::After(k) | Page::Before(k)) => Some(k.as_param()),
-        _ => None,
-    };
-    Ok(HttpResponse::Ok().json(TaskList {
-        total: listed.total.n,
-        total_capped: listed.total.more,
-        page_size: f_size,
-        next_after: cursor(listed.next),
-        prev_before: cursor(listed.prev),
-        tasks: listed.rows.into_iter().map(to_json).collect(),
-    }))
-}
+    SessionProblems,
+    /// `GET /api/v1/tasks`
+    pub async fn tasks(req: HttpRequest, call: LazyCall) -> ApiResult<HttpResponse> {
+        let query = req.query_string().to_string();
+        let shared = call.state.clone();
+        let (listed, f_size) = call
+            .run(move |conn, auth| {
+                let actor = auth.actor()?;
+                let f = resolve_filter(conn, list_filter::parse(&query, &actor))?;
+                let size = f.page_size();
+                Ok((
+                    crate::models::listing::list(conn, &actor, &f, today(), &shared.long_lists)?,
+                    size,
+                ))
+            })
+            .await?;
+        // The next page is this query with `after` (or, going back, `before`) set to the value
+        // given; `total` is exact unless `total_capped`, when the list holds more.
+        let cursor = |p: Option<Page>| match p {
+            Some(Page::After(k) | Page::Before(k)) => Some(k.as_param()),
+            _ => None,
+        };
+        Ok(HttpResponse::Ok().json(TaskList {
+            total: listed.total.n,
+            total_capped: listed.total.more,
+            page_size: f_size,
+            next_after: cursor(listed.next),
+            prev_before: cursor(listed.prev),
+            tasks: listed.rows.into_iter().map(to_json).collect(),
+        }))
+    }
+);
 
 /// The task page as JSON (times in UTC, as RFC 3339): the task, its version (also the `ETag`), its directive, and its
 /// history: journal, reports, chases, explanations, people, coordination, transfers, steps.
@@ -313,134 +312,134 @@ impl From<step::Step> for StepJson {
     }
 }
 
-/// `GET /api/v1/tasks/{id}`
-#[utoipa::path(
-    get,
-    path = "/api/v1/tasks/{id}",
-    tag = "tasks",
+read_route!(
+    "/api/v1/tasks/{id}",
+    "tasks",
     params(("id" = i64, Path, description = "The task's number")),
-    responses(
-        (status = 200, description = "The task and its history; `ETag` is its version", body = TaskDetail,
-            headers(("ETag" = String, description = "The task's version, for If-Match"))),
-        TaskProblems,
+    ok(
+        TaskDetail,
+        "The task and its history; `ETag` is its version",
+        ETag
     ),
-    security(("bearer" = []))
-)]
-pub async fn task(call: LazyCall, path: web::Path<TaskId>) -> ApiResult<HttpResponse> {
-    let id = path.into_inner();
-    let body = call
-        .run(move |conn, auth| {
-            let actor = auth.actor()?;
-            let scoped = task::scoped(conn, id)?;
-            if decide(&actor, Action::ViewTask, Target::Task(scoped.scope())) != Decision::Allow {
-                return Err(WebError::NotFound);
-            }
-            let today = today();
-            let row = task::rows_for(conn, &[id], today)?
-                .pop()
-                .ok_or(WebError::NotFound)?;
-            let d = directive::get(conn, row.directive_id)?;
-            let journal = journal::for_task(conn, id)?
-                .into_iter()
-                .map(JournalJson::from)
-                .collect();
-            let reports: Vec<(Option<String>, ReportJson)> = task::reports(conn, id)?
-                .into_iter()
-                .map(|r| {
-                    let unit = r.unit_name.clone();
-                    let json = ReportJson {
-                        at: r.at.and_utc(),
-                        kind: r.kind,
-                        text: r.text,
-                        percent: r.percent,
-                        by: r.user_name,
-                        unit: r.unit_name,
-                    };
-                    (unit, json)
+    TaskProblems,
+    /// `GET /api/v1/tasks/{id}`
+    pub async fn task(call: LazyCall, path: web::Path<TaskId>) -> ApiResult<HttpResponse> {
+        let id = path.into_inner();
+        let body = call
+            .run(move |conn, auth| {
+                let actor = auth.actor()?;
+                let scoped = task::scoped(conn, id)?;
+                if decide(&actor, Action::ViewTask, Target::Task(scoped.scope())) != Decision::Allow
+                {
+                    return Err(WebError::NotFound);
+                }
+                let today = today();
+                let row = task::rows_for(conn, &[id], today)?
+                    .pop()
+                    .ok_or(WebError::NotFound)?;
+                let d = directive::get(conn, row.directive_id)?;
+                let journal = journal::for_task(conn, id)?
+                    .into_iter()
+                    .map(JournalJson::from)
+                    .collect();
+                let reports: Vec<(Option<String>, ReportJson)> = task::reports(conn, id)?
+                    .into_iter()
+                    .map(|r| {
+                        let unit = r.unit_name.clone();
+                        let json = ReportJson {
+                            at: r.at.and_utc(),
+                            kind: r.kind,
+                            text: r.text,
+                            percent: r.percent,
+                            by: r.user_name,
+                            unit: r.unit_name,
+                        };
+                        (unit, json)
+                    })
+                    .collect();
+                let chases = chase::for_task(conn, id)?
+                    .into_iter()
+                    .map(ChaseJson::from)
+                    .collect();
+                let explanations = explanation::for_task(conn, id)?
+                    .into_iter()
+                    .map(|e| ExplanationJson {
+                        id: e.id,
+                        state: e.state.as_str().into(),
+                        overdue: e.overdue(today),
+                        asked_at: e.asked_at.and_utc(),
+                        reply_by: e.reply_by,
+                        question: e.question,
+                        answered_at: e.answered_at.map(|t| t.and_utc()),
+                        reason: e.reason,
+                        actions: e.actions,
+                        proposed_due: e.proposed_due,
+                        difficulties: e.difficulties,
+                        decided_at: e.decided_at.map(|t| t.and_utc()),
+                        decision_note: e.decision_note,
+                        new_due: e.new_due,
+                    })
+                    .collect();
+                // Each coordinating unit's state and the parts it gave (reports of its unit).
+                let coordination = crate::models::coordination::for_task(conn, id)?
+                    .into_iter()
+                    .map(|p| {
+                        let parts = reports
+                            .iter()
+                            .filter(|(unit, r)| {
+                                r.kind == ReportKind::Coordination
+                                    && unit.as_deref() == Some(&p.unit_name)
+                            })
+                            .map(|(_, r)| r.clone())
+                            .collect();
+                        CoordinationJson {
+                            unit_id: p.unit_id,
+                            state: p.state(today).as_str().into(),
+                            unit: p.unit_name,
+                            asked_due: p.asked_due,
+                            asked_at: p.asked_at.map(|t| t.and_utc()),
+                            given_at: p.done_at.map(|t| t.and_utc()),
+                            parts,
+                        }
+                    })
+                    .collect();
+                let assignees = assignee::for_task(conn, id)?
+                    .into_iter()
+                    .map(AssigneeJson::from)
+                    .collect();
+                let transfers = transfer::for_task(conn, id)?
+                    .into_iter()
+                    .map(TransferJson::from)
+                    .collect();
+                let steps = step::for_task(conn, id)?
+                    .into_iter()
+                    .map(StepJson::from)
+                    .collect();
+                Ok(TaskDetail {
+                    task: to_json(row),
+                    version: scoped.task.version,
+                    directive: DirectiveJson {
+                        id: d.id,
+                        number: d.number,
+                        issued_on: d.issued_on,
+                        title: d.title,
+                        signer: d.signer,
+                    },
+                    lead_unit_aliases: unit::aliases(conn, scoped.task.lead_unit_id)?,
+                    journal,
+                    reports: reports.into_iter().map(|(_, r)| r).collect(),
+                    chases,
+                    explanations,
+                    assignees,
+                    coordination,
+                    transfers,
+                    steps,
+                    progress_from_steps: scoped.task.progress_from_steps,
                 })
-                .collect();
-            let chases = chase::for_task(conn, id)?
-                .into_iter()
-                .map(ChaseJson::from)
-                .collect();
-            let explanations = explanation::for_task(conn, id)?
-                .into_iter()
-                .map(|e| ExplanationJson {
-                    id: e.id,
-                    state: e.state.as_str().into(),
-                    overdue: e.overdue(today),
-                    asked_at: e.asked_at.and_utc(),
-                    reply_by: e.reply_by,
-                    question: e.question,
-                    answered_at: e.answered_at.map(|t| t.and_utc()),
-                    reason: e.reason,
-                    actions: e.actions,
-                    proposed_due: e.proposed_due,
-                    difficulties: e.difficulties,
-                    decided_at: e.decided_at.map(|t| t.and_utc()),
-                    decision_note: e.decision_note,
-                    new_due: e.new_due,
-                })
-                .collect();
-            // Each coordinating unit's state and the parts it gave (reports of its unit).
-            let coordination = crate::models::coordination::for_task(conn, id)?
-                .into_iter()
-                .map(|p| {
-                    let parts = reports
-                        .iter()
-                        .filter(|(unit, r)| {
-                            r.kind == ReportKind::Coordination
-                                && unit.as_deref() == Some(&p.unit_name)
-                        })
-                        .map(|(_, r)| r.clone())
-                        .collect();
-                    CoordinationJson {
-                        unit_id: p.unit_id,
-                        state: p.state(today).as_str().into(),
-                        unit: p.unit_name,
-                        asked_due: p.asked_due,
-                        asked_at: p.asked_at.map(|t| t.and_utc()),
-                        given_at: p.done_at.map(|t| t.and_utc()),
-                        parts,
-                    }
-                })
-                .collect();
-            let assignees = assignee::for_task(conn, id)?
-                .into_iter()
-                .map(AssigneeJson::from)
-                .collect();
-            let transfers = transfer::for_task(conn, id)?
-                .into_iter()
-                .map(TransferJson::from)
-                .collect();
-            let steps = step::for_task(conn, id)?
-                .into_iter()
-                .map(StepJson::from)
-                .collect();
-            Ok(TaskDetail {
-                task: to_json(row),
-                version: scoped.task.version,
-                directive: DirectiveJson {
-                    id: d.id,
-                    number: d.number,
-                    issued_on: d.issued_on,
-                    title: d.title,
-                    signer: d.signer,
-                },
-                lead_unit_aliases: unit::aliases(conn, scoped.task.lead_unit_id)?,
-                journal,
-                reports: reports.into_iter().map(|(_, r)| r).collect(),
-                chases,
-                explanations,
-                assignees,
-                coordination,
-                transfers,
-                steps,
-                progress_from_steps: scoped.task.progress_from_steps,
             })
-        })
-        .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((actix_web::http::header::ETAG, etag(body.version)))
-        .json(body))
-}
+            .await?;
+        Ok(HttpResponse::Ok()
+            .insert_header((actix_web::http::header::ETAG, etag(body.version)))
+            .json(body))
+    }
+);
