@@ -1,6 +1,5 @@
 //! Administration: units, groups and people.
 
-use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use askama::Template;
 use serde::Deserialize;
@@ -93,7 +92,6 @@ async fn unit_page(
     form: Option<UnitForm>,
     errors: Errors,
     clash: String,
-    status: StatusCode,
 ) -> WebResult<HttpResponse> {
     let (form, others, merged_into, leaders) = crate::db::run(&call.state.pool, move |conn| {
         let stored = id.map(|id| unit::get(conn, id)).transpose()?;
@@ -122,6 +120,7 @@ async fn unit_page(
     })
     .await?;
     let kinds = UnitKind::ALL.iter().map(|k| k.as_str()).collect();
+    let status = errors.status();
     render_status(
         &UnitPage {
             ctx: Ctx::new(&call.auth),
@@ -140,8 +139,7 @@ async fn unit_page(
 
 pub async fn unit_form(call: Call, MaybeId(id): MaybeId<UnitId>) -> WebResult<HttpResponse> {
     call.auth.allowed(Action::ManageUnits)?;
-    let (errors, clash) = (Errors::default(), String::new());
-    unit_page(&call, id, None, errors, clash, StatusCode::OK).await
+    unit_page(&call, id, None, Errors::default(), String::new()).await
 }
 
 pub async fn save_unit(
@@ -164,8 +162,7 @@ pub async fn save_unit(
         }
     }
     if !errors.is_empty() {
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return unit_page(&call, id, Some(f), errors, String::new(), status).await;
+        return unit_page(&call, id, Some(f), errors, String::new()).await;
     }
     let f2 = f.clone();
     if let Some(id) = id {
@@ -179,8 +176,7 @@ pub async fn save_unit(
         Ok(id) => Ok(redirect(&format!("/admin/units/{id}?done=saved"))),
         Err((field, name)) => {
             errors.add(field, "error.name_taken");
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            unit_page(&call, id, Some(f), errors, name, status).await
+            unit_page(&call, id, Some(f), errors, name).await
         }
     }
 }
@@ -192,8 +188,7 @@ pub async fn merge_unit(Posted { call, id, form }: Posted<UnitId>) -> WebResult<
         // The unit's form as stored (its aliases too), with the merge's field marked.
         let mut errors = Errors::default();
         errors.add("into", "error.required");
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return unit_page(&call, Some(from), None, errors, String::new(), status).await;
+        return unit_page(&call, Some(from), None, errors, String::new()).await;
     };
     let moved = crate::db::run(&call.state.pool, move |conn| {
         unit::merge(
@@ -242,9 +237,9 @@ async fn group_page(
     name: String,
     members: Vec<UnitId>,
     errors: Errors,
-    status: StatusCode,
 ) -> WebResult<HttpResponse> {
     let units = crate::db::run(&call.state.pool, |conn| unit::list(conn, "", false)).await?;
+    let status = errors.status();
     render_status(
         &GroupPage {
             ctx: Ctx::new(&call.auth),
@@ -272,7 +267,7 @@ pub async fn group_form(call: Call, MaybeId(id): MaybeId) -> WebResult<HttpRespo
         }
         None => (String::new(), Vec::new()),
     };
-    group_page(&call, id, name, members, Errors::default(), StatusCode::OK).await
+    group_page(&call, id, name, members, Errors::default()).await
 }
 
 /// A group: its name and the ids of its member units (one `members` field per ticked unit).
@@ -291,15 +286,7 @@ pub async fn save_group(call: Call, MaybeId(id): MaybeId, form: Form) -> WebResu
     let mut errors = Errors::default();
     if name.is_empty() {
         errors.add("name", "error.required");
-        return group_page(
-            &call,
-            id,
-            name,
-            members,
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return group_page(&call, id, name, members, errors).await;
     }
     let (n, m) = (name.clone(), members.clone());
     if let Some(id) = id {
@@ -313,15 +300,7 @@ pub async fn save_group(call: Call, MaybeId(id): MaybeId, form: Form) -> WebResu
         Some(id) => Ok(redirect(&format!("/admin/groups/{id}?done=saved"))),
         None => {
             errors.add("name", "error.name_taken");
-            group_page(
-                &call,
-                id,
-                name,
-                members,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            group_page(&call, id, name, members, errors).await
         }
     }
 }
@@ -374,7 +353,6 @@ async fn user_page(
     id: Option<UserId>,
     form: Option<UserForm>,
     errors: Errors,
-    status: StatusCode,
 ) -> WebResult<HttpResponse> {
     let (form, units) = crate::db::run(&call.state.pool, move |conn| {
         let form = match (form, id) {
@@ -392,6 +370,7 @@ async fn user_page(
     .await?;
     let unit_id = form.unit_id.map(|u| u.to_string()).unwrap_or_default();
     let roles = Role::ALL.iter().map(|r| r.as_str()).collect();
+    let status = errors.status();
     render_status(
         &UserPage {
             ctx: Ctx::new(&call.auth),
@@ -408,7 +387,7 @@ async fn user_page(
 
 pub async fn user_form(call: Call, MaybeId(id): MaybeId<UserId>) -> WebResult<HttpResponse> {
     call.auth.allowed(Action::ManageUsers)?;
-    user_page(&call, id, None, Errors::default(), StatusCode::OK).await
+    user_page(&call, id, None, Errors::default()).await
 }
 
 /// Creates or edits a person; a new password here is the administrator's reset.
@@ -450,7 +429,7 @@ pub async fn save_user(
     if !errors.is_empty() {
         let mut f = f;
         f.password.clear();
-        return user_page(&call, id, Some(f), errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return user_page(&call, id, Some(f), errors).await;
     }
     let id = crate::db::run(&call.state.pool, move |conn| match id {
         Some(id) => user::update(conn, id, &f, crate::domain::dates::Moment::now().now).map(|_| id),
